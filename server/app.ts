@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Container } from './container.js';
+import { isDemoMode } from './config.js';
+import { connectRoutes } from './http/connect.routes.js';
+import { healthRoutes } from './http/health.routes.js';
+import { homeRoutes } from './http/home.routes.js';
+import { errorHandler, notFound } from './http/middleware/error-handler.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The express app without listen(): main.ts serves it, supertest drives it. */
+export function createApp(c: Container): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // The consent page lives on Intuit's (or the emulator's) origin.
+          formAction: ["'self'", ...(c.emulatorUrl ? [c.emulatorUrl] : ['https://appcenter.intuit.com'])],
+          frameAncestors: ["'self'", 'https://*.intuit.com'],
+        },
+      },
+    }),
+  );
+  app.use(pinoHttp({ logger: c.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  app.use(healthRoutes(c));
+  app.use(homeRoutes(c, { demo: isDemoMode(c.config) || c.config.intuit.environment === 'emulator' }));
+  app.use(connectRoutes(c));
+  app.use(notFound);
+  app.use(errorHandler(c.logger));
+  return app;
+}

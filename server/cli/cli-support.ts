@@ -1,0 +1,64 @@
+import { InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+
+/** An error the CLI reports as one clear line, with an exit code (2 = bad usage, 1 = failure). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(`${err.message}\nSee .env.example for every setting.`, 78);
+    throw err;
+  }
+}
+
+export function parsePositiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('the port must be a whole number from 0 to 65535.');
+  return n;
+}
+
+export function parseIsoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError('the date must be written YYYY-MM-DD, e.g. 2026-06-30.');
+  }
+  return value;
+}
+
+export function parseUrl(value: string): string {
+  try {
+    return new URL(value).toString().replace(/\/$/, '');
+  } catch {
+    throw new InvalidArgumentError(`not a URL: ${value}`);
+  }
+}
+
+/** JSON from the emulator's control API, with its error message surfaced when it refuses. */
+export async function emulatorRequest<T>(baseUrl: string, path: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  } catch (err) {
+    throw new CliError(`cannot reach the emulator at ${baseUrl} (${(err as Error).message}). Is it running? Start it with \`npx duesense emulator\` or \`npm start\`.`);
+  }
+  const text = await res.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const message = (body as { message?: string } | undefined)?.message ?? `HTTP ${res.status}`;
+    throw new CliError(`the emulator refused: ${message}`);
+  }
+  return body as T;
+}

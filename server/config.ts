@@ -1,0 +1,178 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every setting is declared here, validated at boot, and frozen;
+ * services receive the slice they need, never process.env. .env.example lists the same variables.
+ */
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    APP_BASE_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+
+    DATABASE_CLIENT: z.enum(['sqlite', 'pg']).default('sqlite'),
+    DATABASE_FILE: z.string().min(1).default('data/duesense.sqlite'),
+    DATABASE_URL: z.string().optional(),
+
+    INTUIT_ENVIRONMENT: z.enum(['production', 'sandbox', 'emulator']).optional(),
+    INTUIT_CLIENT_ID: z.string().min(1).optional(),
+    INTUIT_CLIENT_SECRET: z.string().min(1).optional(),
+    INTUIT_REDIRECT_URI: z.url().optional(),
+    INTUIT_WEBHOOK_VERIFIER_TOKEN: z.string().min(1).optional(),
+
+    TOKEN_ENCRYPTION_KEY: z.string().optional(),
+
+    EMULATOR_URL: z.url().optional(),
+    EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+    EMULATOR_THROTTLE: boolFromEnv.default(true),
+    DEMO_COMPANY_FILE: z.string().min(1).optional(),
+    DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(20_000).default(300),
+    DEMO_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+    DEMO_SEED: z.coerce.number().int().default(42),
+    DEMO_AS_OF: isoDate.optional(),
+  })
+  .superRefine((env, ctx) => {
+    const environment = env.INTUIT_ENVIRONMENT ?? (env.INTUIT_CLIENT_ID ? 'production' : 'emulator');
+    if (environment !== 'emulator') {
+      for (const key of ['INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET'] as const) {
+        if (!env[key]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `is required when INTUIT_ENVIRONMENT=${environment} (set INTUIT_ENVIRONMENT=emulator for the demo)`,
+          });
+        }
+      }
+    }
+    if (env.DATABASE_CLIENT === 'pg' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when DATABASE_CLIENT=pg' });
+    }
+    if (env.NODE_ENV === 'production' && !env.TOKEN_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TOKEN_ENCRYPTION_KEY'],
+        message: 'is required in production (32 random bytes, base64: `openssl rand -base64 32`)',
+      });
+    }
+    for (const [i, key] of (env.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).entries()) {
+      if (Buffer.from(key.trim(), 'base64').length !== 32) {
+        ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: `key ${i + 1} must be 32 bytes encoded in base64` });
+      }
+    }
+    if (env.EMULATOR_URL && environment !== 'emulator') {
+      ctx.addIssue({ code: 'custom', path: ['EMULATOR_URL'], message: 'only applies when INTUIT_ENVIRONMENT=emulator' });
+    }
+  });
+
+/** Client credentials the emulator registers for the demo; they only ever unlock a local emulator. */
+export const EMULATOR_DEMO_CLIENT = {
+  clientId: 'duesense-demo-client',
+  clientSecret: 'duesense-demo-secret',
+  webhookVerifierToken: 'duesense-demo-verifier',
+} as const;
+
+export type IntuitEnvironment = 'production' | 'sandbox' | 'emulator';
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  http: { host: string; port: number; baseUrl: string; shutdownTimeoutMs: number };
+  log: { level: string };
+  db:
+    | { client: 'sqlite'; filename: string }
+    | { client: 'pg'; connectionString: string };
+  intuit: {
+    environment: IntuitEnvironment;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    webhookVerifierToken: string | undefined;
+  };
+  /**
+   * AES-256 keys for tokens at rest, newest first (older ones only decrypt, for rotation). Empty outside
+   * production means "use the key file generated beside the SQLite database".
+   */
+  tokenEncryptionKeys: Buffer[];
+  emulator: {
+    /** An emulator already running elsewhere; undefined with environment=emulator means "start one in-process". */
+    url: string | undefined;
+    /** Port of the in-process demo emulator (0 = any free port). */
+    port: number;
+    throttle: boolean;
+    demo: { companyFile: string | undefined; customers: number; months: number; seed: number; asOf: string | undefined };
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  // Buffers (keys) cannot be frozen; they are never handed out for writing.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
+  }
+  const e = parsed.data;
+  const environment: IntuitEnvironment = e.INTUIT_ENVIRONMENT ?? (e.INTUIT_CLIENT_ID ? 'production' : 'emulator');
+  const baseUrl = (e.APP_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const config: Config = {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT, baseUrl, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    log: { level: e.LOG_LEVEL },
+    db:
+      e.DATABASE_CLIENT === 'pg'
+        ? { client: 'pg', connectionString: e.DATABASE_URL ?? '' }
+        : { client: 'sqlite', filename: e.DATABASE_FILE === ':memory:' ? ':memory:' : path.resolve(cwd, e.DATABASE_FILE) },
+    intuit: {
+      environment,
+      clientId: e.INTUIT_CLIENT_ID ?? EMULATOR_DEMO_CLIENT.clientId,
+      clientSecret: e.INTUIT_CLIENT_SECRET ?? EMULATOR_DEMO_CLIENT.clientSecret,
+      redirectUri: e.INTUIT_REDIRECT_URI ?? `${baseUrl}/oauth/callback`,
+      webhookVerifierToken:
+        e.INTUIT_WEBHOOK_VERIFIER_TOKEN ?? (environment === 'emulator' ? EMULATOR_DEMO_CLIENT.webhookVerifierToken : undefined),
+    },
+    tokenEncryptionKeys: (e.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).map((k) => Buffer.from(k.trim(), 'base64')),
+    emulator: {
+      url: e.EMULATOR_URL?.replace(/\/$/, ''),
+      port: e.EMULATOR_PORT,
+      throttle: e.EMULATOR_THROTTLE,
+      demo: {
+        companyFile: e.DEMO_COMPANY_FILE ? path.resolve(cwd, e.DEMO_COMPANY_FILE) : undefined,
+        customers: e.DEMO_CUSTOMERS,
+        months: e.DEMO_MONTHS,
+        seed: e.DEMO_SEED,
+        asOf: e.DEMO_AS_OF,
+      },
+    },
+  };
+  return deepFreeze(config);
+}
+
+/** True when the app should start its own emulator with a demo company (no Intuit credentials, no EMULATOR_URL). */
+export function isDemoMode(config: Config): boolean {
+  return config.intuit.environment === 'emulator' && config.emulator.url === undefined;
+}

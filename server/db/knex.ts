@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import type { Config } from '../config.js';
+
+export type Db = Knex;
+
+export const MIGRATIONS_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/**
+ * The one place that knows dialects. SQLite gets foreign keys, WAL (readers never wait for the nightly
+ * writer) and a busy timeout on every pooled connection; PostgreSQL uses a connection string.
+ */
+export function createDb(dbConfig: Config['db']): Db {
+  if (dbConfig.client === 'pg') {
+    return knexFactory({ client: 'pg', connection: dbConfig.connectionString, pool: { min: 0, max: 10 } });
+  }
+  if (dbConfig.filename !== ':memory:') fs.mkdirSync(path.dirname(dbConfig.filename), { recursive: true });
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: dbConfig.filename },
+    useNullAsDefault: true,
+    // One in-memory database exists per connection, so :memory: must use exactly one.
+    pool: {
+      min: 1,
+      max: dbConfig.filename === ':memory:' ? 1 : 4,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+        conn.serialize(() => {
+          conn.run('PRAGMA foreign_keys = ON');
+          conn.run('PRAGMA busy_timeout = 5000');
+          if (dbConfig.filename !== ':memory:') conn.run('PRAGMA journal_mode = WAL');
+          conn.run('PRAGMA synchronous = NORMAL', (err: Error | null) => done(err, conn));
+        });
+      },
+    },
+  });
+}
+
+interface SqliteConnection {
+  serialize(fn: () => void): void;
+  run(sql: string, cb?: (err: Error | null) => void): void;
+}
+
+export const migrationConfig: Knex.MigratorConfig = {
+  directory: MIGRATIONS_DIRECTORY,
+  loadExtensions: ['.ts'],
+  tableName: 'knex_migrations',
+};
+
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest(migrationConfig)) as [number, string[]];
+  return applied;
+}
+
+/** True when every migration on disk has been applied (what /readyz reports). */
+export async function migrationsAreCurrent(db: Db): Promise<boolean> {
+  const [, pending] = (await db.migrate.list(migrationConfig)) as [unknown[], unknown[]];
+  return pending.length === 0;
+}

@@ -1,0 +1,42 @@
+export type ConnectionStatus = 'connected' | 'needs_reauth' | 'disconnected';
+
+export interface Company {
+  realmId: string;
+  companyName: string;
+  environment: string;
+  status: ConnectionStatus;
+  timeZone: string | null;
+  homeCurrency: string | null;
+  connectedAt: Date | null;
+  disconnectedAt: Date | null;
+}
+
+/** Tokens as stored: sealed by the TokenCipher, never in clear text. */
+export interface SealedConnection {
+  realmId: string;
+  accessTokenEnc: string;
+  accessExpiresAt: Date;
+  refreshTokenEnc: string;
+  refreshExpiresAt: Date;
+  refreshHardExpiresAt: Date | null;
+  scopes: string;
+  lastRefreshAt: Date | null;
+  lastIntuitTid: string | null;
+}
+
+export interface ConnectionStore {
+  /** Saves the company and its tokens in one transaction (a connection never exists without its company). */
+  saveConnected(company: Omit<Company, 'disconnectedAt'>, connection: SealedConnection, now: Date): Promise<void>;
+  getCompany(realmId: string): Promise<Company | undefined>;
+  listCompanies(): Promise<Company[]>;
+  getConnection(realmId: string): Promise<SealedConnection | undefined>;
+  setStatus(realmId: string, status: ConnectionStatus, now: Date): Promise<void>;
+  deleteTokens(realmId: string): Promise<void>;
+}
+
+export interface OAuthStateStore {
+  save(state: { stateHash: string; purpose: 'connect' | 'sign_in'; sessionId: string | null; createdAt: Date; expiresAt: Date }): Promise<void>;
+  /** Marks the state used and returns it, only if it exists, is unused and unexpired: single use. */
+  consume(stateHash: string, now: Date): Promise<{ purpose: 'connect' | 'sign_in'; sessionId: string | null } | undefined>;
+  purgeExpired(now: Date): Promise<number>;
+}

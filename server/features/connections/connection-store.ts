@@ -1,0 +1,103 @@
+import type { Db } from '../../db/knex.js';
+import type { Company, ConnectionStatus, ConnectionStore, OAuthStateStore, SealedConnection } from './connection-store-type.js';
+
+const COMPANIES = 'companies';
+const CONNECTIONS = 'qbo_connections';
+const STATES = 'oauth_states';
+
+/** SQLite hands timestamps back as epoch numbers, PostgreSQL as Dates. */
+export function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  const d = v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function rowToCompany(r: Record<string, unknown>): Company {
+  return {
+    realmId: String(r.realm_id),
+    companyName: String(r.company_name),
+    environment: String(r.environment),
+    status: r.status as ConnectionStatus,
+    timeZone: (r.time_zone as string | null) ?? null,
+    homeCurrency: (r.home_currency as string | null) ?? null,
+    connectedAt: toDate(r.connected_at),
+    disconnectedAt: toDate(r.disconnected_at),
+  };
+}
+
+function rowToConnection(r: Record<string, unknown>): SealedConnection {
+  return {
+    realmId: String(r.realm_id),
+    accessTokenEnc: String(r.access_token_enc),
+    accessExpiresAt: toDate(r.access_expires_at)!,
+    refreshTokenEnc: String(r.refresh_token_enc),
+    refreshExpiresAt: toDate(r.refresh_expires_at)!,
+    refreshHardExpiresAt: toDate(r.refresh_hard_expires_at),
+    scopes: String(r.scopes),
+    lastRefreshAt: toDate(r.last_refresh_at),
+    lastIntuitTid: (r.last_intuit_tid as string | null) ?? null,
+  };
+}
+
+export function createConnectionStore(db: Db): ConnectionStore {
+  return {
+    async saveConnected(company, c, now) {
+      await db.transaction(async (trx) => {
+        const row = {
+          realm_id: company.realmId, company_name: company.companyName, environment: company.environment,
+          status: company.status, time_zone: company.timeZone, home_currency: company.homeCurrency,
+          connected_at: company.connectedAt, disconnected_at: null, updated_at: now,
+        };
+        await trx(COMPANIES).insert({ ...row, created_at: now }).onConflict('realm_id').merge(row);
+        const conn = {
+          realm_id: c.realmId, access_token_enc: c.accessTokenEnc, access_expires_at: c.accessExpiresAt,
+          refresh_token_enc: c.refreshTokenEnc, refresh_expires_at: c.refreshExpiresAt,
+          refresh_hard_expires_at: c.refreshHardExpiresAt, scopes: c.scopes, last_refresh_at: c.lastRefreshAt,
+          last_intuit_tid: c.lastIntuitTid, updated_at: now,
+        };
+        await trx(CONNECTIONS).insert(conn).onConflict('realm_id').merge(conn);
+      });
+    },
+    async getCompany(realmId) {
+      const r = await db(COMPANIES).where({ realm_id: realmId }).first();
+      return r ? rowToCompany(r) : undefined;
+    },
+    async listCompanies() {
+      return (await db(COMPANIES).orderBy('company_name')).map(rowToCompany);
+    },
+    async getConnection(realmId) {
+      const r = await db(CONNECTIONS).where({ realm_id: realmId }).first();
+      return r ? rowToConnection(r) : undefined;
+    },
+    async setStatus(realmId, status, now) {
+      await db(COMPANIES).where({ realm_id: realmId }).update({
+        status, updated_at: now, ...(status === 'disconnected' ? { disconnected_at: now } : {}),
+      });
+    },
+    async deleteTokens(realmId) {
+      await db(CONNECTIONS).where({ realm_id: realmId }).delete();
+    },
+  };
+}
+
+export function createOAuthStateStore(db: Db): OAuthStateStore {
+  return {
+    async save(s) {
+      await db(STATES).insert({
+        state_hash: s.stateHash, purpose: s.purpose, session_id: s.sessionId, created_at: s.createdAt, expires_at: s.expiresAt, used_at: null,
+      });
+    },
+    async consume(stateHash, now) {
+      return db.transaction(async (trx) => {
+        const row = await trx(STATES).where({ state_hash: stateHash }).first();
+        if (!row || row.used_at !== null || toDate(row.expires_at)!.getTime() <= now.getTime()) return undefined;
+        // The null guard makes a replay lose the race even if two callbacks arrive together.
+        const changed = await trx(STATES).where({ state_hash: stateHash }).whereNull('used_at').update({ used_at: now });
+        return changed === 1 ? { purpose: row.purpose, sessionId: row.session_id ?? null } : undefined;
+      });
+    },
+    async purgeExpired(now) {
+      return db(STATES).where('expires_at', '<', now).delete();
+    },
+  };
+}

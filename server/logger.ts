@@ -1,0 +1,23 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino blanks out wherever they appear. Tokens and secrets never reach a log line; log intuit_tid
+ * instead (Intuit support asks for it).
+ */
+export const REDACTED_PATHS = [
+  'access_token', 'refresh_token', 'id_token', 'client_secret', 'token',
+  '*.access_token', '*.refresh_token', '*.id_token', '*.client_secret', '*.token', '*.accessToken',
+  '*.refreshToken', '*.authorization', '*.Authorization', '*.cookie', '*.password', '*.secret',
+  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
+  'req.query.code', 'req.query.state',
+];
+
+export function createLogger(options: { level: string; name?: string; destination?: pino.DestinationStream }): Logger {
+  const base = { level: options.level, name: options.name ?? 'duesense', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return options.destination ? pino(base, options.destination) : pino(base);
+}
+
+/** A logger that writes nothing: the default in tests. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,24 @@
+/**
+ * Money is integer cents everywhere inside Duesense. QBO sends decimals as JSON numbers; they are converted
+ * once at the boundary, rounding half away from zero the way accounting does.
+ */
+export type Cents = number;
+
+export function toCents(amount: number | string | null | undefined): Cents {
+  if (amount === null || amount === undefined || amount === '') return 0;
+  const n = typeof amount === 'number' ? amount : Number(amount);
+  if (!Number.isFinite(n)) throw new Error(`Not an amount: ${String(amount)}`);
+  // Scale via string-free arithmetic then correct binary drift (e.g. 1.005 * 100 = 100.49999).
+  const scaled = n * 100;
+  const rounded = Math.round(Math.abs(scaled) + 1e-7) * Math.sign(scaled);
+  return rounded === 0 ? 0 : rounded;
+}
+
+/** Back to QBO's decimal number (two places). */
+export function fromCents(cents: Cents): number {
+  return Math.round(cents) / 100;
+}
+
+export function formatMoney(cents: Cents, currency = 'USD', locale = 'en-US'): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+}
