@@ -10,16 +10,23 @@ const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: wholeNumber(0, 65535).default(3000),
     APP_BASE_URL: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    SHUTDOWN_TIMEOUT_MS: wholeNumber(1).default(10_000),
 
     DATABASE_CLIENT: z.enum(['sqlite', 'pg']).default('sqlite'),
     DATABASE_FILE: z.string().min(1).default('data/duesense.sqlite'),
@@ -34,12 +41,12 @@ const envSchema = z
     TOKEN_ENCRYPTION_KEY: z.string().optional(),
 
     EMULATOR_URL: z.url().optional(),
-    EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+    EMULATOR_PORT: wholeNumber(0, 65535).default(4010),
     EMULATOR_THROTTLE: boolFromEnv.default(true),
     DEMO_COMPANY_FILE: z.string().min(1).optional(),
-    DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(20_000).default(300),
-    DEMO_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
-    DEMO_SEED: z.coerce.number().int().default(42),
+    DEMO_CUSTOMERS: wholeNumber(1, 20_000).default(300),
+    DEMO_MONTHS: wholeNumber(1, 120).default(24),
+    DEMO_SEED: wholeNumber(0).default(42),
     DEMO_AS_OF: isoDate.optional(),
   })
   .superRefine((env, ctx) => {

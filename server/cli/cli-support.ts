@@ -62,3 +62,8 @@ export async function emulatorRequest<T>(baseUrl: string, path: string, init: Re
   }
   return body as T;
 }
+
+/** The emulator the CLI talks to: EMULATOR_URL, else the one `npm start` runs in-process on EMULATOR_PORT. */
+export function emulatorUrlFrom(config: Config): string {
+  return config.emulator.url ?? `http://127.0.0.1:${config.emulator.port || 4010}`;
+}

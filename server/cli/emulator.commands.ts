@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { offsetClock, systemClock } from '../clock.js';
-import { EMULATOR_DEMO_CLIENT, type Config } from '../config.js';
+import { EMULATOR_DEMO_CLIENT } from '../config.js';
 import { readCompanyFile, writeCompanyFile, CompanyFileError } from '../emulator/company/company-file.js';
 import type { CompanyFile } from '../emulator/company-file-format.js';
 import { DEFAULT_TIME_ZONE } from '../emulator/company-file-format.js';
@@ -8,7 +8,7 @@ import { createEmulator } from '../emulator/emulator.js';
 import { generateCompany } from '../emulator/generator/generate-company.js';
 import { formatQboDate, parseQboDateTime } from '../emulator/qbo-time.js';
 import { createLogger } from '../logger.js';
-import { CliError, configOrExit, emulatorRequest, parseIsoDate, parsePort, parsePositiveInt, parseUrl } from './cli-support.js';
+import { CliError, configOrExit, emulatorRequest, emulatorUrlFrom, parseIsoDate, parsePort, parsePositiveInt, parseUrl } from './cli-support.js';
 
 interface ServeOptions {
   port: number;
@@ -31,10 +31,6 @@ interface ServeOptions {
 }
 
 /** The emulator the CLI talks to: EMULATOR_URL, else the demo emulator on this machine. */
-function emulatorUrlFrom(config: Config): string {
-  return config.emulator.url ?? `http://127.0.0.1:${config.emulator.port || 4010}`;
-}
-
 export function registerEmulatorCommands(program: Command): void {
   const emulator = program.command('emulator').description('Run or query the QuickBooks Online emulator.');
 
