@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+export interface BenchResult {
+  name: string;
+  /** What was measured, in words. */
+  description: string;
+  figures: Record<string, number | string>;
+  /** Targets and whether they were met. */
+  targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
+}
+
+export interface Benchmark {
+  name: string;
+  run(): Promise<BenchResult>;
+}
+
+export function machine(): Record<string, string | number> {
+  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
+}
+
+export function writeResult(result: BenchResult): string {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${result.name}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), machine: machine() }, null, 2)}\n`);
+  return file;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;

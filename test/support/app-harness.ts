@@ -1,0 +1,39 @@
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import { createApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { createContainer, type Container } from '../../server/container.js';
+import { createLogger } from '../../server/logger.js';
+import { migrateToLatest } from '../../server/db/knex.js';
+import { TEST_CLIENT, type RunningEmulator } from './emulator-harness.js';
+
+export interface TestApp {
+  app: Express;
+  container: Container;
+  /** Every log line the app wrote, for tests that check what is (never) logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The whole app on an in-memory SQLite database (or a file), talking to a running test emulator. */
+export async function startApp(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_FILE: ':memory:',
+    INTUIT_ENVIRONMENT: 'emulator',
+    INTUIT_CLIENT_ID: TEST_CLIENT.clientId,
+    INTUIT_CLIENT_SECRET: TEST_CLIENT.clientSecret,
+    APP_BASE_URL: new URL(TEST_CLIENT.redirectUris[0]!).origin,
+    EMULATOR_URL: emulator.url,
+    TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  // The production logger (with its redaction), writing into memory.
+  const logger = createLogger({ level: 'debug', destination: sink });
+  const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url });
+  await migrateToLatest(container.db);
+  return { app: createApp(container), container, logs, close: () => container.close() };
+}
