@@ -8,7 +8,11 @@ import { isDemoMode } from './config.js';
 import { connectRoutes } from './http/connect.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { homeRoutes } from './http/home.routes.js';
+import { legalRoutes } from './http/legal.routes.js';
+import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
+import { tenantContext } from './http/middleware/tenant-context.js';
+import { sessionMiddleware } from './http/session/session-middleware.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,6 +41,11 @@ export function createApp(c: Container): Express {
   app.use(pinoHttp({ logger: c.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
   app.use(healthRoutes(c));
+  app.use(legalRoutes());
+  app.use(sessionMiddleware(c));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(csrfProtection());
+  app.use(tenantContext(c));
   app.use(homeRoutes(c, { demo: isDemoMode(c.config) || c.config.intuit.environment === 'emulator' }));
   app.use(connectRoutes(c));
   app.use(notFound);

@@ -39,6 +39,8 @@ const envSchema = z
     INTUIT_WEBHOOK_VERIFIER_TOKEN: z.string().min(1).optional(),
 
     TOKEN_ENCRYPTION_KEY: z.string().optional(),
+    SESSION_SECRET: z.string().optional(),
+    SESSION_TTL_HOURS: wholeNumber(1, 24 * 30).default(8),
 
     EMULATOR_URL: z.url().optional(),
     EMULATOR_PORT: wholeNumber(0, 65535).default(4010),
@@ -71,6 +73,12 @@ const envSchema = z
         path: ['TOKEN_ENCRYPTION_KEY'],
         message: 'is required in production (32 random bytes, base64: `openssl rand -base64 32`)',
       });
+    }
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production (at least 32 random characters: `openssl rand -base64 32`)' });
+    }
+    for (const [i, secret] of (env.SESSION_SECRET?.split(',') ?? []).entries()) {
+      if (secret.trim().length < 32) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: `secret ${i + 1} must be at least 32 characters` });
     }
     for (const [i, key] of (env.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).entries()) {
       if (Buffer.from(key.trim(), 'base64').length !== 32) {
@@ -110,6 +118,8 @@ export interface Config {
    * production means "use the key file generated beside the SQLite database".
    */
   tokenEncryptionKeys: Buffer[];
+  /** Cookie-signing secrets, newest first; empty outside production means "generated beside the SQLite file". */
+  session: { secrets: string[]; ttlHours: number; secureCookies: boolean };
   emulator: {
     /** An emulator already running elsewhere; undefined with environment=emulator means "start one in-process". */
     url: string | undefined;
@@ -163,6 +173,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         e.INTUIT_WEBHOOK_VERIFIER_TOKEN ?? (environment === 'emulator' ? EMULATOR_DEMO_CLIENT.webhookVerifierToken : undefined),
     },
     tokenEncryptionKeys: (e.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).map((k) => Buffer.from(k.trim(), 'base64')),
+    session: {
+      secrets: (e.SESSION_SECRET?.split(',') ?? []).map((s) => s.trim()),
+      ttlHours: e.SESSION_TTL_HOURS,
+      // Secure cookies need https; the public URL says whether the app is served over it.
+      secureCookies: e.NODE_ENV === 'production' || baseUrl.startsWith('https:'),
+    },
     emulator: {
       url: e.EMULATOR_URL?.replace(/\/$/, ''),
       port: e.EMULATOR_PORT,

@@ -5,8 +5,12 @@ import { ConnectionService } from './features/connections/connection-service.js'
 import { createConnectionStore, createOAuthStateStore } from './features/connections/connection-store.js';
 import { createTokenCipher } from './features/connections/token-cipher.js';
 import { resolveTokenKeys } from './features/connections/token-keys.js';
+import { TokenVault } from './features/connections/token-vault.js';
+import { createUserStore, type UserStore } from './features/users/user-store.js';
+import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
 import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
+import { verifyIdToken } from './qbo/id-token.js';
 import { IntuitOAuth } from './qbo/intuit-oauth-client.js';
 import { QboApiClient } from './qbo/qbo-api-client.js';
 
@@ -20,6 +24,11 @@ export interface Container {
   /** Set when the app runs against the emulator (demo mode or EMULATOR_URL). */
   emulatorUrl: string | undefined;
   connections: ConnectionService;
+  vault: TokenVault;
+  users: UserStore;
+  sessions: KnexSessionStore;
+  /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
+  qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -40,18 +49,26 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const intuit = { clientId: config.intuit.clientId, clientSecret: config.intuit.clientSecret, environment: config.intuit.environment, endpoints };
   const oauth = new IntuitOAuth({ ...intuit, redirectUri: config.intuit.redirectUri });
   const cipher = createTokenCipher(resolveTokenKeys(config));
+  const store = createConnectionStore(db);
+  const vault = new TokenVault({ store, cipher, oauth, clock, logger });
+  const qboClient = (realmId: string, accessToken: string) => new QboApiClient(intuit, realmId, accessToken);
   const connections = new ConnectionService({
-    store: createConnectionStore(db),
+    store,
     states: createOAuthStateStore(db),
     cipher,
     oauth,
-    qboClient: (realmId, accessToken) => new QboApiClient(intuit, realmId, accessToken),
+    vault,
+    qboClient,
+    verifyIdToken: (idToken) => verifyIdToken(idToken, { clientId: config.intuit.clientId, jwksUrl: endpoints.jwks, now: clock.now() }),
     clock,
     environment: config.intuit.environment,
     logger,
   });
   return {
-    config, logger, clock, db, endpoints, emulatorUrl, connections,
+    config, logger, clock, db, endpoints, emulatorUrl, connections, vault,
+    users: createUserStore(db),
+    sessions: new KnexSessionStore(db, clock),
+    qbo: (realmId, call) => vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token))),
     async close() {
       await db.destroy();
     },

@@ -43,8 +43,13 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
     } catch (err) {
       throw new CliError(`${(err as Error).message}. Is the app's client (${config.intuit.clientId}, redirect ${config.intuit.redirectUri}) registered with this emulator?`);
     }
-    const connected = await container.connections.completeConnect(callbackUrl, { sessionId: null });
-    process.stdout.write(`Connected ${connected.companyName} (realm ${connected.realmId}).\n`);
+    const { company: connected, identity } = await container.connections.completeConnect(callbackUrl, { sessionId: null });
+    if (identity) {
+      // The Intuit user who approved becomes a user of the company, so signing in from a browser opens it.
+      const user = await container.users.upsertFromIntuit(identity, container.clock.now());
+      await container.users.linkCompany(user.id, connected.realmId, container.clock.now());
+    }
+    process.stdout.write(`Connected ${connected.companyName} (realm ${connected.realmId})${identity?.email ? ` for ${identity.email}` : ''}.\n`);
   } catch (err) {
     if (err instanceof ConnectError) throw new CliError(`${err.message} ${err.help ?? ''}`.trim());
     throw err;

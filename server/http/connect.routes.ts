@@ -1,18 +1,65 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container.js';
+import { ConnectError } from '../features/connections/connection-service.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { regenerateSession } from './session/session-middleware.js';
 
 /**
- * The OAuth code flow: "Connect to QuickBooks" sends the browser to Intuit with a fresh state, and
- * Intuit's redirect comes back to /oauth/callback (code, state and realmId, or error=access_denied).
+ * The OAuth code flow. "Connect to QuickBooks" and the App Store's Launch URL both send the browser to Intuit
+ * with a fresh state bound to this browser's session; Intuit's redirect comes back to /oauth/callback.
+ * Connecting signs the user in (OpenID), links them to the company and starts a new session id.
  */
-export function connectRoutes(c: Pick<Container, 'connections' | 'config'>): Router {
+export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger'>): Router {
   const router = Router();
-  router.get('/connect', async (_req, res) => {
-    res.redirect(303, await c.connections.beginConnect({ sessionId: null }));
-  });
+
+  const startOAuth = (purpose: 'connect' | 'sign_in') => async (req: Request, res: Response) => {
+    req.session.oauthPending = true; // makes express-session persist the session, so its id exists now
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    res.redirect(303, await c.connections.beginConnect({ sessionId: req.sessionID, purpose }));
+  };
+  // Intuit's App Store "Get app now" lands on the Launch URL: Sign in with Intuit, which also connects.
+  router.get('/launch', startOAuth('sign_in'));
+  router.get('/connect', startOAuth('connect'));
+
   router.get('/oauth/callback', async (req, res) => {
-    const company = await c.connections.completeConnect(req.originalUrl, { sessionId: null });
+    const { company, identity } = await c.connections.completeConnect(req.originalUrl, { sessionId: req.sessionID });
+    if (!identity) {
+      throw new ConnectError('identity_failed', 'Intuit did not say who you are.', 'Connect again; Duesense asks Intuit for your name and email to sign you in.');
+    }
+    const now = c.clock.now();
+    const user = await c.users.upsertFromIntuit(identity, now);
+    await c.users.linkCompany(user.id, company.realmId, now);
+    // A new session id on sign-in: a session id planted before login is worthless after it.
+    await regenerateSession(req, { userId: user.id, realmId: company.realmId });
     res.render('pages/connected', { title: 'Connected', company });
+  });
+
+  router.post('/disconnect', async (_req, res) => {
+    const company = res.locals.company;
+    if (!company) throw new NotFoundError('There is no connected company to disconnect.');
+    await c.connections.disconnect(company.realmId);
+    res.redirect(303, '/?disconnected=1');
+  });
+
+  // Intuit's Disconnect URL: the user disconnected Duesense from inside QuickBooks.
+  router.get('/intuit/disconnect', async (req, res) => {
+    const realmId = typeof req.query.realmId === 'string' ? req.query.realmId : res.locals.company?.realmId;
+    const outcome = realmId ? await c.connections.confirmDisconnectedAtIntuit(realmId) : 'unknown_company';
+    res.render('pages/disconnected', { title: 'Disconnected', outcome, company: realmId ? await c.connections.getCompany(realmId) : undefined });
+  });
+
+  router.post('/companies/select', async (req, res) => {
+    const realmId = (req.body as { realmId?: unknown }).realmId;
+    if (typeof realmId !== 'string' || realmId === '') throw new ValidationError('Choose a company.');
+    // Another company's id is answered exactly like a company that does not exist.
+    if (!res.locals.user || !res.locals.companies?.some((co) => co.realmId === realmId)) throw new NotFoundError();
+    req.session.realmId = realmId;
+    res.redirect(303, '/');
+  });
+
+  router.post('/signout', async (req, res) => {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.redirect(303, '/');
   });
   return router;
 }

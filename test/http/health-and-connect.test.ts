@@ -85,7 +85,7 @@ describe('connect flow against the emulator', () => {
     const rows = await t.container.db('qbo_connections').select();
     expect(rows).toHaveLength(1);
     const stored = JSON.stringify(rows);
-    const access = await t.container.connections.accessToken(FIXTURE_REALM);
+    const access = await t.container.vault.accessToken(FIXTURE_REALM);
     expect(stored).not.toContain(access);
     expect(t.logs.join('')).not.toContain(access);
   });

@@ -4,20 +4,24 @@ import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { IntuitOAuth, TokenSet } from '../../qbo/intuit-oauth-client.js';
 import { SCOPES } from '../../qbo/intuit-oauth-client.js';
+import type { IdTokenClaims } from '../../qbo/id-token.js';
 import type { QboApiClient } from '../../qbo/qbo-api-client.js';
 import { QboError, QboReauthRequired } from '../../qbo/qbo-errors.js';
+import type { IntuitIdentity } from '../users/user-store.js';
 import type { Company, ConnectionStore, OAuthStateStore } from './connection-store-type.js';
 import type { TokenCipher } from './token-cipher.js';
+import { sealTokens, type TokenVault } from './token-vault.js';
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
-/** Refresh this long before the access token expires, so no request goes out with a dying token. */
-export const ACCESS_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** Connecting always signs the user in too (OpenID), so we know who may open the company. */
 export const CONNECT_SCOPES = [SCOPES.accounting, SCOPES.openid, SCOPES.profile, SCOPES.email] as const;
+
+export type ConnectErrorCode = 'access_denied' | 'invalid_state' | 'oauth_error' | 'exchange_failed' | 'missing_realm' | 'identity_failed';
 
 /** A connection attempt that did not complete; the message and help are shown to the user. */
 export class ConnectError extends AppError {
   readonly httpStatus = 400;
-  constructor(readonly code: 'access_denied' | 'invalid_state' | 'oauth_error' | 'exchange_failed' | 'missing_realm', message: string, help: string, cause?: unknown) {
+  constructor(readonly code: ConnectErrorCode, message: string, help: string, cause?: unknown) {
     super(message, { help, cause });
   }
 }
@@ -27,24 +31,31 @@ export interface ConnectionServiceDeps {
   states: OAuthStateStore;
   cipher: TokenCipher;
   oauth: IntuitOAuth;
+  vault: TokenVault;
   qboClient: (realmId: string, accessToken: string) => QboApiClient;
+  verifyIdToken: (idToken: string) => Promise<IdTokenClaims>;
   clock: Clock;
   environment: string;
   logger: Logger;
+}
+
+export interface TokenTimes {
+  accessExpiresAt: Date;
+  refreshExpiresAt: Date;
+  refreshHardExpiresAt: Date | null;
+  lastRefreshAt: Date | null;
 }
 
 export function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');
 }
 
-/** Connecting a company to Duesense through Intuit's OAuth code flow, and keeping its tokens usable. */
+/** Connecting a company to Duesense through Intuit's OAuth code flow, and disconnecting it. */
 export class ConnectionService {
-  private readonly refreshing = new Map<string, Promise<string>>();
-
   constructor(private readonly d: ConnectionServiceDeps) {}
 
-  /** Creates a single-use, expiring state and returns Intuit's authorize URL for it. */
-  async beginConnect(options: { sessionId: string | null; purpose?: 'connect' | 'sign_in' } = { sessionId: null }): Promise<string> {
+  /** Creates a single-use, expiring state bound to the browser session and returns Intuit's authorize URL. */
+  async beginConnect(options: { sessionId: string | null; purpose?: 'connect' | 'sign_in' }): Promise<string> {
     const state = randomBytes(24).toString('base64url');
     const now = this.d.clock.now();
     await this.d.states.save({
@@ -54,8 +65,12 @@ export class ConnectionService {
     return this.d.oauth.authorizeUrl(CONNECT_SCOPES, state);
   }
 
-  /** Handles Intuit's redirect back: checks state first, then exchanges the code and stores the tokens sealed. */
-  async completeConnect(callbackUrl: string, options: { sessionId: string | null }): Promise<Company> {
+  /**
+   * Handles Intuit's redirect back: state first (single use, same browser session, unexpired), then the
+   * error parameter, then the code exchange; tokens are stored sealed, and the signed-in Intuit user is
+   * returned from the verified id_token.
+   */
+  async completeConnect(callbackUrl: string, options: { sessionId: string | null }): Promise<{ company: Company; identity: IntuitIdentity | undefined }> {
     const params = new URL(callbackUrl, 'http://callback.invalid').searchParams;
     const state = params.get('state');
     const consumed = state ? await this.d.states.consume(hashState(state), this.d.clock.now()) : undefined;
@@ -75,12 +90,13 @@ export class ConnectionService {
     try {
       tokens = await this.d.oauth.exchangeCode(callbackUrl);
     } catch (err) {
-      const tid = err instanceof QboError ? err.intuitTid : undefined;
-      this.d.logger.warn({ realmId, intuitTid: tid, errorClass: err instanceof QboError ? err.errorClass : 'unknown' }, 'OAuth code exchange failed');
+      this.d.logger.warn({ realmId, intuitTid: err instanceof QboError ? err.intuitTid : undefined, errorClass: err instanceof QboError ? err.errorClass : 'unknown' }, 'OAuth code exchange failed');
       throw new ConnectError('exchange_failed', 'Intuit did not accept the connection.', 'Start again from "Connect to QuickBooks". Codes are valid for a few minutes only.', err);
     }
-    const info = await this.d.qboClient(realmId, tokens.accessToken).getCompanyInfo();
-    const prefs = await this.d.qboClient(realmId, tokens.accessToken).getPreferences().catch(() => undefined);
+    const identity = tokens.idToken ? await this.identityFrom(tokens) : undefined;
+    const api = this.d.qboClient(realmId, tokens.accessToken);
+    const info = await api.getCompanyInfo();
+    const prefs = await api.getPreferences().catch(() => undefined);
     const now = this.d.clock.now();
     const company: Omit<Company, 'disconnectedAt'> = {
       realmId,
@@ -91,28 +107,12 @@ export class ConnectionService {
       homeCurrency: homeCurrencyOf(prefs),
       connectedAt: now,
     };
-    await this.d.store.saveConnected(company, this.seal(realmId, tokens, now, null), now);
+    await this.d.store.saveConnected(company, sealTokens(this.d.cipher, realmId, tokens, CONNECT_SCOPES.join(' '), now, null), now);
     this.d.logger.info({ realmId, intuitTid: tokens.intuitTid }, 'company connected');
-    return { ...company, disconnectedAt: null };
+    return { company: { ...company, disconnectedAt: null }, identity };
   }
 
-  /** A usable access token, refreshed shortly before expiry; one refresh per company at a time in this process. */
-  async accessToken(realmId: string): Promise<string> {
-    const conn = await this.d.store.getConnection(realmId);
-    const company = await this.d.store.getCompany(realmId);
-    if (!conn || !company || company.status !== 'connected') {
-      throw new QboReauthRequired(`Company ${realmId} is not connected`, {});
-    }
-    if (conn.accessExpiresAt.getTime() - this.d.clock.now().getTime() > ACCESS_REFRESH_MARGIN_MS) {
-      return this.d.cipher.decrypt(conn.accessTokenEnc);
-    }
-    const inFlight = this.refreshing.get(realmId);
-    if (inFlight) return inFlight;
-    const refresh = this.refresh(realmId, conn.refreshTokenEnc, conn.scopes).finally(() => this.refreshing.delete(realmId));
-    this.refreshing.set(realmId, refresh);
-    return refresh;
-  }
-
+  /** In-app disconnect: revokes the grant at Intuit, forgets the tokens, keeps the company's data. */
   async disconnect(realmId: string): Promise<void> {
     const conn = await this.d.store.getConnection(realmId);
     if (conn) {
@@ -123,39 +123,54 @@ export class ConnectionService {
       await this.d.store.deleteTokens(realmId);
     }
     await this.d.store.setStatus(realmId, 'disconnected', this.d.clock.now());
+    this.d.logger.info({ realmId }, 'company disconnected in the app');
+  }
+
+  /**
+   * Intuit's Disconnect URL was visited for this company. Anyone can visit a URL, so it is taken as a hint:
+   * the connection is probed with a refresh, and only a refusal from Intuit marks the company disconnected.
+   */
+  async confirmDisconnectedAtIntuit(realmId: string): Promise<'disconnected' | 'still_connected' | 'unknown_company'> {
+    const company = await this.d.store.getCompany(realmId);
+    if (!company) return 'unknown_company';
+    if (company.status === 'disconnected') return 'disconnected';
+    try {
+      await this.d.vault.accessToken(realmId, { force: true });
+      return 'still_connected';
+    } catch (err) {
+      if (!(err instanceof QboReauthRequired)) throw err;
+      await this.d.store.deleteTokens(realmId);
+      await this.d.store.setStatus(realmId, 'disconnected', this.d.clock.now());
+      this.d.logger.info({ realmId }, 'company disconnected from inside QuickBooks');
+      return 'disconnected';
+    }
   }
 
   listCompanies(): Promise<Company[]> {
     return this.d.store.listCompanies();
   }
 
-  private async refresh(realmId: string, refreshTokenEnc: string, scopes: string): Promise<string> {
-    let tokens: TokenSet;
-    try {
-      tokens = await this.d.oauth.refresh(this.d.cipher.decrypt(refreshTokenEnc));
-    } catch (err) {
-      if (err instanceof QboReauthRequired) await this.d.store.setStatus(realmId, 'needs_reauth', this.d.clock.now());
-      throw err;
-    }
-    const now = this.d.clock.now();
-    const company = (await this.d.store.getCompany(realmId))!;
-    // The rotated refresh token is persisted before the new access token is used.
-    await this.d.store.saveConnected(company, { ...this.seal(realmId, tokens, now, now), scopes }, now);
-    return tokens.accessToken;
+  /** When the company's tokens expire and were last refreshed: what an operator may see, never the tokens. */
+  async tokenTimes(realmId: string): Promise<TokenTimes | undefined> {
+    const conn = await this.d.store.getConnection(realmId);
+    if (!conn) return undefined;
+    return { accessExpiresAt: conn.accessExpiresAt, refreshExpiresAt: conn.refreshExpiresAt, refreshHardExpiresAt: conn.refreshHardExpiresAt, lastRefreshAt: conn.lastRefreshAt };
   }
 
-  private seal(realmId: string, t: TokenSet, now: Date, refreshedAt: Date | null) {
-    return {
-      realmId,
-      accessTokenEnc: this.d.cipher.encrypt(t.accessToken),
-      accessExpiresAt: new Date(now.getTime() + t.expiresInSec * 1000),
-      refreshTokenEnc: this.d.cipher.encrypt(t.refreshToken),
-      refreshExpiresAt: new Date(now.getTime() + t.refreshExpiresInSec * 1000),
-      refreshHardExpiresAt: t.refreshHardExpiresInSec === undefined ? null : new Date(now.getTime() + t.refreshHardExpiresInSec * 1000),
-      scopes: CONNECT_SCOPES.join(' '),
-      lastRefreshAt: refreshedAt,
-      lastIntuitTid: t.intuitTid ?? null,
-    };
+  getCompany(realmId: string): Promise<Company | undefined> {
+    return this.d.store.getCompany(realmId);
+  }
+
+  private async identityFrom(tokens: TokenSet): Promise<IntuitIdentity> {
+    try {
+      const claims = await this.d.verifyIdToken(tokens.idToken!);
+      // Names come from userinfo; the id_token alone carries only the subject (and sometimes email).
+      const profile = await this.d.oauth.userInfo(tokens.accessToken).catch(() => undefined);
+      return { sub: claims.sub, email: profile?.email ?? claims.email, givenName: profile?.givenName, familyName: profile?.familyName };
+    } catch (err) {
+      this.d.logger.warn({ errorClass: err instanceof QboError ? err.errorClass : 'unknown' }, 'id_token verification failed');
+      throw new ConnectError('identity_failed', 'Intuit did not confirm who you are.', 'Sign in again from "Connect to QuickBooks".', err);
+    }
   }
 }
 

@@ -22,6 +22,8 @@ export interface SealedConnection {
   scopes: string;
   lastRefreshAt: Date | null;
   lastIntuitTid: string | null;
+  /** Bumped on every token write; tells a waiting refresher that someone else already refreshed. */
+  tokenVersion?: number;
 }
 
 export interface ConnectionStore {
@@ -32,6 +34,11 @@ export interface ConnectionStore {
   getConnection(realmId: string): Promise<SealedConnection | undefined>;
   setStatus(realmId: string, status: ConnectionStatus, now: Date): Promise<void>;
   deleteTokens(realmId: string): Promise<void>;
+  /** Takes the refresh lease if nobody holds an unexpired one (compare-and-set). */
+  acquireRefreshLease(realmId: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Stores refreshed tokens only while `owner` still holds the lease; clears the lease. False if it was lost. */
+  saveRefreshed(connection: SealedConnection, owner: string, now: Date): Promise<boolean>;
+  releaseRefreshLease(realmId: string, owner: string): Promise<void>;
 }
 
 export interface OAuthStateStore {

@@ -36,6 +36,7 @@ function rowToConnection(r: Record<string, unknown>): SealedConnection {
     scopes: String(r.scopes),
     lastRefreshAt: toDate(r.last_refresh_at),
     lastIntuitTid: (r.last_intuit_tid as string | null) ?? null,
+    tokenVersion: Number(r.token_version ?? 1),
   };
 }
 
@@ -49,13 +50,8 @@ export function createConnectionStore(db: Db): ConnectionStore {
           connected_at: company.connectedAt, disconnected_at: null, updated_at: now,
         };
         await trx(COMPANIES).insert({ ...row, created_at: now }).onConflict('realm_id').merge(row);
-        const conn = {
-          realm_id: c.realmId, access_token_enc: c.accessTokenEnc, access_expires_at: c.accessExpiresAt,
-          refresh_token_enc: c.refreshTokenEnc, refresh_expires_at: c.refreshExpiresAt,
-          refresh_hard_expires_at: c.refreshHardExpiresAt, scopes: c.scopes, last_refresh_at: c.lastRefreshAt,
-          last_intuit_tid: c.lastIntuitTid, updated_at: now,
-        };
-        await trx(CONNECTIONS).insert(conn).onConflict('realm_id').merge(conn);
+        const conn = { ...connectionRow(c, now), refresh_lease_owner: null, refresh_lease_until: null };
+        await trx(CONNECTIONS).insert(conn).onConflict('realm_id').merge({ ...conn, token_version: trx.raw('?? + 1', [`${CONNECTIONS}.token_version`]) });
       });
     },
     async getCompany(realmId) {
@@ -77,6 +73,31 @@ export function createConnectionStore(db: Db): ConnectionStore {
     async deleteTokens(realmId) {
       await db(CONNECTIONS).where({ realm_id: realmId }).delete();
     },
+    async acquireRefreshLease(realmId, owner, until, now) {
+      const taken = await db(CONNECTIONS)
+        .where({ realm_id: realmId })
+        .andWhere((q) => q.whereNull('refresh_lease_until').orWhere('refresh_lease_until', '<=', now))
+        .update({ refresh_lease_owner: owner, refresh_lease_until: until });
+      return taken === 1;
+    },
+    async saveRefreshed(c, owner, now) {
+      const saved = await db(CONNECTIONS)
+        .where({ realm_id: c.realmId, refresh_lease_owner: owner })
+        .update({ ...connectionRow(c, now), refresh_lease_owner: null, refresh_lease_until: null, token_version: db.raw('token_version + 1') });
+      return saved === 1;
+    },
+    async releaseRefreshLease(realmId, owner) {
+      await db(CONNECTIONS).where({ realm_id: realmId, refresh_lease_owner: owner }).update({ refresh_lease_owner: null, refresh_lease_until: null });
+    },
+  };
+}
+
+function connectionRow(c: SealedConnection, now: Date) {
+  return {
+    realm_id: c.realmId, access_token_enc: c.accessTokenEnc, access_expires_at: c.accessExpiresAt,
+    refresh_token_enc: c.refreshTokenEnc, refresh_expires_at: c.refreshExpiresAt,
+    refresh_hard_expires_at: c.refreshHardExpiresAt, scopes: c.scopes, last_refresh_at: c.lastRefreshAt,
+    last_intuit_tid: c.lastIntuitTid, updated_at: now,
   };
 }
 

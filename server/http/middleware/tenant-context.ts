@@ -1,0 +1,51 @@
+import type { RequestHandler } from 'express';
+import type { Container } from '../../container.js';
+import type { Company } from '../../features/connections/connection-store-type.js';
+import type { User } from '../../features/users/user-store.js';
+import { NotFoundError } from '../../errors.js';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    user?: User;
+    /** The selected company; company-scoped routes read only this, never a realm id from the request. */
+    company?: Company;
+    /** Companies the signed-in user may switch to. */
+    companies?: Company[];
+  }
+}
+
+/**
+ * Loads the signed-in user, the companies they may open and the selected one. A realm id in the session
+ * that the user is no longer linked to is dropped, so a stale or forged session never reaches another
+ * company's data.
+ */
+export function tenantContext(c: Pick<Container, 'users' | 'connections'>): RequestHandler {
+  return async (req, res, next) => {
+    const userId = req.session?.userId;
+    if (!userId) return next();
+    const user = await c.users.get(userId);
+    if (!user) {
+      delete req.session.userId;
+      delete req.session.realmId;
+      return next();
+    }
+    const realmIds = new Set(await c.users.realmIdsFor(user.id));
+    const companies = (await c.connections.listCompanies()).filter((co) => realmIds.has(co.realmId));
+    res.locals.user = user;
+    res.locals.companies = companies;
+    const selected = companies.find((co) => co.realmId === req.session.realmId) ?? companies[0];
+    if (selected) {
+      res.locals.company = selected;
+      req.session.realmId = selected.realmId;
+    } else {
+      delete req.session.realmId;
+    }
+    next();
+  };
+}
+
+/** Company-scoped pages: without a selected company there is nothing to show (404, never another company). */
+export const requireCompany: RequestHandler = (_req, res, next) => {
+  if (!res.locals.company) return next(new NotFoundError('Connect a QuickBooks company first.'));
+  next();
+};

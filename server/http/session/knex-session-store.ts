@@ -1,0 +1,55 @@
+import session from 'express-session';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/knex.js';
+import { toDate } from '../../features/connections/connection-store.js';
+
+const TABLE = 'sessions';
+const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * express-session's store on our own `sessions` table (created by a migration, not at run time), so
+ * sessions live in the same database as everything else and survive restarts.
+ */
+export class KnexSessionStore extends session.Store {
+  constructor(private readonly db: Db, private readonly clock: Clock) {
+    super();
+  }
+
+  override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.db(TABLE).where({ sid }).first()
+      .then((row: { data: string; expires_at: unknown } | undefined) => {
+        if (!row || toDate(row.expires_at)!.getTime() <= this.clock.now().getTime()) return cb(null, null);
+        cb(null, JSON.parse(row.data) as session.SessionData);
+      })
+      .catch(cb);
+  }
+
+  override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
+    const row = { sid, data: JSON.stringify(data), expires_at: this.expiry(data) };
+    this.db(TABLE).insert(row).onConflict('sid').merge(['data', 'expires_at'])
+      .then(() => cb?.())
+      .catch((err: unknown) => cb?.(err));
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.db(TABLE).where({ sid }).delete()
+      .then(() => cb?.())
+      .catch((err: unknown) => cb?.(err));
+  }
+
+  override touch(sid: string, data: session.SessionData, cb?: () => void): void {
+    this.db(TABLE).where({ sid }).update({ expires_at: this.expiry(data) })
+      .then(() => cb?.())
+      .catch(() => cb?.());
+  }
+
+  /** Deletes expired sessions; run by the housekeeping job. */
+  async purgeExpired(): Promise<number> {
+    return this.db(TABLE).where('expires_at', '<=', this.clock.now()).delete();
+  }
+
+  private expiry(data: session.SessionData): Date {
+    const cookieExpiry = data.cookie?.expires ? new Date(data.cookie.expires) : undefined;
+    return cookieExpiry ?? new Date(this.clock.now().getTime() + DEFAULT_TTL_MS);
+  }
+}
