@@ -1,7 +1,9 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { startSchedule } from '../jobs/schedule.js';
 import { createApp } from './app.js';
+import { loadManifest, ManifestError } from './app-manifest.js';
 import { systemClock } from './clock.js';
 import { ConfigError, EMULATOR_DEMO_CLIENT, isDemoMode, loadConfig, type Config } from './config.js';
 import { createContainer } from './container.js';
@@ -56,6 +58,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  try {
+    loadManifest(config);
+  } catch (err) {
+    if (err instanceof ManifestError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
   const logger = createLogger({ level: config.log.level });
   const demo = isDemoMode(config) ? await startDemoEmulator(config, logger) : undefined;
   if (demo && config.intuit.clientId !== EMULATOR_DEMO_CLIENT.clientId) logger.info('demo mode with custom client credentials');
@@ -70,6 +81,7 @@ async function main(): Promise<void> {
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ url: config.http.baseUrl, port, environment: config.intuit.environment, demo: Boolean(demo) }, 'Duesense is listening');
+  const schedule = startSchedule(container);
   if (demo) process.stdout.write(`\nDuesense demo: open ${config.http.baseUrl} and choose "Connect to QuickBooks".\n\n`);
 
   let stopping = false;
@@ -82,7 +94,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.http.shutdownTimeoutMs);
     force.unref();
-    // Stop taking requests, let in-flight ones finish, then release the database.
+    // Stop scheduling and taking requests, let in-flight ones finish, then release the database.
+    await schedule.stop();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCompaniesCommand } from './companies.command.js';
 import { registerConnectDemoCommand } from './connect-demo.command.js';
 import { registerEmulatorCommands } from './emulator.commands.js';
 import { registerMigrateCommand } from './migrate.command.js';
@@ -12,6 +13,7 @@ const program = new Command()
 
 registerEmulatorCommands(program);
 registerConnectDemoCommand(program);
+registerCompaniesCommand(program);
 registerMigrateCommand(program);
 
 try {

@@ -41,11 +41,15 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
     res.redirect(303, '/?disconnected=1');
   });
 
-  // Intuit's Disconnect URL: the user disconnected Duesense from inside QuickBooks.
+  // Intuit's Disconnect URL: the user disconnected Duesense from inside QuickBooks. Anyone can call it, so it
+  // only triggers a probe (see confirmDisconnectedAtIntuit) and shows company details to that company's users.
   router.get('/intuit/disconnect', async (req, res) => {
     const realmId = typeof req.query.realmId === 'string' ? req.query.realmId : res.locals.company?.realmId;
+    const user = res.locals.user;
+    const linked = realmId !== undefined && res.locals.companies?.some((co) => co.realmId === realmId) === true;
+    if (user && realmId !== undefined && !linked) throw new NotFoundError();
     const outcome = realmId ? await c.connections.confirmDisconnectedAtIntuit(realmId) : 'unknown_company';
-    res.render('pages/disconnected', { title: 'Disconnected', outcome, company: realmId ? await c.connections.getCompany(realmId) : undefined });
+    res.render('pages/disconnected', { title: 'Disconnected', outcome, company: linked ? await c.connections.getCompany(realmId!) : undefined });
   });
 
   router.post('/companies/select', async (req, res) => {
