@@ -43,12 +43,16 @@ export interface Emulator {
   throttle: Throttle;
   faults: FaultInjector;
   webhooks: WebhookDispatcher;
+  /** The most recent requests (method and path), newest last: what tests count (e.g. token calls). */
+  requests(): ReadonlyArray<{ method: string; path: string; at: Date }>;
   addCompany(file: CompanyFile): void;
   /** Starts listening; resolves to the base URL (e.g. http://127.0.0.1:4010). */
   listen(port?: number, host?: string): Promise<string>;
   url(): string;
   close(): Promise<void>;
 }
+
+const REQUEST_LOG_SIZE = 10_000;
 
 /** intuit_tid values look like "1-5f7349e0-0fd2bee86a8a83c67a77fbb2": a hex time and a random part. */
 function intuitTid(clock: Clock): string {
@@ -79,11 +83,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     company.onChange((e) => webhooks.publish({ realmId: e.realmId, entity: e.entity, id: e.id, operation: e.operation, lastUpdated: e.lastUpdated })),
   );
 
+  const requestLog: Array<{ method: string; path: string; at: Date }> = [];
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.setHeader('intuit_tid', intuitTid(clock));
+    if (!req.path.startsWith('/emulator')) {
+      requestLog.push({ method: req.method, path: req.path, at: clock.now() });
+      if (requestLog.length > REQUEST_LOG_SIZE) requestLog.splice(0, requestLog.length - REQUEST_LOG_SIZE);
+    }
     next();
   });
   app.use('/emulator', createAdminRouter({ companies, authority, outbox, throttle, faultInjector: faults, webhooks }));
@@ -105,6 +114,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const emulator: Emulator = {
     app, clock, companies, authority, outbox, throttle, faults, webhooks,
+    requests: () => requestLog,
     addCompany: (file) => companies.add(companyFromFile(file, clock)),
     async listen(port = 0, host = '127.0.0.1') {
       server = http.createServer(app);

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { submitEmulatorConsent } from '../../server/cli/emulator-consent.js';
+import { startApp, type TestApp } from '../support/app-harness.js';
+import { connectCompany, csrfFrom, newAgent, startConnect } from '../support/connect-helper.js';
+import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
+import { FIXTURE_REALM } from '../support/fixture-company.js';
+
+let emulator: RunningEmulator;
+let t: TestApp;
+const HOUR = 3600_000;
+const tokenCalls = () => emulator.emulator.requests().filter((r) => r.path === '/oauth2/v1/tokens/bearer').length;
+
+beforeEach(async () => {
+  emulator = await startEmulator();
+  t = await startApp(emulator);
+});
+afterEach(async () => {
+  await t.close();
+  await emulator.close();
+});
+
+describe('connecting', () => {
+  it('connects through the consent page, signs the user in with a new session id and shows Disconnect', async () => {
+    const agent = newAgent(t.app);
+    const first = await agent.get('/connect');
+    const cookieBefore = first.headers['set-cookie']?.[0]?.split(';')[0];
+    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: first.headers.location!, realmId: FIXTURE_REALM }));
+    const back = await agent.get(callback.pathname + callback.search);
+    expect(back.status).toBe(200);
+    const cookieAfter = back.headers['set-cookie']?.[0]?.split(';')[0];
+    expect(cookieAfter).toBeDefined();
+    expect(cookieAfter).not.toBe(cookieBefore); // session fixation: a fresh id after sign-in
+    expect(back.headers['set-cookie']![0]).toMatch(/HttpOnly/);
+    expect(back.headers['set-cookie']![0]).toMatch(/SameSite=Lax/);
+
+    const home = await agent.get('/');
+    expect(home.text).toContain('Fixture Landscaping');
+    expect(home.text).toContain('Disconnect from QuickBooks');
+    expect(home.text).not.toContain('Connect to QuickBooks</a>');
+    const [user] = await t.container.db('users').select();
+    expect(user.intuit_sub).toBeTruthy();
+  });
+
+  it('explains a denied consent', async () => {
+    const res = await connectCompany(newAgent(t.app), FIXTURE_REALM, 'deny');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('access was declined');
+    expect(await t.container.connections.listCompanies()).toEqual([]);
+  });
+
+  it('refuses forged, replayed, expired and other-browser states', async () => {
+    const agent = newAgent(t.app);
+    const forged = await agent.get(`/oauth/callback?code=x&state=forged&realmId=${FIXTURE_REALM}`);
+    expect(forged.status).toBe(400);
+    expect(forged.text).toContain('expired or was already used');
+
+    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    const elsewhere = await newAgent(t.app).get(callback.pathname + callback.search);
+    expect(elsewhere.status).toBe(400); // the state belongs to the first browser's session
+
+    const late = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    emulator.clock.advance(11 * 60_000);
+    expect((await agent.get(late.pathname + late.search)).text).toContain('expired or was already used');
+
+    emulator.clock.advance(-11 * 60_000);
+    const ok = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    expect((await agent.get(ok.pathname + ok.search)).status).toBe(200);
+    expect((await agent.get(ok.pathname + ok.search)).text).toContain('expired or was already used');
+  });
+});
+
+describe('the token vault', () => {
+  it('refreshes an access token that expires mid-session, once for ten parallel requests', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM);
+    const before = tokenCalls();
+    emulator.clock.advance(HOUR);
+    const names = await Promise.all(Array.from({ length: 10 }, () => t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())));
+    expect(names.every((n) => n.CompanyName === 'Fixture Landscaping')).toBe(true);
+    expect(tokenCalls() - before).toBe(1);
+  });
+
+  it('stores the rotated refresh token; the previous one works inside its grace period, then not', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM);
+    const sealed = async () => t.container.vault['d'].cipher.decrypt((await t.container.db('qbo_connections').first()).refresh_token_enc);
+    const original = await sealed();
+    emulator.clock.advance(25 * HOUR);
+    await t.container.vault.accessToken(FIXTURE_REALM);
+    const rotated = await sealed();
+    expect(rotated).not.toBe(original);
+    const oauth = t.container.vault['d'].oauth;
+    await expect(oauth.refresh(original)).resolves.toBeDefined(); // inside the 24 h grace
+    emulator.clock.advance(25 * HOUR);
+    await expect(oauth.refresh(original)).rejects.toMatchObject({ errorClass: 'reauth' });
+  });
+
+  it('retries once after a 401 with a fresh token', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM);
+    await fetch(`${emulator.url}/emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spec: { kind: 'fault', code: '3200' }, count: 1 }) });
+    const before = tokenCalls();
+    const info = await t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo());
+    expect(info.CompanyName).toBe('Fixture Landscaping');
+    expect(tokenCalls() - before).toBe(1);
+  });
+});
+
+describe('revocation and disconnecting', () => {
+  it('shows the reconnect banner when Intuit revokes the connection, and reconnects', async () => {
+    const agent = newAgent(t.app);
+    await connectCompany(agent, FIXTURE_REALM);
+    await fetch(`${emulator.url}/emulator/realms/${FIXTURE_REALM}/revoke`, { method: 'POST' });
+    emulator.clock.advance(HOUR);
+    await expect(t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())).rejects.toMatchObject({ errorClass: 'reauth' });
+    const home = await agent.get('/');
+    expect(home.text).toContain('data-banner="reconnect"');
+    const again = await connectCompany(agent, FIXTURE_REALM);
+    expect(again.status).toBe(200);
+    expect((await agent.get('/')).text).not.toContain('data-banner="reconnect"');
+  });
+
+  it('disconnects in the app: revokes at Intuit, keeps the company, requires CSRF', async () => {
+    const agent = newAgent(t.app);
+    await connectCompany(agent, FIXTURE_REALM);
+    expect((await agent.post('/disconnect').type('form').send({})).status).toBe(403);
+    const home = await agent.get('/');
+    const res = await agent.post('/disconnect').type('form').send({ _csrf: csrfFrom(home.text) });
+    expect(res.status).toBe(303);
+    const company = await t.container.connections.getCompany(FIXTURE_REALM);
+    expect(company?.status).toBe('disconnected');
+    expect(await t.container.db('qbo_connections').select()).toEqual([]);
+    expect((await agent.get('/')).text).toContain('Connect to QuickBooks');
+  });
+
+  it("handles a disconnect from QuickBooks' side, and ignores a forged one", async () => {
+    const agent = newAgent(t.app);
+    await connectCompany(agent, FIXTURE_REALM);
+    const forged = await agent.get(`/intuit/disconnect?realmId=${FIXTURE_REALM}`);
+    expect(forged.text).toContain('still connected');
+    await fetch(`${emulator.url}/emulator/realms/${FIXTURE_REALM}/revoke`, { method: 'POST' });
+    const real = await agent.get(`/intuit/disconnect?realmId=${FIXTURE_REALM}`);
+    expect(real.text).toContain('Duesense is disconnected from Fixture Landscaping');
+    expect((await t.container.connections.getCompany(FIXTURE_REALM))?.status).toBe('disconnected');
+  });
+});
