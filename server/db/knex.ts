@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import { MIGRATIONS } from '../../migrations/index.js';
 import type { Config } from '../config.js';
 
 export type Db = Knex;
@@ -42,16 +43,24 @@ interface SqliteConnection {
   run(sql: string, cb?: (err: Error | null) => void): void;
 }
 
-export const migrationConfig: Knex.MigratorConfig = {
-  directory: MIGRATIONS_DIRECTORY,
-  loadExtensions: ['.ts'],
-  tableName: 'knex_migrations',
+/** Migrations come from a static list (migrations/index.ts), the same under tsx, vitest and a build. */
+const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
 };
+
+export const migrationConfig: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest(migrationConfig)) as [number, string[]];
   return applied;
+}
+
+/** Undoes every migration (tests of the migrations themselves). */
+export async function rollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback(migrationConfig, true);
 }
 
 /** True when every migration on disk has been applied (what /readyz reports). */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitEmulatorConsent } from '../../server/cli/emulator-consent.js';
 import { startApp, type TestApp } from '../support/app-harness.js';
@@ -12,7 +13,7 @@ const tokenCalls = () => emulator.emulator.requests().filter((r) => r.path === '
 
 beforeEach(async () => {
   emulator = await startEmulator();
-  t = await startApp(emulator);
+  t = await startApp(emulator, { file: true });
 });
 afterEach(async () => {
   await t.close();
@@ -66,6 +67,22 @@ describe('connecting', () => {
     const ok = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
     expect((await agent.get(ok.pathname + ok.search)).status).toBe(200);
     expect((await agent.get(ok.pathname + ok.search)).text).toContain('expired or was already used');
+  });
+});
+
+describe('secrets', () => {
+  it('never writes a token in clear text to the database file or the log', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM);
+    emulator.clock.advance(HOUR); // a refresh too, so both generations of tokens are checked
+    const access = await t.container.vault.accessToken(FIXTURE_REALM);
+    const refresh = (emulator.emulator.authority as unknown as { grants: Map<string, { current: { value: string } }> }).grants.values().next().value!.current.value;
+    const wal = `${t.databaseFile!}-wal`;
+    const file = Buffer.concat([fs.readFileSync(t.databaseFile!), fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]);
+    for (const secret of [access, refresh]) {
+      expect(file.includes(Buffer.from(secret))).toBe(false);
+      expect(t.logs.join('')).not.toContain(secret);
+    }
+    expect(t.logs.join('')).toContain('access token refreshed');
   });
 });
 

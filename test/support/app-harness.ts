@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { createApp } from '../../server/app.js';
@@ -12,14 +15,17 @@ export interface TestApp {
   container: Container;
   /** Every log line the app wrote, for tests that check what is (never) logged. */
   logs: string[];
+  /** The SQLite file, when the app was started on one (`file: true`). */
+  databaseFile: string | undefined;
   close(): Promise<void>;
 }
 
 /** The whole app on an in-memory SQLite database (or a file), talking to a running test emulator. */
-export async function startApp(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(emulator: RunningEmulator, o: { env?: Record<string, string>; file?: boolean } = {}): Promise<TestApp> {
+  const databaseFile = o.file ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-test-')), 'duesense.sqlite') : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_FILE: ':memory:',
+    DATABASE_FILE: databaseFile ?? ':memory:',
     INTUIT_ENVIRONMENT: 'emulator',
     INTUIT_CLIENT_ID: TEST_CLIENT.clientId,
     INTUIT_CLIENT_SECRET: TEST_CLIENT.clientSecret,
@@ -27,7 +33,7 @@ export async function startApp(emulator: RunningEmulator, env: Record<string, st
     EMULATOR_URL: emulator.url,
     TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     LOG_LEVEL: 'debug',
-    ...env,
+    ...o.env,
   });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
@@ -35,5 +41,5 @@ export async function startApp(emulator: RunningEmulator, env: Record<string, st
   const logger = createLogger({ level: 'debug', destination: sink });
   const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url });
   await migrateToLatest(container.db);
-  return { app: createApp(container), container, logs, close: () => container.close() };
+  return { app: createApp(container), container, logs, databaseFile, close: () => container.close() };
 }

@@ -114,7 +114,29 @@ export class EmulatedCompany {
   }
 
   finishLoading(): void {
+    this.deriveNames();
     this.ledger.recomputeAll();
+  }
+
+  /** FullyQualifiedName, Level and Job follow the parent chain (a file may omit them, as for balances). */
+  private deriveNames(): void {
+    const customers = this.table('Customer');
+    const fqn = (c: QboObject, depth = 0): { name: string; level: number } => {
+      const parent = refValue(c.ParentRef);
+      const own = String(c.DisplayName);
+      const p = parent ? customers.get(parent) : undefined;
+      if (!p || depth > 5) return { name: own, level: 0 };
+      const up = fqn(p, depth + 1);
+      return { name: `${up.name}:${own}`, level: up.level + 1 };
+    };
+    for (const c of customers.values()) {
+      const { name, level } = fqn(c);
+      c.FullyQualifiedName = name;
+      c.Job = level > 0;
+      if (level > 0) c.Level = level;
+      else delete c.Level;
+    }
+    for (const item of this.table('Item').values()) item.FullyQualifiedName ??= item.Name;
   }
 
   read(entity: EntityName, id: string): QboObject {

@@ -87,7 +87,7 @@ function compileCondition(c: Condition, timeZone: string): (row: QboObject) => b
     const like = likeMatcher(String(c.values[0]));
     return (row) => {
       const v = get(row);
-      return typeof v === 'string' && like(v);
+      return typeof v === 'string' && like(v.toLowerCase());
     };
   }
   if (literals.some((l) => l === undefined)) return () => false; // a literal of the wrong kind matches nothing

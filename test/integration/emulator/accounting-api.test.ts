@@ -110,7 +110,7 @@ describe('writes', () => {
 
     const other = await qb('createInvoice', { CustomerRef: { value: '3' }, Line: [{ Amount: 20, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '2' } } }] });
     const deleted = await qb('deleteInvoice', { Id: other.Id, SyncToken: other.SyncToken });
-    expect(deleted).toMatchObject({ status: 'Deleted', Id: other.Id });
+    expect(deleted.Invoice).toMatchObject({ status: 'Deleted', Id: other.Id });
     expect(failureOf(await qb('getInvoice', other.Id).catch((e) => e)).body.Fault.Error[0].code).toBe('610');
   });
 

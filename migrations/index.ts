@@ -1,0 +1,15 @@
+import type { Knex } from 'knex';
+import * as m0100 from './20261125000100_create_companies_and_connections.js';
+import * as m0200 from './20261125000200_create_users_sessions_and_refresh_lease.js';
+import * as m0300 from './20261125000300_create_qbo_copy.js';
+
+/**
+ * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
+ * vitest and a compiled build; knex's own directory loader cannot import .ts files everywhere.
+ * A new migration is added here as well as in this folder (test/unit/app/migrations.test.ts checks).
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
+  ['20261125000100_create_companies_and_connections.ts', m0100],
+  ['20261125000200_create_users_sessions_and_refresh_lease.ts', m0200],
+  ['20261125000300_create_qbo_copy.ts', m0300],
+];
