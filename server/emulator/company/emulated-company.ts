@@ -5,6 +5,7 @@ import { formatQboDate, formatQboDateTime, parseQboDateTime } from '../qbo-time.
 import { Ledger, refValue, type TrackedKind } from './ledger.js';
 import { checkProperties, SERVER_OWNED, type Body } from './rules/common.js';
 import { prepareCustomer } from './rules/customer.js';
+import { applyLoadedDefaults } from './rules/loaded-defaults.js';
 import { prepareItem, prepareTerm } from './rules/name-lists.js';
 import { preparePayment } from './rules/payment.js';
 import { prepareSalesTransaction } from './rules/sales-transaction.js';
@@ -114,6 +115,10 @@ export class EmulatedCompany {
   }
 
   finishLoading(): void {
+    const home = this.context('Customer').homeCurrency();
+    for (const entity of Object.keys(ENTITIES) as EntityName[]) {
+      for (const o of this.table(entity).values()) applyLoadedDefaults(entity, o, home);
+    }
     this.deriveNames();
     this.ledger.recomputeAll();
   }

@@ -63,7 +63,8 @@ export function prepareCustomer(ctx: WriteContext, b: Body, existing: QboObject 
     const code = refValue(b.CurrencyRef) ?? home.value;
     out.CurrencyRef = code === home.value ? home : { value: code, name: code };
   }
-  if (!existing && out.DefaultTaxCodeRef === undefined) out.DefaultTaxCodeRef = { value: '2' };
+  // A full update that omits it keeps the customer's tax code, as QBO does (update-customer capture).
+  out.DefaultTaxCodeRef ??= existing?.DefaultTaxCodeRef ?? { value: '2' };
   return out;
 }
 
