@@ -45,7 +45,7 @@ interface SqliteConnection {
 
 /** Migrations come from a static list (migrations/index.ts), the same under tsx, vitest and a build. */
 const migrationSource: Knex.MigrationSource<readonly [string, Knex.Migration]> = {
-  getMigrations: async () => MIGRATIONS,
+  getMigrations: async () => [...MIGRATIONS],
   getMigrationName: ([name]) => name,
   getMigration: async ([, migration]) => migration,
 };

@@ -21,6 +21,7 @@ import { createWebhookDispatcher, type WebhookDispatcher, type WebhookTarget } f
 
 export interface EmulatorOptions {
   clock?: Clock;
+  /** Companies to serve. The emulator adopts these objects (no copy): build them for it, do not reuse them. */
   companies?: CompanyFile[];
   clients?: OAuthClientRegistration[];
   /** QBO's per-realm limits (500/min, 10/s, 40 batches/min); on by default as in the real API. */
@@ -45,7 +46,8 @@ export interface Emulator {
   webhooks: WebhookDispatcher;
   /** The most recent requests (method and path), newest last: what tests count (e.g. token calls). */
   requests(): ReadonlyArray<{ method: string; path: string; at: Date }>;
-  addCompany(file: CompanyFile): void;
+  /** Serves another company; `adopt` hands over the file's objects instead of copying them. */
+  addCompany(file: CompanyFile, options?: { adopt?: boolean }): void;
   /** Starts listening; resolves to the base URL (e.g. http://127.0.0.1:4010). */
   listen(port?: number, host?: string): Promise<string>;
   url(): string;
@@ -115,7 +117,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const emulator: Emulator = {
     app, clock, companies, authority, outbox, throttle, faults, webhooks,
     requests: () => requestLog,
-    addCompany: (file) => companies.add(companyFromFile(file, clock)),
+    addCompany: (file, addOptions) => companies.add(companyFromFile(file, clock, addOptions)),
     async listen(port = 0, host = '127.0.0.1') {
       server = http.createServer(app);
       await new Promise<void>((resolve, reject) => {
@@ -141,6 +143,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       });
     },
   };
-  for (const file of options.companies ?? []) emulator.addCompany(file);
+  for (const file of options.companies ?? []) emulator.addCompany(file, { adopt: true });
   return emulator;
 }

@@ -1,5 +1,5 @@
 import { canonicalProperty, entityByName, type EntityDefinition } from '../entity-registry.js';
-import { LexError, tokenize, type Token } from './query-lexer.js';
+import { KEYWORDS, LexError, tokenize, type Token } from './query-lexer.js';
 
 /** A query QBO would reject; `detail` is the Fault's Detail text (code 4001). */
 export class QueryError extends Error {
@@ -31,7 +31,6 @@ export interface ParsedQuery {
 
 export const DEFAULT_MAX_RESULTS = 100;
 export const MAX_MAX_RESULTS = 1000;
-const UNSUPPORTED = new Set(['OR', 'GROUP', 'JOIN', 'HAVING', 'LIMIT', 'OFFSET', 'NOT']);
 
 /** Parses `SELECT * | COUNT(*) FROM Entity [WHERE …] [ORDERBY …] [STARTPOSITION n] [MAXRESULTS n]`. */
 export function parseQuery(text: string): ParsedQuery {
@@ -103,7 +102,7 @@ class Parser {
     const opToken = this.peek();
     if (opToken.kind === 'op') {
       this.next();
-      if (opToken.text === '!=' || opToken.text === '<>') throw new QueryError(`QueryParserError: Encountered " "${opToken.text}" "${opToken.text} "" at line 1, column ${opToken.column}. Operator not supported.`);
+      if (opToken.text === '!=' || opToken.text === '<>') this.fail(opToken); // QBO has no inequality operator
       return { path, operator: opToken.text, values: [this.literal()] };
     }
     if (this.isKeyword('LIKE')) {
@@ -128,10 +127,11 @@ class Parser {
 
   private path(entity: EntityDefinition): string[] {
     const token = this.expectWord();
+    if (KEYWORDS.has(token.text.toUpperCase())) this.fail(token);
     const [first, ...rest] = token.text.split('.');
-    if (UNSUPPORTED.has(token.text.toUpperCase())) this.fail(token);
+    if (rest.some((s) => s === '')) this.fail(token);
     const property = canonicalProperty(entity, first!);
-    if (!property || rest.some((s) => s === '')) throw new QueryError(`QueryValidationError: property '${token.text}' is not queryable`);
+    if (!property) throw new QueryError(`QueryValidationError: property '${first}' is not queryable`);
     return [property, ...rest];
   }
 
@@ -186,7 +186,23 @@ class Parser {
     return t;
   }
 
+  /** Mirrors the JavaCC message QBO returns, e.g. `Encountered " <ID> "Custmoer "" at line 1, column 15.` */
   private fail(at: Token = this.peek()): never {
-    throw new QueryError(`QueryParserError: Encountered " ${at.kind === 'eof' ? '<EOF>' : `"${at.text}"`} " at line 1, column ${at.column}.`);
+    throw new QueryError(`QueryParserError: Encountered ${describe(at)} at line 1, column ${at.column}.`);
+  }
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'eof':
+      return '"<EOF>"';
+    case 'word':
+      return KEYWORDS.has(t.text.toUpperCase()) ? `" "${t.text.toUpperCase()}" "${t.text} ""` : `" <ID> "${t.text} ""`;
+    case 'string':
+      return `" <STRING_LITERAL> "${t.text} ""`;
+    case 'number':
+      return `" <INTEGER> "${t.text} ""`;
+    default:
+      return `" "${t.text}" "${t.text} ""`;
   }
 }
