@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
@@ -11,14 +10,14 @@ export const chromiumAvailable = fs.existsSync(CHROMIUM);
 export const CHROMIUM_SKIP_MESSAGE = `browser tests need Chromium at ${CHROMIUM} (.ci/run installs Debian's chromium); skipped`;
 export const ARTIFACTS_DIR = path.resolve('test-artifacts', 'screenshots');
 
-/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background networking). */
+/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background networking); playwright gives it a fresh profile. */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-chromium-'))}`,
+      '--disable-component-update', '--disable-sync',
     ],
   });
 }
