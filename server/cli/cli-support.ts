@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createContainer, type Container } from '../container.js';
+import { createLogger } from '../logger.js';
 
 /** An error the CLI reports as one clear line, with an exit code (2 = bad usage, 1 = failure). */
 export class CliError extends Error {
@@ -66,4 +68,12 @@ export async function emulatorRequest<T>(baseUrl: string, path: string, init: Re
 /** The emulator the CLI talks to: EMULATOR_URL, else the one `npm start` runs in-process on EMULATOR_PORT. */
 export function emulatorUrlFrom(config: Config): string {
   return config.emulator.url ?? `http://127.0.0.1:${config.emulator.port || 4010}`;
+}
+
+/** The app's services for a CLI command; in demo mode they talk to the emulator `npm start` runs. */
+export function cliContainer(config: Config, options: { emulatorUrl?: string } = {}): Container {
+  return createContainer(config, {
+    logger: createLogger({ level: 'warn' }),
+    ...(config.intuit.environment === 'emulator' ? { emulatorUrl: options.emulatorUrl ?? emulatorUrlFrom(config) } : {}),
+  });
 }

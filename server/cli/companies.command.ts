@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { createContainer } from '../container.js';
 import { migrateToLatest } from '../db/knex.js';
-import { createLogger } from '../logger.js';
-import { configOrExit } from './cli-support.js';
+import { cliContainer, configOrExit } from './cli-support.js';
 
 export function registerCompaniesCommand(program: Command): void {
   program
@@ -10,7 +8,7 @@ export function registerCompaniesCommand(program: Command): void {
     .description('List connected companies with their connection status and token expiries (never the tokens).')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const container = createContainer(configOrExit(), { logger: createLogger({ level: 'warn' }) });
+      const container = cliContainer(configOrExit());
       try {
         await migrateToLatest(container.db);
         const rows = [];

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { createContainer } from '../container.js';
 import { migrateToLatest } from '../db/knex.js';
 import { ConnectError } from '../features/connections/connection-service.js';
-import { createLogger } from '../logger.js';
-import { CliError, configOrExit, emulatorRequest, emulatorUrlFrom, parseUrl } from './cli-support.js';
+import { CliError, cliContainer, configOrExit, emulatorRequest, emulatorUrlFrom, parseUrl } from './cli-support.js';
 import { submitEmulatorConsent } from './emulator-consent.js';
 
 interface ConnectDemoOptions {
@@ -33,7 +31,7 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
     throw new CliError(o.realm ? `the emulator at ${url} serves no company ${o.realm}; it serves: ${served}.` : `the emulator at ${url} serves no companies.`, 2);
   }
 
-  const container = createContainer(config, { logger: createLogger({ level: 'warn' }), emulatorUrl: url });
+  const container = cliContainer(config, { emulatorUrl: url });
   try {
     await migrateToLatest(container.db);
     const authorizeUrl = await container.connections.beginConnect({ sessionId: null });

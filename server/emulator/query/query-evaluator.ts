@@ -83,6 +83,11 @@ function combine(tests: RowTest[]): RowTest {
   };
 }
 
+/** AND is commutative, so run cheap tests first: DateTime parsing and LIKE regexes only see the survivors. */
+function cost(c: Condition): number {
+  return isDateTimePath(c.path) ? 2 : c.operator === 'LIKE' ? 1 : 0;
+}
+
 /** QBO hides inactive names unless the query says something about Active. */
 function needsActiveDefault(q: ParsedQuery): boolean {
   return q.entity.kind === 'name' && !q.where.some((c) => c.path.length === 1 && c.path[0] === 'Active');
@@ -96,7 +101,7 @@ function numericId(row: QboObject): number {
 /** Compiles a parsed query into a row matcher and a sorter; path lookups and literals are prepared once. */
 export function compileQuery(q: ParsedQuery, options: CompileOptions): CompiledQuery {
   const { timeZone } = options;
-  const tests = q.where.map((c) => compileCondition(c, timeZone));
+  const tests = [...q.where].sort((a, b) => cost(a) - cost(b)).map((c) => compileCondition(c, timeZone));
   if (needsActiveDefault(q)) tests.push((row) => row.Active !== false);
 
   const order = q.orderBy.length > 0 ? q.orderBy : [{ path: [q.entity.defaultOrder], direction: 'ASC' as const }];
