@@ -18,8 +18,10 @@ export interface ConsentPageModel {
 export function renderConsentPage(m: ConsentPageModel): string {
   const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escape(value)}">`;
   const companies = m.companies
-    .map((c, i) => `<label class="choice"><input type="radio" name="realmId" value="${escape(c.realmId)}"${i === 0 ? ' checked' : ''}> ${escape(c.companyName)} <small>(${escape(c.realmId)})</small></label>`)
+    .map((c, i) => `<label class="choice"><input type="radio" name="realmId" value="${escape(c.realmId)}" data-realm-id="${escape(c.realmId)}"${i === 0 ? ' checked' : ''}> ${escape(c.companyName)} <small>(${escape(c.realmId)})</small></label>`)
     .join('\n');
+  // Sign-in-only consent (no accounting/payment scope) connects no company, so it offers none.
+  const needsCompany = m.scope.split(' ').some((s) => s.startsWith('com.intuit.quickbooks.'));
   const users = m.users.map((u) => `<option value="${escape(u.sub)}">${escape(`${u.givenName} ${u.familyName}`)} (${escape(u.email)})</option>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -39,11 +41,9 @@ fieldset{border:1px solid #dcdee0;border-radius:6px;margin:16px 0}button{padding
 ${hidden('client_id', m.clientId)}${hidden('redirect_uri', m.redirectUri)}${hidden('scope', m.scope)}${hidden('state', m.state)}${hidden('response_type', 'code')}
 <label for="userSub">Signed in to Intuit as</label>
 <select id="userSub" name="userSub">${users}</select>
-<fieldset><legend>Company</legend>
-${companies || '<p>This emulator serves no companies.</p>'}
-</fieldset>
-<button type="submit" class="approve" name="decision" value="approve"${m.companies.length === 0 ? ' disabled' : ''}>Connect</button>
-<button type="submit" class="deny" name="decision" value="deny">Cancel</button>
+${needsCompany ? `<fieldset><legend>Company</legend>\n${companies || '<p>This emulator serves no companies.</p>'}\n</fieldset>` : ''}
+<button type="submit" id="approve" class="approve" name="decision" value="approve" data-decision="approve"${needsCompany && m.companies.length === 0 ? ' disabled' : ''}>Connect</button>
+<button type="submit" id="deny" class="deny" name="decision" value="deny" data-decision="deny">Cancel</button>
 </form></main></body></html>`;
 }
 

@@ -1,6 +1,10 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { jwtSegment } from './jwt-segment.js';
 
-/** Intuit's issuer; intuit-oauth's validateIdToken hard-codes it, so the emulator uses it too. */
+/**
+ * Intuit's issuer; intuit-oauth's validateIdToken hard-codes it, so the emulator uses it too. (Same value as
+ * server/qbo/endpoints.ts; duplicated so the emulator does not depend on the app's client code.)
+ */
 export const INTUIT_ISSUER = 'https://oauth.platform.intuit.com/op/v1';
 
 interface SigningKey {
@@ -25,15 +29,18 @@ export function jwks(): { keys: Array<Record<string, unknown>> } {
   return { keys: [signingKey().jwk] };
 }
 
-const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+export const ID_TOKEN_TTL_SEC = 3600;
 
-/** An RS256 id_token with Intuit's claims: iss, aud (an array), sub, realmid, iat, exp, auth_time. */
-export function signIdToken(claims: { clientId: string; sub: string; realmId: string; email: string; nowSec: number; authTimeSec: number }): string {
+/**
+ * An RS256 id_token with Intuit's claims: iss, aud (an array), sub, realmid, iat, exp, auth_time, and email
+ * when the email scope was granted. realmid is left out when the grant has no company.
+ */
+export function signIdToken(claims: { clientId: string; sub: string; realmId: string; email?: string; nowSec: number; authTimeSec: number }): string {
   const k = signingKey();
-  const header = b64url({ alg: 'RS256', kid: k.kid, typ: 'JWT' });
-  const payload = b64url({
-    iss: INTUIT_ISSUER, aud: [claims.clientId], sub: claims.sub, realmid: claims.realmId, email: claims.email,
-    iat: claims.nowSec, exp: claims.nowSec + 3600, auth_time: claims.authTimeSec,
+  const header = jwtSegment({ alg: 'RS256', kid: k.kid, typ: 'JWT' });
+  const payload = jwtSegment({
+    iss: INTUIT_ISSUER, aud: [claims.clientId], sub: claims.sub, realmid: claims.realmId || undefined, email: claims.email,
+    iat: claims.nowSec, exp: claims.nowSec + ID_TOKEN_TTL_SEC, auth_time: claims.authTimeSec,
   });
   const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(k.privateKey).toString('base64url');
   return `${header}.${payload}.${signature}`;

@@ -5,6 +5,8 @@ import { userBySub, EMULATED_USERS } from './oauth-users.js';
 import { OAuthError, type OAuthClientRegistration, type TokenAuthority } from './token-authority.js';
 
 const KNOWN_SCOPES = new Set(['com.intuit.quickbooks.accounting', 'com.intuit.quickbooks.payment', 'openid', 'profile', 'email', 'phone', 'address']);
+/** Scopes that connect a company: consent must pick one, and the redirect carries its realmId. */
+const COMPANY_SCOPES = ['com.intuit.quickbooks.accounting', 'com.intuit.quickbooks.payment'];
 
 interface AuthorizeParams {
   clientId: string; redirectUri: string; scope: string; state: string;
@@ -51,7 +53,8 @@ export function createOAuthRouter(o: { authority: TokenAuthority; companies: () 
     }
     const state = str(p.state) ?? '';
     const back = (params: Record<string, string>) => res.redirect(302, withQuery(redirectUri, { ...params, ...(state ? { state } : {}) }));
-    if (p.response_type !== undefined && p.response_type !== 'code') return void back({ error: 'unsupported_response_type' });
+    if (p.response_type === undefined || p.response_type === '') return void back({ error: 'invalid_request' });
+    if (p.response_type !== 'code') return void back({ error: 'unsupported_response_type' });
     const scopes = (str(p.scope) ?? '').split(/\s+/).filter(Boolean);
     if (scopes.length === 0 || scopes.some((s) => !KNOWN_SCOPES.has(s))) return void back({ error: 'invalid_scope' });
     return { params: { clientId: client.clientId, redirectUri, scope: scopes.join(' '), state }, client };
@@ -64,23 +67,26 @@ export function createOAuthRouter(o: { authority: TokenAuthority; companies: () 
   });
 
   router.post('/connect/oauth2/decision', form, (req, res) => {
-    const body = req.body as Record<string, unknown>;
+    const body = (req.body ?? {}) as Record<string, unknown>;
     const ok = validate(body, res);
     if (!ok) return;
     const { params } = ok;
     const back = (q: Record<string, string>) => res.redirect(302, withQuery(params.redirectUri, { ...q, ...(params.state ? { state: params.state } : {}) }));
     if (body.decision !== 'approve') return back({ error: 'access_denied' });
-    const realmId = str(body.realmId);
-    if (!realmId || !o.companies().some((c) => c.realmId === realmId)) {
+    const scopes = params.scope.split(' ');
+    const needsCompany = scopes.some((s) => COMPANY_SCOPES.includes(s));
+    const realmId = needsCompany ? str(body.realmId) : '';
+    if (realmId === undefined || (needsCompany && !o.companies().some((c) => c.realmId === realmId))) {
       return void res.status(400).type('html').send(renderOAuthErrorPage('Choose one of the listed companies.'));
     }
     const user = userBySub(str(body.userSub)) ?? EMULATED_USERS[0]!;
-    const code = a.issueCode({ clientId: params.clientId, redirectUri: params.redirectUri, realmId, userSub: user.sub, scopes: params.scope.split(' ') });
-    back({ code, realmId });
+    const code = a.issueCode({ clientId: params.clientId, redirectUri: params.redirectUri, realmId, userSub: user.sub, scopes });
+    back(needsCompany ? { code, realmId } : { code });
   });
 
   router.post('/oauth2/v1/tokens/bearer', form, oauthErrors((req, res) => {
-    const body = req.body as Record<string, string | undefined>;
+    // A body that is not form-encoded leaves req.body undefined: it then lacks every parameter.
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
     const basic = basicCredentials(req);
     const client = a.authenticateClient(basic?.id ?? body.client_id, basic?.secret ?? body.client_secret);
     const hard = String(req.get('x-include-refresh-token-hard-expires-in')).toLowerCase() === 'true';
@@ -104,7 +110,13 @@ export function createOAuthRouter(o: { authority: TokenAuthority; companies: () 
     const user = a.userInfoFor(header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined);
     if (user === 'invalid_token') return void res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_token' });
     if (user === 'insufficient_scope') return void res.status(403).json({ error: 'insufficient_scope' });
-    res.json({ sub: user.sub, email: user.email, emailVerified: true, givenName: user.givenName, familyName: user.familyName });
+    // Like Intuit, each claim group appears only with its scope: email with `email`, names with `profile`.
+    const { user: u, scopes } = user;
+    res.json({
+      sub: u.sub,
+      ...(scopes.includes('email') ? { email: u.email, emailVerified: true } : {}),
+      ...(scopes.includes('profile') ? { givenName: u.givenName, familyName: u.familyName } : {}),
+    });
   });
   return router;
 }

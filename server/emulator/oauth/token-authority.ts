@@ -19,6 +19,9 @@ export interface TokenResponse {
   id_token?: string;
 }
 
+/** What userinfo may show: the user, filtered by the scopes the grant carries. */
+export interface UserInfoGrant { user: EmulatedIntuitUser; scopes: readonly string[] }
+
 export type AccessVerdict = { ok: true; clientId: string } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'revoked' | 'unknown' | 'wrong_realm' };
 
 /** An OAuth failure as the token endpoint reports it: `{"error": code}` with its HTTP status. */
@@ -37,8 +40,12 @@ const CODE_TTL_MS = 10 * 60 * SEC;
 const ROTATE_AFTER_MS = 24 * HOUR;
 const PREVIOUS_GRACE_MS = 24 * HOUR;
 const HARD_EXPIRY_MS = 5 * 365 * 24 * HOUR;
+/** The scope that opens the v3 Accounting API; openid-only grants cannot call it. */
+const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
+const MAX_CODES = 10_000;
 
 interface AuthorizationCode {
+  /** realmId is '' when the consent named no company (an openid-only sign-in). */
   clientId: string; redirectUri: string; realmId: string; userSub: string; scopes: string[]; expiresAt: number; used: boolean; grantId?: string;
 }
 interface RefreshToken { value: string; issuedAt: number; expiresAt: number }
@@ -82,7 +89,9 @@ export class TokenAuthority {
     return client;
   }
 
-  issueCode(c: Omit<AuthorizationCode, 'expiresAt' | 'used'>): string {
+  /** Authorization codes are single-use and live 10 minutes, bound to client, redirect_uri, realm, scopes and user. */
+  issueCode(c: Omit<AuthorizationCode, 'expiresAt' | 'used' | 'grantId'>): string {
+    if (this.codes.size >= MAX_CODES) this.pruneCodes();
     const code = token('AB11', 36);
     this.codes.set(code, { ...c, expiresAt: this.now() + CODE_TTL_MS, used: false });
     return code;
@@ -119,11 +128,12 @@ export class TokenAuthority {
     if (refreshToken === grant.current.value) {
       if (now >= grant.current.expiresAt) throw new OAuthError('invalid_grant', 400);
       if (now - grant.current.issuedAt >= ROTATE_AFTER_MS) {
-        grant.previous = { value: grant.current.value, graceUntil: now + PREVIOUS_GRACE_MS };
+        // The replaced value keeps working for a day (never past its own expiry) and then answers invalid_grant.
+        grant.previous = { value: grant.current.value, graceUntil: Math.min(now + PREVIOUS_GRACE_MS, grant.current.expiresAt) };
         grant.current = this.newRefreshToken(now);
         this.refreshIndex.set(grant.current.value, grant.id);
       }
-    } else if (!grant.previous || refreshToken !== grant.previous.value || now > grant.previous.graceUntil) {
+    } else if (!grant.previous || refreshToken !== grant.previous.value || now >= grant.previous.graceUntil) {
       this.refreshIndex.delete(refreshToken);
       throw new OAuthError('invalid_grant', 400);
     }
@@ -140,6 +150,7 @@ export class TokenAuthority {
   /** The user disconnected the app inside QuickBooks: every grant for the realm dies at once. */
   revokeRealm(realmId: string): void {
     for (const g of this.grants.values()) if (g.realmId === realmId) this.revokeGrant(g.id);
+    for (const c of this.codes.values()) if (c.realmId === realmId) c.used = true;
   }
 
   verifyAccessToken(value: string | undefined, realmId: string): AccessVerdict {
@@ -150,24 +161,26 @@ export class TokenAuthority {
     if (!entry || !grant) return { ok: false, reason: 'unknown' };
     if (grant.revoked) return { ok: false, reason: 'revoked' };
     if (entry.expiresAt <= this.now()) return { ok: false, reason: 'expired' };
-    if (grant.realmId !== realmId) return { ok: false, reason: 'wrong_realm' };
+    // Another company's token, or a sign-in-only token without the accounting scope: both are refused (403).
+    if (grant.realmId !== realmId || !grant.scopes.includes(ACCOUNTING_SCOPE)) return { ok: false, reason: 'wrong_realm' };
     return { ok: true, clientId: grant.clientId };
   }
 
   /** Userinfo for a valid access token whose grant includes the openid scope. */
-  userInfoFor(value: string | undefined): EmulatedIntuitUser | 'invalid_token' | 'insufficient_scope' {
+  userInfoFor(value: string | undefined): UserInfoGrant | 'invalid_token' | 'insufficient_scope' {
     const entry = value ? this.accessTokens.get(value) : undefined;
     const grant = entry ? this.grants.get(entry.grantId) : undefined;
     if (!entry || !grant || grant.revoked || entry.expiresAt <= this.now()) return 'invalid_token';
     if (!grant.scopes.includes('openid')) return 'insufficient_scope';
-    return userBySub(grant.userSub) ?? 'invalid_token';
+    const user = userBySub(grant.userSub);
+    return user ? { user, scopes: grant.scopes } : 'invalid_token';
   }
 
   /** OAuth Playground: a grant and tokens for a realm without the consent dance. */
   issueTokensForRealm(realmId: string, clientId?: string): TokenResponse {
     const client = clientId ? this.client(clientId) : this.clients.values().next().value;
     if (!client) throw new Error(clientId ? `unknown client ${clientId}` : 'the emulator has no registered OAuth client');
-    const code = this.issueCode({ clientId: client.clientId, redirectUri: client.redirectUris[0] ?? '', realmId, userSub: EMULATED_USERS[0]!.sub, scopes: ['com.intuit.quickbooks.accounting'] });
+    const code = this.issueCode({ clientId: client.clientId, redirectUri: client.redirectUris[0] ?? '', realmId, userSub: EMULATED_USERS[0]!.sub, scopes: [ACCOUNTING_SCOPE] });
     return this.exchangeCode(client, code, client.redirectUris[0] ?? '', false);
   }
 
@@ -182,10 +195,15 @@ export class TokenAuthority {
       access_token: access,
       refresh_token: grant.current.value,
       expires_in: ACCESS_TOKEN_TTL_SEC,
-      x_refresh_token_expires_in: Math.floor((grant.current.expiresAt - now) / SEC),
+      x_refresh_token_expires_in: Math.floor((Math.min(grant.current.expiresAt, grant.hardExpiresAt) - now) / SEC),
       ...(includeHardExpiry ? { x_refresh_token_hard_expires_in: Math.floor((grant.hardExpiresAt - now) / SEC) } : {}),
       ...(grant.scopes.includes('openid') && user
-        ? { id_token: signIdToken({ clientId: grant.clientId, sub: user.sub, realmId: grant.realmId, email: user.email, nowSec: Math.floor(now / SEC), authTimeSec: Math.floor(grant.authTime / SEC) }) }
+        ? {
+            id_token: signIdToken({
+              clientId: grant.clientId, sub: user.sub, realmId: grant.realmId, ...(grant.scopes.includes('email') ? { email: user.email } : {}),
+              nowSec: Math.floor(now / SEC), authTimeSec: Math.floor(grant.authTime / SEC),
+            }),
+          }
         : {}),
     };
   }
@@ -197,6 +215,11 @@ export class TokenAuthority {
   private revokeGrant(id: string): void {
     const grant = this.grants.get(id);
     if (grant) grant.revoked = true;
+  }
+
+  private pruneCodes(): void {
+    const now = this.now();
+    for (const [value, entry] of this.codes) if (entry.expiresAt <= now) this.codes.delete(value);
   }
 
   private pruneAccessTokens(now: number): void {
