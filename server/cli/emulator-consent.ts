@@ -6,6 +6,8 @@ export interface ConsentDecision {
   authorizeUrl: string;
   realmId: string;
   decision?: 'approve' | 'deny';
+  /** Which emulated Intuit user approves (the consent page's "Signed in as"); default the first. */
+  userSub?: string;
 }
 
 /** Returns the redirect the emulator answers with: the app's callback URL carrying code/state/realmId or an error. */
@@ -24,6 +26,7 @@ export async function submitEmulatorConsent(d: ConsentDecision): Promise<string>
   }
   form.set('realmId', d.realmId);
   form.set('decision', d.decision ?? 'approve');
+  if (d.userSub) form.set('userSub', d.userSub);
   const decided = await fetch(new URL('/connect/oauth2/decision', authorize.origin), {
     method: 'POST',
     redirect: 'manual',

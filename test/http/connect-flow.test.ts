@@ -42,6 +42,16 @@ describe('connecting', () => {
     expect(user.intuit_sub).toBeTruthy();
   });
 
+  it('signs in from the App Store Launch URL with the same flow', async () => {
+    const agent = newAgent(t.app);
+    const start = await agent.get('/launch');
+    expect(start.status).toBe(303);
+    expect(new URL(start.headers.location!).searchParams.get('scope')).toContain('openid');
+    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: start.headers.location!, realmId: FIXTURE_REALM }));
+    expect((await agent.get(callback.pathname + callback.search)).status).toBe(200);
+    expect((await agent.get('/')).text).toContain('Dana');
+  });
+
   it('explains a denied consent', async () => {
     const res = await connectCompany(newAgent(t.app), FIXTURE_REALM, 'deny');
     expect(res.status).toBe(400);
@@ -117,6 +127,31 @@ describe('the token vault', () => {
     const info = await t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo());
     expect(info.CompanyName).toBe('Fixture Landscaping');
     expect(tokenCalls() - before).toBe(1);
+  });
+});
+
+describe('refresh across processes and keep-alive', () => {
+  it('two processes sharing the database refresh a rotating token once (lease by compare-and-set)', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM);
+    // A second vault over the same database stands in for a second process: no shared in-process lock.
+    const { TokenVault } = await import('../../server/features/connections/token-vault.js');
+    const d = t.container.vault['d'];
+    const other = new TokenVault({ ...d });
+    emulator.clock.advance(HOUR);
+    const before = tokenCalls();
+    const [a, b] = await Promise.all([t.container.vault.accessToken(FIXTURE_REALM), other.accessToken(FIXTURE_REALM)]);
+    expect(a).toBe(b);
+    expect(tokenCalls() - before).toBe(1);
+  });
+
+  it('keep-alive refreshes only refresh tokens that would expire within 30 days', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM);
+    const { tokenKeepaliveJob } = await import('../../jobs/token-keepalive.job.js');
+    expect(await tokenKeepaliveJob.run(t.container)).toBe('1 fresh');
+    emulator.clock.advance(75 * 24 * HOUR);
+    expect(await tokenKeepaliveJob.run(t.container)).toBe('1 refreshed');
+    const times = await t.container.connections.tokenTimes(FIXTURE_REALM);
+    expect(times!.refreshExpiresAt.getTime() - emulator.clock.now().getTime()).toBeGreaterThan(90 * 24 * HOUR);
   });
 });
 

@@ -15,7 +15,7 @@ describe('config', () => {
   });
 
   it('switches to production when a client id is given, and leaves demo mode', () => {
-    const c = loadConfig({ INTUIT_CLIENT_ID: 'abc', INTUIT_CLIENT_SECRET: 'def', TOKEN_ENCRYPTION_KEY: KEY });
+    const c = loadConfig({ INTUIT_CLIENT_ID: 'abc', INTUIT_CLIENT_SECRET: 'def' });
     expect(c.intuit.environment).toBe('production');
     expect(isDemoMode(c)).toBe(false);
   });
@@ -50,5 +50,19 @@ describe('config', () => {
   it('is frozen', () => {
     const c = loadConfig({});
     expect(Object.isFrozen(c.http)).toBe(true);
+  });
+});
+
+describe('session cookies', () => {
+  it('are Secure in production and over https, not on a plain-http development machine', () => {
+    expect(loadConfig({}).session.secureCookies).toBe(false);
+    expect(loadConfig({ APP_BASE_URL: 'https://duesense.example.com' }).session.secureCookies).toBe(true);
+    const prod = loadConfig({ NODE_ENV: 'production', INTUIT_CLIENT_ID: 'a', INTUIT_CLIENT_SECRET: 'b', TOKEN_ENCRYPTION_KEY: KEY, SESSION_SECRET: 'x'.repeat(40) });
+    expect(prod.session.secureCookies).toBe(true);
+  });
+
+  it('require a long secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', INTUIT_CLIENT_ID: 'a', INTUIT_CLIENT_SECRET: 'b', TOKEN_ENCRYPTION_KEY: KEY })).toThrow(/SESSION_SECRET is required in production/);
+    expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/secret 1 must be at least 32 characters/);
   });
 });

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMULATED_USERS } from '../../server/emulator/oauth/oauth-users.js';
+import { startApp, type TestApp } from '../support/app-harness.js';
+import { connectCompany, csrfFrom, newAgent, type Agent } from '../support/connect-helper.js';
+import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
+import { FIXTURE_REALM, fixtureCompany } from '../support/fixture-company.js';
+
+const REALM_B = '9130350000000002';
+
+/**
+ * A user of company A must meet company B nowhere: every company-scoped route answers as if B did not
+ * exist (404), and nothing of B appears on A's pages. Later issues add their routes to ROUTES_WITH_REALM.
+ */
+describe('tenant isolation', () => {
+  let emulator: RunningEmulator;
+  let t: TestApp;
+  let alice: Agent;
+  let bob: Agent;
+
+  beforeAll(async () => {
+    const b = fixtureCompany();
+    b.realmId = REALM_B;
+    b.CompanyInfo = { ...b.CompanyInfo, CompanyName: 'Bravo Plumbing' };
+    emulator = await startEmulator({ companies: [fixtureCompany(), b] });
+    t = await startApp(emulator);
+    alice = newAgent(t.app);
+    bob = newAgent(t.app);
+    expect((await connectCompany(alice, FIXTURE_REALM, 'approve', EMULATED_USERS[0]!.sub)).status).toBe(200);
+    expect((await connectCompany(bob, REALM_B, 'approve', EMULATED_USERS[1]!.sub)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await t.close();
+    await emulator.close();
+  });
+
+  it("shows each user only their own company", async () => {
+    const a = await alice.get('/');
+    expect(a.text).toContain('Fixture Landscaping');
+    expect(a.text).not.toContain('Bravo Plumbing');
+    const b = await bob.get('/company');
+    expect(b.text).toContain('Bravo Plumbing');
+    expect(b.text).not.toContain('Fixture Landscaping');
+  });
+
+  it("answers 404 when a user tries to switch to, or probe, another company", async () => {
+    const csrf = csrfFrom((await alice.get('/')).text);
+    expect((await alice.post('/companies/select').type('form').send({ _csrf: csrf, realmId: REALM_B })).status).toBe(404);
+    expect((await alice.get(`/intuit/disconnect?realmId=${REALM_B}`)).status).toBe(404);
+    expect((await alice.get('/company')).text).toContain('Fixture Landscaping');
+  });
+
+  it("cannot disconnect another company, even with a forged session value", async () => {
+    const csrf = csrfFrom((await alice.get('/')).text);
+    await alice.post('/disconnect').type('form').send({ _csrf: csrf, realmId: REALM_B });
+    expect((await t.container.connections.getCompany(REALM_B))?.status).toBe('connected');
+    expect((await t.container.connections.getCompany(FIXTURE_REALM))?.status).toBe('disconnected');
+  });
+
+  it('lets a user linked to both companies switch between them', async () => {
+    const both = newAgent(t.app);
+    await connectCompany(both, REALM_B, 'approve', EMULATED_USERS[0]!.sub); // Alice's Intuit user connects B too
+    const home = await both.get('/');
+    expect(home.text).toContain('id="company-select"');
+    const res = await both.post('/companies/select').type('form').send({ _csrf: csrfFrom(home.text), realmId: FIXTURE_REALM });
+    expect(res.status).toBe(303);
+    expect((await both.get('/company')).text).toContain('Fixture Landscaping');
+  });
+});

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMULATOR_DEMO_CLIENT } from '../../server/config.js';
+import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
+import { fixtureCompany, FIXTURE_REALM } from '../support/fixture-company.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/duesense.js');
+
+/** The `duesense` command as an operator runs it: a separate process, its own configuration. */
+async function duesense(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the duesense CLI', () => {
+  let dir: string;
+  let emulator: RunningEmulator;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-cli-'));
+    emulator = await startEmulator({
+      companies: [fixtureCompany()],
+      clients: [{ clientId: EMULATOR_DEMO_CLIENT.clientId, clientSecret: EMULATOR_DEMO_CLIENT.clientSecret, redirectUris: ['http://localhost:3000/oauth/callback'] }],
+      now: new Date().toISOString(), // a separate process checks id_token expiry against its own clock
+    });
+    env = { DATABASE_FILE: path.join(dir, 'duesense.sqlite'), EMULATOR_URL: emulator.url, INTUIT_ENVIRONMENT: 'emulator' };
+  });
+  afterAll(() => emulator.close());
+
+  it('generates and saves a company, then refuses a broken company file with every problem listed', async () => {
+    const file = path.join(dir, 'small.json');
+    const saved = await duesense(['emulator', '--generate', '--customers', '12', '--months', '2', '--seed', '9', '--as-of', '2026-03-31', '--save', file], env);
+    expect(saved.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).Customers).toHaveLength(12);
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{"realmId": "x"}');
+    const bad = await duesense(['emulator', '--company', path.join(dir, 'bad.json'), '--save', path.join(dir, 'out.json')], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/realmId: must be a numeric string/);
+    expect((await duesense(['emulator', '--customers', 'lots'], env)).stderr).toMatch(/--customers must be a whole number/);
+  });
+
+  it('connects the demo company without a browser, then lists it without any token', async () => {
+    expect((await duesense(['companies'], env)).stdout).toMatch(/No companies are connected/);
+    const connected = await duesense(['connect-demo', '--realm', FIXTURE_REALM], env);
+    expect(connected.stderr).toBe('');
+    expect(connected.stdout).toMatch(/Connected Fixture Landscaping \(realm 9130350000000001\) for owner@duesense-demo.test/);
+    const listed = await duesense(['companies', '--json'], env);
+    const [company] = JSON.parse(listed.stdout) as Array<{ realmId: string; status: string; tokens: Record<string, string> }>;
+    expect(company).toMatchObject({ realmId: FIXTURE_REALM, status: 'connected' });
+    expect(Object.keys(company!.tokens).sort()).toEqual(['accessExpiresAt', 'lastRefreshAt', 'refreshExpiresAt', 'refreshHardExpiresAt']);
+    expect((await duesense(['connect-demo', '--realm', '42'], env)).stderr).toMatch(/serves no company 42; it serves: 9130350000000001 \(Fixture Landscaping\)/);
+  });
+
+  it('prints an access token that the API accepts, and lists the companies', async () => {
+    const token = (await duesense(['emulator', 'token', '--url', emulator.url, '--realm', FIXTURE_REALM], env)).stdout.trim();
+    const res = await fetch(`${emulator.url}/v3/company/${FIXTURE_REALM}/companyinfo/${FIXTURE_REALM}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    expect(res.status).toBe(200);
+    expect((await duesense(['emulator', 'companies', '--url', emulator.url], env)).stdout).toMatch(/9130350000000001 {2}Fixture Landscaping/);
+  });
+});
