@@ -58,7 +58,8 @@ export function generateCustomers(rng: Rng, count: number, o: { firstDay: number
       currency,
       exchangeRate: RATES[currency],
       monthlyRate: o.invoicesPerCustomerMonth * Math.min(4, 0.35 + size * 0.6),
-      typicalCents: Math.round(60_000 * Math.exp(rng.normal(0, 0.45)) / 100) * 100,
+      // The risky accounts are often the big ones: that is what makes them worth finding.
+      typicalCents: Math.round((60_000 * (archetype === 'defaulter' || archetype === 'chronic_late' ? 1.8 : 1) * Math.exp(rng.normal(0, 0.45))) / 100) * 100,
       itemIds: rng.chance(0.5) ? ['1', '2', '3', '4', '5', '10'] : ['6', '7', '8', '9', '2'],
       firstDay,
       lastDay: Math.max(firstDay + 1, lastDay),

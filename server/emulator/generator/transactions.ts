@@ -16,6 +16,12 @@ export interface GenPayment { key: number; customer: GeneratedCustomer; day: num
 interface Application { invoiceKey: number; amountCents: number; day: number }
 
 const ITEM_BY_ID = new Map(ITEMS.map((i) => [i.id, i]));
+
+/** Busier in spring and summer, quieter around the new year (a ±25% swing in invoice volume). */
+function seasonality(monthStartDay: number): number {
+  const month = new Date(monthStartDay * 86_400_000).getUTCMonth(); // 0 = January
+  return 1 + 0.25 * Math.sin((2 * Math.PI * (month - 2)) / 12);
+}
 const AVERAGE_MONTH_DAYS = 30.44;
 
 /** Everything one customer bought and paid over the history, dated, before Ids are assigned. */
@@ -29,7 +35,7 @@ export function customerTransactions(rng: Rng, c: GeneratedCustomer, o: { asOfDa
     const start = monthStart(c.firstDay, -m);
     if (start > Math.min(c.lastDay, o.asOfDay)) break;
     const end = monthStart(c.firstDay, -(m + 1)) - 1;
-    for (let n = rng.poisson(c.monthlyRate); n > 0; n--) {
+    for (let n = rng.poisson(c.monthlyRate * seasonality(start)); n > 0; n--) {
       const day = rng.int(start, end);
       if (day < c.firstDay || day > c.lastDay || day > o.asOfDay) continue;
       const invoice = makeInvoice(rng, c, day, o.nextKey());

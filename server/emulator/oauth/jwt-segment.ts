@@ -2,7 +2,8 @@
  * JSON for a JWT segment whose base64url form never contains '-' or '_'.
  *
  * Why: intuit-oauth's validateIdToken decodes the header and payload with atob(), which rejects the
- * base64url characters '-' and '_'. Real JWTs hit that at random; the emulator's must always pass.
+ * base64url characters '-' and '_'. Plain ASCII JSON rarely triggers it, but a '>', '?', '~' or any
+ * non-ASCII character (a user's name, say) at the wrong offset does; the emulator's tokens must always pass.
  * For 7-bit ASCII the only byte that yields sextet 62 or 63 is one at offset ≡ 2 (mod 3) whose low six
  * bits are 111110/111111 ('>', '?', '~', DEL); inside strings such a character is written as a \u
  * escape (whose characters are all safe), and everything outside strings is safe ASCII already.

@@ -65,6 +65,8 @@ describe('queries', () => {
     expect(byCustomer.QueryResponse.Invoice).toHaveLength(2);
     const inList = await qb('findInvoices', { Id: ['103', '104'] });
     expect(inList.QueryResponse.Invoice.map((i: { Id: string }) => i.Id)).toEqual(['103', '104']);
+    const small = await qb('findInvoices', [{ field: 'TotalAmt', value: 80, operator: '<=' }, { field: 'Balance', value: 50, operator: '<' }]);
+    expect(small.QueryResponse.Invoice.map((i: { Id: string }) => i.Id)).toEqual(['104']);
     const recent = await qb('findInvoices', [{ field: 'MetaData.LastUpdatedTime', value: '2025-04-05T00:00:00-08:00', operator: '>=' }, { field: 'desc', value: 'TxnDate' }]);
     expect(recent.QueryResponse.Invoice.map((i: { Id: string }) => i.Id)).toEqual(['104', '103']);
   });
@@ -76,7 +78,7 @@ describe('queries', () => {
 
   it('rejects a bad entity and MAXRESULTS over 1000 with fault 4001', async () => {
     const token = await tokenFor(running.url, FIXTURE_REALM);
-    for (const query of ['select * from Custmoer', 'select * from Invoice maxresults 1500']) {
+    for (const query of ['select * from Custmoer', 'select * from Invoice maxresults 1500', 'select * from Invoice where TotalAmt > 1 OR Balance > 0', 'select * from Customer where Colour = 1', 'select Id from Customer']) {
       const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/query?query=${encodeURIComponent(query)}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { Fault: { Error: Array<{ code: string }> } }).Fault.Error[0]!.code).toBe('4001');
@@ -179,6 +181,15 @@ describe('idempotency, auth and headers', () => {
     expect(res.headers.get('intuit_tid')).toMatch(/^1-[0-9a-f]+-[0-9a-f]{24}$/);
     const body = (await res.json()) as { fault: { error: Array<{ code: string }>; type: string } };
     expect([body.fault.error[0]!.code, body.fault.type]).toEqual(['3200', 'AUTHENTICATION']);
+  });
+
+  it('answers a missing or expired token with 401, never a 500', async () => {
+    expect((await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`)).status).toBe(401);
+    const token = await tokenFor(running.url, FIXTURE_REALM);
+    running.clock.advance(3601_000);
+    const expired = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { fault: { error: Array<{ detail: string }> } }).fault.error[0]!.detail).toBe('Token expired');
   });
 
   it('refuses a token issued for another company', async () => {

@@ -71,6 +71,21 @@ describe('the demo company generator', () => {
     expect(average('defaulter')).toBeGreaterThan(5 * average('prompt'));
   });
 
+  it('bills the risky accounts more per invoice (a high-risk segment with large balances)', () => {
+    const totals = new Map<string, number[]>();
+    for (const i of company.Invoices) {
+      const kind = truth.get((i.CustomerRef as { value: string }).value)!;
+      totals.set(kind, [...(totals.get(kind) ?? []), i.TotalAmt as number]);
+    }
+    const mean = (k: string) => totals.get(k)!.reduce((s, v) => s + v, 0) / totals.get(k)!.length;
+    expect(mean('defaulter')).toBeGreaterThan(1.3 * mean('prompt'));
+  });
+
+  it('has seasons: more invoices in early summer than around the new year', () => {
+    const count = (prefix: string) => company.Invoices.filter((i) => String(i.TxnDate).startsWith(prefix)).length;
+    expect(count('2026-05') + count('2025-05')).toBeGreaterThan(1.2 * (count('2026-01') + count('2025-11')));
+  });
+
   it('tells a story: the collection rate falls in each of the last three complete months', () => {
     for (const seed of [1, 2, 3]) {
       const rates = monthlyCollectionRates(generateCompany({ ...OPTIONS, seed, customers: 600 }), ['2026-07', '2026-08', '2026-09', '2026-10']);

@@ -49,7 +49,8 @@ describe('GET /connect/oauth2', () => {
 
   it('shows an error page, never a redirect, for an unknown client or an unregistered redirect_uri', async () => {
     const { app } = oauthKit();
-    for (const over of [{ client_id: 'nope' }, { redirect_uri: 'http://evil.test/cb' }, { redirect_uri: `${CLIENT.redirectUris[0]}/` }]) {
+    const cases: Array<Record<string, string>> = [{ client_id: 'nope' }, { redirect_uri: 'http://evil.test/cb' }, { redirect_uri: `${CLIENT.redirectUris[0]}/` }];
+    for (const over of cases) {
       const res = await request(app).get('/connect/oauth2').query(authorizeQuery(over));
       expect(res.status).toBe(400);
       expect(res.headers.location).toBeUndefined();
