@@ -17,6 +17,15 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
 const envSchema = z
@@ -41,6 +50,10 @@ const envSchema = z
     TOKEN_ENCRYPTION_KEY: z.string().optional(),
     SESSION_SECRET: z.string().optional(),
     SESSION_TTL_HOURS: wholeNumber(1, 24 * 30).default(8),
+
+    SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
+    NIGHTLY_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
+    DEFAULT_COMPANY_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
 
     EMULATOR_URL: z.url().optional(),
     EMULATOR_PORT: wholeNumber(0, 65535).default(4010),
@@ -120,6 +133,14 @@ export interface Config {
   tokenEncryptionKeys: Buffer[];
   /** Cookie-signing secrets, newest first; empty outside production means "generated beside the SQLite file". */
   session: { secrets: string[]; ttlHours: number; secureCookies: boolean };
+  sync: {
+    /** A full pass with mark-and-sweep this often, catching deletions incremental reads cannot see. */
+    reconcileEveryDays: number;
+    /** When each company's nightly run (sync, then scoring) starts, in the company's own time zone. */
+    nightlyLocalTime: string;
+    /** QBO does not report a company's time zone; this is used until one is set in the company's settings. */
+    defaultCompanyTimeZone: string;
+  };
   emulator: {
     /** An emulator already running elsewhere; undefined with environment=emulator means "start one in-process". */
     url: string | undefined;
@@ -179,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       // Secure cookies need https; the public URL says whether the app is served over it.
       secureCookies: e.NODE_ENV === 'production' || baseUrl.startsWith('https:'),
     },
+    sync: { reconcileEveryDays: e.SYNC_RECONCILE_DAYS, nightlyLocalTime: e.NIGHTLY_LOCAL_TIME, defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE },
     emulator: {
       url: e.EMULATOR_URL?.replace(/\/$/, ''),
       port: e.EMULATOR_PORT,

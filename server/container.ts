@@ -6,6 +6,10 @@ import { createConnectionStore, createOAuthStateStore } from './features/connect
 import { createTokenCipher } from './features/connections/token-cipher.js';
 import { resolveTokenKeys } from './features/connections/token-keys.js';
 import { TokenVault } from './features/connections/token-vault.js';
+import { createJobLockStore, type JobLockStore } from './features/jobs/job-lock-store.js';
+import { createCompanySettingsSaver } from './features/sync/company-settings.js';
+import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
+import { createSyncStore, type SyncStore } from './features/sync/sync-store.js';
 import { createUserStore, type UserStore } from './features/users/user-store.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
@@ -13,6 +17,7 @@ import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
 import { verifyIdToken } from './qbo/id-token.js';
 import { IntuitOAuth } from './qbo/intuit-oauth-client.js';
 import { QboApiClient } from './qbo/qbo-api-client.js';
+import { QboRateLimiter, type RateLimitPolicy } from './qbo/rate-limiter.js';
 
 /** Everything the app is made of, built once in the composition root and handed to entry points. */
 export interface Container {
@@ -27,6 +32,10 @@ export interface Container {
   vault: TokenVault;
   users: UserStore;
   sessions: KnexSessionStore;
+  limiter: QboRateLimiter;
+  sync: SyncService;
+  syncStore: SyncStore;
+  locks: JobLockStore;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -38,6 +47,9 @@ export interface ContainerOptions {
   /** The emulator to talk to: the in-process demo emulator's URL, or config's EMULATOR_URL. */
   emulatorUrl?: string;
   db?: Db;
+  /** Tests shorten backoff and loosen spacing; production uses QBO's documented limits. */
+  rateLimit?: Partial<RateLimitPolicy>;
+  sync?: Partial<SyncOptions>;
 }
 
 export function createContainer(config: Config, options: ContainerOptions): Container {
@@ -51,7 +63,16 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const cipher = createTokenCipher(resolveTokenKeys(config));
   const store = createConnectionStore(db);
   const vault = new TokenVault({ store, cipher, oauth, clock, logger });
-  const qboClient = (realmId: string, accessToken: string) => new QboApiClient(intuit, realmId, accessToken);
+  const limiter = new QboRateLimiter({ policy: options.rateLimit ?? {} });
+  const qboClient = (realmId: string, accessToken: string) => new QboApiClient(intuit, realmId, accessToken, (call) => limiter.run(realmId, call));
+  const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
+  const syncStore = createSyncStore(db);
+  const locks = createJobLockStore(db);
+  const sync = new SyncService({
+    store: syncStore, connections: store, locks, qbo, callStats: (realmId) => limiter.stats(realmId),
+    saveSettings: createCompanySettingsSaver(db), clock, logger,
+    options: { reconcileEveryMs: config.sync.reconcileEveryDays * 86_400_000, ...options.sync },
+  });
   const connections = new ConnectionService({
     store,
     states: createOAuthStateStore(db),
@@ -68,7 +89,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     config, logger, clock, db, endpoints, emulatorUrl, connections, vault,
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
-    qbo: (realmId, call) => vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token))),
+    limiter, sync, syncStore, locks, qbo,
     async close() {
       await db.destroy();
     },

@@ -13,6 +13,21 @@ export interface QboApiSettings {
 }
 
 type Callback = (err: unknown, data: unknown) => void;
+/** Runs one API call: the per-realm rate limiter (spacing and retries of transient failures). */
+export type Gate = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** One page of a query: the rows and the server's time when it answered. */
+export interface QueryPage {
+  rows: QboEntity[];
+  /** QBO's envelope `time`: the server clock at the answer, with its offset. */
+  time: string;
+}
+
+/** A CDC answer: changed (and deleted, as stubs with status "Deleted") objects per entity. */
+export interface CdcResult {
+  byEntity: Map<string, QboEntity[]>;
+  time: string;
+}
 /** node-quickbooks' callback API as we use it: one method name, its arguments, then the callback. */
 type CallbackApi = Record<string, (...args: unknown[]) => void>;
 
@@ -23,7 +38,7 @@ type CallbackApi = Record<string, (...args: unknown[]) => void>;
 export class QboApiClient {
   private readonly qb: CallbackApi;
 
-  constructor(settings: QboApiSettings, readonly realmId: string, accessToken: string) {
+  constructor(settings: QboApiSettings, readonly realmId: string, accessToken: string, private readonly gate: Gate = (call) => call()) {
     pointLibrariesAt(settings.endpoints);
     const qb = new NodeQuickBooks(
       settings.clientId, settings.clientSecret, accessToken, false, realmId,
@@ -42,7 +57,48 @@ export class QboApiClient {
     return this.call<Record<string, QboEntity>>('getPreferences', [], 'read Preferences').then((d) => (d.Preferences ?? d) as QboEntity);
   }
 
+  /**
+   * A query given as the part after `select * from <entity>` (node-quickbooks appends a string criterion
+   * verbatim and URL-encodes it), e.g. `where MetaData.LastUpdatedTime >= '…' orderby … startposition 1 maxresults 1000`.
+   */
+  async query(entity: string, criteria: string): Promise<QueryPage> {
+    const data = await this.call<{ QueryResponse?: Record<string, unknown>; time?: string }>(`find${pluralMethod(entity)}`, [criteria], `query ${entity}`);
+    const response = data.QueryResponse ?? {};
+    const key = Object.keys(response).find((k) => k.toLowerCase() === entity.toLowerCase());
+    return { rows: (key ? response[key] : []) as QboEntity[], time: String(data.time ?? '') };
+  }
+
+  /** Change data capture since an instant (sent as UTC: node-quickbooks would format a Date in local time). */
+  async cdc(entities: readonly string[], changedSince: Date): Promise<CdcResult> {
+    const data = await this.call<{ CDCResponse?: Array<{ QueryResponse?: Array<Record<string, unknown>> }>; time?: string }>(
+      'changeDataCapture', [entities.join(','), changedSince.toISOString()], 'change data capture',
+    );
+    const byEntity = new Map<string, QboEntity[]>(entities.map((e) => [e, []]));
+    for (const block of data.CDCResponse?.[0]?.QueryResponse ?? []) {
+      for (const [key, value] of Object.entries(block)) {
+        const entity = entities.find((e) => e.toLowerCase() === key.toLowerCase());
+        if (entity && Array.isArray(value)) byEntity.get(entity)!.push(...(value as QboEntity[]));
+      }
+    }
+    return { byEntity, time: String(data.time ?? '') };
+  }
+
+  /** One entity by id; undefined when QBO says it does not exist (fault 610). */
+  async read(entity: string, id: string): Promise<QboEntity | undefined> {
+    try {
+      const data = await this.call<Record<string, QboEntity>>(`get${entity}`, [id], `read ${entity} ${id}`);
+      return (data[entity] ?? data) as QboEntity;
+    } catch (err) {
+      if ((err as { code?: string }).code === '610') return undefined;
+      throw err;
+    }
+  }
+
   protected call<T>(method: string, args: unknown[], what: string): Promise<T> {
+    return this.gate(() => this.callOnce<T>(method, args, what));
+  }
+
+  private callOnce<T>(method: string, args: unknown[], what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const fn = this.qb[method];
       if (typeof fn !== 'function') return reject(new Error(`node-quickbooks has no method ${method}`));
@@ -56,4 +112,11 @@ export class QboApiClient {
       }
     });
   }
+}
+
+/** node-quickbooks' plural method names: findCustomers, findCreditMemos, findPreferenceses (sic). */
+function pluralMethod(entity: string): string {
+  if (entity === 'Preferences') return 'Preferenceses';
+  if (entity === 'CompanyInfo') return 'CompanyInfos';
+  return `${entity}s`;
 }

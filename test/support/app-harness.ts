@@ -7,6 +7,8 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../server/logger.js';
+import type { RateLimitPolicy } from '../../server/qbo/rate-limiter.js';
+import type { SyncOptions } from '../../server/features/sync/sync-service.js';
 import { migrateToLatest } from '../../server/db/knex.js';
 import { TEST_CLIENT, type RunningEmulator } from './emulator-harness.js';
 
@@ -21,7 +23,7 @@ export interface TestApp {
 }
 
 /** The whole app on an in-memory SQLite database (or a file), talking to a running test emulator. */
-export async function startApp(emulator: RunningEmulator, o: { env?: Record<string, string>; file?: boolean } = {}): Promise<TestApp> {
+export async function startApp(emulator: RunningEmulator, o: { env?: Record<string, string>; file?: boolean; rateLimit?: Partial<RateLimitPolicy>; sync?: Partial<SyncOptions> } = {}): Promise<TestApp> {
   const databaseFile = o.file ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-test-')), 'duesense.sqlite') : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -39,7 +41,7 @@ export async function startApp(emulator: RunningEmulator, o: { env?: Record<stri
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   // The production logger (with its redaction), writing into memory.
   const logger = createLogger({ level: 'debug', destination: sink });
-  const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url });
+  const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url, ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}), ...(o.sync ? { sync: o.sync } : {}) });
   await migrateToLatest(container.db);
   return { app: createApp(container), container, logs, databaseFile, close: () => container.close() };
 }

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
-import { cloudEventsPayload, type EntityChange, legacyPayload } from './webhook-payloads.js';
+import { cloudEventsPayload, legacyPayload, type EntityChange } from './webhook-payloads.js';
+import { nextRetryDelayMs, WEBHOOK_DELIVERY_TIMEOUT_MS } from './webhook-retry.js';
 import { signWebhookBody } from './webhook-signature.js';
+
+export { WEBHOOK_RETRY_DELAYS_MS, WEBHOOK_RETRY_REPEAT_MS, WEBHOOK_GIVE_UP_AFTER_MS } from './webhook-retry.js';
+export type { EntityChange, WebhookOperation } from './webhook-payloads.js';
 
 export interface WebhookTarget {
   url: string;
@@ -11,135 +15,179 @@ export interface WebhookTarget {
 }
 
 export interface DeliveryRecord {
+  /** Emulator clock time of the attempt. */
   at: Date;
-  realmIds: string[];
+  url: string;
+  realmId: string;
   events: number;
+  /** 1 for the first try of a batch, 2 for its first retry, ... */
   attempt: number;
+  /** HTTP status, or why no status came back. */
   status: number | 'error' | 'timeout';
+  ok: boolean;
+  /** Set on the last failed attempt of a batch the dispatcher abandoned. */
+  gaveUp?: true;
+  /** The exact bytes POSTed (what the signature covers). */
   body: string;
 }
 
 export interface WebhookDispatcher {
   publish(e: EntityChange): void;
   setTarget(target: WebhookTarget | null): void;
-  /** Delivers everything pending now, awaiting the HTTP calls. */
+  /** Attempts everything pending now (skipping batch windows and retry waits), awaiting the HTTP calls. */
   flush(): Promise<void>;
   deliveries(): DeliveryRecord[];
+  /** Events not yet acknowledged (queued or in an unacknowledged batch). */
   pending(): number;
+  /** Cancels timers and in-flight requests; nothing is delivered afterwards. */
   stop(): Promise<void>;
 }
 
-/** Intuit's retry schedule after a failed delivery; after the list, every 6 hours (qbo-api.md §6). */
-export const RETRY_DELAYS_MS = [10_000, 20_000, 30_000, 300_000, 1_200_000, 7_200_000, 14_400_000, 21_600_000];
-const EVERY_SIX_HOURS_MS = 21_600_000;
-const GIVE_UP_AFTER_MS = 3 * 24 * 3_600_000;
-/** Intuit expects a 200 within 3 seconds. */
-const DELIVERY_TIMEOUT_MS = 3_000;
+interface RealmState {
+  /** Events waiting for the next batch, in order. */
+  queue: EntityChange[];
+  /** The batch being delivered or awaiting a retry; later events wait behind it. */
+  batch: { events: EntityChange[]; attempts: number } | null;
+  timer: NodeJS.Timeout | null;
+  sending: Promise<boolean> | null;
+}
+
+const HISTORY_LIMIT = 1_000;
 
 /**
- * Posts change notifications the way Intuit does: batched per realm over a short window, signed over the
- * raw body, retried on Intuit's schedule (scaled by `timeScale` in tests), later events for a realm held
- * until the earlier batch is acknowledged.
+ * Posts change notifications the way Intuit does (qbo-api.md §6): batched per realm over a short window,
+ * signed over the raw body, retried on Intuit's schedule (scaled by `timeScale`), later events for a realm
+ * held until the batch before them is acknowledged. Without a target, changes are dropped, as Intuit only
+ * notifies subscribed apps. Real timers (unref'd) drive the schedule; the clock only stamps records.
  */
-export function createWebhookDispatcher(o: { clock: Clock; target: WebhookTarget | null; timeScale?: number; logger: Logger; batchWindowMs?: number }): WebhookDispatcher {
+export function createWebhookDispatcher(o: {
+  clock: Clock;
+  target: WebhookTarget | null;
+  timeScale?: number;
+  logger: Logger;
+  batchWindowMs?: number;
+}): WebhookDispatcher {
   const scale = o.timeScale ?? 1;
   const batchWindowMs = o.batchWindowMs ?? 1_000;
   let target = o.target;
   let stopped = false;
-  const queues = new Map<string, EntityChange[]>();
-  const inFlight = new Map<string, Promise<void>>();
-  const timers = new Set<NodeJS.Timeout>();
+  const aborter = new AbortController();
+  const realms = new Map<string, RealmState>();
   const history: DeliveryRecord[] = [];
 
-  const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, Math.max(0, ms * scale));
-    t.unref();
-    timers.add(t);
+  const stateOf = (realmId: string): RealmState => {
+    let s = realms.get(realmId);
+    if (!s) realms.set(realmId, (s = { queue: [], batch: null, timer: null, sending: null }));
+    return s;
   };
 
-  async function post(batch: EntityChange[], attempt: number): Promise<boolean> {
-    if (!target) return true;
-    const payload = target.format === 'legacy' ? legacyPayload(batch) : cloudEventsPayload(batch, randomUUID);
-    const body = JSON.stringify(payload);
-    const record: DeliveryRecord = { at: o.clock.now(), realmIds: [...new Set(batch.map((e) => e.realmId))], events: batch.length, attempt, status: 'error', body };
-    history.push(record);
+  const schedule = (realmId: string, s: RealmState, ms: number) => {
+    if (s.timer || stopped) return;
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      void attempt(realmId);
+    }, Math.max(0, ms * scale));
+    s.timer.unref();
+  };
+
+  const record = (r: DeliveryRecord) => {
+    history.push(r);
+    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+  };
+
+  async function post(realmId: string, events: EntityChange[], attemptNo: number): Promise<{ ok: boolean; rec?: DeliveryRecord }> {
+    const to = target;
+    if (!to) return { ok: true }; // target removed: nobody to notify, the batch is dropped
+    const body = JSON.stringify(to.format === 'legacy' ? legacyPayload(events) : cloudEventsPayload(events, randomUUID));
+    const rec: DeliveryRecord = { at: o.clock.now(), url: to.url, realmId, events: events.length, attempt: attemptNo, status: 'error', ok: false, body };
+    record(rec);
     try {
-      const res = await fetch(target.url, {
+      const res = await fetch(to.url, {
         method: 'POST',
         headers: {
-          'content-type': target.format === 'legacy' ? 'application/json' : 'application/cloudevents+json',
-          'intuit-signature': signWebhookBody(body, target.verifierToken),
+          'content-type': to.format === 'legacy' ? 'application/json' : 'application/cloudevents+json',
+          'intuit-signature': signWebhookBody(body, to.verifierToken),
         },
         body,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(WEBHOOK_DELIVERY_TIMEOUT_MS), aborter.signal]),
       });
-      await res.arrayBuffer();
-      record.status = res.status;
-      return res.ok;
+      await res.arrayBuffer().catch(() => undefined);
+      rec.status = res.status;
+      rec.ok = res.ok;
     } catch (err) {
-      record.status = (err as Error).name === 'TimeoutError' ? 'timeout' : 'error';
-      o.logger.debug({ err, url: target.url }, 'webhook delivery failed');
-      return false;
+      rec.status = (err as Error).name === 'TimeoutError' ? 'timeout' : 'error';
+      o.logger.debug({ err, url: to.url, realmId }, 'emulator: webhook delivery failed');
     }
+    return { ok: rec.ok, rec };
   }
 
-  /** Sends the realm's queued events as one batch, retrying until acknowledged or given up. */
-  function drain(realmId: string): Promise<void> {
-    const running = inFlight.get(realmId);
-    if (running) return running;
-    const batch = queues.get(realmId) ?? [];
-    if (batch.length === 0 || stopped) return Promise.resolve();
-    queues.set(realmId, []);
-    const firstAttemptAt = Date.now();
-    const run = (async () => {
-      for (let attempt = 1; !stopped; attempt++) {
-        if (await post(batch, attempt)) break;
-        const delay = RETRY_DELAYS_MS[attempt - 1] ?? EVERY_SIX_HOURS_MS;
-        if ((Date.now() - firstAttemptAt) / scale + delay > GIVE_UP_AFTER_MS) {
-          o.logger.warn({ realmId, events: batch.length }, 'webhook delivery abandoned after three days of retries');
-          break;
+  /** One delivery attempt for the realm's current batch (taking queued events when there is none). */
+  function attempt(realmId: string): Promise<boolean> {
+    const s = stateOf(realmId);
+    if (s.sending) return s.sending;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    if (stopped) return Promise.resolve(false);
+    if (!s.batch) {
+      if (s.queue.length === 0) return Promise.resolve(true);
+      s.batch = { events: s.queue, attempts: 0 };
+      s.queue = [];
+    }
+    const batch = s.batch;
+    batch.attempts++;
+    s.sending = post(realmId, batch.events, batch.attempts).then(({ ok, rec }) => {
+      s.sending = null;
+      if (stopped) return ok;
+      if (ok) {
+        s.batch = null;
+      } else {
+        const delay = nextRetryDelayMs(batch.attempts);
+        if (delay !== null) {
+          schedule(realmId, s, delay);
+          return false;
         }
-        await new Promise<void>((resolve) => later(delay, resolve));
+        if (rec) rec.gaveUp = true;
+        o.logger.warn({ realmId, events: batch.events.length }, 'emulator: webhook batch abandoned after three days of retries');
+        s.batch = null;
       }
-    })().finally(() => {
-      inFlight.delete(realmId);
-      // Events that arrived while this batch was held go next, in order.
-      if ((queues.get(realmId)?.length ?? 0) > 0) later(batchWindowMs, () => void drain(realmId));
+      // Events held behind the finished batch go next, after a batch window of their own.
+      if (s.queue.length > 0) schedule(realmId, s, batchWindowMs);
+      else realms.delete(realmId);
+      return ok;
     });
-    inFlight.set(realmId, run);
-    return run;
+    return s.sending;
   }
 
   return {
     publish(e) {
       if (!target || stopped) return;
-      const queue = queues.get(e.realmId) ?? [];
-      queues.set(e.realmId, [...queue, e]);
-      if (queue.length === 0 && !inFlight.has(e.realmId)) later(batchWindowMs, () => void drain(e.realmId));
+      const s = stateOf(e.realmId);
+      s.queue.push(e);
+      if (!s.batch && !s.sending) schedule(e.realmId, s, batchWindowMs);
     },
     setTarget(value) {
       target = value;
     },
     async flush() {
-      for (;;) {
-        const realms = [...new Set([...queues.keys(), ...inFlight.keys()])].filter((r) => (queues.get(r)?.length ?? 0) > 0 || inFlight.has(r));
-        if (realms.length === 0) return;
-        await Promise.all(realms.map(async (r) => {
-          await inFlight.get(r);
-          await drain(r);
-        }));
-      }
+      // Each realm is attempted until it is empty or an attempt fails (its retry stays scheduled).
+      await Promise.all([...realms.keys()].map(async (realmId) => {
+        for (let guard = 0; guard < 1_000 && !stopped; guard++) {
+          const s = realms.get(realmId);
+          if (!s || (!s.batch && s.queue.length === 0 && !s.sending)) return;
+          const wasSending = s.sending !== null;
+          const ok = await attempt(realmId);
+          if (!ok && !wasSending) return;
+        }
+      }));
     },
-    deliveries: () => history,
-    pending: () => [...queues.values()].reduce((n, q) => n + q.length, 0),
+    deliveries: () => [...history],
+    pending: () => [...realms.values()].reduce((n, s) => n + s.queue.length + (s.batch?.events.length ?? 0), 0),
     async stop() {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      queues.clear();
+      for (const s of realms.values()) if (s.timer) clearTimeout(s.timer);
+      aborter.abort();
+      await Promise.all([...realms.values()].map((s) => s.sending));
+      realms.clear();
     },
   };
 }

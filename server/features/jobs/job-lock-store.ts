@@ -1,0 +1,32 @@
+import type { Db } from '../../db/knex.js';
+
+const TABLE = 'job_locks';
+
+/**
+ * Single-instance locks for jobs, by (job, bucket): a bucket like `nightly:<realm>:<date>` runs once ever;
+ * a bucket like `sync:<realm>` runs once at a time. A lock held past `staleAfterMs` by a process that died is
+ * taken over. Insert-or-ignore plus a guarded update: two processes can never both win.
+ */
+export function createJobLockStore(db: Db) {
+  return {
+    async tryAcquire(job: string, bucket: string, owner: string, now: Date, o: { staleAfterMs: number; rerunFinished: boolean }): Promise<boolean> {
+      const inserted = await db(TABLE).insert({ job, bucket, owner, started_at: now, status: 'running' }).onConflict(['job', 'bucket']).ignore().returning('owner');
+      if (inserted.length > 0) return true;
+      const taken = await db(TABLE)
+        .where({ job, bucket })
+        .andWhere((q) => {
+          q.where('started_at', '<', new Date(now.getTime() - o.staleAfterMs)).andWhere('status', 'running');
+          if (o.rerunFinished) q.orWhereNot('status', 'running');
+          else q.orWhere('status', 'failed');
+        })
+        .update({ owner, started_at: now, finished_at: null, status: 'running' });
+      return taken === 1;
+    },
+
+    async release(job: string, bucket: string, owner: string, status: 'succeeded' | 'failed', now: Date): Promise<void> {
+      await db(TABLE).where({ job, bucket, owner }).update({ status, finished_at: now });
+    },
+  };
+}
+
+export type JobLockStore = ReturnType<typeof createJobLockStore>;
