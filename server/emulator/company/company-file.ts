@@ -7,6 +7,7 @@ import { canonicalProperty, ENTITIES, type EntityName, type QboObject } from '..
 import { parseQboDateTime } from '../qbo-time.js';
 import { EmulatedCompany } from './emulated-company.js';
 import { paymentLinks, refValue } from './ledger.js';
+import { isTimeZone } from '../../time-zone.js';
 
 /** A company file that cannot be loaded; the message names the file and every problem found. */
 export class CompanyFileError extends Error {
@@ -125,14 +126,6 @@ function checkReferences(file: CompanyFile, problems: string[]): void {
   });
 }
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Builds an in-memory company from a validated file; derived fields are recomputed, not trusted. With
