@@ -47,9 +47,8 @@ export async function up(knex: Knex): Promise<void> {
     t.string('last_updated', 40).nullable();
     t.timestamp('received_at', { useTz: true }).notNullable();
     t.timestamp('processed_at', { useTz: true }).nullable();
-    // Duplicates (Intuit retries, CloudEvents redelivery) collapse onto one row.
-    t.unique(['realm_id', 'entity', 'qbo_id', 'operation', 'last_updated']);
-    t.index(['processed_at']);
+    // Notifications for an object already waiting collapse onto the waiting row (see WebhookService.enqueue).
+    t.index(['realm_id', 'entity', 'qbo_id', 'processed_at']);
   });
   await knex.schema.createTable('job_locks', (t) => {
     t.string('job', 64).notNullable();

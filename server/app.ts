@@ -9,6 +9,7 @@ import { connectRoutes } from './http/connect.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { homeRoutes } from './http/home.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
+import { webhookRoutes } from './http/webhooks.routes.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
 import { tenantContext } from './http/middleware/tenant-context.js';
@@ -41,6 +42,8 @@ export function createApp(c: Container): Express {
   app.use(pinoHttp({ logger: c.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
   app.use(healthRoutes(c));
+  // Before sessions, body parsers and CSRF: Intuit posts here, signed, with no session.
+  app.use(webhookRoutes(c));
   app.use(legalRoutes());
   app.use(sessionMiddleware(c));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

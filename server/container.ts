@@ -10,6 +10,7 @@ import { createJobLockStore, type JobLockStore } from './features/jobs/job-lock-
 import { createCompanySettingsSaver } from './features/sync/company-settings.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
 import { createSyncStore, type SyncStore } from './features/sync/sync-store.js';
+import { WebhookService } from './features/sync/webhook-service.js';
 import { createUserStore, type UserStore } from './features/users/user-store.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
@@ -36,6 +37,7 @@ export interface Container {
   sync: SyncService;
   syncStore: SyncStore;
   locks: JobLockStore;
+  webhooks: WebhookService;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -90,6 +92,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
+    webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger }),
     async close() {
       await db.destroy();
     },

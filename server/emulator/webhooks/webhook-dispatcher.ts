@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { cloudEventsPayload, legacyPayload, type EntityChange } from './webhook-payloads.js';
 import { nextRetryDelayMs, WEBHOOK_DELIVERY_TIMEOUT_MS } from './webhook-retry.js';
-import { signWebhookBody } from './webhook-signature.js';
+import { signWebhookBody } from '../../qbo/webhook-signature.js';
 
 export { WEBHOOK_RETRY_DELAYS_MS, WEBHOOK_RETRY_REPEAT_MS, WEBHOOK_GIVE_UP_AFTER_MS } from './webhook-retry.js';
 export type { EntityChange, WebhookOperation } from './webhook-payloads.js';

@@ -107,14 +107,15 @@ export function createSyncStore(db: Db) {
     },
 
     /** One page: rows upserted (guarded by LastUpdatedTime), deletions marked, and the cursor, in one transaction. */
-    async writePage(realmId: string, entity: SyncEntity, page: { upserts: MappedEntity[]; deletedIds?: string[]; deletedAt?: Date; sweepId: string | null; state: SyncState }): Promise<{ upserted: number; deleted: number }> {
+    async writePage(realmId: string, entity: SyncEntity, page: { upserts: MappedEntity[]; deletedIds?: string[]; deletedAt?: Date; sweepId: string | null; state: SyncState | null }): Promise<{ upserted: number; deleted: number }> {
       return db.transaction(async (trx) => {
         const upserted = await upsertRows(trx, realmId, entity, page.upserts, page.sweepId);
         let deleted = 0;
         for (let i = 0; i < (page.deletedIds?.length ?? 0); i += CHUNK) {
           deleted += await trx(entity.table).where('realm_id', realmId).whereIn('qbo_id', page.deletedIds!.slice(i, i + CHUNK)).whereNull('deleted_at').update({ deleted_at: page.deletedAt });
         }
-        await trx(STATE).insert(stateRow(realmId, page.state)).onConflict(['realm_id', 'entity']).merge();
+        // Targeted refreshes (webhooks) write rows without moving the cursor.
+        if (page.state) await trx(STATE).insert(stateRow(realmId, page.state)).onConflict(['realm_id', 'entity']).merge();
         return { upserted, deleted };
       });
     },

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhookBody, verifyWebhookSignature } from '../../../../server/emulator/webhooks/webhook-signature.js';
+import { signWebhookBody, verifyWebhookSignature } from '../../../../server/qbo/webhook-signature.js';
 
 const BODY = '{"eventNotifications":[{"realmId":"310687","dataChangeEvent":{"entities":[{"id":"1234","operation":"Create","name":"Account","lastUpdated":"2025-09-08T20:52:31.657Z"}]}}]}';
 const VERIFIER = 'verifier-token-123';

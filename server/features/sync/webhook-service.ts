@@ -1,0 +1,88 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/knex.js';
+import type { Logger } from '../../logger.js';
+import type { QboApiClient } from '../../qbo/qbo-api-client.js';
+import { QboError } from '../../qbo/qbo-errors.js';
+import type { ConnectionStore } from '../connections/connection-store-type.js';
+import { syncEntity } from './sync-entities.js';
+import type { SyncStore } from './sync-store.js';
+import type { EntityNotification } from './webhook-notifications.js';
+
+const TABLE = 'qbo_webhook_events';
+
+export interface WebhookServiceDeps {
+  db: Db;
+  store: SyncStore;
+  connections: ConnectionStore;
+  qbo: <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => Promise<T>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Webhook notifications become queued rows (one per waiting object) and the request is answered
+ * at once; a drain then refreshes exactly the named entities: one read each, or a deletion mark. Rows are
+ * guarded by LastUpdatedTime, so out-of-order and repeated notifications are harmless.
+ */
+export class WebhookService {
+  private draining: Promise<number> | undefined;
+
+  constructor(private readonly d: WebhookServiceDeps) {}
+
+  /** Queues notifications for connected companies and entities we keep; returns how many were new. */
+  async enqueue(notifications: EntityNotification[]): Promise<number> {
+    const now = this.d.clock.now();
+    let queued = 0;
+    for (const n of notifications) {
+      const entity = syncEntity(n.entity);
+      const company = entity ? await this.d.connections.getCompany(n.realmId) : undefined;
+      if (!entity || company?.status !== 'connected') continue;
+      // Duplicates and bursts for one object need one read: a notification joins the one already waiting.
+      const waiting = await this.d.db(TABLE).where({ realm_id: n.realmId, entity: entity.name, qbo_id: n.id }).whereNull('processed_at').first();
+      if (waiting) {
+        if (n.operation === 'Delete') await this.d.db(TABLE).where({ id: waiting.id }).update({ operation: 'Delete', last_updated: n.lastUpdated });
+        continue;
+      }
+      await this.d.db(TABLE).insert({ realm_id: n.realmId, entity: entity.name, qbo_id: n.id, operation: n.operation, last_updated: n.lastUpdated, received_at: now });
+      queued++;
+    }
+    return queued;
+  }
+
+  /** Processes queued notifications; one drain at a time in this process. Returns how many were handled. */
+  drain(): Promise<number> {
+    this.draining ??= this.drainOnce().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drainOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const pending: Array<{ id: number; realm_id: string; entity: string; qbo_id: string; operation: string }> = await this.d.db(TABLE).whereNull('processed_at').orderBy('id').limit(200);
+      if (pending.length === 0) return handled;
+      // Several notifications for one object need one read.
+      const targets = new Map<string, (typeof pending)[number]>();
+      for (const p of pending) targets.set(`${p.realm_id}|${p.entity}|${p.qbo_id}`, p);
+      for (const t of targets.values()) {
+        try {
+          await this.refresh(t.realm_id, t.entity, t.qbo_id, t.operation);
+        } catch (err) {
+          this.d.logger.warn({ realmId: t.realm_id, entity: t.entity, errorClass: err instanceof QboError ? err.errorClass : 'unknown', intuitTid: err instanceof QboError ? err.intuitTid : undefined }, 'webhook refresh failed; the next sync will catch up');
+        }
+      }
+      await this.d.db(TABLE).whereIn('id', pending.map((p) => p.id)).update({ processed_at: this.d.clock.now() });
+      handled += pending.length;
+    }
+  }
+
+  private async refresh(realmId: string, entityName: string, id: string, operation: string): Promise<void> {
+    const entity = syncEntity(entityName)!;
+    const remote = operation === 'Delete' ? undefined : await this.d.qbo(realmId, (api) => api.read(entity.name, id));
+    if (remote) {
+      await this.d.store.writePage(realmId, entity, { upserts: [entity.map(realmId, remote)], sweepId: null, state: null });
+    } else {
+      const at = this.d.clock.now();
+      await this.d.store.writePage(realmId, entity, { upserts: [], deletedIds: [id], deletedAt: at, sweepId: null, state: null });
+    }
+  }
+}
