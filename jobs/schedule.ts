@@ -1,13 +1,23 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Container } from '../server/container.js';
+import { nightlyDispatchJob, nightlyJob } from './nightly.job.js';
 import { tokenKeepaliveJob } from './token-keepalive.job.js';
 
+/** Every job, by name: what `duesense job NAME` runs and what the schedule below starts. */
+export const JOBS = {
+  [nightlyJob.name]: nightlyJob,
+  [nightlyDispatchJob.name]: nightlyDispatchJob,
+  [tokenKeepaliveJob.name]: tokenKeepaliveJob,
+} as const;
+
 /**
- * Every scheduled job, in one place. Jobs are thin: each calls a service. Times are UTC unless a job
- * schedules per company in the company's own time zone.
+ * Every cron entry, in one place (UTC). Jobs are thin and call services; single-instance locks in the
+ * database (job_locks) make a second process or a restart harmless.
  */
 export const SCHEDULE = [
-  // Daily at 03:17 UTC: off the hour, so many deployments do not hit Intuit at once.
+  // Each quarter hour: companies whose local nightly time (NIGHTLY_LOCAL_TIME) has come run once per date.
+  { cron: '*/15 * * * *', job: nightlyDispatchJob },
+  // Daily at 03:17 UTC, off the hour so many deployments do not call Intuit at once.
   { cron: '17 3 * * *', job: tokenKeepaliveJob },
 ] as const;
 
@@ -15,7 +25,8 @@ export function startSchedule(c: Container): { stop(): Promise<void> } {
   const tasks: ScheduledTask[] = SCHEDULE.map(({ cron: expression, job }) =>
     cron.schedule(expression, async () => {
       try {
-        await job.run(c);
+        const outcome = await job.run(c);
+        c.logger.info({ job: job.name, outcome }, 'scheduled job finished');
       } catch (err) {
         c.logger.error({ err, job: job.name }, 'scheduled job failed');
       }

@@ -3,6 +3,7 @@ import { registerCompaniesCommand } from './companies.command.js';
 import { registerConnectDemoCommand } from './connect-demo.command.js';
 import { registerEmulatorCommands } from './emulator.commands.js';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerSyncCommands } from './sync.commands.js';
 import { CliError } from './cli-support.js';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 registerEmulatorCommands(program);
 registerConnectDemoCommand(program);
 registerCompaniesCommand(program);
+registerSyncCommands(program);
 registerMigrateCommand(program);
 
 try {

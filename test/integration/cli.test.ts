@@ -62,6 +62,18 @@ describe('the duesense CLI', () => {
     expect((await duesense(['connect-demo', '--realm', '42'], env)).stderr).toMatch(/serves no company 42; it serves: 9130350000000001 \(Fixture Landscaping\)/);
   });
 
+  it('syncs, reports status and runs the nightly job once per local date', async () => {
+    const synced = await duesense(['sync'], env);
+    expect(synced.stdout).toMatch(/Fixture Landscaping \(9130350000000001\): succeeded, full, 9 API calls/);
+    const status = JSON.parse((await duesense(['status', '--json'], env)).stdout) as Array<{ rows: Record<string, number>; runs: Array<{ status: string }> }>;
+    expect(status[0]!.rows).toMatchObject({ Customer: 6, Invoice: 4, Payment: 3, CreditMemo: 1, Item: 2, Term: 3 });
+    expect(status[0]!.runs[0]!.status).toBe('succeeded');
+    expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/Fixture Landscaping: sync succeeded \(cdc, 3 API calls\)/);
+    expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/already done for \d{4}-\d{2}-\d{2}/);
+    const bogus = await duesense(['job', 'bogus'], env);
+    expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/)]);
+  });
+
   it('prints an access token that the API accepts, and lists the companies', async () => {
     const token = (await duesense(['emulator', 'token', '--url', emulator.url, '--realm', FIXTURE_REALM], env)).stdout.trim();
     const res = await fetch(`${emulator.url}/v3/company/${FIXTURE_REALM}/companyinfo/${FIXTURE_REALM}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });

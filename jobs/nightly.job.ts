@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Container } from '../server/container.js';
+import type { Company } from '../server/features/connections/connection-store-type.js';
+import { formatQboDate } from '../server/emulator/qbo-time.js';
+
+type Deps = Pick<Container, 'sync' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
+
+/** The company's local date and HH:MM now (QBO does not report a zone; the configured default applies until set). */
+export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'>): { date: string; time: string } {
+  const zone = company.timeZone ?? c.config.sync.defaultCompanyTimeZone;
+  const now = c.clock.now();
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+  return { date: formatQboDate(now, zone), time };
+}
+
+/**
+ * The nightly run for one company: sync (scoring and reminders join it as they land). Locked per company and
+ * local date, so a restart, a second process or a manual run never repeats a night that succeeded.
+ */
+export async function runNightlyFor(c: Deps, company: Company, o: { force?: boolean } = {}): Promise<string> {
+  const { date } = localNow(company, c);
+  const bucket = `${company.realmId}:${date}`;
+  const owner = randomUUID();
+  const got = await c.locks.tryAcquire('nightly', bucket, owner, c.clock.now(), { staleAfterMs: 3 * 3600_000, rerunFinished: o.force === true });
+  if (!got) return `${company.companyName}: already done for ${date}`;
+  try {
+    const run = await c.sync.sync(company.realmId, { trigger: 'nightly' });
+    await c.locks.release('nightly', bucket, owner, run.status === 'succeeded' ? 'succeeded' : 'failed', c.clock.now());
+    return `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls)`;
+  } catch (err) {
+    await c.locks.release('nightly', bucket, owner, 'failed', c.clock.now());
+    throw err;
+  }
+}
+
+export const nightlyJob = {
+  name: 'nightly',
+  description: "Each connected company's nightly run (sync, then scoring), once per local date.",
+  async run(c: Deps, o: { realmId?: string; force?: boolean } = {}): Promise<string> {
+    const companies = (await c.connections.listCompanies()).filter((co) => co.status === 'connected' && (!o.realmId || co.realmId === o.realmId));
+    if (companies.length === 0) return o.realmId ? `no connected company ${o.realmId}` : 'no connected companies';
+    const lines: string[] = [];
+    for (const company of companies) {
+      try {
+        lines.push(await runNightlyFor(c, company, o));
+      } catch (err) {
+        c.logger.error({ err, realmId: company.realmId }, 'nightly run failed');
+        lines.push(`${company.companyName}: failed (${(err as Error).message})`);
+      }
+    }
+    return lines.join('\n');
+  },
+};
+
+/**
+ * Runs every quarter hour: starts the nightly run of each company whose local time has reached the
+ * configured hour today (and has not run yet for that date).
+ */
+export const nightlyDispatchJob = {
+  name: 'nightly-dispatch',
+  description: 'Start the nightly run of every company whose local nightly time has come.',
+  async run(c: Deps): Promise<string> {
+    const due = (await c.connections.listCompanies()).filter((co) => co.status === 'connected' && localNow(co, c).time >= c.config.sync.nightlyLocalTime);
+    const lines: string[] = [];
+    for (const company of due) lines.push(await runNightlyFor(c, company).catch((err: Error) => `${company.companyName}: failed (${err.message})`));
+    return lines.join('\n') || 'no company is due';
+  },
+};
