@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Container } from '../server/container.js';
 import type { Company } from '../server/features/connections/connection-store-type.js';
 import { formatQboDate } from '../server/emulator/qbo-time.js';
+import { newLockOwner } from '../server/features/jobs/lock-owner.js';
 
 type Deps = Pick<Container, 'sync' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
 
@@ -20,7 +20,7 @@ export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'
 export async function runNightlyFor(c: Deps, company: Company, o: { force?: boolean } = {}): Promise<string> {
   const { date } = localNow(company, c);
   const bucket = `${company.realmId}:${date}`;
-  const owner = randomUUID();
+  const owner = newLockOwner();
   const got = await c.locks.tryAcquire('nightly', bucket, owner, c.clock.now(), { staleAfterMs: 3 * 3600_000, rerunFinished: o.force === true });
   if (!got) return `${company.companyName}: already done for ${date}`;
   try {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Container } from '../server/container.js';
+import { newLockOwner } from '../server/features/jobs/lock-owner.js';
 
 /** Refresh tokens roll over 100 days; refreshing those with under 30 days left keeps idle companies connected. */
 export const KEEPALIVE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
@@ -10,7 +10,7 @@ export const tokenKeepaliveJob = {
   async run(c: Pick<Container, 'vault' | 'logger' | 'locks' | 'clock'>): Promise<string> {
     // Once per UTC day across all processes.
     const day = c.clock.now().toISOString().slice(0, 10);
-    const owner = randomUUID();
+    const owner = newLockOwner();
     if (!(await c.locks.tryAcquire('token-keepalive', day, owner, c.clock.now(), { staleAfterMs: 3600_000, rerunFinished: false }))) return `already done for ${day}`;
     const results = await c.vault.keepAlive(KEEPALIVE_WINDOW_MS);
     await c.locks.release('token-keepalive', day, owner, 'succeeded', c.clock.now());

@@ -62,3 +62,18 @@ export async function differences(w: SyncWorld): Promise<string[]> {
   }
   return problems;
 }
+
+const COPY_TABLES = ['qbo_customers', 'qbo_invoices', 'qbo_invoice_lines', 'qbo_payments', 'qbo_payment_applications', 'qbo_credit_memos', 'qbo_items', 'qbo_terms', 'qbo_customer_types'];
+
+/** The local copy as plain data (sweep ids left out), to compare two databases row for row. */
+export async function dumpLocalCopy(w: SyncWorld): Promise<Record<string, unknown[]>> {
+  const dump: Record<string, unknown[]> = {};
+  for (const table of COPY_TABLES) {
+    const rows = (await w.t.container.db(table).where({ realm_id: w.realmId })).map((r: Record<string, unknown>) => {
+      const { last_seen_sweep_id: _sweep, ...rest } = r;
+      return rest;
+    });
+    dump[table] = rows.sort((a, b) => JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+  }
+  return dump;
+}

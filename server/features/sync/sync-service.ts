@@ -9,6 +9,7 @@ import type { JobLockStore } from '../jobs/job-lock-store.js';
 import { qboInstant } from './qbo-mappers.js';
 import { SYNC_ENTITIES, type SyncEntity } from './sync-entities.js';
 import type { SyncRun, SyncState, SyncStore } from './sync-store.js';
+import { newLockOwner } from '../jobs/lock-owner.js';
 
 export const PAGE_SIZE = 1000;
 const DAY = 86_400_000;
@@ -66,7 +67,7 @@ export class SyncService {
   }
 
   async sync(realmId: string, opts: { full?: boolean; trigger?: string; onProgress?: (p: SyncProgress) => void } = {}): Promise<SyncRun> {
-    const owner = randomUUID();
+    const owner = newLockOwner();
     const now = this.d.clock.now();
     if (!(await this.d.locks.tryAcquire('sync', realmId, owner, now, { staleAfterMs: 30 * 60_000, rerunFinished: true }))) throw new SyncBusyError(realmId);
     await this.d.store.failAbandonedRuns(realmId, now);
