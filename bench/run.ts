@@ -1,11 +1,12 @@
 import { type Benchmark, writeResult } from './bench-support.js';
 import { generationBenchmark, queryBenchmark } from './emulator.bench.js';
+import { syncBenchmark } from './sync.bench.js';
 
 /**
  * `npm run bench [-- name...]`: runs the benchmarks (all, or those named), prints a summary and writes each
  * result to bench/results/<name>.json. Speed targets live here, never in timed unit tests.
  */
-const ALL: Benchmark[] = [generationBenchmark, queryBenchmark];
+const ALL: Benchmark[] = [generationBenchmark, queryBenchmark, syncBenchmark];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

@@ -100,7 +100,7 @@ function groupIntoPayments(rng: Rng, c: GeneratedCustomer, paid: Application[], 
   const payments: GenPayment[] = [];
   for (const a of paid) {
     const last = payments[payments.length - 1];
-    if (last && a.day - last.day <= 3 && last.lines.length < 5 && !last.lines.some((l) => l.key === a.invoiceKey) && rng.chance(0.6)) {
+    if (last && a.day - last.day <= 5 && last.lines.length < 6 && !last.lines.some((l) => l.key === a.invoiceKey) && rng.chance(0.8)) {
       last.lines.push({ kind: 'Invoice', key: a.invoiceKey, amountCents: a.amountCents });
       last.totalCents += a.amountCents;
       last.day = a.day;

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
+import { loadConfig } from '../server/config.js';
+import { createContainer, type Container } from '../server/container.js';
+import { migrateToLatest } from '../server/db/knex.js';
+import { writeCompanyFile } from '../server/emulator/company/company-file.js';
+import { generateCompany } from '../server/emulator/generator/generate-company.js';
+import { silentLogger } from '../server/logger.js';
+import { type Benchmark, round } from './bench-support.js';
+import { LARGE_COMPANY } from './emulator.bench.js';
+
+/** The emulator in its own process (as in production, Intuit is elsewhere), so memory figures are the app's. */
+async function startEmulatorProcess(companyFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function control(url: string, p: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${url}/emulator${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return res.status === 204 ? undefined : res.json();
+}
+
+/** Changes `count` objects through the API (sparse updates of invoices and customers), as a busy day would. */
+async function changeObjects(url: string, realmId: string, count: number): Promise<void> {
+  const { access_token: token } = (await control(url, '/tokens', { realmId })) as { access_token: string };
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' };
+  const api = (p: string, init?: RequestInit) => fetch(`${url}/v3/company/${realmId}${p}`, { headers, ...init }).then((r) => r.json() as Promise<Record<string, any>>); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const invoices = (await api(`/query?query=${encodeURIComponent('select * from Invoice orderby Id desc maxresults 1000')}`)).QueryResponse.Invoice as Array<{ Id: string; SyncToken: string }>;
+  const targets = invoices.slice(0, count);
+  for (let i = 0; i < targets.length; i += 16) {
+    await Promise.all(targets.slice(i, i + 16).map((inv) => api('/invoice', { method: 'POST', body: JSON.stringify({ Id: inv.Id, SyncToken: inv.SyncToken, sparse: true, PrivateNote: 'bench change' }) })));
+  }
+}
+
+async function connect(c: Container, url: string, realmId: string): Promise<void> {
+  const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
+  await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
+}
+
+export const syncBenchmark: Benchmark = {
+  name: 'sync',
+  async run() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-bench-'));
+    const file = generateCompany(LARGE_COMPANY);
+    const companyFile = path.join(dir, 'company.json');
+    writeCompanyFile(companyFile, file);
+    const sizes = { Customer: file.Customers.length, Invoice: file.Invoices.length, Payment: file.Payments.length, CreditMemo: file.CreditMemos.length, Item: file.Items.length, Term: file.Terms.length, CustomerType: file.CustomerTypes?.length ?? 0 };
+    const totalRows = Object.values(sizes).reduce((a, b) => a + b, 0);
+    const minimumCalls = 2 + Object.values(sizes).reduce((n, s) => n + Math.floor(s / 1000) + 1, 0);
+    const { url, child } = await startEmulatorProcess(companyFile);
+    const config = loadConfig({ DATABASE_FILE: path.join(dir, 'duesense.sqlite'), INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: url, LOG_LEVEL: 'silent' });
+    const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
+    try {
+      await migrateToLatest(c.db);
+      await connect(c, url, file.realmId);
+      // Full sync with the production rate limiter (8/s, 450/min) against QBO's limits, emulator throttling on.
+      let peakRss = 0;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+      const t0 = performance.now();
+      const full = await c.sync.sync(file.realmId, { full: true });
+      const fullSeconds = (performance.now() - t0) / 1000;
+      clearInterval(sampler);
+      if (full.status !== 'succeeded') throw new Error(`full sync failed: ${full.errorMessage}`);
+
+      await control(url, '/throttle', { enabled: false });
+      await changeObjects(url, file.realmId, 900);
+      await control(url, '/throttle', { enabled: true });
+      const t1 = performance.now();
+      const small = await c.sync.sync(file.realmId);
+      const smallSeconds = (performance.now() - t1) / 1000;
+
+      const onePercent = Math.round(totalRows / 100);
+      await control(url, '/throttle', { enabled: false });
+      await changeObjects(url, file.realmId, Math.min(onePercent, 1000));
+      await changeObjects(url, file.realmId, Math.max(0, onePercent - 1000)); // the same newest invoices again: distinct changes up to 1%
+      await control(url, '/throttle', { enabled: true });
+      const t2 = performance.now();
+      const large = await c.sync.sync(file.realmId);
+      const largeSeconds = (performance.now() - t2) / 1000;
+
+      const rowsPerSecond = totalRows / fullSeconds;
+      const callsOverMinimum = (full.apiCalls - minimumCalls) / minimumCalls;
+      return {
+        name: 'sync',
+        description: `Full sync of a generated ${sizes.Customer}-customer company (${sizes.Invoice} invoices, ${sizes.Payment} payments, ${sizes.CreditMemo} credit memos) from an emulator in another process, production rate limits, SQLite file; then incremental syncs after 900 changed invoices and after 1% of all rows changed.`,
+        figures: {
+          rows: totalRows, fullApiCalls: full.apiCalls, minimumApiCalls: minimumCalls, fullSeconds: round(fullSeconds, 1), rowsPerSecond: Math.round(rowsPerSecond),
+          throttledMsFull: full.throttledMs, peakRssMB: Math.round(peakRss / 2 ** 20),
+          incremental900Calls: small.apiCalls, incremental900Seconds: round(smallSeconds, 2), incremental900Mode: small.mode,
+          incremental1PctChanged: onePercent, incremental1PctCalls: large.apiCalls, incremental1PctSeconds: round(largeSeconds, 2), incremental1PctMode: large.mode,
+        },
+        targets: [
+          { what: 'full-sync API calls', target: 'within 2% of the minimum', actual: `${full.apiCalls} vs ${minimumCalls} (+${round(callsOverMinimum * 100, 1)}%)`, met: callsOverMinimum <= 0.02 },
+          { what: 'rows written per second', target: '>= 5,000', actual: `${Math.round(rowsPerSecond)}`, met: rowsPerSecond >= 5000 },
+          { what: 'peak memory (app process)', target: '< 500 MB', actual: `${Math.round(peakRss / 2 ** 20)} MB`, met: peakRss < 500 * 2 ** 20 },
+          { what: 'incremental sync, 900 changed objects', target: '<= 3 API calls', actual: `${small.apiCalls}`, met: small.apiCalls <= 3 },
+        ],
+      };
+    } finally {
+      await c.close();
+      child.kill('SIGTERM');
+    }
+  },
+};

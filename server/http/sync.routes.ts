@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import type { Container } from '../container.js';
+import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
+import { SyncBusyError } from '../features/sync/sync-service.js';
+import { requireCompany } from './middleware/tenant-context.js';
+
+/** The selected company's sync: runs with their figures, a running sync's progress, and "Sync now". */
+export function syncRoutes(c: Pick<Container, 'sync' | 'syncStore' | 'logger'>): Router {
+  const router = Router();
+  router.get('/sync', requireCompany, async (_req, res) => {
+    const company = res.locals.company!;
+    const runs = await c.syncStore.runs(company.realmId, 20);
+    const states = await c.syncStore.states(company.realmId);
+    res.render('pages/sync', {
+      title: 'Sync',
+      runs,
+      running: runs.find((r) => r.status === 'running'),
+      rows: await c.syncStore.rowCounts(company.realmId, SYNC_ENTITIES),
+      states: SYNC_ENTITIES.map((e) => ({ entity: e.name, state: states.get(e.name) })),
+    });
+  });
+  router.post('/sync', requireCompany, async (req, res) => {
+    const company = res.locals.company!;
+    const full = (req.body as { full?: string }).full === '1';
+    // The sync runs on after the answer; the page shows its progress.
+    c.sync.sync(company.realmId, { full, trigger: 'manual' }).catch((err: unknown) => {
+      if (!(err instanceof SyncBusyError)) c.logger.error({ err, realmId: company.realmId }, 'manual sync failed');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    res.redirect(303, '/sync');
+  });
+  return router;
+}
