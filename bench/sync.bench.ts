@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,11 +7,8 @@ import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
 import { loadConfig } from '../server/config.js';
 import { createContainer, type Container } from '../server/container.js';
 import { migrateToLatest } from '../server/db/knex.js';
-import { writeCompanyFile } from '../server/emulator/company/company-file.js';
-import { generateCompany } from '../server/emulator/generator/generate-company.js';
 import { silentLogger } from '../server/logger.js';
 import { type Benchmark, round } from './bench-support.js';
-import { LARGE_COMPANY } from './emulator.bench.js';
 
 /** The emulator in its own process (as in production, Intuit is elsewhere), so memory figures are the app's. */
 async function startEmulatorProcess(companyFile: string): Promise<{ url: string; child: ChildProcess }> {
@@ -33,15 +30,16 @@ async function control(url: string, p: string, body: unknown): Promise<unknown> 
   return res.status === 204 ? undefined : res.json();
 }
 
-/** Changes `count` objects through the API (sparse updates of invoices and customers), as a busy day would. */
-async function changeObjects(url: string, realmId: string, count: number): Promise<void> {
+/** Changes `count` distinct objects of one entity through the API (sparse updates), as a busy day would. */
+async function changeObjects(url: string, realmId: string, entity: 'Invoice' | 'Customer', count: number): Promise<void> {
   const { access_token: token } = (await control(url, '/tokens', { realmId })) as { access_token: string };
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' };
   const api = (p: string, init?: RequestInit) => fetch(`${url}/v3/company/${realmId}${p}`, { headers, ...init }).then((r) => r.json() as Promise<Record<string, any>>); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const invoices = (await api(`/query?query=${encodeURIComponent('select * from Invoice orderby Id desc maxresults 1000')}`)).QueryResponse.Invoice as Array<{ Id: string; SyncToken: string }>;
-  const targets = invoices.slice(0, count);
+  const rows = (await api(`/query?query=${encodeURIComponent(`select * from ${entity} orderby Id desc maxresults 1000`)}`)).QueryResponse[entity] as Array<{ Id: string; SyncToken: string }>;
+  const targets = rows.slice(0, count);
+  const change = entity === 'Invoice' ? { PrivateNote: 'bench change' } : { Notes: 'bench change' };
   for (let i = 0; i < targets.length; i += 16) {
-    await Promise.all(targets.slice(i, i + 16).map((inv) => api('/invoice', { method: 'POST', body: JSON.stringify({ Id: inv.Id, SyncToken: inv.SyncToken, sparse: true, PrivateNote: 'bench change' }) })));
+    await Promise.all(targets.slice(i, i + 16).map((o) => api(`/${entity.toLowerCase()}`, { method: 'POST', body: JSON.stringify({ Id: o.Id, SyncToken: o.SyncToken, sparse: true, ...change }) })));
   }
 }
 
@@ -54,10 +52,12 @@ export const syncBenchmark: Benchmark = {
   name: 'sync',
   async run() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-bench-'));
-    const file = generateCompany(LARGE_COMPANY);
     const companyFile = path.join(dir, 'company.json');
-    writeCompanyFile(companyFile, file);
-    const sizes = { Customer: file.Customers.length, Invoice: file.Invoices.length, Payment: file.Payments.length, CreditMemo: file.CreditMemos.length, Item: file.Items.length, Term: file.Terms.length, CustomerType: file.CustomerTypes?.length ?? 0 };
+    // Generated in its own process, so this process's memory is the app's alone.
+    const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
+    if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
+    const { realmId, ...sizes } = JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as { realmId: string; Customer: number; Invoice: number; Payment: number; CreditMemo: number; Item: number; Term: number; CustomerType: number };
+    const file = { realmId };
     const totalRows = Object.values(sizes).reduce((a, b) => a + b, 0);
     const minimumCalls = 2 + Object.values(sizes).reduce((n, s) => n + Math.floor(s / 1000) + 1, 0);
     const { url, child } = await startEmulatorProcess(companyFile);
@@ -76,7 +76,7 @@ export const syncBenchmark: Benchmark = {
       if (full.status !== 'succeeded') throw new Error(`full sync failed: ${full.errorMessage}`);
 
       await control(url, '/throttle', { enabled: false });
-      await changeObjects(url, file.realmId, 900);
+      await changeObjects(url, file.realmId, 'Invoice', 900);
       await control(url, '/throttle', { enabled: true });
       const t1 = performance.now();
       const small = await c.sync.sync(file.realmId);
@@ -84,8 +84,8 @@ export const syncBenchmark: Benchmark = {
 
       const onePercent = Math.round(totalRows / 100);
       await control(url, '/throttle', { enabled: false });
-      await changeObjects(url, file.realmId, Math.min(onePercent, 1000));
-      await changeObjects(url, file.realmId, Math.max(0, onePercent - 1000)); // the same newest invoices again: distinct changes up to 1%
+      await changeObjects(url, file.realmId, 'Invoice', Math.min(onePercent, 1000));
+      await changeObjects(url, file.realmId, 'Customer', Math.max(0, onePercent - 1000));
       await control(url, '/throttle', { enabled: true });
       const t2 = performance.now();
       const large = await c.sync.sync(file.realmId);
@@ -95,7 +95,7 @@ export const syncBenchmark: Benchmark = {
       const callsOverMinimum = (full.apiCalls - minimumCalls) / minimumCalls;
       return {
         name: 'sync',
-        description: `Full sync of a generated ${sizes.Customer}-customer company (${sizes.Invoice} invoices, ${sizes.Payment} payments, ${sizes.CreditMemo} credit memos) from an emulator in another process, production rate limits, SQLite file; then incremental syncs after 900 changed invoices and after 1% of all rows changed.`,
+        description: `Full sync of a generated ${sizes.Customer}-customer company (${sizes.Invoice} invoices, ${sizes.Payment} payments, ${sizes.CreditMemo} credit memos) from an emulator in another process, production rate limits, SQLite file; then incremental syncs after 900 changed invoices and after 1% of all rows changed (1,000 invoices and the rest customers).`,
         figures: {
           rows: totalRows, fullApiCalls: full.apiCalls, minimumApiCalls: minimumCalls, fullSeconds: round(fullSeconds, 1), rowsPerSecond: Math.round(rowsPerSecond),
           throttledMsFull: full.throttledMs, peakRssMB: Math.round(peakRss / 2 ** 20),
