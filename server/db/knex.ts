@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
@@ -15,6 +16,7 @@ export const MIGRATIONS_DIRECTORY = path.resolve(path.dirname(fileURLToPath(impo
  */
 export function createDb(dbConfig: Config['db']): Db {
   if (dbConfig.client === 'pg') {
+    usePlainPgTypes();
     return knexFactory({ client: 'pg', connection: dbConfig.connectionString, pool: { min: 0, max: 10 } });
   }
   if (dbConfig.filename !== ':memory:') fs.mkdirSync(path.dirname(dbConfig.filename), { recursive: true });
@@ -36,6 +38,17 @@ export function createDb(dbConfig: Config['db']): Db {
       },
     },
   });
+}
+
+/**
+ * The same values from both databases: DATE columns as 'YYYY-MM-DD' strings (node-pg would make local-midnight
+ * Dates), BIGINT cents and NUMERIC rates as numbers (all well within 2^53).
+ */
+function usePlainPgTypes(): void {
+  const types = createRequire(import.meta.url)('pg').types as { setTypeParser(oid: number, parse: (v: string) => unknown): void };
+  types.setTypeParser(1082, (v) => v);
+  types.setTypeParser(20, (v) => Number(v));
+  types.setTypeParser(1700, (v) => Number(v));
 }
 
 interface SqliteConnection {

@@ -15,11 +15,11 @@ export interface SyncWorld {
 }
 
 /** An emulator serving a generated company, and the app connected to it, ready to sync. */
-export async function syncWorld(o: { customers?: number; months?: number; seed?: number; file?: CompanyFile; appFile?: boolean } = {}): Promise<SyncWorld> {
+export async function syncWorld(o: { customers?: number; months?: number; seed?: number; file?: CompanyFile; appFile?: boolean; appEnv?: Record<string, string> } = {}): Promise<SyncWorld> {
   const file = o.file ?? generateCompany({ seed: o.seed ?? 11, customers: o.customers ?? 40, months: o.months ?? 12, asOf: '2026-10-31' });
   const realmId = file.realmId;
   const emulator = await startEmulator({ companies: [file], now: '2026-10-31T20:00:00Z' });
-  const t = await startApp(emulator, { file: o.appFile ?? false, rateLimit: { perSecond: 1000, perMinute: 100_000, backoffBaseMs: 5, backoffMaxMs: 20 }, sync: { reconcileEveryMs: 90 * 86_400_000 } });
+  const t = await startApp(emulator, { file: o.appFile ?? false, ...(o.appEnv ? { env: o.appEnv } : {}), rateLimit: { perSecond: 1000, perMinute: 100_000, backoffBaseMs: 5, backoffMaxMs: 20 }, sync: { reconcileEveryMs: 90 * 86_400_000 } });
   const res = await connectCompany(newAgent(t.app), realmId);
   if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${res.text.slice(0, 300)}`);
   return {
