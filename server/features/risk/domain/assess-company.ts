@@ -1,0 +1,77 @@
+import { collectionTrend, daysSalesOutstanding, monthlyCollectionRates, type CollectionTrend, type MonthlyCollectionRate } from './company-metrics.js';
+import { customerMetrics, type Aging, type CustomerMetrics } from './customer-metrics.js';
+import { riskScore, type RiskScore } from './risk-score.js';
+import type { RiskPolicy } from './risk-policy.js';
+import type { CompanyFacts, InvoiceFact } from './risk-facts.js';
+
+export type ProfitabilityTier = 'High' | 'Medium' | 'Low';
+
+export interface CustomerAssessment {
+  customerId: string;
+  name: string;
+  active: boolean;
+  creditScore: number | null;
+  metrics: CustomerMetrics;
+  risk: RiskScore;
+  profitabilityTier: ProfitabilityTier;
+}
+
+export interface CompanyAssessment {
+  asOf: string;
+  policyVersion: number;
+  customers: CustomerAssessment[];
+  totals: { outstandingCents: number; overdueCents: number; aging: Aging; grossProfitCents: number };
+  highRisk: { count: number; exposureCents: number; grossProfitShare: number | null };
+  collectionRates: MonthlyCollectionRate[];
+  collectionTrend: CollectionTrend;
+  dso: number | null;
+  bestPossibleDso: number | null;
+  averageDaysDelinquent: number | null;
+}
+
+/**
+ * Everything the product shows for one company as of A, from facts and a policy: pure (no I/O, no clock),
+ * so history can be replayed and tests are exact. Customers are scored on their own invoices (jobs already
+ * rolled up into their parent by the facts loader when the policy says so).
+ */
+export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: string): CompanyAssessment {
+  const byCustomer = new Map<string, InvoiceFact[]>();
+  for (const inv of facts.invoices) byCustomer.set(inv.customerId, [...(byCustomer.get(inv.customerId) ?? []), inv]);
+
+  const scored = facts.customers.map((c) => {
+    const metrics = customerMetrics(byCustomer.get(c.id) ?? [], facts.items, policy, asOf);
+    return { customerId: c.id, name: c.name, active: c.active, creditScore: c.creditScore, metrics, risk: riskScore(metrics, c.creditScore, policy, facts.homeCurrency) };
+  });
+
+  // Profitability tiers: rank by gross profit; top share High, next Medium, the rest (and GP <= 0) Low.
+  const ranked = scored.filter((s) => s.metrics.grossProfitCents > 0).sort((a, b) => b.metrics.grossProfitCents - a.metrics.grossProfitCents || (a.customerId < b.customerId ? -1 : 1));
+  const tierOf = new Map<string, ProfitabilityTier>();
+  const highCount = Math.round(ranked.length * policy.profitability.highShare);
+  const mediumCount = Math.round(ranked.length * policy.profitability.mediumShare);
+  ranked.forEach((s, i) => tierOf.set(s.customerId, i < highCount ? 'High' : i < highCount + mediumCount ? 'Medium' : 'Low'));
+  const customers: CustomerAssessment[] = scored.map((s) => ({ ...s, profitabilityTier: tierOf.get(s.customerId) ?? 'Low' }));
+
+  const aging: Aging = { current: 0, d1to30: 0, d31to60: 0, d61to90: 0, d91plus: 0 };
+  let outstanding = 0;
+  let grossProfitPositive = 0;
+  let grossProfit = 0;
+  for (const c of customers) {
+    outstanding += c.metrics.outstandingCents;
+    grossProfit += c.metrics.grossProfitCents;
+    if (c.metrics.grossProfitCents > 0) grossProfitPositive += c.metrics.grossProfitCents;
+    for (const k of Object.keys(aging) as Array<keyof Aging>) aging[k] += c.metrics.aging[k];
+  }
+  const high = customers.filter((c) => c.risk.highRisk);
+  const highGp = high.reduce((s, c) => s + Math.max(0, c.metrics.grossProfitCents), 0);
+  const rates = monthlyCollectionRates(facts.invoices, asOf);
+  return {
+    asOf,
+    policyVersion: policy.version,
+    customers,
+    totals: { outstandingCents: outstanding, overdueCents: outstanding - aging.current, aging, grossProfitCents: grossProfit },
+    highRisk: { count: high.length, exposureCents: high.reduce((s, c) => s + c.metrics.outstandingCents, 0), grossProfitShare: grossProfitPositive === 0 ? null : Math.round((10_000 * highGp) / grossProfitPositive) / 100 },
+    collectionRates: rates,
+    collectionTrend: collectionTrend(rates),
+    ...daysSalesOutstanding(facts.invoices, asOf),
+  };
+}

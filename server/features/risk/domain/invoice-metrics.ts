@@ -1,0 +1,49 @@
+import { dayOf } from './dates.js';
+import type { InvoiceFact } from './risk-facts.js';
+
+/** applied_i(A): payments and credits applied on or before A. */
+export function appliedCents(inv: InvoiceFact, asOf: string): number {
+  let sum = 0;
+  for (const a of inv.applications) if (a.date <= asOf) sum += a.cents;
+  return sum;
+}
+
+/** cash_i(A): the part of applied_i(A) paid with money. */
+export function cashCents(inv: InvoiceFact, asOf: string): number {
+  let sum = 0;
+  for (const a of inv.applications) if (a.cash && a.date <= asOf) sum += a.cents;
+  return sum;
+}
+
+/** open_i(A) = max(0, total − applied(A)); zero before the invoice exists. */
+export function openCents(inv: InvoiceFact, asOf: string): number {
+  if (inv.txnDate > asOf) return 0;
+  return Math.max(0, inv.totalCents - appliedCents(inv, asOf));
+}
+
+/** The first date on or before A when open_i reached 0; undefined while open. */
+export function settledDate(inv: InvoiceFact, asOf: string): string | undefined {
+  if (inv.txnDate > asOf) return undefined;
+  if (inv.totalCents <= 0) return inv.txnDate;
+  const sorted = inv.applications.filter((a) => a.date <= asOf).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  let applied = 0;
+  for (const a of sorted) {
+    applied += a.cents;
+    if (applied >= inv.totalCents) return a.date;
+  }
+  return undefined;
+}
+
+/** Days beyond terms at A: settled − due when settled, A − due when open and past due, else undefined. */
+export function daysBeyondTerms(inv: InvoiceFact, asOf: string): number | undefined {
+  const settled = settledDate(inv, asOf);
+  if (settled !== undefined) return dayOf(settled) - dayOf(inv.dueDate);
+  if (asOf > inv.dueDate) return dayOf(asOf) - dayOf(inv.dueDate);
+  return undefined;
+}
+
+/** Late: settled after due + grace, or open and past due + grace at A. */
+export function isLate(inv: InvoiceFact, asOf: string, graceDays = 0): boolean {
+  const dbt = daysBeyondTerms(inv, asOf);
+  return dbt !== undefined && dbt > graceDays;
+}
