@@ -1,20 +1,20 @@
 import type { Container } from '../server/container.js';
 import type { Company } from '../server/features/connections/connection-store-type.js';
-import { formatQboDate } from '../server/emulator/qbo-time.js';
+import { localDate } from '../server/time-zone.js';
 import { newLockOwner } from '../server/features/jobs/lock-owner.js';
 
-type Deps = Pick<Container, 'sync' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
+type Deps = Pick<Container, 'sync' | 'risk' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
 
 /** The company's local date and HH:MM now (QBO does not report a zone; the configured default applies until set). */
 export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'>): { date: string; time: string } {
   const zone = company.timeZone ?? c.config.sync.defaultCompanyTimeZone;
   const now = c.clock.now();
   const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
-  return { date: formatQboDate(now, zone), time };
+  return { date: localDate(now, zone), time };
 }
 
 /**
- * The nightly run for one company: sync (scoring and reminders join it as they land). Locked per company and
+ * The nightly run for one company: sync, then scoring (reminders join it when they land). Locked per company and
  * local date, so a restart, a second process or a manual run never repeats a night that succeeded.
  */
 export async function runNightlyFor(c: Deps, company: Company, o: { force?: boolean } = {}): Promise<string> {
@@ -25,8 +25,10 @@ export async function runNightlyFor(c: Deps, company: Company, o: { force?: bool
   if (!got) return `${company.companyName}: already done for ${date}`;
   try {
     const run = await c.sync.sync(company.realmId, { trigger: 'nightly' });
+    // Scores come from the local copy, so a failed sync still scores what is known (and says so).
+    const scored = await c.risk.score(company.realmId, { trigger: 'nightly' });
     await c.locks.release('nightly', bucket, owner, run.status === 'succeeded' ? 'succeeded' : 'failed', c.clock.now());
-    return `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls)`;
+    return `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); scored ${scored.assessment.customers.length} customers`;
   } catch (err) {
     await c.locks.release('nightly', bucket, owner, 'failed', c.clock.now());
     throw err;

@@ -12,6 +12,8 @@ import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
 import { createSyncStore, type SyncStore } from './features/sync/sync-store.js';
 import { WebhookService } from './features/sync/webhook-service.js';
 import { createUserStore, type UserStore } from './features/users/user-store.js';
+import { RiskService } from './features/risk/risk-service.js';
+import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
 import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
@@ -38,6 +40,8 @@ export interface Container {
   syncStore: SyncStore;
   locks: JobLockStore;
   webhooks: WebhookService;
+  risk: RiskService;
+  riskStore: RiskStore;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -87,8 +91,11 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     environment: config.intuit.environment,
     logger,
   });
+  const riskStore = createRiskStore(db);
   return {
     config, logger, clock, db, endpoints, emulatorUrl, connections, vault,
+    riskStore,
+    risk: new RiskService({ db, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,

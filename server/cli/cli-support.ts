@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
+import { migrateToLatest } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 
 /** An error the CLI reports as one clear line, with an exit code (2 = bad usage, 1 = failure). */
@@ -76,4 +77,15 @@ export function cliContainer(config: Config, options: { emulatorUrl?: string } =
     logger: createLogger({ level: 'warn' }),
     ...(config.intuit.environment === 'emulator' ? { emulatorUrl: options.emulatorUrl ?? emulatorUrlFrom(config) } : {}),
   });
+}
+
+/** Runs a command body with the app's services on an up-to-date database, and closes them after. */
+export async function withCliContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
+  const c = cliContainer(configOrExit());
+  try {
+    await migrateToLatest(c.db);
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
 }

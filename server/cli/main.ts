@@ -4,6 +4,7 @@ import { registerConnectDemoCommand } from './connect-demo.command.js';
 import { registerEmulatorCommands } from './emulator.commands.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerSyncCommands } from './sync.commands.js';
+import { registerRiskCommands } from './risk.commands.js';
 import { CliError } from './cli-support.js';
 
 const program = new Command()
@@ -16,6 +17,7 @@ registerEmulatorCommands(program);
 registerConnectDemoCommand(program);
 registerCompaniesCommand(program);
 registerSyncCommands(program);
+registerRiskCommands(program);
 registerMigrateCommand(program);
 
 try {

@@ -1,21 +1,10 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { JOBS } from '../../jobs/schedule.js';
-import { migrateToLatest } from '../db/knex.js';
 import type { Container } from '../container.js';
 import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError, type SyncProgress } from '../features/sync/sync-service.js';
-import { CliError, cliContainer, configOrExit } from './cli-support.js';
-
-async function withContainer<T>(fn: (c: Container) => Promise<T>): Promise<T> {
-  const c = cliContainer(configOrExit());
-  try {
-    await migrateToLatest(c.db);
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
-}
+import { CliError, withCliContainer } from './cli-support.js';
 
 async function companiesFor(c: Container, realm: string | undefined) {
   const all = await c.connections.listCompanies();
@@ -47,7 +36,7 @@ export function registerSyncCommands(program: Command): void {
     .description('Sync connected companies from QuickBooks now (incremental unless --full).')
     .option('--realm <realmId>', 'only this company')
     .option('--full', 'a full pass with mark-and-sweep instead of an incremental sync')
-    .action((o: { realm?: string; full?: boolean }) => withContainer(async (c) => {
+    .action((o: { realm?: string; full?: boolean }) => withCliContainer(async (c) => {
       const companies = await companiesFor(c, o.realm);
       if (companies.length === 0) return void process.stdout.write('No connected companies. Connect one first (`npx duesense connect-demo` in demo mode).\n');
       let failed = 0;
@@ -77,7 +66,7 @@ export function registerSyncCommands(program: Command): void {
     .description("Each company's connection, its last sync runs and the local row count per entity.")
     .option('--realm <realmId>', 'only this company')
     .option('--json', 'print JSON')
-    .action((o: { realm?: string; json?: boolean }) => withContainer(async (c) => {
+    .action((o: { realm?: string; json?: boolean }) => withCliContainer(async (c) => {
       const all = await c.connections.listCompanies();
       const companies = o.realm ? all.filter((co) => co.realmId === o.realm) : all;
       if (o.realm && companies.length === 0) throw new CliError(`no company ${o.realm}`, 2);
@@ -103,7 +92,7 @@ export function registerSyncCommands(program: Command): void {
     .argument('<name>', 'the job')
     .option('--realm <realmId>', 'only this company (where the job works per company)')
     .option('--force', 'run even if this period has already run (nightly)')
-    .action((name: string, o: { realm?: string; force?: boolean }) => withContainer(async (c) => {
+    .action((name: string, o: { realm?: string; force?: boolean }) => withCliContainer(async (c) => {
       const job = (JOBS as Record<string, { run(c: Container, o?: { realmId?: string; force?: boolean }): Promise<string> }>)[name];
       if (!job) throw new CliError(`no job "${name}"; jobs: ${Object.keys(JOBS).join(', ')}`, 2);
       process.stdout.write(`${await job.run(c, { ...(o.realm ? { realmId: o.realm } : {}), ...(o.force ? { force: true } : {}) })}\n`);

@@ -70,6 +70,11 @@ describe('the duesense CLI', () => {
     expect(status[0]!.runs[0]!.status).toBe('succeeded');
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/Fixture Landscaping: sync succeeded \(cdc, 3 API calls\)/);
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/already done for \d{4}-\d{2}-\d{2}/);
+    const scored = await duesense(['score', '--as-of', '2025-06-15'], env);
+    expect(scored.stdout).toMatch(/9130350000000001 as of 2025-06-15 \(score run \d+\): 5 customers, AR \$215/);
+    const csv = await duesense(['export', '--what', 'customers', '--format', 'csv', '--as-of', '2025-06-15'], env);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^customer_id,name,/);
+    expect((await duesense(['export', '--what', 'nonsense'], env)).stderr).toMatch(/argument 'nonsense' is invalid/);
     const bogus = await duesense(['job', 'bogus'], env);
     expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/)]);
   });

@@ -33,3 +33,7 @@ export function completeMonthsBefore(asOf: string, count: number): string[] {
   for (let i = count; i >= 1; i--) months.push(monthOf(addMonths(`${monthOf(asOf)}-01`, -i)));
   return months;
 }
+
+export function addDaysToDate(date: string, days: number): string {
+  return dateOf(dayOf(date) + days);
+}

@@ -1,0 +1,58 @@
+import type { CompanyAssessment } from './domain/assess-company.js';
+
+export interface Table {
+  columns: string[];
+  rows: Array<Array<string | number | boolean | null>>;
+}
+
+const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
+
+/** Every customer metric, keyed by the QBO customer Id. */
+export function customersTable(a: CompanyAssessment): Table {
+  return {
+    columns: [
+      'customer_id', 'name', 'active', 'risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct', 'on_time_rate_pct',
+      'avg_days_beyond_terms', 'payment_score', 'aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus', 'invoice_count',
+      'avg_invoice', 'lifespan_days', 'active_months_12', 'gross_profit', 'gross_profit_estimated', 'profitability_tier', 'stability', 'credit_score',
+    ],
+    rows: a.customers.map((c) => [
+      c.customerId, c.name, c.active, c.risk.score, c.risk.band, c.risk.highRisk, c.risk.reasons.map((r) => r.text).join('; '), money(c.metrics.outstandingCents),
+      c.metrics.paymentRate, c.metrics.onTimeRate, c.metrics.avgDaysBeyondTerms, c.metrics.paymentScore, money(c.metrics.aging.current), money(c.metrics.aging.d1to30),
+      money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90), money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents),
+      c.metrics.lifespanDays, c.metrics.activeMonths12, money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier,
+      c.metrics.stability, c.creditScore,
+    ]),
+  };
+}
+
+/** Company figures as metric/value pairs, one row each (the 12 monthly collection rates included). */
+export function companyTable(a: CompanyAssessment): Table {
+  const rows: Table['rows'] = [
+    ['as_of', a.asOf], ['policy_version', a.policyVersion], ['total_ar', money(a.totals.outstandingCents)], ['overdue', money(a.totals.overdueCents)],
+    ['aging_current', money(a.totals.aging.current)], ['aging_1_30', money(a.totals.aging.d1to30)], ['aging_31_60', money(a.totals.aging.d31to60)],
+    ['aging_61_90', money(a.totals.aging.d61to90)], ['aging_91_plus', money(a.totals.aging.d91plus)], ['gross_profit', money(a.totals.grossProfitCents)],
+    ['high_risk_customers', a.highRisk.count], ['high_risk_exposure', money(a.highRisk.exposureCents)], ['high_risk_share_of_gross_profit_pct', a.highRisk.grossProfitShare],
+    ['dso', a.dso], ['best_possible_dso', a.bestPossibleDso], ['average_days_delinquent', a.averageDaysDelinquent],
+    ['collection_rate_consecutive_declines', a.collectionTrend.consecutiveDeclines], ['collection_rate_total_drop_points', a.collectionTrend.totalDropPoints],
+    ...a.collectionRates.map((r): [string, number | null] => [`collection_rate_${r.month}`, r.rate]),
+  ];
+  return { columns: ['metric', 'value'], rows };
+}
+
+/**
+ * RFC 4180 CSV. Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote:
+ * customer names come from outside and CSVs get opened in Excel.
+ */
+export function toCsv(t: Table): string {
+  const cell = (v: string | number | boolean | null): string => {
+    if (v === null) return '';
+    if (typeof v !== 'string') return String(v);
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return [t.columns, ...t.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function toJson(t: Table): string {
+  return `${JSON.stringify(t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i] ?? null]))), null, 2)}\n`;
+}

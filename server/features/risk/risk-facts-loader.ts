@@ -1,0 +1,86 @@
+import type { Db } from '../../db/knex.js';
+import { addDaysToDate } from './domain/dates.js';
+import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from './domain/risk-facts.js';
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Builds the engine's facts from the local copy of one company (every query scoped to its realm): deleted and
+ * voided invoices left out; jobs rolled up into their top-level parent when asked; a missing due date taken
+ * from the customer's terms (else the company default, else the invoice date); foreign-currency amounts
+ * converted to the home currency at the invoice's exchange rate; credit-funded payment lines marked as not cash.
+ */
+export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs: boolean }): Promise<CompanyFacts> {
+  const scoped = (table: string) => db(table).where({ realm_id: realmId });
+  const [settings, customerRows, invoiceRows, lineRows, paymentRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
+    scoped('qbo_company_settings').first(),
+    scoped('qbo_customers').whereNull('deleted_at'),
+    scoped('qbo_invoices').whereNull('deleted_at').where('voided', false),
+    scoped('qbo_invoice_lines'),
+    scoped('qbo_payments').whereNull('deleted_at').select('qbo_id', 'txn_date'),
+    scoped('qbo_payment_applications').orderBy(['payment_qbo_id', 'line_no']),
+    scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
+    scoped('qbo_terms').select('qbo_id', 'due_days'),
+    scoped('customer_credit_scores'),
+  ]);
+
+  const parentOf = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.parent_qbo_id ?? null]));
+  const rootOf = (id: string): string => {
+    let current = id;
+    for (let depth = 0; depth < 8; depth++) {
+      const parent = parentOf.get(current);
+      if (!parent || !parentOf.has(parent)) return current;
+      current = parent;
+    }
+    return current;
+  };
+  const owner = (id: string) => (o.rollUpJobs ? rootOf(id) : id);
+  const credit = new Map<string, number>(creditRows.map((r: Row) => [String(r.customer_qbo_id), Number(r.score)]));
+  const customers: CustomerFact[] = customerRows
+    .filter((c: Row) => !o.rollUpJobs || owner(String(c.qbo_id)) === String(c.qbo_id))
+    .map((c: Row) => ({ id: String(c.qbo_id), name: String(c.display_name), active: Boolean(c.active), creditScore: credit.get(String(c.qbo_id)) ?? null }));
+
+  const termDays = new Map<string, number | null>(termRows.map((t: Row) => [String(t.qbo_id), t.due_days === null ? null : Number(t.due_days)]));
+  const customerTerm = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.sales_term_qbo_id ?? null]));
+  const prefs = settings?.preferences_json ? (JSON.parse(settings.preferences_json) as Row) : undefined;
+  const defaultTerm = prefs?.SalesFormsPrefs?.DefaultTerms?.value as string | undefined;
+
+  const paymentDate = new Map<string, string>(paymentRows.map((p: Row) => [String(p.qbo_id), String(p.txn_date)]));
+  const applications = new Map<string, ApplicationFact[]>();
+  const byPayment = new Map<string, Row[]>();
+  for (const a of applicationRows) if (paymentDate.has(String(a.payment_qbo_id))) byPayment.set(String(a.payment_qbo_id), [...(byPayment.get(String(a.payment_qbo_id)) ?? []), a]);
+  for (const [paymentId, links] of byPayment) {
+    // Lines linked to credit memos fund the invoice lines first; the rest is money received.
+    let credits = links.filter((l) => l.txn_type === 'CreditMemo').reduce((s, l) => s + Number(l.amount_cents), 0);
+    for (const l of links.filter((x) => x.txn_type === 'Invoice')) {
+      const amount = Number(l.amount_cents);
+      const fromCredit = Math.min(amount, credits);
+      credits -= fromCredit;
+      const list = applications.get(String(l.txn_qbo_id)) ?? [];
+      const date = paymentDate.get(paymentId)!;
+      if (fromCredit > 0) list.push({ date, cents: fromCredit, cash: false });
+      if (amount - fromCredit > 0) list.push({ date, cents: amount - fromCredit, cash: true });
+      applications.set(String(l.txn_qbo_id), list);
+    }
+  }
+  const lines = new Map<string, LineFact[]>();
+  for (const l of lineRows) {
+    lines.set(String(l.invoice_qbo_id), [...(lines.get(String(l.invoice_qbo_id)) ?? []), { itemId: l.item_qbo_id ?? null, qty: l.qty === null ? null : Number(l.qty), amountCents: Number(l.amount_cents) }]);
+  }
+
+  const invoices: InvoiceFact[] = invoiceRows.filter((i: Row) => Number(i.total_cents) > 0).map((i: Row) => {
+    const rate = i.exchange_rate === null || i.exchange_rate === undefined ? 1 : Number(i.exchange_rate);
+    const home = (cents: number) => Math.round(cents * rate);
+    const customerId = String(i.customer_qbo_id);
+    const terms = termDays.get(String(i.sales_term_qbo_id ?? customerTerm.get(customerId) ?? defaultTerm ?? '')) ?? 0;
+    return {
+      id: String(i.qbo_id), docNumber: i.doc_number ?? null, customerId: owner(customerId), txnDate: String(i.txn_date),
+      dueDate: i.due_date ? String(i.due_date) : addDaysToDate(String(i.txn_date), terms),
+      totalCents: home(Number(i.total_cents)),
+      applications: (applications.get(String(i.qbo_id)) ?? []).map((a) => ({ ...a, cents: home(a.cents) })),
+      lines: (lines.get(String(i.qbo_id)) ?? []).map((l) => ({ ...l, amountCents: home(l.amountCents) })),
+    };
+  });
+  const items = new Map<string, ItemFact>(itemRows.map((r: Row) => [String(r.qbo_id), { id: String(r.qbo_id), costCents: r.purchase_cost_cents === null ? null : Number(r.purchase_cost_cents) }]));
+  return { realmId, homeCurrency: settings?.home_currency ?? 'USD', customers, invoices, items };
+}

@@ -1,0 +1,65 @@
+import type { Db } from '../../db/knex.js';
+import { toDate } from '../connections/connection-store.js';
+import type { CompanyAssessment } from './domain/assess-company.js';
+import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
+
+export interface ScoreRunSummary {
+  id: number;
+  realmId: string;
+  asOf: string;
+  policyVersion: number;
+  trigger: string;
+  createdAt: Date;
+}
+
+/** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
+export function createRiskStore(db: Db) {
+  return {
+    async policy(realmId: string): Promise<RiskPolicy> {
+      const row = await db('risk_policies').where({ realm_id: realmId }).orderBy('version', 'desc').first();
+      return row ? riskPolicySchema.parse(JSON.parse(row.policy_json)) : DEFAULT_RISK_POLICY;
+    },
+
+    /** Saves a new version of the policy (validated); returns it with its version number. */
+    async savePolicy(realmId: string, policy: Omit<RiskPolicy, 'version'>, at: Date): Promise<RiskPolicy> {
+      const current = await db('risk_policies').where({ realm_id: realmId }).max({ v: 'version' }).first();
+      const next = riskPolicySchema.parse({ ...policy, version: Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1 });
+      await db('risk_policies').insert({ realm_id: realmId, version: next.version, policy_json: JSON.stringify(next), created_at: at });
+      return next;
+    },
+
+    async saveRun(realmId: string, a: CompanyAssessment, extra: Record<string, unknown>, trigger: string, at: Date): Promise<number> {
+      return db.transaction(async (trx) => {
+        const { customers, ...company } = a;
+        const [row] = await trx('risk_score_runs').insert({ realm_id: realmId, as_of: a.asOf, policy_version: a.policyVersion, trigger, created_at: at, company_json: JSON.stringify({ ...company, ...extra }) }).returning('id');
+        const runId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+        const rows = customers.map((c) => ({
+          run_id: runId, realm_id: realmId, customer_qbo_id: c.customerId, score: c.risk.score, band: c.risk.band, high_risk: c.risk.highRisk,
+          payment_rate: c.metrics.paymentRate, outstanding_cents: c.metrics.outstandingCents, gross_profit_cents: c.metrics.grossProfitCents,
+          profitability_tier: c.profitabilityTier, metrics_json: JSON.stringify(c.metrics), reasons_json: JSON.stringify(c.risk.reasons),
+        }));
+        for (let i = 0; i < rows.length; i += 300) await trx('customer_scores').insert(rows.slice(i, i + 300));
+        return runId;
+      });
+    },
+
+    async latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
+      const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
+      return r ? { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! } : undefined;
+    },
+
+    /** A customer's score over the runs, oldest first. */
+    async history(realmId: string, customerId: string): Promise<Array<{ runId: number; asOf: string; score: number | null; band: string | null }>> {
+      const rows = await db('customer_scores').join('risk_score_runs', 'risk_score_runs.id', 'customer_scores.run_id')
+        .where({ 'customer_scores.realm_id': realmId, 'customer_scores.customer_qbo_id': customerId })
+        .orderBy('risk_score_runs.id').select('risk_score_runs.id as run_id', 'risk_score_runs.as_of', 'customer_scores.score', 'customer_scores.band');
+      return rows.map((r: Record<string, unknown>) => ({ runId: Number(r.run_id), asOf: String(r.as_of), score: r.score === null ? null : Number(r.score), band: (r.band as string | null) ?? null }));
+    },
+
+    async setCreditScore(realmId: string, customerId: string, score: number, source: 'manual' | 'import', at: Date): Promise<void> {
+      await db('customer_credit_scores').insert({ realm_id: realmId, customer_qbo_id: customerId, score, source, updated_at: at }).onConflict(['realm_id', 'customer_qbo_id']).merge();
+    },
+  };
+}
+
+export type RiskStore = ReturnType<typeof createRiskStore>;

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { companyTable, customersTable, toCsv } from '../../../server/features/risk/exports.js';
+import { fixtureCompany } from '../../support/fixture-company.js';
+import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+
+// The fixture company (test/support/fixture-company.ts), synced, then scored as of 2025-06-15.
+describe('scoring from the local copy', () => {
+  let w: SyncWorld;
+  beforeAll(async () => {
+    w = await syncWorld({ file: fixtureCompany() });
+    await w.t.container.sync.sync(w.realmId);
+  });
+  afterAll(() => w.close());
+
+  it('rolls jobs into their parent, treats credits as applied but not cash, and persists a run', async () => {
+    const { runId, assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15' });
+    const byName = Object.fromEntries(a.customers.map((c) => [c.name, c]));
+    expect(Object.keys(byName).sort()).toEqual(["Amy's Bird Sanctuary", "Bill's Windsurf Shop", 'Cool Cars', 'Dormant Dan', 'Freeman Sporting Goods']);
+    expect(byName["Amy's Bird Sanctuary"]!.metrics).toMatchObject({ outstandingCents: 12_500, paymentRate: 64.29 });
+    expect(byName["Bill's Windsurf Shop"]!.metrics).toMatchObject({ outstandingCents: 5_000, paymentRate: 37.5 });
+    expect(byName['Freeman Sporting Goods']!.metrics).toMatchObject({ outstandingCents: 4_000, paymentRate: 0 }); // its job's invoice
+    expect(byName['Cool Cars']!.risk.score).toBeNull(); // no history, no credit score: nothing to score
+    expect(a.totals.outstandingCents).toBe(21_500);
+    expect(runId).toBeGreaterThan(0);
+    expect((await w.t.container.riskStore.history(w.realmId, '1')).map((h) => h.asOf)).toEqual(['2025-06-15']);
+  });
+
+  it('as of an earlier date, later payments are ignored', async () => {
+    const { assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-05-02', persist: false });
+    const amy = a.customers.find((c) => c.customerId === '1')!;
+    expect(amy.metrics.outstandingCents).toBe(25_000); // the $125 arrived on 05-05
+  });
+
+  it('a manual credit score enters the composite score', async () => {
+    await w.t.container.riskStore.setCreditScore(w.realmId, '3', 700, 'manual', w.emulator.clock.now());
+    const { assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15', persist: false });
+    expect(a.customers.find((c) => c.customerId === '3')!.risk.score).toBeCloseTo(((850 - 700) / 850) * 100, 2);
+  });
+
+  it('exports customers and company figures; CSV escapes and defuses formulas', async () => {
+    const { assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15', persist: false });
+    const csv = toCsv(customersTable(a));
+    expect(csv.split('\r\n')[0]).toMatch(/^customer_id,name,active,risk_score,risk_band,high_risk,reasons,outstanding,payment_rate_pct/);
+    expect(csv).toContain('"Amy\'s Bird Sanctuary"'.replace(/"/g, '') );
+    expect(toCsv({ columns: ['a'], rows: [['=HYPERLINK("x")'], ['a,b']] })).toBe('a\r\n"\'=HYPERLINK(""x"")"\r\n"a,b"\r\n');
+    expect(companyTable(a).rows.find((r) => r[0] === 'total_ar')![1]).toBe(215);
+  });
+});
