@@ -3,6 +3,11 @@ import { customerMetrics, type Aging, type CustomerMetrics } from './customer-me
 import { riskScore, type RiskScore } from './risk-score.js';
 import type { RiskPolicy } from './risk-policy.js';
 import type { CompanyFacts, InvoiceFact } from './risk-facts.js';
+import { openCents } from './invoice-metrics.js';
+import {
+  customerStrategy, daysPastDue, highRiskSegment, invoiceStrategy, recommendedCreditLimit, summarise,
+  type CreditLimit, type HighRiskSegment, type Strategy, type StrategySummary,
+} from './strategies.js';
 
 export type ProfitabilityTier = 'High' | 'Medium' | 'Low';
 
@@ -14,6 +19,21 @@ export interface CustomerAssessment {
   metrics: CustomerMetrics;
   risk: RiskScore;
   profitabilityTier: ProfitabilityTier;
+  strategy: Strategy;
+  /** For high-risk customers: what their profitability says to do. */
+  segment: HighRiskSegment | null;
+  creditLimit: CreditLimit;
+}
+
+export interface OpenInvoiceAssessment {
+  invoiceId: string;
+  docNumber: string | null;
+  customerId: string;
+  dueDate: string;
+  openCents: number;
+  daysPastDue: number;
+  lateProbability: number | null;
+  strategy: Strategy;
 }
 
 export interface CompanyAssessment {
@@ -21,7 +41,9 @@ export interface CompanyAssessment {
   policyVersion: number;
   customers: CustomerAssessment[];
   totals: { outstandingCents: number; overdueCents: number; aging: Aging; grossProfitCents: number };
-  highRisk: { count: number; exposureCents: number; grossProfitShare: number | null };
+  highRisk: { count: number; exposureCents: number; grossProfitShare: number | null; worstCaseLossCents: number; segments: Record<HighRiskSegment, number> };
+  openInvoices: OpenInvoiceAssessment[];
+  strategies: { customers: StrategySummary[]; invoices: StrategySummary[] };
   collectionRates: MonthlyCollectionRate[];
   collectionTrend: CollectionTrend;
   dso: number | null;
@@ -34,7 +56,7 @@ export interface CompanyAssessment {
  * so history can be replayed and tests are exact. Customers are scored on their own invoices (jobs already
  * rolled up into their parent by the facts loader when the policy says so).
  */
-export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: string): CompanyAssessment {
+export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: string, o: { lateProbabilities?: ReadonlyMap<string, number> } = {}): CompanyAssessment {
   const byCustomer = new Map<string, InvoiceFact[]>();
   for (const inv of facts.invoices) byCustomer.set(inv.customerId, [...(byCustomer.get(inv.customerId) ?? []), inv]);
 
@@ -49,7 +71,23 @@ export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: str
   const highCount = Math.round(ranked.length * policy.profitability.highShare);
   const mediumCount = Math.round(ranked.length * policy.profitability.mediumShare);
   ranked.forEach((s, i) => tierOf.set(s.customerId, i < highCount ? 'High' : i < highCount + mediumCount ? 'Medium' : 'Low'));
-  const customers: CustomerAssessment[] = scored.map((s) => ({ ...s, profitabilityTier: tierOf.get(s.customerId) ?? 'Low' }));
+  const customers: CustomerAssessment[] = scored.map((s) => {
+    const tiered = { ...s, profitabilityTier: tierOf.get(s.customerId) ?? ('Low' as const) };
+    const strategy = customerStrategy(tiered);
+    return {
+      ...tiered, strategy, segment: s.risk.highRisk ? highRiskSegment(tiered.profitabilityTier) : null,
+      creditLimit: recommendedCreditLimit(byCustomer.get(s.customerId) ?? [], tiered, strategy, asOf),
+    };
+  });
+  const strategyOf = new Map(customers.map((c) => [c.customerId, c.strategy]));
+  const openInvoices: OpenInvoiceAssessment[] = facts.invoices.filter((i) => openCents(i, asOf) > 0).map((i) => {
+    const p = o.lateProbabilities?.get(i.id) ?? null;
+    const late = daysPastDue(i, asOf);
+    return {
+      invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: openCents(i, asOf), daysPastDue: late,
+      lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p),
+    };
+  }).sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1)));
 
   const aging: Aging = { current: 0, d1to30: 0, d31to60: 0, d61to90: 0, d91plus: 0 };
   let outstanding = 0;
@@ -69,7 +107,23 @@ export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: str
     policyVersion: policy.version,
     customers,
     totals: { outstandingCents: outstanding, overdueCents: outstanding - aging.current, aging, grossProfitCents: grossProfit },
-    highRisk: { count: high.length, exposureCents: high.reduce((s, c) => s + c.metrics.outstandingCents, 0), grossProfitShare: grossProfitPositive === 0 ? null : Math.round((10_000 * highGp) / grossProfitPositive) / 100 },
+    highRisk: {
+      count: high.length,
+      exposureCents: high.reduce((s, c) => s + c.metrics.outstandingCents, 0),
+      grossProfitShare: grossProfitPositive === 0 ? null : Math.round((10_000 * highGp) / grossProfitPositive) / 100,
+      // The worst case for high-risk customers is losing their whole exposure.
+      worstCaseLossCents: high.reduce((s, c) => s + c.metrics.outstandingCents, 0),
+      segments: {
+        'Strategic retention': high.filter((c) => c.segment === 'Strategic retention').length,
+        'Close monitoring': high.filter((c) => c.segment === 'Close monitoring').length,
+        'Active collection': high.filter((c) => c.segment === 'Active collection').length,
+      },
+    },
+    openInvoices,
+    strategies: {
+      customers: summarise(customers.map((c) => ({ strategy: c.strategy, valueCents: c.metrics.outstandingCents }))),
+      invoices: summarise(openInvoices.map((i) => ({ strategy: i.strategy, valueCents: i.openCents }))),
+    },
     collectionRates: rates,
     collectionTrend: collectionTrend(rates),
     ...daysSalesOutstanding(facts.invoices, asOf),

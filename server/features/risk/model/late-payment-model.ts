@@ -1,0 +1,115 @@
+import { openCents } from '../domain/invoice-metrics.js';
+import type { InvoiceFact } from '../domain/risk-facts.js';
+import { fitCalibratedLogistic, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
+import { aucMannWhitney, brierScore, calibrationBins } from './evaluation.js';
+import { LATE_FEATURES, lateFeatures, SHRINKAGE_K } from './late-features.js';
+import { logit } from './logistic.js';
+import { PointInTimeHistory } from './point-in-time-history.js';
+import { hasBothClasses, labelledInvoices, timeSplit } from './training-set.js';
+
+/**
+ * Per-company model of P(invoice is paid late): L2 logistic regression on point-in-time features
+ * (late-features.ts), Platt-calibrated, evaluated on a time-ordered holdout and refitted on everything.
+ * With too little history it falls back to the customer's Beta-smoothed late share.
+ */
+export interface LatePaymentModelCard {
+  trainedOn: number;
+  holdoutSize: number;
+  auc: number | null;
+  brier: number | null;
+  calibration: Array<{ bin: string; predicted: number; observed: number; count: number }>;
+  method: string;
+  fallback: boolean;
+  features: string[];
+  asOf: string;
+}
+
+export interface InvoiceLateProbability {
+  invoiceId: string;
+  probability: number;
+  topFeatures: Array<{ feature: string; contribution: number }>;
+}
+
+export interface TrainedLateModel {
+  card: LatePaymentModelCard;
+  predict(invoice: InvoiceFact): InvoiceLateProbability;
+}
+
+export interface TrainOptions {
+  asOf: string;
+  /** Days after due still counted as on time (default 0). */
+  graceDays?: number;
+  /** L2 penalty on standardised coefficients (default 1). */
+  l2?: number;
+  /** Accepted for API stability; the fit is deterministic (Newton), so nothing is drawn from it. */
+  seed?: number;
+}
+
+/** Below this many decided invoices (or with one class only) a fitted model is not trusted. */
+export const MIN_TRAINING_INVOICES = 50;
+const HOLDOUT_SHARE = 0.2;
+const TOP_FEATURES = 3;
+
+type Predictor = (invoice: InvoiceFact) => InvoiceLateProbability;
+
+export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: TrainOptions): TrainedLateModel {
+  const graceDays = o.graceDays ?? 0;
+  const l2 = o.l2 ?? 1;
+  // Every feature is as of its invoice's TxnDate, so one history (cut at as-of) serves all rows.
+  const history = new PointInTimeHistory(invoices, { asOf: o.asOf, graceDays });
+  const rows = labelledInvoices(invoices, o.asOf, graceDays).map((r) => ({ ...r, features: lateFeatures(history, r.invoice) }));
+  const { early: train, late: holdout } = timeSplit(rows, 1 - HOLDOUT_SHARE);
+  const labels = (rs: typeof rows) => rs.map((r) => r.late);
+
+  const fittable = rows.length >= MIN_TRAINING_INVOICES && hasBothClasses(labels(train)) && hasBothClasses(labels(train.slice(0, Math.round(train.length * 0.8))));
+  const fallbackPredict: Predictor = (invoice) => {
+    const f = lateFeatures(history, invoice);
+    const contribution = logit(f.smoothedLateShare) - logit(f.companyLateRate);
+    return { invoiceId: invoice.id, probability: f.smoothedLateShare, topFeatures: [{ feature: 'priorLateShare', contribution }] };
+  };
+
+  let evaluate: (features: number[]) => number;
+  let predict: Predictor;
+  if (fittable) {
+    const fitOn = (rs: typeof rows, refitOnAll: boolean) => fitCalibratedLogistic(rs.map((r) => r.features.values), labels(rs), { l2, refitOnAll });
+    const evaluation = fitOn(train, false);
+    evaluate = (x) => scoreCalibrated(evaluation, x).probability;
+    const final = fitOn(rows, true);
+    predict = (invoice) => explain(final, invoice, lateFeatures(history, invoice).values);
+  } else {
+    evaluate = () => NaN; // unused: the fallback is evaluated from its own prediction below
+    predict = fallbackPredict;
+  }
+
+  const holdoutProbabilities = holdout.map((r) => (fittable ? evaluate(r.features.values) : r.features.smoothedLateShare));
+  const holdoutLabels = labels(holdout);
+  const card: LatePaymentModelCard = {
+    trainedOn: rows.length,
+    holdoutSize: holdout.length,
+    auc: aucMannWhitney(holdoutProbabilities, holdoutLabels),
+    brier: brierScore(holdoutProbabilities, holdoutLabels),
+    calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
+    method: fittable
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on a time-ordered validation slice; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${rows.length} decided invoices`
+      : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
+    fallback: !fittable,
+    features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],
+    asOf: o.asOf,
+  };
+  return { card, predict };
+}
+
+/** Probability plus the features that moved it most: coefficient × standardised value, largest |·| first. */
+function explain(model: CalibratedLogistic, invoice: InvoiceFact, values: number[]): InvoiceLateProbability {
+  const scored = scoreCalibrated(model, values);
+  const topFeatures = scored.contributions
+    .map((contribution, j) => ({ feature: LATE_FEATURES[j]!, contribution }))
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1))
+    .slice(0, TOP_FEATURES);
+  return { invoiceId: invoice.id, probability: scored.probability, topFeatures };
+}
+
+/** Predictions for the invoices still open at as-of (open_i(asOf) > 0), in input order. */
+export function predictOpenInvoices(model: TrainedLateModel, invoices: readonly InvoiceFact[], asOf: string): InvoiceLateProbability[] {
+  return invoices.filter((i) => i.totalCents > 0 && openCents(i, asOf) > 0).map((i) => model.predict(i));
+}
