@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { companyTable, customersTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
+import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { CliError, withCliContainer, parseIsoDate } from './cli-support.js';
 import type { Container } from '../container.js';
 
@@ -54,5 +55,48 @@ export function registerRiskCommands(program: Command): void {
       } else {
         process.stdout.write(text);
       }
+    }));
+
+  const credit = program.command('credit-scores').description('Credit scores (300–850) that QuickBooks does not have: enter them or import a CSV.');
+  credit
+    .command('import')
+    .description('Import a CSV with columns customer_id (or customer) and score; nothing is imported unless every row is valid.')
+    .argument('<file>', 'the CSV file')
+    .option('--realm <realmId>', 'the company (required when several are connected)')
+    .action((file: string, o: { realm?: string }) => withCliContainer(async (c) => {
+      const realms = await realmsFor(c, o.realm);
+      if (realms.length !== 1) throw new CliError('choose the company with --realm', 2);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
+      }
+      const report = parseCreditScoreCsv(text, await c.riskStore.customerNames(realms[0]!));
+      if (report.rejected.length > 0) {
+        process.stdout.write(`Nothing imported: ${report.rejected.length} row(s) rejected, ${report.accepted.length} valid.\n`);
+        for (const r of report.rejected) process.stdout.write(`  line ${r.line}: ${r.reason}${r.value ? ` (${r.value})` : ''}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      await c.riskStore.importCreditScores(realms[0]!, report.accepted, c.clock.now());
+      process.stdout.write(`Imported ${report.accepted.length} credit score(s).\n`);
+    }));
+  credit
+    .command('set')
+    .description("Set one customer's credit score.")
+    .requiredOption('--customer <id>', 'the QBO customer Id')
+    .addOption(new Option('--score <n>', 'a whole number from 300 to 850').makeOptionMandatory().argParser((v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 300 || n > 850) throw new CliError('--score must be a whole number from 300 to 850', 2);
+      return n;
+    }))
+    .option('--realm <realmId>', 'the company (required when several are connected)')
+    .action((o: { customer: string; score: number; realm?: string }) => withCliContainer(async (c) => {
+      const realms = await realmsFor(c, o.realm);
+      if (realms.length !== 1) throw new CliError('choose the company with --realm', 2);
+      if (!(await c.riskStore.customerNames(realms[0]!)).has(o.customer)) throw new CliError(`no customer with Id ${o.customer}`, 2);
+      await c.riskStore.setCreditScore(realms[0]!, o.customer, o.score, 'manual', c.clock.now());
+      process.stdout.write(`Credit score of customer ${o.customer} set to ${o.score}.\n`);
     }));
 }

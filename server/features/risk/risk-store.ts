@@ -56,6 +56,19 @@ export function createRiskStore(db: Db) {
       return rows.map((r: Record<string, unknown>) => ({ runId: Number(r.run_id), asOf: String(r.as_of), score: r.score === null ? null : Number(r.score), band: (r.band as string | null) ?? null }));
     },
 
+    /** All or nothing: every row is written in one transaction. */
+    async importCreditScores(realmId: string, rows: ReadonlyArray<{ customerId: string; score: number }>, at: Date): Promise<void> {
+      await db.transaction(async (trx) => {
+        for (const r of rows) {
+          await trx('customer_credit_scores').insert({ realm_id: realmId, customer_qbo_id: r.customerId, score: r.score, source: 'import', updated_at: at }).onConflict(['realm_id', 'customer_qbo_id']).merge();
+        }
+      });
+    },
+
+    async customerNames(realmId: string): Promise<Map<string, string>> {
+      return new Map((await db('qbo_customers').where({ realm_id: realmId }).whereNull('deleted_at').select('qbo_id', 'display_name')).map((r: { qbo_id: string; display_name: string }) => [String(r.qbo_id), r.display_name]));
+    },
+
     async setCreditScore(realmId: string, customerId: string, score: number, source: 'manual' | 'import', at: Date): Promise<void> {
       await db('customer_credit_scores').insert({ realm_id: realmId, customer_qbo_id: customerId, score, source, updated_at: at }).onConflict(['realm_id', 'customer_qbo_id']).merge();
     },

@@ -19,7 +19,8 @@ export function fitStandardizer(rows: readonly number[][]): Standardizer {
   const d = rows[0]?.length ?? 0;
   const means = new Array<number>(d).fill(0);
   const scales = new Array<number>(d).fill(0);
-  for (const r of rows) for (let j = 0; j < d; j++) means[j]! += r[j]! / rows.length;
+  for (const r of rows) for (let j = 0; j < d; j++) means[j]! += r[j]!;
+  for (let j = 0; j < d; j++) means[j] = means[j]! / rows.length; // sum first: a constant column's mean is exact
   for (const r of rows) for (let j = 0; j < d; j++) scales[j]! += (r[j]! - means[j]!) ** 2 / rows.length;
   // A constant column gets scale 1 so it standardises to 0 and carries no weight.
   return { means, scales: scales.map((v) => (v > 1e-12 ? Math.sqrt(v) : 1)) };

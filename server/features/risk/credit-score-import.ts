@@ -1,0 +1,57 @@
+import { parse } from 'csv-parse/sync';
+
+export interface CreditScoreRow {
+  customerId: string;
+  score: number;
+}
+
+export interface CreditScoreImportReport {
+  accepted: CreditScoreRow[];
+  rejected: Array<{ line: number; value: string; reason: string }>;
+}
+
+/**
+ * Reads a CSV of credit scores: a header with `customer_id` (the QBO customer Id) or `customer` (its display
+ * name), and `score` (a whole number from 300 to 850). Every row is checked; the report says what was
+ * rejected and why, and the caller imports nothing unless every row was accepted.
+ */
+export function parseCreditScoreCsv(text: string, customers: ReadonlyMap<string, string>): CreditScoreImportReport {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+  } catch (err) {
+    return { accepted: [], rejected: [{ line: 0, value: '', reason: `not a readable CSV file: ${(err as Error).message}` }] };
+  }
+  const header = (records[0] ?? []).map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
+  const idColumn = header.indexOf('customerid');
+  const nameColumn = header.indexOf('customer');
+  const scoreColumn = header.indexOf('score');
+  if (scoreColumn < 0 || (idColumn < 0 && nameColumn < 0)) {
+    return { accepted: [], rejected: [{ line: 1, value: (records[0] ?? []).join(','), reason: 'the first line must name the columns: customer_id (or customer) and score' }] };
+  }
+  const byName = new Map<string, string[]>();
+  for (const [id, name] of customers) byName.set(name.toLowerCase(), [...(byName.get(name.toLowerCase()) ?? []), id]);
+  const report: CreditScoreImportReport = { accepted: [], rejected: [] };
+  const seen = new Set<string>();
+  records.slice(1).forEach((r, i) => {
+    const line = i + 2;
+    const value = r.join(',');
+    const key = idColumn >= 0 ? (r[idColumn] ?? '') : (r[nameColumn] ?? '');
+    let customerId: string | undefined;
+    if (idColumn >= 0) customerId = customers.has(key) ? key : undefined;
+    else {
+      const matches = byName.get(key.toLowerCase()) ?? [];
+      if (matches.length > 1) return void report.rejected.push({ line, value, reason: `${matches.length} customers are named "${key}"; use customer_id` });
+      customerId = matches[0];
+    }
+    if (!customerId) return void report.rejected.push({ line, value, reason: `no customer ${idColumn >= 0 ? 'with Id' : 'named'} "${key}"` });
+    const raw = r[scoreColumn] ?? '';
+    const score = Number(raw);
+    if (!/^\d+$/.test(raw) || score < 300 || score > 850) return void report.rejected.push({ line, value, reason: `score "${raw}" must be a whole number from 300 to 850` });
+    if (seen.has(customerId)) return void report.rejected.push({ line, value, reason: 'this customer appears twice' });
+    seen.add(customerId);
+    report.accepted.push({ customerId, score });
+  });
+  if (records.length <= 1) report.rejected.push({ line: 1, value: '', reason: 'the file has no rows after the header' });
+  return report;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { aucMannWhitney, brierScore, calibrationBins } from '../../../../server/features/risk/model/evaluation.js';
+
+describe('AUC (Mann-Whitney)', () => {
+  it('is 1 for a perfect ranking and 0 for a reversed one', () => {
+    expect(aucMannWhitney([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).toBe(1);
+    expect(aucMannWhitney([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])).toBe(0);
+  });
+  it('counts ties as one half', () => {
+    expect(aucMannWhitney([0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1])).toBe(0.5);
+    // Pairs (pos, neg): (0.6,0.2)=1 (0.6,0.6)=½ (0.4,0.2)=1 (0.4,0.6)=0 → 2.5 / 4.
+    expect(aucMannWhitney([0.6, 0.4, 0.2, 0.6], [1, 1, 0, 0])).toBe(0.625);
+  });
+  it('matches counting every pair by hand on a mixed example', () => {
+    const s = [0.3, 0.7, 0.7, 0.1, 0.9, 0.3, 0.5];
+    const y = [1, 0, 1, 0, 1, 0, 0] as const;
+    let wins = 0;
+    let pairs = 0;
+    s.forEach((sp, i) => s.forEach((sn, j) => {
+      if (y[i] === 1 && y[j] === 0) { pairs++; wins += sp > sn ? 1 : sp === sn ? 0.5 : 0; }
+    }));
+    expect(aucMannWhitney(s, [...y])).toBeCloseTo(wins / pairs, 12);
+  });
+  it('is null when a class is missing', () => {
+    expect(aucMannWhitney([0.2, 0.3], [1, 1])).toBeNull();
+    expect(aucMannWhitney([], [])).toBeNull();
+  });
+});
+
+describe('Brier and calibration bins', () => {
+  it('Brier is the mean squared error', () => {
+    expect(brierScore([1, 0, 0.5], [1, 0, 1])).toBeCloseTo(0.25 / 3, 12);
+    expect(brierScore([], [])).toBeNull();
+  });
+  it('bins by predicted probability and leaves empty bins out', () => {
+    const bins = calibrationBins([0.05, 0.15, 0.12, 0.95, 1], [0, 1, 0, 1, 1]);
+    expect(bins).toEqual([
+      { bin: '0.0-0.1', predicted: 0.05, observed: 0, count: 1 },
+      { bin: '0.1-0.2', predicted: expect.closeTo(0.135, 12), observed: 0.5, count: 2 },
+      { bin: '0.9-1.0', predicted: 0.975, observed: 1, count: 2 },
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { fitCalibratedLogistic, fitPlain, scoreCalibrated } from '../../../../server/features/risk/model/calibrated-logistic.js';
+import { aucMannWhitney } from '../../../../server/features/risk/model/evaluation.js';
+import { sigmoid } from '../../../../server/features/risk/model/logistic.js';
+import { prng } from './seeded.js';
+
+/** y ~ Bernoulli(σ(−0.5 + 2·x1)); x2 is pure noise; x3 is constant. */
+function synthetic(seed: number, n: number) {
+  const r = prng(seed);
+  const x: number[][] = [];
+  const y: (0 | 1)[] = [];
+  for (let i = 0; i < n; i++) {
+    const x1 = r.normal();
+    const x2 = r.normal();
+    x.push([x1, x2, 7]);
+    y.push(r.next() < sigmoid(-0.5 + 2 * x1) ? 1 : 0);
+  }
+  return { x, y };
+}
+
+describe('L2 logistic regression (Newton)', () => {
+  it('recovers a known signal and ignores noise and constant columns', () => {
+    const { x, y } = synthetic(42, 4000);
+    const { standardizer, fit } = fitPlain(x, y, 0.1);
+    expect(fit.converged).toBe(true);
+    // Coefficients are per standard deviation; x1 has sd ≈ 1, so the raw slope ≈ 2.
+    expect(fit.weights[0]! / standardizer.scales[0]!).toBeCloseTo(2, 0);
+    expect(Math.abs(fit.weights[1]!)).toBeLessThan(0.15);
+    expect(fit.weights[2]).toBe(0);
+    expect(fit.intercept + fit.weights[0]! * (0 - standardizer.means[0]!) / standardizer.scales[0]!).toBeCloseTo(-0.5, 0);
+  });
+
+  it('separates held-out synthetic data and shrinks harder with a larger penalty', () => {
+    const train = synthetic(1, 2000);
+    const test = synthetic(2, 1000);
+    const m = fitCalibratedLogistic(train.x, train.y, { l2: 1, refitOnAll: true });
+    const p = test.x.map((r) => scoreCalibrated(m, r).probability);
+    expect(aucMannWhitney(p, test.y)!).toBeGreaterThan(0.85);
+    expect(m.platt.a).toBeGreaterThan(0);
+    const heavy = fitPlain(train.x, train.y, 5000);
+    expect(Math.abs(heavy.fit.weights[0]!)).toBeLessThan(Math.abs(fitPlain(train.x, train.y, 1).fit.weights[0]!) / 2);
+  });
+
+  it('is deterministic', () => {
+    const { x, y } = synthetic(7, 500);
+    expect(fitPlain(x, y, 1)).toEqual(fitPlain(x, y, 1));
+  });
+});
