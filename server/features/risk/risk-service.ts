@@ -7,6 +7,7 @@ import type { CompanyFacts } from './domain/risk-facts.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
 import type { RiskStore } from './risk-store.js';
+import { DEFAULT_STABILITY, stabilise, type ScoreState } from './domain/score-stability.js';
 
 export interface ScoreResult {
   runId: number | null;
@@ -33,7 +34,21 @@ export class RiskService {
     const policy = await this.d.store.policy(realmId);
     const facts = await loadCompanyFacts(this.d.db, realmId, { rollUpJobs: policy.rollUpJobs });
     const assessment = assessCompany(facts, policy, asOf);
-    const runId = o.persist === false ? null : await this.d.store.saveRun(realmId, assessment, {}, o.trigger ?? 'manual', this.d.clock.now());
+    let runId: number | null = null;
+    if (o.persist !== false) {
+      // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.
+      const previous = await this.d.store.latestStates(realmId);
+      const states = new Map<string, ScoreState>();
+      const alerts: Array<{ customerId: string; kind: string; message: string }> = [];
+      for (const c of assessment.customers) {
+        const step = stabilise(previous.get(c.customerId), c.risk.score, { ...DEFAULT_STABILITY, bands: policy.bands });
+        states.set(c.customerId, step.state);
+        for (const a of step.alerts) {
+          alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });
+        }
+      }
+      runId = await this.d.store.saveRun(realmId, assessment, {}, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts });
+    }
     this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count }, 'company scored');
     return { runId, assessment, facts, policy };
   }

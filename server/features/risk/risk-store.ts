@@ -2,6 +2,7 @@ import type { Db } from '../../db/knex.js';
 import { toDate } from '../connections/connection-store.js';
 import type { CompanyAssessment } from './domain/assess-company.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
+import type { ScoreState } from './domain/score-stability.js';
 
 export interface ScoreRunSummary {
   id: number;
@@ -28,7 +29,24 @@ export function createRiskStore(db: Db) {
       return next;
     },
 
-    async saveRun(realmId: string, a: CompanyAssessment, extra: Record<string, unknown>, trigger: string, at: Date): Promise<number> {
+    /** Each customer's hysteresis state after the company's latest run. */
+    async latestStates(realmId: string): Promise<Map<string, ScoreState>> {
+      const run = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
+      if (!run) return new Map();
+      const rows = await db('customer_scores').where({ run_id: run.id });
+      return new Map(rows.map((r: Record<string, unknown>) => [String(r.customer_qbo_id), {
+        smoothed: r.smoothed_score === null ? null : Number(r.smoothed_score), band: (r.stable_band as ScoreState['band']) ?? null,
+        risingRuns: Number(r.rising_runs), saferRuns: Number(r.safer_runs),
+      }]));
+    },
+
+    async alerts(realmId: string, limit = 50): Promise<Array<{ id: number; customerId: string; kind: string; message: string; createdAt: Date }>> {
+      return (await db('risk_alerts').where({ realm_id: realmId }).orderBy('id', 'desc').limit(limit)).map((r: Record<string, unknown>) => ({
+        id: Number(r.id), customerId: String(r.customer_qbo_id), kind: String(r.kind), message: String(r.message), createdAt: toDate(r.created_at)!,
+      }));
+    },
+
+    async saveRun(realmId: string, a: CompanyAssessment, extra: Record<string, unknown>, trigger: string, at: Date, stability: { states: Map<string, ScoreState>; alerts: Array<{ customerId: string; kind: string; message: string }> } = { states: new Map(), alerts: [] }): Promise<number> {
       return db.transaction(async (trx) => {
         const { customers, ...company } = a;
         const [row] = await trx('risk_score_runs').insert({ realm_id: realmId, as_of: a.asOf, policy_version: a.policyVersion, trigger, created_at: at, company_json: JSON.stringify({ ...company, ...extra }) }).returning('id');
@@ -36,9 +54,13 @@ export function createRiskStore(db: Db) {
         const rows = customers.map((c) => ({
           run_id: runId, realm_id: realmId, customer_qbo_id: c.customerId, score: c.risk.score, band: c.risk.band, high_risk: c.risk.highRisk,
           payment_rate: c.metrics.paymentRate, outstanding_cents: c.metrics.outstandingCents, gross_profit_cents: c.metrics.grossProfitCents,
-          profitability_tier: c.profitabilityTier, metrics_json: JSON.stringify(c.metrics), reasons_json: JSON.stringify(c.risk.reasons),
+          profitability_tier: c.profitabilityTier, metrics_json: JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), reasons_json: JSON.stringify(c.risk.reasons),
+          smoothed_score: stability.states.get(c.customerId)?.smoothed ?? null, stable_band: stability.states.get(c.customerId)?.band ?? null,
+          rising_runs: stability.states.get(c.customerId)?.risingRuns ?? 0, safer_runs: stability.states.get(c.customerId)?.saferRuns ?? 0,
         }));
         for (let i = 0; i < rows.length; i += 300) await trx('customer_scores').insert(rows.slice(i, i + 300));
+        const alerts = stability.alerts.map((al) => ({ realm_id: realmId, customer_qbo_id: al.customerId, run_id: runId, kind: al.kind, message: al.message, created_at: at }));
+        for (let i = 0; i < alerts.length; i += 300) await trx('risk_alerts').insert(alerts.slice(i, i + 300));
         return runId;
       });
     },

@@ -25,6 +25,26 @@ describe('scoring from the local copy', () => {
     expect((await w.t.container.riskStore.history(w.realmId, '1')).map((h) => h.asOf)).toEqual(['2025-06-15']);
   });
 
+  it('keeps smoothed scores and stable bands across runs, and raises an alert when a band rises', async () => {
+    await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).delete(); // start the history afresh
+    const early = await w.t.container.risk.score(w.realmId, { asOf: '2025-04-05' });
+    const late = await w.t.container.risk.score(w.realmId, { asOf: '2025-07-31' });
+    const afterOne = await w.t.container.riskStore.latestStates(w.realmId);
+    expect(afterOne.get('1')!.band).toBe('low'); // one worse run is damped, not yet a new band
+    for (const asOf of ['2025-08-31', '2025-09-30', '2025-10-31']) await w.t.container.risk.score(w.realmId, { asOf });
+    const states = await w.t.container.riskStore.latestStates(w.realmId);
+    // Amy paid her first invoice on time (scored low in April), then half of the second one late.
+    const amy = late.assessment.customers.find((c) => c.customerId === '1')!;
+    const before = early.assessment.customers.find((c) => c.customerId === '1')!;
+    const earlier = Number((await w.t.container.db('customer_scores').where({ run_id: early.runId, customer_qbo_id: '1' }).first()).smoothed_score);
+    expect(earlier).toBe(before.risk.score);
+    expect(afterOne.get('1')!.smoothed).toBeCloseTo(0.3 * amy.risk.score! + 0.7 * earlier, 1);
+    const alerts = await w.t.container.riskStore.alerts(w.realmId);
+    expect(before.risk.band).toBe('low');
+    expect(states.get('1')!.band).toBe('medium');
+    expect(alerts.map((a) => a.message)).toContain("Amy's Bird Sanctuary moved from low to medium risk");
+  });
+
   it('as of an earlier date, later payments are ignored', async () => {
     const { assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-05-02', persist: false });
     const amy = a.customers.find((c) => c.customerId === '1')!;

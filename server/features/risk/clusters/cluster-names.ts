@@ -14,15 +14,19 @@ function axes(z: readonly number[]): Axes {
   return { late, size: at('avgInvoiceCents'), freq: at('invoicesPerMonth') };
 }
 
-const PAIR = Math.SQRT1_2; // a two-axis name must fit on both axes to beat a one-axis name
+/** A two-axis name wins when the centre clearly deviates on both axes; otherwise it is discounted. */
+const CLEAR = 0.25;
+const pair = (a: number, b: number) => (Math.min(a, b) >= CLEAR ? 0.9 : 0.7) * (a + b);
+/** "Chronic" is for strongly late clusters (a standard deviation or more), where it beats any pair. */
+const chronic = (late: number) => (late >= 1 ? 1.25 : 1) * late;
 const CANDIDATES: ReadonlyArray<readonly [string, (a: Axes) => number]> = [
-  ['Chronic late payers', (a) => a.late],
-  ['Large, slow payers', (a) => PAIR * (a.size + a.late)],
-  ['Small, slow payers', (a) => PAIR * (-a.size + a.late)],
-  ['Occasional, slow payers', (a) => PAIR * (-a.freq + a.late)],
-  ['Frequent, reliable', (a) => PAIR * (a.freq - a.late)],
-  ['Large, prompt payers', (a) => PAIR * (a.size - a.late)],
-  ['Small, prompt payers', (a) => PAIR * (-a.size - a.late)],
+  ['Chronic late payers', (a) => chronic(a.late)],
+  ['Large, slow payers', (a) => pair(a.size, a.late)],
+  ['Small, slow payers', (a) => pair(-a.size, a.late)],
+  ['Occasional, slow payers', (a) => pair(-a.freq, a.late)],
+  ['Frequent, reliable', (a) => pair(a.freq, -a.late)],
+  ['Large, prompt payers', (a) => pair(a.size, -a.late)],
+  ['Small, prompt payers', (a) => pair(-a.size, -a.late)],
   ['Prompt payers', (a) => -a.late],
   ['Large accounts', (a) => a.size],
   ['Small accounts', (a) => -a.size],

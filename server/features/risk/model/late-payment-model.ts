@@ -68,20 +68,20 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     return { invoiceId: invoice.id, probability: f.smoothedLateShare, topFeatures: [{ feature: 'priorLateShare', contribution }] };
   };
 
-  let evaluate: (features: number[]) => number;
   let predict: Predictor;
+  let holdoutProbabilities: number[];
   if (fittable) {
     const fitOn = (rs: typeof rows, refitOnAll: boolean) => fitCalibratedLogistic(rs.map((r) => r.features.values), labels(rs), { l2, refitOnAll });
+    // Measured on data the evaluation model never saw, then refitted on everything for use.
     const evaluation = fitOn(train, false);
-    evaluate = (x) => scoreCalibrated(evaluation, x).probability;
+    holdoutProbabilities = holdout.map((r) => scoreCalibrated(evaluation, r.features.values).probability);
     const final = fitOn(rows, true);
     predict = (invoice) => explain(final, invoice, lateFeatures(history, invoice).values);
   } else {
-    evaluate = () => NaN; // unused: the fallback is evaluated from its own prediction below
+    holdoutProbabilities = holdout.map((r) => r.features.smoothedLateShare);
     predict = fallbackPredict;
   }
 
-  const holdoutProbabilities = holdout.map((r) => (fittable ? evaluate(r.features.values) : r.features.smoothedLateShare));
   const holdoutLabels = labels(holdout);
   const card: LatePaymentModelCard = {
     trainedOn: rows.length,

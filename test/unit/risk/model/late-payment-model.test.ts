@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { generateCompanyWithTruth } from '../../../../server/emulator/generator/generate-company.js';
+import { addDaysToDate, dateOf, dayOf } from '../../../../server/features/risk/domain/dates.js';
+import { openCents } from '../../../../server/features/risk/domain/invoice-metrics.js';
+import type { InvoiceFact } from '../../../../server/features/risk/domain/risk-facts.js';
+import { lateFeatures } from '../../../../server/features/risk/model/late-features.js';
+import { predictOpenInvoices, trainLatePaymentModel } from '../../../../server/features/risk/model/late-payment-model.js';
+import { PointInTimeHistory } from '../../../../server/features/risk/model/point-in-time-history.js';
+import { companyToInvoiceFacts } from './company-to-facts.js';
+import { prng } from './seeded.js';
+
+const AS_OF = '2026-03-15';
+
+/** Customers with a fixed habit: payment `habit` days after due (± noise), on monthly invoices. */
+function habitCompany(seed: number, customers: number, months: number, allOnTime = false): InvoiceFact[] {
+  const r = prng(seed);
+  const out: InvoiceFact[] = [];
+  for (let c = 0; c < customers; c++) {
+    const habit = allOnTime ? -10 : [-5, 2, 20, 45][c % 4]!;
+    for (let m = 0; m < months; m++) {
+      const txn = dateOf(dayOf(AS_OF) - 30 * (months - m) + r.int(0, 20));
+      const due = addDaysToDate(txn, 30);
+      const paid = dayOf(due) + habit + r.int(-4, 4);
+      const total = r.int(5, 200) * 1000;
+      out.push({ id: `${c}-${m}`, docNumber: null, customerId: `C${c}`, txnDate: txn, dueDate: due, totalCents: total, lines: [],
+        applications: paid <= dayOf(AS_OF) ? [{ date: dateOf(paid), cents: total, cash: true }] : [] });
+    }
+  }
+  return out;
+}
+
+describe('late-payment model', () => {
+  it('falls back to the smoothed late share on a tiny history, and says so', () => {
+    const invoices = habitCompany(1, 2, 8);
+    const model = trainLatePaymentModel(invoices, { asOf: AS_OF });
+    expect(model.card.fallback).toBe(true);
+    expect(model.card.features).toEqual(['priorLateShare']);
+    expect(model.card.trainedOn).toBeLessThan(50);
+    const history = new PointInTimeHistory(invoices, { asOf: AS_OF, graceDays: 0 });
+    for (const inv of invoices) {
+      const p = model.predict(inv);
+      expect(p.probability).toBeCloseTo(lateFeatures(history, inv).smoothedLateShare, 12);
+      expect(p.topFeatures).toHaveLength(1);
+    }
+  });
+
+  it('falls back when every decided invoice has the same outcome', () => {
+    const model = trainLatePaymentModel(habitCompany(2, 10, 12, true), { asOf: AS_OF });
+    expect(model.card.fallback).toBe(true);
+    expect(model.card.auc).toBeNull(); // one class: AUC is undefined, never made up
+  });
+
+  it('fits, and measures itself on the holdout, when history suffices', () => {
+    const invoices = habitCompany(3, 20, 18);
+    const model = trainLatePaymentModel(invoices, { asOf: AS_OF });
+    expect(model.card.fallback).toBe(false);
+    expect(model.card.holdoutSize).toBe(Math.round(model.card.trainedOn * 0.2));
+    expect(model.card.auc!).toBeGreaterThan(0.9);
+    expect(model.card.calibration.reduce((s, b) => s + b.count, 0)).toBe(model.card.holdoutSize);
+    const open = predictOpenInvoices(model, invoices, AS_OF);
+    expect(open.map((p) => p.invoiceId)).toEqual(invoices.filter((i) => openCents(i, AS_OF) > 0).map((i) => i.id));
+    for (const p of open) {
+      expect(p.probability).toBeGreaterThan(0);
+      expect(p.probability).toBeLessThan(1);
+      expect(p.topFeatures).toHaveLength(3);
+      expect(Math.abs(p.topFeatures[0]!.contribution)).toBeGreaterThanOrEqual(Math.abs(p.topFeatures[2]!.contribution));
+    }
+  });
+
+  it('is deterministic and does not depend on input order', () => {
+    const invoices = habitCompany(4, 12, 15);
+    const a = trainLatePaymentModel(invoices, { asOf: AS_OF, seed: 1 });
+    const b = trainLatePaymentModel([...invoices].reverse(), { asOf: AS_OF, seed: 99 });
+    expect(b.card).toEqual(a.card);
+    expect(invoices.map((i) => b.predict(i))).toEqual(invoices.map((i) => a.predict(i)));
+  });
+
+  it('ranks a generated company\'s late payers well on the time-ordered holdout', () => {
+    const { company, truth } = generateCompanyWithTruth({ seed: 7, customers: 150, months: 24, asOf: AS_OF });
+    const invoices = companyToInvoiceFacts(company);
+    const model = trainLatePaymentModel(invoices, { asOf: AS_OF });
+    expect(model.card.fallback).toBe(false);
+    expect(model.card.auc!).toBeGreaterThanOrEqual(0.85);
+    expect(model.card.brier!).toBeLessThan(0.2);
+    // Open invoices of chronic late payers look riskier than those of prompt payers (whose recent invoices
+    // are often late too: the generator slows every customer down over the last four months).
+    const byHabit = new Map<string, number[]>();
+    const customerOf = new Map(invoices.map((i) => [i.id, i.customerId]));
+    for (const p of predictOpenInvoices(model, invoices, AS_OF)) {
+      const habit = truth.get(customerOf.get(p.invoiceId)!)!;
+      byHabit.set(habit, [...(byHabit.get(habit) ?? []), p.probability]);
+    }
+    const mean = (xs: number[] | undefined) => (xs ?? []).reduce((s, x) => s + x, 0) / (xs?.length || 1);
+    expect(mean(byHabit.get('chronic_late'))).toBeGreaterThan(mean(byHabit.get('prompt')));
+  });
+});
