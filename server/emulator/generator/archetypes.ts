@@ -8,7 +8,7 @@ import type { Rng } from './rng.js';
 export type Archetype = 'prompt' | 'steady_slow' | 'chronic_late' | 'deteriorating' | 'defaulter';
 
 export const ARCHETYPE_MIX: ReadonlyArray<readonly [Archetype, number]> = [
-  ['prompt', 0.42], ['steady_slow', 0.24], ['chronic_late', 0.11], ['deteriorating', 0.15], ['defaulter', 0.08],
+  ['prompt', 0.5], ['steady_slow', 0.2], ['chronic_late', 0.08], ['deteriorating', 0.14], ['defaulter', 0.08],
 ];
 
 export interface PayingHabit {
@@ -27,13 +27,13 @@ export function drawHabit(rng: Rng, archetype: Archetype): PayingHabit {
 /** Days after the due date the customer pays this invoice; undefined = never (a defaulter after its turn). */
 export function daysLate(rng: Rng, h: PayingHabit, monthsBeforeAsOf: number): number | undefined {
   // A company-wide slowdown over the last four months: the trend the dashboard should show.
-  const slowdown = Math.max(0, 5 - monthsBeforeAsOf) ** 1.5 * 4;
+  const slowdown = Math.max(0, 5 - monthsBeforeAsOf) ** 1.5 * 3;
   const noise = (sd: number) => rng.normal(0, sd);
   switch (h.archetype) {
     case 'prompt':
       return Math.round(-3 + h.offsetDays + noise(3) + slowdown * 0.3);
     case 'steady_slow':
-      return Math.round(16 + h.offsetDays + noise(5) + slowdown);
+      return Math.round(13 + h.offsetDays + noise(4) + slowdown);
     case 'chronic_late':
       return Math.round(48 + 2 * h.offsetDays + noise(12) + slowdown);
     case 'deteriorating': {

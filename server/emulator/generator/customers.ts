@@ -37,11 +37,13 @@ export function generateCustomers(rng: Rng, count: number, o: { firstDay: number
   const span = o.asOfDay - o.firstDay;
   for (let i = 0; i < count; i++) {
     const parent = i > 10 && rng.chance(0.08) ? customers[rng.int(0, customers.length - 1)] : undefined;
-    const root = parent?.parentId ? customers.find((c) => c.id === parent.parentId) : parent;
-    const archetype = root ? root.habit.archetype : rng.weighted(ARCHETYPE_MIX);
+    const root = parent?.parentId ? customers[Number(parent.parentId) - 1] : parent;
+    const inactive = !root && rng.chance(0.05);
+    // QBO will not let a customer with an open balance be made inactive, so closed accounts were settled.
+    const drawn = root ? root.habit.archetype : rng.weighted(ARCHETYPE_MIX);
+    const archetype = inactive && drawn === 'defaulter' ? 'chronic_late' : drawn;
     const term = rng.weighted(TERMS.map((t) => [t, t.dueDays === 30 ? 5 : t.dueDays === 15 ? 2 : 1] as const));
     const currency = !root && rng.chance(0.03) ? rng.pick(['CAD', 'EUR'] as const) : (root?.currency ?? 'USD');
-    const inactive = !root && rng.chance(0.05);
     // Most customers have been around for the whole history; some arrived later.
     const firstDay = rng.chance(0.7) ? o.firstDay : o.firstDay + rng.int(0, Math.floor(span * 0.8));
     const lastDay = inactive ? Math.min(o.asOfDay - 200, firstDay + rng.int(60, 300)) : o.asOfDay;

@@ -28,7 +28,9 @@ export interface GeneratedCompany {
   truth: Map<string, Archetype>;
 }
 
-const money = (cents: number) => Math.round(cents) / 100;
+const money = (cents: number) => fromCents(cents);
+const ITEM_NAMES = new Map(ITEMS.map((i) => [i.id, i.name]));
+const CURRENCY_NAMES = { USD: 'United States Dollar', CAD: 'Canadian Dollar', EUR: 'Euro' } as const;
 const ref = (value: string, name?: string) => (name === undefined ? { value } : { value, name });
 
 /**
@@ -78,7 +80,8 @@ export function generateCompanyWithTruth(o: GenerateOptions): GeneratedCompany {
 
   const customerObjects = customers.map((c) => customerObject(c, meta(Math.max(setupDay, c.firstDay - 15)), rng));
   const company: CompanyFile = {
-    realmId: o.realmId ?? String(9_130_000_000_000_000 + (o.seed % 1_000_000) * 1_000 + 7),
+    // Built as text: a 16-digit realm id is beyond Number.MAX_SAFE_INTEGER.
+    realmId: o.realmId ?? `9130${String(o.seed % 1_000_000_000).padStart(9, '0')}007`,
     timeZone,
     CompanyInfo: {
       Id: '1', SyncToken: '3', MetaData: meta(setupDay - 400), CompanyName: o.companyName ?? 'Harborview Services Co.', LegalName: `${o.companyName ?? 'Harborview Services Co.'} LLC`,
@@ -97,7 +100,7 @@ export function generateCompanyWithTruth(o: GenerateOptions): GeneratedCompany {
     CustomerTypes: customerTypeObjects(meta, setupDay - 400),
     Items: itemObjects(meta, setupDay - 400),
     Customers: customerObjects,
-    Invoices: invoices.map((i) => invoiceObject(i, idOf, docOf, meta)),
+    Invoices: invoices.map((i) => invoiceObject(i, idOf, docOf, meta, customerObjects[Number(i.customer.id) - 1]!.BillAddr)),
     CreditMemos: creditMemos.map((cm) => creditMemoObject(cm, idOf, docOf, meta)),
     Payments: payments.map((p) => paymentObject(p, idOf, meta)),
   };
@@ -109,7 +112,7 @@ export function generateCompanyWithTruth(o: GenerateOptions): GeneratedCompany {
 type Meta = (day: number, second?: number, updatedDay?: number, updatedSecond?: number) => { CreateTime: string; LastUpdatedTime: string };
 
 function currencyFields(c: GeneratedCustomer): Record<string, unknown> {
-  return c.currency === 'USD' ? {} : { CurrencyRef: ref(c.currency), ExchangeRate: c.exchangeRate };
+  return c.currency === 'USD' ? {} : { CurrencyRef: ref(c.currency, CURRENCY_NAMES[c.currency]), ExchangeRate: c.exchangeRate };
 }
 
 function customerObject(c: GeneratedCustomer, metaData: { CreateTime: string; LastUpdatedTime: string }, rng: Rng): QboObject {
@@ -118,24 +121,34 @@ function customerObject(c: GeneratedCustomer, metaData: { CreateTime: string; La
     Active: c.active, PrimaryEmailAddr: { Address: emailFor(c.name) }, PrimaryPhone: { FreeFormNumber: `(${rng.int(200, 999)}) 555-${String(rng.int(0, 9999)).padStart(4, '0')}` },
     BillAddr: address(rng, Number(c.id) + 100), SalesTermRef: ref(c.termId), CustomerTypeRef: ref(c.typeId),
     ...(c.parentId ? { ParentRef: ref(c.parentId), Job: true, BillWithParent: true } : {}),
-    ...(c.currency === 'USD' ? {} : { CurrencyRef: ref(c.currency, c.currency === 'CAD' ? 'Canadian Dollar' : 'Euro') }),
+    ...(c.currency === 'USD' ? {} : { CurrencyRef: ref(c.currency, CURRENCY_NAMES[c.currency]) }),
     PreferredDeliveryMethod: 'Email',
   } as unknown as QboObject;
 }
 
-function invoiceObject(i: GenInvoice, idOf: Map<number, string>, docOf: Map<number, string>, meta: Meta): QboObject {
-  return {
-    Id: idOf.get(i.key)!, SyncToken: String(i.lastChangeDay > i.day ? 1 : 0) , MetaData: meta(i.day, i.second, i.lastChangeDay, i.lastChangeDay > i.day ? 61_000 : i.second),
-    DocNumber: docOf.get(i.key)!, TxnDate: isoDate(i.day), DueDate: isoDate(i.dueDay), CustomerRef: ref(i.customer.id, i.customer.name),
-    SalesTermRef: ref(i.customer.termId), ...currencyFields(i.customer),
-    Line: i.lines.map((l, n) => ({
+/** Item lines as QBO returns them: numbered, non-taxable, followed by the SubTotal line QBO appends. */
+function salesLines(lines: ReadonlyArray<{ itemId: string; qty: number; unitCents: number; amountCents: number }>, totalCents: number, voided = false): unknown[] {
+  return [
+    ...lines.map((l, n) => ({
       Id: String(n + 1), LineNum: n + 1, Amount: money(l.amountCents), DetailType: 'SalesItemLineDetail',
-      SalesItemLineDetail: { ItemRef: ref(l.itemId, ITEMS.find((it) => it.id === l.itemId)!.name), Qty: i.voided ? 0 : l.qty, UnitPrice: money(l.unitCents) },
+      SalesItemLineDetail: { ItemRef: ref(l.itemId, ITEM_NAMES.get(l.itemId)), Qty: voided ? 0 : l.qty, UnitPrice: money(l.unitCents), TaxCodeRef: { value: 'NON' } },
     })),
-    TotalAmt: money(i.totalCents), EmailStatus: i.emailed ? 'EmailSent' : 'NotSet',
-    BillEmail: { Address: emailFor(i.customer.name) },
-    ...(i.poNumber ? { CustomField: [{ DefinitionId: '1', Name: 'PO Number', Type: 'StringType', StringValue: i.poNumber }] } : {}),
+    { Amount: money(totalCents), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} },
+  ];
+}
+
+function invoiceObject(i: GenInvoice, idOf: Map<number, string>, docOf: Map<number, string>, meta: Meta, billAddr: unknown): QboObject {
+  const changed = i.lastChangeDay > i.day;
+  return {
+    Id: idOf.get(i.key)!, SyncToken: changed ? '1' : '0', MetaData: meta(i.day, i.second, i.lastChangeDay, changed ? 61_000 : i.second),
+    // QBO returns every custom field defined on sales forms, with a value only where one was entered.
+    CustomField: [{ DefinitionId: '1', Name: 'PO Number', Type: 'StringType', ...(i.poNumber ? { StringValue: i.poNumber } : {}) }],
+    DocNumber: docOf.get(i.key)!, TxnDate: isoDate(i.day), ...currencyFields(i.customer),
     ...(i.voided ? { PrivateNote: 'Voided' } : {}),
+    Line: salesLines(i.lines, i.totalCents, i.voided),
+    CustomerRef: ref(i.customer.id, i.customer.name), BillAddr: billAddr, SalesTermRef: ref(i.customer.termId),
+    DueDate: isoDate(i.dueDay), TotalAmt: money(i.totalCents), Deposit: 0, EmailStatus: i.emailed ? 'EmailSent' : 'NotSet',
+    BillEmail: { Address: emailFor(i.customer.name) },
   } as unknown as QboObject;
 }
 
@@ -143,7 +156,7 @@ function creditMemoObject(cm: GenCreditMemo, idOf: Map<number, string>, docOf: M
   return {
     Id: idOf.get(cm.key)!, SyncToken: '0', MetaData: meta(cm.day, cm.second), DocNumber: docOf.get(cm.key)!, TxnDate: isoDate(cm.day),
     CustomerRef: ref(cm.customer.id, cm.customer.name), ...currencyFields(cm.customer),
-    Line: [{ Id: '1', LineNum: 1, Amount: money(cm.amountCents), DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: ref('10', 'Extended warranty'), Qty: 1, UnitPrice: money(cm.amountCents) } }],
+    Line: salesLines([{ itemId: cm.itemId, qty: 1, unitCents: cm.amountCents, amountCents: cm.amountCents }], cm.amountCents),
     TotalAmt: money(cm.amountCents), PrivateNote: `Credit against invoice ${docOf.get(cm.invoiceKey)}`,
   } as unknown as QboObject;
 }
@@ -152,6 +165,8 @@ function paymentObject(p: GenPayment, idOf: Map<number, string>, meta: Meta): Qb
   return {
     Id: idOf.get(p.key)!, SyncToken: '0', MetaData: meta(p.day, p.second), TxnDate: isoDate(p.day), CustomerRef: ref(p.customer.id, p.customer.name),
     ...currencyFields(p.customer), TotalAmt: money(p.totalCents),
+    // Credit applications move no money; real payments land in Undeposited Funds, some with a check number.
+    ...(p.totalCents > 0 ? { DepositToAccountRef: ref('4'), ...(p.checkNumber ? { PaymentRefNum: p.checkNumber } : {}) } : {}), ProcessPayment: false,
     Line: p.lines.map((l) => ({ Amount: money(l.amountCents), LinkedTxn: [{ TxnId: idOf.get(l.key)!, TxnType: l.kind }] })),
   } as unknown as QboObject;
 }

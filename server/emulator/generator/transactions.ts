@@ -38,7 +38,7 @@ export function customerTransactions(rng: Rng, c: GeneratedCustomer, o: { asOfDa
     for (let n = rng.poisson(c.monthlyRate * seasonality(start)); n > 0; n--) {
       const day = rng.int(start, end);
       if (day < c.firstDay || day > c.lastDay || day > o.asOfDay) continue;
-      const invoice = makeInvoice(rng, c, day, o.nextKey());
+      const invoice = makeInvoice(rng, c, day, o.nextKey(), o.asOfDay);
       invoices.push(invoice);
       if (invoice.voided) continue;
 
@@ -60,8 +60,9 @@ export function customerTransactions(rng: Rng, c: GeneratedCustomer, o: { asOfDa
       }
       const late = daysLate(rng, c.habit, (o.asOfDay - invoice.dueDay) / AVERAGE_MONTH_DAYS);
       if (late === undefined || open <= 0) continue;
-      const payDay = Math.max(day, invoice.dueDay + late);
-      if (rng.chance(partialPaymentChance(c.habit.archetype))) {
+      // A closed (inactive) account settled everything before it was closed.
+      const payDay = c.active ? Math.max(day, invoice.dueDay + late) : Math.min(Math.max(day, invoice.dueDay + late), c.lastDay + 120);
+      if (c.active && rng.chance(partialPaymentChance(c.habit.archetype))) {
         const first = Math.round((open * rng.int(40, 70)) / 100);
         applications.push({ invoiceKey: invoice.key, amountCents: first, day: payDay });
         applications.push({ invoiceKey: invoice.key, amountCents: open - first, day: payDay + rng.int(15, 45) });
@@ -77,7 +78,7 @@ export function customerTransactions(rng: Rng, c: GeneratedCustomer, o: { asOfDa
   return { invoices, creditMemos, payments: [...zeroPayments, ...groupIntoPayments(rng, c, paid, o.nextKey)] };
 }
 
-function makeInvoice(rng: Rng, c: GeneratedCustomer, day: number, key: number): GenInvoice {
+function makeInvoice(rng: Rng, c: GeneratedCustomer, day: number, key: number, asOfDay: number): GenInvoice {
   const lines: GenLine[] = [];
   const lineCount = rng.weighted([[1, 5], [2, 3], [3, 2]] as const);
   const target = c.typicalCents * Math.exp(rng.normal(0, 0.25));
@@ -88,10 +89,12 @@ function makeInvoice(rng: Rng, c: GeneratedCustomer, day: number, key: number): 
   }
   const voided = rng.chance(0.005);
   if (voided) for (const l of lines) l.amountCents = 0;
+  // Voiding is an update a little after the invoice was raised (SyncToken 1, later LastUpdatedTime).
+  const lastChangeDay = voided ? Math.min(asOfDay, day + rng.int(1, 20)) : day;
   return {
     key, customer: c, day, second: rng.int(28_800, 64_800), dueDay: day + c.dueDays, lines,
     totalCents: lines.reduce((s, l) => s + l.amountCents, 0), voided, emailed: rng.chance(0.7),
-    poNumber: rng.chance(0.3) ? `PO-${rng.int(1000, 99999)}` : undefined, lastChangeDay: day,
+    poNumber: rng.chance(0.3) ? `PO-${rng.int(1000, 99999)}` : undefined, lastChangeDay,
   };
 }
 
@@ -109,7 +112,7 @@ function groupIntoPayments(rng: Rng, c: GeneratedCustomer, paid: Application[], 
     payments.push({ key: nextKey(), customer: c, day: a.day, second: rng.int(32_400, 68_400), lines: [{ kind: 'Invoice', key: a.invoiceKey, amountCents: a.amountCents }], totalCents: a.amountCents, unappliedCents: 0 });
   }
   for (const p of payments) {
-    if (rng.chance(0.01)) {
+    if (c.active && rng.chance(0.01)) {
       // An overpayment left unapplied on the customer's account.
       p.unappliedCents = Math.round((p.totalCents * rng.int(1, 5)) / 100);
       p.totalCents += p.unappliedCents;

@@ -14,14 +14,23 @@ export function customersTable(a: CompanyAssessment): Table {
       'customer_id', 'name', 'active', 'risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct', 'on_time_rate_pct',
       'avg_days_beyond_terms', 'payment_score', 'aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus', 'invoice_count',
       'avg_invoice', 'lifespan_days', 'active_months_12', 'gross_profit', 'gross_profit_estimated', 'profitability_tier', 'stability', 'credit_score',
+      'strategy', 'high_risk_segment', 'recommended_credit_limit', 'credit_limit_basis',
     ],
     rows: a.customers.map((c) => [
       c.customerId, c.name, c.active, c.risk.score, c.risk.band, c.risk.highRisk, c.risk.reasons.map((r) => r.text).join('; '), money(c.metrics.outstandingCents),
       c.metrics.paymentRate, c.metrics.onTimeRate, c.metrics.avgDaysBeyondTerms, c.metrics.paymentScore, money(c.metrics.aging.current), money(c.metrics.aging.d1to30),
       money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90), money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents),
       c.metrics.lifespanDays, c.metrics.activeMonths12, money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier,
-      c.metrics.stability, c.creditScore,
+      c.metrics.stability, c.creditScore, c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis,
     ]),
+  };
+}
+
+/** Open invoices with their QBO Id, number, customer, due date, open balance, late-payment probability and strategy. */
+export function invoicesTable(a: CompanyAssessment): Table {
+  return {
+    columns: ['invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy'],
+    rows: a.openInvoices.map((i) => [i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue, i.lateProbability === null ? null : Math.round(i.lateProbability * 10_000) / 10_000, i.strategy]),
   };
 }
 

@@ -6,12 +6,15 @@ import { assessCompany, type CompanyAssessment } from './domain/assess-company.j
 import type { CompanyFacts } from './domain/risk-facts.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
+import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
 import type { RiskStore } from './risk-store.js';
 import { DEFAULT_STABILITY, stabilise, type ScoreState } from './domain/score-stability.js';
 
 export interface ScoreResult {
   runId: number | null;
   assessment: CompanyAssessment;
+  model: LatePaymentModelCard;
+  predictions: Map<string, InvoiceLateProbability>;
   facts: CompanyFacts;
   policy: RiskPolicy;
 }
@@ -33,7 +36,10 @@ export class RiskService {
     const asOf = o.asOf ?? (await this.today(realmId));
     const policy = await this.d.store.policy(realmId);
     const facts = await loadCompanyFacts(this.d.db, realmId, { rollUpJobs: policy.rollUpJobs });
-    const assessment = assessCompany(facts, policy, asOf);
+    // The late-payment model is trained per company on its own invoices decided by A, then scores the open ones.
+    const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
+    const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
+    const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
     let runId: number | null = null;
     if (o.persist !== false) {
       // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.
@@ -47,9 +53,9 @@ export class RiskService {
           alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });
         }
       }
-      runId = await this.d.store.saveRun(realmId, assessment, {}, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts });
+      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts });
     }
     this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count }, 'company scored');
-    return { runId, assessment, facts, policy };
+    return { runId, assessment, facts, policy, model: model.card, predictions };
   }
 }
