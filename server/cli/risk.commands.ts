@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
+import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { CliError, withCliContainer, parseIsoDate } from './cli-support.js';
@@ -25,13 +25,15 @@ export function registerRiskCommands(program: Command): void {
       const realms = await realmsFor(c, o.realm);
       if (realms.length === 0) return void process.stdout.write('No connected companies.\n');
       for (const realmId of realms) {
-        const { runId, assessment: a, facts, model } = await c.risk.score(realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+        const { runId, assessment: a, facts, model, forecast, clusters } = await c.risk.score(realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
         const m = (cents: number) => compactMoney(cents, facts.homeCurrency);
         const latest = a.collectionRates.at(-1);
         process.stdout.write(`${realmId} as of ${a.asOf} (score run ${runId}): ${a.customers.length} customers, AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, `
           + `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}`
           + `${latest?.rate !== null && latest ? `, collection rate ${latest.rate}% in ${latest.month}` : ''}`
           + `${a.collectionTrend.consecutiveDeclines > 0 ? ` (fallen ${a.collectionTrend.consecutiveDeclines} months in a row, down ${a.collectionTrend.totalDropPoints} points)` : ''}\n`
+          + `  6-month forecast: ${forecast.months.map((f) => `${f.month} ${m(f.expectedCents)}`).join(', ')}; never collected ${m(forecast.neverCollectedCents)}\n`
+          + `  clusters: ${clusters.profiles.map((p) => `${p.name} (${p.customers})`).join(', ')}\n`
           + `  late-payment model: ${model.fallback ? 'too little history, using each customer\'s smoothed late share' : `trained on ${model.trainedOn} invoices, holdout AUC ${model.auc?.toFixed(3) ?? '—'} on ${model.holdoutSize}`}\n`);
       }
     }));
@@ -41,14 +43,20 @@ export function registerRiskCommands(program: Command): void {
     .description('Export scores and figures as CSV or JSON.')
     .option('--realm <realmId>', 'the company (required when several are connected)')
     .addOption(new Option('--as-of <date>', 'as the books stood on this date (YYYY-MM-DD)').argParser(parseIsoDate))
-    .addOption(new Option('--what <what>', 'what to export').choices(['customers', 'invoices', 'company']).makeOptionMandatory())
+    .addOption(new Option('--what <what>', 'what to export').choices(['customers', 'invoices', 'company', 'clusters']).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
     .option('--out <file>', 'write to this file instead of standard output')
-    .action((o: { realm?: string; asOf?: string; what: 'customers' | 'invoices' | 'company'; format: 'csv' | 'json'; out?: string }) => withCliContainer(async (c) => {
+    .action((o: { realm?: string; asOf?: string; what: 'customers' | 'invoices' | 'company' | 'clusters'; format: 'csv' | 'json'; out?: string }) => withCliContainer(async (c) => {
       const realms = await realmsFor(c, o.realm);
       if (realms.length !== 1) throw new CliError(realms.length === 0 ? 'no connected company to export' : `several companies are connected; choose one with --realm (${realms.join(', ')})`, 2);
-      const { assessment } = await c.risk.score(realms[0]!, { ...(o.asOf ? { asOf: o.asOf } : {}), persist: false });
-      const table: Table = o.what === 'customers' ? customersTable(assessment) : o.what === 'invoices' ? invoicesTable(assessment) : companyTable(assessment);
+      const { assessment, clusters, forecast } = await c.risk.score(realms[0]!, { ...(o.asOf ? { asOf: o.asOf } : {}), persist: false });
+      const tables: Record<typeof o.what, () => Table> = {
+        customers: () => customersTable(assessment, clusters),
+        invoices: () => invoicesTable(assessment),
+        company: () => companyTable(assessment, forecast),
+        clusters: () => clustersTable(clusters),
+      };
+      const table = tables[o.what]();
       const text = o.format === 'csv' ? toCsv(table) : toJson(table);
       if (o.out) {
         fs.writeFileSync(o.out, text);

@@ -26,12 +26,13 @@ export function drawHabit(rng: Rng, archetype: Archetype): PayingHabit {
 
 /** Days after the due date the customer pays this invoice; undefined = never (a defaulter after its turn). */
 export function daysLate(rng: Rng, h: PayingHabit, monthsBeforeAsOf: number): number | undefined {
-  // A company-wide slowdown over the last four months: the trend the dashboard should show.
-  const slowdown = Math.max(0, 5 - monthsBeforeAsOf) ** 1.5 * 3;
+  // A company-wide slowdown over the last six months, accelerating (so every recent month is worse than the
+  // one before, even in a small company's noisy numbers): the trend the dashboard should show.
+  const slowdown = Math.max(0, 6 - monthsBeforeAsOf) ** 2 * 1.2;
   const noise = (sd: number) => rng.normal(0, sd);
   switch (h.archetype) {
     case 'prompt':
-      return Math.round(-3 + h.offsetDays + noise(3) + slowdown * 0.3);
+      return Math.round(-3 + h.offsetDays + noise(3) + slowdown * 0.5);
     case 'steady_slow':
       return Math.round(13 + h.offsetDays + noise(4) + slowdown);
     case 'chronic_late':

@@ -47,7 +47,7 @@ export function generateCustomers(rng: Rng, count: number, o: { firstDay: number
     // Most customers have been around for the whole history; some arrived later.
     const firstDay = rng.chance(0.7) ? o.firstDay : o.firstDay + rng.int(0, Math.floor(span * 0.8));
     const lastDay = inactive ? Math.min(o.asOfDay - 200, firstDay + rng.int(60, 300)) : o.asOfDay;
-    const size = Math.exp(rng.normal(0, 0.9));
+    const size = Math.exp(rng.normal(0, 0.6));
     customers.push({
       id: String(i + 1),
       name: root ? jobName(rng, i) : names[i]!,
@@ -59,9 +59,9 @@ export function generateCustomers(rng: Rng, count: number, o: { firstDay: number
       typeId: rng.pick(CUSTOMER_TYPES).id,
       currency,
       exchangeRate: RATES[currency],
-      monthlyRate: o.invoicesPerCustomerMonth * Math.min(4, 0.35 + size * 0.6),
+      monthlyRate: o.invoicesPerCustomerMonth * Math.min(4, 0.45 + size * 0.65),
       // The risky accounts are often the big ones: that is what makes them worth finding.
-      typicalCents: Math.round((60_000 * (archetype === 'defaulter' || archetype === 'chronic_late' ? 1.8 : 1) * Math.exp(rng.normal(0, 0.45))) / 100) * 100,
+      typicalCents: Math.round((60_000 * (archetype === 'defaulter' || archetype === 'chronic_late' ? 1.8 : 1) * Math.exp(rng.normal(0, 0.35))) / 100) * 100,
       itemIds: rng.chance(0.5) ? ['1', '2', '3', '4', '5', '10'] : ['6', '7', '8', '9', '2'],
       firstDay,
       lastDay: Math.max(firstDay + 1, lastDay),

@@ -1,3 +1,4 @@
+import { fromCents } from '../../money.js';
 import type { CompanyFile } from '../company-file-format.js';
 import { DEFAULT_TIME_ZONE } from '../company-file-format.js';
 import type { QboObject } from '../entity-registry.js';
@@ -17,7 +18,7 @@ export interface GenerateOptions {
   asOf: string;
   realmId?: string;
   companyName?: string;
-  /** Average invoices per customer per month (default 0.9: 300 customers × 24 months ≈ 6,500 invoices). */
+  /** Average invoices per customer per month (default 0.9: 300 customers × 24 months ≈ 7,000 invoices; 0.78 gives ~100,000 for 5,000 × 24). */
   invoicesPerCustomerMonth?: number;
   timeZone?: string;
 }

@@ -9,9 +9,13 @@ export interface GenInvoice {
   key: number; customer: GeneratedCustomer; day: number; second: number; dueDay: number; lines: GenLine[]; totalCents: number;
   voided: boolean; emailed: boolean; poNumber: string | undefined; lastChangeDay: number;
 }
-export interface GenCreditMemo { key: number; customer: GeneratedCustomer; day: number; second: number; amountCents: number; invoiceKey: number }
+/** A credit against one invoice, for the item it billed (a return or a price adjustment). */
+export interface GenCreditMemo { key: number; customer: GeneratedCustomer; day: number; second: number; amountCents: number; invoiceKey: number; itemId: string }
 export interface GenPaymentLine { kind: 'Invoice' | 'CreditMemo'; key: number; amountCents: number }
-export interface GenPayment { key: number; customer: GeneratedCustomer; day: number; second: number; lines: GenPaymentLine[]; totalCents: number; unappliedCents: number }
+export interface GenPayment {
+  key: number; customer: GeneratedCustomer; day: number; second: number; lines: GenPaymentLine[]; totalCents: number; unappliedCents: number;
+  checkNumber?: string;
+}
 
 interface Application { invoiceKey: number; amountCents: number; day: number }
 
@@ -48,7 +52,7 @@ export function customerTransactions(rng: Rng, c: GeneratedCustomer, o: { asOfDa
         const cmDay = day + rng.int(2, 20);
         if (cmDay <= o.asOfDay) {
           const amount = Math.max(100, Math.round((invoice.totalCents * rng.int(5, 25)) / 100 / 100) * 100);
-          const cm: GenCreditMemo = { key: o.nextKey(), customer: c, day: cmDay, second: rng.int(32_400, 61_200), amountCents: Math.min(amount, open), invoiceKey: invoice.key };
+          const cm: GenCreditMemo = { key: o.nextKey(), customer: c, day: cmDay, second: rng.int(32_400, 61_200), amountCents: Math.min(amount, open), invoiceKey: invoice.key, itemId: invoice.lines[0]!.itemId };
           creditMemos.push(cm);
           zeroPayments.push({
             key: o.nextKey(), customer: c, day: cmDay, second: cm.second + 60, totalCents: 0, unappliedCents: 0,
@@ -112,6 +116,7 @@ function groupIntoPayments(rng: Rng, c: GeneratedCustomer, paid: Application[], 
     payments.push({ key: nextKey(), customer: c, day: a.day, second: rng.int(32_400, 68_400), lines: [{ kind: 'Invoice', key: a.invoiceKey, amountCents: a.amountCents }], totalCents: a.amountCents, unappliedCents: 0 });
   }
   for (const p of payments) {
+    if (rng.chance(0.35)) p.checkNumber = String(rng.int(1001, 9999));
     if (c.active && rng.chance(0.01)) {
       // An overpayment left unapplied on the customer's account.
       p.unappliedCents = Math.round((p.totalCents * rng.int(1, 5)) / 100);

@@ -1,4 +1,6 @@
 import type { CompanyAssessment } from './domain/assess-company.js';
+import type { ClusterResult } from './clusters/customer-clusters.js';
+import type { CashForecast } from './forecast/cash-forecast.js';
 
 export interface Table {
   columns: string[];
@@ -7,21 +9,25 @@ export interface Table {
 
 const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 
-/** Every customer metric, keyed by the QBO customer Id. */
-export function customersTable(a: CompanyAssessment): Table {
+/** Every customer metric, keyed by the QBO customer Id, with its behavioural cluster. */
+export function customersTable(a: CompanyAssessment, clusters?: ClusterResult): Table {
+  const clusterName = (id: string) => {
+    const n = clusters?.assignments.get(id);
+    return n === undefined ? null : (clusters!.centres.find((c) => c.id === n)?.name ?? null);
+  };
   return {
     columns: [
       'customer_id', 'name', 'active', 'risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct', 'on_time_rate_pct',
       'avg_days_beyond_terms', 'payment_score', 'aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus', 'invoice_count',
       'avg_invoice', 'lifespan_days', 'active_months_12', 'gross_profit', 'gross_profit_estimated', 'profitability_tier', 'stability', 'credit_score',
-      'strategy', 'high_risk_segment', 'recommended_credit_limit', 'credit_limit_basis',
+      'strategy', 'high_risk_segment', 'recommended_credit_limit', 'credit_limit_basis', 'cluster',
     ],
     rows: a.customers.map((c) => [
       c.customerId, c.name, c.active, c.risk.score, c.risk.band, c.risk.highRisk, c.risk.reasons.map((r) => r.text).join('; '), money(c.metrics.outstandingCents),
       c.metrics.paymentRate, c.metrics.onTimeRate, c.metrics.avgDaysBeyondTerms, c.metrics.paymentScore, money(c.metrics.aging.current), money(c.metrics.aging.d1to30),
       money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90), money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents),
       c.metrics.lifespanDays, c.metrics.activeMonths12, money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier,
-      c.metrics.stability, c.creditScore, c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis,
+      c.metrics.stability, c.creditScore, c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(c.customerId),
     ]),
   };
 }
@@ -34,8 +40,16 @@ export function invoicesTable(a: CompanyAssessment): Table {
   };
 }
 
-/** Company figures as metric/value pairs, one row each (the 12 monthly collection rates included). */
-export function companyTable(a: CompanyAssessment): Table {
+/** The behavioural clusters with their profiles. */
+export function clustersTable(c: ClusterResult): Table {
+  return {
+    columns: ['cluster_id', 'name', 'customers', 'invoices_per_month', 'avg_late_probability', 'share_of_invoiced', 'risk_level'],
+    rows: c.profiles.map((p) => [p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, Math.round(p.avgLateProbability * 10_000) / 10_000, Math.round(p.shareOfInvoiced * 10_000) / 10_000, p.riskLevel]),
+  };
+}
+
+/** Company figures as metric/value pairs, one row each (the 12 monthly collection rates and the forecast included). */
+export function companyTable(a: CompanyAssessment, forecast?: CashForecast): Table {
   const rows: Table['rows'] = [
     ['as_of', a.asOf], ['policy_version', a.policyVersion], ['total_ar', money(a.totals.outstandingCents)], ['overdue', money(a.totals.overdueCents)],
     ['aging_current', money(a.totals.aging.current)], ['aging_1_30', money(a.totals.aging.d1to30)], ['aging_31_60', money(a.totals.aging.d31to60)],
@@ -44,6 +58,9 @@ export function companyTable(a: CompanyAssessment): Table {
     ['dso', a.dso], ['best_possible_dso', a.bestPossibleDso], ['average_days_delinquent', a.averageDaysDelinquent],
     ['collection_rate_consecutive_declines', a.collectionTrend.consecutiveDeclines], ['collection_rate_total_drop_points', a.collectionTrend.totalDropPoints],
     ...a.collectionRates.map((r): [string, number | null] => [`collection_rate_${r.month}`, r.rate]),
+    ['high_risk_worst_case_loss', money(a.highRisk.worstCaseLossCents)],
+    ...(forecast ? forecast.months.flatMap((m): Array<[string, number | null]> => [[`forecast_${m.month}_expected`, money(m.expectedCents)], [`forecast_${m.month}_low`, money(m.lowCents)], [`forecast_${m.month}_high`, money(m.highCents)]]) : []),
+    ...(forecast ? [['forecast_never_collected', money(forecast.neverCollectedCents)] as [string, number | null], ['forecast_beyond_horizon', money(forecast.beyondHorizonCents)] as [string, number | null]] : []),
   ];
   return { columns: ['metric', 'value'], rows };
 }

@@ -6,6 +6,8 @@ import { assessCompany, type CompanyAssessment } from './domain/assess-company.j
 import type { CompanyFacts } from './domain/risk-facts.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
+import { clusterCustomers, type ClusterInput, type ClusterResult } from './clusters/customer-clusters.js';
+import { forecastCollections, type CashForecast } from './forecast/cash-forecast.js';
 import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
 import type { RiskStore } from './risk-store.js';
 import { DEFAULT_STABILITY, stabilise, type ScoreState } from './domain/score-stability.js';
@@ -15,6 +17,8 @@ export interface ScoreResult {
   assessment: CompanyAssessment;
   model: LatePaymentModelCard;
   predictions: Map<string, InvoiceLateProbability>;
+  clusters: ClusterResult;
+  forecast: CashForecast;
   facts: CompanyFacts;
   policy: RiskPolicy;
 }
@@ -40,6 +44,9 @@ export class RiskService {
     const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
     const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
     const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
+    const previousCentres = o.persist === false ? undefined : await this.d.store.latestClusterCentres(realmId);
+    const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
+    const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
     let runId: number | null = null;
     if (o.persist !== false) {
       // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.
@@ -53,9 +60,35 @@ export class RiskService {
           alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });
         }
       }
-      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts });
+      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles, assignments: Object.fromEntries(clusters.assignments) }, forecast }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts });
     }
     this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count }, 'company scored');
-    return { runId, assessment, facts, policy, model: model.card, predictions };
+    return { runId, assessment, facts, policy, model: model.card, predictions, clusters, forecast };
   }
+}
+
+/** Behaviour per customer for clustering: customers with invoices in the window only. */
+export function clusterInputs(a: CompanyAssessment, predictions: ReadonlyMap<string, InvoiceLateProbability>, windowMonths: number): ClusterInput[] {
+  const byCustomer = new Map<string, number[]>();
+  for (const inv of a.openInvoices) {
+    const p = predictions.get(inv.invoiceId);
+    if (p) byCustomer.set(inv.customerId, [...(byCustomer.get(inv.customerId) ?? []), p.probability]);
+  }
+  return a.customers.filter((c) => c.metrics.invoiceCount > 0).map((c) => {
+    const lateShare = c.metrics.lateOfLast10.of === 0 ? 0 : c.metrics.lateOfLast10.late / c.metrics.lateOfLast10.of;
+    const open = byCustomer.get(c.customerId);
+    return {
+      customerId: c.customerId,
+      features: {
+        invoicesPerMonth: c.metrics.invoiceCount / windowMonths,
+        avgInvoiceCents: c.metrics.avgInvoiceCents ?? 0,
+        avgDaysBeyondTerms: c.metrics.avgDaysBeyondTerms ?? 0,
+        paymentRate: c.metrics.paymentRate ?? 100,
+        lateShare,
+        // Customers with nothing open: their recent late share stands in for a predicted probability.
+        avgLateProbability: open ? open.reduce((s, p) => s + p, 0) / open.length : lateShare,
+        invoicedCents: (c.metrics.avgInvoiceCents ?? 0) * c.metrics.invoiceCount,
+      },
+    };
+  });
 }

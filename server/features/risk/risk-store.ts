@@ -3,6 +3,7 @@ import { toDate } from '../connections/connection-store.js';
 import type { CompanyAssessment } from './domain/assess-company.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
 import type { ScoreState } from './domain/score-stability.js';
+import type { ClusterCentre } from './clusters/customer-clusters.js';
 
 export interface ScoreRunSummary {
   id: number;
@@ -27,6 +28,14 @@ export function createRiskStore(db: Db) {
       const next = riskPolicySchema.parse({ ...policy, version: Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1 });
       await db('risk_policies').insert({ realm_id: realmId, version: next.version, policy_json: JSON.stringify(next), created_at: at });
       return next;
+    },
+
+    /** The cluster centres of the latest run: the warm start that keeps cluster ids and names stable. */
+    async latestClusterCentres(realmId: string): Promise<ClusterCentre[] | undefined> {
+      const run = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
+      if (!run) return undefined;
+      const centres = (JSON.parse(run.company_json) as { clusters?: { centres?: ClusterCentre[] } }).clusters?.centres;
+      return centres && centres.length > 0 ? centres : undefined;
     },
 
     /** Each customer's hysteresis state after the company's latest run. */
