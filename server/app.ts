@@ -10,6 +10,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { homeRoutes } from './http/home.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
 import { syncRoutes } from './http/sync.routes.js';
+import { riskRoutes } from './http/risk.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
@@ -53,6 +54,7 @@ export function createApp(c: Container): Express {
   app.use(homeRoutes(c, { demo: isDemoMode(c.config) || c.config.intuit.environment === 'emulator' }));
   app.use(connectRoutes(c));
   app.use(syncRoutes(c));
+  app.use(riskRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));
   return app;

@@ -74,6 +74,13 @@ export function createRiskStore(db: Db) {
       });
     },
 
+    /** The latest run with its company figures (model card, clusters, forecast, strategies) for the panel. */
+    async latestRunDetails(realmId: string): Promise<(ScoreRunSummary & { company: Record<string, any> }) | undefined> { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
+      if (!r) return undefined;
+      return { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)!, company: JSON.parse(r.company_json) };
+    },
+
     async latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
       const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
       return r ? { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! } : undefined;
