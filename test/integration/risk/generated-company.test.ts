@@ -39,6 +39,16 @@ describe('scoring a generated company end to end', () => {
     expect(f.openCents).toBe(r.assessment.totals.outstandingCents);
   });
 
+  it("as of today, the engine's balances equal QuickBooks' own (Invoice.Balance in the local copy)", async () => {
+    const rows = await w.t.container.db('qbo_invoices').where({ realm_id: w.realmId }).whereNull('deleted_at').where('voided', false).select('qbo_id', 'balance_cents', 'exchange_rate');
+    const live = rows.reduce((s: number, r: { balance_cents: number; exchange_rate: number | null }) => s + Math.round(Number(r.balance_cents) * (r.exchange_rate === null ? 1 : Number(r.exchange_rate))), 0);
+    expect(r.assessment.totals.outstandingCents).toBe(live);
+    const byInvoice = new Map(r.assessment.openInvoices.map((i) => [i.invoiceId, i.openCents]));
+    for (const row of rows.filter((x: { balance_cents: number }) => Number(x.balance_cents) > 0)) {
+      expect(byInvoice.get(String(row.qbo_id))).toBe(Math.round(Number(row.balance_cents) * (row.exchange_rate === null ? 1 : Number(row.exchange_rate))));
+    }
+  });
+
   it('keeps cluster ids and names stable from one run to the next', async () => {
     const again = await w.t.container.risk.score(w.realmId, { asOf: '2026-10-31' });
     expect(again.clusters.centres.map((c) => [c.id, c.name])).toEqual(r.clusters.centres.map((c) => [c.id, c.name]));

@@ -98,3 +98,31 @@ describe('the PAYDEX-style value chart', () => {
     for (let months = 0; months < 12; months++) expect(stabilityScore(400, months + 1, 0.8)).toBeGreaterThanOrEqual(stabilityScore(400, months, 0.8));
   });
 });
+
+describe('payment score, tiers and the high-risk segment (hand-computed)', () => {
+  const paid = (id: string, customerId: string, due: string, paidOn: string, total: number): InvoiceFact => ({
+    id, docNumber: id, customerId, txnDate: '2026-01-01', dueDate: due, totalCents: total, applications: [{ date: paidOn, cents: total, cash: true }], lines: [{ itemId: 'X', qty: 0, amountCents: total }],
+  });
+  it('scores three settled invoices on the value chart, dollar-weighted', () => {
+    // 0 days late (80 points, $100), 15 late (70, $100), 30 late (50, $200): (80 + 70 + 2·50) / 4 = 62.5 → 63.
+    const m = customerMetrics([paid('a', 'A', '2026-02-01', '2026-02-01', 10_000), paid('b', 'A', '2026-02-01', '2026-02-16', 10_000), paid('c', 'A', '2026-02-01', '2026-03-03', 20_000)], items, DEFAULT_RISK_POLICY, '2026-05-01');
+    expect(m.paymentScore).toBe(63);
+  });
+
+  it('ranks profitability tiers and sums the high-risk exposure and its share of gross profit', () => {
+    // Ten customers with gross profit 1..10 ($); customer 10 owes $20,000 unpaid and 9 owes $16,000: both high risk.
+    const invoices: InvoiceFact[] = [];
+    const customers = Array.from({ length: 10 }, (_, i) => ({ id: String(i + 1), name: `C${i + 1}`, active: true, creditScore: null }));
+    for (let i = 1; i <= 10; i++) invoices.push({ id: `g${i}`, docNumber: null, customerId: String(i), txnDate: '2026-01-01', dueDate: '2026-01-31', totalCents: i * 100, applications: [{ date: '2026-01-20', cents: i * 100, cash: true }], lines: [{ itemId: 'X', qty: 0, amountCents: i * 100 }] });
+    invoices.push({ id: 'big10', docNumber: null, customerId: '10', txnDate: '2026-02-01', dueDate: '2026-03-01', totalCents: 2_000_000, applications: [], lines: [{ itemId: 'X', qty: 1, amountCents: 3_000 }] });
+    invoices.push({ id: 'big9', docNumber: null, customerId: '9', txnDate: '2026-02-01', dueDate: '2026-03-01', totalCents: 1_600_000, applications: [], lines: [{ itemId: 'X', qty: 1, amountCents: 3_000 }] });
+    const a = assessCompany({ realmId: 'r', homeCurrency: 'USD', customers, invoices, items }, DEFAULT_RISK_POLICY, '2026-05-01');
+    const tier = (id: string) => a.customers.find((c) => c.customerId === id)!.profitabilityTier;
+    // Gross profit: customers 1..8 earn i dollars; 9 and 10 earn 9 and 10 (their big lines cost what they bill).
+    expect([tier('10'), tier('9'), tier('8'), tier('7'), tier('6'), tier('5'), tier('1')]).toEqual(['High', 'High', 'Medium', 'Medium', 'Medium', 'Low', 'Low']);
+    expect(a.highRisk.count).toBe(2);
+    expect(a.highRisk.exposureCents).toBe(3_600_000);
+    expect(a.highRisk.grossProfitShare).toBe(34.55); // (9 + 10) / (1 + … + 10) = 19 / 55
+    expect(a.customers.find((c) => c.customerId === '10')!.segment).toBe('Strategic retention');
+  });
+});
