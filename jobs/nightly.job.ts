@@ -3,7 +3,7 @@ import type { Company } from '../server/features/connections/connection-store-ty
 import { localDate } from '../server/time-zone.js';
 import { newLockOwner } from '../server/features/jobs/lock-owner.js';
 
-type Deps = Pick<Container, 'sync' | 'risk' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
+type Deps = Pick<Container, 'sync' | 'risk' | 'digests' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
 
 /** The company's local date and HH:MM now (QBO does not report a zone; the configured default applies until set). */
 export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'>): { date: string; time: string } {
@@ -27,8 +27,9 @@ export async function runNightlyFor(c: Deps, company: Company, o: { force?: bool
     const run = await c.sync.sync(company.realmId, { trigger: 'nightly' });
     // Scores come from the local copy, so a failed sync still scores what is known (and says so).
     const scored = await c.risk.score(company.realmId, { trigger: 'nightly' });
+    const digest = scored.runId === null ? 'off' : await c.digests.sendForRun(company.realmId, scored.runId);
     await c.locks.release('nightly', bucket, owner, run.status === 'succeeded' ? 'succeeded' : 'failed', c.clock.now());
-    return `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); scored ${scored.assessment.customers.length} customers`;
+    return `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); scored ${scored.assessment.customers.length} customers; digest ${digest.replace('_', ' ')}`;
   } catch (err) {
     await c.locks.release('nightly', bucket, owner, 'failed', c.clock.now());
     throw err;

@@ -11,6 +11,7 @@ import { homeRoutes } from './http/home.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
 import { syncRoutes } from './http/sync.routes.js';
 import { riskRoutes } from './http/risk.routes.js';
+import { mailboxRoutes } from './http/mailbox.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
@@ -55,6 +56,7 @@ export function createApp(c: Container): Express {
   app.use(connectRoutes(c));
   app.use(syncRoutes(c));
   app.use(riskRoutes(c));
+  app.use(mailboxRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));
   return app;

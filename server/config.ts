@@ -48,6 +48,9 @@ const envSchema = z
     NIGHTLY_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
     DEFAULT_COMPANY_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
 
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
+    MAIL_FROM: z.string().min(3).default('Duesense <no-reply@duesense.local>'),
+
     EMULATOR_URL: z.url().optional(),
     EMULATOR_PORT: wholeNumber(0, 65535).default(4010),
     EMULATOR_THROTTLE: boolFromEnv.default(true),
@@ -126,6 +129,8 @@ export interface Config {
   tokenEncryptionKeys: Buffer[];
   /** Cookie-signing secrets, newest first; empty outside production means "generated beside the SQLite file". */
   session: { secrets: string[]; ttlHours: number; secureCookies: boolean };
+  /** Outgoing email (the alert digest). Without SMTP_URL messages stay in the app's mailbox. */
+  mail: { smtpUrl: string | undefined; from: string };
   sync: {
     /** A full pass with mark-and-sweep this often, catching deletions incremental reads cannot see. */
     reconcileEveryDays: number;
@@ -193,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       // Secure cookies need https; the public URL says whether the app is served over it.
       secureCookies: e.NODE_ENV === 'production' || baseUrl.startsWith('https:'),
     },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     sync: { reconcileEveryDays: e.SYNC_RECONCILE_DAYS, nightlyLocalTime: e.NIGHTLY_LOCAL_TIME, defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE },
     emulator: {
       url: e.EMULATOR_URL?.replace(/\/$/, ''),

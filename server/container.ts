@@ -13,6 +13,9 @@ import { createSyncStore, type SyncStore } from './features/sync/sync-store.js';
 import { WebhookService } from './features/sync/webhook-service.js';
 import { createUserStore, type UserStore } from './features/users/user-store.js';
 import { RiskService } from './features/risk/risk-service.js';
+import { DigestService } from './features/risk/digest-service.js';
+import { MailOutbox } from './features/mail/mail-outbox.js';
+import { createMailTransport } from './features/mail/mail-transport.js';
 import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
@@ -42,6 +45,8 @@ export interface Container {
   webhooks: WebhookService;
   risk: RiskService;
   riskStore: RiskStore;
+  mail: MailOutbox;
+  digests: DigestService;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -92,9 +97,12 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
   });
   const riskStore = createRiskStore(db);
+  const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger });
   return {
     config, logger, clock, db, endpoints, emulatorUrl, connections, vault,
     riskStore,
+    mail,
+    digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
     risk: new RiskService({ db, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),

@@ -108,4 +108,26 @@ export function registerRiskCommands(program: Command): void {
       await c.riskStore.setCreditScore(realms[0]!, o.customer, o.score, 'manual', c.clock.now());
       process.stdout.write(`Credit score of customer ${o.customer} set to ${o.score}.\n`);
     }));
+
+  program
+    .command('digest')
+    .description("The optional daily email digest of risk alerts: on (to the owner or an address) or off.")
+    .option('--realm <realmId>', 'the company (required when several are connected)')
+    .option('--to <email>', 'send to this address instead of the owner')
+    .option('--owner', "send to the owner (the first user who connected the company)")
+    .option('--off', 'stop sending')
+    .action((o: { realm?: string; to?: string; owner?: boolean; off?: boolean }) => withCliContainer(async (c) => {
+      const realms = await realmsFor(c, o.realm);
+      if (realms.length !== 1) throw new CliError('choose the company with --realm', 2);
+      const realmId = realms[0]!;
+      if ([o.to, o.owner, o.off].filter(Boolean).length > 1) throw new CliError('give one of --to, --owner or --off', 2);
+      if (o.to !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(o.to)) throw new CliError(`not an email address: ${o.to}`, 2);
+      if (o.off) await c.digests.setPreferences(realmId, { enabled: false, to: null });
+      else if (o.to || o.owner) await c.digests.setPreferences(realmId, { enabled: true, to: o.to ?? null });
+      const p = await c.digests.preferences(realmId);
+      const owner = await c.digests.ownerEmail(realmId);
+      process.stdout.write(p.enabled
+        ? `Daily alert digest: on, to ${p.to ?? `the owner (${owner ?? 'no email known yet'})`}${c.config.mail.smtpUrl ? '' : '. No SMTP_URL is set, so messages stay in the app\'s Mailbox.'}\n`
+        : 'Daily alert digest: off.\n');
+    }));
 }
