@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { type Benchmark, type BenchResult, writeResult } from './bench-support.js';
 import { generationBenchmark, queryBenchmark } from './emulator.bench.js';
 import { syncBenchmark } from './sync.bench.js';
+import { scoreBenchmark } from './score.bench.js';
 
 /**
  * `npm run bench [-- name...]`: runs the benchmarks (all, or those named), each in its own process so one
  * benchmark's memory never counts against another's, prints a summary and writes bench/results/<name>.json.
  * Speed targets live here, never in timed unit tests.
  */
-const ALL: Benchmark[] = [generationBenchmark, queryBenchmark, syncBenchmark];
+const ALL: Benchmark[] = [generationBenchmark, queryBenchmark, syncBenchmark, scoreBenchmark];
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {

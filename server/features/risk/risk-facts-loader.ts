@@ -13,12 +13,14 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs: boolean }): Promise<CompanyFacts> {
   const scoped = (table: string) => db(table).where({ realm_id: realmId });
   const [settings, customerRows, invoiceRows, lineRows, paymentRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
-    scoped('qbo_company_settings').first(),
-    scoped('qbo_customers').whereNull('deleted_at'),
-    scoped('qbo_invoices').whereNull('deleted_at').where('voided', false),
-    scoped('qbo_invoice_lines'),
+    scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
+    // Only the columns the engine reads: raw_json alone would be hundreds of megabytes for a large company.
+    scoped('qbo_customers').whereNull('deleted_at').select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
+    scoped('qbo_invoices').whereNull('deleted_at').where('voided', false)
+      .select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'exchange_rate', 'sales_term_qbo_id'),
+    scoped('qbo_invoice_lines').select('invoice_qbo_id', 'item_qbo_id', 'qty', 'amount_cents'),
     scoped('qbo_payments').whereNull('deleted_at').select('qbo_id', 'txn_date'),
-    scoped('qbo_payment_applications').orderBy(['payment_qbo_id', 'line_no']),
+    scoped('qbo_payment_applications').orderBy(['payment_qbo_id', 'line_no']).select('payment_qbo_id', 'txn_type', 'txn_qbo_id', 'amount_cents'),
     scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
     scoped('qbo_terms').select('qbo_id', 'due_days'),
     scoped('customer_credit_scores'),
@@ -48,7 +50,13 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   const paymentDate = new Map<string, string>(paymentRows.map((p: Row) => [String(p.qbo_id), String(p.txn_date)]));
   const applications = new Map<string, ApplicationFact[]>();
   const byPayment = new Map<string, Row[]>();
-  for (const a of applicationRows) if (paymentDate.has(String(a.payment_qbo_id))) byPayment.set(String(a.payment_qbo_id), [...(byPayment.get(String(a.payment_qbo_id)) ?? []), a]);
+  for (const a of applicationRows) {
+    const id = String(a.payment_qbo_id);
+    if (!paymentDate.has(id)) continue;
+    const list = byPayment.get(id);
+    if (list) list.push(a);
+    else byPayment.set(id, [a]);
+  }
   for (const [paymentId, links] of byPayment) {
     // Lines linked to credit memos fund the invoice lines first; the rest is money received.
     let credits = links.filter((l) => l.txn_type === 'CreditMemo').reduce((s, l) => s + Number(l.amount_cents), 0);
@@ -65,7 +73,10 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   }
   const lines = new Map<string, LineFact[]>();
   for (const l of lineRows) {
-    lines.set(String(l.invoice_qbo_id), [...(lines.get(String(l.invoice_qbo_id)) ?? []), { itemId: l.item_qbo_id ?? null, qty: l.qty === null ? null : Number(l.qty), amountCents: Number(l.amount_cents) }]);
+    const line = { itemId: l.item_qbo_id ?? null, qty: l.qty === null ? null : Number(l.qty), amountCents: Number(l.amount_cents) };
+    const list = lines.get(String(l.invoice_qbo_id));
+    if (list) list.push(line);
+    else lines.set(String(l.invoice_qbo_id), [line]);
   }
 
   const invoices: InvoiceFact[] = invoiceRows.filter((i: Row) => Number(i.total_cents) > 0).map((i: Row) => {

@@ -58,7 +58,11 @@ export interface CompanyAssessment {
  */
 export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: string, o: { lateProbabilities?: ReadonlyMap<string, number> } = {}): CompanyAssessment {
   const byCustomer = new Map<string, InvoiceFact[]>();
-  for (const inv of facts.invoices) byCustomer.set(inv.customerId, [...(byCustomer.get(inv.customerId) ?? []), inv]);
+  for (const inv of facts.invoices) {
+    const list = byCustomer.get(inv.customerId);
+    if (list) list.push(inv);
+    else byCustomer.set(inv.customerId, [inv]);
+  }
 
   const scored = facts.customers.map((c) => {
     const metrics = customerMetrics(byCustomer.get(c.id) ?? [], facts.items, policy, asOf);

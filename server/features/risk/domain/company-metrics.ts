@@ -20,15 +20,36 @@ const sumOpen = (invoices: readonly InvoiceFact[], day: string, filter: (i: Invo
 
 /** CEI for each of the 12 complete months before A (metrics.md). */
 export function monthlyCollectionRates(invoices: readonly InvoiceFact[], asOf: string, months = 12): MonthlyCollectionRate[] {
-  return completeMonthsBefore(asOf, months).map((month) => {
+  const list = completeMonthsBefore(asOf, months).map((month) => {
     const { first, last } = monthBounds(month);
-    const dayBefore = dateOf(dayOf(first) - 1);
-    const arBegin = sumOpen(invoices, dayBefore);
-    const billed = invoices.reduce((s, i) => (monthOf(i.txnDate) === month ? s + i.totalCents : s), 0);
-    const arEnd = sumOpen(invoices, last);
-    const arEndCurrent = sumOpen(invoices, last, (i) => i.dueDate > last);
-    const denominator = arBegin + billed - arEndCurrent;
-    return { month, rate: denominator <= 0 ? null : Math.round((10_000 * (arBegin + billed - arEnd)) / denominator) / 100 };
+    return { month, first, last, dayBefore: dateOf(dayOf(first) - 1) };
+  });
+  // One pass over the invoices for every month at once: open balances at each boundary.
+  const boundaries = [...new Set(list.flatMap((m) => [m.dayBefore, m.last]))].sort();
+  const open = new Map(boundaries.map((b) => [b, 0]));
+  const current = new Map(list.map((m) => [m.last, 0]));
+  const billed = new Map(list.map((m) => [m.month, 0]));
+  for (const inv of invoices) {
+    const m = monthOf(inv.txnDate);
+    if (billed.has(m)) billed.set(m, billed.get(m)! + inv.totalCents);
+    if (inv.txnDate > boundaries[boundaries.length - 1]!) continue;
+    const apps = inv.applications.length > 1 ? [...inv.applications].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) : inv.applications;
+    let k = 0;
+    let applied = 0;
+    for (const b of boundaries) {
+      if (inv.txnDate > b) continue;
+      while (k < apps.length && apps[k]!.date <= b) applied += apps[k++]!.cents;
+      const o = Math.max(0, inv.totalCents - applied);
+      if (o === 0) continue;
+      open.set(b, open.get(b)! + o);
+      if (current.has(b) && inv.dueDate > b) current.set(b, current.get(b)! + o);
+    }
+  }
+  return list.map(({ month, last, dayBefore }) => {
+    const arBegin = open.get(dayBefore)!;
+    const arEnd = open.get(last)!;
+    const denominator = arBegin + billed.get(month)! - current.get(last)!;
+    return { month, rate: denominator <= 0 ? null : Math.round((10_000 * (arBegin + billed.get(month)! - arEnd)) / denominator) / 100 };
   });
 }
 
@@ -54,13 +75,15 @@ export function daysSalesOutstanding(invoices: readonly InvoiceFact[], asOf: str
   const ar = sumOpen(invoices, asOf);
   const current = sumOpen(invoices, asOf, (i) => i.dueDate >= asOf);
   if (ar === 0) return { dso: 0, bestPossibleDso: 0, averageDaysDelinquent: 0 };
+  const salesByMonth = new Map<string, number>();
+  for (const i of invoices) if (i.txnDate <= asOf) salesByMonth.set(monthOf(i.txnDate), (salesByMonth.get(monthOf(i.txnDate)) ?? 0) + i.totalCents);
   let remaining = ar;
   let dso = 0;
   for (let back = 0; back < 36; back++) {
     const month = monthOf(addMonths(`${monthOf(asOf)}-01`, -back));
     const { first, days } = monthBounds(month);
     const elapsed = back === 0 ? dayOf(asOf) - dayOf(first) + 1 : days;
-    const sales = invoices.reduce((s, i) => (monthOf(i.txnDate) === month && i.txnDate <= asOf ? s + i.totalCents : s), 0);
+    const sales = salesByMonth.get(month) ?? 0;
     if (sales <= 0) {
       dso += elapsed;
       continue;

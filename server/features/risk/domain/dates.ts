@@ -1,12 +1,29 @@
 /** Calendar dates as 'YYYY-MM-DD' strings; arithmetic in whole days (UTC, so no DST surprises). */
 const DAY_MS = 86_400_000;
 
+const dayCache = new Map<string, number>();
+
+/** Memoised: a company has a few thousand distinct dates and the engine asks about them millions of times. */
 export function dayOf(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+  let day = dayCache.get(date);
+  if (day === undefined) {
+    day = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+    if (dayCache.size > 100_000) dayCache.clear();
+    dayCache.set(date, day);
+  }
+  return day;
 }
 
+const dateCache = new Map<number, string>();
+
 export function dateOf(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = dateCache.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dateCache.size > 100_000) dateCache.clear();
+    dateCache.set(day, date);
+  }
+  return date;
 }
 
 export function addMonths(date: string, months: number): string {

@@ -15,9 +15,9 @@ export interface CalibratedLogistic {
 
 export interface Scored { probability: number; contributions: number[] }
 
-export function fitPlain(x: readonly number[][], y: readonly (0 | 1)[], l2: number): { standardizer: Standardizer; fit: LogisticFit } {
+export function fitPlain(x: readonly number[][], y: readonly (0 | 1)[], l2: number, start?: LogisticFit): { standardizer: Standardizer; fit: LogisticFit } {
   const standardizer = fitStandardizer(x);
-  return { standardizer, fit: fitLogistic(x.map((r) => standardize(standardizer, r)), y, { l2 }) };
+  return { standardizer, fit: fitLogistic(x.map((r) => standardize(standardizer, r)), y, { l2, ...(start ? { start } : {}) }) };
 }
 
 /**
@@ -37,7 +37,7 @@ export function fitCalibratedLogistic(x: readonly number[][], y: readonly (0 | 1
     // A non-positive slope would invert the ranking: keep the raw model rather than trust it.
     if (p.weights[0]! > 0) platt = { a: p.weights[0]!, b: p.intercept };
   }
-  const final = o.refitOnAll ? fitPlain(x, y, o.l2) : first;
+  const final = o.refitOnAll ? fitPlain(x, y, o.l2, first.fit) : first;
   return { ...final, platt };
 }
 

@@ -1,8 +1,7 @@
-import { dateOf, dayOf } from '../domain/dates.js';
-import { openCents } from '../domain/invoice-metrics.js';
+import { dayOf } from '../domain/dates.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { logit } from './logistic.js';
-import type { PointInTimeHistory } from './point-in-time-history.js';
+import { openOnDay, type PointInTimeHistory } from './point-in-time-history.js';
 
 /**
  * The model's inputs, each computed as of the invoice's TxnDate: only the customer's invoices issued before
@@ -43,7 +42,6 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
   const day = dayOf(invoice.txnDate);
   // Knowledge cut: the day before issue, and never past the model's as-of date.
   const known = Math.min(day - 1, history.asOfDay);
-  const knownDate = dateOf(known);
   const prior = history.priorInvoices(invoice.customerId, day).filter((t) => t.inv.id !== invoice.id);
   const companyRate = history.company.lateRate(known);
   const companyDbt = history.company.meanDbt(known);
@@ -64,7 +62,7 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
     }
     if (t.knownOnTimeDay !== undefined && t.knownOnTimeDay <= known) onTime++;
     if (t.settleDay !== undefined && t.settleDay <= known) settled.push({ day: t.settleDay, dbt: t.clippedDbt! });
-    const openNow = openCents(t.inv, knownDate);
+    const openNow = openOnDay(t, known);
     open += openNow;
     if (openNow > 0 && known > t.dueDay) {
       overdue += openNow;

@@ -32,65 +32,91 @@ export function standardize(s: Standardizer, row: readonly number[]): number[] {
 
 export interface LogisticFit { intercept: number; weights: number[]; iterations: number; converged: boolean }
 
-/** Minimises Σ logloss + (l2/2)·‖w‖² over already-standardised rows. */
-export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { l2: number; maxIterations?: number; tolerance?: number }): LogisticFit {
+/**
+ * Minimises Σ logloss + (l2/2)·‖w‖² over already-standardised rows. The rows are packed into one Float64Array
+ * (a company's whole history is ~100k rows × 15 features: the inner loops must not chase arrays of arrays).
+ */
+export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { l2: number; maxIterations?: number; tolerance?: number; start?: LogisticFit }): LogisticFit {
+  const n = x.length;
   const d = x[0]?.length ?? 0;
-  const beta = new Array<number>(d + 1).fill(0); // beta[0] = intercept
-  const maxIterations = o.maxIterations ?? 100;
-  const tolerance = o.tolerance ?? 1e-9;
-  const loss = (b: readonly number[]) => {
+  const dim = d + 1;
+  const packed = new Float64Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    packed[i * dim] = 1;
+    const row = x[i]!;
+    for (let j = 0; j < d; j++) packed[i * dim + j + 1] = row[j]!;
+  }
+  const beta = new Float64Array(dim); // beta[0] = intercept
+  // A warm start (the same model fitted on most of these rows) converges in a couple of Newton steps.
+  if (o.start && o.start.weights.length === d) {
+    beta[0] = o.start.intercept;
+    for (let j = 0; j < d; j++) beta[j + 1] = o.start.weights[j]!;
+  }
+  const maxIterations = o.maxIterations ?? 50;
+  const tolerance = o.tolerance ?? 1e-7;
+  const z = new Float64Array(n);
+  const loss = (b: Float64Array) => {
     let sum = 0;
-    x.forEach((row, i) => {
-      const z = linear(b, row);
-      // log(1 + e^z) − y·z, computed stably.
-      sum += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - y[i]! * z;
-    });
-    for (let j = 1; j <= d; j++) sum += (o.l2 / 2) * b[j]! ** 2;
+    for (let i = 0; i < n; i++) {
+      let zi = 0;
+      const base = i * dim;
+      for (let j = 0; j < dim; j++) zi += b[j]! * packed[base + j]!;
+      z[i] = zi;
+      sum += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - y[i]! * zi;
+    }
+    for (let j = 1; j < dim; j++) sum += (o.l2 / 2) * b[j]! ** 2;
     return sum;
   };
   let current = loss(beta);
   for (let iter = 1; iter <= maxIterations; iter++) {
-    const gradient = new Array<number>(d + 1).fill(0);
-    const hessian = Array.from({ length: d + 1 }, () => new Array<number>(d + 1).fill(0));
-    x.forEach((row, i) => {
-      const p = sigmoid(linear(beta, row));
+    const gradient = new Float64Array(dim);
+    const hessian = new Float64Array(dim * dim);
+    for (let i = 0; i < n; i++) {
+      const p = sigmoid(z[i]!); // z holds the linear predictor at beta from the last loss evaluation
       const w = Math.max(p * (1 - p), 1e-12);
       const r = p - y[i]!;
-      for (let a = 0; a <= d; a++) {
-        const xa = a === 0 ? 1 : row[a - 1]!;
+      const base = i * dim;
+      for (let a = 0; a < dim; a++) {
+        const xa = packed[base + a]!;
         gradient[a]! += r * xa;
-        for (let b = 0; b <= a; b++) hessian[a]![b]! += w * xa * (b === 0 ? 1 : row[b - 1]!);
+        const wxa = w * xa;
+        const rowA = a * dim;
+        for (let b = 0; b <= a; b++) hessian[rowA + b]! += wxa * packed[base + b]!;
       }
-    });
-    for (let a = 0; a <= d; a++) for (let b = 0; b < a; b++) hessian[b]![a] = hessian[a]![b]!;
-    for (let j = 1; j <= d; j++) { gradient[j]! += o.l2 * beta[j]!; hessian[j]![j]! += o.l2; }
-    hessian[0]![0]! += 1e-9; // keeps the system solvable when one class is (nearly) absent
-    const step = solve(hessian, gradient);
-    // Backtracking: halve the Newton step until the penalised loss does not increase.
+    }
+    const h: number[][] = [];
+    for (let a = 0; a < dim; a++) {
+      h.push([]);
+      for (let b = 0; b < dim; b++) h[a]!.push(b <= a ? hessian[a * dim + b]! : hessian[b * dim + a]!);
+    }
+    const g = Array.from(gradient);
+    for (let j = 1; j < dim; j++) { g[j]! += o.l2 * beta[j]!; h[j]![j]! += o.l2; }
+    h[0]![0]! += 1e-9; // keeps the system solvable when one class is (nearly) absent
+    const step = solve(h, g);
     let t = 1;
-    let next = beta.map((v, j) => v - step[j]!);
+    const next = new Float64Array(dim);
+    for (let j = 0; j < dim; j++) next[j] = beta[j]! - step[j]!;
     let nextLoss = loss(next);
     while (nextLoss > current && t > 1e-6) {
       t /= 2;
-      next = beta.map((v, j) => v - t * step[j]!);
+      for (let j = 0; j < dim; j++) next[j] = beta[j]! - t * step[j]!;
       nextLoss = loss(next);
     }
     const change = Math.max(...step.map((s) => Math.abs(t * s)));
-    if (nextLoss <= current) { for (let j = 0; j <= d; j++) beta[j] = next[j]!; current = nextLoss; }
-    if (change < tolerance || nextLoss > current) return { intercept: beta[0]!, weights: beta.slice(1), iterations: iter, converged: change < tolerance };
+    if (nextLoss <= current) {
+      beta.set(next);
+      current = nextLoss;
+    } else {
+      loss(beta); // restore z for beta
+    }
+    if (change < tolerance || nextLoss > current) return { intercept: beta[0]!, weights: Array.from(beta.slice(1)), iterations: iter, converged: change < tolerance };
   }
-  return { intercept: beta[0]!, weights: beta.slice(1), iterations: maxIterations, converged: false };
+  return { intercept: beta[0]!, weights: Array.from(beta.slice(1)), iterations: maxIterations, converged: false };
 }
 
 export function predictLogit(fit: LogisticFit, row: readonly number[]): number {
   let z = fit.intercept;
   for (let j = 0; j < fit.weights.length; j++) z += fit.weights[j]! * row[j]!;
-  return z;
-}
-
-function linear(b: readonly number[], row: readonly number[]): number {
-  let z = b[0]!;
-  for (let j = 0; j < row.length; j++) z += b[j + 1]! * row[j]!;
   return z;
 }
 

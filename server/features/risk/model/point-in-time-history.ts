@@ -18,6 +18,9 @@ export interface InvoiceTimeline {
   clippedDbt: number | undefined;
   knownLateDay: number | undefined;
   knownOnTimeDay: number | undefined;
+  /** Applications up to as-of as (day, cents), in day order: open balances on any day without string dates. */
+  appDays: number[];
+  appCents: number[];
 }
 
 export const DBT_CLIP = { min: -60, max: 120 } as const;
@@ -29,8 +32,9 @@ export function timelineOf(inv: InvoiceFact, asOf: string, graceDays: number): I
   const settleDay = settled === undefined ? undefined : Math.max(txnDay, dayOf(settled));
   const clippedDbt = settleDay === undefined ? undefined : Math.min(DBT_CLIP.max, Math.max(DBT_CLIP.min, settleDay - dueDay));
   const onTime = settleDay !== undefined && settleDay <= dueDay + graceDays;
+  const apps = inv.applications.filter((a) => a.date <= asOf).map((a) => ({ day: dayOf(a.date), cents: a.cents })).sort((a, b) => a.day - b.day);
   return {
-    inv, txnDay, dueDay, settleDay, clippedDbt,
+    inv, txnDay, dueDay, settleDay, clippedDbt, appDays: apps.map((a) => a.day), appCents: apps.map((a) => a.cents),
     knownLateDay: onTime ? undefined : Math.max(txnDay, dueDay + graceDays + 1),
     knownOnTimeDay: onTime ? settleDay : undefined,
   };
@@ -96,8 +100,21 @@ export class PointInTimeHistory {
   /** The customer's invoices issued strictly before `day` (same-day invoices are not yet history). */
   priorInvoices(customerId: string, day: number): InvoiceTimeline[] {
     const list = this.byCustomer.get(customerId) ?? [];
-    let end = 0;
-    while (end < list.length && list[end]!.txnDay < day) end++;
-    return list.slice(0, end);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.txnDay < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return list.slice(0, lo);
   }
+}
+
+/** Open balance of an invoice at the end of `day`, from its numeric timeline. */
+export function openOnDay(t: InvoiceTimeline, day: number): number {
+  if (t.txnDay > day) return 0;
+  let applied = 0;
+  for (let k = 0; k < t.appDays.length && t.appDays[k]! <= day; k++) applied += t.appCents[k]!;
+  return Math.max(0, t.inv.totalCents - applied);
 }

@@ -1,0 +1,101 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
+import { loadConfig } from '../server/config.js';
+import { createContainer } from '../server/container.js';
+import { migrateToLatest } from '../server/db/knex.js';
+import { trainLatePaymentModel } from '../server/features/risk/model/late-payment-model.js';
+import { loadCompanyFacts } from '../server/features/risk/risk-facts-loader.js';
+import { silentLogger } from '../server/logger.js';
+import { type Benchmark, round } from './bench-support.js';
+
+async function startEmulatorProcess(companyFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0', '--no-throttle'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+/** The SQL floor: one plain aggregate over the same invoice and payment rows the score run reads. */
+const SQL_FLOOR = `
+  SELECT i.customer_qbo_id, COUNT(*) AS invoices, SUM(i.total_cents) AS billed, SUM(COALESCE(a.applied, 0)) AS applied
+  FROM qbo_invoices i
+  LEFT JOIN (SELECT txn_qbo_id, SUM(amount_cents) AS applied FROM qbo_payment_applications WHERE realm_id = ? AND txn_type = 'Invoice' GROUP BY txn_qbo_id) a
+    ON a.txn_qbo_id = i.qbo_id
+  WHERE i.realm_id = ? AND i.deleted_at IS NULL
+  GROUP BY i.customer_qbo_id`;
+
+export const scoreBenchmark: Benchmark = {
+  name: 'score',
+  async run() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-score-bench-'));
+    const companyFile = path.join(dir, 'company.json');
+    const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
+    if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
+    const { realmId, Customer: customers, Invoice: invoices } = JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as { realmId: string; Customer: number; Invoice: number };
+    const { url, child } = await startEmulatorProcess(companyFile);
+    const config = loadConfig({ DATABASE_FILE: path.join(dir, 'duesense.sqlite'), INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: url, LOG_LEVEL: 'silent' });
+    // The local copy is filled by a real sync (limiter loosened: the sync is not what this measures).
+    const c = createContainer(config, { logger: silentLogger, emulatorUrl: url, rateLimit: { perSecond: 1000, perMinute: 100_000 } });
+    try {
+      await migrateToLatest(c.db);
+      const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
+      await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
+      const synced = await c.sync.sync(realmId, { full: true });
+      if (synced.status !== 'succeeded') throw new Error(`sync failed: ${synced.errorMessage}`);
+      const asOf = '2026-10-31';
+
+      const sqlTimes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await c.db.raw(SQL_FLOOR, [realmId, realmId]);
+        sqlTimes.push(performance.now() - t);
+      }
+      const sqlFloorMs = Math.min(...sqlTimes);
+
+      const facts = await loadCompanyFacts(c.db, realmId, { rollUpJobs: true });
+      const t0 = performance.now();
+      const model = trainLatePaymentModel(facts.invoices, { asOf });
+      const trainingMs = performance.now() - t0;
+
+      await c.risk.score(realmId, { asOf, persist: false }); // warm-up (JIT), not counted
+      if (global.gc) global.gc();
+      const baseline = process.memoryUsage().rss;
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      const t1 = performance.now();
+      const result = await c.risk.score(realmId, { asOf, trigger: 'manual' });
+      const scoreMs = performance.now() - t1;
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return {
+        name: 'score',
+        description: `One score run (load the facts from SQLite, every customer and company metric, train and apply the late-payment model, clusters, forecast, persist the run) for a generated ${customers}-customer, ${invoices}-invoice company, against one plain SQL aggregate over the same invoice and payment rows.`,
+        figures: {
+          customers, invoices, scoreRunMs: Math.round(scoreMs), sqlFloorMs: round(sqlFloorMs, 1), timesFloor: round(scoreMs / sqlFloorMs, 1),
+          trainingMs: Math.round(trainingMs), trainedOn: model.card.trainedOn, holdoutAuc: round(model.card.auc ?? 0, 3), peakRssMB: Math.round(peak / 2 ** 20),
+          highRisk: result.assessment.highRisk.count,
+        },
+        targets: [
+          { what: 'whole score run', target: '< 3 s', actual: `${(scoreMs / 1000).toFixed(2)} s`, met: scoreMs < 3000 },
+          { what: 'score run against the SQL floor', target: '<= 5 ×', actual: `${round(scoreMs / sqlFloorMs, 1)} ×`, met: scoreMs <= 5 * sqlFloorMs },
+          { what: 'peak memory', target: '< 500 MB', actual: `${Math.round(peak / 2 ** 20)} MB`, met: peak < 500 * 2 ** 20 },
+          { what: 'model training', target: '< 2 s', actual: `${(trainingMs / 1000).toFixed(2)} s`, met: trainingMs < 2000 },
+        ],
+      };
+    } finally {
+      await c.close();
+      child.kill('SIGTERM');
+    }
+  },
+};
