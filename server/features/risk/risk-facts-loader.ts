@@ -12,15 +12,17 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
  */
 export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs: boolean }): Promise<CompanyFacts> {
   const scoped = (table: string) => db(table).where({ realm_id: realmId });
-  const [settings, customerRows, invoiceRows, lineRows, paymentRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
+  const [settings, customerRows, invoiceRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
     scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
     // Only the columns the engine reads: raw_json alone would be hundreds of megabytes for a large company.
     scoped('qbo_customers').whereNull('deleted_at').select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
     scoped('qbo_invoices').whereNull('deleted_at').where('voided', false)
       .select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'exchange_rate', 'sales_term_qbo_id'),
     scoped('qbo_invoice_lines').select('invoice_qbo_id', 'item_qbo_id', 'qty', 'amount_cents'),
-    scoped('qbo_payments').whereNull('deleted_at').select('qbo_id', 'txn_date'),
-    scoped('qbo_payment_applications').orderBy(['payment_qbo_id', 'line_no']).select('payment_qbo_id', 'txn_type', 'txn_qbo_id', 'amount_cents'),
+    // Applications of live payments only, each with its payment's date: one joined read instead of two.
+    db('qbo_payment_applications as a').join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
+      .where('a.realm_id', realmId).whereNull('p.deleted_at').orderBy(['a.payment_qbo_id', 'a.line_no'])
+      .select('a.payment_qbo_id', 'a.txn_type', 'a.txn_qbo_id', 'a.amount_cents', 'p.txn_date'),
     scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
     scoped('qbo_terms').select('qbo_id', 'due_days'),
     scoped('customer_credit_scores'),
@@ -47,12 +49,12 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   const prefs = settings?.preferences_json ? (JSON.parse(settings.preferences_json) as Row) : undefined;
   const defaultTerm = prefs?.SalesFormsPrefs?.DefaultTerms?.value as string | undefined;
 
-  const paymentDate = new Map<string, string>(paymentRows.map((p: Row) => [String(p.qbo_id), String(p.txn_date)]));
+  const paymentDate = new Map<string, string>();
   const applications = new Map<string, ApplicationFact[]>();
   const byPayment = new Map<string, Row[]>();
   for (const a of applicationRows) {
     const id = String(a.payment_qbo_id);
-    if (!paymentDate.has(id)) continue;
+    paymentDate.set(id, String(a.txn_date));
     const list = byPayment.get(id);
     if (list) list.push(a);
     else byPayment.set(id, [a]);

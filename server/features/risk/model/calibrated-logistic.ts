@@ -26,10 +26,10 @@ export function fitPlain(x: readonly number[][], y: readonly (0 | 1)[], l2: numb
  * regression is then refitted on every row and keeps that recalibration (it is estimated on a model of the
  * same form; refitting on all puts the newest behaviour into the coefficients).
  */
-export function fitCalibratedLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { l2: number; refitOnAll: boolean }): CalibratedLogistic {
+export function fitCalibratedLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { l2: number; refitOnAll: boolean; start?: LogisticFit }): CalibratedLogistic {
   const xs = timeSplit(x, 0.8);
   const ys = timeSplit(y, 0.8);
-  const first = fitPlain(xs.early, ys.early, o.l2);
+  const first = fitPlain(xs.early, ys.early, o.l2, o.start);
   let platt = IDENTITY;
   if (ys.late.length >= MIN_CALIBRATION_ROWS && hasBothClasses(ys.late)) {
     const z = xs.late.map((r) => [predictLogit(first.fit, standardize(first.standardizer, r))]);

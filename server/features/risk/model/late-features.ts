@@ -42,7 +42,8 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
   const day = dayOf(invoice.txnDate);
   // Knowledge cut: the day before issue, and never past the model's as-of date.
   const known = Math.min(day - 1, history.asOfDay);
-  const prior = history.priorInvoices(invoice.customerId, day).filter((t) => t.inv.id !== invoice.id);
+  // Walked in place (no copies): this runs once per invoice over the customer's earlier invoices.
+  const { list, end } = history.priorRange(invoice.customerId, day);
   const companyRate = history.company.lateRate(known);
   const companyDbt = history.company.meanDbt(known);
 
@@ -53,15 +54,33 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
   let overdue = 0;
   let oldestOverdue = 0;
   let amountSum = 0;
-  const settled: Array<{ day: number; dbt: number }> = [];
-  for (const t of prior) {
+  let priorCount = 0;
+  let firstPriorDay: number | undefined;
+  let settledCount = 0;
+  let settledDbtSum = 0;
+  // The three most recent settlements, newest first; equal days keep issue order (as a stable sort would).
+  const recent: Array<{ day: number; dbt: number }> = [];
+  for (let idx = 0; idx < end; idx++) {
+    const t = list[idx]!;
+    if (t.inv.id === invoice.id) continue;
+    priorCount++;
+    firstPriorDay ??= t.txnDay;
     amountSum += t.inv.totalCents;
     if (t.knownLateDay !== undefined && t.knownLateDay <= known) {
       late++;
       lastLateDay = Math.max(lastLateDay ?? -Infinity, t.knownLateDay);
     }
     if (t.knownOnTimeDay !== undefined && t.knownOnTimeDay <= known) onTime++;
-    if (t.settleDay !== undefined && t.settleDay <= known) settled.push({ day: t.settleDay, dbt: t.clippedDbt! });
+    if (t.settleDay !== undefined && t.settleDay <= known) {
+      settledCount++;
+      settledDbtSum += t.clippedDbt!;
+      let at = 0;
+      while (at < recent.length && recent[at]!.day >= t.settleDay) at++;
+      if (at < 3) {
+        recent.splice(at, 0, { day: t.settleDay, dbt: t.clippedDbt! });
+        if (recent.length > 3) recent.pop();
+      }
+    }
     const openNow = openOnDay(t, known);
     open += openNow;
     if (openNow > 0 && known > t.dueDay) {
@@ -70,12 +89,10 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
     }
   }
   const smoothedLateShare = (late + SHRINKAGE_K * companyRate) / (late + onTime + SHRINKAGE_K);
-  const averageDbt = (settled.reduce((s, x) => s + x.dbt, 0) + SHRINKAGE_K * companyDbt) / (settled.length + SHRINKAGE_K);
-  // Most recent settlements first (prior is in issue order, so the sort is stable and deterministic).
-  const recent = [...settled].sort((a, b) => b.day - a.day).slice(0, 3);
+  const averageDbt = (settledDbtSum + SHRINKAGE_K * companyDbt) / (settledCount + SHRINKAGE_K);
   const recentDbt = (recent.reduce((s, x) => s + x.dbt, 0) + (3 - recent.length) * averageDbt) / 3;
   const dollars = invoice.totalCents / 100;
-  const averageAmount = prior.length > 0 ? amountSum / prior.length : 0;
+  const averageAmount = priorCount > 0 ? amountSum / priorCount : 0;
   const month = Number(invoice.txnDate.slice(5, 7)) - 1;
 
   const values: Record<LateFeature, number> = {
@@ -86,8 +103,8 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
     openBalance: Math.log1p(open / 100),
     overdueBalance: Math.log1p(overdue / 100),
     oldestOverdueDays: Math.log1p(oldestOverdue),
-    priorInvoiceCount: Math.log1p(prior.length),
-    customerTenure: Math.log1p(prior.length > 0 ? day - prior[0]!.txnDay : 0),
+    priorInvoiceCount: Math.log1p(priorCount),
+    customerTenure: Math.log1p(firstPriorDay !== undefined ? day - firstPriorDay : 0),
     invoiceAmount: Math.log1p(Math.max(0, dollars)),
     amountVsCustomerAverage: averageAmount > 0 && invoice.totalCents > 0 ? Math.log(invoice.totalCents / averageAmount) : 0,
     termsDays: dayOf(invoice.dueDate) - day,

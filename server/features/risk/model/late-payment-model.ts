@@ -3,7 +3,7 @@ import type { InvoiceFact } from '../domain/risk-facts.js';
 import { fitCalibratedLogistic, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
 import { aucMannWhitney, brierScore, calibrationBins } from './evaluation.js';
 import { LATE_FEATURES, lateFeatures, SHRINKAGE_K } from './late-features.js';
-import { logit } from './logistic.js';
+import { logit, type LogisticFit } from './logistic.js';
 import { PointInTimeHistory } from './point-in-time-history.js';
 import { hasBothClasses, labelledInvoices, timeSplit } from './training-set.js';
 
@@ -71,11 +71,12 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   let predict: Predictor;
   let holdoutProbabilities: number[];
   if (fittable) {
-    const fitOn = (rs: typeof rows, refitOnAll: boolean) => fitCalibratedLogistic(rs.map((r) => r.features.values), labels(rs), { l2, refitOnAll });
-    // Measured on data the evaluation model never saw, then refitted on everything for use.
+    const fitOn = (rs: typeof rows, refitOnAll: boolean, start?: LogisticFit) => fitCalibratedLogistic(rs.map((r) => r.features.values), labels(rs), { l2, refitOnAll, ...(start ? { start } : {}) });
+    // Measured on data the evaluation model never saw, then refitted on everything for use (warm-started
+    // from the evaluation model: the same problem on more rows converges in a few Newton steps).
     const evaluation = fitOn(train, false);
     holdoutProbabilities = holdout.map((r) => scoreCalibrated(evaluation, r.features.values).probability);
-    const final = fitOn(rows, true);
+    const final = fitOn(rows, true, evaluation.fit);
     predict = (invoice) => explain(final, invoice, lateFeatures(history, invoice).values);
   } else {
     holdoutProbabilities = holdout.map((r) => r.features.smoothedLateShare);

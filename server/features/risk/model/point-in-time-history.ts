@@ -99,6 +99,12 @@ export class PointInTimeHistory {
   }
   /** The customer's invoices issued strictly before `day` (same-day invoices are not yet history). */
   priorInvoices(customerId: string, day: number): InvoiceTimeline[] {
+    const { list, end } = this.priorRange(customerId, day);
+    return list.slice(0, end);
+  }
+
+  /** The same without copying: the customer's timeline and how many of its entries come before `day`. */
+  priorRange(customerId: string, day: number): { list: readonly InvoiceTimeline[]; end: number } {
     const list = this.byCustomer.get(customerId) ?? [];
     let lo = 0;
     let hi = list.length;
@@ -107,7 +113,7 @@ export class PointInTimeHistory {
       if (list[mid]!.txnDay < day) lo = mid + 1;
       else hi = mid;
     }
-    return list.slice(0, lo);
+    return { list, end: lo };
   }
 }
 
