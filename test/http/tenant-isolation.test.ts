@@ -49,6 +49,23 @@ describe('tenant isolation', () => {
     expect((await alice.get('/company')).text).toContain('Fixture Landscaping');
   });
 
+  it('scopes every company page and download to the selected company', async () => {
+    await t.container.sync.sync(REALM_B);
+    for (const path of ['/sync', '/risk', '/mailbox']) {
+      const page = await alice.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.text, path).not.toContain('Bravo Plumbing');
+    }
+    // Bravo was synced, Alice's company never: her Sync page shows none of Bravo's runs.
+    expect((await alice.get('/sync')).text).toContain('No sync has run yet');
+    const csrf = csrfFrom((await alice.get('/mailbox')).text);
+    await alice.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: 'alice@example.test', realmId: REALM_B });
+    expect(await t.container.digests.preferences(REALM_B)).toEqual({ enabled: false, to: null });
+    expect(await t.container.digests.preferences(FIXTURE_REALM)).toEqual({ enabled: true, to: 'alice@example.test' });
+    const csv = await alice.get('/exports/company.json');
+    expect(csv.status).toBe(200);
+  });
+
   it("cannot disconnect another company, even with a forged session value", async () => {
     const csrf = csrfFrom((await alice.get('/')).text);
     await alice.post('/disconnect').type('form').send({ _csrf: csrf, realmId: REALM_B });
