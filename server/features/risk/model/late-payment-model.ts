@@ -47,6 +47,8 @@ export interface TrainOptions {
 
 /** Below this many decided invoices (or with one class only) a fitted model is not trusted. */
 export const MIN_TRAINING_INVOICES = 50;
+/** Training uses at most this many of the most recent decided invoices (time and memory stay bounded). */
+export const MAX_TRAINING_INVOICES = 30_000;
 const HOLDOUT_SHARE = 0.2;
 const TOP_FEATURES = 3;
 
@@ -57,7 +59,8 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   const l2 = o.l2 ?? 1;
   // Every feature is as of its invoice's TxnDate, so one history (cut at as-of) serves all rows.
   const history = new PointInTimeHistory(invoices, { asOf: o.asOf, graceDays });
-  const rows = labelledInvoices(invoices, o.asOf, graceDays).map((r) => ({ ...r, features: lateFeatures(history, r.invoice) }));
+  // The most recent decided invoices: enough to learn from, and they say most about how customers pay now.
+  const rows = labelledInvoices(invoices, o.asOf, graceDays).slice(-MAX_TRAINING_INVOICES).map((r) => ({ ...r, features: lateFeatures(history, r.invoice) }));
   const { early: train, late: holdout } = timeSplit(rows, 1 - HOLDOUT_SHARE);
   const labels = (rs: typeof rows) => rs.map((r) => r.late);
 
@@ -91,7 +94,7 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     brier: brierScore(holdoutProbabilities, holdoutLabels),
     calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
     method: fittable
-      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on a time-ordered validation slice; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${rows.length} decided invoices`
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on a time-ordered validation slice; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${rows.length} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
       : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],
