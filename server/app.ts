@@ -21,7 +21,7 @@ import { sessionMiddleware } from './http/session/session-middleware.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The express app without listen(): main.ts serves it, supertest drives it. */
-export function createApp(c: Container): Express {
+export function createApp(c: Container, options: { syncOnConnect?: boolean } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
@@ -53,7 +53,7 @@ export function createApp(c: Container): Express {
   app.use(csrfProtection());
   app.use(tenantContext(c));
   app.use(homeRoutes(c, { demo: isDemoMode(c.config) || c.config.intuit.environment === 'emulator' }));
-  app.use(connectRoutes(c));
+  app.use(connectRoutes(c, { syncOnConnect: options.syncOnConnect ?? true }));
   app.use(syncRoutes(c));
   app.use(riskRoutes(c));
   app.use(mailboxRoutes(c));

@@ -9,7 +9,7 @@ import { regenerateSession } from './session/session-middleware.js';
  * with a fresh state bound to this browser's session; Intuit's redirect comes back to /oauth/callback.
  * Connecting signs the user in (OpenID), links them to the company and starts a new session id.
  */
-export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger'>): Router {
+export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'risk'>, options: { syncOnConnect?: boolean } = {}): Router {
   const router = Router();
 
   const startOAuth = (purpose: 'connect' | 'sign_in') => async (req: Request, res: Response) => {
@@ -31,6 +31,12 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
     await c.users.linkCompany(user.id, company.realmId, now);
     // A new session id on sign-in: a session id planted before login is worthless after it.
     await regenerateSession(req, { userId: user.id, realmId: company.realmId });
+    if (options.syncOnConnect !== false) {
+      // The first full sync (then scoring) starts now, in the background; the Sync page shows its progress.
+      void c.sync.sync(company.realmId, { trigger: 'connect' })
+        .then((run) => (run.status === 'succeeded' ? c.risk.score(company.realmId, { trigger: 'connect' }) : undefined))
+        .catch((err: unknown) => c.logger.warn({ err, realmId: company.realmId }, 'first sync after connecting failed; the nightly run will retry'));
+    }
     res.render('pages/connected', { title: 'Connected', company });
   });
 

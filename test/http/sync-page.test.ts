@@ -39,3 +39,23 @@ describe('the sync page', () => {
     expect((await newAgent(w.t.app).get('/sync')).status).toBe(404);
   });
 });
+
+describe('connecting starts the first sync', () => {
+  it('syncs and scores in the background right after the callback', async () => {
+    const { startEmulator } = await import('../support/emulator-harness.js');
+    const { startApp } = await import('../support/app-harness.js');
+    const { fixtureCompany, FIXTURE_REALM } = await import('../support/fixture-company.js');
+    const emulator = await startEmulator({ companies: [fixtureCompany()] });
+    const t = await startApp(emulator, { syncOnConnect: true, rateLimit: { perSecond: 1000, perMinute: 100_000 } });
+    try {
+      const page = await connectCompany(newAgent(t.app), FIXTURE_REALM);
+      expect(page.text).toContain('The first full sync has started');
+      for (let i = 0; i < 200 && !(await t.container.riskStore.latestRun(FIXTURE_REALM)); i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await t.container.syncStore.runs(FIXTURE_REALM))[0]).toMatchObject({ trigger: 'connect', status: 'succeeded' });
+      expect((await t.container.riskStore.latestRun(FIXTURE_REALM))?.trigger).toBe('connect');
+    } finally {
+      await t.close();
+      await emulator.close();
+    }
+  });
+});

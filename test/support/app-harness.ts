@@ -23,7 +23,7 @@ export interface TestApp {
 }
 
 /** The whole app on an in-memory SQLite database (or a file), talking to a running test emulator. */
-export async function startApp(emulator: RunningEmulator, o: { env?: Record<string, string>; file?: boolean; rateLimit?: Partial<RateLimitPolicy>; sync?: Partial<SyncOptions> } = {}): Promise<TestApp> {
+export async function startApp(emulator: RunningEmulator, o: { env?: Record<string, string>; file?: boolean; rateLimit?: Partial<RateLimitPolicy>; sync?: Partial<SyncOptions>; syncOnConnect?: boolean } = {}): Promise<TestApp> {
   const databaseFile = o.file ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-test-')), 'duesense.sqlite') : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -43,5 +43,6 @@ export async function startApp(emulator: RunningEmulator, o: { env?: Record<stri
   const logger = createLogger({ level: 'debug', destination: sink });
   const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url, ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}), ...(o.sync ? { sync: o.sync } : {}) });
   await migrateToLatest(container.db);
-  return { app: createApp(container), container, logs, databaseFile, close: () => container.close() };
+  // Tests start syncs themselves; a background sync after connecting would race with them.
+  return { app: createApp(container, { syncOnConnect: o.syncOnConnect ?? false }), container, logs, databaseFile, close: () => container.close() };
 }
