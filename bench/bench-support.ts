@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,3 +37,18 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
+
+/** `duesense emulator` in its own process (as Intuit is elsewhere), serving a company file; resolves to its URL. */
+export async function startEmulatorProcess(companyFile: string, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { url, child };
+}

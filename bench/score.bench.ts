@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,21 +9,8 @@ import { migrateToLatest } from '../server/db/knex.js';
 import { trainLatePaymentModel } from '../server/features/risk/model/late-payment-model.js';
 import { loadCompanyFacts } from '../server/features/risk/risk-facts-loader.js';
 import { silentLogger } from '../server/logger.js';
-import { type Benchmark, round } from './bench-support.js';
+import { type Benchmark, startEmulatorProcess, round } from './bench-support.js';
 
-async function startEmulatorProcess(companyFile: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0', '--no-throttle', '--redirect-uri', 'http://localhost:3000/oauth/callback'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { url, child };
-}
 
 /** The SQL floor: one plain aggregate over the same invoice and payment rows the score run reads. */
 const SQL_FLOOR = `
@@ -42,7 +29,7 @@ export const scoreBenchmark: Benchmark = {
     const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
     if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
     const { realmId, Customer: customers, Invoice: invoices } = JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as { realmId: string; Customer: number; Invoice: number };
-    const { url, child } = await startEmulatorProcess(companyFile);
+    const { url, child } = await startEmulatorProcess(companyFile, ['--no-throttle', '--redirect-uri', 'http://localhost:3000/oauth/callback']);
     const env = { DATABASE_FILE: path.join(dir, 'duesense.sqlite'), INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: url, LOG_LEVEL: 'silent' };
     // The local copy is filled by the CLI in other processes (a real connect and sync), so this process's
     // memory is the score run's alone.

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,22 +8,8 @@ import { loadConfig } from '../server/config.js';
 import { createContainer, type Container } from '../server/container.js';
 import { migrateToLatest } from '../server/db/knex.js';
 import { silentLogger } from '../server/logger.js';
-import { type Benchmark, round } from './bench-support.js';
+import { type Benchmark, startEmulatorProcess, round } from './bench-support.js';
 
-/** The emulator in its own process (as in production, Intuit is elsewhere), so memory figures are the app's. */
-async function startEmulatorProcess(companyFile: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { url, child };
-}
 
 async function control(url: string, p: string, body: unknown): Promise<unknown> {
   const res = await fetch(`${url}/emulator${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

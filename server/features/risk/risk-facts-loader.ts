@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex.js';
 import { addDaysToDate } from './domain/dates.js';
+import { splitPaymentLinks, topLevelParent } from './facts-helpers.js';
 import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from './domain/risk-facts.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,15 +30,7 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   ]);
 
   const parentOf = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.parent_qbo_id ?? null]));
-  const rootOf = (id: string): string => {
-    let current = id;
-    for (let depth = 0; depth < 8; depth++) {
-      const parent = parentOf.get(current);
-      if (!parent || !parentOf.has(parent)) return current;
-      current = parent;
-    }
-    return current;
-  };
+  const rootOf = topLevelParent(parentOf);
   const owner = (id: string) => (o.rollUpJobs ? rootOf(id) : id);
   const credit = new Map<string, number>(creditRows.map((r: Row) => [String(r.customer_qbo_id), Number(r.score)]));
   const customers: CustomerFact[] = customerRows
@@ -60,17 +53,12 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     else byPayment.set(id, [a]);
   }
   for (const [paymentId, links] of byPayment) {
-    // Lines linked to credit memos fund the invoice lines first; the rest is money received.
-    let credits = links.filter((l) => l.txn_type === 'CreditMemo').reduce((s, l) => s + Number(l.amount_cents), 0);
-    for (const l of links.filter((x) => x.txn_type === 'Invoice')) {
-      const amount = Number(l.amount_cents);
-      const fromCredit = Math.min(amount, credits);
-      credits -= fromCredit;
-      const list = applications.get(String(l.txn_qbo_id)) ?? [];
-      const date = paymentDate.get(paymentId)!;
-      if (fromCredit > 0) list.push({ date, cents: fromCredit, cash: false });
-      if (amount - fromCredit > 0) list.push({ date, cents: amount - fromCredit, cash: true });
-      applications.set(String(l.txn_qbo_id), list);
+    const date = paymentDate.get(paymentId)!;
+    for (const part of splitPaymentLinks(links.map((l) => ({ type: String(l.txn_type), id: String(l.txn_qbo_id), cents: Number(l.amount_cents) })))) {
+      const list = applications.get(part.invoiceId) ?? [];
+      if (part.creditCents > 0) list.push({ date, cents: part.creditCents, cash: false });
+      if (part.cashCents > 0) list.push({ date, cents: part.cashCents, cash: true });
+      applications.set(part.invoiceId, list);
     }
   }
   const lines = new Map<string, LineFact[]>();

@@ -1,5 +1,6 @@
 import type { CompanyFile } from '../../../../server/emulator/company-file-format.js';
 import type { ApplicationFact, InvoiceFact } from '../../../../server/features/risk/domain/risk-facts.js';
+import { splitPaymentLinks, topLevelParent } from '../../../../server/features/risk/facts-helpers.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const cents = (amount: unknown) => Math.round(Number(amount ?? 0) * 100);
@@ -11,29 +12,18 @@ const cents = (amount: unknown) => Math.round(Number(amount ?? 0) * 100);
  */
 export function companyToInvoiceFacts(company: CompanyFile): InvoiceFact[] {
   const parentOf = new Map<string, string | undefined>(company.Customers.map((c: Obj) => [String(c.Id), c.ParentRef?.value]));
-  const rootOf = (id: string): string => {
-    let current = id;
-    for (let depth = 0; depth < 8; depth++) {
-      const parent = parentOf.get(current);
-      if (!parent || !parentOf.has(parent)) return current;
-      current = parent;
-    }
-    return current;
-  };
+  const rootOf = topLevelParent(parentOf);
   const rateOf = new Map<string, number>(company.Invoices.map((i: Obj) => [String(i.Id), i.ExchangeRate === undefined ? 1 : Number(i.ExchangeRate)]));
   const applications = new Map<string, ApplicationFact[]>();
   for (const p of company.Payments as Obj[]) {
     const links: Array<{ type: string; id: string; amount: number }> = (p.Line ?? []).flatMap((l: Obj) =>
       (l.LinkedTxn ?? []).map((t: Obj) => ({ type: String(t.TxnType), id: String(t.TxnId), amount: cents(l.Amount) })));
-    let credits = links.filter((l) => l.type === 'CreditMemo').reduce((s, l) => s + l.amount, 0);
-    for (const l of links.filter((x) => x.type === 'Invoice')) {
-      const fromCredit = Math.min(l.amount, credits);
-      credits -= fromCredit;
-      const rate = rateOf.get(l.id) ?? 1;
-      const list = applications.get(l.id) ?? [];
-      if (fromCredit > 0) list.push({ date: String(p.TxnDate), cents: Math.round(fromCredit * rate), cash: false });
-      if (l.amount - fromCredit > 0) list.push({ date: String(p.TxnDate), cents: Math.round((l.amount - fromCredit) * rate), cash: true });
-      applications.set(l.id, list);
+    for (const part of splitPaymentLinks(links.map((l) => ({ type: l.type, id: l.id, cents: l.amount })))) {
+      const rate = rateOf.get(part.invoiceId) ?? 1;
+      const list = applications.get(part.invoiceId) ?? [];
+      if (part.creditCents > 0) list.push({ date: String(p.TxnDate), cents: Math.round(part.creditCents * rate), cash: false });
+      if (part.cashCents > 0) list.push({ date: String(p.TxnDate), cents: Math.round(part.cashCents * rate), cash: true });
+      applications.set(part.invoiceId, list);
     }
   }
   return (company.Invoices as Obj[])
