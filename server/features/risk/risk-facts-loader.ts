@@ -1,7 +1,7 @@
 import type { Db } from '../../db/knex.js';
 import { addDaysToDate } from './domain/dates.js';
 import { splitPaymentLinks, topLevelParent } from './facts-helpers.js';
-import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from './domain/risk-facts.js';
+import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact } from './domain/risk-facts.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -19,7 +19,12 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     scoped('qbo_customers').whereNull('deleted_at').select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
     scoped('qbo_invoices').whereNull('deleted_at').where('voided', false)
       .select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'exchange_rate', 'sales_term_qbo_id'),
-    scoped('qbo_invoice_lines').select('invoice_qbo_id', 'item_qbo_id', 'qty', 'amount_cents'),
+    // Gross profit summed per invoice in SQL: one row per invoice instead of every line.
+    db('qbo_invoice_lines as l').leftJoin('qbo_items as it', (j) => j.on('it.realm_id', 'l.realm_id').andOn('it.qbo_id', 'l.item_qbo_id'))
+      .where('l.realm_id', realmId).groupBy('l.invoice_qbo_id')
+      .select('l.invoice_qbo_id')
+      .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE l.amount_cents - ROUND(COALESCE(l.qty, 0) * it.purchase_cost_cents) END) AS gross_profit_cents'))
+      .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE 0 END) AS estimated_cents')),
     // Applications of live payments only, each with its payment's date: one joined read instead of two.
     db('qbo_payment_applications as a').join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
       .where('a.realm_id', realmId).whereNull('p.deleted_at').orderBy(['a.payment_qbo_id', 'a.line_no'])
@@ -61,13 +66,8 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
       applications.set(part.invoiceId, list);
     }
   }
-  const lines = new Map<string, LineFact[]>();
-  for (const l of lineRows) {
-    const line = { itemId: l.item_qbo_id ?? null, qty: l.qty === null ? null : Number(l.qty), amountCents: Number(l.amount_cents) };
-    const list = lines.get(String(l.invoice_qbo_id));
-    if (list) list.push(line);
-    else lines.set(String(l.invoice_qbo_id), [line]);
-  }
+  const lineProfit = new Map<string, { grossProfitCents: number; estimatedCents: number }>();
+  for (const l of lineRows) lineProfit.set(String(l.invoice_qbo_id), { grossProfitCents: Number(l.gross_profit_cents), estimatedCents: Number(l.estimated_cents) });
 
   const invoices: InvoiceFact[] = invoiceRows.filter((i: Row) => Number(i.total_cents) > 0).map((i: Row) => {
     const rate = i.exchange_rate === null || i.exchange_rate === undefined ? 1 : Number(i.exchange_rate);
@@ -79,7 +79,11 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
       dueDate: i.due_date ? String(i.due_date) : addDaysToDate(String(i.txn_date), terms),
       totalCents: home(Number(i.total_cents)),
       applications: (applications.get(String(i.qbo_id)) ?? []).map((a) => ({ ...a, cents: home(a.cents) })),
-      lines: (lines.get(String(i.qbo_id)) ?? []).map((l) => ({ ...l, amountCents: home(l.amountCents) })),
+      lines: [],
+      lineProfit: (() => {
+        const p = lineProfit.get(String(i.qbo_id)) ?? { grossProfitCents: 0, estimatedCents: 0 };
+        return { grossProfitCents: home(p.grossProfitCents), estimatedCents: home(p.estimatedCents) };
+      })(),
     };
   });
   const items = new Map<string, ItemFact>(itemRows.map((r: Row) => [String(r.qbo_id), { id: String(r.qbo_id), costCents: r.purchase_cost_cents === null ? null : Number(r.purchase_cost_cents) }]));

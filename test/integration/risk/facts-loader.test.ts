@@ -31,7 +31,8 @@ describe('the facts loader', () => {
     expect(facts.invoices.map((i) => i.id).sort()).toEqual(['101', '102', '103', '104', '105']);
     const cad = facts.invoices.find((i) => i.id === '105')!;
     expect(cad.totalCents).toBe(15_000); // CAD 200 at 0.75
-    expect(cad.lines[0]!.amountCents).toBe(15_000);
+    // Gross profit summed in SQL: CAD 200 − 5 × 22 (item cost) = CAD 90, at 0.75 = $67.50.
+    expect(cad.lineProfit).toEqual({ grossProfitCents: 6_750, estimatedCents: 0 });
     expect(facts.invoices.find((i) => i.id === '101')!.dueDate).toBe('2025-03-31'); // 2025-03-01 + 30 days
     expect(facts.invoices.find((i) => i.id === '104')!.customerId).toBe('4'); // the job's invoice belongs to Freeman
     expect(facts.customers.some((c) => c.id === '5')).toBe(false);

@@ -83,6 +83,11 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
   let grossProfit = 0;
   let estimated = 0;
   for (const i of inTxnWindow) {
+    if (i.lineProfit) {
+      grossProfit += i.lineProfit.grossProfitCents;
+      estimated += i.lineProfit.estimatedCents;
+      continue;
+    }
     for (const line of i.lines) {
       const cost = line.itemId ? items.get(line.itemId)?.costCents : undefined;
       if (cost === null || cost === undefined) {

@@ -27,6 +27,12 @@ export interface InvoiceFact {
   totalCents: number;
   applications: ApplicationFact[];
   lines: LineFact[];
+  /**
+   * The lines' gross profit when the loader has already summed them (in SQL, to avoid reading every line):
+   * amount − qty × item cost, with lines whose item has no cost counted at full amount (`estimatedCents`).
+   * When present, `lines` is empty and this is used instead.
+   */
+  lineProfit?: { grossProfitCents: number; estimatedCents: number };
 }
 
 export interface CustomerFact {
