@@ -97,13 +97,7 @@ export class PointInTimeHistory {
     }
     this.company = new CompanyHistory(timelines);
   }
-  /** The customer's invoices issued strictly before `day` (same-day invoices are not yet history). */
-  priorInvoices(customerId: string, day: number): InvoiceTimeline[] {
-    const { list, end } = this.priorRange(customerId, day);
-    return list.slice(0, end);
-  }
-
-  /** The same without copying: the customer's timeline and how many of its entries come before `day`. */
+  /** The customer's timeline and how many of its entries were issued strictly before `day` (same-day ones are not yet history). */
   priorRange(customerId: string, day: number): { list: readonly InvoiceTimeline[]; end: number } {
     const list = this.byCustomer.get(customerId) ?? [];
     let lo = 0;
