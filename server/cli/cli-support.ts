@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createContainer, type Container } from '../container.js';
+import type { Company } from '../features/connections/connection-store-type.js';
 import { migrateToLatest } from '../db/knex.js';
 import { createLogger } from '../logger.js';
 
@@ -88,4 +89,12 @@ export async function withCliContainer<T>(fn: (c: Container) => Promise<T>): Pro
   } finally {
     await c.close();
   }
+}
+
+/** The company named by --realm (an error naming the known ones if there is none), or every connected company. */
+export async function companiesFor(c: Container, realm: string | undefined): Promise<Company[]> {
+  const all = await c.connections.listCompanies();
+  const chosen = realm ? all.filter((co) => co.realmId === realm) : all.filter((co) => co.status === 'connected');
+  if (realm && chosen.length === 0) throw new CliError(`no company ${realm}; known: ${all.map((co) => co.realmId).join(', ') || 'none (connect one first)'}`, 2);
+  return chosen;
 }

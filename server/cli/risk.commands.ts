@@ -3,16 +3,11 @@ import { Option, type Command } from 'commander';
 import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
-import { CliError, withCliContainer, parseIsoDate } from './cli-support.js';
+import { CliError, companiesFor, withCliContainer, parseIsoDate } from './cli-support.js';
 import type { Container } from '../container.js';
 
 async function realmsFor(c: Container, realm: string | undefined): Promise<string[]> {
-  const all = await c.connections.listCompanies();
-  if (realm) {
-    if (!all.some((co) => co.realmId === realm)) throw new CliError(`no company ${realm}; known: ${all.map((co) => co.realmId).join(', ') || 'none'}`, 2);
-    return [realm];
-  }
-  return all.filter((co) => co.status === 'connected').map((co) => co.realmId);
+  return (await companiesFor(c, realm)).map((co) => co.realmId);
 }
 
 export function registerRiskCommands(program: Command): void {

@@ -4,14 +4,7 @@ import { JOBS } from '../../jobs/schedule.js';
 import type { Container } from '../container.js';
 import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError, type SyncProgress } from '../features/sync/sync-service.js';
-import { CliError, withCliContainer } from './cli-support.js';
-
-async function companiesFor(c: Container, realm: string | undefined) {
-  const all = await c.connections.listCompanies();
-  const chosen = realm ? all.filter((co) => co.realmId === realm) : all.filter((co) => co.status === 'connected');
-  if (realm && chosen.length === 0) throw new CliError(`no company ${realm}; known: ${all.map((co) => co.realmId).join(', ') || 'none (connect one first)'}`, 2);
-  return chosen;
-}
+import { CliError, companiesFor, withCliContainer } from './cli-support.js';
 
 /** A progress bar on a terminal; plain lines (one per entity) when output is piped. */
 function progressReporter(label: string): { update(p: SyncProgress): void; stop(): void } {
