@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): the generator never uses Math.random, so a seed fixes the company. */
+/** A small seeded PRNG (mulberry32), shared by the demo generator and the clusters: pure code never uses Math.random, so a seed fixes the result. */
 export class Rng {
   private state: number;
 
@@ -50,4 +50,10 @@ export class Rng {
   fork(salt: number): Rng {
     return new Rng((Math.imul(this.int(0, 0x7fffffff), 2654435761) ^ salt) >>> 0);
   }
+}
+
+/** The same generator as a plain function (for code that only needs draws in [0, 1)). */
+export function seededRandom(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../../random.js';
 
 /**
  * How a customer pays. Lateness is persistent per customer (its own offset) with modest noise, so a

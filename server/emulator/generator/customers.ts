@@ -1,7 +1,7 @@
 import { ARCHETYPE_MIX, drawHabit, type PayingHabit } from './archetypes.js';
 import { CUSTOMER_TYPES, TERMS } from './catalog.js';
 import { businessNames, jobName } from './names.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../random.js';
 
 export interface GeneratedCustomer {
   id: string;

@@ -7,7 +7,7 @@ import { customerTypeObjects, itemObjects, ITEMS, termObjects } from './catalog.
 import { dayNumber, isoDate, localDateTimes, monthStart } from './calendar.js';
 import { generateCustomers, type GeneratedCustomer } from './customers.js';
 import { address, emailFor } from './names.js';
-import { Rng } from './rng.js';
+import { Rng } from '../../random.js';
 import { customerTransactions, type GenCreditMemo, type GenInvoice, type GenPayment } from './transactions.js';
 
 export interface GenerateOptions {

@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../../random.js';
 
 const FIRST = ['Acme', 'Summit', 'Harbor', 'Cedar', 'Pioneer', 'Bluebird', 'Granite', 'Willow', 'Northwind', 'Redwood', 'Silverline', 'Maple', 'Lakeside', 'Ironwood', 'Golden Gate', 'Evergreen', 'Coastal', 'Prairie', 'Riverside', 'Sunset', 'Highland', 'Oakridge', 'Beacon', 'Falcon', 'Juniper', 'Keystone', 'Meadow', 'Orchard', 'Pinecrest', 'Quarry', 'Sierra', 'Tidewater', 'Union', 'Valley', 'Westfield', 'Amy\'s', 'Bill\'s', 'Dukes', 'Freeman', 'Geeta\'s', 'Jeff\'s', 'Kookies', 'Mark\'s', 'Paulsen', 'Rondonuwu', 'Shara', 'Sushi', 'Travis', 'Video', 'Weiskopf'];
 const SECOND = ['Bakery', 'Landscaping', 'Plumbing', 'Electric', 'Builders', 'Dental', 'Logistics', 'Cafe', 'Florist', 'Auto Repair', 'Consulting', 'Design Studio', 'Fitness', 'Hardware', 'Imports', 'Kitchens', 'Marine', 'Outfitters', 'Pet Supply', 'Printing', 'Roofing', 'Signs', 'Supply Co', 'Tailors', 'Vineyards', 'Windows & Doors', 'Bird Sanctuary', 'Windsurf Shop', 'Sporting Goods', 'Fruit & Veg', 'Market', 'Catering', 'Construction', 'Veterinary', 'Books'];

@@ -2,7 +2,7 @@ import { daysLate, partialPaymentChance } from './archetypes.js';
 import { ITEMS } from './catalog.js';
 import { monthStart } from './calendar.js';
 import type { GeneratedCustomer } from './customers.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../random.js';
 
 export interface GenLine { itemId: string; qty: number; unitCents: number; amountCents: number }
 export interface GenInvoice {

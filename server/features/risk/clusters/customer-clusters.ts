@@ -1,7 +1,7 @@
 import { latenessOf, nameClusters } from './cluster-names.js';
 import { fitStandardisation, fromZ, toZ, type Features, type Standardisation } from './feature-space.js';
 import { distinctCount, kmeans, nearest, sqDist } from './kmeans.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../../random.js';
 
 /**
  * Behavioural clusters of customers: k-means over standardised features (money and volume on a log

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusterCustomers, type ClusterInput } from '../../../../server/features/risk/clusters/customer-clusters.js';
-import { seededRandom } from '../../../../server/features/risk/clusters/seeded-random.js';
+import { seededRandom } from '../../../../server/random.js';
 
 type Group = 'bigSlow' | 'smallPrompt' | 'frequent' | 'chronic';
 const PROFILES: Record<Group, ClusterInput['features']> = {
