@@ -6,6 +6,7 @@ import * as m0400 from './20261125000400_create_sync_state_and_runs.js';
 import * as m0500 from './20261125000500_create_risk_scores.js';
 import * as m0600 from './20261125000600_add_score_stability_and_alerts.js';
 import * as m0700 from './20261125000700_create_mail_outbox_and_preferences.js';
+import * as m0800 from './20261125000800_create_panel_tables.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -20,4 +21,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261125000500_create_risk_scores.ts', m0500],
   ['20261125000600_add_score_stability_and_alerts.ts', m0600],
   ['20261125000700_create_mail_outbox_and_preferences.ts', m0700],
+  ['20261125000800_create_panel_tables.ts', m0800],
 ];

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -13,12 +14,14 @@ import { syncRoutes } from './http/sync.routes.js';
 import { riskRoutes } from './http/risk.routes.js';
 import { mailboxRoutes } from './http/mailbox.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
+import { fmt } from './http/view-helpers.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
 import { tenantContext } from './http/middleware/tenant-context.js';
 import { sessionMiddleware } from './http/session/session-middleware.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 /** The express app without listen(): main.ts serves it, supertest drives it. */
 export function createApp(c: Container, options: { syncOnConnect?: boolean } = {}): Express {
@@ -43,7 +46,10 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
     }),
   );
   app.use(pinoHttp({ logger: c.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.locals.fmt = fmt;
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  // The chart library, served by the app itself (no CDN): the panel works inside QuickBooks and offline.
+  app.get('/assets/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1d' }));
   app.use(healthRoutes(c));
   // Before sessions, body parsers and CSRF: Intuit posts here, signed, with no session.
   app.use(webhookRoutes(c));

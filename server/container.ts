@@ -6,6 +6,7 @@ import { createConnectionStore, createOAuthStateStore } from './features/connect
 import { createTokenCipher } from './features/connections/token-cipher.js';
 import { resolveTokenKeys } from './features/connections/token-keys.js';
 import { TokenVault } from './features/connections/token-vault.js';
+import { createActivityLog, type ActivityLog } from './features/activity/activity-log.js';
 import { createJobLockStore, type JobLockStore } from './features/jobs/job-lock-store.js';
 import { createCompanySettingsSaver } from './features/sync/company-settings.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
@@ -47,6 +48,7 @@ export interface Container {
   riskStore: RiskStore;
   mail: MailOutbox;
   digests: DigestService;
+  activity: ActivityLog;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -78,10 +80,11 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const qboClient = (realmId: string, accessToken: string) => new QboApiClient(intuit, realmId, accessToken, (call) => limiter.run(realmId, call));
   const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
   const syncStore = createSyncStore(db);
+  const activity = createActivityLog(db, clock);
   const locks = createJobLockStore(db);
   const sync = new SyncService({
     store: syncStore, connections: store, locks, qbo, callStats: (realmId) => limiter.stats(realmId),
-    saveSettings: createCompanySettingsSaver(db), clock, logger,
+    saveSettings: createCompanySettingsSaver(db), clock, logger, activity,
     options: { reconcileEveryMs: config.sync.reconcileEveryDays * 86_400_000, ...options.sync },
   });
   const connections = new ConnectionService({
@@ -97,17 +100,18 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
   });
   const riskStore = createRiskStore(db);
-  const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger });
+  const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
   return {
     config, logger, clock, db, endpoints, emulatorUrl, connections, vault,
     riskStore,
     mail,
+    activity,
     digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
-    risk: new RiskService({ db, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone }),
+    risk: new RiskService({ db, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
-    webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger }),
+    webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger, activity }),
     async close() {
       await db.destroy();
     },

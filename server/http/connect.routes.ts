@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Container } from '../container.js';
 import { ConnectError } from '../features/connections/connection-service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { actorOf, personLabel } from './actor.js';
 import { regenerateSession } from './session/session-middleware.js';
 
 /**
@@ -9,7 +10,7 @@ import { regenerateSession } from './session/session-middleware.js';
  * with a fresh state bound to this browser's session; Intuit's redirect comes back to /oauth/callback.
  * Connecting signs the user in (OpenID), links them to the company and starts a new session id.
  */
-export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'risk'>, options: { syncOnConnect?: boolean } = {}): Router {
+export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'risk' | 'activity'>, options: { syncOnConnect?: boolean } = {}): Router {
   const router = Router();
 
   const startOAuth = (purpose: 'connect' | 'sign_in') => async (req: Request, res: Response) => {
@@ -29,12 +30,13 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
     const now = c.clock.now();
     const user = await c.users.upsertFromIntuit(identity, now);
     await c.users.linkCompany(user.id, company.realmId, now);
+    await c.activity.record(company.realmId, { actor: personLabel(user), kind: 'connection', summary: `Connected ${company.companyName} to Duesense` });
     // A new session id on sign-in: a session id planted before login is worthless after it.
     await regenerateSession(req, { userId: user.id, realmId: company.realmId });
     if (options.syncOnConnect !== false) {
       // The first full sync (then scoring) starts now, in the background; the Sync page shows its progress.
-      void c.sync.sync(company.realmId, { trigger: 'connect' })
-        .then((run) => (run.status === 'succeeded' ? c.risk.score(company.realmId, { trigger: 'connect' }) : undefined))
+      void c.sync.sync(company.realmId, { trigger: 'connect', actor: personLabel(user) })
+        .then((run) => (run.status === 'succeeded' ? c.risk.score(company.realmId, { trigger: 'connect', actor: personLabel(user) }) : undefined))
         .catch((err: unknown) => c.logger.warn({ err, realmId: company.realmId }, 'first sync after connecting failed; the nightly run will retry'));
     }
     res.render('pages/connected', { title: 'Connected', company });
@@ -44,6 +46,7 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
     const company = res.locals.company;
     if (!company) throw new NotFoundError('There is no connected company to disconnect.');
     await c.connections.disconnect(company.realmId);
+    await c.activity.record(company.realmId, { actor: actorOf(res), kind: 'connection', summary: `Disconnected ${company.companyName} (data kept; reconnect to resume syncing)` });
     res.redirect(303, '/?disconnected=1');
   });
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Container } from '../container.js';
 import { NotFoundError } from '../errors.js';
 import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
+import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
 const WHATS = ['customers', 'invoices', 'company', 'clusters'] as const;
@@ -17,7 +18,7 @@ export function riskRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'logger'>):
   });
 
   router.post('/risk/score', requireCompany, async (_req, res) => {
-    await c.risk.score(res.locals.company!.realmId, { trigger: 'manual' });
+    await c.risk.score(res.locals.company!.realmId, { trigger: 'manual', actor: actorOf(res) });
     res.redirect(303, '/risk');
   });
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Container } from '../container.js';
 import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError } from '../features/sync/sync-service.js';
+import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
 /** The selected company's sync: runs with their figures, a running sync's progress, and "Sync now". */
@@ -23,7 +24,7 @@ export function syncRoutes(c: Pick<Container, 'sync' | 'syncStore' | 'logger'>):
     const company = res.locals.company!;
     const full = (req.body as { full?: string }).full === '1';
     // The sync runs on after the answer; the page shows its progress.
-    c.sync.sync(company.realmId, { full, trigger: 'manual' }).catch((err: unknown) => {
+    c.sync.sync(company.realmId, { full, trigger: 'manual', actor: actorOf(res) }).catch((err: unknown) => {
       if (!(err instanceof SyncBusyError)) c.logger.error({ err, realmId: company.realmId }, 'manual sync failed');
     });
     await new Promise((r) => setTimeout(r, 50));

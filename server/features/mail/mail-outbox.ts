@@ -1,3 +1,4 @@
+import type { ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
@@ -25,7 +26,7 @@ export interface OutboxEmail {
  * work that decided it), and a drain delivers pending rows. A rerun of the same night finds the key taken.
  */
 export class MailOutbox {
-  constructor(private readonly d: { db: Db; transport: MailTransport; from: string; clock: Clock; logger: Logger }) {}
+  constructor(private readonly d: { db: Db; transport: MailTransport; from: string; clock: Clock; logger: Logger; activity?: Pick<ActivityLog, 'record'> }) {}
 
   /** Queues a message once per idempotency key; returns false when that key was already queued. */
   async enqueue(m: { realmId: string; kind: string; idempotencyKey: string; to: string; subject: string; text: string }): Promise<boolean> {
@@ -46,10 +47,18 @@ export class MailOutbox {
         await this.d.transport.send({ from: this.d.from, to: String(row.to_address), subject: String(row.subject), text: String(row.body_text) });
         await this.d.db(TABLE).where({ id: row.id }).update({ status: this.d.transport.kind === 'smtp' ? 'sent' : 'kept', transport: this.d.transport.kind, sent_at: this.d.clock.now(), attempts: Number(row.attempts) + 1 });
         delivered++;
+        await this.d.activity?.record(String(row.realm_id), {
+          actor: 'Duesense', kind: 'email',
+          summary: `${this.d.transport.kind === 'smtp' ? 'Emailed' : 'Kept in the local mailbox'} "${String(row.subject)}" to ${String(row.to_address)}`,
+          detail: { emailId: Number(row.id), kind: String(row.kind) },
+        });
       } catch (err) {
         const attempts = Number(row.attempts) + 1;
         await this.d.db(TABLE).where({ id: row.id }).update({ attempts, last_error: (err as Error).message.slice(0, 500), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending' });
         this.d.logger.warn({ emailId: row.id, attempts }, 'email delivery failed');
+        if (attempts >= MAX_ATTEMPTS) {
+          await this.d.activity?.record(String(row.realm_id), { actor: 'Duesense', kind: 'email', summary: `Gave up emailing "${String(row.subject)}" to ${String(row.to_address)} after ${attempts} attempts`, detail: { emailId: Number(row.id) } });
+        }
         failed++;
       }
     }

@@ -1,3 +1,4 @@
+import { actorFor, type ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
@@ -28,7 +29,7 @@ export interface ScoreResult {
  * persisting) a score run with every customer's score, which is the score history.
  */
 export class RiskService {
-  constructor(private readonly d: { db: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string }) {}
+  constructor(private readonly d: { db: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string; activity?: Pick<ActivityLog, 'record'> }) {}
 
   /** Today in the company's time zone: the default as-of date. */
   async today(realmId: string): Promise<string> {
@@ -36,7 +37,7 @@ export class RiskService {
     return localDate(this.d.clock.now(), (company?.time_zone as string | null) ?? this.d.defaultTimeZone);
   }
 
-  async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string } = {}): Promise<ScoreResult> {
+  async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {}): Promise<ScoreResult> {
     const asOf = o.asOf ?? (await this.today(realmId));
     const policy = await this.d.store.policy(realmId);
     const facts = await loadCompanyFacts(this.d.db, realmId, { rollUpJobs: policy.rollUpJobs });
@@ -60,7 +61,16 @@ export class RiskService {
           alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });
         }
       }
-      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles, assignments: Object.fromEntries(clusters.assignments) }, forecast }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts });
+      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles, assignments: Object.fromEntries(clusters.assignments) }, forecast }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
+        clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),
+      });
+    }
+    if (runId !== null) {
+      await this.d.activity?.record(realmId, {
+        actor: actorFor(o.trigger, o.actor), kind: 'score',
+        summary: `Scored ${assessment.customers.length.toLocaleString('en-US')} customers as of ${asOf}: ${assessment.highRisk.count} high risk`,
+        detail: { runId, asOf, policyVersion: policy.version, highRisk: assessment.highRisk.count },
+      });
     }
     this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count }, 'company scored');
     return { runId, assessment, facts, policy, model: model.card, predictions, clusters, forecast };

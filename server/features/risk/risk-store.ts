@@ -14,6 +14,12 @@ export interface ScoreRunSummary {
   createdAt: Date;
 }
 
+/** What the panel reads per run besides the assessment: cluster ids and each open invoice's strongest features. */
+export interface RunPanelFacts {
+  clusterOf?: ReadonlyMap<string, number>;
+  topFeatures?: ReadonlyMap<string, ReadonlyArray<{ feature: string; contribution: number }>>;
+}
+
 /** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
 export function createRiskStore(db: Db) {
   return {
@@ -55,7 +61,7 @@ export function createRiskStore(db: Db) {
       }));
     },
 
-    async saveRun(realmId: string, a: CompanyAssessment, extra: Record<string, unknown>, trigger: string, at: Date, stability: { states: Map<string, ScoreState>; alerts: Array<{ customerId: string; kind: string; message: string }> } = { states: new Map(), alerts: [] }): Promise<number> {
+    async saveRun(realmId: string, a: CompanyAssessment, extra: Record<string, unknown>, trigger: string, at: Date, stability: { states: Map<string, ScoreState>; alerts: Array<{ customerId: string; kind: string; message: string }> } = { states: new Map(), alerts: [] }, panel: RunPanelFacts = {}): Promise<number> {
       return db.transaction(async (trx) => {
         const { customers, ...company } = a;
         const [row] = await trx('risk_score_runs').insert({ realm_id: realmId, as_of: a.asOf, policy_version: a.policyVersion, trigger, created_at: at, company_json: JSON.stringify({ ...company, ...extra }) }).returning('id');
@@ -63,11 +69,18 @@ export function createRiskStore(db: Db) {
         const rows = customers.map((c) => ({
           run_id: runId, realm_id: realmId, customer_qbo_id: c.customerId, score: c.risk.score, band: c.risk.band, high_risk: c.risk.highRisk,
           payment_rate: c.metrics.paymentRate, outstanding_cents: c.metrics.outstandingCents, gross_profit_cents: c.metrics.grossProfitCents,
-          profitability_tier: c.profitabilityTier, metrics_json: JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), reasons_json: JSON.stringify(c.risk.reasons),
+          profitability_tier: c.profitabilityTier, display_name: c.name, strategy: c.strategy, cluster_id: panel.clusterOf?.get(c.customerId) ?? null,
+          overdue_cents: c.metrics.outstandingCents - c.metrics.aging.current, credit_limit_cents: c.creditLimit.cents, metrics_json: JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), reasons_json: JSON.stringify(c.risk.reasons),
           smoothed_score: stability.states.get(c.customerId)?.smoothed ?? null, stable_band: stability.states.get(c.customerId)?.band ?? null,
           rising_runs: stability.states.get(c.customerId)?.risingRuns ?? 0, safer_runs: stability.states.get(c.customerId)?.saferRuns ?? 0,
         }));
         for (let i = 0; i < rows.length; i += 300) await trx('customer_scores').insert(rows.slice(i, i + 300));
+        const invoices = a.openInvoices.map((inv) => ({
+          run_id: runId, realm_id: realmId, invoice_qbo_id: inv.invoiceId, customer_qbo_id: inv.customerId, doc_number: inv.docNumber, due_date: inv.dueDate,
+          open_cents: inv.openCents, days_past_due: inv.daysPastDue, late_probability: inv.lateProbability, strategy: inv.strategy,
+          top_features_json: panel.topFeatures?.get(inv.invoiceId) ? JSON.stringify(panel.topFeatures.get(inv.invoiceId)) : null,
+        }));
+        for (let i = 0; i < invoices.length; i += 500) await trx('invoice_scores').insert(invoices.slice(i, i + 500));
         const alerts = stability.alerts.map((al) => ({ realm_id: realmId, customer_qbo_id: al.customerId, run_id: runId, kind: al.kind, message: al.message, created_at: at }));
         for (let i = 0; i < alerts.length; i += 300) await trx('risk_alerts').insert(alerts.slice(i, i + 300));
         return runId;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { actorFor, type ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { QboApiClient, QboEntity, QueryPage } from '../../qbo/qbo-api-client.js';
@@ -48,6 +49,8 @@ export interface SyncServiceDeps {
   saveSettings: (realmId: string, api: QboApiClient, now: Date) => Promise<void>;
   clock: Clock;
   logger: Logger;
+  /** Where finished runs are written for the activity log. */
+  activity?: Pick<ActivityLog, 'record'>;
   options?: Partial<SyncOptions>;
 }
 
@@ -66,7 +69,7 @@ export class SyncService {
     this.o = { ...DEFAULT_SYNC_OPTIONS, ...d.options };
   }
 
-  async sync(realmId: string, opts: { full?: boolean; trigger?: string; onProgress?: (p: SyncProgress) => void } = {}): Promise<SyncRun> {
+  async sync(realmId: string, opts: { full?: boolean; trigger?: string; actor?: string; onProgress?: (p: SyncProgress) => void } = {}): Promise<SyncRun> {
     const owner = newLockOwner();
     const now = this.d.clock.now();
     if (!(await this.d.locks.tryAcquire('sync', realmId, owner, now, { staleAfterMs: 30 * 60_000, rerunFinished: true }))) throw new SyncBusyError(realmId);
@@ -120,6 +123,14 @@ export class SyncService {
     await this.d.locks.release('sync', realmId, owner, status, finishedAt);
     const run = (await this.d.store.runs(realmId, 1))[0]!;
     this.d.logger.info({ realmId, runId, status, mode: run.mode, apiCalls: run.apiCalls }, 'sync finished');
+    const changed = Object.values(counts).reduce((sum, c) => sum + c.upserted + c.deleted, 0);
+    await this.d.activity?.record(realmId, {
+      actor: actorFor(opts.trigger, opts.actor), kind: 'sync',
+      summary: status === 'succeeded'
+        ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ${run.apiCalls} API calls`
+        : `Sync failed: ${failure?.message ?? 'unknown error'}`,
+      detail: { runId, status, mode: run.mode, counts, apiCalls: run.apiCalls },
+    });
     return run;
   }
 

@@ -1,3 +1,4 @@
+import type { ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
@@ -17,6 +18,7 @@ export interface WebhookServiceDeps {
   qbo: <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => Promise<T>;
   clock: Clock;
   logger: Logger;
+  activity?: Pick<ActivityLog, 'record'>;
 }
 
 /**
@@ -63,15 +65,20 @@ export class WebhookService {
       // Several notifications for one object need one read.
       const targets = new Map<string, (typeof pending)[number]>();
       for (const p of pending) targets.set(`${p.realm_id}|${p.entity}|${p.qbo_id}`, p);
+      const refreshed = new Map<string, string[]>();
       for (const t of targets.values()) {
         try {
           await this.refresh(t.realm_id, t.entity, t.qbo_id, t.operation);
+          refreshed.set(t.realm_id, [...(refreshed.get(t.realm_id) ?? []), `${t.entity} ${t.qbo_id}${t.operation === 'Delete' ? ' (deleted)' : ''}`]);
         } catch (err) {
           this.d.logger.warn({ realmId: t.realm_id, entity: t.entity, errorClass: err instanceof QboError ? err.errorClass : 'unknown', intuitTid: err instanceof QboError ? err.intuitTid : undefined }, 'webhook refresh failed; the next sync will catch up');
         }
       }
       await this.d.db(TABLE).whereIn('id', pending.map((p) => p.id)).update({ processed_at: this.d.clock.now() });
       handled += pending.length;
+      for (const [realmId, what] of refreshed) {
+        await this.d.activity?.record(realmId, { actor: 'QuickBooks webhook', kind: 'sync', summary: `Refreshed ${what.length} record${what.length === 1 ? '' : 's'} QuickBooks said had changed: ${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}`, detail: { records: what } });
+      }
     }
   }
 
