@@ -11,7 +11,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { homeRoutes } from './http/home.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
 import { syncRoutes } from './http/sync.routes.js';
-import { riskRoutes } from './http/risk.routes.js';
+import { dashboardRoutes } from './http/dashboard.routes.js';
 import { mailboxRoutes } from './http/mailbox.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { fmt } from './http/view-helpers.js';
@@ -61,7 +61,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(homeRoutes(c, { demo: isDemoMode(c.config) || c.config.intuit.environment === 'emulator' }));
   app.use(connectRoutes(c, { syncOnConnect: options.syncOnConnect ?? true }));
   app.use(syncRoutes(c));
-  app.use(riskRoutes(c));
+  app.use(dashboardRoutes(c));
   app.use(mailboxRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));

@@ -2,11 +2,15 @@ import { Router } from 'express';
 import type { Container } from '../container.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
-/** The landing page (signed out) and the selected company's overview (signed in). */
+/**
+ * The landing page. Signed in with a selected company, "/" is the dashboard; signed out, without a company, or
+ * right after disconnecting it, the landing page offers to connect.
+ */
 export function homeRoutes(c: Pick<Container, 'connections' | 'config' | 'emulatorUrl'>, options: { demo: boolean }): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const company = res.locals.company;
+    if (res.locals.user && company && company.status !== 'disconnected') return res.redirect(302, '/dashboard');
     res.render('pages/home', {
       title: 'Duesense',
       demo: options.demo,

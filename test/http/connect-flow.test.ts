@@ -34,7 +34,7 @@ describe('connecting', () => {
     expect(back.headers['set-cookie']![0]).toMatch(/HttpOnly/);
     expect(back.headers['set-cookie']![0]).toMatch(/SameSite=Lax/);
 
-    const home = await agent.get('/');
+    const home = await agent.get('/company');
     expect(home.text).toContain('Fixture Landscaping');
     expect(home.text).toContain('Disconnect from QuickBooks');
     expect(home.text).not.toContain('Connect to QuickBooks</a>');
@@ -49,7 +49,7 @@ describe('connecting', () => {
     expect(new URL(start.headers.location!).searchParams.get('scope')).toContain('openid');
     const callback = new URL(await submitEmulatorConsent({ authorizeUrl: start.headers.location!, realmId: FIXTURE_REALM }));
     expect((await agent.get(callback.pathname + callback.search)).status).toBe(200);
-    expect((await agent.get('/')).text).toContain('Dana');
+    expect((await agent.get('/company')).text).toContain('Dana');
   });
 
   it('explains a denied consent', async () => {
@@ -162,18 +162,18 @@ describe('revocation and disconnecting', () => {
     await fetch(`${emulator.url}/emulator/realms/${FIXTURE_REALM}/revoke`, { method: 'POST' });
     emulator.clock.advance(HOUR);
     await expect(t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())).rejects.toMatchObject({ errorClass: 'reauth' });
-    const home = await agent.get('/');
+    const home = await agent.get('/company');
     expect(home.text).toContain('data-banner="reconnect"');
     const again = await connectCompany(agent, FIXTURE_REALM);
     expect(again.status).toBe(200);
-    expect((await agent.get('/')).text).not.toContain('data-banner="reconnect"');
+    expect((await agent.get('/company')).text).not.toContain('data-banner="reconnect"');
   });
 
   it('disconnects in the app: revokes at Intuit, keeps the company, requires CSRF', async () => {
     const agent = newAgent(t.app);
     await connectCompany(agent, FIXTURE_REALM);
     expect((await agent.post('/disconnect').type('form').send({})).status).toBe(403);
-    const home = await agent.get('/');
+    const home = await agent.get('/company');
     const res = await agent.post('/disconnect').type('form').send({ _csrf: csrfFrom(home.text) });
     expect(res.status).toBe(303);
     const company = await t.container.connections.getCompany(FIXTURE_REALM);

@@ -34,7 +34,7 @@ describe('tenant isolation', () => {
   });
 
   it("shows each user only their own company", async () => {
-    const a = await alice.get('/');
+    const a = await alice.get('/company');
     expect(a.text).toContain('Fixture Landscaping');
     expect(a.text).not.toContain('Bravo Plumbing');
     const b = await bob.get('/company');
@@ -43,7 +43,7 @@ describe('tenant isolation', () => {
   });
 
   it("answers 404 when a user tries to switch to, or probe, another company", async () => {
-    const csrf = csrfFrom((await alice.get('/')).text);
+    const csrf = csrfFrom((await alice.get('/company')).text);
     expect((await alice.post('/companies/select').type('form').send({ _csrf: csrf, realmId: REALM_B })).status).toBe(404);
     expect((await alice.get(`/intuit/disconnect?realmId=${REALM_B}`)).status).toBe(404);
     expect((await alice.get('/company')).text).toContain('Fixture Landscaping');
@@ -51,7 +51,7 @@ describe('tenant isolation', () => {
 
   it('scopes every company page and download to the selected company', async () => {
     await t.container.sync.sync(REALM_B);
-    for (const path of ['/sync', '/risk', '/mailbox']) {
+    for (const path of ['/sync', '/dashboard', '/mailbox']) {
       const page = await alice.get(path);
       expect(page.status, path).toBe(200);
       expect(page.text, path).not.toContain('Bravo Plumbing');
@@ -67,7 +67,7 @@ describe('tenant isolation', () => {
   });
 
   it("cannot disconnect another company, even with a forged session value", async () => {
-    const csrf = csrfFrom((await alice.get('/')).text);
+    const csrf = csrfFrom((await alice.get('/company')).text);
     await alice.post('/disconnect').type('form').send({ _csrf: csrf, realmId: REALM_B });
     expect((await t.container.connections.getCompany(REALM_B))?.status).toBe('connected');
     expect((await t.container.connections.getCompany(FIXTURE_REALM))?.status).toBe('disconnected');
@@ -76,7 +76,7 @@ describe('tenant isolation', () => {
   it('lets a user linked to both companies switch between them', async () => {
     const both = newAgent(t.app);
     await connectCompany(both, REALM_B, 'approve', EMULATED_USERS[0]!.sub); // Alice's Intuit user connects B too
-    const home = await both.get('/');
+    const home = await both.get('/company');
     expect(home.text).toContain('id="company-select"');
     const res = await both.post('/companies/select').type('form').send({ _csrf: csrfFrom(home.text), realmId: FIXTURE_REALM });
     expect(res.status).toBe(303);

@@ -11,6 +11,7 @@ import { clusterCustomers, type ClusterInput, type ClusterResult } from './clust
 import { forecastCollections, type CashForecast } from './forecast/cash-forecast.js';
 import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
 import type { RiskStore } from './risk-store.js';
+import { panelSummary } from './panel-summary.js';
 import { DEFAULT_STABILITY, stabilise, type ScoreState } from './domain/score-stability.js';
 
 export interface ScoreResult {
@@ -61,7 +62,8 @@ export class RiskService {
           alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });
         }
       }
-      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles, assignments: Object.fromEntries(clusters.assignments) }, forecast }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
+      // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
+      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),
       });
     }

@@ -3,7 +3,10 @@ import { toDate } from '../connections/connection-store.js';
 import type { CompanyAssessment } from './domain/assess-company.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
 import type { ScoreState } from './domain/score-stability.js';
-import type { ClusterCentre } from './clusters/customer-clusters.js';
+import type { ClusterCentre, ClusterProfile } from './clusters/customer-clusters.js';
+import type { CashForecast } from './forecast/cash-forecast.js';
+import type { LatePaymentModelCard } from './model/late-payment-model.js';
+import type { PanelSummary } from './panel-summary.js';
 
 export interface ScoreRunSummary {
   id: number;
@@ -14,6 +17,43 @@ export interface ScoreRunSummary {
   createdAt: Date;
 }
 
+/**
+ * A run's company_json: the company's figures as of the run, small enough to read on every dashboard view.
+ * Per-customer and per-invoice rows live in customer_scores and invoice_scores, not here.
+ */
+export type RunCompanyFigures = Omit<CompanyAssessment, 'customers' | 'openInvoices'> & {
+  modelCard: LatePaymentModelCard;
+  clusters: { centres: ClusterCentre[]; profiles: ClusterProfile[] };
+  forecast: CashForecast;
+  /** Written since the dashboard (average invoice by tier); absent on older runs. */
+  panel?: PanelSummary;
+};
+
+export type RunDetails = ScoreRunSummary & { company: RunCompanyFigures };
+
+/** The customers of one run in aggregate, for the dashboard. */
+export interface RunDistribution {
+  /** Customers per stable band; `unscored` has never had a score (no history and no credit score). */
+  bands: { low: number; medium: number; high: number; unscored: number };
+  /** Customers per 10-point bin of the smoothed score: 0–9.99, 10–19.99, …, 90–100. */
+  scoreBins: number[];
+  /** The high-risk customers with the largest balances, largest first. */
+  topHighRisk: Array<{ customerId: string; name: string; outstandingCents: number; overdueCents: number; paymentRate: number | null; score: number | null; tier: string; strategy: string }>;
+  /** Alerts this run raised. */
+  alertCount: number;
+}
+
+/** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
+const RUN_CACHE_SIZE = 64;
+const SUMMARY_COLUMNS = ['id', 'as_of', 'policy_version', 'trigger', 'created_at'] as const;
+
+function parseRunCompany(json: string): RunCompanyFigures {
+  // Runs written before the dashboard also carried every open invoice and cluster assignment: dropped here.
+  const { openInvoices: _invoices, customers: _customers, ...company } = JSON.parse(json) as RunCompanyFigures & { openInvoices?: unknown; customers?: unknown };
+  const { assignments: _assignments, ...clusters } = (company.clusters ?? { centres: [], profiles: [] }) as RunCompanyFigures['clusters'] & { assignments?: unknown };
+  return { ...company, clusters };
+}
+
 /** What the panel reads per run besides the assessment: cluster ids and each open invoice's strongest features. */
 export interface RunPanelFacts {
   clusterOf?: ReadonlyMap<string, number>;
@@ -22,7 +62,32 @@ export interface RunPanelFacts {
 
 /** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
 export function createRiskStore(db: Db) {
+  const runCompanies = new Map<number, RunCompanyFigures>();
+
+  /** The latest run's summary (its company figures are not read). */
+  async function latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
+    const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first(...SUMMARY_COLUMNS);
+    return r ? { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! } : undefined;
+  }
+
+  /** A run's company figures, parsed once per run id (bounded cache). */
+  async function runDetails(realmId: string, run: ScoreRunSummary): Promise<RunDetails | undefined> {
+    let company = runCompanies.get(run.id);
+    if (company) {
+      runCompanies.delete(run.id);
+    } else {
+      const r = await db('risk_score_runs').where({ id: run.id, realm_id: realmId }).first('company_json');
+      if (!r) return undefined;
+      company = parseRunCompany(String(r.company_json));
+      if (runCompanies.size >= RUN_CACHE_SIZE) runCompanies.delete(runCompanies.keys().next().value!);
+    }
+    runCompanies.set(run.id, company);
+    return { ...run, company };
+  }
+
   return {
+    latestRun,
+    runDetails,
     async policy(realmId: string): Promise<RiskPolicy> {
       const row = await db('risk_policies').where({ realm_id: realmId }).orderBy('version', 'desc').first();
       return row ? riskPolicySchema.parse(JSON.parse(row.policy_json)) : DEFAULT_RISK_POLICY;
@@ -63,7 +128,8 @@ export function createRiskStore(db: Db) {
 
     async saveRun(realmId: string, a: CompanyAssessment, extra: Record<string, unknown>, trigger: string, at: Date, stability: { states: Map<string, ScoreState>; alerts: Array<{ customerId: string; kind: string; message: string }> } = { states: new Map(), alerts: [] }, panel: RunPanelFacts = {}): Promise<number> {
       return db.transaction(async (trx) => {
-        const { customers, ...company } = a;
+        // company_json stays small (the dashboard reads it): customers and open invoices get rows of their own.
+        const { customers, openInvoices: _openInvoices, ...company } = a;
         const [row] = await trx('risk_score_runs').insert({ realm_id: realmId, as_of: a.asOf, policy_version: a.policyVersion, trigger, created_at: at, company_json: JSON.stringify({ ...company, ...extra }) }).returning('id');
         const runId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
         const rows = customers.map((c) => ({
@@ -88,15 +154,36 @@ export function createRiskStore(db: Db) {
     },
 
     /** The latest run with its company figures (model card, clusters, forecast, strategies) for the panel. */
-    async latestRunDetails(realmId: string): Promise<(ScoreRunSummary & { company: Record<string, any> }) | undefined> { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
-      if (!r) return undefined;
-      return { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)!, company: JSON.parse(r.company_json) };
+    async latestRunDetails(realmId: string): Promise<RunDetails | undefined> {
+      const run = await latestRun(realmId);
+      return run ? runDetails(realmId, run) : undefined;
     },
 
-    async latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
-      const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
-      return r ? { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! } : undefined;
+    /** A run's customers in aggregate: stable bands, a histogram of smoothed scores, the largest high-risk balances, alerts raised. */
+    async runDistribution(realmId: string, runId: number, top = 5): Promise<RunDistribution> {
+      const score = 'coalesce(smoothed_score, score)';
+      const bins = Array.from({ length: 10 }, (_, i) => db.raw(`sum(case when ${score} >= ? and ${score} < ? then 1 else 0 end) as b${i}`, [i * 10, i === 9 ? 1_000 : (i + 1) * 10]));
+      const groups = await db('customer_scores').where({ run_id: runId, realm_id: realmId }).groupBy('stable_band')
+        .select('stable_band', db.raw('count(*) as n'), ...bins);
+      const bands = { low: 0, medium: 0, high: 0, unscored: 0 };
+      const scoreBins = Array.from({ length: 10 }, () => 0);
+      for (const g of groups as Array<Record<string, unknown>>) {
+        const band = g.stable_band === 'low' || g.stable_band === 'medium' || g.stable_band === 'high' ? g.stable_band : 'unscored';
+        bands[band] += Number(g.n);
+        scoreBins.forEach((_, i) => (scoreBins[i]! += Number(g[`b${i}`] ?? 0)));
+      }
+      const highRisk = await db('customer_scores').where({ run_id: runId, realm_id: realmId, high_risk: true })
+        .orderBy([{ column: 'outstanding_cents', order: 'desc' }, { column: 'customer_qbo_id' }]).limit(top)
+        .select('customer_qbo_id', 'display_name', 'outstanding_cents', 'overdue_cents', 'payment_rate', 'smoothed_score', 'score', 'profitability_tier', 'strategy');
+      const alerts = await db('risk_alerts').where({ realm_id: realmId, run_id: runId }).count({ n: '*' }).first();
+      return {
+        bands, scoreBins, alertCount: Number(alerts?.n ?? 0),
+        topHighRisk: highRisk.map((r: Record<string, unknown>) => ({
+          customerId: String(r.customer_qbo_id), name: String(r.display_name), outstandingCents: Number(r.outstanding_cents), overdueCents: Number(r.overdue_cents),
+          paymentRate: r.payment_rate === null ? null : Number(r.payment_rate), score: r.smoothed_score !== null ? Number(r.smoothed_score) : r.score !== null ? Number(r.score) : null,
+          tier: String(r.profitability_tier), strategy: String(r.strategy),
+        })),
+      };
     },
 
     /** A customer's score over the runs, oldest first. */

@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import type { Container } from '../container.js';
+import { NotFoundError } from '../errors.js';
+import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
+import type { RunDetails, RunDistribution, ScoreRunSummary } from '../features/risk/risk-store.js';
+import { actorOf } from './actor.js';
+import { buildDashboard, type DashboardModel } from './dashboard-view.js';
+import { requireCompany } from './middleware/tenant-context.js';
+
+const WHATS = ['customers', 'invoices', 'company', 'clusters'] as const;
+/** Built dashboards kept per score run id: a run never changes, so only the newest few need keeping. */
+const CACHED_RUNS = 32;
+const PAGE = { nav: 'dashboard', stylesheets: ['/assets/css/dashboard.css'] } as const;
+
+export interface DashboardRun { run: RunDetails; distribution: RunDistribution; model: DashboardModel }
+
+/**
+ * The selected company at a glance from its latest score run (tiles, trend, charts, clusters, strategies,
+ * model card), scoring on demand, and the downloads. GET /risk, the page before the dashboard, redirects here.
+ */
+export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncStore' | 'logger'>): Router {
+  const router = Router();
+  const built = new Map<number, Promise<DashboardRun | undefined>>();
+
+  /** One run row and a few aggregates, once per run; every later view of that run reads memory only. */
+  function dashboardFor(realmId: string, summary: ScoreRunSummary): Promise<DashboardRun | undefined> {
+    let entry = built.get(summary.id);
+    if (!entry) {
+      entry = (async () => {
+        const run = await c.riskStore.runDetails(realmId, summary);
+        if (!run) return undefined;
+        const distribution = await c.riskStore.runDistribution(realmId, run.id);
+        return { run, distribution, model: buildDashboard(run, distribution) };
+      })();
+      entry.catch(() => built.delete(summary.id));
+      if (built.size >= CACHED_RUNS) built.delete(built.keys().next().value!);
+      built.set(summary.id, entry);
+    }
+    return entry;
+  }
+
+  router.get('/dashboard', requireCompany, async (_req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const summary = await c.riskStore.latestRun(realmId);
+    const [lastSync] = await c.syncStore.runs(realmId, 1);
+    const syncRunning = lastSync?.status === 'running' ? lastSync : undefined;
+    const dashboard = summary ? await dashboardFor(realmId, summary) : undefined;
+    res.render('pages/dashboard', {
+      ...PAGE, title: 'Dashboard', dashboard, syncRunning, everSynced: lastSync !== undefined,
+      ...(dashboard ? { scripts: ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'] } : {}),
+    });
+  });
+
+  // The risk overview became the dashboard; old links and bookmarks land there.
+  router.get('/risk', (_req, res) => res.redirect(302, '/dashboard'));
+
+  router.post('/risk/score', requireCompany, async (_req, res) => {
+    await c.risk.score(res.locals.company!.realmId, { trigger: 'manual', actor: actorOf(res) });
+    res.redirect(303, '/dashboard');
+  });
+
+  router.get('/exports/:file', requireCompany, async (req, res) => {
+    const m = /^(customers|invoices|company|clusters)\.(csv|json)$/.exec(String(req.params.file));
+    if (!m) throw new NotFoundError(`No such download. Choose one of ${WHATS.map((w) => `${w}.csv`).join(', ')} (or .json).`);
+    const [, what, format] = m as unknown as [string, (typeof WHATS)[number], 'csv' | 'json'];
+    const { assessment, clusters, forecast } = await c.risk.score(res.locals.company!.realmId, { persist: false });
+    const tables: Record<(typeof WHATS)[number], () => Table> = {
+      customers: () => customersTable(assessment, clusters),
+      invoices: () => invoicesTable(assessment),
+      company: () => companyTable(assessment, forecast),
+      clusters: () => clustersTable(clusters),
+    };
+    const table = tables[what]();
+    res.attachment(`duesense-${what}-${assessment.asOf}.${format}`);
+    res.type(format === 'csv' ? 'text/csv' : 'application/json').send(format === 'csv' ? toCsv(table) : toJson(table));
+  });
+  return router;
+}
