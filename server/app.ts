@@ -12,6 +12,7 @@ import { homeRoutes } from './http/home.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
 import { syncRoutes } from './http/sync.routes.js';
 import { dashboardRoutes } from './http/dashboard.routes.js';
+import { customerRoutes } from './http/customers.routes.js';
 import { mailboxRoutes } from './http/mailbox.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { fmt } from './http/view-helpers.js';
@@ -62,6 +63,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(connectRoutes(c, { syncOnConnect: options.syncOnConnect ?? true }));
   app.use(syncRoutes(c));
   app.use(dashboardRoutes(c));
+  app.use(customerRoutes(c));
   app.use(mailboxRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));

@@ -18,6 +18,8 @@ import { DigestService } from './features/risk/digest-service.js';
 import { MailOutbox } from './features/mail/mail-outbox.js';
 import { createMailTransport } from './features/mail/mail-transport.js';
 import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
+import { createCustomerListStore, type CustomerListStore } from './features/panel/customer-list-store.js';
+import { createCustomerDetailStore, type CustomerDetailStore } from './features/panel/customer-detail-store.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
 import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
@@ -49,6 +51,9 @@ export interface Container {
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
+  /** The customer list and a customer's page (server/features/panel/). */
+  customerList: CustomerListStore;
+  customerDetail: CustomerDetailStore;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -106,6 +111,8 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     riskStore,
     mail,
     activity,
+    customerList: createCustomerListStore(db),
+    customerDetail: createCustomerDetailStore(db),
     digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
     risk: new RiskService({ db, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
     users: createUserStore(db),

@@ -51,7 +51,7 @@ describe('tenant isolation', () => {
 
   it('scopes every company page and download to the selected company', async () => {
     await t.container.sync.sync(REALM_B);
-    for (const path of ['/sync', '/dashboard', '/mailbox']) {
+    for (const path of ['/sync', '/dashboard', '/customers', '/mailbox']) {
       const page = await alice.get(path);
       expect(page.status, path).toBe(200);
       expect(page.text, path).not.toContain('Bravo Plumbing');
@@ -64,6 +64,29 @@ describe('tenant isolation', () => {
     expect(await t.container.digests.preferences(FIXTURE_REALM)).toEqual({ enabled: true, to: 'alice@example.test' });
     const csv = await alice.get('/exports/company.json');
     expect(csv.status).toBe(200);
+  });
+
+  it("never shows or changes another company's customer: the list, the CSV, a customer page and its actions", async () => {
+    const bravoOnly = emulator.emulator.companies.get(REALM_B)!.create('Customer', { DisplayName: 'Bravo Only Customer' });
+    await t.container.sync.sync(REALM_B);
+    await t.container.risk.score(REALM_B, { asOf: '2025-06-15' });
+    await t.container.sync.sync(FIXTURE_REALM);
+    await t.container.risk.score(FIXTURE_REALM, { asOf: '2025-06-15' });
+    const id = String(bravoOnly.Id);
+    expect((await bob.get(`/customers/${id}`)).text).toContain('Bravo Only Customer');
+    expect((await alice.get(`/customers/${id}`)).status).toBe(404);
+    const csrf = csrfFrom((await alice.get('/customers')).text);
+    for (const action of ['reminders', 'exclusion', 'credit-score']) {
+      const res = await alice.post(`/customers/${id}/${action}`).type('form').send({ _csrf: csrf, action: action === 'reminders' ? 'pause' : 'exclude', score: '700' });
+      expect(res.status, action).toBe(404);
+    }
+    expect(await t.container.db('customer_controls').where({ customer_qbo_id: id }).first()).toBeUndefined();
+    expect(await t.container.db('customer_credit_scores').where({ customer_qbo_id: id }).first()).toBeUndefined();
+    expect((await alice.get('/customers?q=bravo')).text).toContain('No customer matches these filters.');
+    expect((await alice.get('/customers.csv')).text).not.toContain('Bravo Only Customer');
+    // The same id in both companies: each user sees their own company's customer.
+    expect((await alice.get('/customers/1')).status).toBe(200);
+    expect((await alice.get('/customers/1')).text).not.toContain('Bravo');
   });
 
   it("cannot disconnect another company, even with a forged session value", async () => {

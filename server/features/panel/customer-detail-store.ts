@@ -1,0 +1,283 @@
+import type { Db } from '../../db/knex.js';
+import { toDate } from '../connections/connection-store.js';
+import type { ActivityEntry, ActivityKind } from '../activity/activity-log.js';
+import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
+import type { CustomerMetrics } from '../risk/domain/customer-metrics.js';
+import { addDaysToDate, addMonths, monthOf } from '../risk/domain/dates.js';
+import { appliedCents, daysBeyondTerms, openCents } from '../risk/domain/invoice-metrics.js';
+import type { InvoiceFact } from '../risk/domain/risk-facts.js';
+import { DEFAULT_RISK_POLICY } from '../risk/domain/risk-policy.js';
+import type { Reason, RiskBand } from '../risk/domain/risk-score.js';
+import type { CreditLimit, HighRiskSegment, Strategy } from '../risk/domain/strategies.js';
+import { escapeLike } from './customer-list-store.js';
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** One customer as the latest run scored it, with what the bookkeeper set on them. */
+export interface CustomerDetail {
+  customerId: string;
+  name: string;
+  email: string | null;
+  active: boolean;
+  /** Stabilised (smoothed) score and stable band: what the panel shows. */
+  score: number | null;
+  band: RiskBand | null;
+  /** This run's own score and band, before smoothing. */
+  rawScore: number | null;
+  rawBand: RiskBand | null;
+  highRisk: boolean;
+  reasons: Reason[];
+  metrics: CustomerMetrics;
+  strategy: Strategy;
+  segment: HighRiskSegment | null;
+  profitabilityTier: ProfitabilityTier;
+  clusterId: number | null;
+  creditLimit: CreditLimit;
+  creditScore: { score: number; source: string; updatedAt: Date } | null;
+  controls: CustomerControls;
+}
+
+export interface CustomerControls {
+  remindersPaused: boolean;
+  excluded: boolean;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+}
+
+export interface ScorePoint {
+  runId: number;
+  asOf: string;
+  score: number | null;
+  smoothed: number | null;
+  band: RiskBand | null;
+}
+
+export interface OpenInvoiceRow {
+  invoiceId: string;
+  docNumber: string | null;
+  txnDate: string | null;
+  dueDate: string;
+  totalCents: number | null;
+  openCents: number;
+  daysPastDue: number;
+  lateProbability: number | null;
+  strategy: Strategy;
+  topFeatures: Array<{ feature: string; contribution: number }>;
+}
+
+/** One calendar month of a customer's payment behaviour (metrics.md definitions, as of the run's date). */
+export interface BehaviourMonth {
+  month: string;
+  /** Invoices dated in the month. */
+  invoicedCents: number;
+  /** Invoices falling due in the month (not after A): how much of it was paid by due date + grace, after, or is still open at A. */
+  dueCents: number;
+  paidOnTimeCents: number;
+  paidLateCents: number;
+  openCents: number;
+  /** Dollar-weighted days beyond terms of the invoices due in the month; null when nothing fell due. */
+  avgDaysBeyondTerms: number | null;
+}
+
+/** What the run's policy says about windows, grace and jobs (the policy version the run used). */
+export interface RunPolicy {
+  windowMonths: number;
+  graceDays: number;
+  rollUpJobs: boolean;
+}
+
+/**
+ * Everything a customer's page reads, one small query each, all scoped by realm and by the run: the scored
+ * row, the score history, open invoices, monthly payment behaviour from the local copy (the customer's own
+ * invoices and, when jobs roll up, its jobs'), controls, credit score and the activity about the customer.
+ */
+export function createCustomerDetailStore(db: Db) {
+  return {
+    async customer(realmId: string, runId: number, customerId: string): Promise<CustomerDetail | undefined> {
+      const [r, qbo, credit, controls] = await Promise.all([
+        db('customer_scores').where({ run_id: runId, realm_id: realmId, customer_qbo_id: customerId }).first(),
+        db('qbo_customers').where({ realm_id: realmId, qbo_id: customerId }).first('email', 'active'),
+        db('customer_credit_scores').where({ realm_id: realmId, customer_qbo_id: customerId }).first('score', 'source', 'updated_at'),
+        this.controls(realmId, customerId),
+      ]);
+      if (!r) return undefined;
+      const metrics = JSON.parse(String(r.metrics_json)) as CustomerMetrics & { strategy: Strategy; segment: HighRiskSegment | null; creditLimit: CreditLimit };
+      return {
+        customerId, name: String(r.display_name), email: qbo?.email ?? null, active: qbo ? Boolean(qbo.active) : true,
+        score: num(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null, rawScore: num(r.score), rawBand: (r.band ?? null) as RiskBand | null,
+        highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as Reason[], metrics, strategy: r.strategy as Strategy,
+        segment: metrics.segment ?? null, profitabilityTier: r.profitability_tier as ProfitabilityTier, clusterId: num(r.cluster_id),
+        creditLimit: metrics.creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' },
+        creditScore: credit ? { score: Number(credit.score), source: String(credit.source), updatedAt: toDate(credit.updated_at)! } : null,
+        controls,
+      };
+    },
+
+    /** The policy a run used: the saved version, else the defaults (version 1 is never stored). */
+    async runPolicy(realmId: string, version: number): Promise<RunPolicy> {
+      const row = await db('risk_policies').where({ realm_id: realmId, version }).first('policy_json');
+      const p = row ? (JSON.parse(String(row.policy_json)) as Partial<RunPolicy>) : {};
+      return {
+        windowMonths: p.windowMonths ?? DEFAULT_RISK_POLICY.windowMonths, graceDays: p.graceDays ?? DEFAULT_RISK_POLICY.graceDays,
+        rollUpJobs: p.rollUpJobs ?? DEFAULT_RISK_POLICY.rollUpJobs,
+      };
+    },
+
+    /** The customer's score over the last `limit` runs, oldest first. */
+    async history(realmId: string, customerId: string, limit = 120): Promise<ScorePoint[]> {
+      const rows = await db('customer_scores as s').join('risk_score_runs as r', 'r.id', 's.run_id')
+        .where({ 's.realm_id': realmId, 's.customer_qbo_id': customerId, 'r.realm_id': realmId })
+        .orderBy('s.run_id', 'desc').limit(limit)
+        .select('s.run_id', 'r.as_of', 's.score', 's.smoothed_score', 's.stable_band', 's.band');
+      return rows.reverse().map((r: Row) => ({
+        runId: Number(r.run_id), asOf: String(r.as_of), score: num(r.score), smoothed: num(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
+      }));
+    },
+
+    /** The run's open invoices of this customer (jobs' included when they roll up), most overdue first. */
+    async openInvoices(realmId: string, runId: number, customerId: string): Promise<OpenInvoiceRow[]> {
+      const rows = await db('invoice_scores as s')
+        .leftJoin('qbo_invoices as i', (j) => j.on('i.realm_id', 's.realm_id').andOn('i.qbo_id', 's.invoice_qbo_id'))
+        .where({ 's.run_id': runId, 's.realm_id': realmId, 's.customer_qbo_id': customerId })
+        .orderBy([{ column: 's.days_past_due', order: 'desc' }, { column: 's.due_date', order: 'asc' }, { column: 's.invoice_qbo_id', order: 'asc' }])
+        .select('s.invoice_qbo_id', 's.doc_number', 's.due_date', 's.open_cents', 's.days_past_due', 's.late_probability', 's.strategy', 's.top_features_json', 'i.txn_date', 'i.total_cents', 'i.exchange_rate');
+      return rows.map((r: Row) => ({
+        invoiceId: String(r.invoice_qbo_id), docNumber: r.doc_number ?? null, txnDate: r.txn_date ? String(r.txn_date) : null, dueDate: String(r.due_date),
+        totalCents: r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * (r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate))),
+        openCents: Number(r.open_cents), daysPastDue: Number(r.days_past_due), lateProbability: num(r.late_probability), strategy: r.strategy as Strategy,
+        topFeatures: r.top_features_json ? (JSON.parse(String(r.top_features_json)) as OpenInvoiceRow['topFeatures']) : [],
+      }));
+    },
+
+    /** The customer and, when jobs roll up, every job below it (jobs of jobs too), with names: whose invoices the page covers. */
+    async customerAndJobs(realmId: string, customerId: string, rollUpJobs: boolean): Promise<Array<{ id: string; name: string; depth: number }>> {
+      if (!rollUpJobs) {
+        const self = await db('qbo_customers').where({ realm_id: realmId, qbo_id: customerId }).first('qbo_id', 'display_name');
+        return self ? [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }] : [];
+      }
+      const rows = await db.raw(
+        `WITH RECURSIVE tree (qbo_id, display_name, depth) AS (
+           SELECT qbo_id, display_name, 0 FROM qbo_customers WHERE realm_id = ? AND qbo_id = ? AND deleted_at IS NULL
+           UNION ALL
+           SELECT c.qbo_id, c.display_name, tree.depth + 1 FROM qbo_customers c JOIN tree ON c.parent_qbo_id = tree.qbo_id
+           WHERE c.realm_id = ? AND c.deleted_at IS NULL AND tree.depth < 8
+         ) SELECT qbo_id, display_name, depth FROM tree ORDER BY depth, display_name`,
+        [realmId, customerId, realmId],
+      );
+      const list: Row[] = Array.isArray(rows) ? rows : (rows as { rows: Row[] }).rows;
+      return list.map((r) => ({ id: String(r.qbo_id), name: String(r.display_name), depth: Number(r.depth) }));
+    },
+
+    /**
+     * Month by month over the policy's window up to A: the amount invoiced, and of what fell due, how much was
+     * paid by due date + grace, later, or is still open at A, with the dollar-weighted days beyond terms.
+     * Credits applied count as paid (metrics.md: applied_i); deleted and voided invoices and payments are left out.
+     */
+    async paymentBehaviour(realmId: string, customerIds: readonly string[], asOf: string, policy: RunPolicy): Promise<BehaviourMonth[]> {
+      const windowStart = addMonths(asOf, -policy.windowMonths);
+      const months: string[] = [];
+      for (let i = policy.windowMonths - 1; i >= 0; i--) months.push(monthOf(addMonths(`${monthOf(asOf)}-01`, -i)));
+      const byMonth = new Map<string, BehaviourMonth & { dbtWeight: number; dbtSum: number }>(
+        months.map((m) => [m, { month: m, invoicedCents: 0, dueCents: 0, paidOnTimeCents: 0, paidLateCents: 0, openCents: 0, avgDaysBeyondTerms: null, dbtWeight: 0, dbtSum: 0 }]),
+      );
+      if (customerIds.length === 0) return months.map((m) => strip(byMonth.get(m)!));
+      // Invoices issued up to a year before the window can still fall due inside it.
+      const issuedFrom = addMonths(windowStart, -12);
+      const live = () => db('qbo_invoices as i').where('i.realm_id', realmId).whereIn('i.customer_qbo_id', [...customerIds]).whereNull('i.deleted_at')
+        .where('i.voided', false).where('i.total_cents', '>', 0).where('i.txn_date', '>', issuedFrom).where('i.txn_date', '<=', asOf);
+      const [invoiceRows, applicationRows] = await Promise.all([
+        live().select('i.qbo_id', 'i.customer_qbo_id', 'i.txn_date', 'i.due_date', 'i.total_cents', 'i.exchange_rate', 'i.sales_term_qbo_id'),
+        live().join('qbo_payment_applications as a', (j) => j.on('a.realm_id', 'i.realm_id').andOn('a.txn_qbo_id', 'i.qbo_id').andOnVal('a.txn_type', 'Invoice'))
+          .join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
+          .whereNull('p.deleted_at').where('p.txn_date', '<=', asOf).select('a.txn_qbo_id', 'a.amount_cents', 'p.txn_date'),
+      ]);
+      const dueOf = await dueDates(db, realmId, invoiceRows);
+      const applications = new Map<string, Array<{ date: string; cents: number }>>();
+      for (const a of applicationRows as Row[]) {
+        const list = applications.get(String(a.txn_qbo_id)) ?? [];
+        list.push({ date: String(a.txn_date), cents: Number(a.amount_cents) });
+        applications.set(String(a.txn_qbo_id), list);
+      }
+      for (const r of invoiceRows as Row[]) {
+        const rate = r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate);
+        const home = (cents: number) => Math.round(cents * rate);
+        const inv: InvoiceFact = {
+          id: String(r.qbo_id), docNumber: null, customerId: String(r.customer_qbo_id), txnDate: String(r.txn_date), dueDate: dueOf(r), totalCents: home(Number(r.total_cents)),
+          applications: (applications.get(String(r.qbo_id)) ?? []).map((a) => ({ date: a.date, cents: home(a.cents), cash: true })), lines: [],
+        };
+        const issued = byMonth.get(monthOf(inv.txnDate));
+        if (issued && inv.txnDate > windowStart) issued.invoicedCents += inv.totalCents;
+        const due = byMonth.get(monthOf(inv.dueDate));
+        if (!due || inv.dueDate <= windowStart || inv.dueDate > asOf) continue;
+        const onTime = Math.min(inv.totalCents, appliedCents(inv, addDaysToDate(inv.dueDate, policy.graceDays)));
+        const open = openCents(inv, asOf);
+        due.dueCents += inv.totalCents;
+        due.paidOnTimeCents += onTime;
+        due.openCents += open;
+        due.paidLateCents += inv.totalCents - onTime - open;
+        const dbt = daysBeyondTerms(inv, asOf);
+        if (dbt !== undefined) {
+          due.dbtSum += dbt * inv.totalCents;
+          due.dbtWeight += inv.totalCents;
+        }
+      }
+      return months.map((m) => strip(byMonth.get(m)!));
+    },
+
+    async controls(realmId: string, customerId: string): Promise<CustomerControls> {
+      const r = await db('customer_controls').where({ realm_id: realmId, customer_qbo_id: customerId }).first();
+      return r
+        ? { remindersPaused: Boolean(r.reminders_paused), excluded: Boolean(r.excluded), updatedAt: toDate(r.updated_at) ?? null, updatedBy: String(r.updated_by) }
+        : { remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null };
+    },
+
+    async setControls(realmId: string, customerId: string, change: Partial<Pick<CustomerControls, 'remindersPaused' | 'excluded'>>, by: string, at: Date): Promise<CustomerControls> {
+      const current = await this.controls(realmId, customerId);
+      const next = { remindersPaused: change.remindersPaused ?? current.remindersPaused, excluded: change.excluded ?? current.excluded };
+      await db('customer_controls')
+        .insert({ realm_id: realmId, customer_qbo_id: customerId, reminders_paused: next.remindersPaused, excluded: next.excluded, updated_at: at, updated_by: by.slice(0, 200) })
+        .onConflict(['realm_id', 'customer_qbo_id']).merge();
+      return { ...next, updatedAt: at, updatedBy: by };
+    },
+
+    async clearCreditScore(realmId: string, customerId: string): Promise<boolean> {
+      return (await db('customer_credit_scores').where({ realm_id: realmId, customer_qbo_id: customerId }).delete()) > 0;
+    },
+
+    /** Activity entries of a kind about this customer (their detail names it: `{"customerId":"…"}`), newest first. */
+    async activityAbout(realmId: string, customerId: string, kind: ActivityKind, limit = 20): Promise<ActivityEntry[]> {
+      const rows = await db('activity_log').where({ realm_id: realmId, kind })
+        .andWhereRaw(`detail_json LIKE ? ESCAPE '!'`, [`%${escapeLike(`"customerId":${JSON.stringify(customerId)}`)}%`])
+        .orderBy('id', 'desc').limit(limit);
+      return rows.map((r: Row) => ({
+        id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
+        detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
+      }));
+    },
+  };
+}
+
+export type CustomerDetailStore = ReturnType<typeof createCustomerDetailStore>;
+
+function strip(m: BehaviourMonth & { dbtWeight: number; dbtSum: number }): BehaviourMonth {
+  const { dbtWeight, dbtSum, ...rest } = m;
+  return { ...rest, avgDaysBeyondTerms: dbtWeight === 0 ? null : Math.round((dbtSum / dbtWeight) * 10) / 10 };
+}
+
+/**
+ * Each invoice's due date as the engine takes it (risk-facts-loader.ts): DueDate, else TxnDate plus the
+ * invoice's terms, the customer's, or the company default. Terms are read only when some invoice lacks a DueDate.
+ */
+async function dueDates(db: Db, realmId: string, invoices: Row[]): Promise<(r: Row) => string> {
+  if (invoices.every((r) => r.due_date)) return (r) => String(r.due_date);
+  const [terms, customers, settings] = await Promise.all([
+    db('qbo_terms').where({ realm_id: realmId }).select('qbo_id', 'due_days'),
+    db('qbo_customers').where({ realm_id: realmId }).whereIn('qbo_id', [...new Set(invoices.map((r) => String(r.customer_qbo_id)))]).select('qbo_id', 'sales_term_qbo_id'),
+    db('qbo_company_settings').where({ realm_id: realmId }).first('preferences_json'),
+  ]);
+  const days = new Map<string, number | null>(terms.map((t: Row) => [String(t.qbo_id), t.due_days === null ? null : Number(t.due_days)]));
+  const customerTerm = new Map<string, string | null>(customers.map((c: Row) => [String(c.qbo_id), c.sales_term_qbo_id ?? null]));
+  const defaultTerm = settings?.preferences_json ? (JSON.parse(String(settings.preferences_json)) as Row)?.SalesFormsPrefs?.DefaultTerms?.value : undefined;
+  return (r) => (r.due_date ? String(r.due_date) : addDaysToDate(String(r.txn_date), days.get(String(r.sales_term_qbo_id ?? customerTerm.get(String(r.customer_qbo_id)) ?? defaultTerm ?? '')) ?? 0));
+}

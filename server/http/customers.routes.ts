@@ -1,0 +1,285 @@
+import { Router, type Request, type Response } from 'express';
+import type { Container } from '../container.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
+import type { RiskBand } from '../features/risk/domain/risk-score.js';
+import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js';
+import { toCsv, type Table } from '../features/risk/exports.js';
+import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
+import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
+import { actorOf } from './actor.js';
+import { requireCompany } from './middleware/tenant-context.js';
+
+const RISKS: readonly RiskBand[] = ['low', 'medium', 'high'];
+const TIERS: Record<string, ProfitabilityTier> = { high: 'High', medium: 'Medium', low: 'Low' };
+/** Strategies in links as slugs: "AR follow-up" → "ar-follow-up". */
+export const strategySlug = (s: Strategy): string => s.toLowerCase().replace(/[^a-z]+/g, '-');
+const STRATEGY_BY_SLUG = new Map(STRATEGIES.map((s) => [strategySlug(s), s]));
+const SORT_LABELS: Record<ListSort, string> = { name: 'Name', score: 'Risk score', outstanding: 'Outstanding', overdue: 'Overdue', paymentRate: 'Payment rate', grossProfit: 'Gross profit' };
+const MAX_SEARCH = 100;
+const CHART_SCRIPTS = ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'];
+const STYLES = ['/assets/css/customers.css'];
+
+/** The list's state as it appears in links: only what differs from the defaults. */
+export interface ListState {
+  q: string;
+  risk: RiskBand | '';
+  strategy: string;
+  cluster: string;
+  profit: string;
+  highRisk: boolean;
+  sort: ListSort;
+  dir: 'asc' | 'desc';
+  page: number;
+  size: PageSize;
+}
+
+const defaultDir = (sort: ListSort): 'asc' | 'desc' => (sort === 'name' ? 'asc' : 'desc');
+
+export function listHref(base: string, s: ListState, change: Partial<ListState> = {}): string {
+  const v = { ...s, ...change };
+  const p = new URLSearchParams();
+  if (v.q) p.set('q', v.q);
+  if (v.risk) p.set('risk', v.risk);
+  if (v.strategy) p.set('strategy', v.strategy);
+  if (v.cluster) p.set('cluster', v.cluster);
+  if (v.profit) p.set('profit', v.profit);
+  if (v.highRisk) p.set('highRisk', '1');
+  if (v.sort !== 'score' || v.dir !== 'desc') {
+    p.set('sort', v.sort);
+    p.set('dir', v.dir);
+  }
+  if (v.size !== 25) p.set('size', String(v.size));
+  if (v.page > 1) p.set('page', String(v.page));
+  const qs = p.toString();
+  return qs ? `${base}?${qs}` : base;
+}
+
+/**
+ * Reads the list's query string. Empty values mean "any" (what a GET form sends); anything else that is not
+ * allowed is collected, and all of it is answered at once with a 400 that names what is allowed.
+ */
+export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clusters'> | undefined): { state: ListState; query: CustomerListQuery } {
+  const problems: string[] = [];
+  const one = (name: string): string => {
+    const v = query[name];
+    if (v === undefined) return '';
+    if (typeof v !== 'string') {
+      problems.push(`Give "${name}" once.`);
+      return '';
+    }
+    return v.trim();
+  };
+  const pick = <T extends string>(name: string, allowed: readonly T[], what: string): T | '' => {
+    const v = one(name);
+    if (v === '' || (allowed as readonly string[]).includes(v)) return v as T | '';
+    problems.push(`Unknown ${what} "${v}": use one of ${allowed.join(', ')}.`);
+    return '';
+  };
+  const q = one('q');
+  if (q.length > MAX_SEARCH) problems.push(`The search is ${q.length} characters long: use at most ${MAX_SEARCH}.`);
+  const risk = pick('risk', RISKS, 'risk tier');
+  const strategy = pick('strategy', [...STRATEGY_BY_SLUG.keys()], 'strategy');
+  const profit = pick('profit', Object.keys(TIERS), 'profitability tier');
+  const cluster = one('cluster');
+  // Before the first run there are no clusters to check a cluster against: the page only offers to score.
+  if (cluster !== '' && run && !run.clusters.some((c) => String(c.id) === cluster)) {
+    problems.push(run.clusters.length === 0
+      ? `Unknown cluster "${cluster}": the latest score run has no clusters.`
+      : `Unknown cluster "${cluster}": use one of ${run.clusters.map((c) => `${c.id} (${c.name})`).join(', ')}.`);
+  }
+  const highRiskRaw = one('highRisk');
+  if (!['', '1', 'true', 'on', '0', 'false'].includes(highRiskRaw)) problems.push(`"highRisk" is "${highRiskRaw}": use 1 for high-risk customers only, or leave it out.`);
+  const sort = pick('sort', LIST_SORTS, 'sort') || 'score';
+  const dir = pick('dir', ['asc', 'desc'] as const, 'sort direction') || defaultDir(sort);
+  const whole = (name: string, label: string): number | undefined => {
+    const v = one(name);
+    if (v === '') return undefined;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < 1) {
+      problems.push(`${label} "${v}" is not a page number: use a whole number from 1.`);
+      return undefined;
+    }
+    return Number(v);
+  };
+  const page = whole('page', 'Page') ?? 1;
+  const sizeRaw = one('size');
+  if (sizeRaw !== '' && !PAGE_SIZES.map(String).includes(sizeRaw)) problems.push(`Page size "${sizeRaw}" is not offered: use ${PAGE_SIZES.join(', ')}.`);
+  if (problems.length > 0) {
+    throw new ValidationError(`The customer list cannot show that. ${problems.join(' ')}`, problems, { help: 'Correct the address, or open Customers from the menu to start again without filters.' });
+  }
+  const size = (sizeRaw === '' ? 25 : Number(sizeRaw)) as PageSize;
+  const highRisk = ['1', 'true', 'on'].includes(highRiskRaw);
+  const state: ListState = { q, risk, strategy, cluster, profit, highRisk, sort, dir, page, size };
+  return {
+    state,
+    query: {
+      ...(q ? { search: q } : {}), ...(risk ? { risk } : {}), ...(strategy ? { strategy: STRATEGY_BY_SLUG.get(strategy)! } : {}),
+      ...(cluster ? { clusterId: Number(cluster) } : {}), ...(profit ? { profitability: TIERS[profit]! } : {}), ...(highRisk ? { highRiskOnly: true } : {}),
+      sort, dir, page, pageSize: size,
+    },
+  };
+}
+
+const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
+
+function csvTable(rows: readonly CustomerListRow[], clusterName: (id: number | null) => string | null): Table {
+  return {
+    columns: ['customer_id', 'name', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'outstanding', 'overdue', 'payment_rate_pct', 'gross_profit', 'profitability_tier', 'strategy', 'cluster', 'recommended_credit_limit'],
+    rows: rows.map((r) => [r.customerId, r.name, r.score, r.rawScore, r.band, r.highRisk, money(r.outstandingCents), money(r.overdueCents), r.paymentRate, money(r.grossProfitCents), r.profitabilityTier, r.strategy, clusterName(r.clusterId), money(r.creditLimitCents)]),
+  };
+}
+
+/** Messages after an action (a fixed set: nothing from the address is echoed). */
+const NOTICES: Record<string, (name: string) => string> = {
+  'reminders-paused': (n) => `Reminders paused for ${n}.`,
+  'reminders-resumed': (n) => `Reminders resumed for ${n}.`,
+  excluded: (n) => `${n} is excluded from automatic actions.`,
+  included: (n) => `${n} is included in automatic actions again.`,
+  'credit-score-set': (n) => `Credit score saved for ${n}. It counts from the next score run.`,
+  'credit-score-cleared': (n) => `Credit score removed for ${n}. It counts from the next score run.`,
+};
+
+const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
+
+type Deps = Pick<Container, 'customerList' | 'customerDetail' | 'riskStore' | 'activity' | 'clock'>;
+
+/** The customer list (filters, sort, pages, CSV) and each customer's page with its controls. */
+export function customerRoutes(c: Deps): Router {
+  const router = Router();
+
+  router.get('/customers', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const run = await c.customerList.latestRun(realmId);
+    const page = { title: 'Customers', nav: 'customers', stylesheets: STYLES };
+    const { state, query } = parseListQuery(req.query, run);
+    if (!run) return res.render('pages/customers', { ...page, run: undefined });
+    const { rows, total } = await c.customerList.page(realmId, run.id, query);
+    const pages = Math.max(1, Math.ceil(total / state.size));
+    const filtered = Boolean(state.q || state.risk || state.strategy || state.cluster || state.profit || state.highRisk);
+    res.render('pages/customers', {
+      ...page, run, rows, total, pages, state, filtered, pastEnd: total > 0 && state.page > pages,
+      href: (change: Partial<ListState> = {}) => listHref('/customers', state, change),
+      csvHref: listHref('/customers.csv', { ...state, page: 1, size: 25 }),
+      sortLink: (sort: ListSort) => {
+        const current = state.sort === sort;
+        const dir = current ? (state.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
+        return { href: listHref('/customers', state, { sort, dir, page: 1 }), ariaSort: current ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined, label: SORT_LABELS[sort] };
+      },
+      clusterName: (id: number | null) => (id === null ? null : (run.clusters.find((cl) => cl.id === id)?.name ?? `Cluster ${id}`)),
+      strategies: STRATEGIES.map((s) => ({ slug: strategySlug(s), name: s })),
+      strategySlug, pageSizes: PAGE_SIZES,
+    });
+  });
+
+  router.get('/customers.csv', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const run = await c.customerList.latestRun(realmId);
+    if (!run) throw new NotFoundError('No scores yet, so there is no customer list to download. Score the company from the dashboard first.');
+    const { query } = parseListQuery(req.query, run);
+    const rows = await c.customerList.all(realmId, run.id, query);
+    const clusterName = (id: number | null) => (id === null ? null : (run.clusters.find((cl) => cl.id === id)?.name ?? `Cluster ${id}`));
+    res.attachment(`duesense-customers-${run.asOf}.csv`);
+    res.type('text/csv').send(toCsv(csvTable(rows, clusterName)));
+  });
+
+  /** The latest run and this customer in it, or a 404 that never says whether another company has the id. */
+  async function scoredCustomer(res: Response, id: string) {
+    const realmId = res.locals.company!.realmId;
+    if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
+    const run = await c.customerList.latestRun(realmId);
+    if (!run) throw new NotFoundError('No scores yet: score the company from the dashboard, then open a customer from the list.');
+    const customer = await c.customerDetail.customer(realmId, run.id, id);
+    if (!customer) throw new NotFoundError('There is no such customer in the latest score run.');
+    return { realmId, run, customer };
+  }
+
+  async function renderCustomer(res: Response, id: string, o: { status?: number; notice?: keyof typeof NOTICES; creditScoreError?: string; creditScoreValue?: string } = {}) {
+    const { realmId, run, customer } = await scoredCustomer(res, id);
+    const policy = await c.customerDetail.runPolicy(realmId, run.policyVersion);
+    const [history, invoices, covered, writes, actions] = await Promise.all([
+      c.customerDetail.history(realmId, id),
+      c.customerDetail.openInvoices(realmId, run.id, id),
+      c.customerDetail.customerAndJobs(realmId, id, policy.rollUpJobs),
+      c.customerDetail.activityAbout(realmId, id, 'write'),
+      c.customerDetail.activityAbout(realmId, id, 'customer', 10),
+    ]);
+    const months = trimQuietStart(await c.customerDetail.paymentBehaviour(realmId, covered.length > 0 ? covered.map((j) => j.id) : [id], run.asOf, policy));
+    const clusterName = customer.clusterId === null ? null : (run.clusters.find((cl) => cl.id === customer.clusterId)?.name ?? `Cluster ${customer.clusterId}`);
+    res.status(o.status ?? 200).render('pages/customer', {
+      title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
+      run, policy, customer, clusterName, history, months, writes, actions,
+      jobs: covered.filter((j) => j.depth > 0),
+      invoices: invoices.map((inv) => ({ ...inv, reasons: [...new Set(inv.topFeatures.map(featureInWords))] })),
+      charts: { history: scoreHistoryChart(history, customer.name), behaviour: behaviourChart(months, customer.name), dbt: daysBeyondTermsChart(months, customer.name) },
+      notice: o.notice ? NOTICES[o.notice]!(customer.name) : undefined, creditScoreError: o.creditScoreError, creditScoreValue: o.creditScoreValue ?? (customer.creditScore ? String(customer.creditScore.score) : ''),
+    });
+  }
+
+  router.get('/customers/:id', requireCompany, async (req, res) => {
+    const done = typeof req.query.done === 'string' ? req.query.done : '';
+    const id = String(req.params.id);
+    // The notice needs the name: rendered inside the page from a fixed message, never from the address.
+    await renderCustomer(res, id, { ...(NOTICES[done] ? { notice: done } : {}) });
+  });
+
+  const action = (body: unknown): string => {
+    const a = (body as Record<string, unknown> | undefined)?.action;
+    return typeof a === 'string' ? a : '';
+  };
+  const back = (res: Response, id: string, done: keyof typeof NOTICES) => res.redirect(303, `/customers/${encodeURIComponent(id)}?done=${done}#controls`);
+
+  /** The two switches on a customer: each route sets one control on or off, logs it and goes back with a notice. */
+  const SWITCHES = [
+    {
+      path: 'reminders', field: 'remindersPaused', on: 'pause', off: 'resume', what: 'reminder',
+      summary: (on: boolean, name: string) => `${on ? 'Paused' : 'Resumed'} reminders for ${name}`,
+      action: (on: boolean) => (on ? 'pause_reminders' : 'resume_reminders'), done: (on: boolean) => (on ? 'reminders-paused' : 'reminders-resumed'),
+    },
+    {
+      path: 'exclusion', field: 'excluded', on: 'exclude', off: 'include', what: 'exclusion',
+      summary: (on: boolean, name: string) => `${on ? 'Excluded' : 'Included'} ${name} ${on ? 'from' : 'in'} automatic actions`,
+      action: (on: boolean) => (on ? 'exclude' : 'include'), done: (on: boolean) => (on ? 'excluded' : 'included'),
+    },
+  ] as const;
+  for (const sw of SWITCHES) {
+    router.post(`/customers/:id/${sw.path}`, requireCompany, async (req, res) => {
+      const id = String(req.params.id);
+      const { realmId, customer } = await scoredCustomer(res, id);
+      const a = action(req.body);
+      if (a !== sw.on && a !== sw.off) throw new ValidationError(`Unknown ${sw.what} action "${a}": use ${sw.on} or ${sw.off}.`);
+      const on = a === sw.on;
+      const actor = actorOf(res);
+      await c.customerDetail.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
+      await c.activity.record(realmId, { actor, kind: 'customer', summary: sw.summary(on, customer.name), detail: { customerId: id, action: sw.action(on) } });
+      back(res, id, sw.done(on));
+    });
+  }
+
+  router.post('/customers/:id/credit-score', requireCompany, async (req, res) => {
+    const id = String(req.params.id);
+    const { realmId, customer } = await scoredCustomer(res, id);
+    const actor = actorOf(res);
+    if (action(req.body) === 'clear') {
+      if (await c.customerDetail.clearCreditScore(realmId, id)) {
+        await c.activity.record(realmId, { actor, kind: 'customer', summary: `Removed the credit score of ${customer.name}`, detail: { customerId: id, action: 'clear_credit_score' } });
+      }
+      return back(res, id, 'credit-score-cleared');
+    }
+    const raw = (req.body as Record<string, unknown> | undefined)?.score;
+    const value = typeof raw === 'string' ? raw.trim() : '';
+    const score = /^\d{3}$/.test(value) ? Number(value) : NaN;
+    if (!(score >= 300 && score <= 850)) {
+      const kept = value.slice(0, 20);
+      return renderCustomer(res, id, {
+        status: 400, creditScoreValue: kept,
+        creditScoreError: value === '' ? 'Enter a credit score: a whole number from 300 to 850.' : `"${kept}" is not a credit score: enter a whole number from 300 to 850.`,
+      });
+    }
+    await c.riskStore.setCreditScore(realmId, id, score, 'manual', c.clock.now());
+    await c.activity.record(realmId, { actor, kind: 'customer', summary: `Set the credit score of ${customer.name} to ${score}`, detail: { customerId: id, action: 'set_credit_score', score } });
+    back(res, id, 'credit-score-set');
+  });
+
+  return router;
+}
+

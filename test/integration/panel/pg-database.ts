@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import knexFactory from 'knex';
+
+/**
+ * The panel's stores run on SQLite always and on PostgreSQL too when DUESENSE_TEST_PG_URL is set (.ci/run
+ * sets it): a throwaway database per suite, dropped afterwards.
+ */
+export const PG_ADMIN_URL = process.env.DUESENSE_TEST_PG_URL;
+
+export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL!, pool: { min: 0, max: 1 } });
+  const name = `duesense_panel_${randomBytes(4).toString('hex')}`;
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN_URL!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
