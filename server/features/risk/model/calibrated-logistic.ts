@@ -1,5 +1,5 @@
-import { fitLogistic, fitStandardizer, predictLogit, sigmoid, standardize, type LogisticFit, type Standardizer } from './logistic.js';
-import { hasBothClasses, timeSplit } from './training-set.js';
+import { designMatrix, fitLogistic, fitStandardizer, packRows, sigmoid, type LogisticFit, type Rows, type Standardizer } from './logistic.js';
+import { hasBothClasses } from './training-set.js';
 
 /** Platt scaling p = σ(a·z + b) on the model's logit z; identity when it could not be estimated. */
 export interface Platt { a: number; b: number }
@@ -15,9 +15,14 @@ export interface CalibratedLogistic {
 
 export interface Scored { probability: number; contributions: number[] }
 
-export function fitPlain(x: readonly number[][], y: readonly (0 | 1)[], l2: number, start?: LogisticFit): { standardizer: Standardizer; fit: LogisticFit } {
+export function fitPlain(x: readonly number[][], y: ArrayLike<number>, l2: number, start?: LogisticFit): { standardizer: Standardizer; fit: LogisticFit } {
+  return fitPlainRows(packRows(x), y, l2, start);
+}
+
+/** `y` holds the labels of x's rows from x.from on. */
+export function fitPlainRows(x: Rows, y: ArrayLike<number>, l2: number, start?: LogisticFit): { standardizer: Standardizer; fit: LogisticFit } {
   const standardizer = fitStandardizer(x);
-  return { standardizer, fit: fitLogistic(x.map((r) => standardize(standardizer, r)), y, { l2, ...(start ? { start } : {}) }) };
+  return { standardizer, fit: fitLogistic(designMatrix(x, standardizer), x.to - x.from, x.cols + 1, y, { l2, ...(start ? { start } : {}) }) };
 }
 
 /**
@@ -26,23 +31,43 @@ export function fitPlain(x: readonly number[][], y: readonly (0 | 1)[], l2: numb
  * regression is then refitted on every row and keeps that recalibration (it is estimated on a model of the
  * same form; refitting on all puts the newest behaviour into the coefficients).
  */
-export function fitCalibratedLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { l2: number; refitOnAll: boolean; start?: LogisticFit }): CalibratedLogistic {
-  const xs = timeSplit(x, 0.8);
-  const ys = timeSplit(y, 0.8);
-  const first = fitPlain(xs.early, ys.early, o.l2, o.start);
+export function fitCalibratedLogistic(x: readonly number[][], y: ArrayLike<number>, o: { l2: number; refitOnAll: boolean; start?: LogisticFit }): CalibratedLogistic {
+  return fitCalibratedRows(packRows(x), Uint8Array.from(y), o);
+}
+
+/** The same on packed rows; `y` is indexed like the rows (y[i] labels row i). */
+export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: LogisticFit }): CalibratedLogistic {
+  const cut = x.from + Math.round((x.to - x.from) * 0.8);
+  const early: Rows = { ...x, to: cut };
+  const late: Rows = { ...x, from: cut };
+  const first = fitPlainRows(early, y.subarray(x.from, cut), o.l2, o.start);
   let platt = IDENTITY;
-  if (ys.late.length >= MIN_CALIBRATION_ROWS && hasBothClasses(ys.late)) {
-    const z = xs.late.map((r) => [predictLogit(first.fit, standardize(first.standardizer, r))]);
-    const p = fitLogistic(z, ys.late, { l2: 1e-3 });
+  const lateLabels = y.subarray(cut, x.to);
+  if (lateLabels.length >= MIN_CALIBRATION_ROWS && hasBothClasses(lateLabels)) {
+    const z = new Float64Array(lateLabels.length);
+    for (let i = cut; i < x.to; i++) z[i - cut] = logitOf(first, x.data, i * x.cols);
+    const p = fitLogistic(designMatrix({ data: z, cols: 1, from: 0, to: z.length }), z.length, 2, lateLabels, { l2: 1e-3 });
     // A non-positive slope would invert the ranking: keep the raw model rather than trust it.
     if (p.weights[0]! > 0) platt = { a: p.weights[0]!, b: p.intercept };
   }
-  const final = o.refitOnAll ? fitPlain(x, y, o.l2, first.fit) : first;
+  const final = o.refitOnAll ? fitPlainRows(x, y.subarray(x.from, x.to), o.l2, first.fit) : first;
   return { ...final, platt };
 }
 
+/** The regression's logit for the raw row at data[offset ..]: standardised, then weighted in column order. */
+function logitOf(m: { standardizer: Standardizer; fit: LogisticFit }, data: ArrayLike<number>, offset: number): number {
+  const { means, scales } = m.standardizer;
+  let z = m.fit.intercept;
+  for (let j = 0; j < m.fit.weights.length; j++) z += m.fit.weights[j]! * ((data[offset + j]! - means[j]!) / scales[j]!);
+  return z;
+}
+
+/** The calibrated probability of the raw row at data[offset ..]. */
+export function probabilityAt(m: CalibratedLogistic, data: ArrayLike<number>, offset: number): number {
+  return sigmoid(m.platt.a * logitOf(m, data, offset) + m.platt.b);
+}
+
 export function scoreCalibrated(m: CalibratedLogistic, row: readonly number[]): Scored {
-  const z = standardize(m.standardizer, row);
-  const contributions = z.map((v, j) => m.platt.a * m.fit.weights[j]! * v);
-  return { probability: sigmoid(m.platt.a * predictLogit(m.fit, z) + m.platt.b), contributions };
+  const contributions = row.map((v, j) => m.platt.a * m.fit.weights[j]! * ((v - m.standardizer.means[j]!) / m.standardizer.scales[j]!));
+  return { probability: probabilityAt(m, row, 0), contributions };
 }

@@ -1,7 +1,7 @@
 import { dayOf } from '../domain/dates.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { logit } from './logistic.js';
-import { openOnDay, type PointInTimeHistory } from './point-in-time-history.js';
+import { SHARED_ID, type PointInTimeHistory } from './point-in-time-history.js';
 
 /**
  * The model's inputs, each computed as of the invoice's TxnDate: only the customer's invoices issued before
@@ -38,79 +38,115 @@ export interface LateFeatureVector {
   companyLateRate: number;
 }
 
+/** Each feature's position in a row. */
+const AT = Object.fromEntries(LATE_FEATURES.map((f, j) => [f, j])) as Record<LateFeature, number>;
+
 export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact): LateFeatureVector {
+  const row = new Float64Array(LATE_FEATURES.length);
+  const shares = writeLateFeatures(history, invoice, row, 0);
+  return { values: Array.from(row), ...shares };
+}
+
+/**
+ * The features of one invoice written into `out` from `offset` (LATE_FEATURES order): training fills one
+ * packed matrix with them instead of holding an array per row.
+ */
+export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceFact, out: Float64Array, offset: number): { smoothedLateShare: number; companyLateRate: number } {
   const day = dayOf(invoice.txnDate);
   // Knowledge cut: the day before issue, and never past the model's as-of date.
   const known = Math.min(day - 1, history.asOfDay);
-  // Walked in place (no copies): this runs once per invoice over the customer's earlier invoices.
-  const { list, end } = history.priorRange(invoice.customerId, day);
+  const range = history.customerRange(invoice.customerId);
+  const end = history.issuedBefore(range, day);
+  // Entries carrying this invoice's id are not its history (a copy of it can sit among earlier entries).
+  const self = history.entryWithId(invoice.id);
   const companyRate = history.company.lateRate(known);
   const companyDbt = history.company.meanDbt(known);
+  const { totalCents, txnDay, dueDay, knownLateDay, knownOnTimeDay, settleDay, clippedDbt } = history;
 
   let late = 0;
   let onTime = 0;
-  let lastLateDay: number | undefined;
+  let lastLateDay = -Infinity;
   let open = 0;
   let overdue = 0;
   let oldestOverdue = 0;
   let amountSum = 0;
   let priorCount = 0;
-  let firstPriorDay: number | undefined;
+  let firstPriorDay = 0;
   let settledCount = 0;
   let settledDbtSum = 0;
   // The three most recent settlements, newest first; equal days keep issue order (as a stable sort would).
-  const recent: Array<{ day: number; dbt: number }> = [];
-  for (let idx = 0; idx < end; idx++) {
-    const t = list[idx]!;
-    if (t.inv.id === invoice.id) continue;
-    priorCount++;
-    firstPriorDay ??= t.txnDay;
-    amountSum += t.inv.totalCents;
-    if (t.knownLateDay !== undefined && t.knownLateDay <= known) {
+  const recent = new RecentSettlements();
+  for (let k = range.start; k < end; k++) {
+    if (k === self || (self === SHARED_ID && history.invoices[k]!.id === invoice.id)) continue;
+    if (priorCount++ === 0) firstPriorDay = txnDay[k]!;
+    amountSum += totalCents[k]!;
+    if (knownLateDay[k]! <= known) {
       late++;
-      lastLateDay = Math.max(lastLateDay ?? -Infinity, t.knownLateDay);
+      lastLateDay = Math.max(lastLateDay, knownLateDay[k]!);
     }
-    if (t.knownOnTimeDay !== undefined && t.knownOnTimeDay <= known) onTime++;
-    if (t.settleDay !== undefined && t.settleDay <= known) {
+    if (knownOnTimeDay[k]! <= known) onTime++;
+    if (settleDay[k]! <= known) {
       settledCount++;
-      settledDbtSum += t.clippedDbt!;
-      let at = 0;
-      while (at < recent.length && recent[at]!.day >= t.settleDay) at++;
-      if (at < 3) {
-        recent.splice(at, 0, { day: t.settleDay, dbt: t.clippedDbt! });
-        if (recent.length > 3) recent.pop();
-      }
+      settledDbtSum += clippedDbt[k]!;
+      recent.add(settleDay[k]!, clippedDbt[k]!);
     }
-    const openNow = openOnDay(t, known);
+    const openNow = history.openOnDay(k, known);
     open += openNow;
-    if (openNow > 0 && known > t.dueDay) {
+    if (openNow > 0 && known > dueDay[k]!) {
       overdue += openNow;
-      oldestOverdue = Math.max(oldestOverdue, known - t.dueDay);
+      oldestOverdue = Math.max(oldestOverdue, known - dueDay[k]!);
     }
   }
   const smoothedLateShare = (late + SHRINKAGE_K * companyRate) / (late + onTime + SHRINKAGE_K);
   const averageDbt = (settledDbtSum + SHRINKAGE_K * companyDbt) / (settledCount + SHRINKAGE_K);
-  const recentDbt = (recent.reduce((s, x) => s + x.dbt, 0) + (3 - recent.length) * averageDbt) / 3;
+  const recentDbt = (recent.dbtSum() + (3 - recent.count) * averageDbt) / 3;
   const dollars = invoice.totalCents / 100;
   const averageAmount = priorCount > 0 ? amountSum / priorCount : 0;
   const month = Number(invoice.txnDate.slice(5, 7)) - 1;
 
-  const values: Record<LateFeature, number> = {
-    priorLateShare: logit(smoothedLateShare),
-    averageDaysBeyondTerms: averageDbt,
-    recentDaysBeyondTerms: recentDbt,
-    daysSinceLastLate: Math.log1p(Math.min(NO_LATE_DAYS, lastLateDay === undefined ? NO_LATE_DAYS : day - lastLateDay)),
-    openBalance: Math.log1p(open / 100),
-    overdueBalance: Math.log1p(overdue / 100),
-    oldestOverdueDays: Math.log1p(oldestOverdue),
-    priorInvoiceCount: Math.log1p(priorCount),
-    customerTenure: Math.log1p(firstPriorDay !== undefined ? day - firstPriorDay : 0),
-    invoiceAmount: Math.log1p(Math.max(0, dollars)),
-    amountVsCustomerAverage: averageAmount > 0 && invoice.totalCents > 0 ? Math.log(invoice.totalCents / averageAmount) : 0,
-    termsDays: dayOf(invoice.dueDate) - day,
-    seasonSine: Math.sin((2 * Math.PI * month) / 12),
-    seasonCosine: Math.cos((2 * Math.PI * month) / 12),
-    companyLateRate: logit(companyRate),
-  };
-  return { values: LATE_FEATURES.map((f) => values[f]), smoothedLateShare, companyLateRate: companyRate };
+  out[offset + AT.priorLateShare] = logit(smoothedLateShare);
+  out[offset + AT.averageDaysBeyondTerms] = averageDbt;
+  out[offset + AT.recentDaysBeyondTerms] = recentDbt;
+  out[offset + AT.daysSinceLastLate] = Math.log1p(Math.min(NO_LATE_DAYS, lastLateDay === -Infinity ? NO_LATE_DAYS : day - lastLateDay));
+  out[offset + AT.openBalance] = Math.log1p(open / 100);
+  out[offset + AT.overdueBalance] = Math.log1p(overdue / 100);
+  out[offset + AT.oldestOverdueDays] = Math.log1p(oldestOverdue);
+  out[offset + AT.priorInvoiceCount] = Math.log1p(priorCount);
+  out[offset + AT.customerTenure] = Math.log1p(priorCount > 0 ? day - firstPriorDay : 0);
+  out[offset + AT.invoiceAmount] = Math.log1p(Math.max(0, dollars));
+  out[offset + AT.amountVsCustomerAverage] = averageAmount > 0 && invoice.totalCents > 0 ? Math.log(invoice.totalCents / averageAmount) : 0;
+  out[offset + AT.termsDays] = dayOf(invoice.dueDate) - day;
+  out[offset + AT.seasonSine] = Math.sin((2 * Math.PI * month) / 12);
+  out[offset + AT.seasonCosine] = Math.cos((2 * Math.PI * month) / 12);
+  out[offset + AT.companyLateRate] = logit(companyRate);
+  return { smoothedLateShare, companyLateRate: companyRate };
+}
+
+/**
+ * The three latest settlements seen so far, newest first. A settlement goes after those on the same day or
+ * later (so equal days keep the order they were added in) and drops off when three are later than it.
+ */
+class RecentSettlements {
+  count = 0;
+  private d0 = 0; private d1 = 0; private d2 = 0;
+  private v0 = 0; private v1 = 0; private v2 = 0;
+  add(day: number, dbt: number): void {
+    if (this.count === 3 && this.d2 >= day) return;
+    if (this.count === 0 || this.d0 < day) {
+      this.d2 = this.d1; this.v2 = this.v1; this.d1 = this.d0; this.v1 = this.v0; this.d0 = day; this.v0 = dbt;
+    } else if (this.count === 1 || this.d1 < day) {
+      this.d2 = this.d1; this.v2 = this.v1; this.d1 = day; this.v1 = dbt;
+    } else {
+      this.d2 = day; this.v2 = dbt;
+    }
+    if (this.count < 3) this.count++;
+  }
+  /** Newest first, as the array this replaces summed them. */
+  dbtSum(): number {
+    let sum = 0;
+    if (this.count > 0) sum += this.v0;
+    if (this.count > 1) sum += this.v1;
+    if (this.count > 2) sum += this.v2;
+    return sum;
+  }
 }

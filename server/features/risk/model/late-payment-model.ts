@@ -1,11 +1,11 @@
 import { openCents } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
-import { fitCalibratedLogistic, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
+import { fitCalibratedRows, probabilityAt, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
 import { aucMannWhitney, brierScore, calibrationBins } from './evaluation.js';
-import { LATE_FEATURES, lateFeatures, SHRINKAGE_K } from './late-features.js';
-import { logit, type LogisticFit } from './logistic.js';
+import { LATE_FEATURES, lateFeatures, SHRINKAGE_K, writeLateFeatures } from './late-features.js';
+import { logit, type Rows } from './logistic.js';
 import { PointInTimeHistory } from './point-in-time-history.js';
-import { hasBothClasses, labelledInvoices, timeSplit } from './training-set.js';
+import { decidedEntries, hasBothClasses } from './training-set.js';
 
 /**
  * Per-company model of P(invoice is paid late): L2 logistic regression on point-in-time features
@@ -60,11 +60,19 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   // Every feature is as of its invoice's TxnDate, so one history (cut at as-of) serves all rows.
   const history = new PointInTimeHistory(invoices, { asOf: o.asOf, graceDays });
   // The most recent decided invoices: enough to learn from, and they say most about how customers pay now.
-  const rows = labelledInvoices(invoices, o.asOf, graceDays).slice(-MAX_TRAINING_INVOICES).map((r) => ({ ...r, features: lateFeatures(history, r.invoice) }));
-  const { early: train, late: holdout } = timeSplit(rows, 1 - HOLDOUT_SHARE);
-  const labels = (rs: typeof rows) => rs.map((r) => r.late);
+  const decided = decidedEntries(history);
+  const entries = decided.entries.subarray(-MAX_TRAINING_INVOICES);
+  const labels = decided.late.subarray(-MAX_TRAINING_INVOICES);
+  const n = entries.length;
+  // One packed matrix of features (row i = entries[i]) and each row's smoothed late share.
+  const x: Rows = { data: new Float64Array(n * LATE_FEATURES.length), cols: LATE_FEATURES.length, from: 0, to: n };
+  const smoothed = new Float64Array(n);
+  entries.forEach((k, i) => { smoothed[i] = writeLateFeatures(history, history.invoices[k]!, x.data, i * x.cols).smoothedLateShare; });
+  const holdoutFrom = Math.round(n * (1 - HOLDOUT_SHARE));
+  const train: Rows = { ...x, to: holdoutFrom };
+  const holdoutLabels = Array.from(labels.subarray(holdoutFrom)) as (0 | 1)[];
 
-  const fittable = rows.length >= MIN_TRAINING_INVOICES && hasBothClasses(labels(train)) && hasBothClasses(labels(train.slice(0, Math.round(train.length * 0.8))));
+  const fittable = n >= MIN_TRAINING_INVOICES && hasBothClasses(labels.subarray(0, holdoutFrom)) && hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * 0.8)));
   const fallbackPredict: Predictor = (invoice) => {
     const f = lateFeatures(history, invoice);
     const contribution = logit(f.smoothedLateShare) - logit(f.companyLateRate);
@@ -74,27 +82,30 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   let predict: Predictor;
   let holdoutProbabilities: number[];
   if (fittable) {
-    const fitOn = (rs: typeof rows, refitOnAll: boolean, start?: LogisticFit) => fitCalibratedLogistic(rs.map((r) => r.features.values), labels(rs), { l2, refitOnAll, ...(start ? { start } : {}) });
     // Measured on data the evaluation model never saw, then refitted on everything for use (warm-started
     // from the evaluation model: the same problem on more rows converges in a few Newton steps).
-    const evaluation = fitOn(train, false);
-    holdoutProbabilities = holdout.map((r) => scoreCalibrated(evaluation, r.features.values).probability);
-    const final = fitOn(rows, true, evaluation.fit);
-    predict = (invoice) => explain(final, invoice, lateFeatures(history, invoice).values);
+    const evaluation = fitCalibratedRows(train, labels, { l2, refitOnAll: false });
+    holdoutProbabilities = [];
+    for (let i = holdoutFrom; i < n; i++) holdoutProbabilities.push(probabilityAt(evaluation, x.data, i * x.cols));
+    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation.fit });
+    const row = new Float64Array(LATE_FEATURES.length);
+    predict = (invoice) => {
+      writeLateFeatures(history, invoice, row, 0);
+      return explain(final, invoice, Array.from(row));
+    };
   } else {
-    holdoutProbabilities = holdout.map((r) => r.features.smoothedLateShare);
+    holdoutProbabilities = Array.from(smoothed.subarray(holdoutFrom));
     predict = fallbackPredict;
   }
 
-  const holdoutLabels = labels(holdout);
   const card: LatePaymentModelCard = {
-    trainedOn: rows.length,
-    holdoutSize: holdout.length,
+    trainedOn: n,
+    holdoutSize: n - holdoutFrom,
     auc: aucMannWhitney(holdoutProbabilities, holdoutLabels),
     brier: brierScore(holdoutProbabilities, holdoutLabels),
     calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
     method: fittable
-      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on a time-ordered validation slice; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${rows.length} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on a time-ordered validation slice; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
       : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],

@@ -15,37 +15,54 @@ export function logit(p: number, eps = 1e-6): number {
 
 export interface Standardizer { means: number[]; scales: number[] }
 
-export function fitStandardizer(rows: readonly number[][]): Standardizer {
-  const d = rows[0]?.length ?? 0;
+/**
+ * Rows [from, to) of a row-major matrix with `cols` columns in one Float64Array: the model's training rows
+ * (a company's history is tens of thousands of rows × 15 features) without an array per row.
+ */
+export interface Rows { data: Float64Array; cols: number; from: number; to: number }
+
+export function packRows(rows: readonly number[][]): Rows {
+  const cols = rows[0]?.length ?? 0;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((r, i) => { for (let j = 0; j < cols; j++) data[i * cols + j] = r[j]!; });
+  return { data, cols, from: 0, to: rows.length };
+}
+
+export function fitStandardizer(x: Rows): Standardizer {
+  const { data, cols: d, from, to } = x;
+  const n = to - from;
   const means = new Array<number>(d).fill(0);
   const scales = new Array<number>(d).fill(0);
-  for (const r of rows) for (let j = 0; j < d; j++) means[j]! += r[j]!;
-  for (let j = 0; j < d; j++) means[j] = means[j]! / rows.length; // sum first: a constant column's mean is exact
-  for (const r of rows) for (let j = 0; j < d; j++) scales[j]! += (r[j]! - means[j]!) ** 2 / rows.length;
+  for (let i = from; i < to; i++) for (let j = 0; j < d; j++) means[j]! += data[i * d + j]!;
+  for (let j = 0; j < d; j++) means[j] = means[j]! / n; // sum first: a constant column's mean is exact
+  for (let i = from; i < to; i++) for (let j = 0; j < d; j++) scales[j]! += (data[i * d + j]! - means[j]!) ** 2 / n;
   // A constant column gets scale 1 so it standardises to 0 and carries no weight.
   return { means, scales: scales.map((v) => (v > 1e-12 ? Math.sqrt(v) : 1)) };
 }
 
-export function standardize(s: Standardizer, row: readonly number[]): number[] {
-  return row.map((v, j) => (v - s.means[j]!) / s.scales[j]!);
+/** The regression's design matrix for rows: a leading 1 (the intercept), then each value standardised. */
+export function designMatrix(x: Rows, s?: Standardizer): Float64Array {
+  const { data, cols: d, from, to } = x;
+  const dim = d + 1;
+  const packed = new Float64Array((to - from) * dim);
+  for (let i = from; i < to; i++) {
+    const base = (i - from) * dim;
+    packed[base] = 1;
+    for (let j = 0; j < d; j++) packed[base + j + 1] = s ? (data[i * d + j]! - s.means[j]!) / s.scales[j]! : data[i * d + j]!;
+  }
+  return packed;
 }
 
 export interface LogisticFit { intercept: number; weights: number[]; iterations: number; converged: boolean }
+export interface LogisticOptions { l2: number; maxIterations?: number; tolerance?: number; start?: LogisticFit }
 
 /**
- * Minimises Σ logloss + (l2/2)·‖w‖² over already-standardised rows. The rows are packed into one Float64Array
- * (a company's whole history is ~100k rows × 15 features: the inner loops must not chase arrays of arrays).
+ * Minimises Σ logloss + (l2/2)·‖w‖² on a design matrix (designMatrix: n rows of `dim` values, the first 1,
+ * the rest already standardised). The inner loops run over one Float64Array: arrays of arrays would be
+ * chased through memory on every Newton step.
  */
-export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { l2: number; maxIterations?: number; tolerance?: number; start?: LogisticFit }): LogisticFit {
-  const n = x.length;
-  const d = x[0]?.length ?? 0;
-  const dim = d + 1;
-  const packed = new Float64Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    packed[i * dim] = 1;
-    const row = x[i]!;
-    for (let j = 0; j < d; j++) packed[i * dim + j + 1] = row[j]!;
-  }
+export function fitLogistic(packed: Float64Array, n: number, dim: number, y: ArrayLike<number>, o: LogisticOptions): LogisticFit {
+  const d = dim - 1;
   const beta = new Float64Array(dim); // beta[0] = intercept
   // A warm start (the same model fitted on most of these rows) converges in a couple of Newton steps.
   if (o.start && o.start.weights.length === d) {
@@ -55,6 +72,9 @@ export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { 
   const maxIterations = o.maxIterations ?? 50;
   const tolerance = o.tolerance ?? 1e-7;
   const z = new Float64Array(n);
+  // exp(−|z|) per row, kept from the loss for the next step's probabilities: σ(z) = 1/(1+e) for z >= 0 and
+  // e/(1+e) below, the same values sigmoid() computes, with one exp per row instead of two.
+  const ez = new Float64Array(n);
   const loss = (b: Float64Array) => {
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -62,7 +82,9 @@ export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { 
       const base = i * dim;
       for (let j = 0; j < dim; j++) zi += b[j]! * packed[base + j]!;
       z[i] = zi;
-      sum += (zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi))) - y[i]! * zi;
+      const e = Math.exp(-Math.abs(zi));
+      ez[i] = e;
+      sum += (zi > 0 ? zi + Math.log1p(e) : Math.log1p(e)) - y[i]! * zi;
     }
     for (let j = 1; j < dim; j++) sum += (o.l2 / 2) * b[j]! ** 2;
     return sum;
@@ -72,7 +94,9 @@ export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { 
     const gradient = new Float64Array(dim);
     const hessian = new Float64Array(dim * dim);
     for (let i = 0; i < n; i++) {
-      const p = sigmoid(z[i]!); // z holds the linear predictor at beta from the last loss evaluation
+      // z and ez hold the linear predictor at beta from the last loss evaluation
+      const e = ez[i]!;
+      const p = z[i]! >= 0 ? 1 / (1 + e) : e / (1 + e);
       const w = Math.max(p * (1 - p), 1e-12);
       const r = p - y[i]!;
       const base = i * dim;
@@ -112,12 +136,6 @@ export function fitLogistic(x: readonly number[][], y: readonly (0 | 1)[], o: { 
     if (change < tolerance || nextLoss > current) return { intercept: beta[0]!, weights: Array.from(beta.slice(1)), iterations: iter, converged: change < tolerance };
   }
   return { intercept: beta[0]!, weights: Array.from(beta.slice(1)), iterations: maxIterations, converged: false };
-}
-
-export function predictLogit(fit: LogisticFit, row: readonly number[]): number {
-  let z = fit.intercept;
-  for (let j = 0; j < fit.weights.length; j++) z += fit.weights[j]! * row[j]!;
-  return z;
 }
 
 /** Gaussian elimination with partial pivoting (the systems are tiny and positive definite). */
