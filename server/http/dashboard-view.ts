@@ -309,7 +309,7 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
         detail: `${plural(co.highRisk.count, 'customer')}; ${share === null ? 'no customer has positive gross profit' : `${fmt.percent(share)} of gross profit`}`,
       },
       {
-        id: 'dso', label: 'DSO', value: co.dso === null ? '—' : `${fmt.number(co.dso, 1)} days`,
+        id: 'dso', label: 'DSO (days sales outstanding)', value: co.dso === null ? '—' : `${fmt.number(co.dso, 1)} days`,
         detail: co.dso === null
           ? 'Not measurable: receivables exceed three years of billing'
           : `Best possible ${fmt.number(co.bestPossibleDso, 1)} days; ${fmt.number(co.averageDaysDelinquent, 1)} days delinquent (ADD)`,

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Application } from 'express';
 import type { Container } from '../container.js';
 import { NotFoundError } from '../errors.js';
 import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
@@ -12,7 +12,8 @@ const WHATS = ['customers', 'invoices', 'company', 'clusters'] as const;
 const CACHED_RUNS = 32;
 const PAGE = { nav: 'dashboard', stylesheets: ['/assets/css/dashboard.css'] } as const;
 
-export interface DashboardRun { run: RunDetails; distribution: RunDistribution; model: DashboardModel }
+/** One score run as the dashboard shows it; `html` is the run's part of the page, rendered once. */
+export interface DashboardRun { run: RunDetails; distribution: RunDistribution; model: DashboardModel; html: string }
 
 /**
  * The selected company at a glance from its latest score run (tiles, trend, charts, clusters, strategies,
@@ -22,15 +23,20 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
   const router = Router();
   const built = new Map<number, Promise<DashboardRun | undefined>>();
 
-  /** One run row and a few aggregates, once per run; every later view of that run reads memory only. */
-  function dashboardFor(realmId: string, summary: ScoreRunSummary): Promise<DashboardRun | undefined> {
+  /**
+   * One run row, a few aggregates and one render of the run's figures, once per run: a run never changes, so
+   * every later view of it reads memory only and renders just the page around it (user, CSRF token, sync notice).
+   */
+  function dashboardFor(app: Application, realmId: string, summary: ScoreRunSummary): Promise<DashboardRun | undefined> {
     let entry = built.get(summary.id);
     if (!entry) {
       entry = (async () => {
         const run = await c.riskStore.runDetails(realmId, summary);
         if (!run) return undefined;
         const distribution = await c.riskStore.runDistribution(realmId, run.id);
-        return { run, distribution, model: buildDashboard(run, distribution) };
+        const dashboard = { run, distribution, model: buildDashboard(run, distribution) };
+        const html = await new Promise<string>((resolve, reject) => app.render('partials/dashboard/run', { dashboard }, (err, out) => (err ? reject(err) : resolve(out))));
+        return { ...dashboard, html };
       })();
       entry.catch(() => built.delete(summary.id));
       if (built.size >= CACHED_RUNS) built.delete(built.keys().next().value!);
@@ -39,12 +45,12 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
     return entry;
   }
 
-  router.get('/dashboard', requireCompany, async (_req, res) => {
+  router.get('/dashboard', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
     const summary = await c.riskStore.latestRun(realmId);
     const [lastSync] = await c.syncStore.runs(realmId, 1);
     const syncRunning = lastSync?.status === 'running' ? lastSync : undefined;
-    const dashboard = summary ? await dashboardFor(realmId, summary) : undefined;
+    const dashboard = summary ? await dashboardFor(req.app, realmId, summary) : undefined;
     res.render('pages/dashboard', {
       ...PAGE, title: 'Dashboard', dashboard, syncRunning, everSynced: lastSync !== undefined,
       ...(dashboard ? { scripts: ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'] } : {}),

@@ -85,7 +85,7 @@ describe('buildDashboard', () => {
       { id: 'total-ar', label: 'Total receivables', value: '$10,000', detail: '10 open invoices' },
       { id: 'overdue', label: 'Overdue', value: '$4,000', detail: '40.0% of receivables; $1,500 over 90 days' },
       { id: 'high-risk', label: 'High-risk exposure', value: '$3,000', detail: '2 customers; 12.5% of gross profit' },
-      { id: 'dso', label: 'DSO', value: '45.3 days', detail: 'Best possible 27.2 days; 18.1 days delinquent (ADD)' },
+      { id: 'dso', label: 'DSO (days sales outstanding)', value: '45.3 days', detail: 'Best possible 27.2 days; 18.1 days delinquent (ADD)' },
     ]);
     expect(buildDashboard(run({ dso: null }), distribution).tiles[3]).toMatchObject({ value: '—', detail: 'Not measurable: receivables exceed three years of billing' });
   });
