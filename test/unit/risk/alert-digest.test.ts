@@ -14,6 +14,6 @@ describe('the alert digest', () => {
     expect(d.text).toContain('  • Acme moved from low to medium risk');
     expect(d.text).toContain('Receivables: $528.7k outstanding, $354.9k overdue. High risk: 3 customers, $69.5k.');
     expect(d.text).toContain('Collection rate has fallen 5 months in a row, down 32.35 points.');
-    expect(d.text).toContain('https://duesense.example.com/risk');
+    expect(d.text).toContain('https://duesense.example.com/alerts');
   });
 });
