@@ -7,6 +7,7 @@ import * as m0500 from './20261125000500_create_risk_scores.js';
 import * as m0600 from './20261125000600_add_score_stability_and_alerts.js';
 import * as m0700 from './20261125000700_create_mail_outbox_and_preferences.js';
 import * as m0800 from './20261125000800_create_panel_tables.js';
+import * as m0900 from './20261125000900_add_risk_read_indexes.js';
 import * as m1000 from './20261125001000_add_customer_list_indexes.js';
 
 /**
@@ -23,5 +24,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261125000600_add_score_stability_and_alerts.ts', m0600],
   ['20261125000700_create_mail_outbox_and_preferences.ts', m0700],
   ['20261125000800_create_panel_tables.ts', m0800],
+  ['20261125000900_add_risk_read_indexes.ts', m0900],
   ['20261125001000_add_customer_list_indexes.ts', m1000],
 ];

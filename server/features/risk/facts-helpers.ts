@@ -18,10 +18,15 @@ export function topLevelParent(parentOf: ReadonlyMap<string, string | null | und
  * (metrics.md: credits are applied but are not cash). Returns, per invoice link in order, both parts.
  */
 export function splitPaymentLinks(links: ReadonlyArray<{ type: string; id: string; cents: number }>): Array<{ invoiceId: string; creditCents: number; cashCents: number }> {
-  let credits = links.filter((l) => l.type === 'CreditMemo').reduce((s, l) => s + l.cents, 0);
-  return links.filter((l) => l.type === 'Invoice').map((l) => {
+  // Plain loops: the loader calls this for every payment of the company.
+  let credits = 0;
+  for (const l of links) if (l.type === 'CreditMemo') credits += l.cents;
+  const parts: Array<{ invoiceId: string; creditCents: number; cashCents: number }> = [];
+  for (const l of links) {
+    if (l.type !== 'Invoice') continue;
     const creditCents = Math.min(l.cents, credits);
     credits -= creditCents;
-    return { invoiceId: l.id, creditCents, cashCents: l.cents - creditCents };
-  });
+    parts.push({ invoiceId: l.id, creditCents, cashCents: l.cents - creditCents });
+  }
+  return parts;
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { addDaysToDate } from './domain/dates.js';
 import { splitPaymentLinks, topLevelParent } from './facts-helpers.js';
@@ -10,25 +11,40 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
  * voided invoices left out; jobs rolled up into their top-level parent when asked; a missing due date taken
  * from the customer's terms (else the company default, else the invoice date); foreign-currency amounts
  * converted to the home currency at the invoice's exchange rate; credit-funded payment lines marked as not cash.
+ *
+ * The three large reads (invoices, their lines' gross profit, payment applications) come back as one JSON
+ * array each (jsonRows): for 100k invoices, building an object per row in the driver cost more than the
+ * queries themselves.
  */
 export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs: boolean }): Promise<CompanyFacts> {
+  const pg = (db.client as { config: { client: string } }).config.client === 'pg';
   const scoped = (table: string) => db(table).where({ realm_id: realmId });
-  const [settings, customerRows, invoiceRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
+  const liveInvoices = () => scoped('qbo_invoices').whereNull('deleted_at').where('voided', false);
+  const [settings, customerRows, invoiceRows, rateRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
     scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
     // Only the columns the engine reads: raw_json alone would be hundreds of megabytes for a large company.
     scoped('qbo_customers').whereNull('deleted_at').select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
-    scoped('qbo_invoices').whereNull('deleted_at').where('voided', false)
-      .select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'exchange_rate', 'sales_term_qbo_id'),
+    // In due-date order, then the order rows were stored (what SQLite returned before this read was
+    // aggregated; a customer's "last 10 invoices" break due-date ties by it). PostgreSQL has no storage order:
+    // its ties go by id.
+    // Terms only matter without a due date.
+    jsonRows(db, pg, liveInvoices().select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents',
+      db.raw('CASE WHEN due_date IS NULL THEN sales_term_qbo_id END AS sales_term_qbo_id'), db.raw(pg ? 'NULL AS stored' : 'rowid AS stored')),
+      ['qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'sales_term_qbo_id'], `due_date NULLS FIRST, ${pg ? 'qbo_id' : 'stored'}`),
+    // Exchange rates as plain numbers, not through JSON (SQLite writes reals there with 15 digits); a rate of 1 changes nothing.
+    liveInvoices().whereNotNull('exchange_rate').whereNot('exchange_rate', 1).select('qbo_id', 'exchange_rate'),
     // Gross profit summed per invoice in SQL: one row per invoice instead of every line.
-    db('qbo_invoice_lines as l').leftJoin('qbo_items as it', (j) => j.on('it.realm_id', 'l.realm_id').andOn('it.qbo_id', 'l.item_qbo_id'))
+    jsonRows(db, pg, db('qbo_invoice_lines as l').leftJoin('qbo_items as it', (j) => j.on('it.realm_id', 'l.realm_id').andOn('it.qbo_id', 'l.item_qbo_id'))
       .where('l.realm_id', realmId).groupBy('l.invoice_qbo_id')
       .select('l.invoice_qbo_id')
       .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE l.amount_cents - ROUND(COALESCE(l.qty, 0) * it.purchase_cost_cents) END) AS gross_profit_cents'))
       .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE 0 END) AS estimated_cents')),
-    // Applications of live payments only, each with its payment's date: one joined read instead of two.
-    db('qbo_payment_applications as a').join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
-      .where('a.realm_id', realmId).whereNull('p.deleted_at').orderBy(['a.payment_qbo_id', 'a.line_no'])
-      .select('a.payment_qbo_id', 'a.txn_type', 'a.txn_qbo_id', 'a.amount_cents', 'p.txn_date'),
+    ['invoice_qbo_id', 'gross_profit_cents', 'estimated_cents']),
+    // Applications of live payments only, each with its payment's date, a payment's lines together in order.
+    jsonRows(db, pg, db('qbo_payment_applications as a').join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
+      .where('a.realm_id', realmId).whereNull('p.deleted_at')
+      .select('a.payment_qbo_id', 'a.line_no', 'a.txn_type', 'a.txn_qbo_id', 'a.amount_cents', 'p.txn_date'),
+    ['payment_qbo_id', 'txn_type', 'txn_qbo_id', 'amount_cents', 'txn_date'], 'payment_qbo_id, line_no, txn_type, txn_qbo_id'),
     scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
     scoped('qbo_terms').select('qbo_id', 'due_days'),
     scoped('customer_credit_scores'),
@@ -46,46 +62,81 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   const customerTerm = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.sales_term_qbo_id ?? null]));
   const prefs = settings?.preferences_json ? (JSON.parse(settings.preferences_json) as Row) : undefined;
   const defaultTerm = prefs?.SalesFormsPrefs?.DefaultTerms?.value as string | undefined;
+  const rates = new Map<string, number>(rateRows.map((r: Row) => [String(r.qbo_id), Number(r.exchange_rate)]));
+  const lineProfit = new Map<string, unknown[]>(lineRows.map((l) => [String(l[0]), l]));
+  const context: InvoiceContext = { owner, rates, lineProfit, applications: applicationsByInvoice(applicationRows), termDays, customerTerm, defaultTerm };
+  const invoices: InvoiceFact[] = [];
+  for (const row of invoiceRows) if (Number(row[5]) > 0) invoices.push(invoiceFact(row, context));
+  const items = new Map<string, ItemFact>(itemRows.map((r: Row) => [String(r.qbo_id), { id: String(r.qbo_id), costCents: r.purchase_cost_cents === null ? null : Number(r.purchase_cost_cents) }]));
+  return { realmId, homeCurrency: settings?.home_currency ?? 'USD', customers, invoices, items };
+}
 
-  const paymentDate = new Map<string, string>();
+interface InvoiceContext {
+  owner: (customerId: string) => string;
+  rates: ReadonlyMap<string, number>;
+  /** [invoice id, gross profit, estimated part] per invoice with lines. */
+  lineProfit: ReadonlyMap<string, unknown[]>;
+  applications: ReadonlyMap<string, ApplicationFact[]>;
+  termDays: ReadonlyMap<string, number | null>;
+  customerTerm: ReadonlyMap<string, string | null>;
+  defaultTerm: string | undefined;
+}
+
+/** One invoice row ([id, doc number, customer, txn date, due date, total, terms]) as a fact, in the home currency. */
+function invoiceFact([id, docNumber, customer, txnDate, dueDate, total, termId]: unknown[], c: InvoiceContext): InvoiceFact {
+  const invoiceId = String(id);
+  const customerId = String(customer);
+  const rate = c.rates.get(invoiceId) ?? 1;
+  const profit = c.lineProfit.get(invoiceId);
+  const own = c.applications.get(invoiceId);
+  const terms = dueDate ? 0 : c.termDays.get(String(termId ?? c.customerTerm.get(customerId) ?? c.defaultTerm ?? '')) ?? 0;
+  return {
+    id: invoiceId, docNumber: (docNumber as string | null) ?? null, customerId: c.owner(customerId), txnDate: String(txnDate),
+    dueDate: dueDate ? String(dueDate) : addDaysToDate(String(txnDate), terms),
+    totalCents: inHome(Number(total), rate),
+    // At a rate of 1 every amount stays as it is: the list is used as built.
+    applications: own === undefined ? [] : rate === 1 ? own : own.map((a) => ({ ...a, cents: inHome(a.cents, rate) })),
+    lines: [],
+    lineProfit: { grossProfitCents: inHome(Number(profit?.[1] ?? 0), rate), estimatedCents: inHome(Number(profit?.[2] ?? 0), rate) },
+  };
+}
+
+const inHome = (cents: number, rate: number) => Math.round(cents * rate);
+
+/**
+ * Each invoice's applications from [payment, type, linked id, cents, payment date] rows, a payment's lines
+ * together and in line order: credit-memo links fund the payment's invoice links first (splitPaymentLinks).
+ */
+function applicationsByInvoice(rows: unknown[][]): Map<string, ApplicationFact[]> {
   const applications = new Map<string, ApplicationFact[]>();
-  const byPayment = new Map<string, Row[]>();
-  for (const a of applicationRows) {
-    const id = String(a.payment_qbo_id);
-    paymentDate.set(id, String(a.txn_date));
-    const list = byPayment.get(id);
-    if (list) list.push(a);
-    else byPayment.set(id, [a]);
-  }
-  for (const [paymentId, links] of byPayment) {
-    const date = paymentDate.get(paymentId)!;
-    for (const part of splitPaymentLinks(links.map((l) => ({ type: String(l.txn_type), id: String(l.txn_qbo_id), cents: Number(l.amount_cents) })))) {
+  for (let start = 0; start < rows.length;) {
+    const paymentId = rows[start]![0];
+    const date = String(rows[start]![4]);
+    const links: Array<{ type: string; id: string; cents: number }> = [];
+    let end = start;
+    for (; end < rows.length && rows[end]![0] === paymentId; end++) links.push({ type: String(rows[end]![1]), id: String(rows[end]![2]), cents: Number(rows[end]![3]) });
+    for (const part of splitPaymentLinks(links)) {
       const list = applications.get(part.invoiceId) ?? [];
       if (part.creditCents > 0) list.push({ date, cents: part.creditCents, cash: false });
       if (part.cashCents > 0) list.push({ date, cents: part.cashCents, cash: true });
       applications.set(part.invoiceId, list);
     }
+    start = end;
   }
-  const lineProfit = new Map<string, { grossProfitCents: number; estimatedCents: number }>();
-  for (const l of lineRows) lineProfit.set(String(l.invoice_qbo_id), { grossProfitCents: Number(l.gross_profit_cents), estimatedCents: Number(l.estimated_cents) });
+  return applications;
+}
 
-  const invoices: InvoiceFact[] = invoiceRows.filter((i: Row) => Number(i.total_cents) > 0).map((i: Row) => {
-    const rate = i.exchange_rate === null || i.exchange_rate === undefined ? 1 : Number(i.exchange_rate);
-    const home = (cents: number) => Math.round(cents * rate);
-    const customerId = String(i.customer_qbo_id);
-    const terms = termDays.get(String(i.sales_term_qbo_id ?? customerTerm.get(customerId) ?? defaultTerm ?? '')) ?? 0;
-    return {
-      id: String(i.qbo_id), docNumber: i.doc_number ?? null, customerId: owner(customerId), txnDate: String(i.txn_date),
-      dueDate: i.due_date ? String(i.due_date) : addDaysToDate(String(i.txn_date), terms),
-      totalCents: home(Number(i.total_cents)),
-      applications: (applications.get(String(i.qbo_id)) ?? []).map((a) => ({ ...a, cents: home(a.cents) })),
-      lines: [],
-      lineProfit: (() => {
-        const p = lineProfit.get(String(i.qbo_id)) ?? { grossProfitCents: 0, estimatedCents: 0 };
-        return { grossProfitCents: home(p.grossProfitCents), estimatedCents: home(p.estimatedCents) };
-      })(),
-    };
-  });
-  const items = new Map<string, ItemFact>(itemRows.map((r: Row) => [String(r.qbo_id), { id: String(r.qbo_id), costCents: r.purchase_cost_cents === null ? null : Number(r.purchase_cost_cents) }]));
-  return { realmId, homeCurrency: settings?.home_currency ?? 'USD', customers, invoices, items };
+/**
+ * A query's rows as arrays of `columns` (in `orderBy` order, else any), aggregated by the database into one JSON array:
+ * the driver hands over one value instead of building an object per row. Only exact types go through it
+ * (text, integers, sums of whole cents): SQLite writes JSON reals with 15 significant digits.
+ */
+async function jsonRows(db: Db, pg: boolean, query: Knex.QueryBuilder, columns: string[], orderBy?: string): Promise<unknown[][]> {
+  const list = columns.map((c) => `t.${c}`).join(', ');
+  const order = orderBy ? ` ORDER BY ${orderBy}` : '';
+  const aggregate = pg ? `json_agg(json_build_array(${list})${order})` : `json_group_array(json_array(${list})${order})`;
+  const row = (await db.from(query.as('t')).first(db.raw(`${aggregate} AS rows`))) as { rows: string | unknown[][] | null } | undefined;
+  // SQLite hands the JSON over as text; node-postgres has parsed it already (and an empty json_agg is null).
+  const rows = row?.rows ?? [];
+  return typeof rows === 'string' ? (JSON.parse(rows) as unknown[][]) : rows;
 }
