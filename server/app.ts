@@ -30,6 +30,9 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
+  // Compiled templates are kept (Express does so only when NODE_ENV=production): compiling the customer page's
+  // templates on every request cost more than the rest of the request. A restart picks up edited views.
+  app.set('view cache', true);
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({

@@ -6,6 +6,7 @@ import type { RiskBand } from '../features/risk/domain/risk-score.js';
 import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
+import type { CustomerSnapshot } from '../features/panel/customer-detail-store.js';
 import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
@@ -182,35 +183,52 @@ export function customerRoutes(c: Deps): Router {
     res.type('text/csv').send(toCsv(csvTable(rows, clusterName)));
   });
 
-  /** The latest run and this customer in it, or a 404 that never says whether another company has the id. */
+  /** The latest run and this customer in it (the run's snapshot of them), or a 404 that never says whether another company has the id. */
   async function scoredCustomer(res: Response, id: string) {
     const realmId = res.locals.company!.realmId;
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     const run = await c.customerList.latestRun(realmId);
     if (!run) throw new NotFoundError('No scores yet: score the company from the dashboard, then open a customer from the list.');
-    const customer = await c.customerDetail.customer(realmId, run.id, id);
-    if (!customer) throw new NotFoundError('There is no such customer in the latest score run.');
-    return { realmId, run, customer };
+    const snapshot = await c.customerDetail.snapshot(realmId, run, id);
+    if (!snapshot) throw new NotFoundError('There is no such customer in the latest score run.');
+    return { realmId, run, snapshot, customer: snapshot.customer };
+  }
+
+  /**
+   * The sections a run fixes (reasons, credit limit, score history, payment behaviour, open invoices) rendered
+   * to HTML once per snapshot: the snapshot is kept per run and customer, and a run never changes.
+   */
+  const runSections = new WeakMap<CustomerSnapshot, Promise<string>>();
+  function renderRunSections(res: Response, run: ListRun, snapshot: CustomerSnapshot): Promise<string> {
+    let html = runSections.get(snapshot);
+    if (!html) {
+      const { customer, policy, history } = snapshot;
+      const months = trimQuietStart(snapshot.months);
+      html = new Promise<string>((resolve, reject) => res.app.render('partials/customers/run-sections', {
+        run, policy, customer, history, months,
+        invoices: snapshot.invoices.map((inv) => ({ ...inv, reasons: [...new Set(inv.topFeatures.map(featureInWords))] })),
+        charts: { history: scoreHistoryChart(history, customer.name), behaviour: behaviourChart(months, customer.name), dbt: daysBeyondTermsChart(months, customer.name) },
+      }, (err, out) => (err ? reject(err) : resolve(out))));
+      html.catch(() => runSections.delete(snapshot));
+      runSections.set(snapshot, html);
+    }
+    return html;
   }
 
   async function renderCustomer(res: Response, id: string, o: { status?: number; notice?: keyof typeof NOTICES; creditScoreError?: string; creditScoreValue?: string } = {}) {
-    const { realmId, run, customer } = await scoredCustomer(res, id);
-    const policy = await c.customerDetail.runPolicy(realmId, run.policyVersion);
-    const [history, invoices, covered, writes, actions] = await Promise.all([
-      c.customerDetail.history(realmId, id),
-      c.customerDetail.openInvoices(realmId, run.id, id),
-      c.customerDetail.customerAndJobs(realmId, id, policy.rollUpJobs),
-      c.customerDetail.activityAbout(realmId, id, 'write'),
-      c.customerDetail.activityAbout(realmId, id, 'customer', 10),
-    ]);
-    const months = trimQuietStart(await c.customerDetail.paymentBehaviour(realmId, covered.length > 0 ? covered.map((j) => j.id) : [id], run.asOf, policy));
+    if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
+    // What the bookkeeper set and what was logged can change at any time: read fresh on every view, while the run
+    // and its snapshot of the customer are found.
+    const live = c.customerDetail.liveState(res.locals.company!.realmId, id);
+    live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
+    const { run, snapshot } = await scoredCustomer(res, id);
+    const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
+    const customer = { ...snapshot.customer, creditScore, controls };
     const clusterName = customer.clusterId === null ? null : (run.clusters.find((cl) => cl.id === customer.clusterId)?.name ?? `Cluster ${customer.clusterId}`);
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
-      run, policy, customer, clusterName, history, months, writes, actions,
-      jobs: covered.filter((j) => j.depth > 0),
-      invoices: invoices.map((inv) => ({ ...inv, reasons: [...new Set(inv.topFeatures.map(featureInWords))] })),
-      charts: { history: scoreHistoryChart(history, customer.name), behaviour: behaviourChart(months, customer.name), dbt: daysBeyondTermsChart(months, customer.name) },
+      run, customer, clusterName, writes, actions, runSections: sections,
+      jobs: snapshot.covered.filter((j) => j.depth > 0),
       notice: o.notice ? NOTICES[o.notice]!(customer.name) : undefined, creditScoreError: o.creditScoreError, creditScoreValue: o.creditScoreValue ?? (customer.creditScore ? String(customer.creditScore.score) : ''),
     });
   }

@@ -12,6 +12,9 @@ import type { CreditLimit, HighRiskSegment, Strategy } from '../risk/domain/stra
 import { escapeLike } from './customer-list-store.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Ids per IN (…) list: well under every database's limit on bound parameters. */
+const CHUNK = 500;
+const SNAPSHOTS = 200;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** One customer as the latest run scored it, with what the bookkeeper set on them. */
@@ -36,6 +39,19 @@ export interface CustomerDetail {
   creditLimit: CreditLimit;
   creditScore: { score: number; source: string; updatedAt: Date } | null;
   controls: CustomerControls;
+}
+
+export type ScoredCustomer = Omit<CustomerDetail, 'creditScore' | 'controls'>;
+
+/** The parts of a customer's page that a run fixes (see `snapshot`). */
+export interface CustomerSnapshot {
+  customer: ScoredCustomer;
+  policy: RunPolicy;
+  history: ScorePoint[];
+  invoices: OpenInvoiceRow[];
+  /** The customer and the jobs whose invoices its page covers (depth 0 is the customer). */
+  covered: Array<{ id: string; name: string; depth: number }>;
+  months: BehaviourMonth[];
 }
 
 export interface CustomerControls {
@@ -93,13 +109,13 @@ export interface RunPolicy {
  * invoices and, when jobs roll up, its jobs'), controls, credit score and the activity about the customer.
  */
 export function createCustomerDetailStore(db: Db) {
-  return {
-    async customer(realmId: string, runId: number, customerId: string): Promise<CustomerDetail | undefined> {
-      const [r, qbo, credit, controls] = await Promise.all([
+  const snapshots = new Map<string, CustomerSnapshot>();
+  const store = {
+    /** The customer as the run scored them (name, scores, metrics, reasons, strategy, limit); undefined when not in the run. */
+    async scored(realmId: string, runId: number, customerId: string): Promise<ScoredCustomer | undefined> {
+      const [r, qbo] = await Promise.all([
         db('customer_scores').where({ run_id: runId, realm_id: realmId, customer_qbo_id: customerId }).first(),
         db('qbo_customers').where({ realm_id: realmId, qbo_id: customerId }).first('email', 'active'),
-        db('customer_credit_scores').where({ realm_id: realmId, customer_qbo_id: customerId }).first('score', 'source', 'updated_at'),
-        this.controls(realmId, customerId),
       ]);
       if (!r) return undefined;
       const metrics = JSON.parse(String(r.metrics_json)) as CustomerMetrics & { strategy: Strategy; segment: HighRiskSegment | null; creditLimit: CreditLimit };
@@ -109,9 +125,44 @@ export function createCustomerDetailStore(db: Db) {
         highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as Reason[], metrics, strategy: r.strategy as Strategy,
         segment: metrics.segment ?? null, profitabilityTier: r.profitability_tier as ProfitabilityTier, clusterId: num(r.cluster_id),
         creditLimit: metrics.creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' },
-        creditScore: credit ? { score: Number(credit.score), source: String(credit.source), updatedAt: toDate(credit.updated_at)! } : null,
-        controls,
       };
+    },
+
+    /** The scored customer with what the bookkeeper set on them now (credit score, controls). */
+    async customer(realmId: string, runId: number, customerId: string): Promise<CustomerDetail | undefined> {
+      const [scored, creditScore, controls] = await Promise.all([store.scored(realmId, runId, customerId), store.creditScore(realmId, customerId), store.controls(realmId, customerId)]);
+      return scored ? { ...scored, creditScore, controls } : undefined;
+    },
+
+    async creditScore(realmId: string, customerId: string): Promise<CustomerDetail['creditScore']> {
+      const r = await db('customer_credit_scores').where({ realm_id: realmId, customer_qbo_id: customerId }).first('score', 'source', 'updated_at');
+      return r ? { score: Number(r.score), source: String(r.source), updatedAt: toDate(r.updated_at)! } : null;
+    },
+
+    /**
+     * What a run says about a customer and what the page draws from the local copy as of the run's date: the
+     * scored row, the run's policy, the score history up to the run, its open invoices, the customer's jobs and
+     * payment behaviour. Kept per (company, run, customer), newest 200: a run never changes, so a second view, or
+     * the page an action redirects back to, reads no more than the controls and the activity.
+     */
+    async snapshot(realmId: string, run: { id: number; asOf: string; policyVersion: number }, customerId: string): Promise<CustomerSnapshot | undefined> {
+      const key = `${realmId}\u0000${run.id}\u0000${customerId}`;
+      const hit = snapshots.get(key);
+      if (hit) {
+        snapshots.delete(key);
+        snapshots.set(key, hit);
+        return hit;
+      }
+      const [customer, policy] = await Promise.all([store.scored(realmId, run.id, customerId), store.runPolicy(realmId, run.policyVersion)]);
+      if (!customer) return undefined;
+      const [history, invoices, covered] = await Promise.all([
+        store.history(realmId, customerId), store.openInvoices(realmId, run.id, customerId), store.customerAndJobs(realmId, customerId, policy.rollUpJobs),
+      ]);
+      const months = await store.paymentBehaviour(realmId, covered.length > 0 ? covered.map((j) => j.id) : [customerId], run.asOf, policy);
+      const snapshot = { customer, policy, history: history.filter((h) => h.runId <= run.id), invoices, covered, months };
+      if (snapshots.size >= SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
+      snapshots.set(key, snapshot);
+      return snapshot;
     },
 
     /** The policy a run used: the saved version, else the defaults (version 1 is never stored). */
@@ -156,17 +207,23 @@ export function createCustomerDetailStore(db: Db) {
         const self = await db('qbo_customers').where({ realm_id: realmId, qbo_id: customerId }).first('qbo_id', 'display_name');
         return self ? [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }] : [];
       }
-      const rows = await db.raw(
-        `WITH RECURSIVE tree (qbo_id, display_name, depth) AS (
-           SELECT qbo_id, display_name, 0 FROM qbo_customers WHERE realm_id = ? AND qbo_id = ? AND deleted_at IS NULL
-           UNION ALL
-           SELECT c.qbo_id, c.display_name, tree.depth + 1 FROM qbo_customers c JOIN tree ON c.parent_qbo_id = tree.qbo_id
-           WHERE c.realm_id = ? AND c.deleted_at IS NULL AND tree.depth < 8
-         ) SELECT qbo_id, display_name, depth FROM tree ORDER BY depth, display_name`,
-        [realmId, customerId, realmId],
-      );
-      const list: Row[] = Array.isArray(rows) ? rows : (rows as { rows: Row[] }).rows;
-      return list.map((r) => ({ id: String(r.qbo_id), name: String(r.display_name), depth: Number(r.depth) }));
+      // Level by level (jobs of jobs too, eight deep at most, as the engine's roll-up): one indexed read per level.
+      const self = await db('qbo_customers').where({ realm_id: realmId, qbo_id: customerId }).whereNull('deleted_at').first('qbo_id', 'display_name');
+      if (!self) return [];
+      const all = [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }];
+      let frontier = [all[0]!.id];
+      for (let depth = 1; depth <= 8 && frontier.length > 0; depth++) {
+        const children: Row[] = [];
+        for (let i = 0; i < frontier.length; i += CHUNK) {
+          children.push(...(await db('qbo_customers').where({ realm_id: realmId }).whereIn('parent_qbo_id', frontier.slice(i, i + CHUNK)).whereNull('deleted_at').select('qbo_id', 'display_name')));
+        }
+        const seen = new Set(all.map((c) => c.id));
+        const next = children.filter((c) => !seen.has(String(c.qbo_id))).map((c) => ({ id: String(c.qbo_id), name: String(c.display_name), depth }));
+        next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        all.push(...next);
+        frontier = next.map((c) => c.id);
+      }
+      return all;
     },
 
     /**
@@ -184,22 +241,26 @@ export function createCustomerDetailStore(db: Db) {
       if (customerIds.length === 0) return months.map((m) => strip(byMonth.get(m)!));
       // Invoices issued up to a year before the window can still fall due inside it.
       const issuedFrom = addMonths(windowStart, -12);
-      const live = () => db('qbo_invoices as i').where('i.realm_id', realmId).whereIn('i.customer_qbo_id', [...customerIds]).whereNull('i.deleted_at')
-        .where('i.voided', false).where('i.total_cents', '>', 0).where('i.txn_date', '>', issuedFrom).where('i.txn_date', '<=', asOf);
-      const [invoiceRows, applicationRows] = await Promise.all([
-        live().select('i.qbo_id', 'i.customer_qbo_id', 'i.txn_date', 'i.due_date', 'i.total_cents', 'i.exchange_rate', 'i.sales_term_qbo_id'),
-        live().join('qbo_payment_applications as a', (j) => j.on('a.realm_id', 'i.realm_id').andOn('a.txn_qbo_id', 'i.qbo_id').andOnVal('a.txn_type', 'Invoice'))
+      // Two indexed reads, not one join: the invoices by (realm_id, customer_qbo_id), then their applications by
+      // (realm_id, txn_type, txn_qbo_id) with each payment by primary key (SQLite would otherwise scan every application).
+      const invoiceRows: Row[] = await db('qbo_invoices').where({ realm_id: realmId }).whereIn('customer_qbo_id', [...customerIds]).whereNull('deleted_at')
+        .where('voided', false).where('total_cents', '>', 0).where('txn_date', '>', issuedFrom).where('txn_date', '<=', asOf)
+        .select('qbo_id', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'exchange_rate', 'sales_term_qbo_id');
+      const applicationRows: Row[] = [];
+      for (let i = 0; i < invoiceRows.length; i += CHUNK) {
+        applicationRows.push(...(await db('qbo_payment_applications as a')
           .join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
-          .whereNull('p.deleted_at').where('p.txn_date', '<=', asOf).select('a.txn_qbo_id', 'a.amount_cents', 'p.txn_date'),
-      ]);
+          .where({ 'a.realm_id': realmId, 'a.txn_type': 'Invoice' }).whereIn('a.txn_qbo_id', invoiceRows.slice(i, i + CHUNK).map((r) => String(r.qbo_id)))
+          .whereNull('p.deleted_at').where('p.txn_date', '<=', asOf).select('a.txn_qbo_id', 'a.amount_cents', 'p.txn_date')));
+      }
       const dueOf = await dueDates(db, realmId, invoiceRows);
       const applications = new Map<string, Array<{ date: string; cents: number }>>();
-      for (const a of applicationRows as Row[]) {
+      for (const a of applicationRows) {
         const list = applications.get(String(a.txn_qbo_id)) ?? [];
         list.push({ date: String(a.txn_date), cents: Number(a.amount_cents) });
         applications.set(String(a.txn_qbo_id), list);
       }
-      for (const r of invoiceRows as Row[]) {
+      for (const r of invoiceRows) {
         const rate = r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate);
         const home = (cents: number) => Math.round(cents * rate);
         const inv: InvoiceFact = {
@@ -233,7 +294,7 @@ export function createCustomerDetailStore(db: Db) {
     },
 
     async setControls(realmId: string, customerId: string, change: Partial<Pick<CustomerControls, 'remindersPaused' | 'excluded'>>, by: string, at: Date): Promise<CustomerControls> {
-      const current = await this.controls(realmId, customerId);
+      const current = await store.controls(realmId, customerId);
       const next = { remindersPaused: change.remindersPaused ?? current.remindersPaused, excluded: change.excluded ?? current.excluded };
       await db('customer_controls')
         .insert({ realm_id: realmId, customer_qbo_id: customerId, reminders_paused: next.remindersPaused, excluded: next.excluded, updated_at: at, updated_by: by.slice(0, 200) })
@@ -245,20 +306,52 @@ export function createCustomerDetailStore(db: Db) {
       return (await db('customer_credit_scores').where({ realm_id: realmId, customer_qbo_id: customerId }).delete()) > 0;
     },
 
+    /**
+     * What can change between two views of a customer, in two statements instead of four: the credit score and
+     * controls (one row, LEFT JOINs from the key), and the writes and the customer actions logged about them.
+     */
+    async liveState(realmId: string, customerId: string): Promise<Pick<CustomerDetail, 'creditScore' | 'controls'> & { writes: ActivityEntry[]; actions: ActivityEntry[] }> {
+      const about = `%${escapeLike(`"customerId":${JSON.stringify(customerId)}`)}%`;
+      const entries = (kind: ActivityKind, limit: number) => db('activity_log').where({ realm_id: realmId, kind }).andWhereRaw(`detail_json LIKE ? ESCAPE '!'`, [about])
+        .orderBy('id', 'desc').limit(limit).select('id', 'at', 'actor', 'kind', 'summary', 'detail_json');
+      const [state, activity] = await Promise.all([
+        db.select('cc.reminders_paused', 'cc.excluded', 'cc.updated_at as controls_at', 'cc.updated_by', 'cs.score', 'cs.source', 'cs.updated_at as credit_at')
+          .from(db.raw('(SELECT CAST(? AS VARCHAR(32)) AS realm_id, CAST(? AS VARCHAR(32)) AS customer_qbo_id) k', [realmId, customerId]))
+          .leftJoin('customer_controls as cc', (j) => j.on('cc.realm_id', 'k.realm_id').andOn('cc.customer_qbo_id', 'k.customer_qbo_id'))
+          .leftJoin('customer_credit_scores as cs', (j) => j.on('cs.realm_id', 'k.realm_id').andOn('cs.customer_qbo_id', 'k.customer_qbo_id'))
+          .first(),
+        db.select('*').from(entries('write', 20).as('w')).unionAll(db.select('*').from(entries('customer', 10).as('c'))),
+      ]);
+      const log = (activity as Row[]).map(toEntry).sort((x, y) => y.id - x.id);
+      return {
+        creditScore: state?.score === null || state?.score === undefined ? null : { score: Number(state.score), source: String(state.source), updatedAt: toDate(state.credit_at)! },
+        controls: state?.controls_at === null || state?.controls_at === undefined
+          ? { remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null }
+          : { remindersPaused: Boolean(state.reminders_paused), excluded: Boolean(state.excluded), updatedAt: toDate(state.controls_at) ?? null, updatedBy: String(state.updated_by) },
+        writes: log.filter((e) => e.kind === 'write'),
+        actions: log.filter((e) => e.kind === 'customer'),
+      };
+    },
+
     /** Activity entries of a kind about this customer (their detail names it: `{"customerId":"…"}`), newest first. */
     async activityAbout(realmId: string, customerId: string, kind: ActivityKind, limit = 20): Promise<ActivityEntry[]> {
       const rows = await db('activity_log').where({ realm_id: realmId, kind })
         .andWhereRaw(`detail_json LIKE ? ESCAPE '!'`, [`%${escapeLike(`"customerId":${JSON.stringify(customerId)}`)}%`])
         .orderBy('id', 'desc').limit(limit);
-      return rows.map((r: Row) => ({
-        id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
-        detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
-      }));
+      return rows.map(toEntry);
     },
   };
+  return store;
 }
 
 export type CustomerDetailStore = ReturnType<typeof createCustomerDetailStore>;
+
+function toEntry(r: Row): ActivityEntry {
+  return {
+    id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
+    detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
+  };
+}
 
 function strip(m: BehaviourMonth & { dbtWeight: number; dbtSum: number }): BehaviourMonth {
   const { dbtWeight, dbtSum, ...rest } = m;

@@ -85,6 +85,7 @@ export function likeContains(text: string): string {
 }
 
 type Row = Record<string, unknown>;
+const PAGES_KEPT = 200;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toListRow(r: Row): CustomerListRow {
@@ -99,12 +100,13 @@ function toListRow(r: Row): CustomerListRow {
 
 /**
  * The customer list of a company's latest score run: filtered, sorted and paginated in SQL (LIMIT/OFFSET and
- * a COUNT over the same filters), every query scoped by realm. Cluster names are cached per run id: a run
- * never changes once written.
+ * a COUNT over the same filters), every query scoped by realm. Cluster names and recent pages are kept in
+ * memory per run id: a run never changes once written, so a kept page is always right.
  */
 export function createCustomerListStore(db: Db) {
   const pg = (db.client as { config: { client: string } }).config.client === 'pg';
   const clusterCache = new Map<number, ListRun['clusters']>();
+  const pageCache = new Map<string, { rows: CustomerListRow[]; total: number }>();
 
   const filtered = (realmId: string, runId: number, q: Omit<CustomerListQuery, 'sort' | 'dir' | 'page' | 'pageSize'>): Knex.QueryBuilder => {
     const b = db('customer_scores').where({ run_id: runId, realm_id: realmId });
@@ -143,13 +145,23 @@ export function createCustomerListStore(db: Db) {
       return { id, asOf: String(r.as_of), policyVersion: Number(r.policy_version), createdAt: toDate(r.created_at)!, clusters };
     },
 
-    /** One page and the number of matching customers. */
+    /** One page and the number of matching customers; the newest 200 pages are kept (a run never changes). */
     async page(realmId: string, runId: number, q: CustomerListQuery): Promise<{ rows: CustomerListRow[]; total: number }> {
+      const key = `${realmId}\u0000${runId}\u0000${JSON.stringify(q)}`;
+      const hit = pageCache.get(key);
+      if (hit) {
+        pageCache.delete(key);
+        pageCache.set(key, hit);
+        return hit;
+      }
       const [count, rows] = await Promise.all([
         filtered(realmId, runId, q).count({ n: '*' }).first(),
         ordered(filtered(realmId, runId, q).select(LIST_COLUMNS), q).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
       ]);
-      return { rows: (rows as Row[]).map(toListRow), total: Number((count as { n: number | string } | undefined)?.n ?? 0) };
+      const page = { rows: (rows as Row[]).map(toListRow), total: Number((count as { n: number | string } | undefined)?.n ?? 0) };
+      if (pageCache.size >= PAGES_KEPT) pageCache.delete(pageCache.keys().next().value!);
+      pageCache.set(key, page);
+      return page;
     },
 
     /** Every matching customer in the same order (the CSV of what is shown). */

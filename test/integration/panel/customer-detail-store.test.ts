@@ -109,6 +109,27 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect(await store.clearCreditScore(w.realmId, '2')).toBe(false);
     });
 
+    it("keeps a snapshot of what a run says about a customer, per run: a new run gets a new one", async () => {
+      const run = (await w.t.container.customerList.latestRun(w.realmId))!;
+      const first = await store.snapshot(w.realmId, run, '4');
+      expect(first).toMatchObject({ customer: { customerId: '4', name: 'Freeman Sporting Goods' }, policy: POLICY, covered: [{ id: '4' }, { id: '5' }], invoices: [{ invoiceId: '104' }] });
+      expect(first!.history.map((h) => h.asOf)).toEqual(['2025-05-15', '2025-06-15']);
+      expect(first!.months.find((m) => m.month === '2025-05')).toMatchObject({ invoicedCents: 4_000, openCents: 4_000 });
+      expect(await store.snapshot(w.realmId, run, '4')).toBe(first); // kept
+      expect(await store.snapshot(w.realmId, run, '404')).toBeUndefined();
+      expect(await store.snapshot('another-realm', run, '4')).toBeUndefined();
+      // The next run scores jobs on their own (its policy says so): the parent's page then covers the parent alone.
+      await w.t.container.riskStore.savePolicy(w.realmId, { ...(await w.t.container.riskStore.policy(w.realmId)), rollUpJobs: false }, new Date());
+      const next = (await w.t.container.risk.score(w.realmId, { asOf: '2025-06-30' })).runId!;
+      const later = await store.snapshot(w.realmId, (await w.t.container.customerList.latestRun(w.realmId))!, '4');
+      expect(later).not.toBe(first);
+      expect(later!.history.map((h) => h.runId).at(-1)).toBe(next);
+      expect(later!.policy.rollUpJobs).toBe(false);
+      expect(later!.covered).toEqual([{ id: '4', name: 'Freeman Sporting Goods', depth: 0 }]);
+      expect(later!.invoices).toEqual([]);
+      expect((await store.snapshot(w.realmId, (await w.t.container.customerList.latestRun(w.realmId))!, '5'))!.invoices[0]).toMatchObject({ invoiceId: '104', daysPastDue: 30 });
+    });
+
     it('finds the activity about one customer only, by the id in its detail', async () => {
       const log = w.t.container.activity;
       await log.record(w.realmId, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 1', detail: { customerId: '1' } });
@@ -119,6 +140,21 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect((await store.activityAbout(w.realmId, '1_', 'write')).map((e) => e.summary)).toEqual(['note for 1_']);
       expect((await store.activityAbout(w.realmId, '1', 'customer')).map((e) => e.summary)).toEqual(['paused 1']);
       expect(await store.activityAbout('another-realm', '1', 'write')).toEqual([]);
+      // The page reads the same in one go, with the controls and the credit score.
+      const live = await store.liveState(w.realmId, '1');
+      expect(live.writes).toEqual(await store.activityAbout(w.realmId, '1', 'write'));
+      expect(live.actions).toEqual(await store.activityAbout(w.realmId, '1', 'customer', 10));
+      expect(live.controls).toEqual(await store.controls(w.realmId, '1'));
+      expect(live.creditScore).toEqual(await store.creditScore(w.realmId, '1'));
+      expect(await store.liveState('another-realm', '1')).toEqual({ creditScore: null, controls: { remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null }, writes: [], actions: [] });
+    });
+
+    it('reads the live state of a customer with a credit score and no controls', async () => {
+      const at = new Date('2025-06-17T10:00:00Z');
+      await w.t.container.riskStore.setCreditScore(w.realmId, '3', 700, 'import', at);
+      expect(await store.liveState(w.realmId, '3')).toEqual({
+        creditScore: { score: 700, source: 'import', updatedAt: at }, controls: { remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null }, writes: [], actions: [],
+      });
     });
   });
 }

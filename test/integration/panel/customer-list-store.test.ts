@@ -116,6 +116,17 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       });
     });
 
+    it('keeps recent pages per run: the same query on a new run reads that run', async () => {
+      const q = { ...base, risk: 'high' as const };
+      const kept = await store.page(A, runA, q);
+      expect(await store.page(A, runA, { ...q })).toBe(kept);
+      const newer = await insertRun(db, A, {});
+      await db('customer_scores').insert(rowsFor(newer, A, [{ id: '1', name: 'alpha Works', smoothed: 90, band: 'high', strategy: 'AR follow-up', cluster: null, tier: 'Low' }]));
+      expect((await store.latestRun(A))!.id).toBe(newer);
+      expect(await store.page(A, newer, q)).toMatchObject({ total: 1, rows: [{ customerId: '1', score: 90 }] });
+      await db('risk_score_runs').where({ id: newer }).delete();
+    });
+
     it("never mixes companies: another company's run id gives nothing", async () => {
       expect(await store.page(A, runB, base)).toEqual({ rows: [], total: 0 });
       expect(await store.all(B, runA, base)).toEqual([]);
