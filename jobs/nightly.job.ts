@@ -2,15 +2,15 @@ import type { Container } from '../server/container.js';
 import type { Company } from '../server/features/connections/connection-store-type.js';
 import { localDate } from '../server/time-zone.js';
 import { newLockOwner } from '../server/features/jobs/lock-owner.js';
+import { createScheduleStore, effectiveNightlyTime, localTime } from '../server/features/settings/nightly-schedule.js';
 
-type Deps = Pick<Container, 'sync' | 'risk' | 'digests' | 'locks' | 'connections' | 'clock' | 'logger' | 'config'>;
+type Deps = Pick<Container, 'sync' | 'risk' | 'digests' | 'locks' | 'connections' | 'clock' | 'logger' | 'config' | 'db'>;
 
 /** The company's local date and HH:MM now (QBO does not report a zone; the configured default applies until set). */
 export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'>): { date: string; time: string } {
   const zone = company.timeZone ?? c.config.sync.defaultCompanyTimeZone;
   const now = c.clock.now();
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
-  return { date: localDate(now, zone), time };
+  return { date: localDate(now, zone), time: localTime(now, zone) };
 }
 
 /**
@@ -56,14 +56,16 @@ export const nightlyJob = {
 };
 
 /**
- * Runs every quarter hour: starts the nightly run of each company whose local time has reached the
- * configured hour today (and has not run yet for that date).
+ * Runs every quarter hour: starts the nightly run of each company whose local time has reached its nightly
+ * time today (its own from Settings, else NIGHTLY_LOCAL_TIME) and has not run yet for that date.
  */
 export const nightlyDispatchJob = {
   name: 'nightly-dispatch',
   description: 'Start the nightly run of every company whose local nightly time has come.',
   async run(c: Deps): Promise<string> {
-    const due = (await c.connections.listCompanies()).filter((co) => co.status === 'connected' && localNow(co, c).time >= c.config.sync.nightlyLocalTime);
+    const own = await createScheduleStore(c.db).nightlyTimes();
+    const due = (await c.connections.listCompanies())
+      .filter((co) => co.status === 'connected' && localNow(co, c).time >= effectiveNightlyTime(own.get(co.realmId), c.config.sync.nightlyLocalTime));
     const lines: string[] = [];
     for (const company of due) lines.push(await runNightlyFor(c, company).catch((err: Error) => `${company.companyName}: failed (${err.message})`));
     return lines.join('\n') || 'no company is due';
