@@ -10,17 +10,20 @@ export interface KMeansResult {
 
 export function sqDist(a: Point, b: Point): number {
   let s = 0;
-  for (let j = 0; j < a.length; j++) s += ((a[j] ?? 0) - (b[j] ?? 0)) ** 2;
+  for (let j = 0; j < a.length; j++) {
+    const d = (a[j] ?? 0) - (b[j] ?? 0);
+    s += d * d; // the same value as d ** 2, without a call into pow()
+  }
   return s;
 }
 
 export function nearest(p: Point, centres: readonly Point[]): { index: number; d2: number } {
   let index = 0;
   let d2 = Infinity;
-  centres.forEach((c, i) => {
-    const d = sqDist(p, c);
-    if (d < d2) [index, d2] = [i, d]; // strict: ties go to the lowest index, which keeps runs reproducible
-  });
+  for (let i = 0; i < centres.length; i++) {
+    const d = sqDist(p, centres[i]!);
+    if (d < d2) { index = i; d2 = d; } // strict: ties go to the lowest index, which keeps runs reproducible
+  }
   return { index, d2 };
 }
 
@@ -45,48 +48,95 @@ export function kmeansPlusPlus(points: readonly Point[], k: number, rand: () => 
   return centres;
 }
 
-function means(points: readonly Point[], labels: readonly number[], k: number, dims: number): { sums: number[][]; counts: number[] } {
-  const sums = Array.from({ length: k }, () => new Array<number>(dims).fill(0));
-  const counts = new Array<number>(k).fill(0);
-  points.forEach((p, i) => {
-    const l = labels[i]!;
-    counts[l]!++;
-    for (let j = 0; j < dims; j++) sums[l]![j]! += p[j] ?? 0;
-  });
-  return { sums, counts };
-}
-
-/** Lloyd iterations from the given centres. An emptied cluster is re-seeded at the worst-fitted point. */
+/**
+ * Lloyd iterations from the given centres. An emptied cluster is re-seeded at the worst-fitted point.
+ * Points and centres are flat Float64Arrays inside (point i at i·dims): thousands of customers × a few
+ * dozen iterations × every restart, so the distance loop must not chase an array per point. The sums and
+ * distances are the same values, in the same order, as over the arrays.
+ */
 export function lloyd(points: readonly Point[], init: readonly Point[], maxIter = 100): KMeansResult {
   const dims = points[0]?.length ?? 0;
-  let centres = init.map((c) => [...c]);
-  let labels = points.map((p) => nearest(p, centres).index);
+  const k = init.length;
+  const flat = new Float64Array(points.length * dims);
+  points.forEach((p, i) => { for (let j = 0; j < dims; j++) flat[i * dims + j] = p[j] ?? 0; });
+  const centres = new Float64Array(k * dims);
+  init.forEach((c, l) => { for (let j = 0; j < dims; j++) centres[l * dims + j] = c[j] ?? 0; });
+  const space: Space = { flat, n: points.length, dims, k };
+  let labels = labelsFor(space, centres);
   for (let iter = 0; iter < maxIter; iter++) {
-    const { sums, counts } = means(points, labels, centres.length, dims);
-    centres = centres.map((c, l) => (counts[l]! > 0 ? sums[l]!.map((s) => s / counts[l]!) : c));
-    for (let l = 0; l < centres.length; l++) {
+    const { sums, counts } = means(space, labels);
+    for (let l = 0; l < k; l++) if (counts[l]! > 0) for (let j = 0; j < dims; j++) centres[l * dims + j] = sums[l * dims + j]! / counts[l]!;
+    for (let l = 0; l < k; l++) {
       if (counts[l]! > 0) continue;
       let worst = -1;
       let worstD = 0;
-      points.forEach((p, i) => {
-        const d = sqDist(p, centres[labels[i]!]!);
+      for (let i = 0; i < space.n; i++) {
+        const d = distance(space, i, centres, labels[i]!);
         if (d > worstD) [worst, worstD] = [i, d];
-      });
-      if (worst >= 0) { centres[l] = [...points[worst]!]; labels[worst] = l; }
+      }
+      if (worst >= 0) {
+        for (let j = 0; j < dims; j++) centres[l * dims + j] = flat[worst * dims + j]!;
+        labels[worst] = l;
+      }
     }
-    const next = points.map((p) => nearest(p, centres).index);
-    const changed = next.some((l, i) => l !== labels[i]);
+    const next = labelsFor(space, centres);
+    let changed = false;
+    for (let i = 0; i < next.length && !changed; i++) changed = next[i] !== labels[i];
     labels = next;
     if (!changed) break;
   }
   // Drop clusters that stayed empty (only possible with duplicate points) and compact the labels.
   const used = [...new Set(labels)].sort((a, b) => a - b);
   const remap = new Map(used.map((l, i) => [l, i]));
-  const { sums, counts } = means(points, labels, centres.length, dims);
-  const finalCentres = used.map((l) => sums[l]!.map((s) => s / counts[l]!));
-  const finalLabels = labels.map((l) => remap.get(l)!);
-  const inertia = points.reduce((s, p, i) => s + sqDist(p, finalCentres[finalLabels[i]!]!), 0);
+  const { sums, counts } = means(space, labels);
+  const finalCentres = used.map((l) => Array.from(sums.subarray(l * dims, (l + 1) * dims), (s) => s / counts[l]!));
+  const finalLabels = Array.from(labels, (l) => remap.get(l)!);
+  let inertia = 0;
+  for (let i = 0; i < points.length; i++) inertia += sqDist(points[i]!, finalCentres[finalLabels[i]!]!);
   return { centres: finalCentres, labels: finalLabels, inertia };
+}
+
+interface Space { flat: Float64Array; n: number; dims: number; k: number }
+
+/** Squared distance from point i to centre l (sqDist's arithmetic). */
+function distance(s: Space, i: number, centres: Float64Array, l: number): number {
+  let sum = 0;
+  for (let j = 0; j < s.dims; j++) {
+    const d = s.flat[i * s.dims + j]! - centres[l * s.dims + j]!;
+    sum += d * d;
+  }
+  return sum;
+}
+
+/** Each point's nearest centre (strictly nearer wins: ties go to the lowest index). */
+function labelsFor({ flat, n, dims, k }: Space, centres: Float64Array): Int32Array {
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = i * dims;
+    let index = 0;
+    let d2 = Infinity;
+    for (let l = 0; l < k; l++) {
+      let sum = 0;
+      for (let j = 0; j < dims; j++) {
+        const d = flat[base + j]! - centres[l * dims + j]!;
+        sum += d * d;
+      }
+      if (sum < d2) { index = l; d2 = sum; }
+    }
+    labels[i] = index;
+  }
+  return labels;
+}
+
+function means(s: Space, labels: Int32Array): { sums: Float64Array; counts: Float64Array } {
+  const sums = new Float64Array(s.k * s.dims);
+  const counts = new Float64Array(s.k);
+  for (let i = 0; i < s.n; i++) {
+    const l = labels[i]!;
+    counts[l]!++;
+    for (let j = 0; j < s.dims; j++) sums[l * s.dims + j]! += s.flat[i * s.dims + j]!;
+  }
+  return { sums, counts };
 }
 
 /** Best of `restarts` k-means++ runs (lowest inertia; first wins ties). A warm start gets a single run. */

@@ -84,14 +84,18 @@ export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: str
     };
   });
   const strategyOf = new Map(customers.map((c) => [c.customerId, c.strategy]));
-  const openInvoices: OpenInvoiceAssessment[] = facts.invoices.filter((i) => openCents(i, asOf) > 0).map((i) => {
+  const openInvoices: OpenInvoiceAssessment[] = [];
+  for (const i of facts.invoices) {
+    const open = openCents(i, asOf);
+    if (open <= 0) continue;
     const p = o.lateProbabilities?.get(i.id) ?? null;
     const late = daysPastDue(i, asOf);
-    return {
-      invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: openCents(i, asOf), daysPastDue: late,
+    openInvoices.push({
+      invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: open, daysPastDue: late,
       lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p),
-    };
-  }).sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1)));
+    });
+  }
+  openInvoices.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1)));
 
   const aging: Aging = { current: 0, d1to30: 0, d31to60: 0, d61to90: 0, d91plus: 0 };
   let outstanding = 0;

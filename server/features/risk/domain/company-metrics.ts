@@ -1,5 +1,5 @@
 import { addMonths, completeMonthsBefore, dateOf, dayOf, monthBounds, monthOf } from './dates.js';
-import { openCents } from './invoice-metrics.js';
+import { inDateOrder, openCents } from './invoice-metrics.js';
 import type { InvoiceFact } from './risk-facts.js';
 
 export interface MonthlyCollectionRate {
@@ -24,33 +24,42 @@ export function monthlyCollectionRates(invoices: readonly InvoiceFact[], asOf: s
     const { first, last } = monthBounds(month);
     return { month, first, last, dayBefore: dateOf(dayOf(first) - 1) };
   });
-  // One pass over the invoices for every month at once: open balances at each boundary.
+  // One pass over the invoices for every month at once: open balances at each boundary (sums per boundary
+  // kept in arrays by position: this is 100k invoices × 24 boundaries).
   const boundaries = [...new Set(list.flatMap((m) => [m.dayBefore, m.last]))].sort();
-  const open = new Map(boundaries.map((b) => [b, 0]));
-  const current = new Map(list.map((m) => [m.last, 0]));
+  const open = boundaries.map(() => 0);
+  const monthEnd = boundaries.map((b) => list.some((m) => m.last === b));
+  const current = boundaries.map(() => 0);
   const billed = new Map(list.map((m) => [m.month, 0]));
   for (const inv of invoices) {
     const m = monthOf(inv.txnDate);
     if (billed.has(m)) billed.set(m, billed.get(m)! + inv.totalCents);
     if (inv.txnDate > boundaries[boundaries.length - 1]!) continue;
-    const apps = inv.applications.length > 1 ? [...inv.applications].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)) : inv.applications;
-    let k = 0;
-    let applied = 0;
-    for (const b of boundaries) {
-      if (inv.txnDate > b) continue;
-      while (k < apps.length && apps[k]!.date <= b) applied += apps[k++]!.cents;
-      const o = Math.max(0, inv.totalCents - applied);
-      if (o === 0) continue;
-      open.set(b, open.get(b)! + o);
-      if (current.has(b) && inv.dueDate > b) current.set(b, current.get(b)! + o);
-    }
+    addOpenBalances(inv, boundaries, open, monthEnd, current);
   }
+  const at = (date: string) => boundaries.indexOf(date);
   return list.map(({ month, last, dayBefore }) => {
-    const arBegin = open.get(dayBefore)!;
-    const arEnd = open.get(last)!;
-    const denominator = arBegin + billed.get(month)! - current.get(last)!;
+    const arBegin = open[at(dayBefore)]!;
+    const arEnd = open[at(last)]!;
+    const denominator = arBegin + billed.get(month)! - current[at(last)]!;
     return { month, rate: denominator <= 0 ? null : Math.round((10_000 * (arBegin + billed.get(month)! - arEnd)) / denominator) / 100 };
   });
+}
+
+/** Adds the invoice's open balance at each boundary from its issue on, and at month ends the part not yet due. */
+function addOpenBalances(inv: InvoiceFact, boundaries: readonly string[], open: number[], monthEnd: readonly boolean[], current: number[]): void {
+  const apps = inDateOrder(inv.applications) ? inv.applications : [...inv.applications].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  let k = 0;
+  let applied = 0;
+  for (let bi = 0; bi < boundaries.length; bi++) {
+    const b = boundaries[bi]!;
+    if (inv.txnDate > b) continue;
+    while (k < apps.length && apps[k]!.date <= b) applied += apps[k++]!.cents;
+    const o = Math.max(0, inv.totalCents - applied);
+    if (o === 0) continue;
+    open[bi]! += o;
+    if (monthEnd[bi] && inv.dueDate > b) current[bi]! += o;
+  }
 }
 
 export function collectionTrend(rates: readonly MonthlyCollectionRate[]): CollectionTrend {

@@ -1,5 +1,5 @@
 import { addMonths, dayOf, monthOf } from './dates.js';
-import { daysBeyondTerms, isLate, openCents, settledDate } from './invoice-metrics.js';
+import { isLate, openCents, settledDate } from './invoice-metrics.js';
 import { paydexPoints } from './paydex.js';
 import type { RiskPolicy } from './risk-policy.js';
 import type { InvoiceFact, ItemFact } from './risk-facts.js';
@@ -71,7 +71,8 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
     const settled = settledDate(i, asOf);
     if (settled !== undefined) settledCount++;
     if (settled !== undefined && dayOf(settled) <= dayOf(i.dueDate) + policy.graceDays) onTime += i.totalCents;
-    const dbt = daysBeyondTerms(i, asOf);
+    // daysBeyondTerms(i, asOf), from the settlement date already at hand.
+    const dbt = settled !== undefined ? dayOf(settled) - dayOf(i.dueDate) : asOf > i.dueDate ? dayOf(asOf) - dayOf(i.dueDate) : undefined;
     if (dbt !== undefined) {
       dbtWeighted += dbt * i.totalCents;
       points += paydexPoints(dbt) * i.totalCents;

@@ -26,7 +26,21 @@ export function dateOf(day: number): string {
   return date;
 }
 
+const monthShiftCache = new Map<string, string>();
+
+/** Memoised like dayOf: every customer's metrics ask for the same few windows back from A. */
 export function addMonths(date: string, months: number): string {
+  const key = `${date}|${months}`;
+  let shifted = monthShiftCache.get(key);
+  if (shifted === undefined) {
+    shifted = shiftMonths(date, months);
+    if (monthShiftCache.size > 100_000) monthShiftCache.clear();
+    monthShiftCache.set(key, shifted);
+  }
+  return shifted;
+}
+
+function shiftMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const target = new Date(Date.UTC(y, m - 1 + months, 1));
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();

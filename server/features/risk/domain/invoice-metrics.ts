@@ -1,5 +1,5 @@
 import { dayOf } from './dates.js';
-import type { InvoiceFact } from './risk-facts.js';
+import type { ApplicationFact, InvoiceFact } from './risk-facts.js';
 
 /** applied_i(A): payments and credits applied on or before A. */
 export function appliedCents(inv: InvoiceFact, asOf: string): number {
@@ -25,6 +25,17 @@ export function openCents(inv: InvoiceFact, asOf: string): number {
 export function settledDate(inv: InvoiceFact, asOf: string): string | undefined {
   if (inv.txnDate > asOf) return undefined;
   if (inv.totalCents <= 0) return inv.txnDate;
+  // Nearly every invoice has one application, or several already in date order: walk them in place
+  // (a stable sort would leave them as they are). This runs for every invoice in every metric.
+  if (inDateOrder(inv.applications)) {
+    let applied = 0;
+    for (const a of inv.applications) {
+      if (a.date > asOf) break;
+      applied += a.cents;
+      if (applied >= inv.totalCents) return a.date;
+    }
+    return undefined;
+  }
   const sorted = inv.applications.filter((a) => a.date <= asOf).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let applied = 0;
   for (const a of sorted) {
@@ -46,4 +57,10 @@ export function daysBeyondTerms(inv: InvoiceFact, asOf: string): number | undefi
 export function isLate(inv: InvoiceFact, asOf: string, graceDays = 0): boolean {
   const dbt = daysBeyondTerms(inv, asOf);
   return dbt !== undefined && dbt > graceDays;
+}
+
+/** True when the applications' dates never decrease (always, for none or one). */
+export function inDateOrder(applications: readonly ApplicationFact[]): boolean {
+  for (let i = 1; i < applications.length; i++) if (applications[i]!.date < applications[i - 1]!.date) return false;
+  return true;
 }

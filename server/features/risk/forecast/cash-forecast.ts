@@ -3,7 +3,7 @@ import { openCents, settledDate } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { apportion } from './apportion.js';
 import {
-  blend, conditionalOnAge, forEachDelay, kaplanMeier, onDueDate, type DelayDistribution, type DelayObservation,
+  blend, conditionalOnAge, kaplanMeier, MIN_DELAY, newMass, onDueDate, type DelayDistribution, type DelayObservation,
 } from './delay-distribution.js';
 
 /**
@@ -64,20 +64,24 @@ export function forecastCollections(invoices: readonly InvoiceFact[], o: Forecas
   let open = 0;
   let highRisk = 0;
 
+  const buffer = newMass();
   for (const inv of existing) {
     const balance = openCents(inv, asOf);
     if (balance <= 0) continue;
     open += balance;
     if (o.highRiskCustomerIds?.has(inv.customerId)) highRisk += balance;
     const dueDay = dayOf(inv.dueDate);
-    const dist = conditionalOnAge(models.forCustomer(inv.customerId), asOfDay - dueDay);
+    const dist = conditionalOnAge(models.forCustomer(inv.customerId), asOfDay - dueDay, buffer);
     const p = new Array<number>(horizon + 2).fill(0);
     p[NEVER] = dist.never;
-    forEachDelay(dist, (delay, prob) => {
-      const payDay = dueDay + delay;
-      const j = monthEnds.findIndex((end) => payDay <= end);
-      p[j < 0 ? BEYOND : j]! += prob;
-    });
+    // Each paid delay into the first month whose end it reaches (delays ascend, so months only move on).
+    for (let i = 0, j = 0; i < dist.mass.length; i++) {
+      const prob = dist.mass[i]!;
+      if (!(prob > 0)) continue;
+      const payDay = dueDay + (i + MIN_DELAY);
+      while (j < horizon && payDay > monthEnds[j]!) j++;
+      p[j < horizon ? j : BEYOND]! += prob;
+    }
     p.forEach((pj, j) => { expected[j]! += balance * pj; });
     for (let j = 0; j < horizon; j++) {
       const pj = p[j]!;

@@ -74,8 +74,9 @@ export function onDueDate(): DelayDistribution {
  * Only delays > age remain, renormalised. When history gives no mass there (older than anything seen),
  * the payment is taken as equally likely on any day up to the write-off age.
  */
-export function conditionalOnAge(dist: DelayDistribution, age: number): DelayDistribution {
-  const mass = new Float64Array(SIZE);
+export function conditionalOnAge(dist: DelayDistribution, age: number, into?: Float64Array): DelayDistribution {
+  // `into`: a buffer to fill instead of a new array (the forecast asks this once per open invoice).
+  const mass = into ? into.fill(0) : new Float64Array(SIZE);
   if (age >= NEVER_AGE) return { mass, never: 1 };
   const start = Math.max(0, Math.floor(age) + 1 - MIN_DELAY);
   let tail = dist.never;
@@ -88,7 +89,5 @@ export function conditionalOnAge(dist: DelayDistribution, age: number): DelayDis
   return { mass, never: 0 };
 }
 
-/** Iterate (delay, probability) over the paid part of a distribution. */
-export function forEachDelay(dist: DelayDistribution, fn: (delay: number, p: number) => void): void {
-  for (let i = 0; i < SIZE; i++) if (dist.mass[i]! > 0) fn(i + MIN_DELAY, dist.mass[i]!);
-}
+/** A buffer for conditionalOnAge. */
+export const newMass = () => new Float64Array(SIZE);
