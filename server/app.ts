@@ -14,6 +14,9 @@ import { syncRoutes } from './http/sync.routes.js';
 import { dashboardRoutes } from './http/dashboard.routes.js';
 import { customerRoutes } from './http/customers.routes.js';
 import { mailboxRoutes } from './http/mailbox.routes.js';
+import { alertsRoutes } from './http/alerts.routes.js';
+import { activityRoutes } from './http/activity.routes.js';
+import { settingsRoutes, settingsUploadRoutes } from './http/settings.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { fmt } from './http/view-helpers.js';
 import { csrfProtection } from './http/middleware/csrf.js';
@@ -31,7 +34,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   // Compiled templates are kept (Express does so only when NODE_ENV=production): compiling the customer page's
-  // templates on every request cost more than the rest of the request. A restart picks up edited views.
+  // templates on every request cost more than the rest of the request. `npm run dev` restarts on edited views.
   app.set('view cache', true);
   app.set('trust proxy', 'loopback');
   app.use(
@@ -60,6 +63,8 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(legalRoutes());
   app.use(sessionMiddleware(c));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // Multipart: parsed by its own route, which then runs the same CSRF check on the parsed token.
+  app.use(settingsUploadRoutes(c));
   app.use(csrfProtection());
   app.use(tenantContext(c));
   app.use(homeRoutes(c, { demo: isDemoMode(c.config) || c.config.intuit.environment === 'emulator' }));
@@ -68,6 +73,9 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(dashboardRoutes(c));
   app.use(customerRoutes(c));
   app.use(mailboxRoutes(c));
+  app.use(alertsRoutes(c));
+  app.use(activityRoutes(c));
+  app.use(settingsRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));
   return app;

@@ -51,7 +51,7 @@ describe('tenant isolation', () => {
 
   it('scopes every company page and download to the selected company', async () => {
     await t.container.sync.sync(REALM_B);
-    for (const path of ['/sync', '/dashboard', '/customers', '/mailbox']) {
+    for (const path of ['/sync', '/dashboard', '/customers', '/mailbox', '/alerts', '/activity', '/settings']) {
       const page = await alice.get(path);
       expect(page.status, path).toBe(200);
       expect(page.text, path).not.toContain('Bravo Plumbing');
@@ -87,6 +87,31 @@ describe('tenant isolation', () => {
     // The same id in both companies: each user sees their own company's customer.
     expect((await alice.get('/customers/1')).status).toBe(200);
     expect((await alice.get('/customers/1')).text).not.toContain('Bravo');
+  });
+
+  it("never shows or changes another company's alerts, activity or settings", async () => {
+    const { db } = t.container;
+    const runB = await db('risk_score_runs').where({ realm_id: REALM_B }).orderBy('id', 'desc').first('id');
+    const [row] = await db('risk_alerts').insert({ realm_id: REALM_B, customer_qbo_id: '1', run_id: runB.id, kind: 'band_up', message: 'Bravo alert moved to high risk', created_at: t.container.clock.now() }).returning('id');
+    const alertId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
+    await t.container.activity.record(REALM_B, { actor: 'Bob', kind: 'settings', summary: 'Bravo secret setting' });
+    const alerts = await alice.get('/alerts?status=all');
+    expect(alerts.text).not.toContain('Bravo alert');
+    expect((await alice.get('/activity')).text).not.toContain('Bravo secret');
+    const csrf = csrfFrom(alerts.text);
+    expect((await alice.post(`/alerts/${alertId}/acknowledge`).type('form').send({ _csrf: csrf })).status).toBe(404);
+    await alice.post('/alerts/acknowledge').type('form').send({ _csrf: csrf, ids: String(alertId) });
+    expect((await db('risk_alerts').where({ id: alertId }).first()).acknowledged_at).toBeNull();
+    await alice.post('/settings/schedule').type('form').send({ _csrf: csrf, time: '04:00', realmId: REALM_B });
+    expect((await db('company_preferences').where({ realm_id: REALM_B }).first())?.nightly_local_time ?? null).toBeNull();
+    expect((await db('company_preferences').where({ realm_id: FIXTURE_REALM }).first()).nightly_local_time).toBe('04:00');
+    await alice.post('/settings/policy/defaults').type('form').send({ _csrf: csrf, realmId: REALM_B });
+    const bravoCustomer = await db('qbo_customers').where({ realm_id: REALM_B, display_name: 'Bravo Only Customer' }).first('qbo_id');
+    const upload = await alice.post('/settings/credit-scores').field('_csrf', csrf).attach('file', Buffer.from(`customer_id,score\n${bravoCustomer.qbo_id},700\n`), 'scores.csv');
+    expect(upload.status).toBe(400);
+    expect(await db('customer_credit_scores').where({ realm_id: REALM_B }).first()).toBeUndefined();
+    expect((await alice.get('/settings/credit-scores/template.csv')).text).not.toContain('Bravo Only Customer');
+    expect(await db('risk_policies').where({ realm_id: REALM_B }).first()).toBeUndefined();
   });
 
   it("cannot disconnect another company, even with a forged session value", async () => {
