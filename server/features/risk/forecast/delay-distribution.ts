@@ -23,10 +23,15 @@ export interface DelayObservation { delay: number; settled: boolean }
 
 const indexOf = (delay: number) => Math.min(NEVER_INDEX, Math.max(0, Math.round(delay) - MIN_DELAY));
 
+const EVENTS = new Float64Array(SIZE);
+const CENSORED = new Float64Array(SIZE);
+const AT_RISK_FROM = new Float64Array(SIZE);
+
 /** Kaplan–Meier on whole days; undefined with no informative observation. */
 export function kaplanMeier(observations: readonly DelayObservation[]): DelayDistribution | undefined {
-  const events = new Float64Array(SIZE);
-  const censored = new Float64Array(SIZE);
+  // Counting arrays reused across calls (zeroed here): the forecast fits one curve per customer.
+  const events = EVENTS.fill(0);
+  const censored = CENSORED.fill(0);
   let last = -1;
   for (const o of observations) {
     if (o.settled && o.delay <= NEVER_AGE) events[indexOf(o.delay)]! += 1;
@@ -37,7 +42,7 @@ export function kaplanMeier(observations: readonly DelayObservation[]): DelayDis
   if (last < 0) return undefined;
   const mass = new Float64Array(SIZE);
   let atRisk = 0;
-  const atRiskFrom = new Float64Array(SIZE);
+  const atRiskFrom = AT_RISK_FROM;
   for (let i = NEVER_INDEX; i >= 0; i--) atRiskFrom[i] = atRisk += events[i]! + censored[i]!;
   let survival = 1;
   for (let i = 0; i <= NEVER_INDEX; i++) {
