@@ -15,8 +15,6 @@ export interface CollectionTrend {
   totalDropPoints: number;
 }
 
-const sumOpen = (invoices: readonly InvoiceFact[], day: string, filter: (i: InvoiceFact) => boolean = () => true) =>
-  invoices.reduce((s, i) => (filter(i) ? s + openCents(i, day) : s), 0);
 
 /** CEI for each of the 12 complete months before A (metrics.md). */
 export function monthlyCollectionRates(invoices: readonly InvoiceFact[], asOf: string, months = 12): MonthlyCollectionRate[] {
@@ -81,8 +79,14 @@ export function collectionTrend(rates: readonly MonthlyCollectionRate[]): Collec
  * current (not yet due) AR; ADD = DSO − BPDSO.
  */
 export function daysSalesOutstanding(invoices: readonly InvoiceFact[], asOf: string): { dso: number | null; bestPossibleDso: number | null; averageDaysDelinquent: number | null } {
-  const ar = sumOpen(invoices, asOf);
-  const current = sumOpen(invoices, asOf, (i) => i.dueDate >= asOf);
+  // AR and its part not yet due, in one pass.
+  let ar = 0;
+  let current = 0;
+  for (const i of invoices) {
+    const open = openCents(i, asOf);
+    ar += open;
+    if (i.dueDate >= asOf) current += open;
+  }
   if (ar === 0) return { dso: 0, bestPossibleDso: 0, averageDaysDelinquent: 0 };
   const salesByMonth = new Map<string, number>();
   for (const i of invoices) if (i.txnDate <= asOf) salesByMonth.set(monthOf(i.txnDate), (salesByMonth.get(monthOf(i.txnDate)) ?? 0) + i.totalCents);
