@@ -60,8 +60,11 @@ export const scoreBenchmark: Benchmark = {
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
 
-      // Training alone (feature building included), on facts loaded beforehand.
+      // Loading the facts alone, then training alone (features included) on them: the two largest parts of
+      // a run. Training has a target of its own; the load time is reported for the record.
+      const tl = performance.now();
       const facts = await loadCompanyFacts(c.db, realmId, { rollUpJobs: true });
+      const loadMs = performance.now() - tl;
       const t0 = performance.now();
       const model = trainLatePaymentModel(facts.invoices, { asOf });
       const trainingMs = performance.now() - t0;
@@ -70,7 +73,7 @@ export const scoreBenchmark: Benchmark = {
         description: `One score run (load the facts from SQLite, every customer and company metric, train and apply the late-payment model, clusters, forecast, persist the run) for a generated ${customers}-customer, ${invoices}-invoice company, against one plain SQL aggregate over the same invoice and payment rows.`,
         figures: {
           customers, invoices, scoreRunMs: Math.round(scoreMs), sqlFloorMs: round(sqlFloorMs, 1), timesFloor: round(scoreMs / sqlFloorMs, 1),
-          trainingMs: Math.round(trainingMs), trainedOn: model.card.trainedOn, holdoutAuc: round(model.card.auc ?? 0, 3), peakRssMB: Math.round(peak / 2 ** 20),
+          loadMs: Math.round(loadMs), trainingMs: Math.round(trainingMs), trainedOn: model.card.trainedOn, holdoutAuc: round(model.card.auc ?? 0, 3), peakRssMB: Math.round(peak / 2 ** 20),
           highRisk: result.assessment.highRisk.count,
         },
         targets: [
