@@ -1,28 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgDatabase, PG_ADMIN_URL, PG_SKIP_MESSAGE } from '../support/pg-database.js';
 import { connectCompany, newAgent } from '../support/connect-helper.js';
 import { syncWorld, type SyncWorld } from '../support/sync-harness.js';
 
 /** The dashboard's SQL (the latest run, its aggregates over customer_scores) on a real PostgreSQL server. */
-const ADMIN_URL = process.env.DUESENSE_TEST_PG_URL;
-if (!ADMIN_URL) console.warn('Dashboard on PostgreSQL skipped: set DUESENSE_TEST_PG_URL (postgres://user:pass@host:port/postgres) — .ci/run does');
+if (!PG_ADMIN_URL) console.warn(`Dashboard on PostgreSQL ${PG_SKIP_MESSAGE}`);
 
-describe.skipIf(!ADMIN_URL)('the dashboard on PostgreSQL', () => {
-  const database = `duesense_test_${randomBytes(4).toString('hex')}`;
-  const admin = ADMIN_URL ? knexFactory({ client: 'pg', connection: ADMIN_URL, pool: { min: 0, max: 1 } }) : undefined;
+describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
+  let pg: Awaited<ReturnType<typeof createPgDatabase>>;
   let w: SyncWorld;
 
   beforeAll(async () => {
-    await admin!.raw(`CREATE DATABASE ${database}`);
-    const url = new URL(ADMIN_URL!);
-    url.pathname = `/${database}`;
-    w = await syncWorld({ customers: 60, months: 12, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: url.toString() } });
+    pg = await createPgDatabase();
+    w = await syncWorld({ customers: 60, months: 12, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url } });
   });
   afterAll(async () => {
     await w?.close();
-    await admin!.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin!.destroy();
+    await pg?.drop();
   });
 
   it('shows the latest run with its band counts, score histogram and largest high-risk balances', async () => {

@@ -1,31 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgDatabase, PG_ADMIN_URL, PG_SKIP_MESSAGE } from '../support/pg-database.js';
 import { differences, dumpLocalCopy, syncWorld, type SyncWorld } from '../support/sync-harness.js';
 
 /**
  * The PostgreSQL suite: the same migrations, connect flow and sync against a real PostgreSQL server.
  * .ci/run starts the server installed on the machine and sets DUESENSE_TEST_PG_URL; without it this is skipped.
  */
-const ADMIN_URL = process.env.DUESENSE_TEST_PG_URL;
-const SKIP_MESSAGE = 'PostgreSQL suite skipped: set DUESENSE_TEST_PG_URL (postgres://user:pass@host:port/postgres) — .ci/run does';
-if (!ADMIN_URL) console.warn(SKIP_MESSAGE);
+if (!PG_ADMIN_URL) console.warn(`PostgreSQL suite ${PG_SKIP_MESSAGE}`);
 
-describe.skipIf(!ADMIN_URL)('PostgreSQL', () => {
-  const database = `duesense_test_${randomBytes(4).toString('hex')}`;
-  const admin = ADMIN_URL ? knexFactory({ client: 'pg', connection: ADMIN_URL, pool: { min: 0, max: 1 } }) : undefined;
+describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
+  let pg: Awaited<ReturnType<typeof createPgDatabase>>;
   let w: SyncWorld;
 
   beforeAll(async () => {
-    await admin!.raw(`CREATE DATABASE ${database}`);
-    const url = new URL(ADMIN_URL!);
-    url.pathname = `/${database}`;
-    w = await syncWorld({ customers: 60, months: 12, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: url.toString() } });
+    pg = await createPgDatabase();
+    w = await syncWorld({ customers: 60, months: 12, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url } });
   });
   afterAll(async () => {
     await w?.close();
-    await admin!.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin!.destroy();
+    await pg?.drop();
   });
 
   it('runs the migrations, connects, and copies the company field by field', async () => {

@@ -3,7 +3,7 @@ import { generateCompany } from '../../../server/emulator/generator/generate-com
 import type { CustomerDetailStore } from '../../../server/features/panel/customer-detail-store.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
-import { createPgDatabase, PG_ADMIN_URL } from './pg-database.js';
+import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
 
 const POLICY = { windowMonths: 24, graceDays: 0, rollUpJobs: true };
 

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 
 /**
- * The panel's stores run on SQLite always and on PostgreSQL too when DUESENSE_TEST_PG_URL is set (.ci/run
- * sets it): a throwaway database per suite, dropped afterwards.
+ * Suites run on PostgreSQL too when DUESENSE_TEST_PG_URL is set (.ci/run sets it): a throwaway database per
+ * suite on that server, dropped afterwards.
  */
 export const PG_ADMIN_URL = process.env.DUESENSE_TEST_PG_URL;
 
 export async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = knexFactory({ client: 'pg', connection: PG_ADMIN_URL!, pool: { min: 0, max: 1 } });
-  const name = `duesense_panel_${randomBytes(4).toString('hex')}`;
+  const name = `duesense_test_${randomBytes(4).toString('hex')}`;
   await admin.raw(`CREATE DATABASE ${name}`);
   const url = new URL(PG_ADMIN_URL!);
   url.pathname = `/${name}`;
@@ -21,3 +21,5 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
     },
   };
 }
+
+export const PG_SKIP_MESSAGE = 'skipped: set DUESENSE_TEST_PG_URL (postgres://user:pass@host:port/postgres) — .ci/run does';
