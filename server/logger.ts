@@ -14,8 +14,20 @@ export const REDACTED_PATHS = [
   'req.query.code', 'req.query.state',
 ];
 
+/** Longest error message logged: a failed knex query's message is its whole SQL, with every row's data in it. */
+export const MAX_ERROR_MESSAGE = 1_000;
+
+function serializeError(err: unknown): Record<string, unknown> {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  for (const key of ['message', 'stack']) {
+    const v = out[key];
+    if (typeof v === 'string' && v.length > MAX_ERROR_MESSAGE) out[key] = `${v.slice(0, MAX_ERROR_MESSAGE)}… [${v.length - MAX_ERROR_MESSAGE} more characters]`;
+  }
+  return out;
+}
+
 export function createLogger(options: { level: string; name?: string; destination?: pino.DestinationStream }): Logger {
-  const base = { level: options.level, name: options.name ?? 'duesense', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const base = { level: options.level, name: options.name ?? 'duesense', redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { err: serializeError } };
   return options.destination ? pino(base, options.destination) : pino(base);
 }
 

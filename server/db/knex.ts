@@ -11,8 +11,8 @@ export type Db = Knex;
 export const MIGRATIONS_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 /**
- * The one place that knows dialects. SQLite gets foreign keys, WAL (readers never wait for the nightly
- * writer) and a busy timeout on every pooled connection; PostgreSQL uses a connection string.
+ * The one place that knows dialects. SQLite gets one connection with foreign keys, WAL (other processes
+ * read while this one writes) and a busy timeout; PostgreSQL uses a connection string.
  */
 export function createDb(dbConfig: Config['db']): Db {
   if (dbConfig.client === 'pg') {
@@ -24,10 +24,14 @@ export function createDb(dbConfig: Config['db']): Db {
     client: 'sqlite3',
     connection: { filename: dbConfig.filename },
     useNullAsDefault: true,
-    // One in-memory database exists per connection, so :memory: must use exactly one.
+    // One connection. A second one made write transactions fail at random with SQLITE_BUSY: a transaction that
+    // reads before it writes (the sync's LastUpdatedTime guard) cannot upgrade to a writer once another
+    // connection (a session touch, the run's progress) has committed since its read, and SQLite gives up at
+    // once instead of waiting. Queries here take milliseconds, so queueing them costs little; other processes
+    // (the CLI) still wait on busy_timeout. (An in-memory database also exists once per connection.)
     pool: {
       min: 1,
-      max: dbConfig.filename === ':memory:' ? 1 : 4,
+      max: 1,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
         conn.serialize(() => {
           conn.run('PRAGMA foreign_keys = ON');
