@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createDb, type Db } from './db/knex.js';
+import { createDb, createReadDb, type Db } from './db/knex.js';
 import { ConnectionService } from './features/connections/connection-service.js';
 import { createConnectionStore, createOAuthStateStore } from './features/connections/connection-store.js';
 import { createTokenCipher } from './features/connections/token-cipher.js';
@@ -34,6 +34,8 @@ export interface Container {
   logger: Logger;
   clock: Clock;
   db: Db;
+  /** Query-only connections for large reads that may run side by side (the score run's facts). */
+  readDb: Db;
   endpoints: IntuitEndpoints;
   /** Set when the app runs against the emulator (demo mode or EMULATOR_URL). */
   emulatorUrl: string | undefined;
@@ -74,6 +76,8 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const db = options.db ?? createDb(config.db);
+  // A given db (tests) is used for everything; otherwise large reads get their own query-only pool.
+  const readDb = options.db ? db : createReadDb(config.db, db);
   const emulatorUrl = config.intuit.environment === 'emulator' ? (options.emulatorUrl ?? config.emulator.url) : undefined;
   const endpoints = endpointsFor(config.intuit.environment, emulatorUrl);
   const intuit = { clientId: config.intuit.clientId, clientSecret: config.intuit.clientSecret, environment: config.intuit.environment, endpoints };
@@ -107,19 +111,20 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const riskStore = createRiskStore(db);
   const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
   return {
-    config, logger, clock, db, endpoints, emulatorUrl, connections, vault,
+    config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
     riskStore,
     mail,
     activity,
     customerList: createCustomerListStore(db),
     customerDetail: createCustomerDetailStore(db),
     digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
-    risk: new RiskService({ db, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
+    risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
     webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger, activity }),
     async close() {
+      if (readDb !== db) await readDb.destroy();
       await db.destroy();
     },
   };

@@ -45,6 +45,30 @@ export function createDb(dbConfig: Config['db']): Db {
 }
 
 /**
+ * Connections for large reads that may run side by side (a score run's loader): on a SQLite file, a pool of
+ * query-only connections (in WAL mode readers never block the writer or each other, and they never write, so
+ * the upgrade failure that keeps the main pool at one connection cannot happen); otherwise the main pool.
+ */
+export function createReadDb(dbConfig: Config['db'], main: Db): Db {
+  if (dbConfig.client === 'pg' || dbConfig.filename === ':memory:') return main;
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: dbConfig.filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 0,
+      max: 3,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
+        conn.serialize(() => {
+          conn.run('PRAGMA busy_timeout = 5000');
+          conn.run('PRAGMA query_only = ON', (err: Error | null) => done(err, conn));
+        });
+      },
+    },
+  });
+}
+
+/**
  * The same values from both databases: DATE columns as 'YYYY-MM-DD' strings (node-pg would make local-midnight
  * Dates), BIGINT cents and NUMERIC rates as numbers (all well within 2^53).
  */

@@ -30,7 +30,7 @@ export interface ScoreResult {
  * persisting) a score run with every customer's score, which is the score history.
  */
 export class RiskService {
-  constructor(private readonly d: { db: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string; activity?: Pick<ActivityLog, 'record'> }) {}
+  constructor(private readonly d: { db: Db; /** Large reads (the facts) that may run side by side; defaults to db. */ readDb?: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string; activity?: Pick<ActivityLog, 'record'> }) {}
 
   /** Today in the company's time zone: the default as-of date. */
   async today(realmId: string): Promise<string> {
@@ -41,7 +41,7 @@ export class RiskService {
   async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {}): Promise<ScoreResult> {
     const asOf = o.asOf ?? (await this.today(realmId));
     const policy = await this.d.store.policy(realmId);
-    const facts = await loadCompanyFacts(this.d.db, realmId, { rollUpJobs: policy.rollUpJobs });
+    const facts = await loadCompanyFacts(this.d.readDb ?? this.d.db, realmId, { rollUpJobs: policy.rollUpJobs });
     // The late-payment model is trained per company on its own invoices decided by A, then scores the open ones.
     const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
     const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
