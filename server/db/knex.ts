@@ -20,28 +20,17 @@ export function createDb(dbConfig: Config['db']): Db {
     return knexFactory({ client: 'pg', connection: dbConfig.connectionString, pool: { min: 0, max: 10 } });
   }
   if (dbConfig.filename !== ':memory:') fs.mkdirSync(path.dirname(dbConfig.filename), { recursive: true });
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename: dbConfig.filename },
-    useNullAsDefault: true,
-    // One connection. A second one made write transactions fail at random with SQLITE_BUSY: a transaction that
-    // reads before it writes (the sync's LastUpdatedTime guard) cannot upgrade to a writer once another
-    // connection (a session touch, the run's progress) has committed since its read, and SQLite gives up at
-    // once instead of waiting. Queries here take milliseconds, so queueing them costs little; other processes
-    // (the CLI) still wait on busy_timeout. (An in-memory database also exists once per connection.)
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
-        conn.serialize(() => {
-          conn.run('PRAGMA foreign_keys = ON');
-          conn.run('PRAGMA busy_timeout = 5000');
-          if (dbConfig.filename !== ':memory:') conn.run('PRAGMA journal_mode = WAL');
-          conn.run('PRAGMA synchronous = NORMAL', (err: Error | null) => done(err, conn));
-        });
-      },
-    },
-  });
+  // One connection. A second one made write transactions fail at random with SQLITE_BUSY: a transaction that
+  // reads before it writes (the sync's LastUpdatedTime guard) cannot upgrade to a writer once another
+  // connection (a session touch, the run's progress) has committed since its read, and SQLite gives up at
+  // once instead of waiting. Queries here take milliseconds, so queueing them costs little; other processes
+  // (the CLI) still wait on busy_timeout. (An in-memory database also exists once per connection.)
+  return sqlite(dbConfig.filename, { min: 1, max: 1 }, [
+    'foreign_keys = ON',
+    'busy_timeout = 5000',
+    ...(dbConfig.filename !== ':memory:' ? ['journal_mode = WAL'] : []),
+    'synchronous = NORMAL',
+  ]);
 }
 
 /**
@@ -51,17 +40,21 @@ export function createDb(dbConfig: Config['db']): Db {
  */
 export function createReadDb(dbConfig: Config['db'], main: Db): Db {
   if (dbConfig.client === 'pg' || dbConfig.filename === ':memory:') return main;
+  return sqlite(dbConfig.filename, { min: 0, max: 3 }, ['busy_timeout = 5000', 'query_only = ON']);
+}
+
+/** A knex pool on one SQLite file whose every new connection runs `pragmas` before it is handed out. */
+function sqlite(filename: string, size: { min: number; max: number }, pragmas: readonly string[]): Db {
   return knexFactory({
     client: 'sqlite3',
-    connection: { filename: dbConfig.filename },
+    connection: { filename },
     useNullAsDefault: true,
     pool: {
-      min: 0,
-      max: 3,
+      ...size,
       afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: SqliteConnection) => void) {
         conn.serialize(() => {
-          conn.run('PRAGMA busy_timeout = 5000');
-          conn.run('PRAGMA query_only = ON', (err: Error | null) => done(err, conn));
+          for (const pragma of pragmas.slice(0, -1)) conn.run(`PRAGMA ${pragma}`);
+          conn.run(`PRAGMA ${pragmas.at(-1)!}`, (err: Error | null) => done(err, conn));
         });
       },
     },
