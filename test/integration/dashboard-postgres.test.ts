@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgDatabase, PG_ADMIN_URL, PG_SKIP_MESSAGE } from '../support/pg-database.js';
+import { describe, expect, it } from 'vitest';
+import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
 import { connectCompany, newAgent } from '../support/connect-helper.js';
-import { syncWorld, type SyncWorld } from '../support/sync-harness.js';
 
 /** The dashboard's SQL (the latest run, its aggregates over customer_scores) on a real PostgreSQL server. */
 if (!PG_ADMIN_URL) console.warn(`Dashboard on PostgreSQL ${PG_SKIP_MESSAGE}`);
 
 describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
-  let pg: Awaited<ReturnType<typeof createPgDatabase>>;
-  let w: SyncWorld;
-
-  beforeAll(async () => {
-    pg = await createPgDatabase();
-    w = await syncWorld({ customers: 60, months: 12, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url } });
-  });
-  afterAll(async () => {
-    await w?.close();
-    await pg?.drop();
-  });
+  const world = usePostgresSyncWorld({ customers: 60, months: 12 });
 
   it('shows the latest run with its band counts, score histogram and largest high-risk balances', async () => {
+    const w = world();
     const agent = newAgent(w.t.app);
     await connectCompany(agent, w.realmId);
     expect((await agent.get('/dashboard')).text).toContain('Not scored yet');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgDatabase, PG_ADMIN_URL, PG_SKIP_MESSAGE } from '../support/pg-database.js';
-import { differences, dumpLocalCopy, syncWorld, type SyncWorld } from '../support/sync-harness.js';
+import { describe, expect, it } from 'vitest';
+import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
+import { differences, dumpLocalCopy } from '../support/sync-harness.js';
 
 /**
  * The PostgreSQL suite: the same migrations, connect flow and sync against a real PostgreSQL server.
@@ -9,19 +9,10 @@ import { differences, dumpLocalCopy, syncWorld, type SyncWorld } from '../suppor
 if (!PG_ADMIN_URL) console.warn(`PostgreSQL suite ${PG_SKIP_MESSAGE}`);
 
 describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
-  let pg: Awaited<ReturnType<typeof createPgDatabase>>;
-  let w: SyncWorld;
-
-  beforeAll(async () => {
-    pg = await createPgDatabase();
-    w = await syncWorld({ customers: 60, months: 12, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url } });
-  });
-  afterAll(async () => {
-    await w?.close();
-    await pg?.drop();
-  });
+  const world = usePostgresSyncWorld({ customers: 60, months: 12 });
 
   it('runs the migrations, connects, and copies the company field by field', async () => {
+    const w = world();
     const run = await w.t.container.sync.sync(w.realmId);
     expect(run.status).toBe('succeeded');
     expect(await differences(w)).toEqual([]);
@@ -31,6 +22,7 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
   });
 
   it('applies incremental changes and deletions, and a re-run changes nothing', async () => {
+    const w = world();
     w.emulator.clock.advance(86_400_000);
     const invoice = [...w.company.table('Invoice').values()].find((i) => !(i.LinkedTxn as unknown[] | undefined)?.length)!;
     w.company.delete('Invoice', { Id: invoice.Id, SyncToken: invoice.SyncToken });

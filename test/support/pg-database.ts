@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
+import { afterAll, beforeAll } from 'vitest';
+import { syncWorld, type SyncWorld } from './sync-harness.js';
 
 /**
  * Suites run on PostgreSQL too when DUESENSE_TEST_PG_URL is set (.ci/run sets it): a throwaway database per
@@ -23,3 +25,21 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
 }
 
 export const PG_SKIP_MESSAGE = 'skipped: set DUESENSE_TEST_PG_URL (postgres://user:pass@host:port/postgres) — .ci/run does';
+
+/**
+ * For a describe block: a generated company synced into a throwaway PostgreSQL database (created before the
+ * block, dropped after it). Returns a getter, since the world exists only once the hooks have run.
+ */
+export function usePostgresSyncWorld(o: { customers: number; months: number }): () => SyncWorld {
+  let pg: Awaited<ReturnType<typeof createPgDatabase>> | undefined;
+  let w: SyncWorld | undefined;
+  beforeAll(async () => {
+    pg = await createPgDatabase();
+    w = await syncWorld({ ...o, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url } });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await pg?.drop();
+  });
+  return () => w!;
+}
