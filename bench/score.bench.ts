@@ -86,6 +86,7 @@ export const scoreBenchmark: Benchmark = {
     } finally {
       await c.close();
       child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   },
 };

@@ -98,6 +98,7 @@ export const syncBenchmark: Benchmark = {
     } finally {
       await c.close();
       child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   },
 };

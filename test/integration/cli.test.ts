@@ -36,7 +36,10 @@ describe('the duesense CLI', () => {
     });
     env = { DATABASE_FILE: path.join(dir, 'duesense.sqlite'), EMULATOR_URL: emulator.url, INTUIT_ENVIRONMENT: 'emulator' };
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('generates and saves a company, then refuses a broken company file with every problem listed', async () => {
     const file = path.join(dir, 'small.json');

@@ -44,5 +44,9 @@ export async function startApp(emulator: RunningEmulator, o: { env?: Record<stri
   const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url, ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}), ...(o.sync ? { sync: o.sync } : {}) });
   await migrateToLatest(container.db);
   // Tests start syncs themselves; a background sync after connecting would race with them.
-  return { app: createApp(container, { syncOnConnect: o.syncOnConnect ?? false }), container, logs, databaseFile, close: () => container.close() };
+  const close = async () => {
+    await container.close();
+    if (databaseFile) fs.rmSync(path.dirname(databaseFile), { recursive: true, force: true });
+  };
+  return { app: createApp(container, { syncOnConnect: o.syncOnConnect ?? false }), container, logs, databaseFile, close };
 }

@@ -12,8 +12,9 @@ import { createDb, createReadDb, type Db } from '../../../server/db/knex.js';
 describe('SQLite file database under concurrent writes', () => {
   let db: Db;
   let readDb: Db;
+  let dir: string;
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-sqlite-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-sqlite-'));
     const config = { client: 'sqlite' as const, filename: path.join(dir, 'test.sqlite') };
     db = createDb(config);
     readDb = createReadDb(config, db);
@@ -23,6 +24,7 @@ describe('SQLite file database under concurrent writes', () => {
   afterAll(async () => {
     await readDb.destroy();
     await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('lets a read-then-write transaction commit while other writes arrive', async () => {

@@ -31,7 +31,10 @@ describe('a sync process killed mid-pass', () => {
     env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_FILE: dbFile, EMULATOR_URL: emulator.url, INTUIT_ENVIRONMENT: 'emulator' };
     await exec(process.execPath, [BIN, 'connect-demo'], { env });
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    await emulator.close();
+    fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+  });
 
   it('resumes from the last committed page and ends with exactly the emulator\'s data', async () => {
     await fetch(`${emulator.url}/emulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 60 }) });

@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifest, ManifestError } from '../../../server/app-manifest.js';
 import { loadConfig } from '../../../server/config.js';
 
 const manifest = JSON.parse(fs.readFileSync(new URL('../../../app-manifest.json', import.meta.url), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-manifest-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+let written = 0;
+
 function write(content: unknown): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'app-manifest.json');
+  const file = path.join(scratch, `app-manifest-${++written}.json`);
   fs.writeFileSync(file, JSON.stringify(content));
   return file;
 }
