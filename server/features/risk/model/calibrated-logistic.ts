@@ -7,22 +7,38 @@ const IDENTITY: Platt = { a: 1, b: 0 };
 /** Below this many validation rows a 2-parameter recalibration is more noise than signal. */
 const MIN_CALIBRATION_ROWS = 30;
 
-export interface CalibratedLogistic {
-  standardizer: Standardizer;
-  fit: LogisticFit;
+export interface CalibratedLogistic extends PlainLogistic {
   platt: Platt;
 }
 
 export interface Scored { probability: number; contributions: number[] }
 
-export function fitPlain(x: readonly number[][], y: ArrayLike<number>, l2: number, start?: LogisticFit): { standardizer: Standardizer; fit: LogisticFit } {
+/** A regression on standardised features: coefficients only mean something with their standardizer. */
+export interface PlainLogistic { standardizer: Standardizer; fit: LogisticFit }
+
+export function fitPlain(x: readonly number[][], y: ArrayLike<number>, l2: number, start?: PlainLogistic): PlainLogistic {
   return fitPlainRows(packRows(x), y, l2, start);
 }
 
 /** `y` holds the labels of x's rows from x.from on. */
-export function fitPlainRows(x: Rows, y: ArrayLike<number>, l2: number, start?: LogisticFit): { standardizer: Standardizer; fit: LogisticFit } {
+export function fitPlainRows(x: Rows, y: ArrayLike<number>, l2: number, start?: PlainLogistic): PlainLogistic {
   const standardizer = fitStandardizer(x);
-  return { standardizer, fit: fitLogistic(designMatrix(x, standardizer), x.to - x.from, x.cols + 1, y, { l2, ...(start ? { start } : {}) }) };
+  const warm = start ? restandardize(start, standardizer) : undefined;
+  return { standardizer, fit: fitLogistic(designMatrix(x, standardizer), x.to - x.from, x.cols + 1, y, { l2, ...(warm ? { start: warm } : {}) }) };
+}
+
+/**
+ * The same linear predictor expressed on another standardizer's scale: a warm start must be the old model,
+ * not its coefficients read in new units (those were a poorer start than zero on the slices trained here).
+ */
+function restandardize(m: PlainLogistic, to: Standardizer): LogisticFit {
+  const { means, scales } = m.standardizer;
+  let intercept = m.fit.intercept;
+  const weights = m.fit.weights.map((w, j) => {
+    intercept += (w * (to.means[j]! - means[j]!)) / scales[j]!;
+    return (w * to.scales[j]!) / scales[j]!;
+  });
+  return { ...m.fit, intercept, weights };
 }
 
 /**
@@ -31,12 +47,12 @@ export function fitPlainRows(x: Rows, y: ArrayLike<number>, l2: number, start?: 
  * regression is then refitted on every row and keeps that recalibration (it is estimated on a model of the
  * same form; refitting on all puts the newest behaviour into the coefficients).
  */
-export function fitCalibratedLogistic(x: readonly number[][], y: ArrayLike<number>, o: { l2: number; refitOnAll: boolean; start?: LogisticFit }): CalibratedLogistic {
+export function fitCalibratedLogistic(x: readonly number[][], y: ArrayLike<number>, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic }): CalibratedLogistic {
   return fitCalibratedRows(packRows(x), Uint8Array.from(y), o);
 }
 
 /** The same on packed rows; `y` is indexed like the rows (y[i] labels row i). */
-export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: LogisticFit }): CalibratedLogistic {
+export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic }): CalibratedLogistic {
   const cut = x.from + Math.round((x.to - x.from) * 0.8);
   const early: Rows = { ...x, to: cut };
   const late: Rows = { ...x, from: cut };
@@ -50,12 +66,12 @@ export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refit
     // A non-positive slope would invert the ranking: keep the raw model rather than trust it.
     if (p.weights[0]! > 0) platt = { a: p.weights[0]!, b: p.intercept };
   }
-  const final = o.refitOnAll ? fitPlainRows(x, y.subarray(x.from, x.to), o.l2, first.fit) : first;
+  const final = o.refitOnAll ? fitPlainRows(x, y.subarray(x.from, x.to), o.l2, first) : first;
   return { ...final, platt };
 }
 
 /** The regression's logit for the raw row at data[offset ..]: standardised, then weighted in column order. */
-function logitOf(m: { standardizer: Standardizer; fit: LogisticFit }, data: ArrayLike<number>, offset: number): number {
+function logitOf(m: PlainLogistic, data: ArrayLike<number>, offset: number): number {
   const { means, scales } = m.standardizer;
   let z = m.fit.intercept;
   for (let j = 0; j < m.fit.weights.length; j++) z += m.fit.weights[j]! * ((data[offset + j]! - means[j]!) / scales[j]!);

@@ -87,7 +87,7 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     const evaluation = fitCalibratedRows(train, labels, { l2, refitOnAll: false });
     holdoutProbabilities = [];
     for (let i = holdoutFrom; i < n; i++) holdoutProbabilities.push(probabilityAt(evaluation, x.data, i * x.cols));
-    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation.fit });
+    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation });
     const row = new Float64Array(LATE_FEATURES.length);
     predict = (invoice) => {
       writeLateFeatures(history, invoice, row, 0);

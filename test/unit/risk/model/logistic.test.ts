@@ -41,6 +41,17 @@ describe('L2 logistic regression (Newton)', () => {
     expect(Math.abs(heavy.fit.weights[0]!)).toBeLessThan(Math.abs(fitPlain(train.x, train.y, 1).fit.weights[0]!) / 2);
   });
 
+  it('warm-starts from a model fitted on fewer rows (another standardizer) and reaches the same optimum sooner', () => {
+    const { x, y } = synthetic(11, 3000);
+    const part = fitPlain(x.slice(0, 2000), y.slice(0, 2000), 1);
+    const cold = fitPlain(x, y, 1);
+    const warm = fitPlain(x, y, 1, part);
+    expect(warm.fit.converged).toBe(true);
+    expect(warm.fit.iterations).toBeLessThan(cold.fit.iterations);
+    expect(warm.fit.intercept).toBeCloseTo(cold.fit.intercept, 7);
+    warm.fit.weights.forEach((w, j) => expect(w).toBeCloseTo(cold.fit.weights[j]!, 7));
+  });
+
   it('is deterministic', () => {
     const { x, y } = synthetic(7, 500);
     expect(fitPlain(x, y, 1)).toEqual(fitPlain(x, y, 1));
