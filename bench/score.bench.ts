@@ -21,6 +21,8 @@ const SQL_FLOOR = `
   WHERE i.realm_id = ? AND i.deleted_at IS NULL
   GROUP BY i.customer_qbo_id`;
 
+const SCORED_RUNS = 3;
+
 export const scoreBenchmark: Benchmark = {
   name: 'score',
   async run() {
@@ -54,9 +56,17 @@ export const scoreBenchmark: Benchmark = {
       global.gc?.();
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      const t1 = performance.now();
-      const result = await c.risk.score(realmId, { asOf, trigger: 'manual' });
-      const scoreMs = performance.now() - t1;
+      // Three persisted runs, as the nightly job makes them: the first has no previous run, the others read
+      // the one before (score states, cluster centres). One run on a 2-core VM varies by ±15 %; the median
+      // is the figure, every run is reported.
+      const runs: number[] = [];
+      let result: Awaited<ReturnType<typeof c.risk.score>> | undefined;
+      for (let i = 0; i < SCORED_RUNS; i++) {
+        const t1 = performance.now();
+        result = await c.risk.score(realmId, { asOf, trigger: 'manual' });
+        runs.push(performance.now() - t1);
+      }
+      const scoreMs = [...runs].sort((a, b) => a - b)[Math.floor(SCORED_RUNS / 2)]!;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
 
@@ -70,11 +80,11 @@ export const scoreBenchmark: Benchmark = {
       const trainingMs = performance.now() - t0;
       return {
         name: 'score',
-        description: `One score run (load the facts from SQLite, every customer and company metric, train and apply the late-payment model, clusters, forecast, persist the run) for a generated ${customers}-customer, ${invoices}-invoice company, against one plain SQL aggregate over the same invoice and payment rows.`,
+        description: `A score run (median of ${SCORED_RUNS}; load the facts from SQLite, every customer and company metric, train and apply the late-payment model, clusters, forecast, persist the run) for a generated ${customers}-customer, ${invoices}-invoice company, against one plain SQL aggregate over the same invoice and payment rows.`,
         figures: {
-          customers, invoices, scoreRunMs: Math.round(scoreMs), sqlFloorMs: round(sqlFloorMs, 1), timesFloor: round(scoreMs / sqlFloorMs, 1),
+          customers, invoices, scoreRunMs: Math.round(scoreMs), scoreRunsMs: runs.map((r) => Math.round(r)).join(' '), sqlFloorMs: round(sqlFloorMs, 1), timesFloor: round(scoreMs / sqlFloorMs, 1),
           loadMs: Math.round(loadMs), trainingMs: Math.round(trainingMs), trainedOn: model.card.trainedOn, holdoutAuc: round(model.card.auc ?? 0, 3), peakRssMB: Math.round(peak / 2 ** 20),
-          highRisk: result.assessment.highRisk.count,
+          highRisk: result!.assessment.highRisk.count,
         },
         targets: [
           { what: 'whole score run', target: '< 3 s', actual: `${(scoreMs / 1000).toFixed(2)} s`, met: scoreMs < 3000 },

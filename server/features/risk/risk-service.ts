@@ -41,18 +41,23 @@ export class RiskService {
   async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {}): Promise<ScoreResult> {
     const asOf = o.asOf ?? (await this.today(realmId));
     const policy = await this.d.store.policy(realmId);
-    const facts = await loadCompanyFacts(this.d.readDb ?? this.d.db, realmId, { rollUpJobs: policy.rollUpJobs });
+    const persist = o.persist !== false;
+    // The previous run's cluster centres and score states are read while the facts load.
+    const [facts, previousCentres, previousStates] = await Promise.all([
+      loadCompanyFacts(this.d.readDb ?? this.d.db, realmId, { rollUpJobs: policy.rollUpJobs }),
+      persist ? this.d.store.latestClusterCentres(realmId) : undefined,
+      persist ? this.d.store.latestStates(realmId) : undefined,
+    ]);
     // The late-payment model is trained per company on its own invoices decided by A, then scores the open ones.
     const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
     const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
     const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
-    const previousCentres = o.persist === false ? undefined : await this.d.store.latestClusterCentres(realmId);
     const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
     const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
     let runId: number | null = null;
-    if (o.persist !== false) {
+    if (persist) {
       // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.
-      const previous = await this.d.store.latestStates(realmId);
+      const previous = previousStates ?? new Map<string, ScoreState>();
       const states = new Map<string, ScoreState>();
       const alerts: Array<{ customerId: string; kind: string; message: string }> = [];
       for (const c of assessment.customers) {

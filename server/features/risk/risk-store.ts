@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { toDate } from '../connections/connection-store.js';
 import type { CompanyAssessment } from './domain/assess-company.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
@@ -42,6 +43,17 @@ export interface RunDistribution {
   /** Alerts this run raised. */
   alertCount: number;
 }
+
+/** customer_scores and invoice_scores as a run writes them (insertRows: values in this order). */
+const CUSTOMER_SCORE_COLUMNS = [
+  'run_id', 'realm_id', 'customer_qbo_id', 'score', 'band', 'high_risk',
+  'payment_rate', 'outstanding_cents', 'gross_profit_cents',
+  'profitability_tier', 'display_name', 'strategy', 'cluster_id',
+  'overdue_cents', 'credit_limit_cents',
+  'metrics_json', 'reasons_json',
+  'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs',
+] as const;
+const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json'] as const;
 
 /** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
 const RUN_CACHE_SIZE = 64;
@@ -103,17 +115,16 @@ export function createRiskStore(db: Db) {
 
     /** The cluster centres of the latest run: the warm start that keeps cluster ids and names stable. */
     async latestClusterCentres(realmId: string): Promise<ClusterCentre[] | undefined> {
-      const run = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
-      if (!run) return undefined;
-      const centres = (JSON.parse(run.company_json) as { clusters?: { centres?: ClusterCentre[] } }).clusters?.centres;
+      const run = await latestRun(realmId);
+      const centres = run ? (await runDetails(realmId, run))?.company.clusters.centres : undefined;
       return centres && centres.length > 0 ? centres : undefined;
     },
 
     /** Each customer's hysteresis state after the company's latest run. */
     async latestStates(realmId: string): Promise<Map<string, ScoreState>> {
-      const run = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first();
+      const run = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first('id');
       if (!run) return new Map();
-      const rows = await db('customer_scores').where({ run_id: run.id });
+      const rows = await db('customer_scores').where({ run_id: run.id, realm_id: realmId }).select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
       return new Map(rows.map((r: Record<string, unknown>) => [String(r.customer_qbo_id), {
         smoothed: r.smoothed_score === null ? null : Number(r.smoothed_score), band: (r.stable_band as ScoreState['band']) ?? null,
         risingRuns: Number(r.rising_runs), saferRuns: Number(r.safer_runs),
@@ -132,23 +143,23 @@ export function createRiskStore(db: Db) {
         const { customers, openInvoices: _openInvoices, ...company } = a;
         const [row] = await trx('risk_score_runs').insert({ realm_id: realmId, as_of: a.asOf, policy_version: a.policyVersion, trigger, created_at: at, company_json: JSON.stringify({ ...company, ...extra }) }).returning('id');
         const runId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
-        const rows = customers.map((c) => ({
-          run_id: runId, realm_id: realmId, customer_qbo_id: c.customerId, score: c.risk.score, band: c.risk.band, high_risk: c.risk.highRisk,
-          payment_rate: c.metrics.paymentRate, outstanding_cents: c.metrics.outstandingCents, gross_profit_cents: c.metrics.grossProfitCents,
-          profitability_tier: c.profitabilityTier, display_name: c.name, strategy: c.strategy, cluster_id: panel.clusterOf?.get(c.customerId) ?? null,
-          overdue_cents: c.metrics.outstandingCents - c.metrics.aging.current, credit_limit_cents: c.creditLimit.cents, metrics_json: JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), reasons_json: JSON.stringify(c.risk.reasons),
-          smoothed_score: stability.states.get(c.customerId)?.smoothed ?? null, stable_band: stability.states.get(c.customerId)?.band ?? null,
-          rising_runs: stability.states.get(c.customerId)?.risingRuns ?? 0, safer_runs: stability.states.get(c.customerId)?.saferRuns ?? 0,
+        await insertRows(trx, 'customer_scores', CUSTOMER_SCORE_COLUMNS, customers.map((c) => {
+          const state = stability.states.get(c.customerId);
+          return [
+            runId, realmId, c.customerId, c.risk.score, c.risk.band, c.risk.highRisk,
+            c.metrics.paymentRate, c.metrics.outstandingCents, c.metrics.grossProfitCents,
+            c.profitabilityTier, c.name, c.strategy, panel.clusterOf?.get(c.customerId) ?? null,
+            c.metrics.outstandingCents - c.metrics.aging.current, c.creditLimit.cents,
+            JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), JSON.stringify(c.risk.reasons),
+            state?.smoothed ?? null, state?.band ?? null, state?.risingRuns ?? 0, state?.saferRuns ?? 0,
+          ];
         }));
-        for (let i = 0; i < rows.length; i += 300) await trx('customer_scores').insert(rows.slice(i, i + 300));
-        const invoices = a.openInvoices.map((inv) => ({
-          run_id: runId, realm_id: realmId, invoice_qbo_id: inv.invoiceId, customer_qbo_id: inv.customerId, doc_number: inv.docNumber, due_date: inv.dueDate,
-          open_cents: inv.openCents, days_past_due: inv.daysPastDue, late_probability: inv.lateProbability, strategy: inv.strategy,
-          top_features_json: panel.topFeatures?.get(inv.invoiceId) ? JSON.stringify(panel.topFeatures.get(inv.invoiceId)) : null,
+        await insertRows(trx, 'invoice_scores', INVOICE_SCORE_COLUMNS, a.openInvoices.map((inv) => {
+          const top = panel.topFeatures?.get(inv.invoiceId);
+          return [runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability, inv.strategy, top ? JSON.stringify(top) : null];
         }));
-        for (let i = 0; i < invoices.length; i += 500) await trx('invoice_scores').insert(invoices.slice(i, i + 500));
-        const alerts = stability.alerts.map((al) => ({ realm_id: realmId, customer_qbo_id: al.customerId, run_id: runId, kind: al.kind, message: al.message, created_at: at }));
-        for (let i = 0; i < alerts.length; i += 300) await trx('risk_alerts').insert(alerts.slice(i, i + 300));
+        await insertRows(trx, 'risk_alerts', ['realm_id', 'customer_qbo_id', 'run_id', 'kind', 'message', 'created_at'],
+          stability.alerts.map((al) => [realmId, al.customerId, runId, al.kind, al.message, at]));
         return runId;
       });
     },
