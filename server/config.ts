@@ -47,7 +47,6 @@ const envSchema = z
     SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
     NIGHTLY_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
     DEFAULT_COMPANY_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
-    RISK_MODEL_THREAD_FROM_INVOICES: wholeNumber(0, 100_000_000).default(20_000),
 
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
     MAIL_FROM: z.string().min(3).default('Duesense <no-reply@duesense.local>'),
@@ -140,10 +139,6 @@ export interface Config {
     /** QBO does not report a company's time zone; this is used until one is set in the company's settings. */
     defaultCompanyTimeZone: string;
   };
-  risk: {
-    /** Companies with at least this many invoices train the late-payment model on a worker thread. */
-    modelThreadFromInvoices: number;
-  };
   emulator: {
     /** An emulator already running elsewhere; undefined with environment=emulator means "start one in-process". */
     url: string | undefined;
@@ -205,7 +200,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     sync: { reconcileEveryDays: e.SYNC_RECONCILE_DAYS, nightlyLocalTime: e.NIGHTLY_LOCAL_TIME, defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE },
-    risk: { modelThreadFromInvoices: e.RISK_MODEL_THREAD_FROM_INVOICES },
     emulator: {
       url: e.EMULATOR_URL?.replace(/\/$/, ''),
       port: e.EMULATOR_PORT,

@@ -18,7 +18,6 @@ import { DigestService } from './features/risk/digest-service.js';
 import { MailOutbox } from './features/mail/mail-outbox.js';
 import { createMailTransport } from './features/mail/mail-transport.js';
 import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
-import { createLateModelTrainer } from './features/risk/model/late-model-trainer.js';
 import { createCustomerListStore, type CustomerListStore } from './features/panel/customer-list-store.js';
 import { createCustomerDetailStore, type CustomerDetailStore } from './features/panel/customer-detail-store.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
@@ -110,7 +109,6 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
   });
   const riskStore = createRiskStore(db);
-  const trainer = createLateModelTrainer({ logger, workerFromInvoices: config.risk.modelThreadFromInvoices });
   const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
   return {
     config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
@@ -120,13 +118,12 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     customerList: createCustomerListStore(db),
     customerDetail: createCustomerDetailStore(db),
     digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
-    risk: new RiskService({ db, readDb, store: riskStore, trainer, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
+    risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
     webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger, activity }),
     async close() {
-      await trainer.close();
       if (readDb !== db) await readDb.destroy();
       await db.destroy();
     },

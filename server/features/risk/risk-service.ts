@@ -3,14 +3,13 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
 import { localDate } from '../../time-zone.js';
-import { assessCustomers, withOpenInvoices, type CompanyAssessment } from './domain/assess-company.js';
+import { assessCompany, type CompanyAssessment } from './domain/assess-company.js';
 import type { CompanyFacts } from './domain/risk-facts.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
 import { clusterCustomers, type ClusterInput, type ClusterResult } from './clusters/customer-clusters.js';
 import { forecastCollections, type CashForecast } from './forecast/cash-forecast.js';
-import type { InvoiceLateProbability, LatePaymentModelCard } from './model/late-payment-model.js';
-import type { LateModelTrainer } from './model/late-model-trainer.js';
+import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
 import type { RiskStore } from './risk-store.js';
 import { panelSummary } from './panel-summary.js';
 import { DEFAULT_STABILITY, stabilise, type ScoreState } from './domain/score-stability.js';
@@ -31,17 +30,7 @@ export interface ScoreResult {
  * persisting) a score run with every customer's score, which is the score history.
  */
 export class RiskService {
-  constructor(private readonly d: {
-    db: Db;
-    /** Large reads (the facts) that may run side by side; defaults to db. */
-    readDb?: Db;
-    store: RiskStore;
-    trainer: LateModelTrainer;
-    clock: Clock;
-    logger: Logger;
-    defaultTimeZone: string;
-    activity?: Pick<ActivityLog, 'record'>;
-  }) {}
+  constructor(private readonly d: { db: Db; /** Large reads (the facts) that may run side by side; defaults to db. */ readDb?: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string; activity?: Pick<ActivityLog, 'record'> }) {}
 
   /** Today in the company's time zone: the default as-of date. */
   async today(realmId: string): Promise<string> {
@@ -59,15 +48,12 @@ export class RiskService {
       persist ? this.d.store.latestClusterCentres(realmId) : undefined,
       persist ? this.d.store.latestStates(realmId) : undefined,
     ]);
-    // The late-payment model is trained per company on its own invoices decided by A, then scores the open
-    // ones; for a large company on another thread, while this one assesses the customers and forecasts.
-    const training = this.d.trainer.train(facts.invoices, { asOf, graceDays: policy.graceDays });
-    const customers = assessCustomers(facts, policy, asOf);
-    const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(customers.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
-    const model = await training;
-    const predictions = new Map(model.predictions.map((p) => [p.invoiceId, p]));
-    const assessment = withOpenInvoices(customers, facts, new Map(model.predictions.map((p) => [p.invoiceId, p.probability])));
+    // The late-payment model is trained per company on its own invoices decided by A, then scores the open ones.
+    const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
+    const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
+    const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
     const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
+    const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
     let runId: number | null = null;
     if (persist) {
       // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../../server/emulator/generator/generate-company.js';
-import { createLateModelTrainer } from '../../../server/features/risk/model/late-model-trainer.js';
-import { RiskService, type ScoreResult } from '../../../server/features/risk/risk-service.js';
+import type { ScoreResult } from '../../../server/features/risk/risk-service.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 
 // The whole pipeline on a generated two-year company: emulator → sync → local copy → scores.
@@ -47,21 +46,6 @@ describe('scoring a generated company end to end', () => {
     const byInvoice = new Map(r.assessment.openInvoices.map((i) => [i.invoiceId, i.openCents]));
     for (const row of rows.filter((x: { balance_cents: number }) => Number(x.balance_cents) > 0)) {
       expect(byInvoice.get(String(row.qbo_id))).toBe(Math.round(Number(row.balance_cents) * (row.exchange_rate === null ? 1 : Number(row.exchange_rate))));
-    }
-  });
-
-  it('scores the same when the model trains on a worker thread (as large companies do)', async () => {
-    const c = w.t.container;
-    const trainer = createLateModelTrainer({ logger: c.logger, workerFromInvoices: 0 });
-    const threaded = new RiskService({ db: c.db, store: c.riskStore, trainer, clock: c.clock, logger: c.logger, defaultTimeZone: 'UTC' });
-    try {
-      const [a, b] = await Promise.all([threaded.score(w.realmId, { asOf: '2026-10-31', persist: false }), c.risk.score(w.realmId, { asOf: '2026-10-31', persist: false })]);
-      expect(a.model).toEqual(b.model);
-      expect(a.assessment).toEqual(b.assessment);
-      expect(a.forecast).toEqual(b.forecast);
-      expect([...a.predictions.values()]).toEqual([...b.predictions.values()]);
-    } finally {
-      await trainer.close();
     }
   });
 

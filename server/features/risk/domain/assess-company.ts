@@ -51,20 +51,12 @@ export interface CompanyAssessment {
   averageDaysDelinquent: number | null;
 }
 
-/** Everything that does not depend on the late-payment model: the customers, the totals and the company trends. */
-export type CustomersAssessment = Omit<CompanyAssessment, 'openInvoices' | 'strategies'> & { strategies: Pick<CompanyAssessment['strategies'], 'customers'> };
-
 /**
  * Everything the product shows for one company as of A, from facts and a policy: pure (no I/O, no clock),
  * so history can be replayed and tests are exact. Customers are scored on their own invoices (jobs already
  * rolled up into their parent by the facts loader when the policy says so).
  */
 export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: string, o: { lateProbabilities?: ReadonlyMap<string, number> } = {}): CompanyAssessment {
-  return withOpenInvoices(assessCustomers(facts, policy, asOf), facts, o.lateProbabilities);
-}
-
-/** assessCompany's larger half, which a score run computes while the late-payment model trains. */
-export function assessCustomers(facts: CompanyFacts, policy: RiskPolicy, asOf: string): CustomersAssessment {
   const byCustomer = new Map<string, InvoiceFact[]>();
   for (const inv of facts.invoices) {
     const list = byCustomer.get(inv.customerId);
@@ -91,6 +83,19 @@ export function assessCustomers(facts: CompanyFacts, policy: RiskPolicy, asOf: s
       creditLimit: recommendedCreditLimit(byCustomer.get(s.customerId) ?? [], tiered, strategy, asOf),
     };
   });
+  const strategyOf = new Map(customers.map((c) => [c.customerId, c.strategy]));
+  const openInvoices: OpenInvoiceAssessment[] = [];
+  for (const i of facts.invoices) {
+    const open = openCents(i, asOf);
+    if (open <= 0) continue;
+    const p = o.lateProbabilities?.get(i.id) ?? null;
+    const late = daysPastDue(i, asOf);
+    openInvoices.push({
+      invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: open, daysPastDue: late,
+      lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p),
+    });
+  }
+  openInvoices.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1)));
 
   const aging: Aging = { current: 0, d1to30: 0, d31to60: 0, d61to90: 0, d91plus: 0 };
   let outstanding = 0;
@@ -122,34 +127,13 @@ export function assessCustomers(facts: CompanyFacts, policy: RiskPolicy, asOf: s
         'Active collection': high.filter((c) => c.segment === 'Active collection').length,
       },
     },
-    strategies: { customers: summarise(customers.map((c) => ({ strategy: c.strategy, valueCents: c.metrics.outstandingCents }))) },
+    openInvoices,
+    strategies: {
+      customers: summarise(customers.map((c) => ({ strategy: c.strategy, valueCents: c.metrics.outstandingCents }))),
+      invoices: summarise(openInvoices.map((i) => ({ strategy: i.strategy, valueCents: i.openCents }))),
+    },
     collectionRates: rates,
     collectionTrend: collectionTrend(rates),
     ...daysSalesOutstanding(facts.invoices, asOf),
-  };
-}
-
-/** The other half: each open invoice with its late-payment probability (when the model gave one) and strategy. */
-export function withOpenInvoices(a: CustomersAssessment, facts: CompanyFacts, lateProbabilities?: ReadonlyMap<string, number>): CompanyAssessment {
-  const { asOf } = a;
-  const strategyOf = new Map(a.customers.map((c) => [c.customerId, c.strategy]));
-  const openInvoices: OpenInvoiceAssessment[] = [];
-  for (const i of facts.invoices) {
-    const open = openCents(i, asOf);
-    if (open <= 0) continue;
-    const p = lateProbabilities?.get(i.id) ?? null;
-    const late = daysPastDue(i, asOf);
-    openInvoices.push({
-      invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: open, daysPastDue: late,
-      lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p),
-    });
-  }
-  openInvoices.sort((x, y) => (x.dueDate < y.dueDate ? -1 : x.dueDate > y.dueDate ? 1 : Number(x.invoiceId) - Number(y.invoiceId) || (x.invoiceId < y.invoiceId ? -1 : 1)));
-  const { collectionRates, collectionTrend: trend, dso, bestPossibleDso, averageDaysDelinquent } = a;
-  return {
-    asOf, policyVersion: a.policyVersion, customers: a.customers, totals: a.totals, highRisk: a.highRisk,
-    openInvoices,
-    strategies: { customers: a.strategies.customers, invoices: summarise(openInvoices.map((i) => ({ strategy: i.strategy, valueCents: i.openCents }))) },
-    collectionRates, collectionTrend: trend, dso, bestPossibleDso, averageDaysDelinquent,
   };
 }
