@@ -72,6 +72,12 @@ function usePlainPgTypes(): void {
   types.setTypeParser(1700, (v) => Number(v));
 }
 
+/** A write refused because a row with the same primary or unique key exists (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return e?.code === '23505' || (e?.code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(String(e.message)));
+}
+
 interface SqliteConnection {
   serialize(fn: () => void): void;
   run(sql: string, cb?: (err: Error | null) => void): void;

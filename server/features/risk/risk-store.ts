@@ -1,4 +1,4 @@
-import type { Db } from '../../db/knex.js';
+import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
 import { toDate } from '../connections/connection-store.js';
 import type { CompanyAssessment } from './domain/assess-company.js';
@@ -107,10 +107,18 @@ export function createRiskStore(db: Db) {
 
     /** Saves a new version of the policy (validated); returns it with its version number. */
     async savePolicy(realmId: string, policy: Omit<RiskPolicy, 'version'>, at: Date): Promise<RiskPolicy> {
-      const current = await db('risk_policies').where({ realm_id: realmId }).max({ v: 'version' }).first();
-      const next = riskPolicySchema.parse({ ...policy, version: Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1 });
-      await db('risk_policies').insert({ realm_id: realmId, version: next.version, policy_json: JSON.stringify(next), created_at: at });
-      return next;
+      // Two saves at once (two people on Settings) read the same latest version; the second insert is refused
+      // by the key and simply takes the next number. Both are kept, the later one current.
+      for (let attempt = 1; ; attempt++) {
+        const current = await db('risk_policies').where({ realm_id: realmId }).max({ v: 'version' }).first();
+        const next = riskPolicySchema.parse({ ...policy, version: Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1 });
+        try {
+          await db('risk_policies').insert({ realm_id: realmId, version: next.version, policy_json: JSON.stringify(next), created_at: at });
+          return next;
+        } catch (error) {
+          if (attempt >= 5 || !isUniqueViolation(error)) throw error;
+        }
+      }
     },
 
     /** The cluster centres of the latest run: the warm start that keeps cluster ids and names stable. */

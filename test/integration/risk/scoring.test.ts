@@ -65,4 +65,13 @@ describe('scoring from the local copy', () => {
     expect(toCsv({ columns: ['a'], rows: [['=HYPERLINK("x")'], ['a,b']] })).toBe('a\r\n"\'=HYPERLINK(""x"")"\r\n"a,b"\r\n');
     expect(companyTable(a).rows.find((r) => r[0] === 'total_ar')![1]).toBe(215);
   });
+
+  it('keeps every one of several policy saves made at the same moment, each as its own version', async () => {
+    const store = w.t.container.riskStore;
+    const policy = await store.policy(w.realmId);
+    const saved = await Promise.all(Array.from({ length: 4 }, () => store.savePolicy(w.realmId, policy, w.emulator.clock.now())));
+    const versions = saved.map((p) => p.version).sort((a, b) => a - b);
+    expect(versions).toEqual([policy.version + 1, policy.version + 2, policy.version + 3, policy.version + 4]);
+    expect((await store.policy(w.realmId)).version).toBe(policy.version + 4);
+  });
 });
