@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
 import { connectCompany, newAgent } from '../support/connect-helper.js';
 
-/** The dashboard's SQL (the latest run, its aggregates over customer_scores) on a real PostgreSQL server. */
+/** The dashboard's SQL (the latest run, its aggregates over customer_scores) and policy versions on a real PostgreSQL server. */
 if (!PG_ADMIN_URL) console.warn(`Dashboard on PostgreSQL ${PG_SKIP_MESSAGE}`);
 
 describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
@@ -29,5 +29,13 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
     expect(details!.id).toBe(runId);
     expect(typeof details!.asOf).toBe('string');
     expect(details!.company.panel?.avgInvoiceByTier).toHaveLength(3);
+  });
+
+  it('keeps concurrent policy saves as consecutive versions (unique violation 23505 retried)', async () => {
+    const w = world();
+    const store = w.t.container.riskStore;
+    const policy = await store.policy(w.realmId);
+    const saved = await Promise.all(Array.from({ length: 4 }, () => store.savePolicy(w.realmId, policy, new Date())));
+    expect(saved.map((p) => p.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4].map((k) => policy.version + k));
   });
 });
