@@ -10,6 +10,7 @@ import * as m0800 from './20261125000800_create_panel_tables.js';
 import * as m0900 from './20261125000900_add_risk_read_indexes.js';
 import * as m1000 from './20261125001000_add_customer_list_indexes.js';
 import * as m1100 from './20261125001100_add_alert_acknowledgement.js';
+import * as m1200 from './20261125001200_add_customer_search_name.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -28,4 +29,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261125000900_add_risk_read_indexes.ts', m0900],
   ['20261125001000_add_customer_list_indexes.ts', m1000],
   ['20261125001100_add_alert_acknowledgement.ts', m1100],
+  ['20261125001200_add_customer_search_name.ts', m1200],
 ];

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldForSearch } from '../../server/features/panel/search-text.js';
 import { newAgent } from '../support/connect-helper.js';
 import { FORMULA_NAME, HOSTILE_NAME, LOOKALIKE_NAME, WILDCARD_NAME, panelWorld, scoreTwice } from '../integration/panel/panel-world.js';
 
@@ -69,7 +70,7 @@ describe('the customer list', () => {
 
   it('sorts by every column both ways, the same as sorting every row in memory', async () => {
     const keys: Record<string, (r: Scored) => number | string | null> = {
-      name: (r) => r.name.toLowerCase(), score: (r) => r.smoothed, outstanding: (r) => r.outstanding, overdue: (r) => r.overdue, paymentRate: (r) => r.rate, grossProfit: (r) => r.profit,
+      name: (r) => foldForSearch(r.name), score: (r) => r.smoothed, outstanding: (r) => r.outstanding, overdue: (r) => r.overdue, paymentRate: (r) => r.rate, grossProfit: (r) => r.profit,
     };
     for (const [sort, key] of Object.entries(keys)) {
       for (const dir of ['asc', 'desc'] as const) {

@@ -4,6 +4,7 @@ import { toDate } from '../connections/connection-store.js';
 import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
 import type { RiskBand } from '../risk/domain/risk-score.js';
 import type { Strategy } from '../risk/domain/strategies.js';
+import { foldForSearch } from './search-text.js';
 
 export const LIST_SORTS = ['name', 'score', 'outstanding', 'overdue', 'paymentRate', 'grossProfit'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -12,7 +13,7 @@ export type PageSize = (typeof PAGE_SIZES)[number];
 
 /** The customer list's filters, sort and page, already validated (customers.routes.ts parses the query string). */
 export interface CustomerListQuery {
-  /** Case-insensitive substring of the name; LIKE wildcards in it match literally. */
+  /** Substring of the name, case and accents ignored; LIKE wildcards in it match literally. */
   search?: string;
   /** The stable band (the stabilised tier the panel shows). */
   risk?: RiskBand;
@@ -60,7 +61,7 @@ export interface ListRun {
  * SQLite's BINARY, so the two never disagree); missing scores and rates always last, whatever the direction.
  */
 const SORT_SQL: Record<ListSort, { column: string; nullable: boolean }> = {
-  name: { column: 'LOWER(display_name)', nullable: false },
+  name: { column: 'search_name', nullable: false },
   score: { column: 'smoothed_score', nullable: true },
   outstanding: { column: 'outstanding_cents', nullable: false },
   overdue: { column: 'overdue_cents', nullable: false },
@@ -79,9 +80,9 @@ export function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (ch) => `!${ch}`);
 }
 
-/** A case-insensitive "contains" pattern, for `LOWER(column) LIKE ? ESCAPE '!'`. */
+/** A "contains" pattern for a folded column (search-text.ts): case and accents ignored, `LIKE ? ESCAPE '!'`. */
 export function likeContains(text: string): string {
-  return `%${escapeLike(text.toLowerCase())}%`;
+  return `%${escapeLike(foldForSearch(text))}%`;
 }
 
 type Row = Record<string, unknown>;
@@ -115,7 +116,7 @@ export function createCustomerListStore(db: Db) {
     if (q.clusterId !== undefined) b.andWhere('cluster_id', q.clusterId);
     if (q.profitability) b.andWhere('profitability_tier', q.profitability);
     if (q.highRiskOnly) b.andWhere('high_risk', true);
-    if (q.search) b.andWhereRaw(`LOWER(display_name) LIKE ? ESCAPE '!'`, [likeContains(q.search)]);
+    if (q.search) b.andWhereRaw(`search_name LIKE ? ESCAPE '!'`, [likeContains(q.search)]);
     return b;
   };
 

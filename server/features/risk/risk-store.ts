@@ -1,5 +1,6 @@
 import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
+import { foldForSearch } from '../panel/search-text.js';
 import { toDate } from '../connections/connection-store.js';
 import type { CompanyAssessment } from './domain/assess-company.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
@@ -51,7 +52,7 @@ const CUSTOMER_SCORE_COLUMNS = [
   'profitability_tier', 'display_name', 'strategy', 'cluster_id',
   'overdue_cents', 'credit_limit_cents',
   'metrics_json', 'reasons_json',
-  'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs',
+  'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs', 'search_name',
 ] as const;
 const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json'] as const;
 
@@ -159,7 +160,7 @@ export function createRiskStore(db: Db) {
             c.profitabilityTier, c.name, c.strategy, panel.clusterOf?.get(c.customerId) ?? null,
             c.metrics.outstandingCents - c.metrics.aging.current, c.creditLimit.cents,
             JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), JSON.stringify(c.risk.reasons),
-            state?.smoothed ?? null, state?.band ?? null, state?.risingRuns ?? 0, state?.saferRuns ?? 0,
+            state?.smoothed ?? null, state?.band ?? null, state?.risingRuns ?? 0, state?.saferRuns ?? 0, foldForSearch(c.name),
           ];
         }));
         await insertRows(trx, 'invoice_scores', INVOICE_SCORE_COLUMNS, a.openInvoices.map((inv) => {

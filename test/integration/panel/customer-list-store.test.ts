@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { createCustomerListStore, escapeLike, likeContains, type CustomerListQuery } from '../../../server/features/panel/customer-list-store.js';
+import { foldForSearch } from '../../../server/features/panel/search-text.js';
 import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
 
 const A = 'realm-a';
@@ -24,7 +25,7 @@ const SEEDS: Seed[] = [
 
 function rowsFor(runId: number, realmId: string, seeds: Seed[]) {
   return seeds.map((s) => ({
-    run_id: runId, realm_id: realmId, customer_qbo_id: s.id, display_name: s.name, score: s.smoothed === null ? null : s.smoothed + 1, band: s.band,
+    run_id: runId, realm_id: realmId, customer_qbo_id: s.id, display_name: s.name, search_name: foldForSearch(s.name), score: s.smoothed === null ? null : s.smoothed + 1, band: s.band,
     smoothed_score: s.smoothed, stable_band: s.band, high_risk: s.highRisk ?? false, payment_rate: s.rate ?? null, outstanding_cents: s.outstanding ?? 0,
     overdue_cents: s.overdue ?? 0, gross_profit_cents: s.profit ?? 0, profitability_tier: s.tier, strategy: s.strategy, cluster_id: s.cluster,
     credit_limit_cents: 1_000_00, metrics_json: '{}', reasons_json: '[]',
@@ -55,7 +56,12 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       runA = await insertRun(db, A, { totals: {}, clusters: { centres: [], profiles: [{ id: 0, name: 'Steady payers', customers: 5 }, { id: 1, name: 'Large, slow payers', customers: 3 }] } });
       await db('customer_scores').insert(rowsFor(runA, A, SEEDS));
       runB = await insertRun(db, B, {});
-      await db('customer_scores').insert(rowsFor(runB, B, [{ id: '1', name: 'Bravo only', smoothed: 99, band: 'high', strategy: 'Standard', cluster: null, tier: 'Low' }]));
+      await db('customer_scores').insert(rowsFor(runB, B, [
+        { id: '1', name: 'Bravo only', smoothed: 99, band: 'high', strategy: 'Standard', cluster: null, tier: 'Low' },
+        { id: '2', name: 'Élan Café', smoothed: 10, band: 'low', strategy: 'Standard', cluster: null, tier: 'Low' },
+        { id: '3', name: 'ÖLWERK Düsseldorf', smoothed: 20, band: 'low', strategy: 'Standard', cluster: null, tier: 'Low' },
+        { id: '4', name: 'Zebra', smoothed: 30, band: 'low', strategy: 'Standard', cluster: null, tier: 'Low' },
+      ]));
       store = createCustomerListStore(db);
     });
     afterAll(() => close());
@@ -100,6 +106,16 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       expect(escapeLike('"customerId":"1"')).toBe('"customerId":"1"');
     });
 
+    it('ignores case and accents beyond ASCII in search and in name order (SQLite folds ASCII only)', async () => {
+      expect(await ids({ search: 'elan cafe' }, B, runB)).toEqual(['2']);
+      expect(await ids({ search: 'ÉLAN' }, B, runB)).toEqual(['2']);
+      expect(await ids({ search: 'CAFÉ' }, B, runB)).toEqual(['2']);
+      expect(await ids({ search: 'ölwerk düss' }, B, runB)).toEqual(['3']);
+      expect(await ids({ search: 'olwerk dusseldorf' }, B, runB)).toEqual(['3']);
+      expect(await ids({ sort: 'name', dir: 'asc' }, B, runB)).toEqual(['1', '2', '3', '4']);
+      expect(foldForSearch('Ǆemal Ŝtraße')).toBe('dzemal straße');
+    });
+
     it('pages with LIMIT and OFFSET; the total is every match, and a page past the end is empty', async () => {
       const order = await ids({ pageSize: 100 });
       const pages = await Promise.all([1, 2].map((page) => store.page(A, runA, { ...base, pageSize: 25, page })));
@@ -130,7 +146,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
     it("never mixes companies: another company's run id gives nothing", async () => {
       expect(await store.page(A, runB, base)).toEqual({ rows: [], total: 0 });
       expect(await store.all(B, runA, base)).toEqual([]);
-      expect(await ids({}, B, runB)).toEqual(['1']);
+      expect(await ids({ search: 'bravo' }, B, runB)).toEqual(['1']);
     });
 
     if (dialect === 'SQLite') {
@@ -138,7 +154,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
         const plan = async (sql: string, bindings: unknown[]) => ((await db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as never[])) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
         const page = db('customer_scores').where({ run_id: runA, realm_id: A }).where('stable_band', 'high').select('customer_qbo_id', 'display_name', 'smoothed_score', 'score', 'stable_band', 'band', 'high_risk', 'payment_rate', 'outstanding_cents', 'overdue_cents', 'gross_profit_cents', 'profitability_tier', 'strategy', 'cluster_id', 'credit_limit_cents').orderBy('smoothed_score', 'desc').limit(25).toSQL();
         expect(await plan(page.sql, [...page.bindings])).toMatch(/USING COVERING INDEX customer_scores_list_idx/);
-        const count = db('customer_scores').where({ run_id: runA, realm_id: A }).whereRaw(`LOWER(display_name) LIKE ? ESCAPE '!'`, ['%a%']).count({ n: '*' }).toSQL();
+        const count = db('customer_scores').where({ run_id: runA, realm_id: A }).whereRaw(`search_name LIKE ? ESCAPE '!'`, ['%a%']).count({ n: '*' }).toSQL();
         expect(await plan(count.sql, [...count.bindings])).toMatch(/USING COVERING INDEX customer_scores_list_idx/);
       });
     }
