@@ -49,11 +49,17 @@ export class RiskService {
       persist ? this.d.store.latestStates(realmId) : undefined,
     ]);
     // The late-payment model is trained per company on its own invoices decided by A, then scores the open ones.
+    // Between steps the run lets other work in (web requests): a large company's run is over a second of
+    // computing, and without the pauses a page asked for meanwhile waited for all of it.
+    await letOthersIn();
     const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
+    await letOthersIn();
     const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
     const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
+    await letOthersIn();
     const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
     const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
+    await letOthersIn();
     let runId: number | null = null;
     if (persist) {
       // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.
@@ -83,6 +89,13 @@ export class RiskService {
     return { runId, assessment, facts, policy, model: model.card, predictions, clusters, forecast };
   }
 }
+
+/**
+ * Yields to the event loop so timers, I/O and requests that arrived during a step run before the next one.
+ * Two hops: an immediate queued from an I/O callback runs in the same turn of the loop, before any new I/O;
+ * one queued from an immediate waits for the next turn, after its timers and I/O.
+ */
+const letOthersIn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /** Behaviour per customer for clustering: customers with invoices in the window only. */
 export function clusterInputs(a: CompanyAssessment, predictions: ReadonlyMap<string, InvoiceLateProbability>, windowMonths: number): ClusterInput[] {
