@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,21 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
+
+/** What bench/generate-large-company.ts made: the realm and the number of each entity. */
+export interface LargeCompany { realmId: string; Customer: number; Invoice: number; Payment: number; CreditMemo: number; Item: number; Term: number; CustomerType: number }
+
+/**
+ * The benchmark company, generated in its own process (so the benchmark's memory is its own) into a new
+ * temporary directory that the caller removes when done.
+ */
+export function generateLargeCompany(prefix: string): { dir: string; companyFile: string; company: LargeCompany } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const companyFile = path.join(dir, 'company.json');
+  const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
+  if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
+  return { dir, companyFile, company: JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as LargeCompany };
+}
 
 /** `duesense emulator` in its own process (as Intuit is elsewhere), serving a company file; resolves to its URL. */
 export async function startEmulatorProcess(companyFile: string, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {

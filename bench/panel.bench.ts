@@ -1,13 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import knex from 'knex';
 import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
-import { type Benchmark, percentile, round, startEmulatorProcess } from './bench-support.js';
+import { type Benchmark, generateLargeCompany, percentile, round, startEmulatorProcess } from './bench-support.js';
 
 const CLIENTS = 20;
 const SECONDS = 10;
@@ -21,11 +20,7 @@ const TARGET_P95_MS = 100;
 export const panelBenchmark: Benchmark = {
   name: 'panel',
   async run() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-panel-bench-'));
-    const companyFile = path.join(dir, 'company.json');
-    const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
-    if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
-    const { realmId, Customer: customers } = JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as { realmId: string; Customer: number };
+    const { dir, companyFile, company: { realmId, Customer: customers } } = generateLargeCompany('duesense-panel-bench-');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { url: emulatorUrl, child: emulator } = await startEmulatorProcess(companyFile, ['--no-throttle', '--redirect-uri', `${base}/oauth/callback`]);

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { loadConfig } from '../server/config.js';
@@ -9,7 +8,7 @@ import { migrateToLatest } from '../server/db/knex.js';
 import { trainLatePaymentModel } from '../server/features/risk/model/late-payment-model.js';
 import { loadCompanyFacts } from '../server/features/risk/risk-facts-loader.js';
 import { silentLogger } from '../server/logger.js';
-import { type Benchmark, startEmulatorProcess, round } from './bench-support.js';
+import { type Benchmark, generateLargeCompany, startEmulatorProcess, round } from './bench-support.js';
 
 
 /** The SQL floor: one plain aggregate over the same invoice and payment rows the score run reads. */
@@ -26,11 +25,7 @@ const SCORED_RUNS = 3;
 export const scoreBenchmark: Benchmark = {
   name: 'score',
   async run() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-score-bench-'));
-    const companyFile = path.join(dir, 'company.json');
-    const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
-    if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
-    const { realmId, Customer: customers, Invoice: invoices } = JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as { realmId: string; Customer: number; Invoice: number };
+    const { dir, companyFile, company: { realmId, Customer: customers, Invoice: invoices } } = generateLargeCompany('duesense-score-bench-');
     const { url, child } = await startEmulatorProcess(companyFile, ['--no-throttle', '--redirect-uri', 'http://localhost:3000/oauth/callback']);
     const env = { DATABASE_FILE: path.join(dir, 'duesense.sqlite'), INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: url, LOG_LEVEL: 'silent' };
     // The local copy is filled by the CLI in other processes (a real connect and sync), so this process's

@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
@@ -8,7 +6,7 @@ import { loadConfig } from '../server/config.js';
 import { createContainer, type Container } from '../server/container.js';
 import { migrateToLatest } from '../server/db/knex.js';
 import { silentLogger } from '../server/logger.js';
-import { type Benchmark, startEmulatorProcess, round } from './bench-support.js';
+import { type Benchmark, generateLargeCompany, startEmulatorProcess, round } from './bench-support.js';
 
 
 async function control(url: string, p: string, body: unknown): Promise<unknown> {
@@ -37,12 +35,7 @@ async function connect(c: Container, url: string, realmId: string): Promise<void
 export const syncBenchmark: Benchmark = {
   name: 'sync',
   async run() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-bench-'));
-    const companyFile = path.join(dir, 'company.json');
-    // Generated in its own process, so this process's memory is the app's alone.
-    const generated = spawnSync('npx', ['tsx', 'bench/generate-large-company.ts', companyFile], { encoding: 'utf8' });
-    if (generated.status !== 0) throw new Error(`generation failed: ${generated.stderr}`);
-    const { realmId, ...sizes } = JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as { realmId: string; Customer: number; Invoice: number; Payment: number; CreditMemo: number; Item: number; Term: number; CustomerType: number };
+    const { dir, companyFile, company: { realmId, ...sizes } } = generateLargeCompany('duesense-bench-');
     const file = { realmId };
     const totalRows = Object.values(sizes).reduce((a, b) => a + b, 0);
     const minimumCalls = 2 + Object.values(sizes).reduce((n, s) => n + Math.floor(s / 1000) + 1, 0);
