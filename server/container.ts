@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createDb, createReadDb, type Db } from './db/knex.js';
+import { createDb, createReadDb, startWalCheckpoints, type Db } from './db/knex.js';
 import { ConnectionService } from './features/connections/connection-service.js';
 import { createConnectionStore, createOAuthStateStore } from './features/connections/connection-store.js';
 import { createTokenCipher } from './features/connections/token-cipher.js';
@@ -75,7 +75,11 @@ export interface ContainerOptions {
 export function createContainer(config: Config, options: ContainerOptions): Container {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
-  const db = options.db ?? createDb(config.db);
+  // On a SQLite file of its own the app's writer leaves WAL checkpoints to a connection of their own.
+  const checkpoints = !options.db && config.db.client === 'sqlite' && config.db.filename !== ':memory:'
+    ? startWalCheckpoints(config.db.filename, { onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; the next one retries') })
+    : undefined;
+  const db = options.db ?? createDb(config.db, { backgroundCheckpoints: checkpoints !== undefined });
   // A given db (tests) is used for everything; otherwise large reads get their own query-only pool.
   const readDb = options.db ? db : createReadDb(config.db, db);
   const emulatorUrl = config.intuit.environment === 'emulator' ? (options.emulatorUrl ?? config.emulator.url) : undefined;
@@ -124,7 +128,9 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     limiter, sync, syncStore, locks, qbo,
     webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger, activity }),
     async close() {
+      await checkpoints?.stop();
       if (readDb !== db) await readDb.destroy();
+      // The last connection to close checkpoints what is left and removes the WAL.
       await db.destroy();
     },
   };

@@ -35,6 +35,18 @@ describe('insertRows', () => {
     expect(await db('samples').where({ id: 7_001 }).first()).toMatchObject({ label: 'row 7001', flag: 1, ratio: 1_000 });
   });
 
+  it('writes inside the transaction it is given: a rollback takes its rows with it, a commit keeps them', async () => {
+    await db('samples').delete();
+    await expect(db.transaction(async (trx) => {
+      await insertRows(trx, 'samples', ['id', 'label'], [[1, 'kept?'], [2, 'kept?']]);
+      expect(Number((await trx('samples').count({ n: '*' }).first())?.n)).toBe(2);
+      throw new Error('roll back');
+    })).rejects.toThrow('roll back');
+    expect(Number((await db('samples').count({ n: '*' }).first())?.n)).toBe(0);
+    await db.transaction((trx) => insertRows(trx, 'samples', ['id', 'label'], [[3, 'kept']]));
+    expect(await db('samples').select('id', 'label')).toEqual([{ id: 3, label: 'kept' }]);
+  });
+
   it('refuses a row of the wrong length and a name that is not a plain identifier', async () => {
     await expect(insertRows(db, 'samples', ['id', 'label'], [[1]])).rejects.toThrow(/a row has 1 values for 2 columns/);
     await expect(insertRows(db, 'samples; drop table samples', ['id'], [[1]])).rejects.toThrow(/unexpected identifier/);
