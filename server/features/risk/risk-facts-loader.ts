@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { addDaysToDate } from './domain/dates.js';
 import { splitPaymentLinks, topLevelParent } from './facts-helpers.js';
-import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact } from './domain/risk-facts.js';
+import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from './domain/risk-facts.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -52,7 +52,14 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
 
   const parentOf = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.parent_qbo_id ?? null]));
   const rootOf = topLevelParent(parentOf);
-  const owner = (id: string) => (o.rollUpJobs ? rootOf(id) : id);
+  // Asked once per invoice: each customer's owner is worked out once.
+  const owners = new Map<string, string>();
+  const owner = (id: string) => {
+    if (!o.rollUpJobs) return id;
+    let root = owners.get(id);
+    if (root === undefined) owners.set(id, (root = rootOf(id)));
+    return root;
+  };
   const credit = new Map<string, number>(creditRows.map((r: Row) => [String(r.customer_qbo_id), Number(r.score)]));
   const customers: CustomerFact[] = customerRows
     .filter((c: Row) => !o.rollUpJobs || owner(String(c.qbo_id)) === String(c.qbo_id))
@@ -96,12 +103,15 @@ function invoiceFact([id, docNumber, customer, txnDate, dueDate, total, termId]:
     totalCents: inHome(Number(total), rate),
     // At a rate of 1 every amount stays as it is: the list is used as built.
     applications: own === undefined ? [] : rate === 1 ? own : own.map((a) => ({ ...a, cents: inHome(a.cents, rate) })),
-    lines: [],
+    lines: NO_LINES,
     lineProfit: { grossProfitCents: inHome(Number(profit?.[1] ?? 0), rate), estimatedCents: inHome(Number(profit?.[2] ?? 0), rate) },
   };
 }
 
 const inHome = (cents: number, rate: number) => Math.round(cents * rate);
+
+/** Every loaded invoice's lines: their profit comes summed (lineProfit), so one frozen empty list serves all. */
+const NO_LINES: readonly LineFact[] = Object.freeze([]);
 
 /**
  * Each invoice's applications from [payment, type, linked id, cents, payment date] rows, a payment's lines
@@ -109,17 +119,27 @@ const inHome = (cents: number, rate: number) => Math.round(cents * rate);
  */
 function applicationsByInvoice(rows: unknown[][]): Map<string, ApplicationFact[]> {
   const applications = new Map<string, ApplicationFact[]>();
+  const add = (invoiceId: string, application: ApplicationFact) => {
+    const list = applications.get(invoiceId);
+    if (list) list.push(application);
+    else applications.set(invoiceId, [application]);
+  };
   for (let start = 0; start < rows.length;) {
     const paymentId = rows[start]![0];
     const date = String(rows[start]![4]);
-    const links: Array<{ type: string; id: string; cents: number }> = [];
-    let end = start;
-    for (; end < rows.length && rows[end]![0] === paymentId; end++) links.push({ type: String(rows[end]![1]), id: String(rows[end]![2]), cents: Number(rows[end]![3]) });
-    for (const part of splitPaymentLinks(links)) {
-      const list = applications.get(part.invoiceId) ?? [];
-      if (part.creditCents > 0) list.push({ date, cents: part.creditCents, cash: false });
-      if (part.cashCents > 0) list.push({ date, cents: part.cashCents, cash: true });
-      applications.set(part.invoiceId, list);
+    let end = start + 1;
+    while (end < rows.length && rows[end]![0] === paymentId) end++;
+    const only = rows[start]!;
+    if (end === start + 1 && only[1] === 'Invoice') {
+      // Nearly every payment pays one invoice with money: nothing to split.
+      if (Number(only[3]) > 0) add(String(only[2]), { date, cents: Number(only[3]), cash: true });
+    } else {
+      const links: Array<{ type: string; id: string; cents: number }> = [];
+      for (let r = start; r < end; r++) links.push({ type: String(rows[r]![1]), id: String(rows[r]![2]), cents: Number(rows[r]![3]) });
+      for (const part of splitPaymentLinks(links)) {
+        if (part.creditCents > 0) add(part.invoiceId, { date, cents: part.creditCents, cash: false });
+        if (part.cashCents > 0) add(part.invoiceId, { date, cents: part.cashCents, cash: true });
+      }
     }
     start = end;
   }

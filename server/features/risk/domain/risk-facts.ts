@@ -26,7 +26,7 @@ export interface InvoiceFact {
   dueDate: string;
   totalCents: number;
   applications: ApplicationFact[];
-  lines: LineFact[];
+  lines: readonly LineFact[];
   /**
    * The lines' gross profit when the loader has already summed them (in SQL, to avoid reading every line):
    * amount − qty × item cost, with lines whose item has no cost counted at full amount (`estimatedCents`).
