@@ -76,10 +76,10 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   // On a SQLite file of its own the app's writer leaves WAL checkpoints to a connection of their own.
-  const checkpoints = !options.db && config.db.client === 'sqlite' && config.db.filename !== ':memory:'
-    ? startWalCheckpoints(config.db.filename, { onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; the next one retries') })
-    : undefined;
-  const db = options.db ?? createDb(config.db, { backgroundCheckpoints: checkpoints !== undefined });
+  const sqliteFile = !options.db && config.db.client === 'sqlite' && config.db.filename !== ':memory:' ? config.db.filename : undefined;
+  const db = options.db ?? createDb(config.db, { backgroundCheckpoints: sqliteFile !== undefined });
+  const checkpoints = sqliteFile === undefined ? undefined
+    : startWalCheckpoints(sqliteFile, { onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; the next one retries') });
   // A given db (tests) is used for everything; otherwise large reads get their own query-only pool.
   const readDb = options.db ? db : createReadDb(config.db, db);
   const emulatorUrl = config.intuit.environment === 'emulator' ? (options.emulatorUrl ?? config.emulator.url) : undefined;

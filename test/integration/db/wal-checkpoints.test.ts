@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../../server/config.js';
+import { createContainer } from '../../../server/container.js';
 import { createDb, startWalCheckpoints, type Db, type WalCheckpoints } from '../../../server/db/knex.js';
+import { silentLogger } from '../../../server/logger.js';
 import { insertRows } from '../../../server/db/insert-rows.js';
 
 /** About 8 MB in one transaction: well past the 1,000 WAL pages at which SQLite checkpoints on its own. */
@@ -58,5 +61,19 @@ describe('WAL checkpoints off the writer connection', () => {
     await db('pages').insert(Array.from({ length: 100 }, (_, i) => ({ id: 10_000 + i, body: 'y'.repeat(4_000) })));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fs.statSync(file).size).toBe(stopped);
+  });
+
+  it('the app container wires them: its writer never checkpoints, its own checkpointer does within seconds', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-wal-'));
+    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'app.sqlite');
+    const c = createContainer(loadConfig({ DATABASE_FILE: file, INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: 'http://127.0.0.1:9' }), { logger: silentLogger });
+    cleanup.push(() => c.close());
+    expect(await c.db.raw('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
+    await c.db.schema.createTable('pages', (t) => { t.integer('id'); t.text('body'); });
+    await vi.waitFor(() => expect(fs.statSync(file).size).toBeGreaterThan(0), { timeout: 5_000 });
+    const before = fs.statSync(file).size;
+    await largeWrite(c.db);
+    await vi.waitFor(() => expect(fs.statSync(file).size).toBeGreaterThan(before + 7_000_000), { timeout: 5_000 });
   });
 });
