@@ -47,6 +47,7 @@ const envSchema = z
     SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
     NIGHTLY_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
     DEFAULT_COMPANY_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
+    SCORE_RUNS_KEPT_WHOLE: wholeNumber(1, 100_000).default(30),
 
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
     MAIL_FROM: z.string().min(3).default('Duesense <no-reply@duesense.local>'),
@@ -139,6 +140,14 @@ export interface Config {
     /** QBO does not report a company's time zone; this is used until one is set in the company's settings. */
     defaultCompanyTimeZone: string;
   };
+  risk: {
+    /**
+     * Each company's newest score runs kept whole; older runs keep every customer's score and band (the score
+     * history) but lose their per-invoice rows and per-customer metrics and reasons, which only the latest run's
+     * pages read.
+     */
+    runsKeptWhole: number;
+  };
   emulator: {
     /** An emulator already running elsewhere; undefined with environment=emulator means "start one in-process". */
     url: string | undefined;
@@ -200,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     sync: { reconcileEveryDays: e.SYNC_RECONCILE_DAYS, nightlyLocalTime: e.NIGHTLY_LOCAL_TIME, defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE },
+    risk: { runsKeptWhole: e.SCORE_RUNS_KEPT_WHOLE },
     emulator: {
       url: e.EMULATOR_URL?.replace(/\/$/, ''),
       port: e.EMULATOR_PORT,

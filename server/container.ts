@@ -122,7 +122,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     customerList: createCustomerListStore(db),
     customerDetail: createCustomerDetailStore(db),
     digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
-    risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity }),
+    risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,

@@ -38,4 +38,23 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
     const saved = await Promise.all(Array.from({ length: 4 }, () => store.savePolicy(w.realmId, policy, new Date())));
     expect(saved.map((p) => p.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4].map((k) => policy.version + k));
   });
+
+  it('trims older runs to their scores and bands, and keeps the newest whole', async () => {
+    const w = world();
+    await w.t.container.sync.sync(w.realmId);
+    const older = (await w.t.container.risk.score(w.realmId, { trigger: 'manual' })).runId!;
+    const newest = (await w.t.container.risk.score(w.realmId, { trigger: 'manual' })).runId!;
+    const trimmed = await w.t.container.riskStore.trimRunDetail(w.realmId, 1, new Date());
+    expect(trimmed).toContain(older);
+    expect(trimmed).not.toContain(newest);
+    const db = w.t.container.db;
+    const openRows = async (runId: number) => Number((await db('invoice_scores').where({ run_id: runId }).count({ n: '*' }).first())!.n);
+    expect(await openRows(older)).toBe(0);
+    expect(await openRows(newest)).toBeGreaterThan(0);
+    const kept = await db('customer_scores').where({ run_id: older }).select('metrics_json', 'reasons_json', 'score');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((r: { metrics_json: string; reasons_json: string }) => r.metrics_json === '{}' && r.reasons_json === '[]')).toBe(true);
+    expect(kept.some((r: { score: number | null }) => r.score !== null)).toBe(true);
+    expect((await db('risk_score_runs').where({ id: older }).first('detail_trimmed_at')).detail_trimmed_at).not.toBeNull();
+  });
 });

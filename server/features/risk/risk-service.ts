@@ -30,7 +30,12 @@ export interface ScoreResult {
  * persisting) a score run with every customer's score, which is the score history.
  */
 export class RiskService {
-  constructor(private readonly d: { db: Db; /** Large reads (the facts) that may run side by side; defaults to db. */ readDb?: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string; activity?: Pick<ActivityLog, 'record'> }) {}
+  constructor(private readonly d: {
+    db: Db; /** Large reads (the facts) that may run side by side; defaults to db. */ readDb?: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string;
+    activity?: Pick<ActivityLog, 'record'>;
+    /** The newest runs kept whole (RiskStore.trimRunDetail; SCORE_RUNS_KEPT_WHOLE). */
+    runsKeptWhole: number;
+  }) {}
 
   /** Today in the company's time zone: the default as-of date. */
   async today(realmId: string): Promise<string> {
@@ -78,6 +83,8 @@ export class RiskService {
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),
       });
     }
+    // The run that replaces older ones trims their detail (a 5,000-customer company's run is about 9 MB whole).
+    const trimmedRuns = runId === null ? [] : await this.d.store.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now());
     if (runId !== null) {
       await this.d.activity?.record(realmId, {
         actor: actorFor(o.trigger, o.actor), kind: 'score',
@@ -85,7 +92,7 @@ export class RiskService {
         detail: { runId, asOf, policyVersion: policy.version, highRisk: assessment.highRisk.count },
       });
     }
-    this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count }, 'company scored');
+    this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count, trimmedRuns: trimmedRuns.length }, 'company scored');
     return { runId, assessment, facts, policy, model: model.card, predictions, clusters, forecast };
   }
 }

@@ -173,6 +173,26 @@ export function createRiskStore(db: Db) {
       });
     },
 
+    /**
+     * Drops the detail of this company's runs older than its newest `keepWhole`: their invoice_scores rows and
+     * their customers' metrics and reasons ('{}' and '[]'), which only the latest run's pages read. Scores, bands
+     * and smoothing state stay: they are the score history. At most `maxRuns` runs per call, oldest first, so a
+     * long backlog (a database from before this existed) is worked off a few runs at a time. Returns their ids.
+     */
+    async trimRunDetail(realmId: string, keepWhole: number, at: Date, maxRuns = 5): Promise<number[]> {
+      const oldestKept = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').offset(Math.max(1, keepWhole) - 1).first('id');
+      if (!oldestKept) return [];
+      const ids = (await db('risk_score_runs').where({ realm_id: realmId }).where('id', '<', oldestKept.id).whereNull('detail_trimmed_at')
+        .orderBy('id').limit(maxRuns).pluck('id')).map(Number);
+      if (ids.length === 0) return [];
+      await db.transaction(async (trx) => {
+        await trx('invoice_scores').where({ realm_id: realmId }).whereIn('run_id', ids).delete();
+        await trx('customer_scores').where({ realm_id: realmId }).whereIn('run_id', ids).update({ metrics_json: '{}', reasons_json: '[]' });
+        await trx('risk_score_runs').where({ realm_id: realmId }).whereIn('id', ids).update({ detail_trimmed_at: at });
+      });
+      return ids;
+    },
+
     /** The latest run with its company figures (model card, clusters, forecast, strategies) for the panel. */
     async latestRunDetails(realmId: string): Promise<RunDetails | undefined> {
       const run = await latestRun(realmId);

@@ -12,6 +12,7 @@ describe('config', () => {
     expect(c.intuit.clientId).toBe(EMULATOR_DEMO_CLIENT.clientId);
     expect(c.intuit.redirectUri).toBe('http://localhost:3000/oauth/callback');
     expect(c.emulator.demo).toMatchObject({ customers: 300, months: 24, seed: 42 });
+    expect(c.risk.runsKeptWhole).toBe(30);
   });
 
   it('switches to production when a client id is given, and leaves demo mode', () => {
@@ -22,7 +23,7 @@ describe('config', () => {
 
   it('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_CLIENT: 'oracle', DEMO_MONTHS: '500' });
+      loadConfig({ PORT: 'eighty', DATABASE_CLIENT: 'oracle', DEMO_MONTHS: '500', SCORE_RUNS_KEPT_WHOLE: '0' });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -30,6 +31,7 @@ describe('config', () => {
       expect(text).toMatch(/PORT must be a whole number/);
       expect(text).toMatch(/DATABASE_CLIENT/);
       expect(text).toMatch(/DEMO_MONTHS must be at most 120/);
+      expect(text).toMatch(/SCORE_RUNS_KEPT_WHOLE must be at least 1/);
     }
   });
 
