@@ -84,7 +84,9 @@ export class RiskService {
       });
     }
     // The run that replaces older ones trims their detail (a 5,000-customer company's run is about 9 MB whole).
-    const trimmedRuns = runId === null ? [] : await this.d.store.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now());
+    // The run is saved by then: a failed trim is only logged, and the next run tries again.
+    const trimmedRuns = runId === null ? [] : await this.d.store.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now())
+      .catch((err: unknown) => { this.d.logger.warn({ err, realmId }, 'trimming older score runs failed; the next run retries'); return []; });
     if (runId !== null) {
       await this.d.activity?.record(realmId, {
         actor: actorFor(o.trigger, o.actor), kind: 'score',

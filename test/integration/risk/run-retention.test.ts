@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 
@@ -58,5 +58,18 @@ describe('score runs kept whole, and the history of older ones', () => {
     expect(await store.trimRunDetail(w.realmId, 1, at, 3)).toEqual([]);
     expect((await detail(runIds[3]!)).invoices).toBe(0);
     expect((await detail(runIds[4]!)).invoices).toBeGreaterThan(0);
+  });
+
+  it('a failed trim does not fail the run it follows: the run is saved and the next one tries again', async () => {
+    const trim = vi.spyOn(w.t.container.riskStore, 'trimRunDetail').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    const { runId } = await w.t.container.risk.score(w.realmId, { asOf: '2025-09-30' });
+    expect(runId).toBeGreaterThan(runIds.at(-1)!);
+    expect(trim).toHaveBeenCalledOnce();
+    trim.mockRestore();
+    // Before the failed trim the 08-31 run was among the two newest; the next run trims it.
+    expect((await detail(runIds[4]!)).trimmed).toBe(false);
+    expect((await w.t.container.risk.score(w.realmId, { asOf: '2025-10-31' })).runId).toBeGreaterThan(runId!);
+    expect((await detail(runIds[4]!)).trimmed).toBe(true);
+    expect((await detail(runId!)).trimmed).toBe(false);
   });
 });
