@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { addDaysToDate } from './domain/dates.js';
+import { effectiveDueDate, type TermsOnFile } from './domain/due-date.js';
 import { splitPaymentLinks, topLevelParent } from './facts-helpers.js';
 import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from './domain/risk-facts.js';
 
@@ -9,17 +9,23 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 /**
  * Builds the engine's facts from the local copy of one company (every query scoped to its realm): deleted and
  * voided invoices left out; jobs rolled up into their top-level parent when asked; a missing due date taken
- * from the customer's terms (else the company default, else the invoice date); foreign-currency amounts
- * converted to the home currency at the invoice's exchange rate; credit-funded payment lines marked as not cash.
+ * from the terms (effectiveDueDate); totals and applications converted to the home currency at the invoice's
+ * exchange rate (line amounts stay in the invoice's, item costs are the home currency's: invoiceGrossProfit);
+ * credit-funded payment lines marked as not cash. With `customerIds`, only those customers' invoices.
  *
  * The three large reads (invoices, their lines' gross profit, payment applications) come back as one JSON
  * array each (jsonRows): for 100k invoices, building an object per row in the driver cost more than the
  * queries themselves.
  */
-export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs: boolean }): Promise<CompanyFacts> {
+export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs: boolean; customerIds?: readonly string[] }): Promise<CompanyFacts> {
   const pg = (db.client as { config: { client: string } }).config.client === 'pg';
   const scoped = (table: string) => db(table).where({ realm_id: realmId });
   const liveInvoices = () => scoped('qbo_invoices').whereNull('deleted_at').where('voided', false);
+  // Only these customers' invoices (a customer's page: the customer and its jobs), when given.
+  const ids = o.customerIds ? [...o.customerIds] : undefined;
+  const invoiceIdsOf = (customers: string[]) => scoped('qbo_invoices').whereIn('customer_qbo_id', customers).select('qbo_id');
+  const paymentIdsOf = (customers: string[]) => scoped('qbo_payment_applications').where('txn_type', 'Invoice')
+    .whereIn('txn_qbo_id', invoiceIdsOf(customers)).select('payment_qbo_id');
   const [settings, customerRows, invoiceRows, rateRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
     scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
     // Only the columns the engine reads: raw_json alone would be hundreds of megabytes for a large company.
@@ -28,21 +34,24 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     // aggregated; a customer's "last 10 invoices" break due-date ties by it). PostgreSQL has no storage order:
     // its ties go by id.
     // Terms only matter without a due date.
-    jsonRows(db, pg, liveInvoices().select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents',
+    jsonRows(db, pg, liveInvoices().modify((q) => (ids ? q.whereIn('customer_qbo_id', ids) : q)).select('qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents',
       db.raw('CASE WHEN due_date IS NULL THEN sales_term_qbo_id END AS sales_term_qbo_id'), db.raw(pg ? 'NULL AS stored' : 'rowid AS stored')),
       ['qbo_id', 'doc_number', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'sales_term_qbo_id'], `due_date NULLS FIRST, ${pg ? 'qbo_id' : 'stored'}`),
     // Exchange rates as plain numbers, not through JSON (SQLite writes reals there with 15 digits); a rate of 1 changes nothing.
-    liveInvoices().whereNotNull('exchange_rate').whereNot('exchange_rate', 1).select('qbo_id', 'exchange_rate'),
-    // Gross profit summed per invoice in SQL: one row per invoice instead of every line.
+    liveInvoices().modify((q) => (ids ? q.whereIn('customer_qbo_id', ids) : q)).whereNotNull('exchange_rate').whereNot('exchange_rate', 1).select('qbo_id', 'exchange_rate'),
+    // Each invoice's lines summed in SQL (LineTotals; invoiceGrossProfit applies the rule): one row per invoice
+    // instead of every line.
     jsonRows(db, pg, db('qbo_invoice_lines as l').leftJoin('qbo_items as it', (j) => j.on('it.realm_id', 'l.realm_id').andOn('it.qbo_id', 'l.item_qbo_id'))
-      .where('l.realm_id', realmId).groupBy('l.invoice_qbo_id')
+      .where('l.realm_id', realmId).modify((q) => (ids ? q.whereIn('l.invoice_qbo_id', invoiceIdsOf(ids)) : q)).groupBy('l.invoice_qbo_id')
       .select('l.invoice_qbo_id')
-      .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE l.amount_cents - ROUND(COALESCE(l.qty, 0) * it.purchase_cost_cents) END) AS gross_profit_cents'))
-      .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE 0 END) AS estimated_cents')),
-    ['invoice_qbo_id', 'gross_profit_cents', 'estimated_cents']),
-    // Applications of live payments only, each with its payment's date, a payment's lines together in order.
+      .select(db.raw('SUM(l.amount_cents) AS amount_cents'))
+      .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN l.amount_cents ELSE 0 END) AS uncosted_amount_cents'))
+      .select(db.raw('SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN 0 ELSE ROUND(COALESCE(l.qty, 0) * it.purchase_cost_cents) END) AS cost_cents')),
+    ['invoice_qbo_id', 'amount_cents', 'uncosted_amount_cents', 'cost_cents']),
+    // Applications of live payments only, each with its payment's date, a payment's lines together in order
+    // (all of a payment's lines: its credit-memo links fund its invoice links).
     jsonRows(db, pg, db('qbo_payment_applications as a').join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
-      .where('a.realm_id', realmId).whereNull('p.deleted_at')
+      .where('a.realm_id', realmId).whereNull('p.deleted_at').modify((q) => (ids ? q.whereIn('a.payment_qbo_id', paymentIdsOf(ids)) : q))
       .select('a.payment_qbo_id', 'a.line_no', 'a.txn_type', 'a.txn_qbo_id', 'a.amount_cents', 'p.txn_date'),
     ['payment_qbo_id', 'txn_type', 'txn_qbo_id', 'amount_cents', 'txn_date'], 'payment_qbo_id, line_no, txn_type, txn_qbo_id'),
     scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
@@ -65,13 +74,15 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     .filter((c: Row) => !o.rollUpJobs || owner(String(c.qbo_id)) === String(c.qbo_id))
     .map((c: Row) => ({ id: String(c.qbo_id), name: String(c.display_name), active: Boolean(c.active), creditScore: credit.get(String(c.qbo_id)) ?? null }));
 
-  const termDays = new Map<string, number | null>(termRows.map((t: Row) => [String(t.qbo_id), t.due_days === null ? null : Number(t.due_days)]));
-  const customerTerm = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.sales_term_qbo_id ?? null]));
   const prefs = settings?.preferences_json ? (JSON.parse(settings.preferences_json) as Row) : undefined;
-  const defaultTerm = prefs?.SalesFormsPrefs?.DefaultTerms?.value as string | undefined;
+  const terms: TermsOnFile = {
+    dueDays: new Map<string, number | null>(termRows.map((t: Row) => [String(t.qbo_id), t.due_days === null ? null : Number(t.due_days)])),
+    customerTerm: new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.sales_term_qbo_id ?? null])),
+    defaultTerm: prefs?.SalesFormsPrefs?.DefaultTerms?.value as string | undefined,
+  };
   const rates = new Map<string, number>(rateRows.map((r: Row) => [String(r.qbo_id), Number(r.exchange_rate)]));
-  const lineProfit = new Map<string, unknown[]>(lineRows.map((l) => [String(l[0]), l]));
-  const context: InvoiceContext = { owner, rates, lineProfit, applications: applicationsByInvoice(applicationRows), termDays, customerTerm, defaultTerm };
+  const lineTotals = new Map<string, unknown[]>(lineRows.map((l) => [String(l[0]), l]));
+  const context: InvoiceContext = { owner, rates, lineTotals, applications: applicationsByInvoice(applicationRows), terms };
   const invoices: InvoiceFact[] = [];
   for (const row of invoiceRows) if (Number(row[5]) > 0) invoices.push(invoiceFact(row, context));
   const items = new Map<string, ItemFact>(itemRows.map((r: Row) => [String(r.qbo_id), { id: String(r.qbo_id), costCents: r.purchase_cost_cents === null ? null : Number(r.purchase_cost_cents) }]));
@@ -81,36 +92,38 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
 interface InvoiceContext {
   owner: (customerId: string) => string;
   rates: ReadonlyMap<string, number>;
-  /** [invoice id, gross profit, estimated part] per invoice with lines. */
-  lineProfit: ReadonlyMap<string, unknown[]>;
+  /** [invoice id, amount, uncosted amount, cost] per invoice with lines (LineTotals). */
+  lineTotals: ReadonlyMap<string, unknown[]>;
   applications: ReadonlyMap<string, ApplicationFact[]>;
-  termDays: ReadonlyMap<string, number | null>;
-  customerTerm: ReadonlyMap<string, string | null>;
-  defaultTerm: string | undefined;
+  terms: TermsOnFile;
 }
 
-/** One invoice row ([id, doc number, customer, txn date, due date, total, terms]) as a fact, in the home currency. */
+/**
+ * One invoice row ([id, doc number, customer, txn date, due date, total, terms]) as a fact: total and
+ * applications in the home currency, line totals as QBO keeps them (invoiceGrossProfit converts).
+ */
 function invoiceFact([id, docNumber, customer, txnDate, dueDate, total, termId]: unknown[], c: InvoiceContext): InvoiceFact {
   const invoiceId = String(id);
   const customerId = String(customer);
   const rate = c.rates.get(invoiceId) ?? 1;
-  const profit = c.lineProfit.get(invoiceId);
+  const lines = c.lineTotals.get(invoiceId);
   const own = c.applications.get(invoiceId);
-  const terms = dueDate ? 0 : c.termDays.get(String(termId ?? c.customerTerm.get(customerId) ?? c.defaultTerm ?? '')) ?? 0;
+  const txn = String(txnDate);
   return {
-    id: invoiceId, docNumber: (docNumber as string | null) ?? null, customerId: c.owner(customerId), txnDate: String(txnDate),
-    dueDate: dueDate ? String(dueDate) : addDaysToDate(String(txnDate), terms),
+    id: invoiceId, docNumber: (docNumber as string | null) ?? null, customerId: c.owner(customerId), txnDate: txn,
+    dueDate: effectiveDueDate({ txnDate: txn, dueDate: (dueDate as string | null) ?? null, termId: (termId as string | null) ?? null, customerId }, c.terms),
     totalCents: inHome(Number(total), rate),
     // At a rate of 1 every amount stays as it is: the list is used as built.
     applications: own === undefined ? [] : rate === 1 ? own : own.map((a) => ({ ...a, cents: inHome(a.cents, rate) })),
+    ...(rate === 1 ? {} : { exchangeRate: rate }),
     lines: NO_LINES,
-    lineProfit: { grossProfitCents: inHome(Number(profit?.[1] ?? 0), rate), estimatedCents: inHome(Number(profit?.[2] ?? 0), rate) },
+    lineTotals: { amountCents: Number(lines?.[1] ?? 0), uncostedAmountCents: Number(lines?.[2] ?? 0), costCents: Number(lines?.[3] ?? 0) },
   };
 }
 
 const inHome = (cents: number, rate: number) => Math.round(cents * rate);
 
-/** Every loaded invoice's lines: their profit comes summed (lineProfit), so one frozen empty list serves all. */
+/** Every loaded invoice's lines: they come summed (lineTotals), so one frozen empty list serves all. */
 const NO_LINES: readonly LineFact[] = Object.freeze([]);
 
 /**

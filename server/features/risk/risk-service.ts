@@ -72,7 +72,7 @@ export class RiskService {
       const states = new Map<string, ScoreState>();
       const alerts: Array<{ customerId: string; kind: string; message: string }> = [];
       for (const c of assessment.customers) {
-        const step = stabilise(previous.get(c.customerId), c.risk.score, { ...DEFAULT_STABILITY, bands: policy.bands });
+        const step = stabilise(previous.get(c.customerId), c.risk.score, { ...DEFAULT_STABILITY, bands: policy.bands }, c.risk.highRisk);
         states.set(c.customerId, step.state);
         for (const a of step.alerts) {
           alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invoiceGrossProfit } from '../../../server/features/risk/domain/invoice-metrics.js';
 import { loadCompanyFacts } from '../../../server/features/risk/risk-facts-loader.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
@@ -31,8 +32,11 @@ describe('the facts loader', () => {
     expect(facts.invoices.map((i) => i.id).sort()).toEqual(['101', '102', '103', '104', '105']);
     const cad = facts.invoices.find((i) => i.id === '105')!;
     expect(cad.totalCents).toBe(15_000); // CAD 200 at 0.75
-    // Gross profit summed in SQL: CAD 200 − 5 × 22 (item cost) = CAD 90, at 0.75 = $67.50.
-    expect(cad.lineProfit).toEqual({ grossProfitCents: 6_750, estimatedCents: 0 });
+    // Lines summed in SQL, in QBO's currencies: CAD 200 of lines; 5 × $22 of item cost (costs are the home currency's).
+    expect(cad.lineTotals).toEqual({ amountCents: 20_000, uncostedAmountCents: 0, costCents: 11_000 });
+    expect(cad.exchangeRate).toBe(0.75);
+    // Gross profit: CAD 200 at 0.75 = $150, less $110 of cost = $40 (not (200 − 110) × 0.75 = $67.50).
+    expect(invoiceGrossProfit(cad, facts.items)).toEqual({ grossProfitCents: 4_000, estimatedCents: 0 });
     expect(facts.invoices.find((i) => i.id === '101')!.dueDate).toBe('2025-03-31'); // 2025-03-01 + 30 days
     expect(facts.invoices.find((i) => i.id === '104')!.customerId).toBe('4'); // the job's invoice belongs to Freeman
     expect(facts.customers.some((c) => c.id === '5')).toBe(false);

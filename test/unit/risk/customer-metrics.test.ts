@@ -40,7 +40,9 @@ describe('customer metrics (hand-computed)', () => {
     expect(m.paymentRate).toBe(58.33); // (100 + 200 + 50) / 600, I4 not yet due
     expect(m.onTimeRate).toBe(16.67); // only I1 was settled by its due date
     expect(m.avgDaysBeyondTerms).toBe(30.7); // (−11·100 + 30·200 + 45·300) / 600
-    expect(m.paymentScore).toBeNull(); // two settled invoices: insufficient history
+    // I1 −11 days (85.5 points), I2 30 (50), I3 still open 45 days past due (45): (85.5·100 + 50·200 + 45·300) / 600.
+    // Two are settled; the open, past-due I3 counts as evidence too (MIN_PAYMENT_SCORE_INVOICES, docs/risk.md).
+    expect(m.paymentScore).toBe(53);
     expect(m.aging).toEqual({ current: 40_000, d1to30: 0, d31to60: 25_000, d61to90: 0, d91plus: 0 });
     expect(m.lateOfLast10).toEqual({ late: 2, of: 3 });
   });
@@ -52,16 +54,22 @@ describe('customer metrics (hand-computed)', () => {
     expect(m.stability).toBe(31); // 100·(0.4·134/730 + 0.4·4/12 + 0.2·0.5)
   });
 
-  it('scores with the missing credit score dropped and weights rescaled', () => {
+  it('scores with the payment score as the credit term when no bureau score was entered', () => {
     const a = assessCompany({ realmId: 'r', homeCurrency: 'USD', customers: [{ id: 'A', name: 'Acme', active: true, creditScore: null }], invoices: [I1, I2, I3, I4], items }, DEFAULT_RISK_POLICY, A);
     const c = a.customers[0]!;
-    expect(c.risk.score).toBeCloseTo((2 / 3) * (100 - 58.33) + (1 / 3) * (100 - 31), 2);
+    // 0.4·(100 − 58.33) + 0.4·(100 − 53) + 0.2·(100 − 31) = 16.668 + 18.8 + 13.8
+    expect(c.risk.score).toBe(49.27);
     expect(c.risk.band).toBe('medium');
     expect(c.risk.highRisk).toBe(false); // rate below 75 but balance under $15,000
     expect(c.risk.reasons.map((r) => r.text)).toContain('Paid 2 of the last 3 invoices late');
     expect(c.risk.reasons.length).toBeLessThanOrEqual(4);
     const withCredit = assessCompany({ realmId: 'r', homeCurrency: 'USD', customers: [{ id: 'A', name: 'Acme', active: true, creditScore: 595 }], invoices: [I1, I2, I3, I4], items }, DEFAULT_RISK_POLICY, A);
     expect(withCredit.customers[0]!.risk.score).toBeCloseTo(0.4 * (100 - 58.33) + 0.4 * ((850 - 595) / 850) * 100 + 0.2 * (100 - 31), 2);
+    // Too little history for a payment score and no bureau score: the term is dropped and the weights rescaled.
+    const young = assessCompany({ realmId: 'r', homeCurrency: 'USD', customers: [{ id: 'A', name: 'Acme', active: true, creditScore: null }], invoices: [I1, I2], items }, DEFAULT_RISK_POLICY, A);
+    expect(young.customers[0]!.metrics.paymentScore).toBeNull();
+    const m2 = young.customers[0]!.metrics;
+    expect(young.customers[0]!.risk.score).toBeCloseTo((2 / 3) * (100 - m2.paymentRate!) + (1 / 3) * (100 - m2.stability!), 2);
   });
 });
 

@@ -25,17 +25,45 @@ function facts(raw: Array<{ customerId: string; txnDate: string; terms: number; 
   return { realmId: 'r', homeCurrency: 'USD', customers: ['a', 'b', 'c'].map((id) => ({ id, name: id, active: true, creditScore: null })), invoices, items: new Map() };
 }
 
+const shiftDate = (d: string, days: number) => new Date(Date.parse(`${d}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
 describe('risk engine properties', () => {
   it('the score never falls when the payment rate falls, everything else equal', () => {
     fc.assert(fc.property(
       fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }),
       fc.option(fc.integer({ min: 300, max: 850 }), { nil: null }), fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
-      (a, b, credit, stability) => {
+      fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }),
+      (a, b, credit, stability, paymentScore) => {
         const [high, low] = a >= b ? [a, b] : [b, a];
-        const s = (paymentRate: number) => compositeScore({ paymentRate, stability }, credit, DEFAULT_RISK_POLICY).score!;
+        const s = (paymentRate: number) => compositeScore({ paymentRate, stability, paymentScore }, credit, DEFAULT_RISK_POLICY).score!;
         return s(low) >= s(high) - 1e-9;
       },
     ));
+  });
+
+  it('paying later, all else equal, never lowers a score or its tier', () => {
+    const rank = { low: 0, medium: 1, high: 2 } as const;
+    const later = fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 75, maxLength: 75 });
+    // Mostly whole payments (so settlement, payment scores and their 3-invoice minimum are all in play).
+    const settling = fc.record({
+      customerId: fc.constantFrom('a', 'b', 'c'), txnDate: date, terms: fc.integer({ min: 0, max: 60 }), totalCents: fc.integer({ min: 100, max: 5_000_000 }),
+      paid: fc.array(fc.record({ after: fc.integer({ min: 0, max: 200 }), share: fc.constantFrom(0.25, 0.5, 1), cash: fc.constant(true) }), { maxLength: 2 }),
+    });
+    const asOfs = fc.constantFrom('2025-03-31', '2025-06-30', '2025-12-31', '2026-10-31');
+    fc.assert(fc.property(fc.array(settling, { minLength: 1, maxLength: 15 }), later, asOfs, (raw, delays, asOf) => {
+      const f = facts(raw);
+      let k = 0;
+      const slower: CompanyFacts = {
+        ...f,
+        invoices: f.invoices.map((i) => ({ ...i, applications: i.applications.map((a) => ({ ...a, date: shiftDate(a.date, delays[k++ % delays.length]!) })) })),
+      };
+      const before = new Map(assessCompany(f, DEFAULT_RISK_POLICY, asOf).customers.map((c) => [c.customerId, c.risk]));
+      for (const c of assessCompany(slower, DEFAULT_RISK_POLICY, asOf).customers) {
+        const was = before.get(c.customerId)!;
+        if (was.score !== null) expect(c.risk.score).toBeGreaterThanOrEqual(was.score);
+        if (was.band !== null) expect(rank[c.risk.band!]).toBeGreaterThanOrEqual(rank[was.band]);
+      }
+    }), { numRuns: 300 });
   });
 
   it('results do not depend on the order of invoices or payments', () => {

@@ -17,6 +17,19 @@ const run = (scores: number[]) => {
 };
 
 describe('score stability', () => {
+  it('puts a customer who meets the high-risk rule in the High tier at once, whatever its smoothed score', () => {
+    const first = stabilise(undefined, 20, P, true);
+    expect(first.state).toMatchObject({ smoothed: 20, band: 'high' });
+    const low = stabilise(undefined, 20, P);
+    const raised = stabilise(low.state, 22, P, true);
+    expect(raised.state.band).toBe('high');
+    expect(raised.alerts).toEqual([{ kind: 'band_up', from: 'low', to: 'high' }]);
+    // Once the rule no longer holds, the score's own band returns by the usual hysteresis (two runs clearly below).
+    const after1 = stabilise(raised.state, 20, P);
+    const after2 = stabilise(after1.state, 20, P);
+    expect([after1.state.band, after2.state.band]).toEqual(['high', 'low']);
+  });
+
   it('smooths with an EWMA and moves to a riskier band at once, with an alert', () => {
     const r = run([30, 80]);
     expect(r.state.smoothed).toBe(45); // 0.3·80 + 0.7·30

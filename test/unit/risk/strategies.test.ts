@@ -11,15 +11,15 @@ const customer = (o: { aging?: Partial<CustomerMetrics['aging']>; highRisk?: boo
 });
 
 describe('strategies', () => {
-  it('assigns each customer the first matching rule', () => {
-    expect(customerStrategy(customer({ aging: { d91plus: 1 } }))).toBe('Credit restriction');
-    expect(customerStrategy(customer({ highRisk: true, tier: 'Low' }))).toBe('Credit restriction');
-    expect(customerStrategy(customer({ highRisk: true, tier: 'High' }))).toBe('AR follow-up');
-    expect(customerStrategy(customer({ aging: { d31to60: 5 } }))).toBe('AR follow-up');
-    expect(customerStrategy(customer({ aging: { d1to30: 5 } }))).toBe('Send reminders');
-    expect(customerStrategy(customer({ band: 'medium' }))).toBe('Send reminders');
-    expect(customerStrategy(customer({ tier: 'High', onTime: 92 }))).toBe('Loyalty');
-    expect(customerStrategy(customer({ tier: 'High', onTime: 80 }))).toBe('Standard');
+  it("gives each customer its risk tier × profitability cell's strategy, and nothing else decides it", () => {
+    const cell = (band: 'low' | 'medium' | 'high' | null, tier: 'High' | 'Medium' | 'Low') => customerStrategy(customer({ band, tier }));
+    expect(['High', 'Medium', 'Low'].map((t) => cell('high', t as 'High'))).toEqual(['AR follow-up', 'AR follow-up', 'Credit restriction']);
+    expect(['High', 'Medium', 'Low'].map((t) => cell('medium', t as 'High'))).toEqual(['Send reminders', 'Send reminders', 'Send reminders']);
+    expect(['High', 'Medium', 'Low'].map((t) => cell('low', t as 'High'))).toEqual(['Loyalty', 'Standard', 'Standard']);
+    expect(cell(null, 'High')).toBe('Standard');
+    // Overdue money moves the score and the tier; it no longer overrides the cell (the tier already reflects it).
+    expect(customerStrategy(customer({ aging: { d91plus: 1 }, band: 'low', tier: 'Medium' }))).toBe('Standard');
+    expect(customerStrategy(customer({ highRisk: true, band: 'high', tier: 'High' }))).toBe('AR follow-up');
   });
 
   it('maps high-risk customers to a segment by profitability, and invoices to a strategy', () => {
@@ -35,6 +35,10 @@ describe('strategies', () => {
     const s = summarise([{ strategy: 'Standard', valueCents: 300 }, { strategy: 'Loyalty', valueCents: 100 }, { strategy: 'Standard', valueCents: 600 }]);
     expect(s.find((x) => x.strategy === 'Standard')).toEqual({ strategy: 'Standard', count: 2, valueCents: 900, valueShare: 90 });
     expect(s.reduce((n, x) => n + x.valueShare, 0)).toBe(100);
+    // Thirds: 33.33 + 33.33 + 33.34, not 99.99.
+    const thirds = summarise([{ strategy: 'Standard', valueCents: 1 }, { strategy: 'Loyalty', valueCents: 1 }, { strategy: 'AR follow-up', valueCents: 1 }]);
+    expect(thirds.map((x) => x.valueShare).filter((v) => v > 0).sort()).toEqual([33.33, 33.33, 33.34]);
+    expect(Math.round(thirds.reduce((n, x) => n + x.valueShare, 0) * 100)).toBe(10_000);
   });
 
   it('recommends a needs-based credit limit scaled by risk, zero under restriction', () => {

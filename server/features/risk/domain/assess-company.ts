@@ -83,11 +83,13 @@ export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: str
       creditLimit: recommendedCreditLimit(byCustomer.get(s.customerId) ?? [], tiered, strategy, asOf),
     };
   });
+  const openCount = new Map<string, number>();
   const strategyOf = new Map(customers.map((c) => [c.customerId, c.strategy]));
   const openInvoices: OpenInvoiceAssessment[] = [];
   for (const i of facts.invoices) {
     const open = openCents(i, asOf);
     if (open <= 0) continue;
+    openCount.set(i.customerId, (openCount.get(i.customerId) ?? 0) + 1);
     const p = o.lateProbabilities?.get(i.id) ?? null;
     const late = daysPastDue(i, asOf);
     openInvoices.push({
@@ -129,7 +131,10 @@ export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: str
     },
     openInvoices,
     strategies: {
-      customers: summarise(customers.map((c) => ({ strategy: c.strategy, valueCents: c.metrics.outstandingCents }))),
+      customers: summarise(customers.map((c) => ({
+        strategy: c.strategy, valueCents: c.metrics.outstandingCents, openInvoices: openCount.get(c.customerId) ?? 0,
+        overdueCents: c.metrics.outstandingCents - c.metrics.aging.current,
+      }))),
       invoices: summarise(openInvoices.map((i) => ({ strategy: i.strategy, valueCents: i.openCents }))),
     },
     collectionRates: rates,

@@ -1,5 +1,5 @@
 import { addMonths, dayOf, monthOf } from './dates.js';
-import { isLate, openCents, settledDate } from './invoice-metrics.js';
+import { daysBeyondTerms, invoiceGrossProfit, isLate, isPaidOnTime, openCents, settledDate } from './invoice-metrics.js';
 import { paydexPoints } from './paydex.js';
 import type { RiskPolicy } from './risk-policy.js';
 import type { InvoiceFact, ItemFact } from './risk-facts.js';
@@ -12,7 +12,7 @@ export interface CustomerMetrics {
   paymentRate: number | null;
   onTimeRate: number | null;
   avgDaysBeyondTerms: number | null;
-  /** PAYDEX-style 1–100; null below 3 settled invoices. */
+  /** PAYDEX-style 1–100; null below MIN_PAYMENT_SCORE_INVOICES invoices with days beyond terms. */
   paymentScore: number | null;
   aging: Aging;
   invoiceCount: number;
@@ -31,6 +31,13 @@ export interface CustomerMetrics {
   billingTrend: number | null;
   dueInWindowCents: number;
 }
+
+/**
+ * Evidence a payment score needs: invoices due in the window whose days beyond terms are known (settled, or
+ * open and due). metrics.md says "3 settled invoices"; counting open past-due invoices too keeps the score from
+ * losing its lateness term when a payment comes later (docs/risk.md gives the example).
+ */
+export const MIN_PAYMENT_SCORE_INVOICES = 3;
 
 const pct = (n: number, d: number) => (d === 0 ? null : Math.round((10_000 * n) / d) / 100);
 
@@ -64,16 +71,15 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
   let dbtWeighted = 0;
   let dbtWeight = 0;
   let points = 0;
-  let settledCount = 0;
+  let withDbt = 0;
   for (const i of due) {
     dueTotal += i.totalCents;
     collected += i.totalCents - openCents(i, asOf);
     const settled = settledDate(i, asOf);
-    if (settled !== undefined) settledCount++;
-    if (settled !== undefined && dayOf(settled) <= dayOf(i.dueDate) + policy.graceDays) onTime += i.totalCents;
-    // daysBeyondTerms(i, asOf), from the settlement date already at hand.
-    const dbt = settled !== undefined ? dayOf(settled) - dayOf(i.dueDate) : asOf > i.dueDate ? dayOf(asOf) - dayOf(i.dueDate) : undefined;
+    if (isPaidOnTime(i, asOf, policy.graceDays, settled)) onTime += i.totalCents;
+    const dbt = daysBeyondTerms(i, asOf, settled);
     if (dbt !== undefined) {
+      withDbt++;
       dbtWeighted += dbt * i.totalCents;
       points += paydexPoints(dbt) * i.totalCents;
       dbtWeight += i.totalCents;
@@ -84,20 +90,9 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
   let grossProfit = 0;
   let estimated = 0;
   for (const i of inTxnWindow) {
-    if (i.lineProfit) {
-      grossProfit += i.lineProfit.grossProfitCents;
-      estimated += i.lineProfit.estimatedCents;
-      continue;
-    }
-    for (const line of i.lines) {
-      const cost = line.itemId ? items.get(line.itemId)?.costCents : undefined;
-      if (cost === null || cost === undefined) {
-        grossProfit += line.amountCents;
-        estimated += line.amountCents;
-      } else {
-        grossProfit += line.amountCents - Math.round((line.qty ?? 0) * cost);
-      }
-    }
+    const profit = invoiceGrossProfit(i, items);
+    grossProfit += profit.grossProfitCents;
+    estimated += profit.estimatedCents;
   }
 
   const first = existing.reduce<string | undefined>((m, i) => (m === undefined || i.txnDate < m ? i.txnDate : m), undefined);
@@ -114,7 +109,7 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
     paymentRate: pct(collected, dueTotal),
     onTimeRate: pct(onTime, dueTotal),
     avgDaysBeyondTerms: dbtWeight === 0 ? null : Math.round((10 * dbtWeighted) / dbtWeight) / 10,
-    paymentScore: settledCount < 3 || dbtWeight === 0 ? null : Math.round(points / dbtWeight),
+    paymentScore: withDbt < MIN_PAYMENT_SCORE_INVOICES || dbtWeight === 0 ? null : Math.round(points / dbtWeight),
     aging,
     invoiceCount: inTxnWindow.length,
     avgInvoiceCents: inTxnWindow.length === 0 ? null : Math.round(inTxnWindow.reduce((s, i) => s + i.totalCents, 0) / inTxnWindow.length),

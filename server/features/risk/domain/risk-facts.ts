@@ -13,7 +13,18 @@ export interface ApplicationFact {
 export interface LineFact {
   itemId: string | null;
   qty: number | null;
+  /** Line Amount in the invoice's currency. */
   amountCents: number;
+}
+
+/** An invoice's lines summed (the loader sums them in the database instead of reading every line). */
+export interface LineTotals {
+  /** Σ line Amount, in the invoice's currency. */
+  amountCents: number;
+  /** Σ Amount of the lines whose item has no PurchaseCost (their profit is estimated), invoice currency. */
+  uncostedAmountCents: number;
+  /** Σ Qty × Item.PurchaseCost (each rounded to the cent) over the lines whose item has a cost, home currency. */
+  costCents: number;
 }
 
 export interface InvoiceFact {
@@ -22,17 +33,16 @@ export interface InvoiceFact {
   /** The customer it belongs to after roll-up (top-level parent unless jobs are scored separately). */
   customerId: string;
   txnDate: string;
-  /** DueDate, or TxnDate plus default terms when QBO has none (see the loader). */
+  /** DueDate, or TxnDate plus the terms' days when QBO has none (effectiveDueDate, applied by the loader). */
   dueDate: string;
+  /** In the home currency, as are the applications. */
   totalCents: number;
   applications: ApplicationFact[];
+  /** Invoice.ExchangeRate (home currency per unit of the invoice's); absent means 1. */
+  exchangeRate?: number;
   lines: readonly LineFact[];
-  /**
-   * The lines' gross profit when the loader has already summed them (in SQL, to avoid reading every line):
-   * amount − qty × item cost, with lines whose item has no cost counted at full amount (`estimatedCents`).
-   * When present, `lines` is empty and this is used instead.
-   */
-  lineProfit?: { grossProfitCents: number; estimatedCents: number };
+  /** The lines already summed (the loader's form); when present, `lines` is empty and this is used instead. */
+  lineTotals?: LineTotals;
 }
 
 export interface CustomerFact {

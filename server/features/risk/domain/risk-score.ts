@@ -4,7 +4,9 @@ import type { RiskPolicy } from './risk-policy.js';
 export type RiskBand = 'low' | 'medium' | 'high';
 
 export interface Reason {
-  code: 'payment_rate' | 'late_invoices' | 'overdue_60' | 'days_beyond_terms' | 'credit_score' | 'billing_fell' | 'short_tenure' | 'irregular' | 'pays_well';
+  code:
+    | 'high_risk_rule' | 'payment_rate' | 'late_invoices' | 'overdue_60' | 'days_beyond_terms' | 'payment_score'
+    | 'credit_score' | 'billing_fell' | 'short_tenure' | 'irregular' | 'pays_well';
   text: string;
   /** Points of the composite score this factor accounts for (ranking only). */
   weight: number;
@@ -13,9 +15,23 @@ export interface Reason {
 export interface RiskScore {
   /** 0–100, higher is riskier; null when no input exists (no history, no credit score). */
   score: number | null;
+  /**
+   * The risk tier: the band of the score, except that a customer who meets the high-risk rule is always
+   * 'high' (metrics.md), so one customer never carries two risk labels that disagree.
+   */
   band: RiskBand | null;
+  /** Meets the high-risk rule (payment rate and balance thresholds of the policy). */
   highRisk: boolean;
   reasons: Reason[];
+}
+
+/** Where the credit term came from: a bureau score the user entered, else the PAYDEX-style payment score. */
+export type CreditTermSource = 'bureau' | 'payment_score';
+
+export interface CompositeTerms {
+  paymentRate?: number;
+  credit?: number;
+  stability?: number;
 }
 
 export function compactMoney(cents: number, currency = 'USD'): string {
@@ -26,51 +42,100 @@ export function compactMoney(cents: number, currency = 'USD'): string {
   return `${symbol}${Math.round(v)}`;
 }
 
+/** The band a score falls in (policy cut points): the one place the thresholds are read. */
+export function bandOfScore(score: number, bands: RiskPolicy['bands']): RiskBand {
+  return score >= bands.high ? 'high' : score >= bands.medium ? 'medium' : 'low';
+}
+
 /**
- * The composite score (metrics.md): 0.4·(100 − payment rate) + 0.4·((850 − credit score)/850·100) +
- * 0.2·(100 − stability) by default; a term whose input is missing is dropped and the other weights rescaled.
+ * The composite score (metrics.md): weights·(100 − payment rate, credit term, 100 − stability). The credit term
+ * is (850 − bureau score)/850·100 when the user entered one, else 100 − the payment score; a term whose input is
+ * missing is dropped and the remaining weights rescaled to sum to 1. `terms` are each term's points.
  */
-export function compositeScore(m: Pick<CustomerMetrics, 'paymentRate' | 'stability'>, creditScore: number | null, policy: RiskPolicy): { score: number | null; terms: Record<string, number> } {
-  const terms: Array<[string, number, number]> = [];
+export function compositeScore(
+  m: Pick<CustomerMetrics, 'paymentRate' | 'stability' | 'paymentScore'>, creditScore: number | null, policy: RiskPolicy,
+): { score: number | null; terms: CompositeTerms; creditSource: CreditTermSource | null } {
+  const terms: Array<[keyof CompositeTerms, number, number]> = [];
   if (m.paymentRate !== null) terms.push(['paymentRate', policy.weights.paymentRate, 100 - m.paymentRate]);
-  if (creditScore !== null) terms.push(['creditScore', policy.weights.creditScore, ((850 - creditScore) / 850) * 100]);
+  const creditSource: CreditTermSource | null = creditScore !== null ? 'bureau' : m.paymentScore !== null ? 'payment_score' : null;
+  if (creditScore !== null) terms.push(['credit', policy.weights.creditScore, ((850 - creditScore) / 850) * 100]);
+  else if (m.paymentScore !== null) terms.push(['credit', policy.weights.creditScore, 100 - m.paymentScore]);
   if (m.stability !== null) terms.push(['stability', policy.weights.stability, 100 - m.stability]);
   const totalWeight = terms.reduce((s, [, w]) => s + w, 0);
-  if (terms.length === 0 || totalWeight === 0) return { score: null, terms: {} };
-  const contributions = Object.fromEntries(terms.map(([k, w, v]) => [k, (w / totalWeight) * v]));
-  const score = Object.values(contributions).reduce((s, v) => s + v, 0);
-  return { score: Math.round(score * 100) / 100, terms: contributions };
+  if (terms.length === 0 || totalWeight === 0) return { score: null, terms: {}, creditSource: null };
+  const contributions: CompositeTerms = Object.fromEntries(terms.map(([k, w, v]) => [k, (w / totalWeight) * v]));
+  const score = Object.values(contributions).reduce((s: number, v) => s + (v ?? 0), 0);
+  return { score: Math.round(score * 100) / 100, terms: contributions, creditSource };
+}
+
+/** The high-risk rule (metrics.md): payment rate below the policy's line and a balance above its threshold. */
+export function meetsHighRiskRule(m: Pick<CustomerMetrics, 'paymentRate' | 'outstandingCents'>, policy: RiskPolicy): boolean {
+  return m.paymentRate !== null && m.paymentRate < policy.highRisk.paymentRateBelow && m.outstandingCents > policy.highRisk.balanceAboveCents;
 }
 
 export function riskScore(m: CustomerMetrics, creditScore: number | null, policy: RiskPolicy, currency = 'USD'): RiskScore {
-  const { score, terms } = compositeScore(m, creditScore, policy);
-  const band: RiskBand | null = score === null ? null : score >= policy.bands.high ? 'high' : score >= policy.bands.medium ? 'medium' : 'low';
-  const highRisk = m.paymentRate !== null && m.paymentRate < policy.highRisk.paymentRateBelow && m.outstandingCents > policy.highRisk.balanceAboveCents;
-  return { score, band, highRisk, reasons: reasons(m, creditScore, terms, currency) };
+  const { score, terms, creditSource } = compositeScore(m, creditScore, policy);
+  const highRisk = meetsHighRiskRule(m, policy);
+  const band: RiskBand | null = highRisk ? 'high' : score === null ? null : bandOfScore(score, policy.bands);
+  return { score, band, highRisk, reasons: reasons(m, creditScore, { terms, creditSource, highRisk, policy }, currency) };
 }
 
-/** The top factors behind a score (at most 4), in plain words, largest first. */
-function reasons(m: CustomerMetrics, creditScore: number | null, terms: Record<string, number>, currency: string): Reason[] {
+/**
+ * The top factors behind a score (at most 4), in plain words, largest first. Each composite term speaks for its
+ * own points; lateness speaks through the credit term when it is the payment score. The high-risk rule, when met,
+ * comes first: it is what puts the customer in the High tier whatever the score.
+ */
+function reasons(
+  m: CustomerMetrics, creditScore: number | null,
+  s: { terms: CompositeTerms; creditSource: CreditTermSource | null; highRisk: boolean; policy: RiskPolicy }, currency: string,
+): Reason[] {
   const out: Reason[] = [];
-  const payment = terms.paymentRate ?? 0;
+  const money = (cents: number) => compactMoney(cents, currency);
+  const payment = s.terms.paymentRate ?? 0;
+  const credit = s.terms.credit ?? 0;
+  const stability = s.terms.stability ?? 0;
   if (m.paymentRate !== null && m.paymentRate < 95) {
-    out.push({ code: 'payment_rate', text: `Paid ${m.paymentRate.toFixed(0)}% of the ${compactMoney(m.dueInWindowCents, currency)} that fell due in the window`, weight: payment });
+    out.push({ code: 'payment_rate', text: `Paid ${m.paymentRate.toFixed(0)}% of the ${money(m.dueInWindowCents)} that fell due in the window`, weight: payment });
   }
+  if (s.creditSource === 'bureau' && creditScore !== null && creditScore < 650) {
+    out.push({ code: 'credit_score', text: `Credit score ${creditScore}`, weight: credit });
+  }
+  // With the payment score as the credit term, lateness is what the term measures: its reasons share its points.
+  const lateness = s.creditSource === 'payment_score' ? credit : 0;
+  if (m.avgDaysBeyondTerms !== null && m.avgDaysBeyondTerms > 5) {
+    const text = `Pays ${Math.round(m.avgDaysBeyondTerms)} days beyond terms on average`
+      + (s.creditSource === 'payment_score' && m.paymentScore !== null ? ` (payment score ${m.paymentScore} of 100)` : '');
+    out.push({ code: 'days_beyond_terms', text, weight: Math.max(lateness, Math.min(40, m.avgDaysBeyondTerms / 2)) });
+  } else if (s.creditSource === 'payment_score' && m.paymentScore !== null && m.paymentScore < 70) {
+    out.push({ code: 'payment_score', text: `Payment score ${m.paymentScore} of 100`, weight: lateness });
+  }
+  // Supporting reasons take a share of the points of the term they feed, less than that term's own reason.
   if (m.lateOfLast10.late >= 2) {
-    out.push({ code: 'late_invoices', text: `Paid ${m.lateOfLast10.late} of the last ${m.lateOfLast10.of} invoices late`, weight: payment * (m.lateOfLast10.late / Math.max(1, m.lateOfLast10.of)) + m.lateOfLast10.late });
+    const share = m.lateOfLast10.late / Math.max(1, m.lateOfLast10.of);
+    const weight = lateness > 0 ? 0.9 * lateness * share : 0.5 * payment * share + m.lateOfLast10.late / 10;
+    out.push({ code: 'late_invoices', text: `Paid ${m.lateOfLast10.late} of the last ${m.lateOfLast10.of} invoices late`, weight });
   }
   if (m.overdue60PlusCents > 0) {
-    out.push({ code: 'overdue_60', text: `${compactMoney(m.overdue60PlusCents, currency)} overdue more than 60 days`, weight: 10 + 30 * (m.overdue60PlusCents / Math.max(1, m.outstandingCents)) });
+    const share = m.overdue60PlusCents / Math.max(1, m.outstandingCents);
+    out.push({ code: 'overdue_60', text: `${money(m.overdue60PlusCents)} overdue more than 60 days`, weight: (0.9 * payment + 0.5 * lateness) * share + 1 });
   }
-  if (m.avgDaysBeyondTerms !== null && m.avgDaysBeyondTerms > 5) {
-    out.push({ code: 'days_beyond_terms', text: `Pays ${Math.round(m.avgDaysBeyondTerms)} days beyond terms on average`, weight: Math.min(40, m.avgDaysBeyondTerms / 2) });
-  }
-  if (creditScore !== null && creditScore < 650) out.push({ code: 'credit_score', text: `Credit score ${creditScore}`, weight: terms.creditScore ?? 0 });
   if (m.billingTrend !== null && m.billingTrend < 0.7) {
-    out.push({ code: 'billing_fell', text: `Billing fell ${Math.round((1 - m.billingTrend) * 100)}% in the last 6 months`, weight: (terms.stability ?? 0) + 5 });
+    out.push({ code: 'billing_fell', text: `Billing fell ${Math.round((1 - m.billingTrend) * 100)}% in the last 6 months`, weight: stability + 1 });
   }
-  if (m.lifespanDays !== null && m.lifespanDays < 180) out.push({ code: 'short_tenure', text: `A customer for only ${Math.max(1, Math.round(m.lifespanDays / 30))} months`, weight: (terms.stability ?? 0) + 2 });
+  if (m.lifespanDays !== null && m.lifespanDays < 180) {
+    out.push({ code: 'short_tenure', text: `A customer for only ${Math.max(1, Math.round(m.lifespanDays / 30))} months`, weight: stability });
+  }
   out.sort((a, b) => b.weight - a.weight);
-  if (out.length === 0 && m.paymentRate !== null) out.push({ code: 'pays_well', text: `Pays well: ${m.paymentRate.toFixed(0)}% of invoiced dollars collected${m.onTimeRate !== null ? `, ${m.onTimeRate.toFixed(0)}% on time` : ''}`, weight: 0 });
+  if (s.highRisk) {
+    const rule = s.policy.highRisk;
+    out.unshift({
+      code: 'high_risk_rule', weight: 100,
+      text: `Meets the high-risk rule: paid under ${rule.paymentRateBelow}% of what fell due and owes ${money(m.outstandingCents)} (over ${money(rule.balanceAboveCents)})`,
+    });
+  }
+  if (out.length === 0 && m.paymentRate !== null) {
+    const onTime = m.onTimeRate !== null ? `, ${m.onTimeRate.toFixed(0)}% on time` : '';
+    out.push({ code: 'pays_well', text: `Pays well: ${m.paymentRate.toFixed(0)}% of invoiced dollars collected${onTime}`, weight: 0 });
+  }
   return out.slice(0, 4);
 }

@@ -1,4 +1,4 @@
-import type { RiskBand } from './risk-score.js';
+import { bandOfScore, type RiskBand } from './risk-score.js';
 
 export interface StabilityPolicy {
   /** EWMA weight of the newest score (scoring-methods.md §5: S_t = 0.3·raw_t + 0.7·S_{t−1}). */
@@ -25,10 +25,6 @@ export type StabilityAlert = { kind: 'band_up'; from: RiskBand | null; to: RiskB
 
 const RANK: Record<RiskBand, number> = { low: 0, medium: 1, high: 2 };
 
-function bandOf(score: number, bands: StabilityPolicy['bands']): RiskBand {
-  return score >= bands.high ? 'high' : score >= bands.medium ? 'medium' : 'low';
-}
-
 /** The lower threshold of a band: below it (minus the deadband) the customer may move to a safer band. */
 function floorOf(band: RiskBand, bands: StabilityPolicy['bands']): number {
   return band === 'high' ? bands.high : band === 'medium' ? bands.medium : 0;
@@ -38,11 +34,14 @@ function floorOf(band: RiskBand, bands: StabilityPolicy['bands']): number {
  * One run's step for one customer: smooth the raw score, move to a riskier band at once (with an alert),
  * move to a safer band only after the smoothed score has stayed clearly below the band for a few runs, and
  * alert when the score keeps rising. Small noise around a threshold therefore never flips the band.
+ * A customer who meets the high-risk rule this run is in the High tier at once, whatever the smoothed score.
  */
-export function stabilise(prev: ScoreState | undefined, raw: number | null, p: StabilityPolicy): { state: ScoreState; alerts: StabilityAlert[] } {
+export function stabilise(
+  prev: ScoreState | undefined, raw: number | null, p: StabilityPolicy, highRisk = false,
+): { state: ScoreState; alerts: StabilityAlert[] } {
   if (raw === null) return { state: prev ?? { smoothed: null, band: null, risingRuns: 0, saferRuns: 0 }, alerts: [] };
   const smoothed = prev?.smoothed == null ? raw : Math.round((p.alpha * raw + (1 - p.alpha) * prev.smoothed) * 100) / 100;
-  const target = bandOf(smoothed, p.bands);
+  const target: RiskBand = highRisk ? 'high' : bandOfScore(smoothed, p.bands);
   const alerts: StabilityAlert[] = [];
   let band = prev?.band ?? null;
   let saferRuns = 0;

@@ -1,30 +1,33 @@
 import { addMonths, dayOf } from './dates.js';
 import { openCents } from './invoice-metrics.js';
 import type { CustomerAssessment, ProfitabilityTier } from './assess-company.js';
+import type { RiskBand, RiskScore } from './risk-score.js';
+import { apportion } from '../forecast/apportion.js';
 import type { InvoiceFact } from './risk-facts.js';
 
 export type Strategy = 'Standard' | 'Loyalty' | 'Send reminders' | 'AR follow-up' | 'Credit restriction';
 export const STRATEGIES: readonly Strategy[] = ['Standard', 'Loyalty', 'Send reminders', 'AR follow-up', 'Credit restriction'];
 export type HighRiskSegment = 'Strategic retention' | 'Close monitoring' | 'Active collection';
 
+/**
+ * The strategy of each risk tier × profitability tier cell. Unscored customers (no history, no credit score) are
+ * Standard. A customer's strategy is its cell's, nothing else, so the strategy, the tier and the profitability a
+ * page shows always agree.
+ */
+export const STRATEGY_BY_CELL: Readonly<Record<RiskBand, Readonly<Record<ProfitabilityTier, Strategy>>>> = {
+  high: { High: 'AR follow-up', Medium: 'AR follow-up', Low: 'Credit restriction' },
+  medium: { High: 'Send reminders', Medium: 'Send reminders', Low: 'Send reminders' },
+  low: { High: 'Loyalty', Medium: 'Standard', Low: 'Standard' },
+};
+
 /** High-risk customers by profitability: keep the profitable ones close, collect from the rest. */
 export function highRiskSegment(tier: ProfitabilityTier): HighRiskSegment {
   return tier === 'High' ? 'Strategic retention' : tier === 'Medium' ? 'Close monitoring' : 'Active collection';
 }
 
-/**
- * One strategy per customer, first rule that matches (documented in docs/risk.md): anything 90+ days overdue,
- * or a high-risk customer who earns little, is Credit restriction; high risk, a high band or 31+ days
- * overdue is AR follow-up; anything overdue or a medium band is Send reminders; a low-risk, highly
- * profitable, on-time customer is Loyalty; everyone else Standard.
- */
-export function customerStrategy(c: Pick<CustomerAssessment, 'metrics' | 'risk' | 'profitabilityTier'>): Strategy {
-  const a = c.metrics.aging;
-  if (a.d91plus > 0 || (c.risk.highRisk && c.profitabilityTier === 'Low')) return 'Credit restriction';
-  if (c.risk.highRisk || c.risk.band === 'high' || a.d31to60 + a.d61to90 > 0) return 'AR follow-up';
-  if (a.d1to30 > 0 || c.risk.band === 'medium') return 'Send reminders';
-  if (c.risk.band === 'low' && c.profitabilityTier === 'High' && (c.metrics.onTimeRate ?? 0) >= 90) return 'Loyalty';
-  return 'Standard';
+/** A customer's strategy: the cell of its risk tier and profitability tier (STRATEGY_BY_CELL). */
+export function customerStrategy(c: { risk: Pick<RiskScore, 'band'>; profitabilityTier: ProfitabilityTier }): Strategy {
+  return c.risk.band === null ? 'Standard' : STRATEGY_BY_CELL[c.risk.band][c.profitabilityTier];
 }
 
 /** An open invoice's strategy: its customer's restriction first, then how late it is or is likely to be. */
@@ -40,17 +43,31 @@ export interface StrategySummary {
   strategy: Strategy;
   count: number;
   valueCents: number;
-  /** Share of the total value (outstanding balance for customers, open balance for invoices), percent. */
+  /**
+   * Share of the total value (outstanding balance for customers, open balance for invoices), percent with two
+   * decimals; the shares of one summary add up to exactly 100 (largest remainder) when the total is not zero.
+   */
   valueShare: number;
+  /** For customers: the open invoices those customers hold, and the overdue part of their balance. */
+  openInvoices?: number;
+  overdueCents?: number;
 }
 
-export function summarise(items: ReadonlyArray<{ strategy: Strategy; valueCents: number }>): StrategySummary[] {
+/** Per strategy, in STRATEGIES order: how many, how much, the share of the total, and what else is given. */
+export function summarise(items: ReadonlyArray<{ strategy: Strategy; valueCents: number; openInvoices?: number; overdueCents?: number }>): StrategySummary[] {
   const total = items.reduce((s, i) => s + i.valueCents, 0);
-  return STRATEGIES.map((strategy) => {
+  const groups = STRATEGIES.map((strategy) => {
     const mine = items.filter((i) => i.strategy === strategy);
-    const value = mine.reduce((s, i) => s + i.valueCents, 0);
-    return { strategy, count: mine.length, valueCents: value, valueShare: total === 0 ? 0 : Math.round((10_000 * value) / total) / 100 };
+    const sum = (f: (i: (typeof mine)[number]) => number | undefined) => mine.reduce((s, i) => s + (f(i) ?? 0), 0);
+    const withCustomerFigures = items.some((i) => i.openInvoices !== undefined);
+    return {
+      strategy, count: mine.length, valueCents: sum((i) => i.valueCents),
+      ...(withCustomerFigures ? { openInvoices: sum((i) => i.openInvoices), overdueCents: sum((i) => i.overdueCents) } : {}),
+    };
   });
+  // Basis points that add up to 10,000, so the shown percentages add up to 100.00.
+  const shares = total === 0 ? groups.map(() => 0) : apportion(groups.map((g) => g.valueCents), 10_000);
+  return groups.map((g, k) => ({ ...g, valueShare: shares[k]! / 100 }));
 }
 
 export interface CreditLimit {
@@ -58,7 +75,7 @@ export interface CreditLimit {
   basis: string;
 }
 
-const BAND_FACTOR = { low: 1.25, medium: 1, high: 0.5 } as const;
+const BAND_FACTOR: Readonly<Record<RiskBand, number>> = { low: 1.25, medium: 1, high: 0.5 };
 const GRACE_DAYS = 15;
 
 /**
