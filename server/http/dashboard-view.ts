@@ -1,6 +1,8 @@
 import type { CollectionTrend, MonthlyCollectionRate } from '../features/risk/domain/company-metrics.js';
 import { MIN_TRAINING_INVOICES } from '../features/risk/model/late-payment-model.js';
 import type { RunDetails, RunDistribution } from '../features/risk/risk-store.js';
+import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
+import { STRATEGY_BY_CELL, type Strategy } from '../features/risk/domain/strategies.js';
 import { fmt } from './view-helpers.js';
 
 /**
@@ -103,6 +105,8 @@ export interface DashboardModel {
   tiles: Tile[];
   trend: TrendSentence;
   charts: { collection: ChartView; aging: ChartView; bands: ChartView; scores: ChartView; tiers: ChartView; forecast: ChartView };
+  /** The strategy of a High risk tier customer by profitability tier (the dashboard names them). */
+  highRiskStrategies: Readonly<Record<ProfitabilityTier, Strategy>>;
   openInvoiceCount: number;
   /** Decided invoices the late-payment model needs before it trains (below, it falls back). */
   minTrainingInvoices: number;
@@ -184,8 +188,8 @@ function bandsChart(d: RunDistribution): ChartView {
   const total = rows.reduce((s, r) => s + r[1], 0);
   return {
     id: 'risk-bands',
-    title: 'Customers by risk band',
-    label: total === 0 ? 'No customers were scored.' : `${plural(total, 'customer')} by risk band: ${rows.map(([name, n]) => `${fmt.number(n)} ${name.toLowerCase()}`).join(', ')}.`,
+    title: 'Customers by risk tier',
+    label: total === 0 ? 'No customers were scored.' : `${plural(total, 'customer')} by risk tier: ${rows.map(([name, n]) => `${fmt.number(n)} ${name.toLowerCase()}`).join(', ')}.`,
     config: total === 0 ? null : {
       type: 'bar',
       data: { labels: rows.map((r) => r[0]), datasets: [{ label: 'Customers', data: rows.map((r) => r[1]), backgroundColor: rows.map((r) => r[2]) }] },
@@ -194,7 +198,7 @@ function bandsChart(d: RunDistribution): ChartView {
     },
     ...(total === 0 ? { empty: 'No customers were scored. Sync the company, then score again.' } : {}),
     note: 'The stable band: a customer moves to a riskier band at once, to a safer one only after staying clearly below it for two runs.',
-    table: { caption: 'Customers by risk band', columns: ['Band', 'Customers', 'Share'], rows: rows.map(([name, n]) => [name, fmt.number(n), total === 0 ? '—' : fmt.percent((100 * n) / total)]) },
+    table: { caption: 'Customers by risk tier', columns: ['Risk tier', 'Customers', 'Share'], rows: rows.map(([name, n]) => [name, fmt.number(n), total === 0 ? '—' : fmt.percent((100 * n) / total)]) },
   };
 }
 
@@ -326,5 +330,6 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
     },
     openInvoiceCount,
     minTrainingInvoices: MIN_TRAINING_INVOICES,
+    highRiskStrategies: STRATEGY_BY_CELL.high,
   };
 }

@@ -1,3 +1,4 @@
+import { STRATEGY_BY_CELL } from '../../server/features/risk/domain/strategies.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATED_USERS } from '../../server/emulator/oauth/oauth-users.js';
 import { csrfFrom, newAgent } from '../support/connect-helper.js';
@@ -49,6 +50,23 @@ describe('a customer page', () => {
     expect(page.text).toContain(`<p class="big-figure">$${Math.round(creditLimit.cents / 100).toLocaleString('en-US')}</p>`);
     expect(page.text).toContain(creditLimit.basis);
     expect(page.text).toContain('Scores as of 2026-10-31');
+  });
+
+  it('shows one risk label per customer, and a strategy that is its risk tier × profitability cell', async () => {
+    const { db } = world.w.t.container;
+    const run = await db('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id');
+    const rows = await db('customer_scores').where({ run_id: run.id }).whereNotNull('stable_band').orderBy('high_risk', 'desc').limit(6);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const page = await world.agent.get(`/customers/${row.customer_qbo_id}`);
+      expect(page.text.match(/class="band band-/g)).toHaveLength(1);
+      expect(page.text).not.toContain('flag-high-risk');
+      if (row.high_risk) expect(row.stable_band).toBe('high');
+      const tier = row.stable_band as 'low' | 'medium' | 'high';
+      expect(row.strategy).toBe(STRATEGY_BY_CELL[tier][row.profitability_tier as 'High' | 'Medium' | 'Low']);
+      const cap = tier.charAt(0).toUpperCase() + tier.slice(1);
+      expect(page.text).toContain(`${row.strategy} (${cap} risk, ${String(row.profitability_tier).toLowerCase()} profitability)`);
+    }
   });
 
   it('charts the score history with role="img", a sentence, and the same figures in a table', async () => {

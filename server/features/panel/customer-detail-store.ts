@@ -3,13 +3,14 @@ import { toDate } from '../connections/connection-store.js';
 import type { ActivityEntry, ActivityKind } from '../activity/activity-log.js';
 import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
 import type { CustomerMetrics } from '../risk/domain/customer-metrics.js';
-import { addDaysToDate, addMonths, monthOf } from '../risk/domain/dates.js';
-import { appliedCents, daysBeyondTerms, openCents } from '../risk/domain/invoice-metrics.js';
-import type { InvoiceFact } from '../risk/domain/risk-facts.js';
+import { monthlyPaymentBehaviour, type BehaviourMonth } from '../risk/domain/payment-behaviour.js';
+import { loadCompanyFacts } from '../risk/risk-facts-loader.js';
 import { DEFAULT_RISK_POLICY } from '../risk/domain/risk-policy.js';
 import type { Reason, RiskBand } from '../risk/domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from '../risk/domain/strategies.js';
 import { escapeLike } from './customer-list-store.js';
+
+export type { BehaviourMonth };
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** Ids per IN (…) list: well under every database's limit on bound parameters. */
@@ -80,20 +81,6 @@ export interface OpenInvoiceRow {
   lateProbability: number | null;
   strategy: Strategy;
   topFeatures: Array<{ feature: string; contribution: number }>;
-}
-
-/** One calendar month of a customer's payment behaviour (metrics.md definitions, as of the run's date). */
-export interface BehaviourMonth {
-  month: string;
-  /** Invoices dated in the month. */
-  invoicedCents: number;
-  /** Invoices falling due in the month (not after A): how much of it was paid by due date + grace, after, or is still open at A. */
-  dueCents: number;
-  paidOnTimeCents: number;
-  paidLateCents: number;
-  openCents: number;
-  /** Dollar-weighted days beyond terms of the invoices due in the month; null when nothing fell due. */
-  avgDaysBeyondTerms: number | null;
 }
 
 /** What the run's policy says about windows, grace and jobs (the policy version the run used). */
@@ -227,63 +214,14 @@ export function createCustomerDetailStore(db: Db) {
     },
 
     /**
-     * Month by month over the policy's window up to A: the amount invoiced, and of what fell due, how much was
-     * paid by due date + grace, later, or is still open at A, with the dollar-weighted days beyond terms.
-     * Credits applied count as paid (metrics.md: applied_i); deleted and voided invoices and payments are left out.
+     * The customers' monthly payment behaviour as of A (monthlyPaymentBehaviour), from the same facts the score
+     * run reads (loadCompanyFacts, limited to these customers: due dates, currencies and credits as the engine has them).
      */
     async paymentBehaviour(realmId: string, customerIds: readonly string[], asOf: string, policy: RunPolicy): Promise<BehaviourMonth[]> {
-      const windowStart = addMonths(asOf, -policy.windowMonths);
-      const months: string[] = [];
-      for (let i = policy.windowMonths - 1; i >= 0; i--) months.push(monthOf(addMonths(`${monthOf(asOf)}-01`, -i)));
-      const byMonth = new Map<string, BehaviourMonth & { dbtWeight: number; dbtSum: number }>(
-        months.map((m) => [m, { month: m, invoicedCents: 0, dueCents: 0, paidOnTimeCents: 0, paidLateCents: 0, openCents: 0, avgDaysBeyondTerms: null, dbtWeight: 0, dbtSum: 0 }]),
-      );
-      if (customerIds.length === 0) return months.map((m) => strip(byMonth.get(m)!));
-      // Invoices issued up to a year before the window can still fall due inside it.
-      const issuedFrom = addMonths(windowStart, -12);
-      // Two indexed reads, not one join: the invoices by (realm_id, customer_qbo_id), then their applications by
-      // (realm_id, txn_type, txn_qbo_id) with each payment by primary key (SQLite would otherwise scan every application).
-      const invoiceRows: Row[] = await db('qbo_invoices').where({ realm_id: realmId }).whereIn('customer_qbo_id', [...customerIds]).whereNull('deleted_at')
-        .where('voided', false).where('total_cents', '>', 0).where('txn_date', '>', issuedFrom).where('txn_date', '<=', asOf)
-        .select('qbo_id', 'customer_qbo_id', 'txn_date', 'due_date', 'total_cents', 'exchange_rate', 'sales_term_qbo_id');
-      const applicationRows: Row[] = [];
-      for (let i = 0; i < invoiceRows.length; i += CHUNK) {
-        applicationRows.push(...(await db('qbo_payment_applications as a')
-          .join('qbo_payments as p', (j) => j.on('p.realm_id', 'a.realm_id').andOn('p.qbo_id', 'a.payment_qbo_id'))
-          .where({ 'a.realm_id': realmId, 'a.txn_type': 'Invoice' }).whereIn('a.txn_qbo_id', invoiceRows.slice(i, i + CHUNK).map((r) => String(r.qbo_id)))
-          .whereNull('p.deleted_at').where('p.txn_date', '<=', asOf).select('a.txn_qbo_id', 'a.amount_cents', 'p.txn_date')));
-      }
-      const dueOf = await dueDates(db, realmId, invoiceRows);
-      const applications = new Map<string, Array<{ date: string; cents: number }>>();
-      for (const a of applicationRows) {
-        const list = applications.get(String(a.txn_qbo_id)) ?? [];
-        list.push({ date: String(a.txn_date), cents: Number(a.amount_cents) });
-        applications.set(String(a.txn_qbo_id), list);
-      }
-      for (const r of invoiceRows) {
-        const rate = r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate);
-        const home = (cents: number) => Math.round(cents * rate);
-        const inv: InvoiceFact = {
-          id: String(r.qbo_id), docNumber: null, customerId: String(r.customer_qbo_id), txnDate: String(r.txn_date), dueDate: dueOf(r), totalCents: home(Number(r.total_cents)),
-          applications: (applications.get(String(r.qbo_id)) ?? []).map((a) => ({ date: a.date, cents: home(a.cents), cash: true })), lines: [],
-        };
-        const issued = byMonth.get(monthOf(inv.txnDate));
-        if (issued && inv.txnDate > windowStart) issued.invoicedCents += inv.totalCents;
-        const due = byMonth.get(monthOf(inv.dueDate));
-        if (!due || inv.dueDate <= windowStart || inv.dueDate > asOf) continue;
-        const onTime = Math.min(inv.totalCents, appliedCents(inv, addDaysToDate(inv.dueDate, policy.graceDays)));
-        const open = openCents(inv, asOf);
-        due.dueCents += inv.totalCents;
-        due.paidOnTimeCents += onTime;
-        due.openCents += open;
-        due.paidLateCents += inv.totalCents - onTime - open;
-        const dbt = daysBeyondTerms(inv, asOf);
-        if (dbt !== undefined) {
-          due.dbtSum += dbt * inv.totalCents;
-          due.dbtWeight += inv.totalCents;
-        }
-      }
-      return months.map((m) => strip(byMonth.get(m)!));
+      const facts = customerIds.length === 0
+        ? undefined
+        : await loadCompanyFacts(db, realmId, { rollUpJobs: false, customerIds });
+      return monthlyPaymentBehaviour(facts?.invoices ?? [], { asOf, windowMonths: policy.windowMonths, graceDays: policy.graceDays });
     },
 
     async controls(realmId: string, customerId: string): Promise<CustomerControls> {
@@ -351,26 +289,4 @@ function toEntry(r: Row): ActivityEntry {
     id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
     detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
   };
-}
-
-function strip(m: BehaviourMonth & { dbtWeight: number; dbtSum: number }): BehaviourMonth {
-  const { dbtWeight, dbtSum, ...rest } = m;
-  return { ...rest, avgDaysBeyondTerms: dbtWeight === 0 ? null : Math.round((dbtSum / dbtWeight) * 10) / 10 };
-}
-
-/**
- * Each invoice's due date as the engine takes it (risk-facts-loader.ts): DueDate, else TxnDate plus the
- * invoice's terms, the customer's, or the company default. Terms are read only when some invoice lacks a DueDate.
- */
-async function dueDates(db: Db, realmId: string, invoices: Row[]): Promise<(r: Row) => string> {
-  if (invoices.every((r) => r.due_date)) return (r) => String(r.due_date);
-  const [terms, customers, settings] = await Promise.all([
-    db('qbo_terms').where({ realm_id: realmId }).select('qbo_id', 'due_days'),
-    db('qbo_customers').where({ realm_id: realmId }).whereIn('qbo_id', [...new Set(invoices.map((r) => String(r.customer_qbo_id)))]).select('qbo_id', 'sales_term_qbo_id'),
-    db('qbo_company_settings').where({ realm_id: realmId }).first('preferences_json'),
-  ]);
-  const days = new Map<string, number | null>(terms.map((t: Row) => [String(t.qbo_id), t.due_days === null ? null : Number(t.due_days)]));
-  const customerTerm = new Map<string, string | null>(customers.map((c: Row) => [String(c.qbo_id), c.sales_term_qbo_id ?? null]));
-  const defaultTerm = settings?.preferences_json ? (JSON.parse(String(settings.preferences_json)) as Row)?.SalesFormsPrefs?.DefaultTerms?.value : undefined;
-  return (r) => (r.due_date ? String(r.due_date) : addDaysToDate(String(r.txn_date), days.get(String(r.sales_term_qbo_id ?? customerTerm.get(String(r.customer_qbo_id)) ?? defaultTerm ?? '')) ?? 0));
 }

@@ -29,7 +29,8 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   const [settings, customerRows, invoiceRows, rateRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
     scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
     // Only the columns the engine reads: raw_json alone would be hundreds of megabytes for a large company.
-    scoped('qbo_customers').whereNull('deleted_at').select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
+    scoped('qbo_customers').whereNull('deleted_at').modify((q) => (ids && !o.rollUpJobs ? q.whereIn('qbo_id', ids) : q))
+      .select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
     // In due-date order, then the order rows were stored (what SQLite returned before this read was
     // aggregated; a customer's "last 10 invoices" break due-date ties by it). PostgreSQL has no storage order:
     // its ties go by id.
@@ -56,7 +57,7 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     ['payment_qbo_id', 'txn_type', 'txn_qbo_id', 'amount_cents', 'txn_date'], 'payment_qbo_id, line_no, txn_type, txn_qbo_id'),
     scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
     scoped('qbo_terms').select('qbo_id', 'due_days'),
-    scoped('customer_credit_scores'),
+    scoped('customer_credit_scores').modify((q) => (ids ? q.whereIn('customer_qbo_id', ids) : q)),
   ]);
 
   const parentOf = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.parent_qbo_id ?? null]));

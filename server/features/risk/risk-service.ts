@@ -12,7 +12,6 @@ import { forecastCollections, type CashForecast } from './forecast/cash-forecast
 import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
 import type { RiskStore } from './risk-store.js';
 import { panelSummary } from './panel-summary.js';
-import { DEFAULT_STABILITY, stabilise, type ScoreState } from './domain/score-stability.js';
 
 export interface ScoreResult {
   runId: number | null;
@@ -60,24 +59,21 @@ export class RiskService {
     const model = trainLatePaymentModel(facts.invoices, { asOf, graceDays: policy.graceDays });
     await letOthersIn();
     const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
-    const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
+    const assessment = assessCompany(facts, policy, asOf, {
+      lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])), ...(previousStates ? { previousStates } : {}),
+    });
     await letOthersIn();
     const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
     const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
     await letOthersIn();
     let runId: number | null = null;
     if (persist) {
-      // Smoothing and hysteresis across runs: the stable band is what the panel shows and alerts follow.
-      const previous = previousStates ?? new Map<string, ScoreState>();
-      const states = new Map<string, ScoreState>();
-      const alerts: Array<{ customerId: string; kind: string; message: string }> = [];
-      for (const c of assessment.customers) {
-        const step = stabilise(previous.get(c.customerId), c.risk.score, { ...DEFAULT_STABILITY, bands: policy.bands }, c.risk.highRisk);
-        states.set(c.customerId, step.state);
-        for (const a of step.alerts) {
-          alerts.push({ customerId: c.customerId, kind: a.kind, message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row` });
-        }
-      }
+      // The assessment smoothed each customer against the previous run (assessCompany): its states and alerts are kept.
+      const states = new Map(assessment.customers.map((c) => [c.customerId, c.scoreState]));
+      const alerts = assessment.customers.flatMap((c) => c.alerts.map((a) => ({
+        customerId: c.customerId, kind: a.kind,
+        message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row`,
+      })));
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
       runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),

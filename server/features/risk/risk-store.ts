@@ -155,7 +155,7 @@ export function createRiskStore(db: Db) {
         await insertRows(trx, 'customer_scores', CUSTOMER_SCORE_COLUMNS, customers.map((c) => {
           const state = stability.states.get(c.customerId);
           return [
-            runId, realmId, c.customerId, c.risk.score, c.risk.band, c.risk.highRisk,
+            runId, realmId, c.customerId, c.risk.score, c.risk.ownBand, c.risk.highRisk,
             c.metrics.paymentRate, c.metrics.outstandingCents, c.metrics.grossProfitCents,
             c.profitabilityTier, c.name, c.strategy, panel.clusterOf?.get(c.customerId) ?? null,
             c.metrics.outstandingCents - c.metrics.aging.current, c.creditLimit.cents,

@@ -77,12 +77,13 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
         '2025-04': { month: '2025-04', invoicedCents: 25_000, dueCents: 0, paidOnTimeCents: 0, paidLateCents: 0, openCents: 0, avgDaysBeyondTerms: null },
         '2025-05': { month: '2025-05', invoicedCents: 0, dueCents: 25_000, paidOnTimeCents: 0, paidLateCents: 12_500, openCents: 12_500, avgDaysBeyondTerms: 45 },
       });
-      // With five days' grace the payment of 05-05 was on time.
-      expect(by(await store.paymentBehaviour(w.realmId, ['1'], '2025-06-15', { ...POLICY, graceDays: 5 }))['2025-05']).toMatchObject({ paidOnTimeCents: 12_500, paidLateCents: 0 });
+      // Paid on time means settled by due date + grace, as in the on-time rate: with five days' grace the half paid on
+      // 05-05 is still not on time (the invoice was not settled), while a whole payment within grace is.
+      expect(by(await store.paymentBehaviour(w.realmId, ['1'], '2025-06-15', { ...POLICY, graceDays: 5 }))['2025-05']).toMatchObject({ paidOnTimeCents: 0, paidLateCents: 12_500 });
       // As of an earlier date, later payments and invoices due later do not count.
       expect(by(await store.paymentBehaviour(w.realmId, ['1'], '2025-05-02', POLICY))['2025-05']).toMatchObject({ dueCents: 25_000, paidLateCents: 0, openCents: 25_000, avgDaysBeyondTerms: 1 });
-      // Bill: $80 due 05-10 with a $30 credit applied 04-20 (credits count as paid), $50 open.
-      expect(by(await store.paymentBehaviour(w.realmId, ['2'], '2025-06-15', POLICY))['2025-05']).toEqual({ month: '2025-05', invoicedCents: 0, dueCents: 8_000, paidOnTimeCents: 3_000, paidLateCents: 0, openCents: 5_000, avgDaysBeyondTerms: 36 });
+      // Bill: $80 due 05-10 with a $30 credit applied 04-20 (credits count as paid), $50 open: not settled, so not on time.
+      expect(by(await store.paymentBehaviour(w.realmId, ['2'], '2025-06-15', POLICY))['2025-05']).toEqual({ month: '2025-05', invoicedCents: 0, dueCents: 8_000, paidOnTimeCents: 0, paidLateCents: 3_000, openCents: 5_000, avgDaysBeyondTerms: 36 });
       // Freeman with its job's $40 invoice.
       const freeman = by(await store.paymentBehaviour(w.realmId, ['4', '5'], '2025-06-15', POLICY));
       expect(freeman['2025-05']).toEqual({ month: '2025-05', invoicedCents: 4_000, dueCents: 4_000, paidOnTimeCents: 0, paidLateCents: 0, openCents: 4_000, avgDaysBeyondTerms: 15 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../../server/emulator/generator/generate-company.js';
+import { topLevelParent } from '../../../server/features/risk/facts-helpers.js';
+import { STRATEGY_BY_CELL } from '../../../server/features/risk/domain/strategies.js';
 import type { ScoreResult } from '../../../server/features/risk/risk-service.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 
@@ -7,8 +9,9 @@ import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 describe('scoring a generated company end to end', () => {
   let w: SyncWorld;
   let r: ScoreResult;
+  const file = generateCompany({ seed: 2, customers: 150, months: 24, asOf: '2026-10-31' });
   beforeAll(async () => {
-    w = await syncWorld({ file: generateCompany({ seed: 2, customers: 150, months: 24, asOf: '2026-10-31' }) });
+    w = await syncWorld({ file });
     expect((await w.t.container.sync.sync(w.realmId)).status).toBe('succeeded');
     r = await w.t.container.risk.score(w.realmId, { asOf: '2026-10-31' });
   });
@@ -46,6 +49,45 @@ describe('scoring a generated company end to end', () => {
     const byInvoice = new Map(r.assessment.openInvoices.map((i) => [i.invoiceId, i.openCents]));
     for (const row of rows.filter((x: { balance_cents: number }) => Number(x.balance_cents) > 0)) {
       expect(byInvoice.get(String(row.qbo_id))).toBe(Math.round(Number(row.balance_cents) * (row.exchange_rate === null ? 1 : Number(row.exchange_rate))));
+    }
+  });
+
+  it('gives every customer one risk tier: High for all who meet the high-risk rule, and the strategy of its cell', () => {
+    const high = r.assessment.customers.filter((c) => c.risk.highRisk);
+    expect(high.length).toBeGreaterThan(0);
+    for (const c of high) expect(c.risk.band).toBe('high');
+    for (const c of r.assessment.customers) {
+      expect(c.strategy).toBe(c.risk.band === null ? 'Standard' : STRATEGY_BY_CELL[c.risk.band][c.profitabilityTier]);
+    }
+    // The Strategies table adds up: every customer once, every open invoice once, shares to 100.00.
+    const s = r.assessment.strategies.customers;
+    expect(s.reduce((n, x) => n + x.count, 0)).toBe(r.assessment.customers.length);
+    expect(s.reduce((n, x) => n + (x.openInvoices ?? 0), 0)).toBe(r.assessment.openInvoices.length);
+    expect(s.reduce((n, x) => n + x.valueCents, 0)).toBe(r.assessment.totals.outstandingCents);
+    expect(Math.round(s.reduce((n, x) => n + x.valueShare, 0) * 100)).toBe(10_000);
+    expect(s.find((x) => x.strategy === 'Standard' && x.count > 0 && x.valueShare > 0)?.openInvoices ?? 1).toBeGreaterThan(0);
+  });
+
+  it("converts every foreign-currency customer's gross profit as metrics.md says: line amounts at the rate, costs as kept", async () => {
+    const rootOf = topLevelParent(new Map(file.Customers.map((c) => [String(c.Id), (c as { ParentRef?: { value: string } }).ParentRef?.value])));
+    const cost = new Map(file.Items.map((i) => [String(i.Id), i.PurchaseCost === undefined ? null : Math.round(Number(i.PurchaseCost) * 100)]));
+    const expected = new Map<string, number>();
+    for (const inv of file.Invoices as Array<Record<string, any>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (inv.TxnDate <= '2024-10-31' || inv.TxnDate > '2026-10-31' || !inv.ExchangeRate || Number(inv.TotalAmt) === 0) continue;
+      let gp = 0;
+      for (const line of inv.Line ?? []) {
+        const d = line.SalesItemLineDetail;
+        if (!d) continue;
+        const c = cost.get(String(d.ItemRef?.value));
+        gp += Number(line.Amount) * 100 * Number(inv.ExchangeRate) - (c == null ? 0 : Math.round(Number(d.Qty ?? 0) * c));
+      }
+      const customer = rootOf(String(inv.CustomerRef.value));
+      expected.set(customer, (expected.get(customer) ?? 0) + gp);
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    for (const [customerId, gp] of expected) {
+      const c = r.assessment.customers.find((x) => x.customerId === customerId)!;
+      expect(Math.abs(c.metrics.grossProfitCents - gp)).toBeLessThanOrEqual(1);
     }
   });
 

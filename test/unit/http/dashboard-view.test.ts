@@ -108,7 +108,7 @@ describe('buildDashboard', () => {
     expect(charts.aging.table.rows[4]).toEqual(['91+ days past due', '$1,500', '15.0%']);
 
     expect(series(charts.bands)).toEqual([5, 3, 2, 1]);
-    expect(charts.bands.label).toBe('11 customers by risk band: 5 low, 3 medium, 2 high, 1 not scored.');
+    expect(charts.bands.label).toBe('11 customers by risk tier: 5 low, 3 medium, 2 high, 1 not scored.');
     expect(charts.scores.label).toBe('Smoothed risk scores of 10 customers in 10-point ranges (higher is riskier); the most common range is 20–29 with 4 customers.');
     expect(charts.scores.table.rows[9]).toEqual(['90–100', '0']);
 
@@ -133,6 +133,6 @@ describe('buildDashboard', () => {
       expect(empty.charts[key].empty, key).toBeTruthy();
     }
     expect(empty.charts.tiers.empty).toBe('This score run was made before this chart existed. Choose Score again now to see it.');
-    expect(buildDashboard(run(), { ...distribution, bands: { low: 1, medium: 0, high: 0, unscored: 0 } }).charts.bands.label).toBe('1 customer by risk band: 1 low, 0 medium, 0 high.');
+    expect(buildDashboard(run(), { ...distribution, bands: { low: 1, medium: 0, high: 0, unscored: 0 } }).charts.bands.label).toBe('1 customer by risk tier: 1 low, 0 medium, 0 high.');
   });
 });

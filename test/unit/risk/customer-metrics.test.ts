@@ -3,6 +3,7 @@ import { assessCompany } from '../../../server/features/risk/domain/assess-compa
 import { customerMetrics, stabilityScore } from '../../../server/features/risk/domain/customer-metrics.js';
 import { daysBeyondTerms, openCents, settledDate } from '../../../server/features/risk/domain/invoice-metrics.js';
 import { paydexPoints } from '../../../server/features/risk/domain/paydex.js';
+import { monthlyPaymentBehaviour } from '../../../server/features/risk/domain/payment-behaviour.js';
 import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
 import type { CompanyFacts, InvoiceFact, ItemFact } from '../../../server/features/risk/domain/risk-facts.js';
 
@@ -32,8 +33,9 @@ describe('invoice metrics', () => {
   });
 });
 
+const m = customerMetrics([I1, I2, I3, I4], items, DEFAULT_RISK_POLICY, A);
+
 describe('customer metrics (hand-computed)', () => {
-  const m = customerMetrics([I1, I2, I3, I4], items, DEFAULT_RISK_POLICY, A);
 
   it('balances, rates and days beyond terms', () => {
     expect(m.outstandingCents).toBe(65_000);
@@ -70,6 +72,17 @@ describe('customer metrics (hand-computed)', () => {
     expect(young.customers[0]!.metrics.paymentScore).toBeNull();
     const m2 = young.customers[0]!.metrics;
     expect(young.customers[0]!.risk.score).toBeCloseTo((2 / 3) * (100 - m2.paymentRate!) + (1 / 3) * (100 - m2.stability!), 2);
+  });
+});
+
+describe('monthly payment behaviour', () => {
+  it("uses the on-time rule of the on-time rate: the chart's on-time share over the window is that rate", () => {
+    const months = monthlyPaymentBehaviour([I1, I2, I3, I4], { asOf: A, windowMonths: 24, graceDays: 0 });
+    const sum = (k: 'dueCents' | 'paidOnTimeCents' | 'paidLateCents' | 'openCents') => months.reduce((n, x) => n + x[k], 0);
+    expect([sum('dueCents'), sum('paidOnTimeCents'), sum('paidLateCents'), sum('openCents')]).toEqual([60_000, 10_000, 25_000, 25_000]);
+    expect(Math.round((10_000 * sum('paidOnTimeCents')) / sum('dueCents')) / 100).toBe(m.onTimeRate);
+    // I2 ($50 by its due date +7, the rest a month later) counts as paid late, whole.
+    expect(months.find((x) => x.month === '2026-03')).toMatchObject({ dueCents: 50_000, paidOnTimeCents: 0, paidLateCents: 25_000, openCents: 25_000 });
   });
 });
 

@@ -48,8 +48,8 @@ describe('strategies', () => {
       const dueDate = new Date(Date.parse(`${txnDate}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
       return { id: String(m), docNumber: null, customerId: 'c', txnDate, dueDate, totalCents: 300_000, applications: [], lines: [] };
     });
-    const low = recommendedCreditLimit(invoices, { risk: { score: 10, band: 'low', highRisk: false, reasons: [] } }, 'Standard', '2025-12-31');
+    const low = recommendedCreditLimit(invoices, { risk: { band: 'low' } }, 'Standard', '2025-12-31');
     expect(low.cents).toBe(560_000);
-    expect(recommendedCreditLimit(invoices, { risk: { score: 80, band: 'high', highRisk: true, reasons: [] } }, 'Credit restriction', '2025-12-31').cents).toBe(0);
+    expect(recommendedCreditLimit(invoices, { risk: { band: 'high' } }, 'Credit restriction', '2025-12-31').cents).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { collectionTrend, daysSalesOutstanding, monthlyCollectionRates, type CollectionTrend, type MonthlyCollectionRate } from './company-metrics.js';
 import { customerMetrics, type Aging, type CustomerMetrics } from './customer-metrics.js';
-import { riskScore, type RiskScore } from './risk-score.js';
+import { riskScore, type RiskBand, type RiskScore } from './risk-score.js';
+import { DEFAULT_STABILITY, stabilise, type ScoreState, type StabilityAlert } from './score-stability.js';
 import type { RiskPolicy } from './risk-policy.js';
 import type { CompanyFacts, InvoiceFact } from './risk-facts.js';
 import { openCents } from './invoice-metrics.js';
@@ -11,13 +12,19 @@ import {
 
 export type ProfitabilityTier = 'High' | 'Medium' | 'Low';
 
+/** A customer's risk as the panel shows it: `band` is the stable risk tier, `ownBand` this run's tier alone. */
+export type CustomerRisk = RiskScore & { ownBand: RiskBand | null };
+
 export interface CustomerAssessment {
   customerId: string;
   name: string;
   active: boolean;
   creditScore: number | null;
   metrics: CustomerMetrics;
-  risk: RiskScore;
+  risk: CustomerRisk;
+  /** Smoothing and hysteresis after this run (the next run's previous state), and the alerts this run raises. */
+  scoreState: ScoreState;
+  alerts: StabilityAlert[];
   profitabilityTier: ProfitabilityTier;
   strategy: Strategy;
   /** For high-risk customers: what their profitability says to do. */
@@ -56,7 +63,10 @@ export interface CompanyAssessment {
  * so history can be replayed and tests are exact. Customers are scored on their own invoices (jobs already
  * rolled up into their parent by the facts loader when the policy says so).
  */
-export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: string, o: { lateProbabilities?: ReadonlyMap<string, number> } = {}): CompanyAssessment {
+export function assessCompany(
+  facts: CompanyFacts, policy: RiskPolicy, asOf: string,
+  o: { lateProbabilities?: ReadonlyMap<string, number>; previousStates?: ReadonlyMap<string, ScoreState> } = {},
+): CompanyAssessment {
   const byCustomer = new Map<string, InvoiceFact[]>();
   for (const inv of facts.invoices) {
     const list = byCustomer.get(inv.customerId);
@@ -64,9 +74,15 @@ export function assessCompany(facts: CompanyFacts, policy: RiskPolicy, asOf: str
     else byCustomer.set(inv.customerId, [inv]);
   }
 
+  // The tier every page shows, and the strategy and credit limit follow, is the stable one: smoothed across the
+  // previous runs (score-stability.ts); without previous states it is this run's own tier.
+  const stability = { ...DEFAULT_STABILITY, bands: policy.bands };
   const scored = facts.customers.map((c) => {
     const metrics = customerMetrics(byCustomer.get(c.id) ?? [], facts.items, policy, asOf);
-    return { customerId: c.id, name: c.name, active: c.active, creditScore: c.creditScore, metrics, risk: riskScore(metrics, c.creditScore, policy, facts.homeCurrency) };
+    const own = riskScore(metrics, c.creditScore, policy, facts.homeCurrency);
+    const step = stabilise(o.previousStates?.get(c.id), own.score, stability, own.highRisk);
+    const risk: CustomerRisk = { ...own, band: step.state.band ?? own.band, ownBand: own.band };
+    return { customerId: c.id, name: c.name, active: c.active, creditScore: c.creditScore, metrics, risk, scoreState: step.state, alerts: step.alerts };
   });
 
   // Profitability tiers: rank by gross profit; top share High, next Medium, the rest (and GP <= 0) Low.

@@ -1,6 +1,6 @@
 import { addMonths, dayOf } from './dates.js';
 import { openCents } from './invoice-metrics.js';
-import type { CustomerAssessment, ProfitabilityTier } from './assess-company.js';
+import type { ProfitabilityTier } from './assess-company.js';
 import type { RiskBand, RiskScore } from './risk-score.js';
 import { apportion } from '../forecast/apportion.js';
 import type { InvoiceFact } from './risk-facts.js';
@@ -83,7 +83,7 @@ const GRACE_DAYS = 15;
  * (usual terms + 15 days grace) / 30, scaled by risk (×1.25 low, ×1 medium, ×0.5 high); zero under Credit
  * restriction. Rounded to $100.
  */
-export function recommendedCreditLimit(invoices: readonly InvoiceFact[], c: Pick<CustomerAssessment, 'risk'>, strategy: Strategy, asOf: string): CreditLimit {
+export function recommendedCreditLimit(invoices: readonly InvoiceFact[], c: { risk: Pick<RiskScore, 'band'> }, strategy: Strategy, asOf: string): CreditLimit {
   if (strategy === 'Credit restriction') return { cents: 0, basis: 'Credit restriction: no new credit until overdue invoices are paid' };
   const from = addMonths(asOf, -12);
   const recent = invoices.filter((i) => i.txnDate > from && i.txnDate <= asOf);
