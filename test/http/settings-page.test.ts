@@ -42,7 +42,7 @@ describe('the settings page', () => {
     expect(page.text).toContain('Version 1: the defaults.');
     expect(page.text).toContain('Nothing has been scored yet.');
     expect(policyFields(page.text)).toEqual({
-      weightPaymentRate: '40', weightCreditScore: '40', weightStability: '20', bandMedium: '35', bandHigh: '60', highRiskPaymentRateBelow: '75',
+      weightPaymentRate: '40', weightCreditScore: '40', weightStability: '20', bandMedium: '25', bandHigh: '45', highRiskPaymentRateBelow: '75',
       highRiskBalanceAbove: '15000', windowMonths: '24', graceDays: '0', profitHighShare: '20', profitMediumShare: '30', rollUpJobs: '1',
     });
     // Every input has a label; hints are tied to their inputs.
@@ -64,12 +64,12 @@ describe('the settings page', () => {
       const policy = await c().riskStore.policy(realm());
       expect(policy).toEqual({
         ...DEFAULT_RISK_POLICY, version: 2, graceDays: 5, weights: { paymentRate: 0.5, creditScore: 0.3, stability: 0.2 },
-        bands: { medium: 35, high: 65 }, highRisk: { paymentRateBelow: 75, balanceAboveCents: 2_000_000 },
+        bands: { medium: 25, high: 65 }, highRisk: { paymentRateBelow: 75, balanceAboveCents: 2_000_000 },
       });
       const [entry] = await settingsEntries();
       expect(entry).toMatchObject({
         actor: 'Dana Demo', kind: 'settings',
-        summary: 'Saved risk policy version 2: payment-rate weight 40% → 50%, credit-score weight 40% → 30%, high band from 60 → 65, high-risk balance above $15,000 → $20,000, grace 0 days → 5 days',
+        summary: 'Saved risk policy version 2: payment-rate weight 40% → 50%, credit-score weight 40% → 30%, high band from 45 → 65, high-risk balance above $15,000 → $20,000, grace 0 days → 5 days',
         detail: { section: 'policy', version: 2 },
       });
       const after = await world.agent.get(res.headers.location!);

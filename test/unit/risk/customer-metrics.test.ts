@@ -61,7 +61,7 @@ describe('customer metrics (hand-computed)', () => {
     const c = a.customers[0]!;
     // 0.4·(100 − 58.33) + 0.4·(100 − 53) + 0.2·(100 − 31) = 16.668 + 18.8 + 13.8
     expect(c.risk.score).toBe(49.27);
-    expect(c.risk.band).toBe('medium');
+    expect(c.risk.band).toBe('high'); // from 45 (the default cut points: Medium from 25, High from 45)
     expect(c.risk.highRisk).toBe(false); // rate below 75 but balance under $15,000
     expect(c.risk.reasons.map((r) => r.text)).toContain('Paid 2 of the last 3 invoices late');
     expect(c.risk.reasons.length).toBeLessThanOrEqual(4);

@@ -27,7 +27,7 @@ describe('the policy form', () => {
     expect(draft).toBeUndefined();
     expect(errors).toEqual({
       'group:weights': 'The three weights add up to 110%: they must add up to exactly 100%.',
-      'group:bands': 'Medium risk must start below high risk: 60 is not below 60.',
+      'group:bands': 'Medium risk must start below high risk: 60 is not below 45.',
       windowMonths: '2 months is out of range: enter a whole number from 3 months to 60 months.',
       graceDays: 'Enter a whole number from 0 days to 60 days, without decimals.',
       profitHighShare: '0% is out of range: enter a number from 1% to 98%.',
@@ -39,7 +39,7 @@ describe('the policy form', () => {
     const after = { ...defaults, weights: { paymentRate: 0.5, creditScore: 0.3, stability: 0.2 }, rollUpJobs: false, windowMonths: 12 };
     expect(policyChanges(defaults, after)).toEqual(['payment-rate weight 40% → 50%', 'credit-score weight 40% → 30%', 'window 24 months → 12 months', 'jobs are now scored on their own']);
     expect(policyChanges(defaults, defaults)).toEqual([]);
-    expect(describePolicy(defaults)[0]).toBe('Score weights: Payment rate 40%, Credit score 40%, Business stability 20%');
+    expect(describePolicy(defaults)[0]).toBe('Score weights: Payment rate 40%, Credit (bureau or payment score) 40%, Business stability 20%');
   });
 });
 

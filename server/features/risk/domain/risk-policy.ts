@@ -12,7 +12,7 @@ export const riskPolicySchema = z.strictObject({
   weights: z.strictObject({ paymentRate: z.number().min(0), creditScore: z.number().min(0), stability: z.number().min(0) })
     .refine((w) => w.paymentRate + w.creditScore + w.stability > 0, 'at least one weight must be positive'),
   highRisk: z.strictObject({ paymentRateBelow: z.number().min(0).max(100), balanceAboveCents: z.number().int().min(0) }),
-  /** Composite score bands: below `medium` is low risk, from `high` up is high risk. */
+  /** Composite score bands: below `medium` is the Low tier, from `high` up the High tier (with the high-risk rule). */
   bands: z.strictObject({ medium: z.number().min(0).max(100), high: z.number().min(0).max(100) }).refine((b) => b.medium < b.high, 'medium must be below high'),
   profitability: z.strictObject({ highShare: z.number().gt(0).lt(1), mediumShare: z.number().gt(0).lt(1) }).refine((p) => p.highShare + p.mediumShare < 1, 'the High and Medium shares must leave room for Low'),
 });
@@ -25,6 +25,8 @@ export const DEFAULT_RISK_POLICY: RiskPolicy = {
   rollUpJobs: true,
   weights: { paymentRate: 0.4, creditScore: 0.4, stability: 0.2 },
   highRisk: { paymentRateBelow: 75, balanceAboveCents: 1_500_000 },
-  bands: { medium: 35, high: 60 },
+  // With the credit term filled by the payment score, a stable customer who pays everything 30 days late (payment
+  // score 50) scores about 22: just Low; any unpaid share on top makes it Medium (docs/risk.md has the measurements).
+  bands: { medium: 25, high: 45 },
   profitability: { highShare: 0.2, mediumShare: 0.3 },
 };
