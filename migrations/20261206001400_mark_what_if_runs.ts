@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
  * such runs stopped being saved). Marked runs never become the latest run again and are left out of the
  * score history and smoothing. The repair below also undoes what they did to the live runs after them:
  * each customer's smoothing state is replayed over the live runs' raw scores, the alerts the marked runs
- * raised are closed, and so are later alerts that the replay no longer raises. docs/risk.md explains.
+ * raised are closed, later alerts that the replay does not raise are closed, and those it raises that are
+ * missing are added to their live run. docs/risk.md explains.
  *
  * The rules it applies are copied here as they were when it was written (a migration must not change when
  * the app changes): score-stability.ts `stabilise`, time-zone.ts `localDate`, search-text.ts `foldForSearch`.
@@ -50,17 +51,23 @@ function validZone(zone: string | null | undefined): string | undefined {
 const bandOf = (score: number, b: Bands): Band => (score >= b.high ? 'high' : score >= b.medium ? 'medium' : 'low');
 const floorOf = (band: Band, b: Bands): number => (band === 'high' ? b.high : band === 'medium' ? b.medium : 0);
 
-function stabilise(prev: State | undefined, raw: number | null, bands: Bands): { state: State; alerts: string[] } {
+type Alert = { kind: 'band_up'; from: Band | null; to: Band } | { kind: 'rising'; runs: number };
+
+/** risk-service.ts's alert messages as of this migration. */
+const alertMessage = (name: string, a: Alert) => (a.kind === 'band_up'
+  ? `${name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${name}'s risk score has risen ${a.runs} runs in a row`);
+
+function stabilise(prev: State | undefined, raw: number | null, bands: Bands): { state: State; alerts: Alert[] } {
   if (raw === null) return { state: prev ?? { smoothed: null, band: null, risingRuns: 0, saferRuns: 0 }, alerts: [] };
   const a = STABILITY.alpha;
   const smoothed = prev?.smoothed == null ? raw : Math.round((a * raw + (1 - a) * prev.smoothed) * 100) / 100;
   const target = bandOf(smoothed, bands);
-  const alerts: string[] = [];
+  const alerts: Alert[] = [];
   let band = prev?.band ?? null;
   let saferRuns = 0;
   if (band === null) band = target;
   else if (RANK[target] > RANK[band]) {
-    alerts.push('band_up');
+    alerts.push({ kind: 'band_up', from: band, to: target });
     band = target;
   } else if (RANK[target] < RANK[band]) {
     saferRuns = smoothed < floorOf(band, bands) - STABILITY.deadband ? (prev?.saferRuns ?? 0) + 1 : 0;
@@ -70,7 +77,7 @@ function stabilise(prev: State | undefined, raw: number | null, bands: Bands): {
     }
   }
   const risingRuns = prev?.smoothed != null && smoothed > prev.smoothed + 0.5 ? prev.risingRuns + 1 : 0;
-  if (risingRuns === STABILITY.risingRunsAlert) alerts.push('rising');
+  if (risingRuns === STABILITY.risingRunsAlert) alerts.push({ kind: 'rising', runs: risingRuns });
   return { state: { smoothed, band, risingRuns, saferRuns }, alerts };
 }
 
@@ -79,6 +86,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
 
 interface RunRow { id: number; as_of: string; created_at: unknown; policy_version: number }
+const alertKey = (customerId: string, kind: string, message: string) => `${customerId}\u0000${kind}\u0000${message}`;
 
 /** True when the run was scored for a date other than the local date it was made on. */
 export function isWhatIfRun(run: { asOf: string; createdAt: Date }, zone: string): boolean {
@@ -87,7 +95,7 @@ export function isWhatIfRun(run: { asOf: string; createdAt: Date }, zone: string
 }
 
 /** What the repair did, per company (for its test and the migration's log). */
-export interface RepairReport { realmId: string; marked: number[]; replayedRuns: number[]; closedAlerts: number[] }
+export interface RepairReport { realmId: string; marked: number[]; replayedRuns: number[]; closedAlerts: number[]; raisedAlerts: number }
 
 /**
  * Marks what-if runs, replays smoothing over the live runs after the first of them and closes the alerts
@@ -121,6 +129,7 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
   const bandsByVersion = await policyBands(trx, realmId);
   const replayedRuns: number[] = [];
   const closedAlerts: number[] = [];
+  let raisedAlerts = 0;
   const close = async (ids: number[], note: string) => {
     if (ids.length === 0) return;
     await trx('risk_alerts').where({ realm_id: realmId }).whereIn('id', ids).whereNull('acknowledged_at').update({ acknowledged_at: now, acknowledged_by: note });
@@ -128,18 +137,23 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
   };
   for (const run of runs.filter((r) => r.id > firstMarked)) {
     if (whatIf.has(run.id)) continue;
-    const open = (await trx('risk_alerts').where({ realm_id: realmId, run_id: run.id }).whereNull('acknowledged_at').select('id', 'customer_qbo_id', 'kind'))
-      .map((a: Record<string, unknown>) => ({ id: Number(a.id), key: `${String(a.customer_qbo_id)}\u0000${String(a.kind)}` }));
+    const existing = (await trx('risk_alerts').where({ realm_id: realmId, run_id: run.id }).select('id', 'customer_qbo_id', 'kind', 'message', 'acknowledged_at'))
+      .map((a: Record<string, unknown>) => ({
+        id: Number(a.id), open: a.acknowledged_at == null, key: alertKey(String(a.customer_qbo_id), String(a.kind), String(a.message)),
+      }));
     const bands = bandsByVersion.get(Number(run.policy_version)) ?? DEFAULT_BANDS;
     const rows = await trx('customer_scores').where({ run_id: run.id, realm_id: realmId })
-      .select('customer_qbo_id', 'score', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
+      .select('customer_qbo_id', 'display_name', 'score', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
     const next = new Map<string, State>();
-    const raised = new Set<string>();
+    const raised = new Map<string, { customerId: string; kind: string; message: string }>();
     for (const r of rows as Array<Record<string, unknown>>) {
       const id = String(r.customer_qbo_id);
       const step = stabilise(states.get(id), num(r.score), bands);
       next.set(id, step.state);
-      for (const kind of step.alerts) raised.add(`${id}\u0000${kind}`);
+      for (const a of step.alerts) {
+        const message = alertMessage(String(r.display_name ?? id), a);
+        raised.set(alertKey(id, a.kind, message), { customerId: id, kind: a.kind, message });
+      }
       const s = step.state;
       if (num(r.smoothed_score) !== s.smoothed || (r.stable_band ?? null) !== s.band || Number(r.rising_runs) !== s.risingRuns || Number(r.safer_runs) !== s.saferRuns) {
         await trx('customer_scores').where({ run_id: run.id, customer_qbo_id: id })
@@ -148,7 +162,13 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
     }
     states = next;
     replayedRuns.push(run.id);
-    await close(open.filter((a) => !raised.has(a.key)).map((a) => a.id), `Duesense repair: raised from smoothing that a what-if run (${firstMarked}) distorted`);
+    await close(existing.filter((a) => a.open && !raised.has(a.key)).map((a) => a.id), `Duesense repair: raised from smoothing that a what-if run (${firstMarked}) distorted`);
+    // What the live history raises here but the distorted smoothing held back (often the move the what-if announced early).
+    const missing = [...raised].filter(([key]) => !existing.some((a) => a.key === key)).map(([, a]) => a);
+    if (missing.length > 0) {
+      await trx('risk_alerts').insert(missing.map((a) => ({ realm_id: realmId, customer_qbo_id: a.customerId, run_id: run.id, kind: a.kind, message: a.message, created_at: toDate(run.created_at) })));
+      raisedAlerts += missing.length;
+    }
   }
   for (const id of whatIf) {
     const ids = (await trx('risk_alerts').where({ realm_id: realmId, run_id: id }).whereNull('acknowledged_at').pluck('id')).map(Number);
@@ -156,7 +176,7 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
     await close(ids, `Duesense repair: raised by what-if run ${id} (as of ${asOf}), not by a live score`);
   }
   await fillSearchNames(trx, realmId, live.at(-1)?.id);
-  return { replayedRuns, closedAlerts };
+  return { replayedRuns, closedAlerts, raisedAlerts };
 }
 
 async function statesOf(trx: Knex.Transaction, realmId: string, runId: number): Promise<Map<string, State>> {
