@@ -33,7 +33,8 @@ const STABILITY = { alpha: 0.3, deadband: 5, saferRunsNeeded: 2, risingRunsAlert
 const RANK: Record<Band, number> = { low: 0, medium: 1, high: 2 };
 
 function localDate(instant: Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const parts = format.formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -83,7 +84,9 @@ function stabilise(prev: State | undefined, raw: number | null, bands: Bands): {
 
 const foldForSearch = (text: string) => text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
+/** A timestamp as SQLite (epoch milliseconds, maybe as text) or PostgreSQL returns it. */
+const toDate = (v: unknown): Date => (v instanceof Date ? v
+  : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
 
 interface RunRow { id: number; as_of: string; created_at: unknown; policy_version: number }
 const alertKey = (customerId: string, kind: string, message: string) => `${customerId}\u0000${kind}\u0000${message}`;
@@ -95,11 +98,17 @@ export function isWhatIfRun(run: { asOf: string; createdAt: Date }, zone: string
 }
 
 /** What the repair did, per company (for its test and the migration's log). */
-export interface RepairReport { realmId: string; marked: number[]; replayedRuns: number[]; closedAlerts: number[]; raisedAlerts: number }
+export interface RepairReport {
+  realmId: string;
+  marked: number[];
+  replayedRuns: number[];
+  closedAlerts: number[];
+  raisedAlerts: number;
+}
 
 /**
- * Marks what-if runs, replays smoothing over the live runs after the first of them and closes the alerts
- * that should not be open. Idempotent: a second call finds nothing new to mark and changes nothing.
+ * Marks what-if runs, replays smoothing over the live runs after the first of them, closes the alerts that
+ * should not be open and adds those the live history raises. Idempotent: a second call finds nothing to mark.
  */
 export async function repairWhatIfRuns(knex: Knex, now: Date): Promise<RepairReport[]> {
   const fallbackZone = validZone(process.env.DEFAULT_COMPANY_TIME_ZONE) ?? FALLBACK_TIME_ZONE;
@@ -110,7 +119,8 @@ export async function repairWhatIfRuns(knex: Knex, now: Date): Promise<RepairRep
     const runs = ((await knex('risk_score_runs').where({ realm_id: company.realm_id }).orderBy('id')
       .select('id', 'as_of', 'created_at', 'policy_version', 'what_if')) as Array<RunRow & { what_if: unknown }>)
       .map((r) => ({ ...r, id: Number(r.id), as_of: String(r.as_of), alreadyMarked: Boolean(r.what_if) }));
-    const marked = runs.filter((r) => !r.alreadyMarked && isWhatIfRun({ asOf: r.as_of, createdAt: toDate(r.created_at) }, zone)).map((r) => r.id);
+    const marked = runs.filter((r) => !r.alreadyMarked && isWhatIfRun({ asOf: r.as_of, createdAt: toDate(r.created_at) }, zone))
+      .map((r) => r.id);
     if (marked.length === 0) continue;
     await knex.transaction(async (trx) => {
       await trx('risk_score_runs').where({ realm_id: company.realm_id }).whereIn('id', marked).update({ what_if: true });
@@ -122,7 +132,9 @@ export async function repairWhatIfRuns(knex: Knex, now: Date): Promise<RepairRep
   return reports;
 }
 
-async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], whatIf: ReadonlySet<number>, firstMarked: number, now: Date) {
+async function replay(
+  trx: Knex.Transaction, realmId: string, runs: RunRow[], whatIf: ReadonlySet<number>, firstMarked: number, now: Date,
+) {
   const live = runs.filter((r) => !whatIf.has(r.id));
   const before = live.filter((r) => r.id < firstMarked).at(-1);
   let states = before ? await statesOf(trx, realmId, before.id) : new Map<string, State>();
@@ -132,12 +144,14 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
   let raisedAlerts = 0;
   const close = async (ids: number[], note: string) => {
     if (ids.length === 0) return;
-    await trx('risk_alerts').where({ realm_id: realmId }).whereIn('id', ids).whereNull('acknowledged_at').update({ acknowledged_at: now, acknowledged_by: note });
+    await trx('risk_alerts').where({ realm_id: realmId }).whereIn('id', ids).whereNull('acknowledged_at')
+      .update({ acknowledged_at: now, acknowledged_by: note });
     closedAlerts.push(...ids);
   };
   for (const run of runs.filter((r) => r.id > firstMarked)) {
     if (whatIf.has(run.id)) continue;
-    const existing = (await trx('risk_alerts').where({ realm_id: realmId, run_id: run.id }).select('id', 'customer_qbo_id', 'kind', 'message', 'acknowledged_at'))
+    const existing = (await trx('risk_alerts').where({ realm_id: realmId, run_id: run.id })
+      .select('id', 'customer_qbo_id', 'kind', 'message', 'acknowledged_at'))
       .map((a: Record<string, unknown>) => ({
         id: Number(a.id), open: a.acknowledged_at == null, key: alertKey(String(a.customer_qbo_id), String(a.kind), String(a.message)),
       }));
@@ -155,23 +169,30 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
         raised.set(alertKey(id, a.kind, message), { customerId: id, kind: a.kind, message });
       }
       const s = step.state;
-      if (num(r.smoothed_score) !== s.smoothed || (r.stable_band ?? null) !== s.band || Number(r.rising_runs) !== s.risingRuns || Number(r.safer_runs) !== s.saferRuns) {
+      const same = num(r.smoothed_score) === s.smoothed && (r.stable_band ?? null) === s.band
+        && Number(r.rising_runs) === s.risingRuns && Number(r.safer_runs) === s.saferRuns;
+      if (!same) {
         await trx('customer_scores').where({ run_id: run.id, customer_qbo_id: id })
           .update({ smoothed_score: s.smoothed, stable_band: s.band, rising_runs: s.risingRuns, safer_runs: s.saferRuns });
       }
     }
     states = next;
     replayedRuns.push(run.id);
-    await close(existing.filter((a) => a.open && !raised.has(a.key)).map((a) => a.id), `Duesense repair: raised from smoothing that a what-if run (${firstMarked}) distorted`);
-    // What the live history raises here but the distorted smoothing held back (often the move the what-if announced early).
+    const unfounded = existing.filter((a) => a.open && !raised.has(a.key)).map((a) => a.id);
+    await close(unfounded, `Duesense repair: raised from smoothing that a what-if run (${firstMarked}) distorted`);
+    // What the live history raises here but the distorted smoothing held back (often the move the what-if announced).
     const missing = [...raised].filter(([key]) => !existing.some((a) => a.key === key)).map(([, a]) => a);
     if (missing.length > 0) {
-      await trx('risk_alerts').insert(missing.map((a) => ({ realm_id: realmId, customer_qbo_id: a.customerId, run_id: run.id, kind: a.kind, message: a.message, created_at: toDate(run.created_at) })));
+      await trx('risk_alerts').insert(missing.map((a) => ({
+        realm_id: realmId, customer_qbo_id: a.customerId, run_id: run.id, kind: a.kind, message: a.message,
+        created_at: toDate(run.created_at),
+      })));
       raisedAlerts += missing.length;
     }
   }
   for (const id of whatIf) {
-    const ids = (await trx('risk_alerts').where({ realm_id: realmId, run_id: id }).whereNull('acknowledged_at').pluck('id')).map(Number);
+    const ids = (await trx('risk_alerts').where({ realm_id: realmId, run_id: id }).whereNull('acknowledged_at').pluck('id'))
+      .map(Number);
     const asOf = runs.find((r) => r.id === id)?.as_of;
     await close(ids, `Duesense repair: raised by what-if run ${id} (as of ${asOf}), not by a live score`);
   }
@@ -180,22 +201,27 @@ async function replay(trx: Knex.Transaction, realmId: string, runs: RunRow[], wh
 }
 
 async function statesOf(trx: Knex.Transaction, realmId: string, runId: number): Promise<Map<string, State>> {
-  const rows = await trx('customer_scores').where({ run_id: runId, realm_id: realmId }).select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
+  const rows = await trx('customer_scores').where({ run_id: runId, realm_id: realmId })
+    .select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
   return new Map((rows as Array<Record<string, unknown>>).map((r) => [String(r.customer_qbo_id), {
-    smoothed: num(r.smoothed_score), band: (r.stable_band as Band | null) ?? null, risingRuns: Number(r.rising_runs), saferRuns: Number(r.safer_runs),
+    smoothed: num(r.smoothed_score), band: (r.stable_band as Band | null) ?? null,
+    risingRuns: Number(r.rising_runs), saferRuns: Number(r.safer_runs),
   }]));
 }
 
 async function policyBands(trx: Knex.Transaction, realmId: string): Promise<Map<number, Bands>> {
   const rows = await trx('risk_policies').where({ realm_id: realmId }).select('version', 'policy_json');
-  return new Map((rows as Array<{ version: number; policy_json: string }>).map((r) => [Number(r.version), (JSON.parse(r.policy_json) as { bands: Bands }).bands]));
+  return new Map((rows as Array<{ version: number; policy_json: string }>)
+    .map((r) => [Number(r.version), (JSON.parse(r.policy_json) as { bands: Bands }).bands]));
 }
 
-/** Migration 1200 filled search names on the latest run only: when that was a what-if, the live run now latest gets them. */
+/** Migration 1200 filled search names on the latest run only: when that was a what-if, the run latest now gets them. */
 async function fillSearchNames(trx: Knex.Transaction, realmId: string, runId: number | undefined): Promise<void> {
   if (runId === undefined) return;
-  const rows = await trx('customer_scores').where({ run_id: runId, realm_id: realmId, search_name: '' }).select('customer_qbo_id', 'display_name');
+  const rows = await trx('customer_scores').where({ run_id: runId, realm_id: realmId, search_name: '' })
+    .select('customer_qbo_id', 'display_name');
   for (const r of rows as Array<{ customer_qbo_id: string; display_name: string | null }>) {
-    await trx('customer_scores').where({ run_id: runId, customer_qbo_id: r.customer_qbo_id }).update({ search_name: foldForSearch(r.display_name ?? '') });
+    await trx('customer_scores').where({ run_id: runId, customer_qbo_id: r.customer_qbo_id })
+      .update({ search_name: foldForSearch(r.display_name ?? '') });
   }
 }

@@ -37,15 +37,19 @@ export function registerRiskCommands(program: Command): void {
     .description("Score every customer of connected companies from the local copy as of today in the company's time zone and save the run; "
       + 'with --as-of an earlier date, a what-if that is shown but never saved.')
     .option('--realm <realmId>', 'only this company')
-    .addOption(new Option('--as-of <date>', 'what-if: score as the books stood on this earlier date (YYYY-MM-DD); not saved').argParser(parseIsoDate))
+    .addOption(new Option('--as-of <date>', 'what-if: score as the books stood on this earlier date (YYYY-MM-DD); not saved')
+      .argParser(parseIsoDate))
     .action((o: { realm?: string; asOf?: string }) => withCliContainer(async (c) => {
       const realms = await realmsFor(c, o.realm);
       if (realms.length === 0) return void process.stdout.write('No connected companies.\n');
       for (const realmId of realms) {
-        const { runId, whatIf, assessment: a, facts, model, forecast, clusters } = await scoreOrRefuse(c, realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+        const scored = await scoreOrRefuse(c, realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+        const { runId, whatIf, assessment: a, facts, model, forecast, clusters } = scored;
         const m = (cents: number) => compactMoney(cents, facts.homeCurrency);
         const latest = a.collectionRates.at(-1);
-        const label = whatIf ? `WHAT-IF as of ${a.asOf} (not saved: the dashboard, smoothing and alerts are unchanged)` : `as of ${a.asOf} (score run ${runId})`;
+        const label = whatIf
+          ? `WHAT-IF as of ${a.asOf} (not saved: the dashboard, smoothing and alerts are unchanged)`
+          : `as of ${a.asOf} (score run ${runId})`;
         process.stdout.write(`${realmId} ${label}: ${a.customers.length} customers, AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, `
           + `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}`
           + `${latest?.rate !== null && latest ? `, collection rate ${latest.rate}% in ${latest.month}` : ''}`
@@ -72,7 +76,8 @@ export function registerRiskCommands(program: Command): void {
       const text = o.format === 'csv' ? toCsv(table) : toJson(table);
       if (o.out) {
         fs.writeFileSync(o.out, text);
-        process.stderr.write(`Wrote ${table.rows.length} rows to ${o.out} (${run.whatIf ? `what-if as of ${run.asOf}, not a saved run` : `score run ${run.runId} as of ${run.asOf}`})\n`);
+        const source = run.whatIf ? `what-if as of ${run.asOf}, not a saved run` : `score run ${run.runId} as of ${run.asOf}`;
+        process.stderr.write(`Wrote ${table.rows.length} rows to ${o.out} (${source})\n`);
       } else {
         process.stdout.write(text);
       }

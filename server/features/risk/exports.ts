@@ -27,7 +27,10 @@ export interface ExportRun {
   runId: number | null;
   asOf: string;
   whatIf: boolean;
-  company: Omit<CompanyAssessment, 'customers' | 'openInvoices'> & { forecast?: CashForecast; clusters: { profiles: ClusterProfile[] } };
+  company: Omit<CompanyAssessment, 'customers' | 'openInvoices'> & {
+    forecast?: CashForecast;
+    clusters: { profiles: ClusterProfile[] };
+  };
   customers: ExportCustomer[];
   invoices: OpenInvoiceAssessment[];
 }
@@ -38,7 +41,9 @@ export function whatIfExport(r: { assessment: CompanyAssessment; clusters: Clust
   return {
     runId: null, asOf: r.assessment.asOf, whatIf: true,
     company: { ...company, forecast: r.forecast, clusters: { profiles: r.clusters.profiles } },
-    customers: customers.map((c) => ({ ...c, shown: { score: c.risk.score, band: c.risk.band }, clusterId: r.clusters.assignments.get(c.customerId) ?? null })),
+    customers: customers.map((c) => ({
+      ...c, shown: { score: c.risk.score, band: c.risk.band }, clusterId: r.clusters.assignments.get(c.customerId) ?? null,
+    })),
     invoices: openInvoices,
   };
 }
@@ -50,7 +55,8 @@ const runCells = (r: ExportRun) => [r.asOf, r.whatIf];
 
 /** Every customer metric, keyed by the QBO customer Id, with its behavioural cluster. */
 export function customersTable(r: ExportRun): Table {
-  const clusterName = (id: number | null) => (id === null ? null : (r.company.clusters.profiles.find((p) => p.id === id)?.name ?? `Cluster ${id}`));
+  const clusterName = (id: number | null) =>
+    (id === null ? null : (r.company.clusters.profiles.find((p) => p.id === id)?.name ?? `Cluster ${id}`));
   return {
     columns: [
       'customer_id', 'name', 'active', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct',
