@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { offsetClock } from '../server/clock.js';
 import { loadConfig } from '../server/config.js';
 import { createContainer } from '../server/container.js';
 import { migrateToLatest } from '../server/db/knex.js';
@@ -34,10 +35,12 @@ export const scoreBenchmark: Benchmark = {
       const r = spawnSync(process.execPath, [path.resolve('bin/duesense.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`duesense ${args[0]} failed: ${r.stderr || r.stdout}`);
     }
-    const c = createContainer(loadConfig(env), { logger: silentLogger, emulatorUrl: url });
+    const asOf = '2026-10-31';
+    // Only a run as of today is saved: the clock starts at noon UTC of the as-of date (that date in every zone
+    // within 11 hours of UTC) and runs on, so the measured runs are saved ones as before.
+    const c = createContainer(loadConfig(env), { logger: silentLogger, emulatorUrl: url, clock: offsetClock(`${asOf}T12:00:00Z`) });
     try {
       await migrateToLatest(c.db);
-      const asOf = '2026-10-31';
 
       const sqlTimes: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -64,7 +67,9 @@ export const scoreBenchmark: Benchmark = {
       for (let i = 0; i < SCORED_RUNS; i++) {
         global.gc?.();
         const t1 = performance.now();
-        highRisk = (await c.risk.score(realmId, { asOf, trigger: 'manual' })).assessment.highRisk.count;
+        const scored = await c.risk.score(realmId, { asOf, trigger: 'manual' });
+        if (scored.runId === null) throw new Error(`the run as of ${asOf} was not saved: the benchmark measures saved runs`);
+        highRisk = scored.assessment.highRisk.count;
         runs.push(performance.now() - t1);
       }
       stalls.disable();

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
+import { EXPORTS, exportTable, toCsv, toJson, whatIfExport, type ExportRun, type ExportWhat } from '../features/risk/exports.js';
+import type { ScoreResult } from '../features/risk/risk-service.js';
+import { ValidationError } from '../errors.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { CliError, companiesFor, withCliContainer, parseIsoDate } from './cli-support.js';
@@ -10,20 +12,45 @@ async function realmsFor(c: Container, realm: string | undefined): Promise<strin
   return (await companiesFor(c, realm)).map((co) => co.realmId);
 }
 
+/** Scores, turning the service's refusal (a date after today) into one line and exit code 2. */
+async function scoreOrRefuse(c: Container, realmId: string, o: Parameters<Container['risk']['score']>[1]): Promise<ScoreResult> {
+  try {
+    return await c.risk.score(realmId, o);
+  } catch (err) {
+    if (err instanceof ValidationError) throw new CliError(err.message, 2);
+    throw err;
+  }
+}
+
+/** The latest saved run, or with --as-of a what-if scored on the spot (never saved). */
+async function exportRunFor(c: Container, realmId: string, asOf: string | undefined): Promise<ExportRun> {
+  if (asOf) return whatIfExport(await scoreOrRefuse(c, realmId, { asOf, persist: false }));
+  const latest = await c.riskStore.latestRun(realmId);
+  const run = latest ? await c.riskStore.runExport(realmId, latest) : undefined;
+  if (!run) throw new CliError(`${realmId} has no saved score run yet; run \`duesense score\` first, or export a what-if with --as-of`, 2);
+  return run;
+}
+
 export function registerRiskCommands(program: Command): void {
   program
     .command('score')
-    .description("Score every customer of connected companies from the local copy (as of today in the company's time zone, or --as-of).")
+    .description("Score every customer of connected companies from the local copy as of today in the company's time zone and save the run; "
+      + 'with --as-of an earlier date, a what-if that is shown but never saved.')
     .option('--realm <realmId>', 'only this company')
-    .addOption(new Option('--as-of <date>', 'score as the books stood on this date (YYYY-MM-DD)').argParser(parseIsoDate))
+    .addOption(new Option('--as-of <date>', 'what-if: score as the books stood on this earlier date (YYYY-MM-DD); not saved')
+      .argParser(parseIsoDate))
     .action((o: { realm?: string; asOf?: string }) => withCliContainer(async (c) => {
       const realms = await realmsFor(c, o.realm);
       if (realms.length === 0) return void process.stdout.write('No connected companies.\n');
       for (const realmId of realms) {
-        const { runId, assessment: a, facts, model, forecast, clusters } = await c.risk.score(realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+        const scored = await scoreOrRefuse(c, realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+        const { runId, whatIf, assessment: a, facts, model, forecast, clusters } = scored;
         const m = (cents: number) => compactMoney(cents, facts.homeCurrency);
         const latest = a.collectionRates.at(-1);
-        process.stdout.write(`${realmId} as of ${a.asOf} (score run ${runId}): ${a.customers.length} customers, AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, `
+        const label = whatIf
+          ? `WHAT-IF as of ${a.asOf} (not saved: the dashboard, smoothing and alerts are unchanged)`
+          : `as of ${a.asOf} (score run ${runId})`;
+        process.stdout.write(`${realmId} ${label}: ${a.customers.length} customers, AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, `
           + `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}`
           + `${latest?.rate !== null && latest ? `, collection rate ${latest.rate}% in ${latest.month}` : ''}`
           + `${a.collectionTrend.consecutiveDeclines > 0 ? ` (fallen ${a.collectionTrend.consecutiveDeclines} months in a row, down ${a.collectionTrend.totalDropPoints} points)` : ''}\n`
@@ -35,27 +62,22 @@ export function registerRiskCommands(program: Command): void {
 
   program
     .command('export')
-    .description('Export scores and figures as CSV or JSON.')
+    .description('Export the latest saved score run as CSV or JSON; with --as-of an earlier date, a what-if (labelled, not saved).')
     .option('--realm <realmId>', 'the company (required when several are connected)')
-    .addOption(new Option('--as-of <date>', 'as the books stood on this date (YYYY-MM-DD)').argParser(parseIsoDate))
-    .addOption(new Option('--what <what>', 'what to export').choices(['customers', 'invoices', 'company', 'clusters']).makeOptionMandatory())
+    .addOption(new Option('--as-of <date>', 'what-if: as the books stood on this earlier date (YYYY-MM-DD)').argParser(parseIsoDate))
+    .addOption(new Option('--what <what>', 'what to export').choices(EXPORTS).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
     .option('--out <file>', 'write to this file instead of standard output')
-    .action((o: { realm?: string; asOf?: string; what: 'customers' | 'invoices' | 'company' | 'clusters'; format: 'csv' | 'json'; out?: string }) => withCliContainer(async (c) => {
+    .action((o: { realm?: string; asOf?: string; what: ExportWhat; format: 'csv' | 'json'; out?: string }) => withCliContainer(async (c) => {
       const realms = await realmsFor(c, o.realm);
       if (realms.length !== 1) throw new CliError(realms.length === 0 ? 'no connected company to export' : `several companies are connected; choose one with --realm (${realms.join(', ')})`, 2);
-      const { assessment, clusters, forecast } = await c.risk.score(realms[0]!, { ...(o.asOf ? { asOf: o.asOf } : {}), persist: false });
-      const tables: Record<typeof o.what, () => Table> = {
-        customers: () => customersTable(assessment, clusters),
-        invoices: () => invoicesTable(assessment),
-        company: () => companyTable(assessment, forecast),
-        clusters: () => clustersTable(clusters),
-      };
-      const table = tables[o.what]();
+      const run = await exportRunFor(c, realms[0]!, o.asOf);
+      const table = exportTable(run, o.what);
       const text = o.format === 'csv' ? toCsv(table) : toJson(table);
       if (o.out) {
         fs.writeFileSync(o.out, text);
-        process.stderr.write(`Wrote ${table.rows.length} rows to ${o.out}\n`);
+        const source = run.whatIf ? `what-if as of ${run.asOf}, not a saved run` : `score run ${run.runId} as of ${run.asOf}`;
+        process.stderr.write(`Wrote ${table.rows.length} rows to ${o.out} (${source})\n`);
       } else {
         process.stdout.write(text);
       }

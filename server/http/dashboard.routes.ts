@@ -1,13 +1,12 @@
 import { Router, type Application } from 'express';
 import type { Container } from '../container.js';
 import { NotFoundError } from '../errors.js';
-import { clustersTable, companyTable, customersTable, invoicesTable, toCsv, toJson, type Table } from '../features/risk/exports.js';
+import { EXPORTS, exportTable, toCsv, toJson, type ExportWhat } from '../features/risk/exports.js';
 import type { RunDetails, RunDistribution, ScoreRunSummary } from '../features/risk/risk-store.js';
 import { actorOf } from './actor.js';
 import { buildDashboard, type DashboardModel } from './dashboard-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
-const WHATS = ['customers', 'invoices', 'company', 'clusters'] as const;
 /** Built dashboards kept per score run id: a run never changes, so only the newest few need keeping. */
 const CACHED_RUNS = 32;
 const PAGE = { nav: 'dashboard', stylesheets: ['/assets/css/dashboard.css'] } as const;
@@ -67,17 +66,15 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
 
   router.get('/exports/:file', requireCompany, async (req, res) => {
     const m = /^(customers|invoices|company|clusters)\.(csv|json)$/.exec(String(req.params.file));
-    if (!m) throw new NotFoundError(`No such download. Choose one of ${WHATS.map((w) => `${w}.csv`).join(', ')} (or .json).`);
-    const [, what, format] = m as unknown as [string, (typeof WHATS)[number], 'csv' | 'json'];
-    const { assessment, clusters, forecast } = await c.risk.score(res.locals.company!.realmId, { persist: false });
-    const tables: Record<(typeof WHATS)[number], () => Table> = {
-      customers: () => customersTable(assessment, clusters),
-      invoices: () => invoicesTable(assessment),
-      company: () => companyTable(assessment, forecast),
-      clusters: () => clustersTable(clusters),
-    };
-    const table = tables[what]();
-    res.attachment(`duesense-${what}-${assessment.asOf}.${format}`);
+    if (!m) throw new NotFoundError(`No such download. Choose one of ${EXPORTS.map((w) => `${w}.csv`).join(', ')} (or .json).`);
+    const [, what, format] = m as unknown as [string, ExportWhat, 'csv' | 'json'];
+    // The saved run the dashboard and /customers.csv show, never a fresh score: the downloads agree with the pages.
+    const realmId = res.locals.company!.realmId;
+    const latest = await c.riskStore.latestRun(realmId);
+    const run = latest ? await c.riskStore.runExport(realmId, latest) : undefined;
+    if (!run) throw new NotFoundError('No scores yet, so there is nothing to download. Score the company from the dashboard first.');
+    const table = exportTable(run, what);
+    res.attachment(`duesense-${what}-${run.asOf}.${format}`);
     res.type(format === 'csv' ? 'text/csv' : 'application/json').send(format === 'csv' ? toCsv(table) : toJson(table));
   });
   return router;

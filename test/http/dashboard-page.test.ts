@@ -21,6 +21,28 @@ function tileValue(html: string, id: string): string {
   return m[1]!;
 }
 
+/** RFC 4180 rows (quoted fields, doubled quotes, CRLF) as objects keyed by the header. */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += ch;
+  }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+}
+const byCustomer = (rows: Array<Record<string, string>>) => new Map(rows.map((r) => [r.customer_id!, r]));
+
 describe('the dashboard', () => {
   let w: SyncWorld;
   let agent: Agent;
@@ -184,6 +206,25 @@ describe('the dashboard', () => {
     const details = await w.t.container.riskStore.latestRunDetails(w.realmId);
     expect(details!.company).not.toHaveProperty('openInvoices');
     expect(details!.company.clusters).not.toHaveProperty('assignments');
+  });
+
+  it('downloads the saved run: the customers export agrees with the customer list, and a sync alone changes neither', async () => {
+    const { runId } = await w.t.container.risk.score(w.realmId, { trigger: 'manual' });
+    const exported = byCustomer(parseCsv((await agent.get('/exports/customers.csv')).text));
+    const listed = byCustomer(parseCsv((await agent.get('/customers.csv')).text));
+    expect([...exported.keys()].sort()).toEqual([...listed.keys()].sort());
+    const shared = ['name', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'outstanding', 'profitability_tier', 'strategy', 'cluster'];
+    for (const [id, row] of exported) for (const column of shared) expect(row[column], `${id} ${column}`).toBe(listed.get(id)![column]);
+    expect([...exported.values()].every((r) => r.as_of === '2026-10-31' && r.what_if === 'false')).toBe(true);
+    const company = JSON.parse((await agent.get('/exports/company.json')).text) as Array<{ metric: string; value: unknown }>;
+    expect(company.slice(0, 3)).toEqual([{ metric: 'as_of', value: '2026-10-31' }, { metric: 'what_if', value: false }, { metric: 'score_run_id', value: runId }]);
+
+    const [id, before] = [...exported].find(([, r]) => r.name !== '' && !r.name!.startsWith("'"))!;
+    const customer = w.company.read('Customer', id);
+    w.company.update('Customer', { Id: customer.Id, SyncToken: customer.SyncToken, sparse: true, DisplayName: 'Renamed After The Run' }, true);
+    w.emulator.clock.advance(60_000);
+    await w.t.container.sync.sync(w.realmId);
+    expect(byCustomer(parseCsv((await agent.get('/exports/customers.csv')).text)).get(id)!.name).toBe(before.name);
   });
 
   it('downloads CSV and JSON, with names escaped and formulas defused', async () => {

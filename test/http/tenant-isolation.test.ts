@@ -62,8 +62,12 @@ describe('tenant isolation', () => {
     await alice.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: 'alice@example.test', realmId: REALM_B });
     expect(await t.container.digests.preferences(REALM_B)).toEqual({ enabled: false, to: null });
     expect(await t.container.digests.preferences(FIXTURE_REALM)).toEqual({ enabled: true, to: 'alice@example.test' });
+    // Downloads read the company's saved run: Bravo's is Bob's alone, and Alice's company has none yet.
+    await t.container.risk.score(REALM_B);
+    expect((await bob.get('/exports/company.json')).status).toBe(200);
     const csv = await alice.get('/exports/company.json');
-    expect(csv.status).toBe(200);
+    expect(csv.status).toBe(404);
+    expect(csv.text).toContain('No scores yet');
   });
 
   it("never shows or changes another company's customer: the list, the CSV, a customer page and its actions", async () => {

@@ -73,14 +73,30 @@ describe('the duesense CLI', () => {
     expect(status[0]!.runs[0]!.status).toBe('succeeded');
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/Fixture Landscaping: sync succeeded \(cdc, 3 API calls\)/);
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/already done for \d{4}-\d{2}-\d{2}/);
-    const scored = await duesense(['score', '--as-of', '2025-06-15'], env);
-    expect(scored.stdout).toMatch(/9130350000000001 as of 2025-06-15 \(score run \d+\): 5 customers, AR \$215/);
-    const csv = await duesense(['export', '--what', 'customers', '--format', 'csv', '--as-of', '2025-06-15'], env);
-    expect(csv.stdout.split('\r\n')[0]).toMatch(/^customer_id,name,/);
     expect((await duesense(['export', '--what', 'nonsense'], env)).stderr).toMatch(/argument 'nonsense' is invalid/);
     const bogus = await duesense(['job', 'bogus'], env);
     expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/)]);
   });
+
+  it('scores and exports what-ifs with --as-of, labelled and never saved; refuses a date after today', async () => {
+    // The nightly job saved today's run; the exports read it, and a what-if changes nothing they read.
+    const saved = await duesense(['export', '--what', 'company', '--format', 'json'], env);
+    const figures = JSON.parse(saved.stdout) as Array<{ metric: string; value: unknown }>;
+    expect(figures.slice(0, 3)).toEqual([
+      { metric: 'as_of', value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }, { metric: 'what_if', value: false }, { metric: 'score_run_id', value: expect.any(Number) },
+    ]);
+    const scored = await duesense(['score', '--as-of', '2025-06-15'], env);
+    expect(scored.stdout).toMatch(/^9130350000000001 WHAT-IF as of 2025-06-15 \(not saved: the dashboard, smoothing and alerts are unchanged\): 5 customers, AR \$215/);
+    expect((await duesense(['export', '--what', 'company', '--format', 'json'], env)).stdout).toBe(saved.stdout);
+    const csv = await duesense(['export', '--what', 'customers', '--format', 'csv', '--as-of', '2025-06-15'], env);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^customer_id,name,.*,as_of,what_if$/);
+    expect(csv.stdout.split('\r\n')[1]).toMatch(/,2025-06-15,true$/);
+    for (const command of ['score', 'export']) {
+      const future = await duesense([command, '--as-of', '2999-01-01', ...(command === 'export' ? ['--what', 'customers'] : [])], env);
+      expect([future.code, future.stdout]).toEqual([2, '']);
+      expect(future.stderr).toMatch(/^duesense: Cannot score as of 2999-01-01: it is after today \(\d{4}-\d{2}-\d{2}\) in the company's time zone\.\n$/);
+    }
+  }, 90_000);
 
   it('prints an access token that the API accepts, and lists the companies', async () => {
     const token = (await duesense(['emulator', 'token', '--url', emulator.url, '--realm', FIXTURE_REALM], env)).stdout.trim();

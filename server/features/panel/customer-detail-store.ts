@@ -165,7 +165,7 @@ export function createCustomerDetailStore(db: Db) {
     /** The customer's score over the last `limit` runs, oldest first. */
     async history(realmId: string, customerId: string, limit = 120): Promise<ScorePoint[]> {
       const rows = await db('customer_scores as s').join('risk_score_runs as r', 'r.id', 's.run_id')
-        .where({ 's.realm_id': realmId, 's.customer_qbo_id': customerId, 'r.realm_id': realmId })
+        .where({ 's.realm_id': realmId, 's.customer_qbo_id': customerId, 'r.realm_id': realmId, 'r.what_if': false })
         .orderBy('s.run_id', 'desc').limit(limit)
         .select('s.run_id', 'r.as_of', 's.score', 's.smoothed_score', 's.stable_band', 's.band');
       return rows.reverse().map((r: Row) => ({

@@ -131,7 +131,7 @@ export function createCustomerListStore(db: Db) {
   return {
     /** The latest run's id, date, policy version and cluster names; undefined before the first run. */
     async latestRun(realmId: string): Promise<ListRun | undefined> {
-      const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first('id', 'as_of', 'policy_version', 'created_at');
+      const r = await db('risk_score_runs').where({ realm_id: realmId, what_if: false }).orderBy('id', 'desc').first('id', 'as_of', 'policy_version', 'created_at');
       if (!r) return undefined;
       const id = Number(r.id);
       let clusters = clusterCache.get(id);

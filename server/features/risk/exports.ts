@@ -1,5 +1,6 @@
-import type { CompanyAssessment } from './domain/assess-company.js';
-import type { ClusterResult } from './clusters/customer-clusters.js';
+import type { CompanyAssessment, CustomerAssessment, OpenInvoiceAssessment } from './domain/assess-company.js';
+import type { RiskBand } from './domain/risk-score.js';
+import type { ClusterProfile, ClusterResult } from './clusters/customer-clusters.js';
 import type { CashForecast } from './forecast/cash-forecast.js';
 
 export interface Table {
@@ -7,51 +8,102 @@ export interface Table {
   rows: Array<Array<string | number | boolean | null>>;
 }
 
+/** One customer as a run has it: the assessment, plus the score and band the panel shows. */
+export type ExportCustomer = Omit<CustomerAssessment, 'active' | 'creditScore'> & {
+  /** Null in runs saved before these were recorded with the run. */
+  active: boolean | null;
+  creditScore: number | null;
+  /** The smoothed score and stable band of a saved run; a what-if has no smoothing, so its own score and band. */
+  shown: { score: number | null; band: RiskBand | null };
+  clusterId: number | null;
+};
+
+/**
+ * What every export is built from: the latest saved run (RiskStore.runExport) or a what-if computed on the
+ * spot (whatIfExport). Both carry the same fields, so the two exports of one customer can only differ in value.
+ */
+export interface ExportRun {
+  /** Null for a what-if, which is never saved. */
+  runId: number | null;
+  asOf: string;
+  whatIf: boolean;
+  company: Omit<CompanyAssessment, 'customers' | 'openInvoices'> & {
+    forecast?: CashForecast;
+    clusters: { profiles: ClusterProfile[] };
+  };
+  customers: ExportCustomer[];
+  invoices: OpenInvoiceAssessment[];
+}
+
+/** A what-if as an export: scored as of a past date, not saved, not smoothed. */
+export function whatIfExport(r: { assessment: CompanyAssessment; clusters: ClusterResult; forecast: CashForecast }): ExportRun {
+  const { customers, openInvoices, ...company } = r.assessment;
+  return {
+    runId: null, asOf: r.assessment.asOf, whatIf: true,
+    company: { ...company, forecast: r.forecast, clusters: { profiles: r.clusters.profiles } },
+    customers: customers.map((c) => ({
+      ...c, shown: { score: c.risk.score, band: c.risk.band }, clusterId: r.clusters.assignments.get(c.customerId) ?? null,
+    })),
+    invoices: openInvoices,
+  };
+}
+
 const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
+/** Every row of every export ends with these, so a file on its own says which run it came from. */
+const RUN_COLUMNS = ['as_of', 'what_if'];
+const runCells = (r: ExportRun) => [r.asOf, r.whatIf];
 
 /** Every customer metric, keyed by the QBO customer Id, with its behavioural cluster. */
-export function customersTable(a: CompanyAssessment, clusters?: ClusterResult): Table {
-  const clusterName = (id: string) => {
-    const n = clusters?.assignments.get(id);
-    return n === undefined ? null : (clusters!.centres.find((c) => c.id === n)?.name ?? null);
-  };
+export function customersTable(r: ExportRun): Table {
+  const clusterName = (id: number | null) =>
+    (id === null ? null : (r.company.clusters.profiles.find((p) => p.id === id)?.name ?? `Cluster ${id}`));
   return {
     columns: [
-      'customer_id', 'name', 'active', 'risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct', 'on_time_rate_pct',
-      'avg_days_beyond_terms', 'payment_score', 'aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus', 'invoice_count',
-      'avg_invoice', 'lifespan_days', 'active_months_12', 'gross_profit', 'gross_profit_estimated', 'profitability_tier', 'stability', 'credit_score',
-      'strategy', 'high_risk_segment', 'recommended_credit_limit', 'credit_limit_basis', 'cluster',
+      'customer_id', 'name', 'active', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct',
+      'on_time_rate_pct', 'avg_days_beyond_terms', 'payment_score', 'aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus',
+      'invoice_count', 'avg_invoice', 'lifespan_days', 'active_months_12', 'gross_profit', 'gross_profit_estimated', 'profitability_tier',
+      'stability', 'credit_score', 'strategy', 'high_risk_segment', 'recommended_credit_limit', 'credit_limit_basis', 'cluster', ...RUN_COLUMNS,
     ],
-    rows: a.customers.map((c) => [
-      c.customerId, c.name, c.active, c.risk.score, c.risk.band, c.risk.highRisk, c.risk.reasons.map((r) => r.text).join('; '), money(c.metrics.outstandingCents),
-      c.metrics.paymentRate, c.metrics.onTimeRate, c.metrics.avgDaysBeyondTerms, c.metrics.paymentScore, money(c.metrics.aging.current), money(c.metrics.aging.d1to30),
-      money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90), money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents),
-      c.metrics.lifespanDays, c.metrics.activeMonths12, money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier,
-      c.metrics.stability, c.creditScore, c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(c.customerId),
+    rows: r.customers.map((c) => [
+      c.customerId, c.name, c.active, c.shown.score, c.risk.score, c.shown.band, c.risk.highRisk, c.risk.reasons.map((x) => x.text).join('; '),
+      money(c.metrics.outstandingCents), c.metrics.paymentRate, c.metrics.onTimeRate, c.metrics.avgDaysBeyondTerms, c.metrics.paymentScore,
+      money(c.metrics.aging.current), money(c.metrics.aging.d1to30), money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90),
+      money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents), c.metrics.lifespanDays, c.metrics.activeMonths12,
+      money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier, c.metrics.stability, c.creditScore,
+      c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(c.clusterId), ...runCells(r),
     ]),
   };
 }
 
 /** Open invoices with their QBO Id, number, customer, due date, open balance, late-payment probability and strategy. */
-export function invoicesTable(a: CompanyAssessment): Table {
+export function invoicesTable(r: ExportRun): Table {
   return {
-    columns: ['invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy'],
-    rows: a.openInvoices.map((i) => [i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue, i.lateProbability === null ? null : Math.round(i.lateProbability * 10_000) / 10_000, i.strategy]),
+    columns: ['invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy', ...RUN_COLUMNS],
+    rows: r.invoices.map((i) => [
+      i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue,
+      i.lateProbability === null ? null : Math.round(i.lateProbability * 10_000) / 10_000, i.strategy, ...runCells(r),
+    ]),
   };
 }
 
 /** The behavioural clusters with their profiles. */
-export function clustersTable(c: ClusterResult): Table {
+export function clustersTable(r: ExportRun): Table {
   return {
-    columns: ['cluster_id', 'name', 'customers', 'invoices_per_month', 'avg_late_probability', 'share_of_invoiced', 'risk_level'],
-    rows: c.profiles.map((p) => [p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, Math.round(p.avgLateProbability * 10_000) / 10_000, Math.round(p.shareOfInvoiced * 10_000) / 10_000, p.riskLevel]),
+    columns: ['cluster_id', 'name', 'customers', 'invoices_per_month', 'avg_late_probability', 'share_of_invoiced', 'risk_level', ...RUN_COLUMNS],
+    rows: r.company.clusters.profiles.map((p) => [
+      p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, Math.round(p.avgLateProbability * 10_000) / 10_000,
+      Math.round(p.shareOfInvoiced * 10_000) / 10_000, p.riskLevel, ...runCells(r),
+    ]),
   };
 }
 
 /** Company figures as metric/value pairs, one row each (the 12 monthly collection rates and the forecast included). */
-export function companyTable(a: CompanyAssessment, forecast?: CashForecast): Table {
+export function companyTable(r: ExportRun): Table {
+  const a = r.company;
+  const forecast = a.forecast;
   const rows: Table['rows'] = [
-    ['as_of', a.asOf], ['policy_version', a.policyVersion], ['total_ar', money(a.totals.outstandingCents)], ['overdue', money(a.totals.overdueCents)],
+    ['as_of', a.asOf], ['what_if', r.whatIf], ['score_run_id', r.runId],
+    ['policy_version', a.policyVersion], ['total_ar', money(a.totals.outstandingCents)], ['overdue', money(a.totals.overdueCents)],
     ['aging_current', money(a.totals.aging.current)], ['aging_1_30', money(a.totals.aging.d1to30)], ['aging_31_60', money(a.totals.aging.d31to60)],
     ['aging_61_90', money(a.totals.aging.d61to90)], ['aging_91_plus', money(a.totals.aging.d91plus)], ['gross_profit', money(a.totals.grossProfitCents)],
     ['high_risk_customers', a.highRisk.count], ['high_risk_exposure', money(a.highRisk.exposureCents)], ['high_risk_share_of_gross_profit_pct', a.highRisk.grossProfitShare],
@@ -63,6 +115,13 @@ export function companyTable(a: CompanyAssessment, forecast?: CashForecast): Tab
     ...(forecast ? [['forecast_never_collected', money(forecast.neverCollectedCents)] as [string, number | null], ['forecast_beyond_horizon', money(forecast.beyondHorizonCents)] as [string, number | null]] : []),
   ];
   return { columns: ['metric', 'value'], rows };
+}
+
+export const EXPORTS = ['customers', 'invoices', 'company', 'clusters'] as const;
+export type ExportWhat = (typeof EXPORTS)[number];
+
+export function exportTable(r: ExportRun, what: ExportWhat): Table {
+  return { customers: customersTable, invoices: invoicesTable, company: companyTable, clusters: clustersTable }[what](r);
 }
 
 /**

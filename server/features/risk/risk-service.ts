@@ -2,6 +2,7 @@ import { actorFor, type ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
+import { ValidationError } from '../../errors.js';
 import { localDate } from '../../time-zone.js';
 import { assessCompany, type CompanyAssessment } from './domain/assess-company.js';
 import type { CompanyFacts } from './domain/risk-facts.js';
@@ -14,7 +15,10 @@ import type { RiskStore } from './risk-store.js';
 import { panelSummary } from './panel-summary.js';
 
 export interface ScoreResult {
+  /** Null when not saved: a what-if, or a run asked not to persist. */
   runId: number | null;
+  /** Scored as of a date other than today: never saved, never smoothed, raises no alerts. */
+  whatIf: boolean;
   assessment: CompanyAssessment;
   model: LatePaymentModelCard;
   predictions: Map<string, InvoiceLateProbability>;
@@ -26,7 +30,8 @@ export interface ScoreResult {
 
 /**
  * Scores a company: facts from the local copy, the company's policy, the pure engine as of a date, and (when
- * persisting) a score run with every customer's score, which is the score history.
+ * persisting) a score run with every customer's score, which is the score history. Only a run as of today is
+ * saved: a run as of an earlier date is a what-if (docs/risk.md), and a later date is refused.
  */
 export class RiskService {
   constructor(private readonly d: {
@@ -43,9 +48,13 @@ export class RiskService {
   }
 
   async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {}): Promise<ScoreResult> {
-    const asOf = o.asOf ?? (await this.today(realmId));
+    const today = await this.today(realmId);
+    const asOf = o.asOf ?? today;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ValidationError(`Cannot score as of "${asOf}": write the date YYYY-MM-DD.`);
+    if (asOf > today) throw new ValidationError(`Cannot score as of ${asOf}: it is after today (${today}) in the company's time zone.`);
+    const whatIf = asOf !== today;
     const policy = await this.d.store.policy(realmId);
-    const persist = o.persist !== false;
+    const persist = o.persist !== false && !whatIf;
     // The previous run's cluster centres and score states are read while the facts load.
     const [facts, previousCentres, previousStates] = await Promise.all([
       loadCompanyFacts(this.d.readDb ?? this.d.db, realmId, { rollUpJobs: policy.rollUpJobs }),
@@ -90,8 +99,8 @@ export class RiskService {
         detail: { runId, asOf, policyVersion: policy.version, highRisk: assessment.highRisk.count },
       });
     }
-    this.d.logger.info({ realmId, asOf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count, trimmedRuns: trimmedRuns.length }, 'company scored');
-    return { runId, assessment, facts, policy, model: model.card, predictions, clusters, forecast };
+    this.d.logger.info({ realmId, asOf, whatIf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count, trimmedRuns: trimmedRuns.length }, 'company scored');
+    return { runId, whatIf, assessment, facts, policy, model: model.card, predictions, clusters, forecast };
   }
 }
 

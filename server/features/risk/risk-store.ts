@@ -2,7 +2,11 @@ import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
 import { foldForSearch } from '../panel/search-text.js';
 import { toDate } from '../connections/connection-store.js';
-import type { CompanyAssessment } from './domain/assess-company.js';
+import type { CompanyAssessment, OpenInvoiceAssessment, ProfitabilityTier } from './domain/assess-company.js';
+import type { CustomerMetrics } from './domain/customer-metrics.js';
+import type { RiskBand, RiskScore } from './domain/risk-score.js';
+import type { CreditLimit, HighRiskSegment, Strategy } from './domain/strategies.js';
+import type { ExportCustomer, ExportRun } from './exports.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
 import type { ScoreState } from './domain/score-stability.js';
 import type { ClusterCentre, ClusterProfile } from './clusters/customer-clusters.js';
@@ -56,6 +60,37 @@ const CUSTOMER_SCORE_COLUMNS = [
 ] as const;
 const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json'] as const;
 
+type Row = Record<string, unknown>;
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const EXPORT_CUSTOMER_COLUMNS = [
+  'customer_qbo_id', 'display_name', 'score', 'band', 'high_risk', 'smoothed_score', 'stable_band', 'profitability_tier', 'strategy',
+  'cluster_id', 'metrics_json', 'reasons_json',
+] as const;
+
+/** A customer_scores row as the exports read it; fields recorded only in newer runs are null in older ones. */
+function exportCustomer(r: Row): ExportCustomer {
+  const { strategy: _strategy, segment, creditLimit, active, creditScore, ...metrics } = JSON.parse(String(r.metrics_json)) as CustomerMetrics & {
+    strategy?: Strategy; segment?: HighRiskSegment | null; creditLimit?: CreditLimit; active?: boolean; creditScore?: number | null;
+  };
+  const score = numOrNull(r.score);
+  const band = (r.band as RiskBand | null) ?? null;
+  return {
+    customerId: String(r.customer_qbo_id), name: String(r.display_name), active: active ?? null, creditScore: creditScore ?? null, metrics,
+    risk: { score, band, highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'] },
+    shown: { score: numOrNull(r.smoothed_score) ?? score, band: (r.stable_band as RiskBand | null) ?? band },
+    profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, segment: segment ?? null,
+    creditLimit: creditLimit ?? { cents: 0, basis: '' }, clusterId: numOrNull(r.cluster_id),
+  };
+}
+
+function exportInvoice(r: Row): OpenInvoiceAssessment {
+  return {
+    invoiceId: String(r.invoice_qbo_id), docNumber: (r.doc_number as string | null) ?? null, customerId: String(r.customer_qbo_id),
+    dueDate: String(r.due_date), openCents: Number(r.open_cents), daysPastDue: Number(r.days_past_due),
+    lateProbability: numOrNull(r.late_probability), strategy: r.strategy as Strategy,
+  };
+}
+
 /** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
 const RUN_CACHE_SIZE = 64;
 const SUMMARY_COLUMNS = ['id', 'as_of', 'policy_version', 'trigger', 'created_at'] as const;
@@ -79,7 +114,7 @@ export function createRiskStore(db: Db) {
 
   /** The latest run's summary (its company figures are not read). */
   async function latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
-    const r = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first(...SUMMARY_COLUMNS);
+    const r = await db('risk_score_runs').where({ realm_id: realmId, what_if: false }).orderBy('id', 'desc').first(...SUMMARY_COLUMNS);
     return r ? { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! } : undefined;
   }
 
@@ -131,7 +166,7 @@ export function createRiskStore(db: Db) {
 
     /** Each customer's hysteresis state after the company's latest run. */
     async latestStates(realmId: string): Promise<Map<string, ScoreState>> {
-      const run = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').first('id');
+      const run = await db('risk_score_runs').where({ realm_id: realmId, what_if: false }).orderBy('id', 'desc').first('id');
       if (!run) return new Map();
       const rows = await db('customer_scores').where({ run_id: run.id, realm_id: realmId }).select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
       return new Map(rows.map((r: Record<string, unknown>) => [String(r.customer_qbo_id), {
@@ -159,7 +194,8 @@ export function createRiskStore(db: Db) {
             c.metrics.paymentRate, c.metrics.outstandingCents, c.metrics.grossProfitCents,
             c.profitabilityTier, c.name, c.strategy, panel.clusterOf?.get(c.customerId) ?? null,
             c.metrics.outstandingCents - c.metrics.aging.current, c.creditLimit.cents,
-            JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit }), JSON.stringify(c.risk.reasons),
+            JSON.stringify({ ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit, active: c.active, creditScore: c.creditScore }),
+            JSON.stringify(c.risk.reasons),
             state?.smoothed ?? null, state?.band ?? null, state?.risingRuns ?? 0, state?.saferRuns ?? 0, foldForSearch(c.name),
           ];
         }));
@@ -180,7 +216,7 @@ export function createRiskStore(db: Db) {
      * long backlog (a database from before this existed) is worked off a few runs at a time. Returns their ids.
      */
     async trimRunDetail(realmId: string, keepWhole: number, at: Date, maxRuns = 5): Promise<number[]> {
-      const oldestKept = await db('risk_score_runs').where({ realm_id: realmId }).orderBy('id', 'desc').offset(Math.max(1, keepWhole) - 1).first('id');
+      const oldestKept = await db('risk_score_runs').where({ realm_id: realmId, what_if: false }).orderBy('id', 'desc').offset(Math.max(1, keepWhole) - 1).first('id');
       if (!oldestKept) return [];
       const ids = (await db('risk_score_runs').where({ realm_id: realmId }).where('id', '<', oldestKept.id).whereNull('detail_trimmed_at')
         .orderBy('id').limit(maxRuns).pluck('id')).map(Number);
@@ -191,6 +227,23 @@ export function createRiskStore(db: Db) {
         await trx('risk_score_runs').where({ realm_id: realmId }).whereIn('id', ids).update({ detail_trimmed_at: at });
       });
       return ids;
+    },
+
+    /**
+     * A saved run as the exports read it: its company figures, every customer's row (metrics_json holds the
+     * metrics, segment and credit limit) and its open invoices. Undefined for another company's run id.
+     */
+    async runExport(realmId: string, run: ScoreRunSummary): Promise<ExportRun | undefined> {
+      const details = await runDetails(realmId, run);
+      if (!details) return undefined;
+      const [customers, invoices] = await Promise.all([
+        db('customer_scores').where({ run_id: run.id, realm_id: realmId }).orderBy('customer_qbo_id').select(...EXPORT_CUSTOMER_COLUMNS),
+        db('invoice_scores').where({ run_id: run.id, realm_id: realmId }).orderBy(['due_date', 'invoice_qbo_id']).select(...INVOICE_SCORE_COLUMNS),
+      ]);
+      return {
+        runId: run.id, asOf: run.asOf, whatIf: false, company: details.company,
+        customers: (customers as Row[]).map(exportCustomer), invoices: (invoices as Row[]).map(exportInvoice),
+      };
     },
 
     /** The latest run with its company figures (model card, clusters, forecast, strategies) for the panel. */
@@ -229,7 +282,7 @@ export function createRiskStore(db: Db) {
     /** A customer's score over the runs, oldest first. */
     async history(realmId: string, customerId: string): Promise<Array<{ runId: number; asOf: string; score: number | null; band: string | null }>> {
       const rows = await db('customer_scores').join('risk_score_runs', 'risk_score_runs.id', 'customer_scores.run_id')
-        .where({ 'customer_scores.realm_id': realmId, 'customer_scores.customer_qbo_id': customerId })
+        .where({ 'customer_scores.realm_id': realmId, 'customer_scores.customer_qbo_id': customerId, 'risk_score_runs.what_if': false })
         .orderBy('risk_score_runs.id').select('risk_score_runs.id as run_id', 'risk_score_runs.as_of', 'customer_scores.score', 'customer_scores.band');
       return rows.map((r: Record<string, unknown>) => ({ runId: Number(r.run_id), asOf: String(r.as_of), score: r.score === null ? null : Number(r.score), band: (r.band as string | null) ?? null }));
     },

@@ -4,6 +4,7 @@ import type { CustomerDetailStore } from '../../../server/features/panel/custome
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
+import { scoreOn } from '../../support/score-on.js';
 
 const POLICY = { windowMonths: 24, graceDays: 0, rollUpJobs: true };
 
@@ -23,8 +24,8 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       drop = d.drop;
       w = await syncWorld({ file: fixtureCompany(), ...(d.env ? { appEnv: d.env } : {}) });
       await w.t.container.sync.sync(w.realmId);
-      await w.t.container.risk.score(w.realmId, { asOf: '2025-05-15' });
-      runId = (await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15' })).runId!;
+      await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-05-15');
+      runId = (await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-06-15')).runId!;
       store = w.t.container.customerDetail;
     });
     afterAll(async () => {
@@ -121,7 +122,7 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect(await store.snapshot('another-realm', run, '4')).toBeUndefined();
       // The next run scores jobs on their own (its policy says so): the parent's page then covers the parent alone.
       await w.t.container.riskStore.savePolicy(w.realmId, { ...(await w.t.container.riskStore.policy(w.realmId)), rollUpJobs: false }, new Date());
-      const next = (await w.t.container.risk.score(w.realmId, { asOf: '2025-06-30' })).runId!;
+      const next = (await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-06-30')).runId!;
       const later = await store.snapshot(w.realmId, (await w.t.container.customerList.latestRun(w.realmId))!, '4');
       expect(later).not.toBe(first);
       expect(later!.history.map((h) => h.runId).at(-1)).toBe(next);

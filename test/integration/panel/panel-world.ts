@@ -2,6 +2,7 @@ import type { CompanyFile } from '../../../server/emulator/company-file-format.j
 import { generateCompany } from '../../../server/emulator/generator/generate-company.js';
 import { connectCompany, newAgent, type Agent } from '../../support/connect-helper.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { scoreOn } from '../../support/score-on.js';
 
 /** Names that must come through the list, the page and the CSV as plain text. */
 export const HOSTILE_NAME = '<script>alert(1)</script>';
@@ -31,6 +32,6 @@ export async function panelWorld(o: { customers?: number; seed?: number; score?:
 }
 
 export async function scoreTwice(w: SyncWorld): Promise<void> {
-  await w.t.container.risk.score(w.realmId, { asOf: '2026-09-30', trigger: 'manual' });
+  await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2026-09-30', { trigger: 'manual' });
   await w.t.container.risk.score(w.realmId, { asOf: '2026-10-31', trigger: 'manual' });
 }

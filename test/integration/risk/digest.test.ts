@@ -7,13 +7,14 @@ import { createMailTransport } from '../../../server/features/mail/mail-transpor
 import { silentLogger } from '../../../server/logger.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { scoreOn } from '../../support/score-on.js';
 
 /** Scores night after night until a run raises an alert (Amy's band rises); returns that run. */
 async function runsWithAnAlert(w: SyncWorld): Promise<number> {
   await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).delete();
-  await w.t.container.risk.score(w.realmId, { asOf: '2025-04-05' });
+  await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-04-05');
   for (const asOf of ['2025-07-31', '2025-08-31', '2025-09-30', '2025-10-31']) {
-    const { runId } = await w.t.container.risk.score(w.realmId, { asOf });
+    const { runId } = await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
     if ((await w.t.container.db('risk_alerts').where({ run_id: runId })).length > 0) return runId!;
   }
   throw new Error('no run raised an alert');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { scoreOn } from '../../support/score-on.js';
 
 // The fixture company, synced, scored on five dates with SCORE_RUNS_KEPT_WHOLE=2.
 describe('score runs kept whole, and the history of older ones', () => {
@@ -10,7 +11,7 @@ describe('score runs kept whole, and the history of older ones', () => {
     w = await syncWorld({ file: fixtureCompany(), appEnv: { SCORE_RUNS_KEPT_WHOLE: '2' } });
     await w.t.container.sync.sync(w.realmId);
     for (const asOf of ['2025-04-05', '2025-05-31', '2025-06-15', '2025-07-31', '2025-08-31']) {
-      runIds.push((await w.t.container.risk.score(w.realmId, { asOf })).runId!);
+      runIds.push((await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf)).runId!);
     }
   });
   afterAll(() => w.close());
@@ -62,13 +63,13 @@ describe('score runs kept whole, and the history of older ones', () => {
 
   it('a failed trim does not fail the run it follows: the run is saved and the next one tries again', async () => {
     const trim = vi.spyOn(w.t.container.riskStore, 'trimRunDetail').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
-    const { runId } = await w.t.container.risk.score(w.realmId, { asOf: '2025-09-30' });
+    const { runId } = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-09-30');
     expect(runId).toBeGreaterThan(runIds.at(-1)!);
     expect(trim).toHaveBeenCalledOnce();
     trim.mockRestore();
     // Before the failed trim the 08-31 run was among the two newest; the next run trims it.
     expect((await detail(runIds[4]!)).trimmed).toBe(false);
-    expect((await w.t.container.risk.score(w.realmId, { asOf: '2025-10-31' })).runId).toBeGreaterThan(runId!);
+    expect((await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-10-31')).runId).toBeGreaterThan(runId!);
     expect((await detail(runIds[4]!)).trimmed).toBe(true);
     expect((await detail(runId!)).trimmed).toBe(false);
   });

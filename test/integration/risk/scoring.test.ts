@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { companyTable, customersTable, toCsv } from '../../../server/features/risk/exports.js';
+import { companyTable, customersTable, toCsv, whatIfExport } from '../../../server/features/risk/exports.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { scoreOn } from '../../support/score-on.js';
 
 // The fixture company (test/support/fixture-company.ts), synced, then scored as of 2025-06-15.
 describe('scoring from the local copy', () => {
@@ -13,7 +14,7 @@ describe('scoring from the local copy', () => {
   afterAll(() => w.close());
 
   it('rolls jobs into their parent, treats credits as applied but not cash, and persists a run', async () => {
-    const { runId, assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15' });
+    const { runId, assessment: a } = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-06-15');
     const byName = Object.fromEntries(a.customers.map((c) => [c.name, c]));
     expect(Object.keys(byName).sort()).toEqual(["Amy's Bird Sanctuary", "Bill's Windsurf Shop", 'Cool Cars', 'Dormant Dan', 'Freeman Sporting Goods']);
     expect(byName["Amy's Bird Sanctuary"]!.metrics).toMatchObject({ outstandingCents: 12_500, paymentRate: 64.29 });
@@ -27,11 +28,11 @@ describe('scoring from the local copy', () => {
 
   it('keeps smoothed scores and stable bands across runs, and raises an alert when a band rises', async () => {
     await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).delete(); // start the history afresh
-    const early = await w.t.container.risk.score(w.realmId, { asOf: '2025-04-05' });
-    const late = await w.t.container.risk.score(w.realmId, { asOf: '2025-07-31' });
+    const early = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-04-05');
+    const late = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-07-31');
     const afterOne = await w.t.container.riskStore.latestStates(w.realmId);
     expect(afterOne.get('1')!.band).toBe('low'); // one worse run is damped, not yet a new band
-    for (const asOf of ['2025-08-31', '2025-09-30', '2025-10-31']) await w.t.container.risk.score(w.realmId, { asOf });
+    for (const asOf of ['2025-08-31', '2025-09-30', '2025-10-31']) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
     const states = await w.t.container.riskStore.latestStates(w.realmId);
     // Amy paid her first invoice on time (scored low in April), then half of the second one late.
     const amy = late.assessment.customers.find((c) => c.customerId === '1')!;
@@ -58,12 +59,15 @@ describe('scoring from the local copy', () => {
   });
 
   it('exports customers and company figures; CSV escapes and defuses formulas', async () => {
-    const { assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15', persist: false });
-    const csv = toCsv(customersTable(a));
-    expect(csv.split('\r\n')[0]).toMatch(/^customer_id,name,active,risk_score,risk_band,high_risk,reasons,outstanding,payment_rate_pct/);
+    const run = whatIfExport(await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15', persist: false }));
+    const csv = toCsv(customersTable(run));
+    expect(csv.split('\r\n')[0]).toMatch(/^customer_id,name,active,risk_score,raw_risk_score,risk_band,high_risk,reasons,outstanding,payment_rate_pct/);
+    expect(csv.split('\r\n')[0]).toMatch(/,as_of,what_if$/);
+    expect(csv.split('\r\n')[1]).toMatch(/,2025-06-15,true$/);
     expect(csv).toContain('"Amy\'s Bird Sanctuary"'.replace(/"/g, '') );
     expect(toCsv({ columns: ['a'], rows: [['=HYPERLINK("x")'], ['a,b']] })).toBe('a\r\n"\'=HYPERLINK(""x"")"\r\n"a,b"\r\n');
-    expect(companyTable(a).rows.find((r) => r[0] === 'total_ar')![1]).toBe(215);
+    expect(companyTable(run).rows.find((r) => r[0] === 'total_ar')![1]).toBe(215);
+    expect(companyTable(run).rows.slice(0, 3)).toEqual([['as_of', '2025-06-15'], ['what_if', true], ['score_run_id', null]]);
   });
 
   it('keeps every one of several policy saves made at the same moment, each as its own version', async () => {
