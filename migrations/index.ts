@@ -12,6 +12,7 @@ import * as m1000 from './20261125001000_add_customer_list_indexes.js';
 import * as m1100 from './20261125001100_add_alert_acknowledgement.js';
 import * as m1200 from './20261125001200_add_customer_search_name.js';
 import * as m1300 from './20261205001300_add_score_run_detail_trimmed.js';
+import * as m1500 from './20261206001500_add_invoice_collection_chances.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -32,4 +33,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261125001100_add_alert_acknowledgement.ts', m1100],
   ['20261125001200_add_customer_search_name.ts', m1200],
   ['20261205001300_add_score_run_detail_trimmed.ts', m1300],
+  ['20261206001500_add_invoice_collection_chances.ts', m1500],
 ];

@@ -44,10 +44,10 @@ export function registerRiskCommands(program: Command): void {
     .action((o: { realm?: string; asOf?: string; what: 'customers' | 'invoices' | 'company' | 'clusters'; format: 'csv' | 'json'; out?: string }) => withCliContainer(async (c) => {
       const realms = await realmsFor(c, o.realm);
       if (realms.length !== 1) throw new CliError(realms.length === 0 ? 'no connected company to export' : `several companies are connected; choose one with --realm (${realms.join(', ')})`, 2);
-      const { assessment, clusters, forecast } = await c.risk.score(realms[0]!, { ...(o.asOf ? { asOf: o.asOf } : {}), persist: false });
+      const { assessment, clusters, forecast, outlooks } = await c.risk.score(realms[0]!, { ...(o.asOf ? { asOf: o.asOf } : {}), persist: false });
       const tables: Record<typeof o.what, () => Table> = {
         customers: () => customersTable(assessment, clusters),
-        invoices: () => invoicesTable(assessment),
+        invoices: () => invoicesTable(assessment, outlooks),
         company: () => companyTable(assessment, forecast),
         clusters: () => clustersTable(clusters),
       };

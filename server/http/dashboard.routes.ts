@@ -69,10 +69,10 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
     const m = /^(customers|invoices|company|clusters)\.(csv|json)$/.exec(String(req.params.file));
     if (!m) throw new NotFoundError(`No such download. Choose one of ${WHATS.map((w) => `${w}.csv`).join(', ')} (or .json).`);
     const [, what, format] = m as unknown as [string, (typeof WHATS)[number], 'csv' | 'json'];
-    const { assessment, clusters, forecast } = await c.risk.score(res.locals.company!.realmId, { persist: false });
+    const { assessment, clusters, forecast, outlooks } = await c.risk.score(res.locals.company!.realmId, { persist: false });
     const tables: Record<(typeof WHATS)[number], () => Table> = {
       customers: () => customersTable(assessment, clusters),
-      invoices: () => invoicesTable(assessment),
+      invoices: () => invoicesTable(assessment, outlooks),
       company: () => companyTable(assessment, forecast),
       clusters: () => clustersTable(clusters),
     };

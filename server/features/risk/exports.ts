@@ -1,6 +1,7 @@
 import type { CompanyAssessment } from './domain/assess-company.js';
 import type { ClusterResult } from './clusters/customer-clusters.js';
-import type { CashForecast } from './forecast/cash-forecast.js';
+import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
+import { openInvoiceChances } from './forecast/open-invoice-chances.js';
 
 export interface Table {
   columns: string[];
@@ -8,6 +9,7 @@ export interface Table {
 }
 
 const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
+const share = (p: number | null | undefined) => (p === null || p === undefined ? null : Math.round(p * 10_000) / 10_000);
 
 /** Every customer metric, keyed by the QBO customer Id, with its behavioural cluster. */
 export function customersTable(a: CompanyAssessment, clusters?: ClusterResult): Table {
@@ -32,19 +34,41 @@ export function customersTable(a: CompanyAssessment, clusters?: ClusterResult): 
   };
 }
 
-/** Open invoices with their QBO Id, number, customer, due date, open balance, late-payment probability and strategy. */
-export function invoicesTable(a: CompanyAssessment): Table {
+/**
+ * Open invoices with their QBO Id, number, customer, due date, open balance and strategy, and the chances that
+ * apply to each (openInvoiceChances): not yet due, the late-payment probability; past due, the chances of
+ * collection within 30 days and of never being collected (the other columns are blank).
+ */
+export function invoicesTable(a: CompanyAssessment, outlooks?: ReadonlyMap<string, InvoiceOutlook>): Table {
   return {
-    columns: ['invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy'],
-    rows: a.openInvoices.map((i) => [i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue, i.lateProbability === null ? null : Math.round(i.lateProbability * 10_000) / 10_000, i.strategy]),
+    columns: [
+      'invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy',
+      'chance_collected_within_30_days', 'chance_never_collected',
+    ],
+    rows: a.openInvoices.map((i) => {
+      const chances = openInvoiceChances(i.daysPastDue, i.lateProbability, outlooks?.get(i.invoiceId));
+      return [
+        i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue, share(chances.lateProbability), i.strategy,
+        share(chances.collectedWithin30Days), share(chances.neverCollected),
+      ];
+    }),
   };
 }
 
-/** The behavioural clusters with their profiles. */
+/**
+ * The behavioural clusters with their profiles. The chances are forward-looking: the mean late probability of
+ * the cluster's open invoices not yet due, and the mean chance that a past-due one is not collected within 30 days.
+ */
 export function clustersTable(c: ClusterResult): Table {
   return {
-    columns: ['cluster_id', 'name', 'customers', 'invoices_per_month', 'avg_late_probability', 'share_of_invoiced', 'risk_level'],
-    rows: c.profiles.map((p) => [p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, Math.round(p.avgLateProbability * 10_000) / 10_000, Math.round(p.shareOfInvoiced * 10_000) / 10_000, p.riskLevel]),
+    columns: [
+      'cluster_id', 'name', 'customers', 'invoices_per_month', 'share_of_invoiced', 'risk_level',
+      'not_yet_due_invoices', 'not_yet_due_avg_late_probability', 'past_due_invoices', 'past_due_avg_chance_not_collected_within_30_days',
+    ],
+    rows: c.profiles.map((p) => [
+      p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, share(p.shareOfInvoiced), p.riskLevel,
+      p.notYetDueInvoices, share(p.notYetDueLateProbability), p.pastDueInvoices, share(p.pastDueNotCollectedWithin30Days),
+    ]),
   };
 }
 

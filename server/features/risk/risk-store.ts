@@ -6,7 +6,8 @@ import type { CompanyAssessment } from './domain/assess-company.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
 import type { ScoreState } from './domain/score-stability.js';
 import type { ClusterCentre, ClusterProfile } from './clusters/customer-clusters.js';
-import type { CashForecast } from './forecast/cash-forecast.js';
+import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
+import { openInvoiceChances } from './forecast/open-invoice-chances.js';
 import type { LatePaymentModelCard } from './model/late-payment-model.js';
 import type { PanelSummary } from './panel-summary.js';
 
@@ -54,7 +55,8 @@ const CUSTOMER_SCORE_COLUMNS = [
   'metrics_json', 'reasons_json',
   'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs', 'search_name',
 ] as const;
-const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json'] as const;
+const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json',
+  'chance_collected_within_30_days', 'chance_never_collected'] as const;
 
 /** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
 const RUN_CACHE_SIZE = 64;
@@ -71,6 +73,8 @@ function parseRunCompany(json: string): RunCompanyFigures {
 export interface RunPanelFacts {
   clusterOf?: ReadonlyMap<string, number>;
   topFeatures?: ReadonlyMap<string, ReadonlyArray<{ feature: string; contribution: number }>>;
+  /** The cash forecast's per-invoice chances; kept for past-due invoices only (openInvoiceChances). */
+  outlooks?: ReadonlyMap<string, InvoiceOutlook>;
 }
 
 /** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
@@ -165,7 +169,9 @@ export function createRiskStore(db: Db) {
         }));
         await insertRows(trx, 'invoice_scores', INVOICE_SCORE_COLUMNS, a.openInvoices.map((inv) => {
           const top = panel.topFeatures?.get(inv.invoiceId);
-          return [runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability, inv.strategy, top ? JSON.stringify(top) : null];
+          const chances = openInvoiceChances(inv.daysPastDue, inv.lateProbability, panel.outlooks?.get(inv.invoiceId));
+          return [runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability, inv.strategy, top ? JSON.stringify(top) : null,
+            chances.collectedWithin30Days, chances.neverCollected];
         }));
         await insertRows(trx, 'risk_alerts', ['realm_id', 'customer_qbo_id', 'run_id', 'kind', 'message', 'created_at'],
           stability.alerts.map((al) => [realmId, al.customerId, runId, al.kind, al.message, at]));
