@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { clusterCustomers, type ClusterInput } from '../../../../server/features/risk/clusters/customer-clusters.js';
+import { addDaysToDate } from '../../../../server/features/risk/domain/dates.js';
+import { assessCompany } from '../../../../server/features/risk/domain/assess-company.js';
+import type { InvoiceFact } from '../../../../server/features/risk/domain/risk-facts.js';
+import { DEFAULT_RISK_POLICY } from '../../../../server/features/risk/domain/risk-policy.js';
+import { clustersTable } from '../../../../server/features/risk/exports.js';
+import { forecastWithOutlooks } from '../../../../server/features/risk/forecast/cash-forecast.js';
+import { clusterInputs } from '../../../../server/features/risk/risk-service.js';
+
+const prompt = { invoicesPerMonth: 1, avgInvoiceCents: 20_000, avgDaysBeyondTerms: -2, paymentRate: 99, lateShare: 0.05, avgLateProbability: 0.1, invoicedCents: 480_000 };
+const slow = { invoicesPerMonth: 1, avgInvoiceCents: 20_000, avgDaysBeyondTerms: 60, paymentRate: 60, lateShare: 0.9, avgLateProbability: 0.3, invoicedCents: 480_000 };
+const none = { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] };
+
+describe('cluster profiles: forward-looking chances only', () => {
+  it('averages the not-yet-due late probabilities and the past-due chances over the cluster’s invoices', () => {
+    const inputs: ClusterInput[] = [
+      { customerId: 'p1', features: prompt, openInvoices: { notYetDueLateProbabilities: [0.1, 0.2], pastDueNotCollectedWithin30Days: [] } },
+      { customerId: 'p2', features: prompt, openInvoices: { notYetDueLateProbabilities: [0.3], pastDueNotCollectedWithin30Days: [0.5] } },
+      { customerId: 's1', features: slow, openInvoices: { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [0.9, 0.7] } },
+      { customerId: 's2', features: slow, openInvoices: none },
+    ];
+    const r = clusterCustomers(inputs, { seed: 1, k: 2 });
+    const of = (id: string) => r.profiles.find((p) => p.id === r.assignments.get(id))!;
+    expect(of('p1')).toBe(of('p2'));
+    expect(of('s1')).toBe(of('s2'));
+    expect(of('p1')).toMatchObject({ customers: 2, notYetDueInvoices: 3, pastDueInvoices: 1, pastDueNotCollectedWithin30Days: 0.5, riskLevel: 'low' });
+    expect(of('p1').notYetDueLateProbability).toBeCloseTo(0.2, 12);
+    // Nothing coming due: no late probability, and the risk level falls back on the customers' feature (0.3).
+    expect(of('s1')).toMatchObject({ customers: 2, notYetDueInvoices: 0, notYetDueLateProbability: null, pastDueInvoices: 2, riskLevel: 'medium' });
+    expect(of('s1').pastDueNotCollectedWithin30Days).toBeCloseTo(0.8, 12);
+    expect(of('s1')).not.toHaveProperty('avgLateProbability');
+    // The export says what each figure is, and leaves a missing one blank.
+    const table = clustersTable(r);
+    const row = (id: string) => Object.fromEntries(table.columns.map((c, i) => [c, table.rows.find((x) => x[0] === r.assignments.get(id))![i]]));
+    expect(row('s1')).toMatchObject({ not_yet_due_invoices: 0, not_yet_due_avg_late_probability: null, past_due_invoices: 2, past_due_avg_chance_not_collected_within_30_days: 0.8 });
+    expect(row('p1')).toMatchObject({ not_yet_due_avg_late_probability: 0.2, past_due_avg_chance_not_collected_within_30_days: 0.5 });
+  });
+
+  it('the risk level follows the not-yet-due late probability when there is one', () => {
+    const inputs: ClusterInput[] = [{ customerId: 'a', features: prompt, openInvoices: { notYetDueLateProbabilities: [0.6], pastDueNotCollectedWithin30Days: [0] } }];
+    expect(clusterCustomers(inputs, { seed: 1 }).profiles[0]!.riskLevel).toBe('high');
+  });
+});
+
+describe('clusterInputs', () => {
+  const AS_OF = '2026-10-31';
+  let seq = 0;
+  const inv = (customerId: string, dueInDays: number, paidAfterDue: number | null): InvoiceFact => {
+    const due = addDaysToDate(AS_OF, dueInDays);
+    return {
+      id: `c${++seq}`, docNumber: null, customerId, txnDate: addDaysToDate(due, -30) < AS_OF ? addDaysToDate(due, -30) : AS_OF, dueDate: due, totalCents: 10_000,
+      lines: [], applications: paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents: 10_000, cash: true }],
+    };
+  };
+
+  it('clusters on the late probability of invoices not yet due, and carries each past-due invoice’s chance of staying unpaid', () => {
+    const history = [inv('A', -200, 5), inv('A', -150, 20), inv('A', -100, 40), inv('B', -120, 0)];
+    const pastDue = inv('A', -20, null);
+    const ahead = [inv('A', 10, null), inv('A', 25, null)];
+    const bPastDue = inv('B', -3, null);
+    const invoices = [...history, pastDue, ...ahead, bPastDue];
+    const facts = { realmId: 'r', homeCurrency: 'USD', items: new Map(), invoices, customers: ['A', 'B'].map((id) => ({ id, name: id, active: true, creditScore: null })) };
+    // The model's probabilities, fixed here: a past-due invoice's (0.99) must not reach the clustering feature.
+    const late = new Map([[pastDue.id, 0.99], [ahead[0]!.id, 0.2], [ahead[1]!.id, 0.4], [bPastDue.id, 0.95]]);
+    const a = assessCompany(facts, DEFAULT_RISK_POLICY, AS_OF, { lateProbabilities: late });
+    const { outlooks } = forecastWithOutlooks(invoices, { asOf: AS_OF });
+    const inputs = new Map(clusterInputs(a, outlooks, DEFAULT_RISK_POLICY.windowMonths).map((x) => [x.customerId, x]));
+    expect(inputs.get('A')!.features.avgLateProbability).toBeCloseTo(0.3, 12);
+    expect(inputs.get('A')!.openInvoices!.notYetDueLateProbabilities).toEqual([0.2, 0.4]);
+    expect(inputs.get('A')!.openInvoices!.pastDueNotCollectedWithin30Days).toEqual([1 - outlooks.get(pastDue.id)!.collectedWithin30Days]);
+    // B has only a past-due invoice: its recent late share stands in (0 of its 1 decided invoice was late).
+    const b = a.customers.find((c) => c.customerId === 'B')!.metrics.lateOfLast10;
+    expect(inputs.get('B')!.features.avgLateProbability).toBe(b.of === 0 ? 0 : b.late / b.of);
+    expect(inputs.get('B')!.features.avgLateProbability).not.toBeCloseTo(0.95, 2);
+    expect(inputs.get('B')!.openInvoices!.notYetDueLateProbabilities).toEqual([]);
+  });
+});
