@@ -68,7 +68,8 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
     }
     const clusters = await agent.get('/exports/clusters.csv');
     expect(clusters.text.split('\r\n')[0]).toBe('cluster_id,name,customers,invoices_per_month,share_of_invoiced,risk_level,'
-      + 'not_yet_due_invoices,not_yet_due_avg_late_probability,past_due_invoices,past_due_avg_chance_not_collected_within_30_days');
+      + 'not_yet_due_invoices,not_yet_due_avg_late_probability,past_due_invoices,past_due_avg_chance_not_collected_within_30_days,'
+      + 'avg_customer_late_probability_ahead');
   });
 
   it('still shows a run from before these figures, with its average late probability', async () => {

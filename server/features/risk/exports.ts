@@ -57,17 +57,21 @@ export function invoicesTable(a: CompanyAssessment, outlooks?: ReadonlyMap<strin
 
 /**
  * The behavioural clusters with their profiles. The chances are forward-looking: the mean late probability of
- * the cluster's open invoices not yet due, and the mean chance that a past-due one is not collected within 30 days.
+ * the cluster's open invoices not yet due, the mean chance that a past-due one is not collected within 30 days,
+ * and the customers' mean late probability ahead (recent late share for those with nothing coming due), which
+ * the risk level follows.
  */
 export function clustersTable(c: ClusterResult): Table {
   return {
     columns: [
       'cluster_id', 'name', 'customers', 'invoices_per_month', 'share_of_invoiced', 'risk_level',
       'not_yet_due_invoices', 'not_yet_due_avg_late_probability', 'past_due_invoices', 'past_due_avg_chance_not_collected_within_30_days',
+      'avg_customer_late_probability_ahead',
     ],
     rows: c.profiles.map((p) => [
       p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, share(p.shareOfInvoiced), p.riskLevel,
       p.notYetDueInvoices, share(p.notYetDueLateProbability), p.pastDueInvoices, share(p.pastDueNotCollectedWithin30Days),
+      share(p.customerLateProbability),
     ]),
   };
 }

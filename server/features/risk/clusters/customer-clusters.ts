@@ -34,6 +34,11 @@ export interface ClusterProfile {
   pastDueInvoices: number;
   pastDueNotCollectedWithin30Days: number | null;
   /**
+   * Mean over the cluster's customers of each one's late-probability feature: the mean late probability of its
+   * open invoices not yet due, or its recent late share when nothing is coming due. The risk level follows it.
+   */
+  customerLateProbability: number;
+  /**
    * Runs before the figures above: the mean over customers of their open invoices' late probabilities, past-due
    * ones included (those are late already, which is why it was replaced). Absent in newer runs.
    */
@@ -45,8 +50,8 @@ export interface ClusterProfile {
 export interface ClusterResult { assignments: Map<string, number>; centres: ClusterCentre[]; profiles: ClusterProfile[] }
 
 /**
- * Risk level of a cluster from the mean late probability of its invoices not yet due (absolute, so it means the
- * same everywhere); with none, from its customers' late-probability feature (their recent late share).
+ * Risk level of a cluster from its customers' mean forward-looking late probability (customerLateProbability):
+ * absolute, so it means the same everywhere; per customer, so a few customers with many invoices do not decide it.
  */
 export const CLUSTER_RISK_THRESHOLDS = { medium: 0.25, high: 0.5 } as const;
 
@@ -132,17 +137,17 @@ function profilesOf(rows: readonly ClusterInput[], assignments: ReadonlyMap<stri
     const clusterInvoiced = members.reduce((s, r) => s + invoiced(r), 0);
     const ahead = members.flatMap((r) => r.openInvoices?.notYetDueLateProbabilities ?? []);
     const pastDue = members.flatMap((r) => r.openInvoices?.pastDueNotCollectedWithin30Days ?? []);
-    const notYetDueLateProbability = mean(ahead);
-    const level = notYetDueLateProbability ?? mean(members.map((r) => r.features.avgLateProbability)) ?? 0;
+    const level = mean(members.map((r) => r.features.avgLateProbability)) ?? 0;
     return {
       id,
       name,
       customers: members.length,
       invoiceVolume: members.reduce((s, r) => s + r.features.invoicesPerMonth, 0),
       notYetDueInvoices: ahead.length,
-      notYetDueLateProbability,
+      notYetDueLateProbability: mean(ahead),
       pastDueInvoices: pastDue.length,
       pastDueNotCollectedWithin30Days: mean(pastDue),
+      customerLateProbability: level,
       shareOfInvoiced: totalInvoiced > 0 ? clusterInvoiced / totalInvoiced : members.length / rows.length,
       riskLevel: level >= CLUSTER_RISK_THRESHOLDS.high ? 'high' : level >= CLUSTER_RISK_THRESHOLDS.medium ? 'medium' : 'low',
     };

@@ -24,22 +24,33 @@ describe('cluster profiles: forward-looking chances only', () => {
     const of = (id: string) => r.profiles.find((p) => p.id === r.assignments.get(id))!;
     expect(of('p1')).toBe(of('p2'));
     expect(of('s1')).toBe(of('s2'));
-    expect(of('p1')).toMatchObject({ customers: 2, notYetDueInvoices: 3, pastDueInvoices: 1, pastDueNotCollectedWithin30Days: 0.5, riskLevel: 'low' });
+    expect(of('p1')).toMatchObject({ customers: 2, notYetDueInvoices: 3, pastDueInvoices: 1, pastDueNotCollectedWithin30Days: 0.5, customerLateProbability: 0.1 });
     expect(of('p1').notYetDueLateProbability).toBeCloseTo(0.2, 12);
-    // Nothing coming due: no late probability, and the risk level falls back on the customers' feature (0.3).
-    expect(of('s1')).toMatchObject({ customers: 2, notYetDueInvoices: 0, notYetDueLateProbability: null, pastDueInvoices: 2, riskLevel: 'medium' });
+    expect(of('p1').riskLevel).toBe('low');
+    // Nothing coming due: no late probability; the risk level follows the customers' feature (0.3) all the same.
+    expect(of('s1')).toMatchObject({ customers: 2, notYetDueInvoices: 0, notYetDueLateProbability: null, pastDueInvoices: 2, customerLateProbability: 0.3 });
+    expect(of('s1').riskLevel).toBe('medium');
     expect(of('s1').pastDueNotCollectedWithin30Days).toBeCloseTo(0.8, 12);
     expect(of('s1')).not.toHaveProperty('avgLateProbability');
     // The export says what each figure is, and leaves a missing one blank.
     const table = clustersTable(r);
     const row = (id: string) => Object.fromEntries(table.columns.map((c, i) => [c, table.rows.find((x) => x[0] === r.assignments.get(id))![i]]));
-    expect(row('s1')).toMatchObject({ not_yet_due_invoices: 0, not_yet_due_avg_late_probability: null, past_due_invoices: 2, past_due_avg_chance_not_collected_within_30_days: 0.8 });
+    expect(row('s1')).toMatchObject({
+      not_yet_due_invoices: 0, not_yet_due_avg_late_probability: null, past_due_invoices: 2, past_due_avg_chance_not_collected_within_30_days: 0.8,
+      avg_customer_late_probability_ahead: 0.3, risk_level: 'medium',
+    });
     expect(row('p1')).toMatchObject({ not_yet_due_avg_late_probability: 0.2, past_due_avg_chance_not_collected_within_30_days: 0.5 });
   });
 
-  it('the risk level follows the not-yet-due late probability when there is one', () => {
-    const inputs: ClusterInput[] = [{ customerId: 'a', features: prompt, openInvoices: { notYetDueLateProbabilities: [0.6], pastDueNotCollectedWithin30Days: [0] } }];
-    expect(clusterCustomers(inputs, { seed: 1 }).profiles[0]!.riskLevel).toBe('high');
+  it('the risk level is per customer: one customer with many invoices coming due does not decide it', () => {
+    const inputs: ClusterInput[] = [
+      { customerId: 'busy', features: { ...prompt, avgLateProbability: 0.9 }, openInvoices: { notYetDueLateProbabilities: Array(20).fill(0.9), pastDueNotCollectedWithin30Days: [] } },
+      ...['q1', 'q2', 'q3'].map((customerId) => ({ customerId, features: prompt, openInvoices: { notYetDueLateProbabilities: [0.1], pastDueNotCollectedWithin30Days: [] } })),
+    ];
+    const [p] = clusterCustomers(inputs, { seed: 1, k: 1 }).profiles;
+    expect(p!.notYetDueLateProbability).toBeCloseTo((20 * 0.9 + 3 * 0.1) / 23, 12);
+    expect(p!.customerLateProbability).toBeCloseTo((0.9 + 3 * 0.1) / 4, 12);
+    expect(p!.riskLevel).toBe('medium');
   });
 });
 
