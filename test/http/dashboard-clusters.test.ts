@@ -35,7 +35,8 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
     }
     // The counts are the run's open invoices, split by whether they are past due.
     const open = await w.t.container.db('invoice_scores').where({ run_id: run.id }).select('customer_qbo_id', 'days_past_due');
-    const clustered = new Set((await w.t.container.db('customer_scores').where({ run_id: run.id }).whereNotNull('cluster_id').pluck('customer_qbo_id')).map(String));
+    const clusteredIds = await w.t.container.db('customer_scores').where({ run_id: run.id }).whereNotNull('cluster_id').pluck('customer_qbo_id');
+    const clustered = new Set(clusteredIds.map(String));
     const inClusters = open.filter((i: { customer_qbo_id: string }) => clustered.has(String(i.customer_qbo_id)));
     const sum = (f: (p: ClusterProfile) => number) => run.company.clusters.profiles.reduce((s, p) => s + f(p), 0);
     expect(sum((p) => p.pastDueInvoices)).toBe(inClusters.filter((i: { days_past_due: number }) => Number(i.days_past_due) >= 1).length);
@@ -76,11 +77,13 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
     const latest = await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).orderBy('id', 'desc').first();
     const company = JSON.parse(latest.company_json);
     const profiles = company.clusters.profiles.map((p: ClusterProfile) => ({
-      id: p.id, name: p.name, customers: p.customers, invoiceVolume: p.invoiceVolume, avgLateProbability: 0.9437, shareOfInvoiced: p.shareOfInvoiced, riskLevel: p.riskLevel,
+      id: p.id, name: p.name, customers: p.customers, invoiceVolume: p.invoiceVolume, avgLateProbability: 0.9437,
+      shareOfInvoiced: p.shareOfInvoiced, riskLevel: p.riskLevel,
     }));
     const old = { ...company, clusters: { ...company.clusters, profiles } };
     await w.t.container.db('risk_score_runs').insert({
-      realm_id: w.realmId, as_of: latest.as_of, policy_version: latest.policy_version, trigger: 'nightly', created_at: new Date(), company_json: JSON.stringify(old),
+      realm_id: w.realmId, as_of: latest.as_of, policy_version: latest.policy_version, trigger: 'nightly', created_at: new Date(),
+      company_json: JSON.stringify(old),
     });
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);

@@ -67,7 +67,8 @@ export class RiskService {
     await letOthersIn();
     const highRiskIds = new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId));
     const { forecast, outlooks } = forecastWithOutlooks(facts.invoices, { asOf, highRiskCustomerIds: highRiskIds });
-    const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
+    const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths),
+      { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
     await letOthersIn();
     let runId: number | null = null;
     if (persist) {

@@ -55,8 +55,10 @@ const CUSTOMER_SCORE_COLUMNS = [
   'metrics_json', 'reasons_json',
   'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs', 'search_name',
 ] as const;
-const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json',
-  'chance_collected_within_30_days', 'chance_never_collected'] as const;
+const INVOICE_SCORE_COLUMNS = [
+  'run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability',
+  'strategy', 'top_features_json', 'chance_collected_within_30_days', 'chance_never_collected',
+] as const;
 
 /** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
 const RUN_CACHE_SIZE = 64;
@@ -170,8 +172,10 @@ export function createRiskStore(db: Db) {
         await insertRows(trx, 'invoice_scores', INVOICE_SCORE_COLUMNS, a.openInvoices.map((inv) => {
           const top = panel.topFeatures?.get(inv.invoiceId);
           const chances = openInvoiceChances(inv.daysPastDue, inv.lateProbability, panel.outlooks?.get(inv.invoiceId));
-          return [runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability, inv.strategy, top ? JSON.stringify(top) : null,
-            chances.collectedWithin30Days, chances.neverCollected];
+          return [
+            runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability,
+            inv.strategy, top ? JSON.stringify(top) : null, chances.collectedWithin30Days, chances.neverCollected,
+          ];
         }));
         await insertRows(trx, 'risk_alerts', ['realm_id', 'customer_qbo_id', 'run_id', 'kind', 'message', 'created_at'],
           stability.alerts.map((al) => [realmId, al.customerId, runId, al.kind, al.message, at]));

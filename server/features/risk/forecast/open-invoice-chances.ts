@@ -15,7 +15,13 @@ export interface OpenInvoiceChances {
 
 export const isPastDue = (daysPastDue: number) => daysPastDue >= 1;
 
-export function openInvoiceChances(daysPastDue: number, lateProbability: number | null, outlook: InvoiceOutlook | undefined): OpenInvoiceChances {
+export function openInvoiceChances(
+  daysPastDue: number, lateProbability: number | null, outlook: InvoiceOutlook | undefined,
+): OpenInvoiceChances {
   if (!isPastDue(daysPastDue)) return { lateProbability, collectedWithin30Days: null, neverCollected: null };
-  return { lateProbability: null, collectedWithin30Days: outlook?.collectedWithin30Days ?? null, neverCollected: outlook?.neverCollected ?? null };
+  return {
+    lateProbability: null,
+    collectedWithin30Days: outlook?.collectedWithin30Days ?? null,
+    neverCollected: outlook?.neverCollected ?? null,
+  };
 }

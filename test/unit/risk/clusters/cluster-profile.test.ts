@@ -8,33 +8,39 @@ import { clustersTable } from '../../../../server/features/risk/exports.js';
 import { forecastWithOutlooks } from '../../../../server/features/risk/forecast/cash-forecast.js';
 import { clusterInputs } from '../../../../server/features/risk/risk-service.js';
 
-const prompt = { invoicesPerMonth: 1, avgInvoiceCents: 20_000, avgDaysBeyondTerms: -2, paymentRate: 99, lateShare: 0.05, avgLateProbability: 0.1, invoicedCents: 480_000 };
-const slow = { invoicesPerMonth: 1, avgInvoiceCents: 20_000, avgDaysBeyondTerms: 60, paymentRate: 60, lateShare: 0.9, avgLateProbability: 0.3, invoicedCents: 480_000 };
-const none = { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] };
+const size = { invoicesPerMonth: 1, avgInvoiceCents: 20_000, invoicedCents: 480_000 };
+const prompt = { ...size, avgDaysBeyondTerms: -2, paymentRate: 99, lateShare: 0.05, avgLateProbability: 0.1 };
+const slow = { ...size, avgDaysBeyondTerms: 60, paymentRate: 60, lateShare: 0.9, avgLateProbability: 0.3 };
+const open = (notYetDueLateProbabilities: number[], pastDueNotCollectedWithin30Days: number[]) => ({ notYetDueLateProbabilities, pastDueNotCollectedWithin30Days });
 
 describe('cluster profiles: forward-looking chances only', () => {
   it('averages the not-yet-due late probabilities and the past-due chances over the cluster’s invoices', () => {
     const inputs: ClusterInput[] = [
-      { customerId: 'p1', features: prompt, openInvoices: { notYetDueLateProbabilities: [0.1, 0.2], pastDueNotCollectedWithin30Days: [] } },
-      { customerId: 'p2', features: prompt, openInvoices: { notYetDueLateProbabilities: [0.3], pastDueNotCollectedWithin30Days: [0.5] } },
-      { customerId: 's1', features: slow, openInvoices: { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [0.9, 0.7] } },
-      { customerId: 's2', features: slow, openInvoices: none },
+      { customerId: 'p1', features: prompt, openInvoices: open([0.1, 0.2], []) },
+      { customerId: 'p2', features: prompt, openInvoices: open([0.3], [0.5]) },
+      { customerId: 's1', features: slow, openInvoices: open([], [0.9, 0.7]) },
+      { customerId: 's2', features: slow, openInvoices: open([], []) },
     ];
     const r = clusterCustomers(inputs, { seed: 1, k: 2 });
     const of = (id: string) => r.profiles.find((p) => p.id === r.assignments.get(id))!;
     expect(of('p1')).toBe(of('p2'));
     expect(of('s1')).toBe(of('s2'));
-    expect(of('p1')).toMatchObject({ customers: 2, notYetDueInvoices: 3, pastDueInvoices: 1, pastDueNotCollectedWithin30Days: 0.5, customerLateProbability: 0.1 });
+    expect(of('p1')).toMatchObject({
+      customers: 2, notYetDueInvoices: 3, pastDueInvoices: 1, pastDueNotCollectedWithin30Days: 0.5, customerLateProbability: 0.1,
+    });
     expect(of('p1').notYetDueLateProbability).toBeCloseTo(0.2, 12);
     expect(of('p1').riskLevel).toBe('low');
     // Nothing coming due: no late probability; the risk level follows the customers' feature (0.3) all the same.
-    expect(of('s1')).toMatchObject({ customers: 2, notYetDueInvoices: 0, notYetDueLateProbability: null, pastDueInvoices: 2, customerLateProbability: 0.3 });
+    expect(of('s1')).toMatchObject({
+      customers: 2, notYetDueInvoices: 0, notYetDueLateProbability: null, pastDueInvoices: 2, customerLateProbability: 0.3,
+    });
     expect(of('s1').riskLevel).toBe('medium');
     expect(of('s1').pastDueNotCollectedWithin30Days).toBeCloseTo(0.8, 12);
     expect(of('s1')).not.toHaveProperty('avgLateProbability');
     // The export says what each figure is, and leaves a missing one blank.
     const table = clustersTable(r);
-    const row = (id: string) => Object.fromEntries(table.columns.map((c, i) => [c, table.rows.find((x) => x[0] === r.assignments.get(id))![i]]));
+    const rowOf = (id: string) => table.rows.find((x) => x[0] === r.assignments.get(id))!;
+    const row = (id: string) => Object.fromEntries(table.columns.map((c, i) => [c, rowOf(id)[i]]));
     expect(row('s1')).toMatchObject({
       not_yet_due_invoices: 0, not_yet_due_avg_late_probability: null, past_due_invoices: 2, past_due_avg_chance_not_collected_within_30_days: 0.8,
       avg_customer_late_probability_ahead: 0.3, risk_level: 'medium',
@@ -44,8 +50,8 @@ describe('cluster profiles: forward-looking chances only', () => {
 
   it('the risk level is per customer: one customer with many invoices coming due does not decide it', () => {
     const inputs: ClusterInput[] = [
-      { customerId: 'busy', features: { ...prompt, avgLateProbability: 0.9 }, openInvoices: { notYetDueLateProbabilities: Array(20).fill(0.9), pastDueNotCollectedWithin30Days: [] } },
-      ...['q1', 'q2', 'q3'].map((customerId) => ({ customerId, features: prompt, openInvoices: { notYetDueLateProbabilities: [0.1], pastDueNotCollectedWithin30Days: [] } })),
+      { customerId: 'busy', features: { ...prompt, avgLateProbability: 0.9 }, openInvoices: open(Array<number>(20).fill(0.9), []) },
+      ...['q1', 'q2', 'q3'].map((customerId) => ({ customerId, features: prompt, openInvoices: open([0.1], []) })),
     ];
     const [p] = clusterCustomers(inputs, { seed: 1, k: 1 }).profiles;
     expect(p!.notYetDueLateProbability).toBeCloseTo((20 * 0.9 + 3 * 0.1) / 23, 12);
@@ -60,8 +66,9 @@ describe('clusterInputs', () => {
   const inv = (customerId: string, dueInDays: number, paidAfterDue: number | null): InvoiceFact => {
     const due = addDaysToDate(AS_OF, dueInDays);
     return {
-      id: `c${++seq}`, docNumber: null, customerId, txnDate: addDaysToDate(due, -30) < AS_OF ? addDaysToDate(due, -30) : AS_OF, dueDate: due, totalCents: 10_000,
-      lines: [], applications: paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents: 10_000, cash: true }],
+      id: `c${++seq}`, docNumber: null, customerId, txnDate: addDaysToDate(due, -30) < AS_OF ? addDaysToDate(due, -30) : AS_OF, dueDate: due,
+      totalCents: 10_000, lines: [],
+      applications: paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents: 10_000, cash: true }],
     };
   };
 
@@ -71,7 +78,8 @@ describe('clusterInputs', () => {
     const ahead = [inv('A', 10, null), inv('A', 25, null)];
     const bPastDue = inv('B', -3, null);
     const invoices = [...history, pastDue, ...ahead, bPastDue];
-    const facts = { realmId: 'r', homeCurrency: 'USD', items: new Map(), invoices, customers: ['A', 'B'].map((id) => ({ id, name: id, active: true, creditScore: null })) };
+    const customers = ['A', 'B'].map((id) => ({ id, name: id, active: true, creditScore: null }));
+    const facts = { realmId: 'r', homeCurrency: 'USD', items: new Map(), invoices, customers };
     // The model's probabilities, fixed here: a past-due invoice's (0.99) must not reach the clustering feature.
     const late = new Map([[pastDue.id, 0.99], [ahead[0]!.id, 0.2], [ahead[1]!.id, 0.4], [bPastDue.id, 0.95]]);
     const a = assessCompany(facts, DEFAULT_RISK_POLICY, AS_OF, { lateProbabilities: late });
