@@ -13,7 +13,7 @@ export interface OpenInvoiceChances {
   neverCollected: number | null;
 }
 
-export const isPastDue = (daysPastDue: number) => daysPastDue >= 1;
+const isPastDue = (daysPastDue: number) => daysPastDue >= 1;
 
 export function openInvoiceChances(
   daysPastDue: number, lateProbability: number | null, outlook: InvoiceOutlook | undefined,
