@@ -13,6 +13,7 @@ import * as m1100 from './20261125001100_add_alert_acknowledgement.js';
 import * as m1200 from './20261125001200_add_customer_search_name.js';
 import * as m1300 from './20261205001300_add_score_run_detail_trimmed.js';
 import * as m1400 from './20261206001400_mark_what_if_runs.js';
+import * as m1500 from './20261206001500_add_invoice_collection_chances.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -34,4 +35,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261125001200_add_customer_search_name.ts', m1200],
   ['20261205001300_add_score_run_detail_trimmed.ts', m1300],
   ['20261206001400_mark_what_if_runs.ts', m1400],
+  ['20261206001500_add_invoice_collection_chances.ts', m1500],
 ];

@@ -125,7 +125,7 @@ const money = (cents: number | null) => (cents === null ? null : Math.round(cent
 
 function csvTable(rows: readonly CustomerListRow[], clusterName: (id: number | null) => string | null): Table {
   return {
-    columns: ['customer_id', 'name', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'outstanding', 'overdue', 'payment_rate_pct', 'gross_profit', 'profitability_tier', 'strategy', 'cluster', 'recommended_credit_limit'],
+    columns: ['customer_id', 'name', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'outstanding', 'overdue', 'payment_rate_pct', 'gross_profit', 'profitability_tier', 'strategy', 'cluster', 'recommended_credit_limit'],
     rows: rows.map((r) => [r.customerId, r.name, r.score, r.rawScore, r.band, r.highRisk, money(r.outstandingCents), money(r.overdueCents), r.paymentRate, money(r.grossProfitCents), r.profitabilityTier, r.strategy, clusterName(r.clusterId), money(r.creditLimitCents)]),
   };
 }

@@ -112,17 +112,46 @@ describe('a customer page', () => {
     expect(page.text).toContain('id="table-days-beyond-terms"');
   });
 
-  it('lists open invoices with their late-payment probability and strongest features in words', async () => {
+  it('lists open invoices: a chance of paying late for those not yet due, collection chances for those past due', async () => {
     const { db } = world.w.t.container;
     const run = await db('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id');
-    const invoices = await db('invoice_scores').where({ run_id: run.id, customer_qbo_id: busiest }).orderBy('days_past_due', 'desc');
-    const page = await world.agent.get(`/customers/${busiest}`);
+    // A customer with open invoices both past due and not yet due.
+    const both = await db('invoice_scores').where({ run_id: run.id }).groupBy('customer_qbo_id').select('customer_qbo_id')
+      .havingRaw('min(days_past_due) < 1 and max(days_past_due) >= 1').orderBy('customer_qbo_id').first();
+    const customerId = String(both.customer_qbo_id);
+    const invoices = await db('invoice_scores').where({ run_id: run.id, customer_qbo_id: customerId });
+    const page = await world.agent.get(`/customers/${customerId}`);
+    expect(page.text).toContain('id="customer-invoices-chances"');
     const table = /<table class="table table-compact" id="customer-invoices-table">([\s\S]*?)<\/table>/.exec(page.text)![1]!;
-    expect((table.match(/<tr>/g) ?? []).length - 1).toBe(invoices.length);
-    for (const inv of invoices) {
-      expect(table).toContain(`No. ${inv.doc_number}`);
-      expect(table).toContain(`${Math.round(Number(inv.late_probability) * 100)}%`);
+    expect(table).toContain('<th scope="col" class="num">Chance of paying late</th><th scope="col" class="num">Chance collected within 30 days</th>'
+      + '<th scope="col" class="num">Chance never collected</th>');
+    const rows = table.split('<tr>').slice(2);
+    expect(rows).toHaveLength(invoices.length);
+    const pct = (p: unknown) => `${Math.round(Number(p) * 100)}%`;
+    const cells = (inv: Record<string, unknown>) => {
+      const row = rows.find((r) => r.includes(`>No. ${String(inv.doc_number)}</th>`))!;
+      return [...row.matchAll(/<td class="num">([^<]*)</g)].map((m) => m[1]!.trim()).slice(-3);
+    };
+    const pastDue = invoices.filter((i: Record<string, unknown>) => Number(i.days_past_due) >= 1);
+    const notYetDue = invoices.filter((i: Record<string, unknown>) => Number(i.days_past_due) < 1);
+    expect(pastDue.length).toBeGreaterThan(0);
+    expect(notYetDue.length).toBeGreaterThan(0);
+    for (const inv of pastDue) {
+      expect(inv.chance_collected_within_30_days).not.toBeNull();
+      expect(cells(inv)).toEqual(['—', pct(inv.chance_collected_within_30_days), pct(inv.chance_never_collected)]);
     }
+    for (const inv of notYetDue) {
+      expect(inv.chance_collected_within_30_days).toBeNull();
+      expect(cells(inv)).toEqual([pct(inv.late_probability), '—', '—']);
+    }
+  });
+
+  it("explains a not-yet-due invoice's late probability by its strongest features in words", async () => {
+    const { db } = world.w.t.container;
+    const run = await db('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id');
+    const ahead = await db('invoice_scores').where({ run_id: run.id }).where('days_past_due', '<', 1).orderBy('invoice_qbo_id').first('customer_qbo_id');
+    const page = await world.agent.get(`/customers/${String(ahead.customer_qbo_id)}`);
+    const table = /<table class="table table-compact" id="customer-invoices-table">([\s\S]*?)<\/table>/.exec(page.text)![1]!;
     expect(table).toMatch(/<li>[A-Z][^<]+ \((raises|lowers) the risk\)<\/li>/);
     expect(table).not.toMatch(/priorLateShare|averageDaysBeyondTerms|companyLateRate/);
   });

@@ -209,7 +209,7 @@ describe('the customer list', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="?duesense-customers-2026-10-31\.csv"?$/);
     const lines = csv.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('customer_id,name,risk_score,raw_risk_score,risk_band,high_risk,outstanding,overdue,payment_rate_pct,gross_profit,profitability_tier,strategy,cluster,recommended_credit_limit');
+    expect(lines[0]).toBe('customer_id,name,risk_score,raw_risk_score,risk_tier,meets_high_risk_rule,outstanding,overdue,payment_rate_pct,gross_profit,profitability_tier,strategy,cluster,recommended_credit_limit');
     expect(lines).toHaveLength(all.length + 1); // every row, not one page
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(sorted(all, (r) => r.name.toLowerCase(), 'asc'));
     const formula = lines.find((l) => l.startsWith(`${world.names.formula},`))!;

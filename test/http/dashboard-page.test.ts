@@ -213,7 +213,7 @@ describe('the dashboard', () => {
     const exported = byCustomer(parseCsv((await agent.get('/exports/customers.csv')).text));
     const listed = byCustomer(parseCsv((await agent.get('/customers.csv')).text));
     expect([...exported.keys()].sort()).toEqual([...listed.keys()].sort());
-    const shared = ['name', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'outstanding', 'profitability_tier', 'strategy', 'cluster'];
+    const shared = ['name', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'outstanding', 'profitability_tier', 'strategy', 'cluster'];
     for (const [id, row] of exported) for (const column of shared) expect(row[column], `${id} ${column}`).toBe(listed.get(id)![column]);
     expect([...exported.values()].every((r) => r.as_of === '2026-10-31' && r.what_if === 'false')).toBe(true);
     const company = JSON.parse((await agent.get('/exports/company.json')).text) as Array<{ metric: string; value: unknown }>;

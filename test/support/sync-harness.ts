@@ -1,5 +1,6 @@
 import type { EmulatedCompany } from '../../server/emulator/company/emulated-company.js';
 import type { CompanyFile } from '../../server/emulator/company-file-format.js';
+import { DEFAULT_RISK_POLICY } from '../../server/features/risk/domain/risk-policy.js';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import { toCents } from '../../server/money.js';
 import { startApp, type TestApp } from './app-harness.js';
@@ -76,4 +77,13 @@ export async function dumpLocalCopy(w: SyncWorld): Promise<Record<string, unknow
     dump[table] = rows.sort((a, b) => JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
   }
   return dump;
+}
+
+/**
+ * The fixture company's smoothing and alert scenarios (a customer moving from low to medium risk across runs) were
+ * built on the tier cut points 35 and 60; saved as the company's policy so they do not follow the defaults.
+ */
+export async function withFixtureCutPoints(w: SyncWorld): Promise<void> {
+  const { version: _version, ...policy } = DEFAULT_RISK_POLICY;
+  await w.t.container.riskStore.savePolicy(w.realmId, { ...policy, bands: { medium: 35, high: 60 } }, new Date('2025-01-01T00:00:00Z'));
 }

@@ -8,6 +8,7 @@ import { loadCompanyFacts } from '../risk/risk-facts-loader.js';
 import { DEFAULT_RISK_POLICY } from '../risk/domain/risk-policy.js';
 import type { Reason, RiskBand } from '../risk/domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from '../risk/domain/strategies.js';
+import { openInvoiceChances } from '../risk/forecast/open-invoice-chances.js';
 import { escapeLike } from './customer-list-store.js';
 
 export type { BehaviourMonth };
@@ -78,7 +79,10 @@ export interface OpenInvoiceRow {
   totalCents: number | null;
   openCents: number;
   daysPastDue: number;
+  /** Not yet due: the chance it is paid late. Past due: null, and the two chances below apply (openInvoiceChances). */
   lateProbability: number | null;
+  collectedWithin30Days: number | null;
+  neverCollected: number | null;
   strategy: Strategy;
   topFeatures: Array<{ feature: string; contribution: number }>;
 }
@@ -179,13 +183,20 @@ export function createCustomerDetailStore(db: Db) {
         .leftJoin('qbo_invoices as i', (j) => j.on('i.realm_id', 's.realm_id').andOn('i.qbo_id', 's.invoice_qbo_id'))
         .where({ 's.run_id': runId, 's.realm_id': realmId, 's.customer_qbo_id': customerId })
         .orderBy([{ column: 's.days_past_due', order: 'desc' }, { column: 's.due_date', order: 'asc' }, { column: 's.invoice_qbo_id', order: 'asc' }])
-        .select('s.invoice_qbo_id', 's.doc_number', 's.due_date', 's.open_cents', 's.days_past_due', 's.late_probability', 's.strategy', 's.top_features_json', 'i.txn_date', 'i.total_cents', 'i.exchange_rate');
-      return rows.map((r: Row) => ({
-        invoiceId: String(r.invoice_qbo_id), docNumber: r.doc_number ?? null, txnDate: r.txn_date ? String(r.txn_date) : null, dueDate: String(r.due_date),
-        totalCents: r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * (r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate))),
-        openCents: Number(r.open_cents), daysPastDue: Number(r.days_past_due), lateProbability: num(r.late_probability), strategy: r.strategy as Strategy,
-        topFeatures: r.top_features_json ? (JSON.parse(String(r.top_features_json)) as OpenInvoiceRow['topFeatures']) : [],
-      }));
+        .select('s.invoice_qbo_id', 's.doc_number', 's.due_date', 's.open_cents', 's.days_past_due', 's.late_probability', 's.strategy',
+          's.top_features_json', 'i.txn_date', 'i.total_cents', 'i.exchange_rate', 's.chance_collected_within_30_days', 's.chance_never_collected');
+      return rows.map((r: Row) => {
+        const daysPastDue = Number(r.days_past_due);
+        const outlook = r.chance_collected_within_30_days === null || r.chance_collected_within_30_days === undefined ? undefined
+          : { collectedWithin30Days: Number(r.chance_collected_within_30_days), neverCollected: Number(r.chance_never_collected) };
+        return {
+          invoiceId: String(r.invoice_qbo_id), docNumber: r.doc_number ?? null, txnDate: r.txn_date ? String(r.txn_date) : null, dueDate: String(r.due_date),
+          totalCents: r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * (r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate))),
+          openCents: Number(r.open_cents), daysPastDue, ...openInvoiceChances(daysPastDue, num(r.late_probability), outlook),
+          strategy: r.strategy as Strategy,
+          topFeatures: r.top_features_json ? (JSON.parse(String(r.top_features_json)) as OpenInvoiceRow['topFeatures']) : [],
+        };
+      });
     },
 
     /** The customer and, when jobs roll up, every job below it (jobs of jobs too), with names: whose invoices the page covers. */

@@ -1,7 +1,8 @@
 import type { CompanyAssessment, CustomerAssessment, OpenInvoiceAssessment } from './domain/assess-company.js';
 import type { RiskBand } from './domain/risk-score.js';
 import type { ClusterProfile, ClusterResult } from './clusters/customer-clusters.js';
-import type { CashForecast } from './forecast/cash-forecast.js';
+import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
+import { openInvoiceChances, type OpenInvoiceChances } from './forecast/open-invoice-chances.js';
 
 export interface Table {
   columns: string[];
@@ -9,7 +10,7 @@ export interface Table {
 }
 
 /** One customer as a run has it: the assessment, plus the score and band the panel shows. */
-export type ExportCustomer = Omit<CustomerAssessment, 'active' | 'creditScore'> & {
+export type ExportCustomer = Omit<CustomerAssessment, 'active' | 'creditScore' | 'scoreState' | 'alerts'> & {
   /** Null in runs saved before these were recorded with the run. */
   active: boolean | null;
   creditScore: number | null;
@@ -32,11 +33,16 @@ export interface ExportRun {
     clusters: { profiles: ClusterProfile[] };
   };
   customers: ExportCustomer[];
-  invoices: OpenInvoiceAssessment[];
+  invoices: ExportInvoice[];
 }
 
+/** An open invoice with the chances that describe it (openInvoiceChances: late if not yet due, collection if past due). */
+export type ExportInvoice = OpenInvoiceAssessment & { chances: OpenInvoiceChances };
+
 /** A what-if as an export: scored as of a past date, not saved, not smoothed. */
-export function whatIfExport(r: { assessment: CompanyAssessment; clusters: ClusterResult; forecast: CashForecast }): ExportRun {
+export function whatIfExport(
+  r: { assessment: CompanyAssessment; clusters: ClusterResult; forecast: CashForecast; outlooks: ReadonlyMap<string, InvoiceOutlook> },
+): ExportRun {
   const { customers, openInvoices, ...company } = r.assessment;
   return {
     runId: null, asOf: r.assessment.asOf, whatIf: true,
@@ -44,7 +50,7 @@ export function whatIfExport(r: { assessment: CompanyAssessment; clusters: Clust
     customers: customers.map((c) => ({
       ...c, shown: { score: c.risk.score, band: c.risk.band }, clusterId: r.clusters.assignments.get(c.customerId) ?? null,
     })),
-    invoices: openInvoices,
+    invoices: openInvoices.map((i) => ({ ...i, chances: openInvoiceChances(i.daysPastDue, i.lateProbability, r.outlooks.get(i.invoiceId)) })),
   };
 }
 
@@ -52,6 +58,7 @@ const money = (cents: number | null) => (cents === null ? null : Math.round(cent
 /** Every row of every export ends with these, so a file on its own says which run it came from. */
 const RUN_COLUMNS = ['as_of', 'what_if'];
 const runCells = (r: ExportRun) => [r.asOf, r.whatIf];
+const share = (p: number | null | undefined) => (p === null || p === undefined ? null : Math.round(p * 10_000) / 10_000);
 
 /** Every customer metric, keyed by the QBO customer Id, with its behavioural cluster. */
 export function customersTable(r: ExportRun): Table {
@@ -59,7 +66,7 @@ export function customersTable(r: ExportRun): Table {
     (id === null ? null : (r.company.clusters.profiles.find((p) => p.id === id)?.name ?? `Cluster ${id}`));
   return {
     columns: [
-      'customer_id', 'name', 'active', 'risk_score', 'raw_risk_score', 'risk_band', 'high_risk', 'reasons', 'outstanding', 'payment_rate_pct',
+      'customer_id', 'name', 'active', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'reasons', 'outstanding', 'payment_rate_pct',
       'on_time_rate_pct', 'avg_days_beyond_terms', 'payment_score', 'aging_current', 'aging_1_30', 'aging_31_60', 'aging_61_90', 'aging_91_plus',
       'invoice_count', 'avg_invoice', 'lifespan_days', 'active_months_12', 'gross_profit', 'gross_profit_estimated', 'profitability_tier',
       'stability', 'credit_score', 'strategy', 'high_risk_segment', 'recommended_credit_limit', 'credit_limit_basis', 'cluster', ...RUN_COLUMNS,
@@ -75,24 +82,41 @@ export function customersTable(r: ExportRun): Table {
   };
 }
 
-/** Open invoices with their QBO Id, number, customer, due date, open balance, late-payment probability and strategy. */
+/**
+ * Open invoices with their QBO Id, number, customer, due date, open balance and strategy, and the chances that
+ * apply to each (openInvoiceChances): not yet due, the late-payment probability; past due, the chances of
+ * collection within 30 days and of never being collected (the other columns are blank).
+ */
 export function invoicesTable(r: ExportRun): Table {
   return {
-    columns: ['invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy', ...RUN_COLUMNS],
+    columns: [
+      'invoice_id', 'doc_number', 'customer_id', 'due_date', 'open_balance', 'days_past_due', 'late_probability', 'strategy',
+      'chance_collected_within_30_days', 'chance_never_collected', ...RUN_COLUMNS,
+    ],
     rows: r.invoices.map((i) => [
-      i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue,
-      i.lateProbability === null ? null : Math.round(i.lateProbability * 10_000) / 10_000, i.strategy, ...runCells(r),
+      i.invoiceId, i.docNumber, i.customerId, i.dueDate, money(i.openCents), i.daysPastDue, share(i.chances.lateProbability), i.strategy,
+      share(i.chances.collectedWithin30Days), share(i.chances.neverCollected), ...runCells(r),
     ]),
   };
 }
 
-/** The behavioural clusters with their profiles. */
+/**
+ * The behavioural clusters with their profiles. The chances are forward-looking: the mean late probability of
+ * the cluster's open invoices not yet due, the mean chance that a past-due one is not collected within 30 days,
+ * and the customers' mean late probability ahead (recent late share for those with nothing coming due), which
+ * the risk level follows. Runs saved before these existed leave them blank.
+ */
 export function clustersTable(r: ExportRun): Table {
   return {
-    columns: ['cluster_id', 'name', 'customers', 'invoices_per_month', 'avg_late_probability', 'share_of_invoiced', 'risk_level', ...RUN_COLUMNS],
+    columns: [
+      'cluster_id', 'name', 'customers', 'invoices_per_month', 'share_of_invoiced', 'risk_level',
+      'not_yet_due_invoices', 'not_yet_due_avg_late_probability', 'past_due_invoices', 'past_due_avg_chance_not_collected_within_30_days',
+      'avg_customer_late_probability_ahead', ...RUN_COLUMNS,
+    ],
     rows: r.company.clusters.profiles.map((p) => [
-      p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, Math.round(p.avgLateProbability * 10_000) / 10_000,
-      Math.round(p.shareOfInvoiced * 10_000) / 10_000, p.riskLevel, ...runCells(r),
+      p.id, p.name, p.customers, Math.round(p.invoiceVolume * 100) / 100, share(p.shareOfInvoiced), p.riskLevel,
+      p.notYetDueInvoices ?? null, share(p.notYetDueLateProbability), p.pastDueInvoices ?? null, share(p.pastDueNotCollectedWithin30Days),
+      share(p.customerLateProbability), ...runCells(r),
     ]),
   };
 }

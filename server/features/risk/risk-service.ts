@@ -8,8 +8,9 @@ import { assessCompany, type CompanyAssessment } from './domain/assess-company.j
 import type { CompanyFacts } from './domain/risk-facts.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
-import { clusterCustomers, type ClusterInput, type ClusterResult } from './clusters/customer-clusters.js';
-import { forecastCollections, type CashForecast } from './forecast/cash-forecast.js';
+import { clusterCustomers, type ClusterInput, type ClusterResult, type OpenInvoiceOutlooks } from './clusters/customer-clusters.js';
+import { forecastWithOutlooks, type CashForecast, type InvoiceOutlook } from './forecast/cash-forecast.js';
+import { openInvoiceChances } from './forecast/open-invoice-chances.js';
 import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
 import type { RiskStore } from './risk-store.js';
 import { panelSummary } from './panel-summary.js';
@@ -24,6 +25,8 @@ export interface ScoreResult {
   predictions: Map<string, InvoiceLateProbability>;
   clusters: ClusterResult;
   forecast: CashForecast;
+  /** Each open invoice's chances of collection within 30 days and of never, from the forecast. */
+  outlooks: Map<string, InvoiceOutlook>;
   facts: CompanyFacts;
   policy: RiskPolicy;
 }
@@ -72,8 +75,10 @@ export class RiskService {
       lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])), ...(previousStates ? { previousStates } : {}),
     });
     await letOthersIn();
-    const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
-    const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
+    const highRiskIds = new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId));
+    const { forecast, outlooks } = forecastWithOutlooks(facts.invoices, { asOf, highRiskCustomerIds: highRiskIds });
+    const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths),
+      { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
     await letOthersIn();
     let runId: number | null = null;
     if (persist) {
@@ -85,7 +90,7 @@ export class RiskService {
       })));
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
       runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
-        clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),
+        clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])), outlooks,
       });
     }
     // The run that replaces older ones trims their detail (a 5,000-customer company's run is about 9 MB whole).
@@ -100,7 +105,7 @@ export class RiskService {
       });
     }
     this.d.logger.info({ realmId, asOf, whatIf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count, trimmedRuns: trimmedRuns.length }, 'company scored');
-    return { runId, whatIf, assessment, facts, policy, model: model.card, predictions, clusters, forecast };
+    return { runId, whatIf, assessment, facts, policy, model: model.card, predictions, clusters, forecast, outlooks };
   }
 }
 
@@ -111,16 +116,25 @@ export class RiskService {
  */
 const letOthersIn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
-/** Behaviour per customer for clustering: customers with invoices in the window only. */
-export function clusterInputs(a: CompanyAssessment, predictions: ReadonlyMap<string, InvoiceLateProbability>, windowMonths: number): ClusterInput[] {
-  const byCustomer = new Map<string, number[]>();
+/**
+ * Behaviour per customer for clustering: customers with invoices in the window only. The late-probability
+ * feature is forward-looking: the mean over the customer's open invoices not yet due (a past-due invoice is
+ * late already, so its late probability says nothing). Each customer's open-invoice chances go along for the
+ * cluster profile.
+ */
+export function clusterInputs(a: CompanyAssessment, outlooks: ReadonlyMap<string, InvoiceOutlook>, windowMonths: number): ClusterInput[] {
+  const byCustomer = new Map<string, OpenInvoiceOutlooks>();
   for (const inv of a.openInvoices) {
-    const p = predictions.get(inv.invoiceId);
-    if (p) byCustomer.set(inv.customerId, [...(byCustomer.get(inv.customerId) ?? []), p.probability]);
+    const chances = openInvoiceChances(inv.daysPastDue, inv.lateProbability, outlooks.get(inv.invoiceId));
+    let mine = byCustomer.get(inv.customerId);
+    if (!mine) byCustomer.set(inv.customerId, mine = { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] });
+    if (chances.lateProbability !== null) mine.notYetDueLateProbabilities.push(chances.lateProbability);
+    if (chances.collectedWithin30Days !== null) mine.pastDueNotCollectedWithin30Days.push(1 - chances.collectedWithin30Days);
   }
   return a.customers.filter((c) => c.metrics.invoiceCount > 0).map((c) => {
     const lateShare = c.metrics.lateOfLast10.of === 0 ? 0 : c.metrics.lateOfLast10.late / c.metrics.lateOfLast10.of;
-    const open = byCustomer.get(c.customerId);
+    const open = byCustomer.get(c.customerId) ?? { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] };
+    const ahead = open.notYetDueLateProbabilities;
     return {
       customerId: c.customerId,
       features: {
@@ -129,10 +143,11 @@ export function clusterInputs(a: CompanyAssessment, predictions: ReadonlyMap<str
         avgDaysBeyondTerms: c.metrics.avgDaysBeyondTerms ?? 0,
         paymentRate: c.metrics.paymentRate ?? 100,
         lateShare,
-        // Customers with nothing open: their recent late share stands in for a predicted probability.
-        avgLateProbability: open ? open.reduce((s, p) => s + p, 0) / open.length : lateShare,
+        // Customers with nothing coming due: their recent late share stands in for a predicted probability.
+        avgLateProbability: ahead.length > 0 ? ahead.reduce((s, p) => s + p, 0) / ahead.length : lateShare,
         invoicedCents: (c.metrics.avgInvoiceCents ?? 0) * c.metrics.invoiceCount,
       },
+      openInvoices: open,
     };
   });
 }

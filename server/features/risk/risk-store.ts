@@ -6,11 +6,12 @@ import type { CompanyAssessment, OpenInvoiceAssessment, ProfitabilityTier } from
 import type { CustomerMetrics } from './domain/customer-metrics.js';
 import type { RiskBand, RiskScore } from './domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from './domain/strategies.js';
-import type { ExportCustomer, ExportRun } from './exports.js';
+import type { ExportCustomer, ExportInvoice, ExportRun } from './exports.js';
 import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
 import type { ScoreState } from './domain/score-stability.js';
 import type { ClusterCentre, ClusterProfile } from './clusters/customer-clusters.js';
-import type { CashForecast } from './forecast/cash-forecast.js';
+import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
+import { openInvoiceChances } from './forecast/open-invoice-chances.js';
 import type { LatePaymentModelCard } from './model/late-payment-model.js';
 import type { PanelSummary } from './panel-summary.js';
 
@@ -58,7 +59,10 @@ const CUSTOMER_SCORE_COLUMNS = [
   'metrics_json', 'reasons_json',
   'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs', 'search_name',
 ] as const;
-const INVOICE_SCORE_COLUMNS = ['run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability', 'strategy', 'top_features_json'] as const;
+const INVOICE_SCORE_COLUMNS = [
+  'run_id', 'realm_id', 'invoice_qbo_id', 'customer_qbo_id', 'doc_number', 'due_date', 'open_cents', 'days_past_due', 'late_probability',
+  'strategy', 'top_features_json', 'chance_collected_within_30_days', 'chance_never_collected',
+] as const;
 
 type Row = Record<string, unknown>;
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -76,18 +80,25 @@ function exportCustomer(r: Row): ExportCustomer {
   const band = (r.band as RiskBand | null) ?? null;
   return {
     customerId: String(r.customer_qbo_id), name: String(r.display_name), active: active ?? null, creditScore: creditScore ?? null, metrics,
-    risk: { score, band, highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'] },
+    risk: {
+      score, band: (r.stable_band as RiskBand | null) ?? band, ownBand: band, highRisk: Boolean(r.high_risk),
+      reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'],
+    },
     shown: { score: numOrNull(r.smoothed_score) ?? score, band: (r.stable_band as RiskBand | null) ?? band },
     profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, segment: segment ?? null,
     creditLimit: creditLimit ?? { cents: 0, basis: '' }, clusterId: numOrNull(r.cluster_id),
   };
 }
 
-function exportInvoice(r: Row): OpenInvoiceAssessment {
+function exportInvoice(r: Row): ExportInvoice {
+  const daysPastDue = Number(r.days_past_due);
+  const lateProbability = numOrNull(r.late_probability);
+  const saved = { collectedWithin30Days: numOrNull(r.chance_collected_within_30_days), neverCollected: numOrNull(r.chance_never_collected) };
   return {
     invoiceId: String(r.invoice_qbo_id), docNumber: (r.doc_number as string | null) ?? null, customerId: String(r.customer_qbo_id),
-    dueDate: String(r.due_date), openCents: Number(r.open_cents), daysPastDue: Number(r.days_past_due),
-    lateProbability: numOrNull(r.late_probability), strategy: r.strategy as Strategy,
+    dueDate: String(r.due_date), openCents: Number(r.open_cents), daysPastDue, lateProbability, strategy: r.strategy as Strategy,
+    chances: openInvoiceChances(daysPastDue, lateProbability, saved.collectedWithin30Days === null || saved.neverCollected === null
+      ? undefined : { collectedWithin30Days: saved.collectedWithin30Days, neverCollected: saved.neverCollected }),
   };
 }
 
@@ -106,6 +117,8 @@ function parseRunCompany(json: string): RunCompanyFigures {
 export interface RunPanelFacts {
   clusterOf?: ReadonlyMap<string, number>;
   topFeatures?: ReadonlyMap<string, ReadonlyArray<{ feature: string; contribution: number }>>;
+  /** The cash forecast's per-invoice chances; kept for past-due invoices only (openInvoiceChances). */
+  outlooks?: ReadonlyMap<string, InvoiceOutlook>;
 }
 
 /** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
@@ -201,7 +214,11 @@ export function createRiskStore(db: Db) {
         }));
         await insertRows(trx, 'invoice_scores', INVOICE_SCORE_COLUMNS, a.openInvoices.map((inv) => {
           const top = panel.topFeatures?.get(inv.invoiceId);
-          return [runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability, inv.strategy, top ? JSON.stringify(top) : null];
+          const chances = openInvoiceChances(inv.daysPastDue, inv.lateProbability, panel.outlooks?.get(inv.invoiceId));
+          return [
+            runId, realmId, inv.invoiceId, inv.customerId, inv.docNumber, inv.dueDate, inv.openCents, inv.daysPastDue, inv.lateProbability,
+            inv.strategy, top ? JSON.stringify(top) : null, chances.collectedWithin30Days, chances.neverCollected,
+          ];
         }));
         await insertRows(trx, 'risk_alerts', ['realm_id', 'customer_qbo_id', 'run_id', 'kind', 'message', 'created_at'],
           stability.alerts.map((al) => [realmId, al.customerId, runId, al.kind, al.message, at]));

@@ -6,7 +6,7 @@ import { MailOutbox } from '../../../server/features/mail/mail-outbox.js';
 import { createMailTransport } from '../../../server/features/mail/mail-transport.js';
 import { silentLogger } from '../../../server/logger.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
-import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { syncWorld, withFixtureCutPoints, type SyncWorld } from '../../support/sync-harness.js';
 import { scoreOn } from '../../support/score-on.js';
 
 /** Scores night after night until a run raises an alert (Amy's band rises); returns that run. */
@@ -25,6 +25,7 @@ describe('the daily alert digest', () => {
   beforeAll(async () => {
     w = await syncWorld({ file: fixtureCompany() });
     await w.t.container.sync.sync(w.realmId);
+    await withFixtureCutPoints(w);
   });
   afterAll(() => w.close());
 

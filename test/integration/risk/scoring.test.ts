@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { companyTable, customersTable, toCsv, whatIfExport } from '../../../server/features/risk/exports.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
-import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { syncWorld, withFixtureCutPoints, type SyncWorld } from '../../support/sync-harness.js';
 import { scoreOn } from '../../support/score-on.js';
 
 // The fixture company (test/support/fixture-company.ts), synced, then scored as of 2025-06-15.
@@ -10,6 +10,7 @@ describe('scoring from the local copy', () => {
   beforeAll(async () => {
     w = await syncWorld({ file: fixtureCompany() });
     await w.t.container.sync.sync(w.realmId);
+    await withFixtureCutPoints(w);
   });
   afterAll(() => w.close());
 
@@ -61,7 +62,7 @@ describe('scoring from the local copy', () => {
   it('exports customers and company figures; CSV escapes and defuses formulas', async () => {
     const run = whatIfExport(await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15', persist: false }));
     const csv = toCsv(customersTable(run));
-    expect(csv.split('\r\n')[0]).toMatch(/^customer_id,name,active,risk_score,raw_risk_score,risk_band,high_risk,reasons,outstanding,payment_rate_pct/);
+    expect(csv.split('\r\n')[0]).toMatch(/^customer_id,name,active,risk_score,raw_risk_score,risk_tier,meets_high_risk_rule,reasons,outstanding,payment_rate_pct/);
     expect(csv.split('\r\n')[0]).toMatch(/,as_of,what_if$/);
     expect(csv.split('\r\n')[1]).toMatch(/,2025-06-15,true$/);
     expect(csv).toContain('"Amy\'s Bird Sanctuary"'.replace(/"/g, '') );

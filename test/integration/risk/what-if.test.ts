@@ -4,7 +4,7 @@ import { ValidationError } from '../../../server/errors.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { createPgDatabase, PG_ADMIN_URL, PG_SKIP_MESSAGE } from '../../support/pg-database.js';
 import { scoreOn } from '../../support/score-on.js';
-import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
+import { syncWorld, withFixtureCutPoints, type SyncWorld } from '../../support/sync-harness.js';
 
 const LIVE_DATES = ['2025-04-05', '2025-06-15', '2025-07-31', '2025-08-31'];
 
@@ -20,6 +20,7 @@ function suite(dialect: string, database: Database) {
       drop = d.drop;
       w = await syncWorld({ file: fixtureCompany(), ...(d.env ? { appEnv: d.env } : {}) });
       await w.t.container.sync.sync(w.realmId);
+      await withFixtureCutPoints(w);
     });
     afterAll(async () => {
       await w?.close();

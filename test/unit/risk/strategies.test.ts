@@ -29,6 +29,10 @@ describe('strategies', () => {
     expect(invoiceStrategy('Standard', -3, 0.75)).toBe('AR follow-up');
     expect(invoiceStrategy('Standard', 2, null)).toBe('Send reminders');
     expect(invoiceStrategy('Loyalty', -10, 0.05)).toBe('Loyalty');
+    // Past due: late already, so its days past due decide and a late probability does not.
+    expect(invoiceStrategy('Standard', 10, 0.99)).toBe('Send reminders');
+    expect(invoiceStrategy('Standard', 31, 0)).toBe('AR follow-up');
+    expect(invoiceStrategy('Standard', 0, 0.99)).toBe('AR follow-up');
   });
 
   it('summarises counts and value shares that add up', () => {

@@ -11,6 +11,14 @@ import { seededRandom } from '../../../random.js';
 export interface ClusterInput {
   customerId: string;
   features: Features;
+  /** The customer's open invoices' forward-looking chances, for the profile only (not clustered on). */
+  openInvoices?: OpenInvoiceOutlooks;
+}
+/** Per open invoice: the late probability of each one not yet due, the chance of each past-due one staying unpaid. */
+export interface OpenInvoiceOutlooks {
+  notYetDueLateProbabilities: number[];
+  /** 1 − the cash forecast's chance of collection within 30 days. */
+  pastDueNotCollectedWithin30Days: number[];
 }
 export interface ClusterCentre { id: number; name: string; centre: Record<string, number> }
 export interface ClusterProfile {
@@ -19,15 +27,32 @@ export interface ClusterProfile {
   customers: number;
   /** Invoices per month, summed over the cluster's customers. */
   invoiceVolume: number;
-  /** Mean over the cluster's customers (unweighted). */
-  avgLateProbability: number;
+  /** Open invoices not yet due at as-of, and the mean of their late-payment probabilities (null: none). */
+  notYetDueInvoices: number;
+  notYetDueLateProbability: number | null;
+  /** Open invoices already past due, and the mean chance that each is not collected within 30 days (null: none). */
+  pastDueInvoices: number;
+  pastDueNotCollectedWithin30Days: number | null;
+  /**
+   * Mean over the cluster's customers of each one's late-probability feature: the mean late probability of its
+   * open invoices not yet due, or its recent late share when nothing is coming due. The risk level follows it.
+   */
+  customerLateProbability: number;
+  /**
+   * Runs before the figures above: the mean over customers of their open invoices' late probabilities, past-due
+   * ones included (those are late already, which is why it was replaced). Absent in newer runs.
+   */
+  avgLateProbability?: number;
   /** Share of all invoiced money; shares sum to 1 (by customer count when nothing was invoiced). */
   shareOfInvoiced: number;
   riskLevel: 'low' | 'medium' | 'high';
 }
 export interface ClusterResult { assignments: Map<string, number>; centres: ClusterCentre[]; profiles: ClusterProfile[] }
 
-/** Risk level of a cluster from its mean late probability (absolute, so it means the same everywhere). */
+/**
+ * Risk level of a cluster from its customers' mean forward-looking late probability (customerLateProbability):
+ * absolute, so it means the same everywhere; per customer, so a few customers with many invoices do not decide it.
+ */
 export const CLUSTER_RISK_THRESHOLDS = { medium: 0.25, high: 0.5 } as const;
 
 export function clusterCustomers(inputs: readonly ClusterInput[], o: { k?: number; seed: number; previous?: ClusterCentre[] }): ClusterResult {
@@ -110,15 +135,23 @@ function profilesOf(rows: readonly ClusterInput[], assignments: ReadonlyMap<stri
   return centres.map(({ id, name }) => {
     const members = rows.filter((r) => assignments.get(r.customerId) === id);
     const clusterInvoiced = members.reduce((s, r) => s + invoiced(r), 0);
-    const avgLateProbability = members.length === 0 ? 0 : members.reduce((s, r) => s + r.features.avgLateProbability, 0) / members.length;
+    const ahead = members.flatMap((r) => r.openInvoices?.notYetDueLateProbabilities ?? []);
+    const pastDue = members.flatMap((r) => r.openInvoices?.pastDueNotCollectedWithin30Days ?? []);
+    const level = mean(members.map((r) => r.features.avgLateProbability)) ?? 0;
     return {
       id,
       name,
       customers: members.length,
       invoiceVolume: members.reduce((s, r) => s + r.features.invoicesPerMonth, 0),
-      avgLateProbability,
+      notYetDueInvoices: ahead.length,
+      notYetDueLateProbability: mean(ahead),
+      pastDueInvoices: pastDue.length,
+      pastDueNotCollectedWithin30Days: mean(pastDue),
+      customerLateProbability: level,
       shareOfInvoiced: totalInvoiced > 0 ? clusterInvoiced / totalInvoiced : members.length / rows.length,
-      riskLevel: avgLateProbability >= CLUSTER_RISK_THRESHOLDS.high ? 'high' : avgLateProbability >= CLUSTER_RISK_THRESHOLDS.medium ? 'medium' : 'low',
+      riskLevel: level >= CLUSTER_RISK_THRESHOLDS.high ? 'high' : level >= CLUSTER_RISK_THRESHOLDS.medium ? 'medium' : 'low',
     };
   });
 }
+
+const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);

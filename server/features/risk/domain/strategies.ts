@@ -33,8 +33,10 @@ export function customerStrategy(c: { risk: Pick<RiskScore, 'band'>; profitabili
 /** An open invoice's strategy: its customer's restriction first, then how late it is or is likely to be. */
 export function invoiceStrategy(customer: Strategy, daysPastDue: number, lateProbability: number | null): Strategy {
   if (customer === 'Credit restriction') return 'Credit restriction';
-  if (daysPastDue > 30 || (lateProbability ?? 0) >= 0.7) return 'AR follow-up';
-  if (daysPastDue >= 1 || (lateProbability ?? 0) >= 0.4) return 'Send reminders';
+  // A past-due invoice is late already: its age decides, not a chance of paying late.
+  const ahead = daysPastDue >= 1 ? 0 : (lateProbability ?? 0);
+  if (daysPastDue > 30 || ahead >= 0.7) return 'AR follow-up';
+  if (daysPastDue >= 1 || ahead >= 0.4) return 'Send reminders';
   if (customer === 'Loyalty') return 'Loyalty';
   return 'Standard';
 }

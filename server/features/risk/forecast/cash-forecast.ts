@@ -40,10 +40,24 @@ export interface ForecastOptions {
   historyMonths?: number;
 }
 
+/**
+ * What is still uncertain about one open invoice, from the same conditional distribution the months come from:
+ * the chance it is collected within COLLECTION_WINDOW_DAYS after asOf, and the chance it is never collected.
+ */
+export interface InvoiceOutlook { collectedWithin30Days: number; neverCollected: number }
+export const COLLECTION_WINDOW_DAYS = 30;
+
 /** z for the 10th/90th percentiles of a normal approximation to the sum of independent invoices. */
 const Z_80 = 1.2816;
 
 export function forecastCollections(invoices: readonly InvoiceFact[], o: ForecastOptions): CashForecast {
+  return forecastWithOutlooks(invoices, o).forecast;
+}
+
+/** The forecast and each open invoice's outlook (keyed by invoice id), computed in one pass. */
+export function forecastWithOutlooks(invoices: readonly InvoiceFact[], o: ForecastOptions): {
+  forecast: CashForecast; outlooks: Map<string, InvoiceOutlook>;
+} {
   const { asOf } = o;
   const horizon = Math.max(1, Math.floor(o.months ?? 6));
   const shrinkage = Math.max(0, o.shrinkage ?? 5);
@@ -63,6 +77,8 @@ export function forecastCollections(invoices: readonly InvoiceFact[], o: Forecas
   const reachable = new Array<number>(horizon).fill(0);
   let open = 0;
   let highRisk = 0;
+  const outlooks = new Map<string, InvoiceOutlook>();
+  const windowEnd = asOfDay + COLLECTION_WINDOW_DAYS;
 
   const buffer = newMass();
   for (const inv of existing) {
@@ -74,14 +90,17 @@ export function forecastCollections(invoices: readonly InvoiceFact[], o: Forecas
     const dist = conditionalOnAge(models.forCustomer(inv.customerId), asOfDay - dueDay, buffer);
     const p = new Array<number>(horizon + 2).fill(0);
     p[NEVER] = dist.never;
+    let withinWindow = 0;
     // Each paid delay into the first month whose end it reaches (delays ascend, so months only move on).
     for (let i = 0, j = 0; i < dist.mass.length; i++) {
       const prob = dist.mass[i]!;
       if (!(prob > 0)) continue;
       const payDay = dueDay + (i + MIN_DELAY);
+      if (payDay <= windowEnd) withinWindow += prob;
       while (j < horizon && payDay > monthEnds[j]!) j++;
       p[j < horizon ? j : BEYOND]! += prob;
     }
+    outlooks.set(inv.id, { collectedWithin30Days: Math.min(1, withinWindow), neverCollected: dist.never });
     p.forEach((pj, j) => { expected[j]! += balance * pj; });
     for (let j = 0; j < horizon; j++) {
       const pj = p[j]!;
@@ -101,10 +120,11 @@ export function forecastCollections(invoices: readonly InvoiceFact[], o: Forecas
       highCents: Math.max(expectedCents, Math.min(reachable[j]!, Math.round(expected[j]! + spread))),
     };
   });
-  return {
+  const forecast: CashForecast = {
     asOf, months, neverCollectedCents: cents[NEVER]!, beyondHorizonCents: cents[BEYOND]!, openCents: open,
     worstCaseHighRiskLossCents: highRisk,
   };
+  return { forecast, outlooks };
 }
 
 /** The company pool and each customer's own Kaplan–Meier curve, from invoices due in the history window. */
