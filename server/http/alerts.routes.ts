@@ -11,7 +11,7 @@ export const ALERTS_PAGE_SIZE = 50;
 const MAX_ACKNOWLEDGE = 200;
 const STYLES = ['/assets/css/settings.css'];
 
-export const ALERT_KIND_LABELS: Record<AlertKind, string> = { band_up: 'Riskier band', rising: 'Rising score' };
+export const ALERT_KIND_LABELS: Record<AlertKind, string> = { band_up: 'Riskier tier', rising: 'Rising score' };
 const STATUS_LABELS: Record<AlertStatus, string> = { open: 'Open', acknowledged: 'Acknowledged', all: 'All' };
 
 /** Messages after an action (a fixed set: nothing from the address is echoed). */

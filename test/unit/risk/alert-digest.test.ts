@@ -12,7 +12,7 @@ describe('the alert digest', () => {
     const d = buildAlertDigest({ ...base, alerts: [{ message: 'Acme moved from low to medium risk' }, { message: "Bolt's risk score has risen 3 runs in a row" }] })!;
     expect(d.subject).toBe('Duesense: 2 risk alerts for Harborview');
     expect(d.text).toContain('  • Acme moved from low to medium risk');
-    expect(d.text).toContain('Receivables: $528.7k outstanding, $354.9k overdue. High risk: 3 customers, $69.5k.');
+    expect(d.text).toContain('Receivables: $528.7k outstanding, $354.9k overdue. Meeting the high-risk rule: 3 customers, $69.5k.');
     expect(d.text).toContain('Collection rate has fallen 5 months in a row, down 32.35 points.');
     expect(d.text).toContain('https://duesense.example.com/alerts');
   });
