@@ -42,7 +42,7 @@ describe('the alerts page', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('aria-current="page">Alerts</a>');
     expect(page.text).toContain('id="alerts-empty"');
-    expect(page.text).toContain('moved to a riskier band or whose risk score rose three runs in a row');
+    expect(page.text).toContain('moved to a riskier risk tier or whose risk score rose three runs in a row');
     expect(page.text).not.toContain('id="alerts-table"');
     expect(page.text).not.toMatch(/ style="/);
   });
