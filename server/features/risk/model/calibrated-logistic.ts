@@ -4,11 +4,18 @@ import { hasBothClasses } from './training-set.js';
 /** Platt scaling p = σ(a·z + b) on the model's logit z; identity when it could not be estimated. */
 export interface Platt { a: number; b: number }
 const IDENTITY: Platt = { a: 1, b: 0 };
+/** The latest share of the (time-ordered) rows the recalibration is estimated on: the most recent behaviour. */
+export const CALIBRATION_SHARE = 0.1;
 /** Below this many validation rows a 2-parameter recalibration is more noise than signal. */
 const MIN_CALIBRATION_ROWS = 30;
 
 export interface CalibratedLogistic extends PlainLogistic {
   platt: Platt;
+  /**
+   * A column (a logit) added to the calibrated logit as it moves from its mean over the calibration slice: a
+   * shift no coefficient can learn from a past in which it hardly moved.
+   */
+  shift?: { column: number; reference: number };
 }
 
 export interface Scored { probability: number; contributions: number[] }
@@ -42,8 +49,8 @@ function restandardize(m: PlainLogistic, to: Standardizer): LogisticFit {
 }
 
 /**
- * Fits the regression on the earliest 80% of the (time-ordered) rows and Platt-scales it on the latest
- * 20%, which corrects both over-confidence and drift between the two periods. With `refitOnAll`, the
+ * Fits the regression on the earliest 90% of the (time-ordered) rows and Platt-scales it on the latest
+ * 10%, which corrects both over-confidence and drift between the two periods. With `refitOnAll`, the
  * regression is then refitted on every row and keeps that recalibration (it is estimated on a model of the
  * same form; refitting on all puts the newest behaviour into the coefficients).
  */
@@ -52,8 +59,8 @@ export function fitCalibratedLogistic(x: readonly number[][], y: ArrayLike<numbe
 }
 
 /** The same on packed rows; `y` is indexed like the rows (y[i] labels row i). */
-export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic }): CalibratedLogistic {
-  const cut = x.from + Math.round((x.to - x.from) * 0.8);
+export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic; shiftColumn?: number }): CalibratedLogistic {
+  const cut = x.from + Math.round((x.to - x.from) * (1 - CALIBRATION_SHARE));
   const early: Rows = { ...x, to: cut };
   const late: Rows = { ...x, from: cut };
   const first = fitPlainRows(early, y.subarray(x.from, cut), o.l2, o.start);
@@ -67,7 +74,13 @@ export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refit
     if (p.weights[0]! > 0) platt = { a: p.weights[0]!, b: p.intercept };
   }
   const final = o.refitOnAll ? fitPlainRows(x, y.subarray(x.from, x.to), o.l2, first) : first;
-  return { ...final, platt };
+  let shift: CalibratedLogistic['shift'];
+  if (o.shiftColumn !== undefined && x.to > cut) {
+    let sum = 0;
+    for (let i = cut; i < x.to; i++) sum += x.data[i * x.cols + o.shiftColumn]!;
+    shift = { column: o.shiftColumn, reference: sum / (x.to - cut) };
+  }
+  return { ...final, platt, ...(shift ? { shift } : {}) };
 }
 
 /** The regression's logit for the raw row at data[offset ..]: standardised, then weighted in column order. */
@@ -80,10 +93,12 @@ function logitOf(m: PlainLogistic, data: ArrayLike<number>, offset: number): num
 
 /** The calibrated probability of the raw row at data[offset ..]. */
 export function probabilityAt(m: CalibratedLogistic, data: ArrayLike<number>, offset: number): number {
-  return sigmoid(m.platt.a * logitOf(m, data, offset) + m.platt.b);
+  const moved = m.shift ? data[offset + m.shift.column]! - m.shift.reference : 0;
+  return sigmoid(m.platt.a * logitOf(m, data, offset) + m.platt.b + moved);
 }
 
 export function scoreCalibrated(m: CalibratedLogistic, row: readonly number[]): Scored {
-  const contributions = row.map((v, j) => m.platt.a * m.fit.weights[j]! * ((v - m.standardizer.means[j]!) / m.standardizer.scales[j]!));
+  const contributions = row.map((v, j) => m.platt.a * m.fit.weights[j]! * ((v - m.standardizer.means[j]!) / m.standardizer.scales[j]!)
+    + (m.shift?.column === j ? v - m.shift.reference : 0));
   return { probability: probabilityAt(m, row, 0), contributions };
 }
