@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { localDate } from '../../time-zone.js';
 import { assessCompany, type CompanyAssessment } from './domain/assess-company.js';
 import type { CompanyFacts } from './domain/risk-facts.js';
+import { backtestScore } from './domain/score-backtest.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
 import { clusterCustomers, type ClusterInput, type ClusterResult } from './clusters/customer-clusters.js';
@@ -63,6 +64,8 @@ export class RiskService {
     const assessment = assessCompany(facts, policy, asOf, { lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])) });
     await letOthersIn();
     const clusters = clusterCustomers(clusterInputs(assessment, predictions, policy.windowMonths), { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
+    // How the same score would have ranked the last six months: shown next to the model card.
+    const scoreBacktest = backtestScore(facts, policy, asOf);
     const forecast = forecastCollections(facts.invoices, { asOf, highRiskCustomerIds: new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId)) });
     await letOthersIn();
     let runId: number | null = null;
@@ -79,7 +82,7 @@ export class RiskService {
         }
       }
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
-      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
+      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),
       });
     }
