@@ -1,6 +1,7 @@
 import type { CollectionTrend, MonthlyCollectionRate } from '../features/risk/domain/company-metrics.js';
 import { MIN_TRAINING_INVOICES } from '../features/risk/model/late-payment-model.js';
 import type { RunDetails, RunDistribution } from '../features/risk/risk-store.js';
+import { modelCardView, type ModelCardView } from './model-card-view.js';
 import { fmt } from './view-helpers.js';
 
 /**
@@ -106,6 +107,7 @@ export interface DashboardModel {
   openInvoiceCount: number;
   /** Decided invoices the late-payment model needs before it trains (below, it falls back). */
   minTrainingInvoices: number;
+  modelCard: ModelCardView;
 }
 
 const dollars = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
@@ -326,5 +328,6 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
     },
     openInvoiceCount,
     minTrainingInvoices: MIN_TRAINING_INVOICES,
+    modelCard: modelCardView(co.modelCard, co.scoreBacktest),
   };
 }
