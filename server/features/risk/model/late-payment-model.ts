@@ -45,6 +45,11 @@ export interface TrainOptions {
   graceDays?: number;
   /** L2 penalty on standardised coefficients (default 1). */
   l2?: number;
+  /**
+   * Move predictions with the company's projected late-rate trend (default true); false leaves the model to
+   * the past alone, which is what the drift test compares against.
+   */
+  followCompanyTrend?: boolean;
   /** Accepted for API stability; the fit is deterministic (Newton), so nothing is drawn from it. */
   seed?: number;
 }
@@ -61,6 +66,7 @@ type Predictor = (invoice: InvoiceFact) => InvoiceLateProbability;
 export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: TrainOptions): TrainedLateModel {
   const graceDays = o.graceDays ?? 0;
   const l2 = o.l2 ?? 1;
+  const trend = o.followCompanyTrend === false ? {} : { shiftColumn: TREND_COLUMN };
   // Every feature is as of its invoice's TxnDate, so one history (cut at as-of) serves all rows.
   const history = new PointInTimeHistory(invoices, { asOf: o.asOf, graceDays });
   // The most recent decided invoices: enough to learn from, and they say most about how customers pay now.
@@ -88,10 +94,10 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   if (fittable) {
     // Measured on data the evaluation model never saw, then refitted on everything for use (warm-started
     // from the evaluation model: the same problem on more rows converges in a few Newton steps).
-    const evaluation = fitCalibratedRows(train, labels, { l2, refitOnAll: false, shiftColumn: TREND_COLUMN });
+    const evaluation = fitCalibratedRows(train, labels, { l2, refitOnAll: false, ...trend });
     holdoutProbabilities = [];
     for (let i = holdoutFrom; i < n; i++) holdoutProbabilities.push(probabilityAt(evaluation, x.data, i * x.cols));
-    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation, shiftColumn: TREND_COLUMN });
+    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation, ...trend });
     const row = new Float64Array(LATE_FEATURES.length);
     predict = (invoice) => {
       writeLateFeatures(history, invoice, row, 0);
@@ -110,7 +116,7 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     ece: expectedCalibrationError(holdoutProbabilities, holdoutLabels),
     calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
     method: fittable
-      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows, shifted by the company's projected late-rate trend; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows${o.followCompanyTrend === false ? '' : ', shifted by the company\'s projected late-rate trend'}; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
       : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],
