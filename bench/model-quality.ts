@@ -35,12 +35,17 @@ for (const [name, spec] of [['demo', DEMO_COMPANY], ['large', LARGE_COMPANY]] as
   };
   const card = trainLatePaymentModel(invoices, { asOf: spec.asOf }).card;
   const trainMs = median(3, () => trainLatePaymentModel(invoices, { asOf: spec.asOf }));
-  process.stdout.write(`${name} as of ${spec.asOf}: ${invoices.length} invoices, trained on ${card.trainedOn}, holdout ${card.holdoutSize}, `
-    + `AUC ${card.auc?.toFixed(3)}, ECE ${card.ece?.toFixed(3)}, Brier ${card.brier?.toFixed(3)}, training ${trainMs.toFixed(0)} ms\n`);
-  for (const b of card.calibration) process.stdout.write(`  ${b.bin}  n=${String(b.count).padStart(5)}  predicted ${pct(b.predicted)}  observed ${pct(b.observed)}\n`);
+  process.stdout.write(`${name} as of ${spec.asOf}: ${invoices.length} invoices, trained on ${card.trainedOn}, `
+    + `holdout ${card.holdoutSize}, AUC ${card.auc?.toFixed(3)}, ECE ${card.ece?.toFixed(3)}, Brier ${card.brier?.toFixed(3)}, `
+    + `training ${trainMs.toFixed(0)} ms\n`);
+  for (const b of card.calibration) {
+    process.stdout.write(`  ${b.bin}  n=${String(b.count).padStart(5)}  predicted ${pct(b.predicted)}  observed ${pct(b.observed)}\n`);
+  }
   const backtest = backtestScore(facts, DEFAULT_RISK_POLICY, spec.asOf);
   const backtestMs = median(3, () => backtestScore(facts, DEFAULT_RISK_POLICY, spec.asOf));
-  process.stdout.write(`  score backtest from ${backtest.scoredAsOf}: ${backtest.customers} customers ranked, ${backtest.lateCustomers} went >30 days late, `
-    + `AUC ${backtest.auc?.toFixed(3)}, High band caught ${backtest.highRiskShare === null ? '-' : pct(backtest.highRiskShare)} of `
-    + `$${Math.round(backtest.lateCents / 100).toLocaleString('en-US')} (${backtest.highRiskCustomers} High customers), ${backtestMs.toFixed(0)} ms\n`);
+  const caught = backtest.highRiskShare === null ? '-' : pct(backtest.highRiskShare);
+  const lateDollars = Math.round(backtest.lateCents / 100).toLocaleString('en-US');
+  process.stdout.write(`  score backtest from ${backtest.scoredAsOf}: ${backtest.customers} customers ranked, `
+    + `${backtest.lateCustomers} went >30 days late, AUC ${backtest.auc?.toFixed(3)}, High band caught ${caught} of `
+    + `$${lateDollars} (${backtest.highRiskCustomers} High customers), ${backtestMs.toFixed(0)} ms\n`);
 }

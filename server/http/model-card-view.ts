@@ -39,7 +39,8 @@ export function rankingInWords(auc: number | null): string | null {
   if (auc === null) return null;
   const grade = auc >= 0.9 ? 'Ranks invoices very well' : auc >= 0.8 ? 'Ranks invoices well' : auc >= 0.7 ? 'Ranks invoices fairly well'
     : auc >= 0.6 ? 'Ranks invoices weakly' : 'Ranks invoices hardly better than chance';
-  return `${grade}: given one invoice that was paid late and one that was not, it gave the late one the higher chance ${Math.round(auc * 100)} times in 100.`;
+  return `${grade}: given one invoice that was paid late and one that was not, it gave the late one the higher chance `
+    + `${Math.round(auc * 100)} times in 100.`;
 }
 
 export function calibrationInWords(ece: number | null): string | null {
@@ -82,7 +83,9 @@ export function backtestView(b: ScoreBacktest): BacktestView {
     `Scored as of ${b.scoredAsOf}, ${fmt.number(b.customers)} customers had invoices falling due before ${b.asOf}; `
       + `${fmt.number(b.lateCustomers)} of them then let one go more than 30 days past its terms.`,
   ];
-  if (b.auc !== null) sentences.push(`The risk score then put such a customer above one who paid in time ${Math.round(b.auc * 100)} times in 100.`);
+  if (b.auc !== null) {
+    sentences.push(`The risk score then put such a customer above one who paid in time ${Math.round(b.auc * 100)} times in 100.`);
+  }
   sentences.push(b.highRiskShare === null
     ? 'No invoice went that late in the period.'
     : `Customers in the High band then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`);

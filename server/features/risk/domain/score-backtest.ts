@@ -49,7 +49,9 @@ export function backtestScore(facts: CompanyFacts, policy: RiskPolicy, asOf: str
  * the dollars are what was open then. Customers without a score then are left out of the AUC, and their
  * late dollars count as not caught.
  */
-export function scoreAgainstOutcomes(scored: readonly ScoredCustomer[], invoices: readonly InvoiceFact[], scoredAsOf: string, asOf: string): ScoreBacktest {
+export function scoreAgainstOutcomes(
+  scored: readonly ScoredCustomer[], invoices: readonly InvoiceFact[], scoredAsOf: string, asOf: string,
+): ScoreBacktest {
   const from = dayOf(scoredAsOf);
   const to = dayOf(asOf);
   const exposed = new Set<string>();

@@ -59,7 +59,9 @@ export function fitCalibratedLogistic(x: readonly number[][], y: ArrayLike<numbe
 }
 
 /** The same on packed rows; `y` is indexed like the rows (y[i] labels row i). */
-export function fitCalibratedRows(x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic; shiftColumn?: number }): CalibratedLogistic {
+export function fitCalibratedRows(
+  x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic; shiftColumn?: number },
+): CalibratedLogistic {
   const cut = x.from + Math.round((x.to - x.from) * (1 - CALIBRATION_SHARE));
   const early: Rows = { ...x, to: cut };
   const late: Rows = { ...x, from: cut };

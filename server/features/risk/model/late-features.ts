@@ -143,7 +143,8 @@ export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceF
   out[offset + AT.seasonCosine] = Math.cos((2 * Math.PI * month) / 12);
   out[offset + AT.companyLateRate] = logit(companyRate);
   const companyRecent = history.company.recentLateRate(known, COMPANY_RECENT_DAYS);
-  out[offset + AT.recentLateShare] = logit((recentLate + RECENT_SHRINKAGE * companyRecent) / (recentLate + recentOnTime + RECENT_SHRINKAGE));
+  const recentShare = (recentLate + RECENT_SHRINKAGE * companyRecent) / (recentLate + recentOnTime + RECENT_SHRINKAGE);
+  out[offset + AT.recentLateShare] = logit(recentShare);
   out[offset + AT.latestDaysBeyondTerms] = latestDueDay === -Infinity ? averageDbt : latestDbt;
   out[offset + AT.companyLateTrend] = projectedCompanyLogit(history, known, dayOf(invoice.dueDate) - day, companyRecent);
   return { smoothedLateShare, companyLateRate: companyRate };

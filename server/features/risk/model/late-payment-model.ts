@@ -82,7 +82,8 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   const train: Rows = { ...x, to: holdoutFrom };
   const holdoutLabels = Array.from(labels.subarray(holdoutFrom)) as (0 | 1)[];
 
-  const fittable = n >= MIN_TRAINING_INVOICES && hasBothClasses(labels.subarray(0, holdoutFrom)) && hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * (1 - CALIBRATION_SHARE))));
+  const fittable = n >= MIN_TRAINING_INVOICES && hasBothClasses(labels.subarray(0, holdoutFrom))
+    && hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * (1 - CALIBRATION_SHARE))));
   const fallbackPredict: Predictor = (invoice) => {
     const f = lateFeatures(history, invoice);
     const contribution = logit(f.smoothedLateShare) - logit(f.companyLateRate);
@@ -116,7 +117,10 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     ece: expectedCalibrationError(holdoutProbabilities, holdoutLabels),
     calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
     method: fittable
-      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows${o.followCompanyTrend === false ? '' : ', shifted by the company\'s projected late-rate trend'}; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, `
+        + `Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows`
+        + `${o.followCompanyTrend === false ? '' : ', shifted by the company\'s projected late-rate trend'}; `
+        + `holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
       : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],
