@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { assessCompany } from '../../../server/features/risk/domain/assess-company.js';
 import { addDaysToDate } from '../../../server/features/risk/domain/dates.js';
 import type { CompanyFacts, InvoiceFact } from '../../../server/features/risk/domain/risk-facts.js';
 import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
@@ -56,13 +57,14 @@ describe('score backtest: outcomes against the score then', () => {
 
 describe('score backtest on a company', () => {
   it('scores the company six months before as-of from the same facts', () => {
-    // A customer who always pays 2 days early, and one who paid 60 days late until December, then stopped.
-    const monthly = (customerId: string, lateDays: number, stopsAfter: string) => Array.from({ length: 12 }, (_, m) => {
+    // A customer who always pays 2 days early (billed on after the scoring date), and one who paid 60 days late
+    // until December, then stopped.
+    const monthly = (customerId: string, lateDays: number, stopsAfter: string, count: number) => Array.from({ length: count }, (_, m) => {
       const due = addDaysToDate('2025-01-15', 30 * m);
       return invoice(`${customerId}${m}`, customerId, due, 10_000, due < stopsAfter ? [[addDaysToDate(due, lateDays), 10_000]] : []);
     });
     const facts: CompanyFacts = {
-      realmId: 'r', homeCurrency: 'USD', items: new Map(), invoices: [...monthly('P', -2, '2099-01-01'), ...monthly('L', 60, '2025-12-01')],
+      realmId: 'r', homeCurrency: 'USD', items: new Map(), invoices: [...monthly('P', -2, '2099-01-01', 17), ...monthly('L', 60, '2025-12-01', 12)],
       customers: [{ id: 'P', name: 'Prompt', active: true, creditScore: null }, { id: 'L', name: 'Late', active: true, creditScore: null }],
     };
     const b = backtestScore(facts, DEFAULT_RISK_POLICY, '2026-05-31');
@@ -70,5 +72,9 @@ describe('score backtest on a company', () => {
     // L's invoices due 2025-11-11 (paid on day 60) and 2025-12-11 (never) pass day 30 in the period; the one
     // due 2025-10-12 passed it on 2025-11-12, before the scoring date. L's late history then ranks it first.
     expect(b).toMatchObject({ customers: 2, lateCustomers: 1, auc: 1, lateCents: 2 * 10_000 });
+    // Leaving out invoices issued after the scoring date (as backtestScore does) changes no score then.
+    const then = assessCompany(facts, DEFAULT_RISK_POLICY, b.scoredAsOf).customers
+      .map((c) => ({ customerId: c.customerId, score: c.risk.score, band: c.risk.band }));
+    expect(scoreAgainstOutcomes(then, facts.invoices, b.scoredAsOf, b.asOf)).toEqual(b);
   });
 });

@@ -38,7 +38,9 @@ export interface ScoredCustomer { customerId: string; score: number | null; band
 /** Scores the company as of `months` before as-of with the same facts and policy, then checks the period after. */
 export function backtestScore(facts: CompanyFacts, policy: RiskPolicy, asOf: string, months = BACKTEST_MONTHS): ScoreBacktest {
   const scoredAsOf = addMonths(asOf, -months);
-  const then = assessCompany(facts, policy, scoredAsOf);
+  // Invoices issued later play no part in a score as of then (metrics read those issued by their as-of only):
+  // leaving them out gives the same scores for less work.
+  const then = assessCompany({ ...facts, invoices: facts.invoices.filter((i) => i.txnDate <= scoredAsOf) }, policy, scoredAsOf);
   const scored = then.customers.map((c) => ({ customerId: c.customerId, score: c.risk.score, band: c.risk.band }));
   return scoreAgainstOutcomes(scored, facts.invoices, scoredAsOf, asOf);
 }
