@@ -80,8 +80,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
 
 export function backtestView(b: ScoreBacktest): BacktestView {
   const sentences = [
-    `Scored as of ${b.scoredAsOf}, ${fmt.number(b.customers)} customers had invoices falling due before ${b.asOf}; `
-      + `${fmt.number(b.lateCustomers)} of them then let one go more than 30 days past its terms.`,
+    `Scored as of ${b.scoredAsOf}, ${fmt.number(b.customers)} customers had invoices that could go more than 30 days `
+      + `past their terms by ${b.asOf}; ${fmt.number(b.lateCustomers)} of them let one do so.`,
   ];
   if (b.auc !== null) {
     sentences.push(`The risk score then put such a customer above one who paid in time ${Math.round(b.auc * 100)} times in 100.`);

@@ -55,7 +55,8 @@ describe('model card in plain words', () => {
       lateCents: 12_345_600, highRiskLateCents: 7_654_300, highRiskShare: 0.62, highRiskCustomers: 31,
     };
     expect(modelCardView(card, b).backtest!.sentences).toEqual([
-      'Scored as of 2026-04-30, 250 customers had invoices falling due before 2026-10-31; 80 of them then let one go more than 30 days past its terms.',
+      'Scored as of 2026-04-30, 250 customers had invoices that could go more than 30 days past their terms by 2026-10-31; '
+        + '80 of them let one do so.',
       'The risk score then put such a customer above one who paid in time 78 times in 100.',
       'Customers in the High band then owed 62% of the $123,456 that went that late.',
     ]);
