@@ -12,10 +12,11 @@ const MIN_CALIBRATION_ROWS = 30;
 export interface CalibratedLogistic extends PlainLogistic {
   platt: Platt;
   /**
-   * A column (a logit) added to the calibrated logit as it moves from its mean over the calibration slice: a
-   * shift no coefficient can learn from a past in which it hardly moved.
+   * A column (a company-wide logit) whose movement from its mean over the calibration slice moves every
+   * prediction: a shift no coefficient can learn from a past in which it hardly moved. `table` turns the
+   * column's movement into the per-invoice logit shift (shiftTable).
    */
-  shift?: { column: number; reference: number };
+  shift?: { column: number; reference: number; table: ShiftTable };
 }
 
 export interface Scored { probability: number; contributions: number[] }
@@ -80,7 +81,9 @@ export function fitCalibratedRows(
   if (o.shiftColumn !== undefined && x.to > cut) {
     let sum = 0;
     for (let i = cut; i < x.to; i++) sum += x.data[i * x.cols + o.shiftColumn]!;
-    shift = { column: o.shiftColumn, reference: sum / (x.to - cut) };
+    const logits = new Float64Array(x.to - cut);
+    for (let i = cut; i < x.to; i++) logits[i - cut] = platt.a * logitOf(final, x.data, i * x.cols) + platt.b;
+    shift = { column: o.shiftColumn, reference: sum / (x.to - cut), table: shiftTable(logits) };
   }
   return { ...final, platt, ...(shift ? { shift } : {}) };
 }
@@ -95,12 +98,53 @@ function logitOf(m: PlainLogistic, data: ArrayLike<number>, offset: number): num
 
 /** The calibrated probability of the raw row at data[offset ..]. */
 export function probabilityAt(m: CalibratedLogistic, data: ArrayLike<number>, offset: number): number {
-  const moved = m.shift ? data[offset + m.shift.column]! - m.shift.reference : 0;
+  const moved = m.shift ? shiftFor(m.shift, data[offset + m.shift.column]! - m.shift.reference) : 0;
   return sigmoid(m.platt.a * logitOf(m, data, offset) + m.platt.b + moved);
 }
 
 export function scoreCalibrated(m: CalibratedLogistic, row: readonly number[]): Scored {
   const contributions = row.map((v, j) => m.platt.a * m.fit.weights[j]! * ((v - m.standardizer.means[j]!) / m.standardizer.scales[j]!)
-    + (m.shift?.column === j ? v - m.shift.reference : 0));
+    + (m.shift?.column === j ? shiftFor(m.shift, v - m.shift.reference) : 0));
   return { probability: probabilityAt(m, row, 0), contributions };
+}
+
+/** Per-invoice logit shifts for company logit shifts from, from + step, …; linear between, clamped at the ends. */
+export interface ShiftTable { from: number; step: number; values: Float64Array }
+const GRID = { from: -5, to: 5, step: 0.25 } as const;
+
+/** The per-invoice logit shift for a company logit shift (see shiftTable). */
+export function shiftFor(s: NonNullable<CalibratedLogistic['shift']>, companyShift: number): number {
+  const t = s.table;
+  const at = Math.min(t.values.length - 1.000001, Math.max(0, (companyShift - t.from) / t.step));
+  const k = Math.floor(at);
+  return t.values[k]! + (at - k) * (t.values[k + 1]! - t.values[k]!);
+}
+
+/**
+ * For each company-rate shift Δ (in logit) on a grid, the per-invoice logit shift δ that moves the mean
+ * predicted probability over these invoices (the calibration slice) from p̄ to σ(logit p̄ + Δ). A mix of
+ * customers, most of them sure one way or the other, moves less than each one does: shifting every invoice by
+ * Δ itself would move the company's expected late rate by less than Δ.
+ */
+export function shiftTable(logits: Float64Array): ShiftTable {
+  const meanAt = (d: number) => {
+    let sum = 0;
+    for (let i = 0; i < logits.length; i++) sum += sigmoid(logits[i]! + d);
+    return sum / logits.length;
+  };
+  const base = Math.log(meanAt(0) / (1 - meanAt(0)));
+  const n = Math.round((GRID.to - GRID.from) / GRID.step) + 1;
+  const values = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const target = sigmoid(base + GRID.from + k * GRID.step);
+    let lo = -30;
+    let hi = 30;
+    for (let it = 0; it < 30; it++) {
+      const mid = (lo + hi) / 2;
+      if (meanAt(mid) < target) lo = mid;
+      else hi = mid;
+    }
+    values[k] = (lo + hi) / 2;
+  }
+  return { from: GRID.from, step: GRID.step, values };
 }

@@ -30,13 +30,13 @@ function habitCompany(seed: number, customers: number, months: number, allOnTime
 }
 
 /**
- * habitCompany with noise and a company-wide slowdown: invoices due in the last 180 days before as-of are
+ * 300 customers of five habits, with noise, and a company-wide slowdown: invoices due in the last 180 days before as-of are
  * paid up to `slowdownDays` later, growing with the square of time (as the demo generator's slowdown does).
  */
 function slowingCompany(seed: number, slowdownDays: number): InvoiceFact[] {
   const r = prng(seed);
   const out: InvoiceFact[] = [];
-  for (let c = 0; c < 60; c++) {
+  for (let c = 0; c < 300; c++) {
     const habit = [-8, -4, -1, 6, 25][c % 5]! + 3 * r.normal();
     for (let m = 0; m < 24; m++) {
       const txn = dateOf(dayOf(AS_OF) - 30 * (24 - m) + r.int(0, 20));
@@ -122,16 +122,15 @@ describe('late-payment model', () => {
       const slowing = slowingCompany(seed, 30);
       const following = trainLatePaymentModel(slowing, { asOf: AS_OF }).card;
       const pastOnly = trainLatePaymentModel(slowing, { asOf: AS_OF, followCompanyTrend: false }).card;
-      // A model of the past alone is far off on the latest invoices; following the trend at least halves that.
-      expect(pastOnly.ece!, `seed ${seed}`).toBeGreaterThan(0.25);
-      expect(following.ece!, `seed ${seed}`).toBeLessThan(pastOnly.ece! / 2 + 0.02);
-      expect(following.ece!, `seed ${seed}`).toBeLessThan(0.2);
+      // A model of the past alone is far off on the latest invoices; following the trend brings it close.
+      expect(pastOnly.ece!, `seed ${seed}`).toBeGreaterThan(0.2);
+      expect(following.ece!, `seed ${seed}`).toBeLessThan(0.1);
       expect(following.auc!, `seed ${seed}`).toBeGreaterThan(0.85);
       const steady = slowingCompany(seed, 0);
       const steadyFollowing = trainLatePaymentModel(steady, { asOf: AS_OF }).card;
       const steadyPastOnly = trainLatePaymentModel(steady, { asOf: AS_OF, followCompanyTrend: false }).card;
-      expect(steadyFollowing.ece!, `seed ${seed}`).toBeLessThan(steadyPastOnly.ece! + 0.03);
-      expect(steadyFollowing.ece!, `seed ${seed}`).toBeLessThan(0.1);
+      expect(steadyFollowing.ece!, `seed ${seed}`).toBeLessThan(steadyPastOnly.ece! + 0.015);
+      expect(steadyFollowing.ece!, `seed ${seed}`).toBeLessThan(0.05);
     }
   });
 });
