@@ -3,6 +3,7 @@ import { MIN_TRAINING_INVOICES } from '../features/risk/model/late-payment-model
 import type { RunDetails, RunDistribution } from '../features/risk/risk-store.js';
 import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
 import { STRATEGY_BY_CELL, type Strategy } from '../features/risk/domain/strategies.js';
+import { modelCardView, type ModelCardView } from './model-card-view.js';
 import { fmt } from './view-helpers.js';
 
 /**
@@ -110,6 +111,7 @@ export interface DashboardModel {
   openInvoiceCount: number;
   /** Decided invoices the late-payment model needs before it trains (below, it falls back). */
   minTrainingInvoices: number;
+  modelCard: ModelCardView;
 }
 
 const dollars = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
@@ -331,5 +333,6 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
     openInvoiceCount,
     minTrainingInvoices: MIN_TRAINING_INVOICES,
     highRiskStrategies: STRATEGY_BY_CELL.high,
+    modelCard: modelCardView(co.modelCard, co.scoreBacktest),
   };
 }

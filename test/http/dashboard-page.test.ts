@@ -147,7 +147,11 @@ describe('the dashboard', () => {
     expect(page.text).toContain(`Expected never to be collected: ${fmt.cents(co.forecast.neverCollectedCents)}`);
 
     for (const id of ['table-high-risk', 'table-strategies', 'table-clusters', 'card-model', 'card-downloads']) expect(page.text, id).toContain(`id="${id}"`);
-    expect(page.text).toMatch(/AUC <strong>0\.\d{3}<\/strong>|Too little history for the model/);
+    // Plain words first, the statistics folded below; the backtest of the score sits on the same card.
+    expect(page.text).toMatch(/id="model-ranking">Ranks invoices [^<]+ times in 100\.|Too little history for the model/);
+    expect(page.text).toMatch(/<details id="model-details">\s*<summary>Technical details<\/summary>[\s\S]*?AUC|Too little history/);
+    expect(co.scoreBacktest?.scoredAsOf).toBeDefined();
+    expect(page.text).toContain(`Scored as of ${co.scoreBacktest!.scoredAsOf}`);
     for (const href of ['/exports/customers.csv', '/exports/invoices.json', '/exports/company.csv', '/exports/clusters.json']) expect(page.text).toContain(`href="${href}"`);
   });
 

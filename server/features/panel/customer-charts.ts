@@ -119,6 +119,9 @@ const FEATURE_WORDS: Record<string, string> = {
   seasonSine: 'Time of year',
   seasonCosine: 'Time of year',
   companyLateRate: 'How late customers were paying overall at the time',
+  recentLateShare: 'How often invoices were paid late in the 90 days before',
+  latestDaysBeyondTerms: 'Days beyond terms on the invoice due most recently',
+  companyLateTrend: 'Whether customers overall were paying later and later',
 };
 
 /** "Usual days beyond terms (raises the risk)": a feature and which way it pushed this invoice's probability. */

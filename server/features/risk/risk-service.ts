@@ -6,6 +6,7 @@ import { ValidationError } from '../../errors.js';
 import { localDate } from '../../time-zone.js';
 import { assessCompany, type CompanyAssessment } from './domain/assess-company.js';
 import type { CompanyFacts } from './domain/risk-facts.js';
+import { backtestScore } from './domain/score-backtest.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
 import { loadCompanyFacts } from './risk-facts-loader.js';
 import { clusterCustomers, type ClusterInput, type ClusterResult, type OpenInvoiceOutlooks } from './clusters/customer-clusters.js';
@@ -79,6 +80,8 @@ export class RiskService {
     const { forecast, outlooks } = forecastWithOutlooks(facts.invoices, { asOf, highRiskCustomerIds: highRiskIds });
     const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths),
       { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
+    // How the same score would have ranked the last six months: shown next to the model card.
+    const scoreBacktest = backtestScore(facts, policy, asOf);
     await letOthersIn();
     let runId: number | null = null;
     if (persist) {
@@ -89,7 +92,7 @@ export class RiskService {
         message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row`,
       })));
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
-      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
+      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])), outlooks,
       });
     }

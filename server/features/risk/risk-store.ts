@@ -12,6 +12,7 @@ import type { ScoreState } from './domain/score-stability.js';
 import type { ClusterCentre, ClusterProfile } from './clusters/customer-clusters.js';
 import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
 import { openInvoiceChances } from './forecast/open-invoice-chances.js';
+import type { ScoreBacktest } from './domain/score-backtest.js';
 import type { LatePaymentModelCard } from './model/late-payment-model.js';
 import type { PanelSummary } from './panel-summary.js';
 
@@ -34,6 +35,8 @@ export type RunCompanyFigures = Omit<CompanyAssessment, 'customers' | 'openInvoi
   forecast: CashForecast;
   /** Written since the dashboard (average invoice by tier); absent on older runs. */
   panel?: PanelSummary;
+  /** The score as of six months before, checked against what followed; absent on older runs. */
+  scoreBacktest?: ScoreBacktest;
 };
 
 export type RunDetails = ScoreRunSummary & { company: RunCompanyFigures };

@@ -135,4 +135,13 @@ describe('buildDashboard', () => {
     expect(empty.charts.tiers.empty).toBe('This score run was made before this chart existed. Choose Score again now to see it.');
     expect(buildDashboard(run(), { ...distribution, bands: { low: 1, medium: 0, high: 0, unscored: 0 } }).charts.bands.label).toBe('1 customer by risk tier: 1 low, 0 medium, 0 high.');
   });
+
+  it('carries the model card in words and, on runs that have one, the score backtest', () => {
+    const old = buildDashboard(run(), distribution).modelCard;
+    expect(old).toMatchObject({ fallback: true, ranking: null, backtest: null });
+    const backtest = { scoredAsOf: '2026-04-30', asOf: '2026-10-31', customers: 4, lateCustomers: 1, auc: 1, lateCents: 50_000, highRiskLateCents: 50_000, highRiskShare: 1, highRiskCustomers: 1 };
+    const withBacktest = run();
+    withBacktest.company.scoreBacktest = backtest;
+    expect(buildDashboard(withBacktest, distribution).modelCard.backtest!.sentences[2]).toBe('Customers in the High band then owed 100% of the $500 that went that late.');
+  });
 });

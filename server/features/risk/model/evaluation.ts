@@ -47,3 +47,13 @@ export function calibrationBins(probabilities: readonly number[], labels: readon
   });
   return out;
 }
+
+/**
+ * Expected calibration error: over equal-width bins, the count-weighted mean of |mean predicted − observed
+ * late share|. Zero when every bin's predictions match what happened; null on an empty set.
+ */
+export function expectedCalibrationError(probabilities: readonly number[], labels: readonly (0 | 1)[], bins = 10): number | null {
+  if (probabilities.length === 0) return null;
+  const table = calibrationBins(probabilities, labels, bins);
+  return table.reduce((sum, b) => sum + b.count * Math.abs(b.predicted - b.observed), 0) / probabilities.length;
+}

@@ -1,7 +1,7 @@
 import { dayOf } from '../domain/dates.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { logit } from './logistic.js';
-import { SHARED_ID, type PointInTimeHistory } from './point-in-time-history.js';
+import { DBT_CLIP, SHARED_ID, type PointInTimeHistory } from './point-in-time-history.js';
 
 /**
  * The model's inputs, each computed as of the invoice's TxnDate: only the customer's invoices issued before
@@ -23,13 +23,22 @@ export const LATE_FEATURES = [
   'termsDays', // due − txn
   'seasonSine', // month of year, as a point on a circle
   'seasonCosine',
-  'companyLateRate', // logit of the company's pooled late rate then: the company-wide trend
+  'companyLateRate', // logit of the company's pooled late rate then
+  'recentLateShare', // logit of the customer's late share of outcomes known in the last 90 days, shrunk
+  'latestDaysBeyondTerms', // the most recently due prior invoice: days beyond terms, or past due if still open
+  'companyLateTrend', // logit of the company's late rate projected to the due date from its last 30 and 90 days
 ] as const;
 export type LateFeature = (typeof LATE_FEATURES)[number];
 
 /** Pseudo-invoices of company behaviour mixed into every customer aggregate (k ≈ 5, scoring-methods §3). */
 export const SHRINKAGE_K = 5;
 const NO_LATE_DAYS = 730;
+/** Days of outcomes behind a customer's recent late share and the company's longer recent rate. */
+export const RECENT_WINDOW_DAYS = 90;
+/** Days of outcomes behind the company's latest late rate. */
+export const COMPANY_RECENT_DAYS = 30;
+/** Pseudo-outcomes at the company's latest rate mixed into a customer's recent late share. */
+const RECENT_SHRINKAGE = 2;
 
 export interface LateFeatureVector {
   values: number[];
@@ -37,6 +46,9 @@ export interface LateFeatureVector {
   smoothedLateShare: number;
   companyLateRate: number;
 }
+
+/** The column the model adds to its logit as it moves (late-payment-model.ts): the company-wide trend. */
+export const TREND_COLUMN = LATE_FEATURES.indexOf('companyLateTrend');
 
 /** Each feature's position in a row. */
 const AT = Object.fromEntries(LATE_FEATURES.map((f, j) => [f, j])) as Record<LateFeature, number>;
@@ -76,6 +88,11 @@ export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceF
   let settledDbtSum = 0;
   // The three most recent settlements, newest first; equal days keep issue order (as a stable sort would).
   const recent = new RecentSettlements();
+  const windowStart = known - RECENT_WINDOW_DAYS;
+  let recentLate = 0;
+  let recentOnTime = 0;
+  let latestDueDay = -Infinity;
+  let latestDbt = 0;
   for (let k = range.start; k < end; k++) {
     if (k === self || (self === SHARED_ID && history.invoices[k]!.id === invoice.id)) continue;
     if (priorCount++ === 0) firstPriorDay = txnDay[k]!;
@@ -85,6 +102,12 @@ export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceF
       lastLateDay = Math.max(lastLateDay, knownLateDay[k]!);
     }
     if (knownOnTimeDay[k]! <= known) onTime++;
+    if (knownLateDay[k]! <= known && knownLateDay[k]! > windowStart) recentLate++;
+    if (knownOnTimeDay[k]! <= known && knownOnTimeDay[k]! > windowStart) recentOnTime++;
+    if (dueDay[k]! <= known && dueDay[k]! >= latestDueDay) {
+      latestDueDay = dueDay[k]!;
+      latestDbt = settleDay[k]! <= known ? clippedDbt[k]! : Math.min(DBT_CLIP.max, known - dueDay[k]!);
+    }
     if (settleDay[k]! <= known) {
       settledCount++;
       settledDbtSum += clippedDbt[k]!;
@@ -119,7 +142,24 @@ export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceF
   out[offset + AT.seasonSine] = Math.sin((2 * Math.PI * month) / 12);
   out[offset + AT.seasonCosine] = Math.cos((2 * Math.PI * month) / 12);
   out[offset + AT.companyLateRate] = logit(companyRate);
+  const companyRecent = history.company.recentLateRate(known, COMPANY_RECENT_DAYS);
+  const recentShare = (recentLate + RECENT_SHRINKAGE * companyRecent) / (recentLate + recentOnTime + RECENT_SHRINKAGE);
+  out[offset + AT.recentLateShare] = logit(recentShare);
+  out[offset + AT.latestDaysBeyondTerms] = latestDueDay === -Infinity ? averageDbt : latestDbt;
+  out[offset + AT.companyLateTrend] = projectedCompanyLogit(history, known, dayOf(invoice.dueDate) - day, companyRecent);
   return { smoothedLateShare, companyLateRate: companyRate };
+}
+
+/**
+ * The company's late rate (logit) extended from the known day to the invoice's due date along the line through
+ * its last-30-day rate (centred 15 days back) and its last-90-day rate (centred 45 days back). A company whose
+ * customers are slowing down is slower still by the time this invoice falls due; a steady one projects flat.
+ */
+function projectedCompanyLogit(history: PointInTimeHistory, known: number, termsDays: number, last30: number): number {
+  const recent = logit(last30);
+  const longer = logit(history.company.recentLateRate(known, RECENT_WINDOW_DAYS));
+  const slopePerDay = (recent - longer) / ((RECENT_WINDOW_DAYS - COMPANY_RECENT_DAYS) / 2);
+  return recent + slopePerDay * (COMPANY_RECENT_DAYS / 2 + Math.max(0, termsDays));
 }
 
 /**

@@ -1,15 +1,17 @@
 import { openCents } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
-import { fitCalibratedRows, probabilityAt, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
-import { aucMannWhitney, brierScore, calibrationBins } from './evaluation.js';
-import { LATE_FEATURES, lateFeatures, SHRINKAGE_K, writeLateFeatures } from './late-features.js';
+import { CALIBRATION_SHARE, fitCalibratedRows, probabilityAt, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
+import { aucMannWhitney, brierScore, calibrationBins, expectedCalibrationError } from './evaluation.js';
+import { TREND_COLUMN, LATE_FEATURES, lateFeatures, SHRINKAGE_K, writeLateFeatures } from './late-features.js';
 import { logit, type Rows } from './logistic.js';
 import { PointInTimeHistory } from './point-in-time-history.js';
 import { decidedEntries, hasBothClasses } from './training-set.js';
 
 /**
  * Per-company model of P(invoice is paid late): L2 logistic regression on point-in-time features
- * (late-features.ts), Platt-calibrated, evaluated on a time-ordered holdout and refitted on everything.
+ * (late-features.ts), Platt-calibrated on the latest training rows and moved with the company's projected
+ * late-rate trend (customers slow down together: a model of the past alone under-predicts a slowing company),
+ * evaluated on a time-ordered holdout and refitted on everything.
  * With too little history it falls back to the customer's Beta-smoothed late share.
  */
 export interface LatePaymentModelCard {
@@ -17,6 +19,8 @@ export interface LatePaymentModelCard {
   holdoutSize: number;
   auc: number | null;
   brier: number | null;
+  /** Expected calibration error on the holdout (10 equal-width bins); absent on runs saved before it existed. */
+  ece?: number | null;
   calibration: Array<{ bin: string; predicted: number; observed: number; count: number }>;
   method: string;
   fallback: boolean;
@@ -41,6 +45,11 @@ export interface TrainOptions {
   graceDays?: number;
   /** L2 penalty on standardised coefficients (default 1). */
   l2?: number;
+  /**
+   * Move predictions with the company's projected late-rate trend (default true); false leaves the model to
+   * the past alone, which is what the drift test compares against.
+   */
+  followCompanyTrend?: boolean;
   /** Accepted for API stability; the fit is deterministic (Newton), so nothing is drawn from it. */
   seed?: number;
 }
@@ -57,6 +66,7 @@ type Predictor = (invoice: InvoiceFact) => InvoiceLateProbability;
 export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: TrainOptions): TrainedLateModel {
   const graceDays = o.graceDays ?? 0;
   const l2 = o.l2 ?? 1;
+  const trend = o.followCompanyTrend === false ? {} : { shiftColumn: TREND_COLUMN };
   // Every feature is as of its invoice's TxnDate, so one history (cut at as-of) serves all rows.
   const history = new PointInTimeHistory(invoices, { asOf: o.asOf, graceDays });
   // The most recent decided invoices: enough to learn from, and they say most about how customers pay now.
@@ -72,7 +82,8 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   const train: Rows = { ...x, to: holdoutFrom };
   const holdoutLabels = Array.from(labels.subarray(holdoutFrom)) as (0 | 1)[];
 
-  const fittable = n >= MIN_TRAINING_INVOICES && hasBothClasses(labels.subarray(0, holdoutFrom)) && hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * 0.8)));
+  const fittable = n >= MIN_TRAINING_INVOICES && hasBothClasses(labels.subarray(0, holdoutFrom))
+    && hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * (1 - CALIBRATION_SHARE))));
   const fallbackPredict: Predictor = (invoice) => {
     const f = lateFeatures(history, invoice);
     const contribution = logit(f.smoothedLateShare) - logit(f.companyLateRate);
@@ -84,10 +95,10 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   if (fittable) {
     // Measured on data the evaluation model never saw, then refitted on everything for use (warm-started
     // from the evaluation model: the same problem on more rows converges in a few Newton steps).
-    const evaluation = fitCalibratedRows(train, labels, { l2, refitOnAll: false });
+    const evaluation = fitCalibratedRows(train, labels, { l2, refitOnAll: false, ...trend });
     holdoutProbabilities = [];
     for (let i = holdoutFrom; i < n; i++) holdoutProbabilities.push(probabilityAt(evaluation, x.data, i * x.cols));
-    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation });
+    const final = fitCalibratedRows(x, labels, { l2, refitOnAll: true, start: evaluation, ...trend });
     const row = new Float64Array(LATE_FEATURES.length);
     predict = (invoice) => {
       writeLateFeatures(history, invoice, row, 0);
@@ -103,9 +114,13 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     holdoutSize: n - holdoutFrom,
     auc: aucMannWhitney(holdoutProbabilities, holdoutLabels),
     brier: brierScore(holdoutProbabilities, holdoutLabels),
+    ece: expectedCalibrationError(holdoutProbabilities, holdoutLabels),
     calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
     method: fittable
-      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, Platt-scaled on a time-ordered validation slice; holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, `
+        + `Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows`
+        + `${o.followCompanyTrend === false ? '' : ', shifted by the company\'s projected late-rate trend'}; `
+        + `holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
       : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],

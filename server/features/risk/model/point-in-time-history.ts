@@ -27,6 +27,15 @@ export class CompanyHistory {
     const known = late + this.onTime.countUpTo(day);
     return (late + COMPANY_PRIOR.weight * COMPANY_PRIOR.lateRate) / (known + COMPANY_PRIOR.weight);
   }
+  /**
+   * The late share of outcomes that became known in the `window` days up to d, shrunk toward the all-time
+   * rate: how the company's customers are paying now, which a rate since the beginning hides under old years.
+   */
+  recentLateRate(day: number, window: number): number {
+    const late = this.late.countUpTo(day) - this.late.countUpTo(day - window);
+    const known = late + this.onTime.countUpTo(day) - this.onTime.countUpTo(day - window);
+    return (late + COMPANY_PRIOR.weight * this.lateRate(day)) / (known + COMPANY_PRIOR.weight);
+  }
   meanDbt(day: number): number {
     return (this.settled.sumUpTo(day) + COMPANY_PRIOR.weight * COMPANY_PRIOR.delayDays) / (this.settled.countUpTo(day) + COMPANY_PRIOR.weight);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aucMannWhitney, brierScore, calibrationBins } from '../../../../server/features/risk/model/evaluation.js';
+import { aucMannWhitney, brierScore, calibrationBins, expectedCalibrationError } from '../../../../server/features/risk/model/evaluation.js';
 
 describe('AUC (Mann-Whitney)', () => {
   it('is 1 for a perfect ranking and 0 for a reversed one', () => {
@@ -39,5 +39,20 @@ describe('Brier and calibration bins', () => {
       { bin: '0.1-0.2', predicted: expect.closeTo(0.135, 12), observed: 0.5, count: 2 },
       { bin: '0.9-1.0', predicted: 0.975, observed: 1, count: 2 },
     ]);
+  });
+});
+
+describe('expected calibration error', () => {
+  it('is the count-weighted mean gap between mean predicted and observed, over 10 equal-width bins', () => {
+    // Bins: 0.0-0.1 {0.05→0}: gap 0.05 ×1; 0.1-0.2 {0.15, 0.12 → ½}: mean 0.135, gap 0.365 ×2; 0.9-1.0 {0.95, 1 → 1}: gap 0.025 ×2.
+    expect(expectedCalibrationError([0.05, 0.15, 0.12, 0.95, 1], [0, 1, 0, 1, 1])).toBeCloseTo((0.05 + 2 * 0.365 + 2 * 0.025) / 5, 12);
+  });
+  it('is zero when each bin\'s late share matches its predictions, and null on nothing', () => {
+    expect(expectedCalibrationError([0.25, 0.25, 0.25, 0.25], [1, 0, 0, 0])).toBeCloseTo(0, 12);
+    expect(expectedCalibrationError([], [])).toBeNull();
+  });
+  it('does not let errors of opposite sign in different bins cancel', () => {
+    // 0.1 predicted, 1 of 2 late (gap 0.4); 0.9 predicted, 1 of 2 late (gap 0.4): overall mean 0.5 = late share 0.5.
+    expect(expectedCalibrationError([0.1, 0.1, 0.9, 0.9], [1, 0, 1, 0])).toBeCloseTo(0.4, 12);
   });
 });

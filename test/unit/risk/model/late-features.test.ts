@@ -86,5 +86,12 @@ describe('late-payment features', () => {
     expect(at('daysSinceLastLate')).toBeCloseTo(Math.log1p(dayOf('2025-04-01') - dayOf('2025-02-01')), 12); // late from due + 1
     expect(at('termsDays')).toBe(30);
     expect(at('openBalance')).toBe(0);
+    // Both outcomes (late known 2025-02-01, on time 2025-02-20) fall in the 90 days before 2025-03-31; none in
+    // the last 30, so the company's last-30-day rate is its all-time rate, and its last-90-day rate mixes both.
+    expect(at('recentLateShare')).toBeCloseTo(logit((1 + 2 * company) / (2 + 2)), 12);
+    expect(at('latestDaysBeyondTerms')).toBe(-11); // invoice 2, due 2025-03-03, paid 2025-02-20
+    const last90 = (1 + 5 * company) / (2 + 5);
+    const slopePerDay = (logit(company) - logit(last90)) / 30;
+    expect(at('companyLateTrend')).toBeCloseTo(logit(company) + slopePerDay * (15 + 30), 12);
   });
 });

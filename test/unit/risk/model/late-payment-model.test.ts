@@ -29,6 +29,29 @@ function habitCompany(seed: number, customers: number, months: number, allOnTime
   return out;
 }
 
+/**
+ * 300 customers of five habits, with noise, and a company-wide slowdown: invoices due in the last 180 days before as-of are
+ * paid up to `slowdownDays` later, growing with the square of time (as the demo generator's slowdown does).
+ */
+function slowingCompany(seed: number, slowdownDays: number): InvoiceFact[] {
+  const r = prng(seed);
+  const out: InvoiceFact[] = [];
+  for (let c = 0; c < 300; c++) {
+    const habit = [-8, -4, -1, 6, 25][c % 5]! + 3 * r.normal();
+    for (let m = 0; m < 24; m++) {
+      const txn = dateOf(dayOf(AS_OF) - 30 * (24 - m) + r.int(0, 20));
+      const due = addDaysToDate(txn, 30);
+      const daysBefore = dayOf(AS_OF) - dayOf(due);
+      const slowdown = daysBefore >= 180 ? 0 : ((180 - daysBefore) / 180) ** 2 * slowdownDays;
+      const paid = dayOf(due) + Math.round(habit + slowdown + 6 * r.normal());
+      const total = r.int(5, 200) * 1000;
+      out.push({ id: `${c}-${m}`, docNumber: null, customerId: `C${c}`, txnDate: txn, dueDate: due, totalCents: total, lines: [],
+        applications: paid <= dayOf(AS_OF) ? [{ date: dateOf(paid), cents: total, cash: true }] : [] });
+    }
+  }
+  return out;
+}
+
 describe('late-payment model', () => {
   it('falls back to the smoothed late share on a tiny history, and says so', () => {
     const invoices = habitCompany(1, 2, 8);
@@ -92,5 +115,22 @@ describe('late-payment model', () => {
     }
     const mean = (xs: number[] | undefined) => (xs ?? []).reduce((s, x) => s + x, 0) / (xs?.length || 1);
     expect(mean(byHabit.get('chronic_late'))).toBeGreaterThan(mean(byHabit.get('prompt')));
+  });
+
+  it('stays closer to what happens when the whole company slows down, and costs nothing when it does not', () => {
+    for (const seed of [1, 2]) {
+      const slowing = slowingCompany(seed, 30);
+      const following = trainLatePaymentModel(slowing, { asOf: AS_OF }).card;
+      const pastOnly = trainLatePaymentModel(slowing, { asOf: AS_OF, followCompanyTrend: false }).card;
+      // A model of the past alone is far off on the latest invoices; following the trend brings it close.
+      expect(pastOnly.ece!, `seed ${seed}`).toBeGreaterThan(0.2);
+      expect(following.ece!, `seed ${seed}`).toBeLessThan(0.1);
+      expect(following.auc!, `seed ${seed}`).toBeGreaterThan(0.85);
+      const steady = slowingCompany(seed, 0);
+      const steadyFollowing = trainLatePaymentModel(steady, { asOf: AS_OF }).card;
+      const steadyPastOnly = trainLatePaymentModel(steady, { asOf: AS_OF, followCompanyTrend: false }).card;
+      expect(steadyFollowing.ece!, `seed ${seed}`).toBeLessThan(steadyPastOnly.ece! + 0.015);
+      expect(steadyFollowing.ece!, `seed ${seed}`).toBeLessThan(0.05);
+    }
   });
 });

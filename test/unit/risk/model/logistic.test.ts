@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitCalibratedLogistic, fitPlain, scoreCalibrated } from '../../../../server/features/risk/model/calibrated-logistic.js';
+import { fitCalibratedLogistic, fitPlain, scoreCalibrated, shiftFor, shiftTable } from '../../../../server/features/risk/model/calibrated-logistic.js';
 import { aucMannWhitney } from '../../../../server/features/risk/model/evaluation.js';
 import { sigmoid } from '../../../../server/features/risk/model/logistic.js';
 import { prng } from './seeded.js';
@@ -55,5 +55,32 @@ describe('L2 logistic regression (Newton)', () => {
   it('is deterministic', () => {
     const { x, y } = synthetic(7, 500);
     expect(fitPlain(x, y, 1)).toEqual(fitPlain(x, y, 1));
+  });
+});
+
+describe('company-trend shift', () => {
+  const shift = (logits: number[]) => ({ column: 0, reference: 0, table: shiftTable(Float64Array.from(logits)) });
+  const meanProbability = (logits: number[], d: number) => logits.reduce((s, z) => s + sigmoid(z + d), 0) / logits.length;
+
+  it('moves invoices as far as the company when they are all alike', () => {
+    const alike = [0.3, 0.3, 0.3, 0.3];
+    expect(shiftFor(shift(alike), 1)).toBeCloseTo(1, 6);
+    expect(shiftFor(shift(alike), -0.5)).toBeCloseTo(-0.5, 6);
+    expect(shiftFor(shift(alike), 0.1)).toBeCloseTo(0.1, 6); // between grid points: linear
+  });
+
+  it('moves a mix of sure and unsure invoices further, so their mean moves as far as the company rate', () => {
+    // Mean probability ½ (logit 0); the company's rate moves +1 in logit, to σ(1) ≈ 0.731.
+    const mixed = [-4, 4];
+    const d = shiftFor(shift(mixed), 1);
+    expect(d).toBeGreaterThan(1.5);
+    expect(meanProbability(mixed, d)).toBeCloseTo(sigmoid(1), 6);
+    expect(shiftFor(shift(mixed), 0)).toBeCloseTo(0, 6);
+  });
+
+  it('holds at the ends of its range', () => {
+    const t = shift([-1, 0, 2]);
+    expect(shiftFor(t, 9)).toBeCloseTo(shiftFor(t, 5), 12);
+    expect(shiftFor(t, -9)).toBeCloseTo(shiftFor(t, -5), 12);
   });
 });
