@@ -3,7 +3,7 @@ import { customerMetrics, type Aging, type CustomerMetrics } from './customer-me
 import { riskScore, type RiskBand, type RiskScore } from './risk-score.js';
 import { DEFAULT_STABILITY, stabilise, type ScoreState, type StabilityAlert } from './score-stability.js';
 import type { RiskPolicy } from './risk-policy.js';
-import type { CompanyFacts, InvoiceFact } from './risk-facts.js';
+import type { CompanyFacts, CustomerFact, InvoiceFact } from './risk-facts.js';
 import { openCents } from './invoice-metrics.js';
 import {
   customerStrategy, daysPastDue, highRiskSegment, invoiceStrategy, recommendedCreditLimit, summarise,
@@ -59,6 +59,27 @@ export interface CompanyAssessment {
 }
 
 /**
+ * Each customer's metrics and own risk score as of A, and its invoices: the part of an assessment that a score
+ * needs (the backtest reads only this; assessCompany goes on from it).
+ */
+export function scoreCustomers(facts: CompanyFacts, policy: RiskPolicy, asOf: string): {
+  byCustomer: Map<string, InvoiceFact[]>;
+  scores: Array<{ customer: CustomerFact; metrics: CustomerMetrics; risk: RiskScore }>;
+} {
+  const byCustomer = new Map<string, InvoiceFact[]>();
+  for (const inv of facts.invoices) {
+    const list = byCustomer.get(inv.customerId);
+    if (list) list.push(inv);
+    else byCustomer.set(inv.customerId, [inv]);
+  }
+  const scores = facts.customers.map((customer) => {
+    const metrics = customerMetrics(byCustomer.get(customer.id) ?? [], facts.items, policy, asOf);
+    return { customer, metrics, risk: riskScore(metrics, customer.creditScore, policy, facts.homeCurrency) };
+  });
+  return { byCustomer, scores };
+}
+
+/**
  * Everything the product shows for one company as of A, from facts and a policy: pure (no I/O, no clock),
  * so history can be replayed and tests are exact. Customers are scored on their own invoices (jobs already
  * rolled up into their parent by the facts loader when the policy says so).
@@ -67,19 +88,11 @@ export function assessCompany(
   facts: CompanyFacts, policy: RiskPolicy, asOf: string,
   o: { lateProbabilities?: ReadonlyMap<string, number>; previousStates?: ReadonlyMap<string, ScoreState> } = {},
 ): CompanyAssessment {
-  const byCustomer = new Map<string, InvoiceFact[]>();
-  for (const inv of facts.invoices) {
-    const list = byCustomer.get(inv.customerId);
-    if (list) list.push(inv);
-    else byCustomer.set(inv.customerId, [inv]);
-  }
-
+  const { byCustomer, scores } = scoreCustomers(facts, policy, asOf);
   // The tier every page shows, and the strategy and credit limit follow, is the stable one: smoothed across the
   // previous runs (score-stability.ts); without previous states it is this run's own tier.
   const stability = { ...DEFAULT_STABILITY, bands: policy.bands };
-  const scored = facts.customers.map((c) => {
-    const metrics = customerMetrics(byCustomer.get(c.id) ?? [], facts.items, policy, asOf);
-    const own = riskScore(metrics, c.creditScore, policy, facts.homeCurrency);
+  const scored = scores.map(({ customer: c, metrics, risk: own }) => {
     const step = stabilise(o.previousStates?.get(c.id), own.score, stability, own.highRisk);
     const risk: CustomerRisk = { ...own, band: step.state.band ?? own.band, ownBand: own.band };
     return { customerId: c.id, name: c.name, active: c.active, creditScore: c.creditScore, metrics, risk, scoreState: step.state, alerts: step.alerts };

@@ -49,15 +49,27 @@ function addOpenBalances(inv: InvoiceFact, boundaries: readonly string[], open: 
   const apps = inDateOrder(inv.applications) ? inv.applications : [...inv.applications].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let k = 0;
   let applied = 0;
-  for (let bi = 0; bi < boundaries.length; bi++) {
+  for (let bi = firstOnOrAfter(boundaries, inv.txnDate); bi < boundaries.length; bi++) {
     const b = boundaries[bi]!;
-    if (inv.txnDate > b) continue;
     while (k < apps.length && apps[k]!.date <= b) applied += apps[k++]!.cents;
     const o = Math.max(0, inv.totalCents - applied);
-    if (o === 0) continue;
+    // Nothing is ever taken off an invoice: once it is settled it stays settled at every later boundary.
+    if (o === 0) break;
     open[bi]! += o;
     if (monthEnd[bi] && inv.dueDate > b) current[bi]! += o;
   }
+}
+
+/** The index of the first of the sorted boundaries on or after `date` (boundaries.length when none is). */
+function firstOnOrAfter(boundaries: readonly string[], date: string): number {
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (boundaries[mid]! < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function collectionTrend(rates: readonly MonthlyCollectionRate[]): CollectionTrend {

@@ -47,24 +47,20 @@ const pct = (n: number, d: number) => (d === 0 ? null : Math.round((10_000 * n) 
  */
 export function customerMetrics(invoices: readonly InvoiceFact[], items: ReadonlyMap<string, ItemFact>, policy: RiskPolicy, asOf: string): CustomerMetrics {
   const windowStart = addMonths(asOf, -policy.windowMonths);
-  const existing = invoices.filter((i) => i.txnDate <= asOf);
-  const inTxnWindow = existing.filter((i) => i.txnDate > windowStart);
-  const due = existing.filter((i) => i.dueDate > windowStart && i.dueDate <= asOf);
-
+  const last12 = addMonths(asOf, -12);
+  const last6 = addMonths(asOf, -6);
+  const asOfDay = dayOf(asOf);
   const aging: Aging = { current: 0, d1to30: 0, d31to60: 0, d61to90: 0, d91plus: 0 };
+  const due: InvoiceFact[] = [];
+  const activeMonthSet = new Set<string>();
   let outstanding = 0;
-  for (const i of existing) {
-    const open = openCents(i, asOf);
-    if (open === 0) continue;
-    outstanding += open;
-    const past = dayOf(asOf) - dayOf(i.dueDate);
-    if (past <= 0) aging.current += open;
-    else if (past <= 30) aging.d1to30 += open;
-    else if (past <= 60) aging.d31to60 += open;
-    else if (past <= 90) aging.d61to90 += open;
-    else aging.d91plus += open;
-  }
-
+  let first: string | undefined;
+  let recent = 0;
+  let before = 0;
+  let invoiceCount = 0;
+  let invoicedCents = 0;
+  let grossProfit = 0;
+  let estimated = 0;
   let dueTotal = 0;
   let collected = 0;
   let onTime = 0;
@@ -72,10 +68,37 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
   let dbtWeight = 0;
   let points = 0;
   let withDbt = 0;
-  for (const i of due) {
-    dueTotal += i.totalCents;
-    collected += i.totalCents - openCents(i, asOf);
+  // One pass: this runs for every customer in every score run (and again in the backtest).
+  for (const i of invoices) {
+    if (i.txnDate > asOf) continue;
+    if (first === undefined || i.txnDate < first) first = i.txnDate;
+    if (i.txnDate > last12) {
+      activeMonthSet.add(monthOf(i.txnDate));
+      if (i.txnDate > last6) recent += i.totalCents;
+      else before += i.totalCents;
+    }
+    if (i.txnDate > windowStart) {
+      invoiceCount++;
+      invoicedCents += i.totalCents;
+      const profit = invoiceGrossProfit(i, items);
+      grossProfit += profit.grossProfitCents;
+      estimated += profit.estimatedCents;
+    }
     const settled = settledDate(i, asOf);
+    const open = settled === undefined ? openCents(i, asOf) : 0;
+    if (open > 0) {
+      outstanding += open;
+      const past = asOfDay - dayOf(i.dueDate);
+      if (past <= 0) aging.current += open;
+      else if (past <= 30) aging.d1to30 += open;
+      else if (past <= 60) aging.d31to60 += open;
+      else if (past <= 90) aging.d61to90 += open;
+      else aging.d91plus += open;
+    }
+    if (i.dueDate <= windowStart || i.dueDate > asOf) continue;
+    due.push(i);
+    dueTotal += i.totalCents;
+    collected += i.totalCents - open;
     if (isPaidOnTime(i, asOf, policy.graceDays, settled)) onTime += i.totalCents;
     const dbt = daysBeyondTerms(i, asOf, settled);
     if (dbt !== undefined) {
@@ -85,23 +108,9 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
       dbtWeight += i.totalCents;
     }
   }
-  const lastDue = [...due].sort((a, b) => (a.dueDate < b.dueDate ? 1 : a.dueDate > b.dueDate ? -1 : 0)).slice(0, 10);
-
-  let grossProfit = 0;
-  let estimated = 0;
-  for (const i of inTxnWindow) {
-    const profit = invoiceGrossProfit(i, items);
-    grossProfit += profit.grossProfitCents;
-    estimated += profit.estimatedCents;
-  }
-
-  const first = existing.reduce<string | undefined>((m, i) => (m === undefined || i.txnDate < m ? i.txnDate : m), undefined);
-  const last12 = addMonths(asOf, -12);
-  const activeMonths = new Set(existing.filter((i) => i.txnDate > last12).map((i) => monthOf(i.txnDate))).size;
-  const lifespanDays = first === undefined ? null : dayOf(asOf) - dayOf(first);
-  const billed = (from: string, to: string) => existing.filter((i) => i.txnDate > from && i.txnDate <= to).reduce((s, i) => s + i.totalCents, 0);
-  const recent = billed(addMonths(asOf, -6), asOf);
-  const before = billed(addMonths(asOf, -12), addMonths(asOf, -6));
+  const lastDue = due.sort((a, b) => (a.dueDate < b.dueDate ? 1 : a.dueDate > b.dueDate ? -1 : 0)).slice(0, 10);
+  const activeMonths = activeMonthSet.size;
+  const lifespanDays = first === undefined ? null : asOfDay - dayOf(first);
   const billingTrend = before === 0 ? null : recent / before;
 
   return {
@@ -111,8 +120,8 @@ export function customerMetrics(invoices: readonly InvoiceFact[], items: Readonl
     avgDaysBeyondTerms: dbtWeight === 0 ? null : Math.round((10 * dbtWeighted) / dbtWeight) / 10,
     paymentScore: withDbt < MIN_PAYMENT_SCORE_INVOICES || dbtWeight === 0 ? null : Math.round(points / dbtWeight),
     aging,
-    invoiceCount: inTxnWindow.length,
-    avgInvoiceCents: inTxnWindow.length === 0 ? null : Math.round(inTxnWindow.reduce((s, i) => s + i.totalCents, 0) / inTxnWindow.length),
+    invoiceCount,
+    avgInvoiceCents: invoiceCount === 0 ? null : Math.round(invoicedCents / invoiceCount),
     lifespanDays,
     activeMonths12: activeMonths,
     grossProfitCents: grossProfit,

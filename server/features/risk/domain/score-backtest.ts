@@ -1,5 +1,5 @@
 import { aucMannWhitney } from '../model/evaluation.js';
-import { assessCompany } from './assess-company.js';
+import { scoreCustomers } from './assess-company.js';
 import { addMonths, dateOf, dayOf } from './dates.js';
 import { openCents } from './invoice-metrics.js';
 import type { CompanyFacts, InvoiceFact } from './risk-facts.js';
@@ -40,8 +40,9 @@ export function backtestScore(facts: CompanyFacts, policy: RiskPolicy, asOf: str
   const scoredAsOf = addMonths(asOf, -months);
   // Invoices issued later play no part in a score as of then (metrics read those issued by their as-of only):
   // leaving them out gives the same scores for less work.
-  const then = assessCompany({ ...facts, invoices: facts.invoices.filter((i) => i.txnDate <= scoredAsOf) }, policy, scoredAsOf);
-  const scored = then.customers.map((c) => ({ customerId: c.customerId, score: c.risk.score, band: c.risk.band }));
+  // A score needs no company figures, strategies or smoothing (there is no run before it to smooth against).
+  const then = scoreCustomers({ ...facts, invoices: facts.invoices.filter((i) => i.txnDate <= scoredAsOf) }, policy, scoredAsOf);
+  const scored = then.scores.map((c) => ({ customerId: c.customer.id, score: c.risk.score, band: c.risk.band }));
   return scoreAgainstOutcomes(scored, facts.invoices, scoredAsOf, asOf);
 }
 

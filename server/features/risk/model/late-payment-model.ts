@@ -139,7 +139,11 @@ function explain(model: CalibratedLogistic, invoice: InvoiceFact, values: number
   return { invoiceId: invoice.id, probability: scored.probability, topFeatures };
 }
 
-/** Predictions for the invoices still open at as-of (open_i(asOf) > 0), in input order. */
+/**
+ * Predictions for the invoices still open at as-of and not yet past due (due on or after as-of), in input order.
+ * An invoice already past due is late for certain: what is uncertain about it is collection, which the cash
+ * forecast answers (openInvoiceChances), so it is not predicted.
+ */
 export function predictOpenInvoices(model: TrainedLateModel, invoices: readonly InvoiceFact[], asOf: string): InvoiceLateProbability[] {
-  return invoices.filter((i) => i.totalCents > 0 && openCents(i, asOf) > 0).map((i) => model.predict(i));
+  return invoices.filter((i) => i.totalCents > 0 && i.dueDate >= asOf && openCents(i, asOf) > 0).map((i) => model.predict(i));
 }
