@@ -46,6 +46,6 @@ for (const [name, spec] of [['demo', DEMO_COMPANY], ['large', LARGE_COMPANY]] as
   const caught = backtest.highRiskShare === null ? '-' : pct(backtest.highRiskShare);
   const lateDollars = Math.round(backtest.lateCents / 100).toLocaleString('en-US');
   process.stdout.write(`  score backtest from ${backtest.scoredAsOf}: ${backtest.customers} customers ranked, `
-    + `${backtest.lateCustomers} went >30 days late, AUC ${backtest.auc?.toFixed(3)}, High band caught ${caught} of `
+    + `${backtest.lateCustomers} went >30 days late, AUC ${backtest.auc?.toFixed(3)}, High tier caught ${caught} of `
     + `$${lateDollars} (${backtest.highRiskCustomers} High customers), ${backtestMs.toFixed(0)} ms\n`);
 }

@@ -88,7 +88,7 @@ export function backtestView(b: ScoreBacktest): BacktestView {
   }
   sentences.push(b.highRiskShare === null
     ? 'No invoice went that late in the period.'
-    : `Customers in the High band then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`);
+    : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`);
   return {
     sentences,
     figures: [
@@ -96,8 +96,8 @@ export function backtestView(b: ScoreBacktest): BacktestView {
       { label: 'Customers ranked', value: fmt.number(b.customers) },
       { label: 'Of them, more than 30 days late', value: fmt.number(b.lateCustomers) },
       { label: 'AUC of the score', value: b.auc === null ? '—' : b.auc.toFixed(3) },
-      { label: 'High band then (customers)', value: fmt.number(b.highRiskCustomers) },
-      { label: 'Late dollars owed by the High band', value: `${fmt.cents(b.highRiskLateCents)} of ${fmt.cents(b.lateCents)}` },
+      { label: 'High risk tier then (customers)', value: fmt.number(b.highRiskCustomers) },
+      { label: 'Late dollars owed by the High risk tier', value: `${fmt.cents(b.highRiskLateCents)} of ${fmt.cents(b.lateCents)}` },
     ],
   };
 }

@@ -142,6 +142,6 @@ describe('buildDashboard', () => {
     const backtest = { scoredAsOf: '2026-04-30', asOf: '2026-10-31', customers: 4, lateCustomers: 1, auc: 1, lateCents: 50_000, highRiskLateCents: 50_000, highRiskShare: 1, highRiskCustomers: 1 };
     const withBacktest = run();
     withBacktest.company.scoreBacktest = backtest;
-    expect(buildDashboard(withBacktest, distribution).modelCard.backtest!.sentences[2]).toBe('Customers in the High band then owed 100% of the $500 that went that late.');
+    expect(buildDashboard(withBacktest, distribution).modelCard.backtest!.sentences[2]).toBe('Customers in the High risk tier then owed 100% of the $500 that went that late.');
   });
 });

@@ -58,7 +58,7 @@ describe('model card in plain words', () => {
       'Scored as of 2026-04-30, 250 customers had invoices that could go more than 30 days past their terms by 2026-10-31; '
         + '80 of them let one do so.',
       'The risk score then put such a customer above one who paid in time 78 times in 100.',
-      'Customers in the High band then owed 62% of the $123,456 that went that late.',
+      'Customers in the High risk tier then owed 62% of the $123,456 that went that late.',
     ]);
     const quiet = modelCardView(card, { ...b, lateCustomers: 0, auc: null, lateCents: 0, highRiskLateCents: 0, highRiskShare: null });
     expect(quiet.backtest!.sentences.slice(1)).toEqual(['No invoice went that late in the period.']);

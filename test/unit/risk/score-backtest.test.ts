@@ -34,7 +34,7 @@ describe('score backtest: outcomes against the score then', () => {
     invoice('E1', 'E', '2025-12-01', 100), // very late before the period: E had no chance to be late in it
   ];
 
-  it('ranks the scored customers who could be late, and counts the dollars the High band caught', () => {
+  it('ranks the scored customers who could be late, and counts the dollars the High risk tier caught', () => {
     const b = scoreAgainstOutcomes(scored, invoices, SCORED_AS_OF, AS_OF);
     // Ranked: A (80, late), B (50, on time), C (20, late): A beats B, C loses to B → AUC 1/2.
     expect(b).toEqual({

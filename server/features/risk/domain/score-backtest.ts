@@ -21,11 +21,11 @@ export interface ScoreBacktest {
   auc: number | null;
   /** Dollars (cents) still open 30 days past due, on invoices that got there within the period. */
   lateCents: number;
-  /** The part of lateCents owed by customers in the High band then. */
+  /** The part of lateCents owed by customers in the High risk tier then. */
   highRiskLateCents: number;
   /** highRiskLateCents / lateCents; null when nothing went that late. */
   highRiskShare: number | null;
-  /** Customers in the High band then. */
+  /** Customers in the High risk tier then. */
   highRiskCustomers: number;
 }
 

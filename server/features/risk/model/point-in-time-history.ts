@@ -1,4 +1,5 @@
 import { dayOf } from '../domain/dates.js';
+import { settledDate } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { EventLine } from './event-line.js';
 
@@ -136,12 +137,9 @@ export class PointInTimeHistory {
       this.appDay[at] = day;
       this.appCents[at] = a.cents;
     }
-    let paidDay = NEVER;
-    let applied = 0;
-    for (let a = first; a < cursor; a++) {
-      applied += this.appCents[a]!;
-      if (applied >= inv.totalCents) { paidDay = this.appDay[a]!; break; }
-    }
+    // Settlement is the domain's rule (settledDate), the same the metrics and the forecast use.
+    const settled = settledDate(inv, asOf);
+    const paidDay = settled === undefined ? NEVER : dayOf(settled);
     const settleDay = paidDay === NEVER ? NEVER : Math.max(txnDay, paidDay);
     const onTime = settleDay <= dueDay + this.graceDays;
     this.txnDay[k] = txnDay;
