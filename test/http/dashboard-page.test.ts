@@ -1,3 +1,4 @@
+import { STRATEGY_BY_CELL } from '../../server/features/risk/domain/strategies.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import { DEFAULT_RISK_POLICY } from '../../server/features/risk/domain/risk-policy.js';
@@ -153,6 +154,39 @@ describe('the dashboard', () => {
     expect(co.scoreBacktest?.scoredAsOf).toBeDefined();
     expect(page.text).toContain(`Scored as of ${co.scoreBacktest!.scoredAsOf}`);
     for (const href of ['/exports/customers.csv', '/exports/invoices.json', '/exports/company.csv', '/exports/clusters.json']) expect(page.text).toContain(`href="${href}"`);
+  });
+
+  it('names each high-risk group by the strategy it really has, and shows strategy tables whose rows add up to their totals', async () => {
+    const page = await agent.get('/dashboard');
+    const run = (await w.t.container.riskStore.latestRunDetails(w.realmId))!;
+    const co = run.company;
+    expect(co.highRisk.count).toBeGreaterThan(0);
+    const summary = /id="high-risk-summary">([\s\S]*?)<\/p>/.exec(page.text)![1]!.replace(/\s+/g, ' ');
+    expect(summary).toContain(`${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${STRATEGY_BY_CELL.high.High}`);
+    expect(summary).toContain(`${co.highRisk.segments['Active collection']} of low profitability under ${STRATEGY_BY_CELL.high.Low}`);
+    // Every high-risk customer's saved strategy is its High-tier cell's: the sentence and the rows agree.
+    const rows = await w.t.container.db('customer_scores').where({ run_id: run.id, high_risk: true }).select('stable_band', 'profitability_tier', 'strategy');
+    for (const r of rows) {
+      expect(r.stable_band).toBe('high');
+      expect(r.strategy).toBe(STRATEGY_BY_CELL.high[r.profitability_tier as 'High' | 'Medium' | 'Low']);
+    }
+    const cells = (id: string) => {
+      const table = new RegExp(`<table class="table" id="${id}">([\\s\\S]*?)</table>`).exec(page.text)![1]!;
+      const row = (tr: string) => [...tr.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]!);
+      const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)![1]!.split('</tr>').filter((tr) => tr.includes('<td')).map(row);
+      return { body, total: row(/<tfoot>([\s\S]*?)<\/tfoot>/.exec(table)![1]!) };
+    };
+    // Amounts to the cent (and counts), so that the rows can add up exactly to the total row.
+    const count = (v: string) => Math.round(Number(v.replace(/[$,%]/g, '')) * 100) / 100;
+    for (const id of ['table-strategies', 'table-invoice-strategies']) {
+      const { body, total } = cells(id);
+      expect(body).toHaveLength(5);
+      // Counts and amounts add up to the total row; the total customers are all of them, the open invoices all of them.
+      for (const col of [0, 1]) expect(Math.round(body.reduce((n, r) => n + count(r[col]!), 0) * 100), `${id} column ${col}`).toBe(Math.round(count(total[col]!) * 100));
+    }
+    expect(count(cells('table-strategies').total[0]!)).toBe(Number((await w.t.container.db('customer_scores').where({ run_id: run.id }).count({ n: '*' }).first())!.n));
+    expect(count(cells('table-strategies').total[4]!)).toBe(co.strategies.invoices.reduce((n, s) => n + s.count, 0));
+    expect(count(cells('table-invoice-strategies').total[0]!)).toBe(co.strategies.invoices.reduce((n, s) => n + s.count, 0));
   });
 
   it('keeps the run’s company figures small: open invoices and cluster assignments have rows of their own', async () => {
