@@ -2,7 +2,7 @@ import type { CollectionTrend, MonthlyCollectionRate } from '../features/risk/do
 import { MIN_TRAINING_INVOICES } from '../features/risk/model/late-payment-model.js';
 import type { RunDetails, RunDistribution } from '../features/risk/risk-store.js';
 import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
-import { STRATEGY_BY_CELL, type Strategy } from '../features/risk/domain/strategies.js';
+import type { Strategy } from '../features/risk/domain/strategies.js';
 import { modelCardView, type ModelCardView } from './model-card-view.js';
 import { fmt } from './view-helpers.js';
 
@@ -332,7 +332,7 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
     },
     openInvoiceCount,
     minTrainingInvoices: MIN_TRAINING_INVOICES,
-    highRiskStrategies: STRATEGY_BY_CELL.high,
+    highRiskStrategies: co.highRisk.strategyByProfitability,
     modelCard: modelCardView(co.modelCard, co.scoreBacktest),
   };
 }

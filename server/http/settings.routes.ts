@@ -192,9 +192,10 @@ export function settingsRoutes(c: Deps): Router {
 
   router.post('/settings/policy', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
-    const parsed = parsePolicyForm((req.body ?? {}) as Record<string, unknown>);
+    const current = draftOf(await c.riskStore.policy(realmId));
+    const parsed = parsePolicyForm((req.body ?? {}) as Record<string, unknown>, current);
     if (!parsed.draft) return render(res, 400, { policy: parsed });
-    const changes = policyChanges(draftOf(await c.riskStore.policy(realmId)), parsed.draft);
+    const changes = policyChanges(current, parsed.draft);
     if (changes.length === 0) return redirectDone(res, 'policy-unchanged', 'policy');
     const saved = await c.riskStore.savePolicy(realmId, parsed.draft, c.clock.now());
     await c.activity.record(realmId, {

@@ -1,4 +1,4 @@
-import { STRATEGY_BY_CELL } from '../../server/features/risk/domain/strategies.js';
+import { DEFAULT_RISK_POLICY } from '../../server/features/risk/domain/risk-policy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATED_USERS } from '../../server/emulator/oauth/oauth-users.js';
 import { csrfFrom, newAgent } from '../support/connect-helper.js';
@@ -63,7 +63,7 @@ describe('a customer page', () => {
       expect(page.text).not.toContain('flag-high-risk');
       if (row.high_risk) expect(row.stable_band).toBe('high');
       const tier = row.stable_band as 'low' | 'medium' | 'high';
-      expect(row.strategy).toBe(STRATEGY_BY_CELL[tier][row.profitability_tier as 'High' | 'Medium' | 'Low']);
+      expect(row.strategy).toBe(DEFAULT_RISK_POLICY.strategies.byCell[tier][row.profitability_tier as 'High' | 'Medium' | 'Low']);
       const cap = tier.charAt(0).toUpperCase() + tier.slice(1);
       expect(page.text).toContain(`${row.strategy} (${cap} risk, ${String(row.profitability_tier).toLowerCase()} profitability)`);
     }

@@ -1,4 +1,3 @@
-import { STRATEGY_BY_CELL } from '../../server/features/risk/domain/strategies.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import { DEFAULT_RISK_POLICY } from '../../server/features/risk/domain/risk-policy.js';
@@ -162,13 +161,13 @@ describe('the dashboard', () => {
     const co = run.company;
     expect(co.highRisk.count).toBeGreaterThan(0);
     const summary = /id="high-risk-summary">([\s\S]*?)<\/p>/.exec(page.text)![1]!.replace(/\s+/g, ' ');
-    expect(summary).toContain(`${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${STRATEGY_BY_CELL.high.High}`);
-    expect(summary).toContain(`${co.highRisk.segments['Active collection']} of low profitability under ${STRATEGY_BY_CELL.high.Low}`);
+    expect(summary).toContain(`${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${DEFAULT_RISK_POLICY.strategies.byCell.high.High}`);
+    expect(summary).toContain(`${co.highRisk.segments['Active collection']} of low profitability under ${DEFAULT_RISK_POLICY.strategies.byCell.high.Low}`);
     // Every high-risk customer's saved strategy is its High-tier cell's: the sentence and the rows agree.
     const rows = await w.t.container.db('customer_scores').where({ run_id: run.id, high_risk: true }).select('stable_band', 'profitability_tier', 'strategy');
     for (const r of rows) {
       expect(r.stable_band).toBe('high');
-      expect(r.strategy).toBe(STRATEGY_BY_CELL.high[r.profitability_tier as 'High' | 'Medium' | 'Low']);
+      expect(r.strategy).toBe(DEFAULT_RISK_POLICY.strategies.byCell.high[r.profitability_tier as 'High' | 'Medium' | 'Low']);
     }
     const cells = (id: string) => {
       const table = new RegExp(`<table class="table" id="${id}">([\\s\\S]*?)</table>`).exec(page.text)![1]!;

@@ -79,7 +79,7 @@ export class RiskService {
     const highRiskIds = new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId));
     const { forecast, outlooks } = forecastWithOutlooks(facts.invoices, { asOf, highRiskCustomerIds: highRiskIds });
     const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths),
-      { seed: 42, ...(previousCentres ? { previous: previousCentres } : {}) });
+      { k: policy.clusters.count, seed: policy.clusters.seed, ...(previousCentres ? { previous: previousCentres } : {}) });
     // How the same score would have ranked the last six months: shown next to the model card.
     const scoreBacktest = backtestScore(facts, policy, asOf);
     await letOthersIn();

@@ -7,7 +7,7 @@ import type { CustomerMetrics } from './domain/customer-metrics.js';
 import type { RiskBand, RiskScore } from './domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from './domain/strategies.js';
 import type { ExportCustomer, ExportInvoice, ExportRun } from './exports.js';
-import { DEFAULT_RISK_POLICY, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
+import { DEFAULT_RISK_POLICY, DEFAULT_STRATEGIES, riskPolicySchema, type RiskPolicy } from './domain/risk-policy.js';
 import type { ScoreState } from './domain/score-stability.js';
 import type { ClusterCentre, ClusterProfile } from './clusters/customer-clusters.js';
 import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
@@ -113,7 +113,11 @@ function parseRunCompany(json: string): RunCompanyFigures {
   // Runs written before the dashboard also carried every open invoice and cluster assignment: dropped here.
   const { openInvoices: _invoices, customers: _customers, ...company } = JSON.parse(json) as RunCompanyFigures & { openInvoices?: unknown; customers?: unknown };
   const { assignments: _assignments, ...clusters } = (company.clusters ?? { centres: [], profiles: [] }) as RunCompanyFigures['clusters'] & { assignments?: unknown };
-  return { ...company, clusters };
+  // Runs written before the policy held the strategy cells were scored with the default cells.
+  type HighRisk = RunCompanyFigures['highRisk'];
+  const stored = company.highRisk as Omit<HighRisk, 'strategyByProfitability'> & Partial<Pick<HighRisk, 'strategyByProfitability'>>;
+  const highRisk: HighRisk = { ...stored, strategyByProfitability: stored.strategyByProfitability ?? DEFAULT_STRATEGIES.byCell.high };
+  return { ...company, highRisk, clusters };
 }
 
 /** What the panel reads per run besides the assessment: cluster ids and each open invoice's strongest features. */

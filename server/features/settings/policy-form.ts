@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { riskPolicySchema, type RiskPolicy } from '../risk/domain/risk-policy.js';
 
 /**
@@ -8,6 +9,16 @@ import { riskPolicySchema, type RiskPolicy } from '../risk/domain/risk-policy.js
 export type PolicyDraft = Omit<RiskPolicy, 'version'>;
 
 export const POLICY_GROUPS = ['weights', 'bands', 'highRisk', 'window', 'profitability'] as const;
+
+/**
+ * The policy's groups this form does not show: tuning kept in the policy JSON (docs/risk.md lists every field). A
+ * save from the form keeps them as they are; restoring the defaults restores them too.
+ */
+export const JSON_ONLY_GROUPS = ['strategies', 'creditLimit', 'stability', 'clusters', 'reasons'] as const;
+const JSON_ONLY_GROUP_TEXT: Record<(typeof JSON_ONLY_GROUPS)[number], string> = {
+  strategies: 'strategy cells and open-invoice thresholds', creditLimit: 'credit-limit grace and factors',
+  stability: 'score smoothing', clusters: 'cluster count and seed', reasons: 'reason thresholds and weights',
+};
 export type PolicyGroup = (typeof POLICY_GROUPS)[number];
 
 /** Each group of fields on the page: its legend and what it means. */
@@ -92,10 +103,11 @@ function readNumber(f: FieldSpec, raw: string): { value?: number; error?: string
 }
 
 /**
- * Reads a posted policy form. Returns the draft only when every field and every rule holds; otherwise the
- * user's values as typed, with a message per bad field or rule.
+ * Reads a posted policy form over the current policy `base`. Returns the draft only when every field and every rule
+ * holds; otherwise the user's values as typed, with a message per bad field or rule. What the form does not show
+ * (JSON_ONLY_GROUPS) is carried over from `base` unchanged.
  */
-export function parsePolicyForm(body: Record<string, unknown>): PolicyForm & { draft?: PolicyDraft } {
+export function parsePolicyForm(body: Record<string, unknown>, base: PolicyDraft): PolicyForm & { draft?: PolicyDraft } {
   const values: Record<string, string> = {};
   const errors: Record<string, string> = {};
   const n: Record<string, number> = {};
@@ -129,6 +141,7 @@ export function parsePolicyForm(body: Record<string, unknown>): PolicyForm & { d
   if (Object.keys(errors).length > 0) return { values: form, errors };
 
   const draft: PolicyDraft = {
+    ...base,
     windowMonths: n.windowMonths!,
     graceDays: n.graceDays!,
     rollUpJobs: form.rollUpJobs === '1',
@@ -152,6 +165,9 @@ export function policyChanges(before: PolicyDraft, after: PolicyDraft): string[]
     if (a !== b) changes.push(`${f.inLog} ${a} → ${b}`);
   }
   if (before.rollUpJobs !== after.rollUpJobs) changes.push(after.rollUpJobs ? 'jobs now roll up into their parent customer' : 'jobs are now scored on their own');
+  for (const g of JSON_ONLY_GROUPS) {
+    if (!isDeepStrictEqual(before[g], after[g])) changes.push(`${JSON_ONLY_GROUP_TEXT[g]} changed`);
+  }
   return changes;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../../server/emulator/generator/generate-company.js';
 import { topLevelParent } from '../../../server/features/risk/facts-helpers.js';
-import { STRATEGY_BY_CELL } from '../../../server/features/risk/domain/strategies.js';
+import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
 import type { ScoreResult } from '../../../server/features/risk/risk-service.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 
@@ -61,7 +61,7 @@ describe('scoring a generated company end to end', () => {
     expect(high.length).toBeGreaterThan(0);
     for (const c of high) expect(c.risk.band).toBe('high');
     for (const c of r.assessment.customers) {
-      expect(c.strategy).toBe(c.risk.band === null ? 'Standard' : STRATEGY_BY_CELL[c.risk.band][c.profitabilityTier]);
+      expect(c.strategy).toBe(c.risk.band === null ? 'Standard' : DEFAULT_RISK_POLICY.strategies.byCell[c.risk.band][c.profitabilityTier]);
     }
     // The Strategies table adds up: every customer once, every open invoice once, shares to 100.00.
     const s = r.assessment.strategies.customers;

@@ -50,7 +50,8 @@ function run(o: { outstanding?: number; dso?: number | null; panel?: boolean } =
     company: {
       asOf: '2026-10-31', policyVersion: 1,
       totals: { outstandingCents: outstanding, overdueCents: 400_000 * scale, grossProfitCents: 0, aging: { current: 600_000 * scale, d1to30: 100_000 * scale, d31to60: 100_000 * scale, d61to90: 50_000 * scale, d91plus: 150_000 * scale } },
-      highRisk: { count: 2, exposureCents: 300_000, grossProfitShare: 12.5, worstCaseLossCents: 300_000, segments: { 'Strategic retention': 1, 'Close monitoring': 0, 'Active collection': 1 } },
+      highRisk: { count: 2, exposureCents: 300_000, grossProfitShare: 12.5, worstCaseLossCents: 300_000, segments: { 'Strategic retention': 1, 'Close monitoring': 0, 'Active collection': 1 },
+        strategyByProfitability: { High: 'Loyalty', Medium: 'Send reminders', Low: 'Credit restriction' } },
       strategies: {
         customers: [strategy('Standard', 4), strategy('Loyalty', 1), strategy('Send reminders', 3), strategy('AR follow-up', 2), strategy('Credit restriction', 1)] as never,
         invoices: [strategy('Standard', 3), strategy('Loyalty', 0), strategy('Send reminders', 2), strategy('AR follow-up', 1), strategy('Credit restriction', 4)] as never,
@@ -88,6 +89,10 @@ describe('buildDashboard', () => {
       { id: 'dso', label: 'DSO (days sales outstanding)', value: '45.3 days', detail: 'Best possible 27.2 days; 18.1 days delinquent (ADD)' },
     ]);
     expect(buildDashboard(run({ dso: null }), distribution).tiles[3]).toMatchObject({ value: '—', detail: 'Not measurable: receivables exceed three years of billing' });
+  });
+
+  it("names the High tier's strategies the run was scored with", () => {
+    expect(buildDashboard(run(), distribution).highRiskStrategies).toEqual({ High: 'Loyalty', Medium: 'Send reminders', Low: 'Credit restriction' });
   });
 
   it('draws the collection rate with its month-over-month change', () => {

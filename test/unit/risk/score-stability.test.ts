@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STABILITY, stabilise, type ScoreState } from '../../../server/features/risk/domain/score-stability.js';
+import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
+import { stabilise, type ScoreState } from '../../../server/features/risk/domain/score-stability.js';
 
-const P = { ...DEFAULT_STABILITY, bands: { medium: 35, high: 60 } };
+const P = { ...DEFAULT_RISK_POLICY.stability, bands: { medium: 35, high: 60 } };
 const run = (scores: number[]) => {
   let state: ScoreState | undefined;
   const bands: Array<string | null> = [];

@@ -9,13 +9,13 @@ const defaults = draftOf(DEFAULT_RISK_POLICY);
 
 describe('the policy form', () => {
   it('reads back exactly what it shows', () => {
-    const parsed = parsePolicyForm(policyToValues(defaults));
+    const parsed = parsePolicyForm(policyToValues(defaults), defaults);
     expect(parsed.errors).toEqual({});
     expect(parsed.draft).toEqual(defaults);
   });
 
   it('takes percentages, dollars with separators and a trailing % or leading $', () => {
-    const parsed = parsePolicyForm({ ...policyToValues(defaults), weightPaymentRate: '33.3', weightCreditScore: '33.3%', weightStability: '33.4', highRiskBalanceAbove: '$1,250,000.50', rollUpJobs: '' });
+    const parsed = parsePolicyForm({ ...policyToValues(defaults), weightPaymentRate: '33.3', weightCreditScore: '33.3%', weightStability: '33.4', highRiskBalanceAbove: '$1,250,000.50', rollUpJobs: '' }, defaults);
     expect(parsed.errors).toEqual({});
     expect(parsed.draft!.weights).toEqual({ paymentRate: 0.333, creditScore: 0.333, stability: 0.334 });
     expect(parsed.draft!.highRisk.balanceAboveCents).toBe(125_000_050);
@@ -23,7 +23,7 @@ describe('the policy form', () => {
   });
 
   it('names each bad field and each broken rule in plain words', () => {
-    const { errors, draft } = parsePolicyForm({ ...policyToValues(defaults), weightStability: '30', bandMedium: '60', windowMonths: '2', graceDays: '1.5', profitHighShare: '0', highRiskBalanceAbove: '1,5' });
+    const { errors, draft } = parsePolicyForm({ ...policyToValues(defaults), weightStability: '30', bandMedium: '60', windowMonths: '2', graceDays: '1.5', profitHighShare: '0', highRiskBalanceAbove: '1,5' }, defaults);
     expect(draft).toBeUndefined();
     expect(errors).toEqual({
       'group:weights': 'The three weights add up to 110%: they must add up to exactly 100%.',
@@ -40,6 +40,13 @@ describe('the policy form', () => {
     expect(policyChanges(defaults, after)).toEqual(['payment-rate weight 40% → 50%', 'credit-score weight 40% → 30%', 'window 24 months → 12 months', 'jobs are now scored on their own']);
     expect(policyChanges(defaults, defaults)).toEqual([]);
     expect(describePolicy(defaults)[0]).toBe('Score weights: Payment rate 40%, Credit (bureau or payment score) 40%, Business stability 20%');
+  });
+
+  it('keeps what the form does not show from the current policy, and names a change to it', () => {
+    const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, creditLimit: { graceDays: 30, factors: { low: 1.5, medium: 1, high: 0.25 } } };
+    const parsed = parsePolicyForm({ ...policyToValues(tuned), windowMonths: '12' }, tuned);
+    expect(parsed.draft).toEqual({ ...tuned, windowMonths: 12 });
+    expect(policyChanges(tuned, defaults)).toEqual(['credit-limit grace and factors changed', 'cluster count and seed changed']);
   });
 });
 

@@ -55,13 +55,14 @@ export interface ClusterResult { assignments: Map<string, number>; centres: Clus
  */
 export const CLUSTER_RISK_THRESHOLDS = { medium: 0.25, high: 0.5 } as const;
 
-export function clusterCustomers(inputs: readonly ClusterInput[], o: { k?: number; seed: number; previous?: ClusterCentre[] }): ClusterResult {
+/** `k` and `seed` come from the policy (`clusters.count`, `clusters.seed`). */
+export function clusterCustomers(inputs: readonly ClusterInput[], o: { k: number; seed: number; previous?: ClusterCentre[] }): ClusterResult {
   // Canonical order first: the PRNG draws and float sums then do not depend on how the caller ordered rows.
   const rows = [...inputs].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   if (rows.length === 0) return { assignments: new Map(), centres: [], profiles: [] };
   const st = fitStandardisation(rows.map((r) => r.features));
   const points = rows.map((r) => toZ(r.features, st));
-  const k = Math.min(Math.max(1, Math.floor(o.k ?? 4)), distinctCount(points));
+  const k = Math.min(Math.max(1, Math.floor(o.k)), distinctCount(points));
 
   const previous = [...(o.previous ?? [])].sort((a, b) => a.id - b.id);
   const previousZ = previous.map((c) => toZ(c.centre, st));

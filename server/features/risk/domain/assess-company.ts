@@ -1,7 +1,7 @@
 import { collectionTrend, daysSalesOutstanding, monthlyCollectionRates, type CollectionTrend, type MonthlyCollectionRate } from './company-metrics.js';
 import { customerMetrics, type Aging, type CustomerMetrics } from './customer-metrics.js';
 import { riskScore, type RiskBand, type RiskScore } from './risk-score.js';
-import { DEFAULT_STABILITY, stabilise, type ScoreState, type StabilityAlert } from './score-stability.js';
+import { stabilise, type ScoreState, type StabilityAlert } from './score-stability.js';
 import type { RiskPolicy } from './risk-policy.js';
 import type { CompanyFacts, CustomerFact, InvoiceFact } from './risk-facts.js';
 import { openCents } from './invoice-metrics.js';
@@ -48,7 +48,11 @@ export interface CompanyAssessment {
   policyVersion: number;
   customers: CustomerAssessment[];
   totals: { outstandingCents: number; overdueCents: number; aging: Aging; grossProfitCents: number };
-  highRisk: { count: number; exposureCents: number; grossProfitShare: number | null; worstCaseLossCents: number; segments: Record<HighRiskSegment, number> };
+  highRisk: {
+    count: number; exposureCents: number; grossProfitShare: number | null; worstCaseLossCents: number; segments: Record<HighRiskSegment, number>;
+    /** The High tier's strategy cells of the policy scored with, by profitability (runs saved before: the defaults). */
+    strategyByProfitability: Readonly<Record<ProfitabilityTier, Strategy>>;
+  };
   openInvoices: OpenInvoiceAssessment[];
   strategies: { customers: StrategySummary[]; invoices: StrategySummary[] };
   collectionRates: MonthlyCollectionRate[];
@@ -91,7 +95,7 @@ export function assessCompany(
   const { byCustomer, scores } = scoreCustomers(facts, policy, asOf);
   // The tier every page shows, and the strategy and credit limit follow, is the stable one: smoothed across the
   // previous runs (score-stability.ts); without previous states it is this run's own tier.
-  const stability = { ...DEFAULT_STABILITY, bands: policy.bands };
+  const stability = { ...policy.stability, bands: policy.bands };
   const scored = scores.map(({ customer: c, metrics, risk: own }) => {
     const step = stabilise(o.previousStates?.get(c.id), own.score, stability, own.highRisk);
     const risk: CustomerRisk = { ...own, band: step.state.band ?? own.band, ownBand: own.band };
@@ -106,10 +110,10 @@ export function assessCompany(
   ranked.forEach((s, i) => tierOf.set(s.customerId, i < highCount ? 'High' : i < highCount + mediumCount ? 'Medium' : 'Low'));
   const customers: CustomerAssessment[] = scored.map((s) => {
     const tiered = { ...s, profitabilityTier: tierOf.get(s.customerId) ?? ('Low' as const) };
-    const strategy = customerStrategy(tiered);
+    const strategy = customerStrategy(tiered, policy.strategies.byCell);
     return {
       ...tiered, strategy, segment: s.risk.highRisk ? highRiskSegment(tiered.profitabilityTier) : null,
-      creditLimit: recommendedCreditLimit(byCustomer.get(s.customerId) ?? [], tiered, strategy, asOf),
+      creditLimit: recommendedCreditLimit(byCustomer.get(s.customerId) ?? [], tiered, strategy, asOf, policy.creditLimit),
     };
   });
   const openCount = new Map<string, number>();
@@ -123,7 +127,7 @@ export function assessCompany(
     const late = daysPastDue(i, asOf);
     openInvoices.push({
       invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: open, daysPastDue: late,
-      lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p),
+      lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p, policy.strategies.openInvoice),
     });
   }
   openInvoices.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1)));
@@ -157,6 +161,7 @@ export function assessCompany(
         'Close monitoring': high.filter((c) => c.segment === 'Close monitoring').length,
         'Active collection': high.filter((c) => c.segment === 'Active collection').length,
       },
+      strategyByProfitability: policy.strategies.byCell.high,
     },
     openInvoices,
     strategies: {

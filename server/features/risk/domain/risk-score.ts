@@ -83,46 +83,55 @@ export function riskScore(m: CustomerMetrics, creditScore: number | null, policy
 /**
  * The top factors behind a score (at most 4), in plain words, largest first. Each composite term speaks for its
  * own points; lateness speaks through the credit term when it is the payment score. The high-risk rule, when met,
- * comes first: it is what puts the customer in the High tier whatever the score.
+ * comes first: it is what puts the customer in the High tier whatever the score. When each reason is given and how
+ * it ranks are the policy's `reasons` (docs/risk.md explains each weight).
  */
 function reasons(
   m: CustomerMetrics, creditScore: number | null,
   s: { terms: CompositeTerms; creditSource: CreditTermSource | null; highRisk: boolean; policy: RiskPolicy }, currency: string,
 ): Reason[] {
   const out: Reason[] = [];
+  const { thresholds: when, weights: w } = s.policy.reasons;
   const money = (cents: number) => compactMoney(cents, currency);
   const payment = s.terms.paymentRate ?? 0;
   const credit = s.terms.credit ?? 0;
   const stability = s.terms.stability ?? 0;
-  if (m.paymentRate !== null && m.paymentRate < 95) {
-    out.push({ code: 'payment_rate', text: `Paid ${m.paymentRate.toFixed(0)}% of the ${money(m.dueInWindowCents)} that fell due in the window`, weight: payment });
+  if (m.paymentRate !== null && m.paymentRate < when.paymentRateBelow) {
+    const text = `Paid ${m.paymentRate.toFixed(0)}% of the ${money(m.dueInWindowCents)} that fell due in the window`;
+    out.push({ code: 'payment_rate', text, weight: payment });
   }
-  if (s.creditSource === 'bureau' && creditScore !== null && creditScore < 650) {
+  if (s.creditSource === 'bureau' && creditScore !== null && creditScore < when.creditScoreBelow) {
     out.push({ code: 'credit_score', text: `Credit score ${creditScore}`, weight: credit });
   }
   // With the payment score as the credit term, lateness is what the term measures: its reasons share its points.
   const lateness = s.creditSource === 'payment_score' ? credit : 0;
-  if (m.avgDaysBeyondTerms !== null && m.avgDaysBeyondTerms > 5) {
+  if (m.avgDaysBeyondTerms !== null && m.avgDaysBeyondTerms > when.daysBeyondTermsOver) {
     const text = `Pays ${Math.round(m.avgDaysBeyondTerms)} days beyond terms on average`
       + (s.creditSource === 'payment_score' && m.paymentScore !== null ? ` (payment score ${m.paymentScore} of 100)` : '');
-    out.push({ code: 'days_beyond_terms', text, weight: Math.max(lateness, Math.min(40, m.avgDaysBeyondTerms / 2)) });
-  } else if (s.creditSource === 'payment_score' && m.paymentScore !== null && m.paymentScore < 70) {
+    // With a bureau score as the credit term no term measures lateness: the days themselves give the points.
+    const ownPoints = Math.min(w.maxPointsForDaysBeyondTerms, m.avgDaysBeyondTerms * w.pointsPerDayBeyondTerms);
+    out.push({ code: 'days_beyond_terms', text, weight: Math.max(lateness, ownPoints) });
+  } else if (s.creditSource === 'payment_score' && m.paymentScore !== null && m.paymentScore < when.paymentScoreBelow) {
     out.push({ code: 'payment_score', text: `Payment score ${m.paymentScore} of 100`, weight: lateness });
   }
   // Supporting reasons take a share of the points of the term they feed, less than that term's own reason.
-  if (m.lateOfLast10.late >= 2) {
+  if (m.lateOfLast10.late >= when.lateInvoicesFrom) {
     const share = m.lateOfLast10.late / Math.max(1, m.lateOfLast10.of);
-    const weight = lateness > 0 ? 0.9 * lateness * share : 0.5 * payment * share + m.lateOfLast10.late / 10;
+    const weight = lateness > 0
+      ? w.ownTermShare * lateness * share
+      : w.relatedTermShare * payment * share + (m.lateOfLast10.late / 10) * w.lateInvoicesPoints;
     out.push({ code: 'late_invoices', text: `Paid ${m.lateOfLast10.late} of the last ${m.lateOfLast10.of} invoices late`, weight });
   }
   if (m.overdue60PlusCents > 0) {
     const share = m.overdue60PlusCents / Math.max(1, m.outstandingCents);
-    out.push({ code: 'overdue_60', text: `${money(m.overdue60PlusCents)} overdue more than 60 days`, weight: (0.9 * payment + 0.5 * lateness) * share + 1 });
+    const weight = (w.ownTermShare * payment + w.relatedTermShare * lateness) * share + w.overdue60Points;
+    out.push({ code: 'overdue_60', text: `${money(m.overdue60PlusCents)} overdue more than 60 days`, weight });
   }
-  if (m.billingTrend !== null && m.billingTrend < 0.7) {
-    out.push({ code: 'billing_fell', text: `Billing fell ${Math.round((1 - m.billingTrend) * 100)}% in the last 6 months`, weight: stability + 1 });
+  if (m.billingTrend !== null && m.billingTrend < when.billingTrendBelow) {
+    const text = `Billing fell ${Math.round((1 - m.billingTrend) * 100)}% in the last 6 months`;
+    out.push({ code: 'billing_fell', text, weight: stability + w.billingFellPoints });
   }
-  if (m.lifespanDays !== null && m.lifespanDays < 180) {
+  if (m.lifespanDays !== null && m.lifespanDays < when.tenureUnderDays) {
     out.push({ code: 'short_tenure', text: `A customer for only ${Math.max(1, Math.round(m.lifespanDays / 30))} months`, weight: stability });
   }
   out.sort((a, b) => b.weight - a.weight);

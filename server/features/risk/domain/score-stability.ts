@@ -1,18 +1,13 @@
 import { bandOfScore, type RiskBand } from './risk-score.js';
+import type { RiskPolicy } from './risk-policy.js';
 
-export interface StabilityPolicy {
-  /** EWMA weight of the newest score (scoring-methods.md §5: S_t = 0.3·raw_t + 0.7·S_{t−1}). */
-  alpha: number;
-  /** A customer moves to a safer band only when its smoothed score is this far below the band's threshold… */
-  deadband: number;
-  /** …for this many runs in a row. Moves to a riskier band are immediate. */
-  saferRunsNeeded: number;
-  /** Alert when the smoothed score has risen this many runs in a row. */
-  risingRunsAlert: number;
-  bands: { medium: number; high: number };
-}
-
-export const DEFAULT_STABILITY: Omit<StabilityPolicy, 'bands'> = { alpha: 0.3, deadband: 5, saferRunsNeeded: 2, risingRunsAlert: 3 };
+/**
+ * The policy's stability settings (scoring-methods.md §5: S_t = α·raw_t + (1 − α)·S_{t−1}) and its tier cut points.
+ * `deadband` and `saferRunsNeeded`: a customer moves to a safer band only when its smoothed score is that far below
+ * the band's threshold for that many runs in a row; moves to a riskier band are immediate. `risingRunsAlert`: alert
+ * when the smoothed score has risen (by more than `risingBy` points) that many runs in a row.
+ */
+export type StabilityPolicy = RiskPolicy['stability'] & { bands: RiskPolicy['bands'] };
 
 export interface ScoreState {
   smoothed: number | null;
@@ -56,7 +51,7 @@ export function stabilise(
       saferRuns = 0;
     }
   }
-  const risingRuns = prev?.smoothed != null && smoothed > prev.smoothed + 0.5 ? prev.risingRuns + 1 : 0;
+  const risingRuns = prev?.smoothed != null && smoothed > prev.smoothed + p.risingBy ? prev.risingRuns + 1 : 0;
   if (risingRuns === p.risingRunsAlert) alerts.push({ kind: 'rising', runs: risingRuns });
   return { state: { smoothed, band, risingRuns, saferRuns }, alerts };
 }

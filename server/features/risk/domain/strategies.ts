@@ -1,42 +1,40 @@
 import { addMonths, dayOf } from './dates.js';
 import { openCents } from './invoice-metrics.js';
 import type { ProfitabilityTier } from './assess-company.js';
-import type { RiskBand, RiskScore } from './risk-score.js';
+import type { RiskScore } from './risk-score.js';
 import { apportion } from '../forecast/apportion.js';
 import type { InvoiceFact } from './risk-facts.js';
+import { STRATEGIES, type RiskPolicy, type Strategy } from './risk-policy.js';
 
-export type Strategy = 'Standard' | 'Loyalty' | 'Send reminders' | 'AR follow-up' | 'Credit restriction';
-export const STRATEGIES: readonly Strategy[] = ['Standard', 'Loyalty', 'Send reminders', 'AR follow-up', 'Credit restriction'];
+// The strategy vocabulary belongs to the policy, whose cells choose from it; re-exported where strategies are worked out.
+export { STRATEGIES, type Strategy };
 export type HighRiskSegment = 'Strategic retention' | 'Close monitoring' | 'Active collection';
-
-/**
- * The strategy of each risk tier × profitability tier cell. Unscored customers (no history, no credit score) are
- * Standard. A customer's strategy is its cell's, nothing else, so the strategy, the tier and the profitability a
- * page shows always agree.
- */
-export const STRATEGY_BY_CELL: Readonly<Record<RiskBand, Readonly<Record<ProfitabilityTier, Strategy>>>> = {
-  high: { High: 'AR follow-up', Medium: 'AR follow-up', Low: 'Credit restriction' },
-  medium: { High: 'Send reminders', Medium: 'Send reminders', Low: 'Send reminders' },
-  low: { High: 'Loyalty', Medium: 'Standard', Low: 'Standard' },
-};
 
 /** High-risk customers by profitability: keep the profitable ones close, collect from the rest. */
 export function highRiskSegment(tier: ProfitabilityTier): HighRiskSegment {
   return tier === 'High' ? 'Strategic retention' : tier === 'Medium' ? 'Close monitoring' : 'Active collection';
 }
 
-/** A customer's strategy: the cell of its risk tier and profitability tier (STRATEGY_BY_CELL). */
-export function customerStrategy(c: { risk: Pick<RiskScore, 'band'>; profitabilityTier: ProfitabilityTier }): Strategy {
-  return c.risk.band === null ? 'Standard' : STRATEGY_BY_CELL[c.risk.band][c.profitabilityTier];
+/**
+ * A customer's strategy: the cell of its risk tier and profitability tier (the policy's `strategies.byCell`).
+ * Unscored customers (no history, no credit score) are Standard. The cell decides, nothing else, so the strategy,
+ * the tier and the profitability a page shows always agree.
+ */
+export function customerStrategy(
+  c: { risk: Pick<RiskScore, 'band'>; profitabilityTier: ProfitabilityTier }, byCell: RiskPolicy['strategies']['byCell'],
+): Strategy {
+  return c.risk.band === null ? 'Standard' : byCell[c.risk.band][c.profitabilityTier];
 }
 
 /** An open invoice's strategy: its customer's restriction first, then how late it is or is likely to be. */
-export function invoiceStrategy(customer: Strategy, daysPastDue: number, lateProbability: number | null): Strategy {
+export function invoiceStrategy(
+  customer: Strategy, daysPastDue: number, lateProbability: number | null, t: RiskPolicy['strategies']['openInvoice'],
+): Strategy {
   if (customer === 'Credit restriction') return 'Credit restriction';
   // A past-due invoice is late already: its age decides, not a chance of paying late.
   const ahead = daysPastDue >= 1 ? 0 : (lateProbability ?? 0);
-  if (daysPastDue > 30 || ahead >= 0.7) return 'AR follow-up';
-  if (daysPastDue >= 1 || ahead >= 0.4) return 'Send reminders';
+  if (daysPastDue > t.arFollowUp.daysPastDueOver || ahead >= t.arFollowUp.lateProbabilityFrom) return 'AR follow-up';
+  if (daysPastDue >= t.sendReminders.daysPastDueFrom || ahead >= t.sendReminders.lateProbabilityFrom) return 'Send reminders';
   if (customer === 'Loyalty') return 'Loyalty';
   return 'Standard';
 }
@@ -77,24 +75,25 @@ export interface CreditLimit {
   basis: string;
 }
 
-const BAND_FACTOR: Readonly<Record<RiskBand, number>> = { low: 1.25, medium: 1, high: 0.5 };
-const GRACE_DAYS = 15;
-
 /**
  * Needs-based credit limit (scoring-methods.md §2): average monthly billing over the last 12 months ×
- * (usual terms + 15 days grace) / 30, scaled by risk (×1.25 low, ×1 medium, ×0.5 high); zero under Credit
- * restriction. Rounded to $100.
+ * (usual terms + the policy's grace days) / 30, scaled by the policy's factor of the risk tier (unscored: ×1);
+ * zero under Credit restriction. Rounded to $100.
  */
-export function recommendedCreditLimit(invoices: readonly InvoiceFact[], c: { risk: Pick<RiskScore, 'band'> }, strategy: Strategy, asOf: string): CreditLimit {
+export function recommendedCreditLimit(
+  invoices: readonly InvoiceFact[], c: { risk: Pick<RiskScore, 'band'> }, strategy: Strategy, asOf: string, policy: RiskPolicy['creditLimit'],
+): CreditLimit {
   if (strategy === 'Credit restriction') return { cents: 0, basis: 'Credit restriction: no new credit until overdue invoices are paid' };
   const from = addMonths(asOf, -12);
   const recent = invoices.filter((i) => i.txnDate > from && i.txnDate <= asOf);
   if (recent.length === 0) return { cents: 0, basis: 'No invoices in the last 12 months' };
   const monthly = recent.reduce((s, i) => s + i.totalCents, 0) / 12;
   const terms = [...recent.map((i) => dayOf(i.dueDate) - dayOf(i.txnDate))].sort((a, b) => a - b)[Math.floor(recent.length / 2)]!;
-  const factor = c.risk.band ? BAND_FACTOR[c.risk.band] : 1;
-  const cents = Math.round((monthly * ((terms + GRACE_DAYS) / 30) * factor) / 10_000) * 10_000;
-  return { cents, basis: `average monthly billing ${Math.round(monthly / 100)} × (${terms}-day terms + ${GRACE_DAYS} days grace) / 30 × ${factor} for ${c.risk.band ?? 'unscored'} risk` };
+  const factor = c.risk.band ? policy.factors[c.risk.band] : 1;
+  const grace = policy.graceDays;
+  const cents = Math.round((monthly * ((terms + grace) / 30) * factor) / 10_000) * 10_000;
+  const basis = `average monthly billing ${Math.round(monthly / 100)} × (${terms}-day terms + ${grace} days grace) / 30`;
+  return { cents, basis: `${basis} × ${factor} for ${c.risk.band ?? 'unscored'} risk` };
 }
 
 /** Days past due of an open invoice at A (negative when not yet due). */

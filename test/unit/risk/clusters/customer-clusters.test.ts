@@ -28,7 +28,7 @@ const groupOf = (id: string) => id.split('-')[0]!;
 
 describe('clusterCustomers', () => {
   it('separates obviously distinct groups and names them from their centres', () => {
-    const result = clusterCustomers(company(8, 1), { seed: 42 });
+    const result = clusterCustomers(company(8, 1), { k: 4, seed: 42 });
     expect(result.centres).toHaveLength(4);
     for (const g of GROUPS) {
       const ids = new Set([...result.assignments].filter(([c]) => groupOf(c) === g).map(([, id]) => id));
@@ -47,8 +47,8 @@ describe('clusterCustomers', () => {
 
   it('is deterministic for a seed', () => {
     const data = company(6, 7, 0.4);
-    const a = clusterCustomers(data, { seed: 3 });
-    const b = clusterCustomers(data, { seed: 3 });
+    const a = clusterCustomers(data, { k: 4, seed: 3 });
+    const b = clusterCustomers(data, { k: 4, seed: 3 });
     expect([...a.assignments]).toEqual([...b.assignments]);
     expect(a.centres).toEqual(b.centres);
     expect(a.profiles).toEqual(b.profiles);
@@ -56,11 +56,11 @@ describe('clusterCustomers', () => {
 
   it('does not depend on the order of the inputs', () => {
     const data = company(5, 11, 0.6);
-    const base = clusterCustomers(data, { seed: 5 });
+    const base = clusterCustomers(data, { k: 4, seed: 5 });
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: data.length, maxLength: data.length }), (keys) => {
         const shuffled = data.map((d, i) => ({ d, key: keys[i]! })).sort((a, b) => a.key - b.key).map((x) => x.d);
-        const again = clusterCustomers(shuffled, { seed: 5 });
+        const again = clusterCustomers(shuffled, { k: 4, seed: 5 });
         expect([...again.assignments].sort()).toEqual([...base.assignments].sort());
         expect(again.centres).toEqual(base.centres);
       }),
@@ -69,10 +69,10 @@ describe('clusterCustomers', () => {
   });
 
   it('keeps ids and names stable on a warm start when the data barely changes', () => {
-    const first = clusterCustomers(company(8, 1), { seed: 42 });
+    const first = clusterCustomers(company(8, 1), { k: 4, seed: 42 });
     // Next month: same customers, slightly different numbers, a different seed, and two new customers.
     const next = company(8, 2).concat(company(1, 9).map((c) => ({ ...c, customerId: `${c.customerId}x` })));
-    const second = clusterCustomers(next, { seed: 999, previous: first.centres });
+    const second = clusterCustomers(next, { k: 4, seed: 999, previous: first.centres });
     for (const [customer, id] of first.assignments) expect(second.assignments.get(customer)).toBe(id);
     expect(second.centres.map((c) => [c.id, c.name])).toEqual(first.centres.map((c) => [c.id, c.name]));
   });
@@ -102,15 +102,15 @@ describe('clusterCustomers', () => {
   });
 
   it('handles no customers, fewer customers than k, and identical customers', () => {
-    expect(clusterCustomers([], { seed: 1 }).centres).toEqual([]);
+    expect(clusterCustomers([], { k: 4, seed: 1 }).centres).toEqual([]);
     const two = company(1, 1).slice(0, 2);
     expect(clusterCustomers(two, { seed: 1, k: 4 }).centres).toHaveLength(2);
     const same = Array.from({ length: 5 }, (_, i) => ({ customerId: `c${i}`, features: PROFILES.frequent }));
-    const r = clusterCustomers(same, { seed: 1 });
+    const r = clusterCustomers(same, { k: 4, seed: 1 });
     expect(r.centres).toHaveLength(1);
     expect(new Set(r.assignments.values()).size).toBe(1);
     expect(r.profiles[0]!.shareOfInvoiced).toBeCloseTo(1, 12);
     const zero = same.map((s) => ({ ...s, features: { ...s.features, invoicedCents: 0 } }));
-    expect(clusterCustomers(zero, { seed: 1 }).profiles[0]!.shareOfInvoiced).toBe(1);
+    expect(clusterCustomers(zero, { k: 4, seed: 1 }).profiles[0]!.shareOfInvoiced).toBe(1);
   });
 });
