@@ -156,6 +156,23 @@ describe('the settings page', () => {
       expect(page2.text).toContain('(the default values)');
     });
 
+    it('keeps the tuning that is only in the policy JSON when the form is saved, and restores it with the defaults', async () => {
+      const { version: _v, ...defaults } = DEFAULT_RISK_POLICY;
+      const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, stability: { ...defaults.stability, alpha: 0.5 } };
+      await c().riskStore.savePolicy(realm(), tuned, new Date('2026-11-01T00:00:00Z'));
+      const page = await world.agent.get('/settings');
+      expect(page.text).not.toContain('(the default values)');
+      await world.agent.post('/settings/policy').type('form').send({ _csrf: csrf, ...policyFields(page.text), windowMonths: '12' });
+      const saved = await c().riskStore.policy(realm());
+      expect(saved).toEqual({ ...tuned, windowMonths: 12, version: saved.version });
+      await world.agent.post('/settings/policy/defaults').type('form').send({ _csrf: csrf });
+      expect(await c().riskStore.policy(realm())).toEqual({ ...DEFAULT_RISK_POLICY, version: saved.version + 1 });
+      const [entry] = await settingsEntries();
+      expect(entry!.summary).toBe(
+        `Restored the default risk policy as version ${saved.version + 1}: window 12 months → 24 months, score smoothing changed, cluster count and seed changed`,
+      );
+    });
+
     it('refuses every settings form without a valid CSRF token (403), changing nothing', async () => {
       const before = await versions();
       const entries = (await settingsEntries()).length;

@@ -92,7 +92,8 @@ describe('buildDashboard', () => {
   });
 
   it("names the High tier's strategies the run was scored with", () => {
-    expect(buildDashboard(run(), distribution).highRiskStrategies).toEqual({ High: 'Loyalty', Medium: 'Send reminders', Low: 'Credit restriction' });
+    const { highRiskStrategies } = buildDashboard(run(), distribution);
+    expect(highRiskStrategies).toEqual({ High: 'Loyalty', Medium: 'Send reminders', Low: 'Credit restriction' });
   });
 
   it('draws the collection rate with its month-over-month change', () => {

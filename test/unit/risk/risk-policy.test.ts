@@ -57,7 +57,9 @@ describe('the risk policy', () => {
     expect(refused({ clusters: { count: 0, seed: 1 } })).toBe(true);
     const cells = DEFAULT_STRATEGIES.byCell;
     expect(refused({ strategies: { ...DEFAULT_STRATEGIES, byCell: { ...cells, low: { ...cells.low, High: 'Be nice' } } } })).toBe(true);
-    const late = { arFollowUp: { daysPastDueOver: 30, lateProbabilityFrom: 0.7 }, sendReminders: { daysPastDueFrom: 45, lateProbabilityFrom: 0.4 } };
+    const late = {
+      arFollowUp: { daysPastDueOver: 30, lateProbabilityFrom: 0.7 }, sendReminders: { daysPastDueFrom: 45, lateProbabilityFrom: 0.4 },
+    };
     expect(refused({ strategies: { ...DEFAULT_STRATEGIES, openInvoice: late } })).toBe(true);
     expect(refused({ creditLimit: { graceDays: 15, factors: { low: 0.5, medium: 1, high: 1.25 } } })).toBe(true);
     expect(refused({ stability: { ...DEFAULT_STABILITY, alpha: 0 } })).toBe(true);

@@ -81,17 +81,18 @@ describe('a customer who pays everything late', () => {
   });
 
   it("ranks its reasons by the points of the terms they speak for, with the policy's thresholds and shares", () => {
-    const codes = (policy: typeof P) => assessCompany(company(invoices), policy, asOf).customers[0]!.risk.reasons.map((r) => [r.code, r.weight]);
+    const codes = (policy: typeof P) => assessCompany(company(invoices), policy, asOf).customers[0]!.risk.reasons
+      .map((r) => [r.code, r.weight]);
     // Terms: payment rate 0.4·20 = 8, credit (payment score) 0.4·54 = 21.6, stability 0.2·33 = 6.6. Days beyond terms
     // speak for the credit term (21.6); the late invoices take 0.9 of it (19.44); $5.4k over 60 days is all the
     // balance: 0.9·8 + 0.5·21.6 + 1 = 19; the payment rate its own 8; billing fell (4/6 < 0.7) 6.6 + 1, fifth.
     const closeTo = (pairs: Array<[string, number]>) => pairs.map(([c, w]) => [c, expect.closeTo(w, 9)]);
     expect(codes(P)).toEqual(closeTo([['days_beyond_terms', 21.6], ['late_invoices', 19.44], ['overdue_60', 19], ['payment_rate', 8]]));
     // Payment rate 80 is not under 75, and supporting reasons take half their own term's points: 10.8 and 15.8.
-    const tuned = {
-      ...P, reasons: { thresholds: { ...P.reasons.thresholds, paymentRateBelow: 75 }, weights: { ...P.reasons.weights, ownTermShare: 0.5 } },
-    };
-    expect(codes(tuned)).toEqual(closeTo([['days_beyond_terms', 21.6], ['overdue_60', 15.8], ['late_invoices', 10.8], ['billing_fell', 7.6]]));
+    const thresholds = { ...P.reasons.thresholds, paymentRateBelow: 75 };
+    const tuned = { ...P, reasons: { thresholds, weights: { ...P.reasons.weights, ownTermShare: 0.5 } } };
+    const expected: Array<[string, number]> = [['days_beyond_terms', 21.6], ['overdue_60', 15.8], ['late_invoices', 10.8], ['billing_fell', 7.6]];
+    expect(codes(tuned)).toEqual(closeTo(expected));
   });
 
   it('keeps the payment score when a payment moves past the as-of date (the open invoice still counts)', () => {

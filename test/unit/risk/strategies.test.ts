@@ -65,7 +65,9 @@ describe('strategies', () => {
     const cells = { ...byCell, medium: { High: 'Loyalty', Medium: 'Send reminders', Low: 'AR follow-up' } } as const;
     expect(customerStrategy(customer({ band: 'medium', tier: 'High' }), cells)).toBe('Loyalty');
     expect(customerStrategy(customer({ band: 'medium', tier: 'Low' }), cells)).toBe('AR follow-up');
-    const stricter = { arFollowUp: { daysPastDueOver: 10, lateProbabilityFrom: 0.5 }, sendReminders: { daysPastDueFrom: 5, lateProbabilityFrom: 0.2 } };
+    const stricter = {
+      arFollowUp: { daysPastDueOver: 10, lateProbabilityFrom: 0.5 }, sendReminders: { daysPastDueFrom: 5, lateProbabilityFrom: 0.2 },
+    };
     expect(invoiceStrategy('Standard', 11, null, stricter)).toBe('AR follow-up');
     expect(invoiceStrategy('Standard', 11, null, openInvoice)).toBe('Send reminders');
     expect(invoiceStrategy('Standard', 3, null, stricter)).toBe('Standard');
@@ -78,7 +80,9 @@ describe('strategies', () => {
       const dueDate = new Date(Date.parse(`${txnDate}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
       return { id: String(m), docNumber: null, customerId: 'c', txnDate, dueDate, totalCents: 300_000, applications: [], lines: [] };
     });
-    const limit = recommendedCreditLimit(invoices, { risk: { band: 'medium' } }, 'Standard', '2025-12-31', { graceDays: 30, factors: { low: 1, medium: 0.8, high: 0.5 } });
-    expect(limit).toEqual({ cents: 480_000, basis: 'average monthly billing 3000 × (30-day terms + 30 days grace) / 30 × 0.8 for medium risk' });
+    const settings = { graceDays: 30, factors: { low: 1, medium: 0.8, high: 0.5 } };
+    const limit = recommendedCreditLimit(invoices, { risk: { band: 'medium' } }, 'Standard', '2025-12-31', settings);
+    expect(limit.cents).toBe(480_000);
+    expect(limit.basis).toBe('average monthly billing 3000 × (30-day terms + 30 days grace) / 30 × 0.8 for medium risk');
   });
 });

@@ -43,7 +43,8 @@ describe('the policy form', () => {
   });
 
   it('keeps what the form does not show from the current policy, and names a change to it', () => {
-    const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, creditLimit: { graceDays: 30, factors: { low: 1.5, medium: 1, high: 0.25 } } };
+    const creditLimit = { graceDays: 30, factors: { low: 1.5, medium: 1, high: 0.25 } };
+    const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, creditLimit };
     const parsed = parsePolicyForm({ ...policyToValues(tuned), windowMonths: '12' }, tuned);
     expect(parsed.draft).toEqual({ ...tuned, windowMonths: 12 });
     expect(policyChanges(tuned, defaults)).toEqual(['credit-limit grace and factors changed', 'cluster count and seed changed']);

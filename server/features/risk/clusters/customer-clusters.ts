@@ -56,7 +56,9 @@ export interface ClusterResult { assignments: Map<string, number>; centres: Clus
 export const CLUSTER_RISK_THRESHOLDS = { medium: 0.25, high: 0.5 } as const;
 
 /** `k` and `seed` come from the policy (`clusters.count`, `clusters.seed`). */
-export function clusterCustomers(inputs: readonly ClusterInput[], o: { k: number; seed: number; previous?: ClusterCentre[] }): ClusterResult {
+export function clusterCustomers(
+  inputs: readonly ClusterInput[], o: { k: number; seed: number; previous?: ClusterCentre[] },
+): ClusterResult {
   // Canonical order first: the PRNG draws and float sums then do not depend on how the caller ordered rows.
   const rows = [...inputs].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   if (rows.length === 0) return { assignments: new Map(), centres: [], profiles: [] };

@@ -49,7 +49,8 @@ export interface CompanyAssessment {
   customers: CustomerAssessment[];
   totals: { outstandingCents: number; overdueCents: number; aging: Aging; grossProfitCents: number };
   highRisk: {
-    count: number; exposureCents: number; grossProfitShare: number | null; worstCaseLossCents: number; segments: Record<HighRiskSegment, number>;
+    count: number; exposureCents: number; grossProfitShare: number | null; worstCaseLossCents: number;
+    segments: Record<HighRiskSegment, number>;
     /** The High tier's strategy cells of the policy scored with, by profitability (runs saved before: the defaults). */
     strategyByProfitability: Readonly<Record<ProfitabilityTier, Strategy>>;
   };

@@ -69,10 +69,15 @@ export const DEFAULT_STRATEGIES: z.infer<typeof strategiesSchema> = {
     medium: { High: 'Send reminders', Medium: 'Send reminders', Low: 'Send reminders' },
     low: { High: 'Loyalty', Medium: 'Standard', Low: 'Standard' },
   },
-  openInvoice: { arFollowUp: { daysPastDueOver: 30, lateProbabilityFrom: 0.7 }, sendReminders: { daysPastDueFrom: 1, lateProbabilityFrom: 0.4 } },
+  openInvoice: {
+    arFollowUp: { daysPastDueOver: 30, lateProbabilityFrom: 0.7 },
+    sendReminders: { daysPastDueFrom: 1, lateProbabilityFrom: 0.4 },
+  },
 };
 export const DEFAULT_CREDIT_LIMIT: z.infer<typeof creditLimitSchema> = { graceDays: 15, factors: { low: 1.25, medium: 1, high: 0.5 } };
-export const DEFAULT_STABILITY: z.infer<typeof stabilitySchema> = { alpha: 0.3, deadband: 5, saferRunsNeeded: 2, risingRunsAlert: 3, risingBy: 0.5 };
+export const DEFAULT_STABILITY: z.infer<typeof stabilitySchema> = {
+  alpha: 0.3, deadband: 5, saferRunsNeeded: 2, risingRunsAlert: 3, risingBy: 0.5,
+};
 export const DEFAULT_CLUSTERS: z.infer<typeof clustersSchema> = { count: 4, seed: 42 };
 export const DEFAULT_REASONS: z.infer<typeof reasonsSchema> = {
   thresholds: {

@@ -81,7 +81,8 @@ export interface CreditLimit {
  * zero under Credit restriction. Rounded to $100.
  */
 export function recommendedCreditLimit(
-  invoices: readonly InvoiceFact[], c: { risk: Pick<RiskScore, 'band'> }, strategy: Strategy, asOf: string, policy: RiskPolicy['creditLimit'],
+  invoices: readonly InvoiceFact[], c: { risk: Pick<RiskScore, 'band'> }, strategy: Strategy, asOf: string,
+  policy: RiskPolicy['creditLimit'],
 ): CreditLimit {
   if (strategy === 'Credit restriction') return { cents: 0, basis: 'Credit restriction: no new credit until overdue invoices are paid' };
   const from = addMonths(asOf, -12);
