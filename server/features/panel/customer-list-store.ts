@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
 import type { RiskBand } from '../risk/domain/risk-score.js';
 import type { Strategy } from '../risk/domain/strategies.js';
-import { foldForSearch } from './search-text.js';
+import { foldForSearch } from '../../shared/search-text.js';
 
 export const LIST_SORTS = ['name', 'score', 'outstanding', 'overdue', 'paymentRate', 'grossProfit'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -87,15 +87,14 @@ export function likeContains(text: string): string {
 
 type Row = Record<string, unknown>;
 const PAGES_KEPT = 200;
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 function toListRow(r: Row): CustomerListRow {
   return {
-    customerId: String(r.customer_qbo_id), name: String(r.display_name), score: num(r.smoothed_score), rawScore: num(r.score),
-    band: ((r.stable_band ?? r.band) as RiskBand | null) ?? null, highRisk: Boolean(r.high_risk), paymentRate: num(r.payment_rate),
+    customerId: String(r.customer_qbo_id), name: String(r.display_name), score: toNumberOrNull(r.smoothed_score), rawScore: toNumberOrNull(r.score),
+    band: ((r.stable_band ?? r.band) as RiskBand | null) ?? null, highRisk: Boolean(r.high_risk), paymentRate: toNumberOrNull(r.payment_rate),
     outstandingCents: Number(r.outstanding_cents), overdueCents: Number(r.overdue_cents), grossProfitCents: Number(r.gross_profit_cents),
-    profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, clusterId: num(r.cluster_id),
-    creditLimitCents: num(r.credit_limit_cents),
+    profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, clusterId: toNumberOrNull(r.cluster_id),
+    creditLimitCents: toNumberOrNull(r.credit_limit_cents),
   };
 }
 

@@ -1,7 +1,7 @@
 import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
-import { foldForSearch } from '../panel/search-text.js';
-import { toDate } from '../connections/connection-store.js';
+import { foldForSearch } from '../../shared/search-text.js';
+import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { CompanyAssessment, OpenInvoiceAssessment, ProfitabilityTier } from './domain/assess-company.js';
 import type { CustomerMetrics } from './domain/customer-metrics.js';
 import type { RiskBand, RiskScore } from './domain/risk-score.js';
@@ -68,7 +68,6 @@ const INVOICE_SCORE_COLUMNS = [
 ] as const;
 
 type Row = Record<string, unknown>;
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const EXPORT_CUSTOMER_COLUMNS = [
   'customer_qbo_id', 'display_name', 'score', 'band', 'high_risk', 'smoothed_score', 'stable_band', 'profitability_tier', 'strategy',
   'cluster_id', 'metrics_json', 'reasons_json',
@@ -79,7 +78,7 @@ function exportCustomer(r: Row): ExportCustomer {
   const { strategy: _strategy, segment, creditLimit, active, creditScore, ...metrics } = JSON.parse(String(r.metrics_json)) as CustomerMetrics & {
     strategy?: Strategy; segment?: HighRiskSegment | null; creditLimit?: CreditLimit; active?: boolean; creditScore?: number | null;
   };
-  const score = numOrNull(r.score);
+  const score = toNumberOrNull(r.score);
   const band = (r.band as RiskBand | null) ?? null;
   return {
     customerId: String(r.customer_qbo_id), name: String(r.display_name), active: active ?? null, creditScore: creditScore ?? null, metrics,
@@ -87,16 +86,16 @@ function exportCustomer(r: Row): ExportCustomer {
       score, band: (r.stable_band as RiskBand | null) ?? band, ownBand: band, highRisk: Boolean(r.high_risk),
       reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'],
     },
-    shown: { score: numOrNull(r.smoothed_score) ?? score, band: (r.stable_band as RiskBand | null) ?? band },
+    shown: { score: toNumberOrNull(r.smoothed_score) ?? score, band: (r.stable_band as RiskBand | null) ?? band },
     profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, segment: segment ?? null,
-    creditLimit: creditLimit ?? { cents: 0, basis: '' }, clusterId: numOrNull(r.cluster_id),
+    creditLimit: creditLimit ?? { cents: 0, basis: '' }, clusterId: toNumberOrNull(r.cluster_id),
   };
 }
 
 function exportInvoice(r: Row): ExportInvoice {
   const daysPastDue = Number(r.days_past_due);
-  const lateProbability = numOrNull(r.late_probability);
-  const saved = { collectedWithin30Days: numOrNull(r.chance_collected_within_30_days), neverCollected: numOrNull(r.chance_never_collected) };
+  const lateProbability = toNumberOrNull(r.late_probability);
+  const saved = { collectedWithin30Days: toNumberOrNull(r.chance_collected_within_30_days), neverCollected: toNumberOrNull(r.chance_never_collected) };
   return {
     invoiceId: String(r.invoice_qbo_id), docNumber: (r.doc_number as string | null) ?? null, customerId: String(r.customer_qbo_id),
     dueDate: String(r.due_date), openCents: Number(r.open_cents), daysPastDue, lateProbability, strategy: r.strategy as Strategy,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { createCustomerListStore, escapeLike, likeContains, type CustomerListQuery } from '../../../server/features/panel/customer-list-store.js';
-import { foldForSearch } from '../../../server/features/panel/search-text.js';
+import { foldForSearch } from '../../../server/shared/search-text.js';
 import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
 
 const A = 'realm-a';
