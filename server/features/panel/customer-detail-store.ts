@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
 import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { ActivityEntry, ActivityKind } from '../activity/activity-log.js';
@@ -99,7 +100,7 @@ export interface RunPolicy {
  * invoices and, when jobs roll up, its jobs'), controls, credit score and the activity about the customer.
  */
 export function createCustomerDetailStore(db: Db) {
-  const snapshots = new Map<string, CustomerSnapshot>();
+  const snapshots = new LRUCache<string, CustomerSnapshot>({ max: SNAPSHOTS });
   const store = {
     /** The customer as the run scored them (name, scores, metrics, reasons, strategy, limit); undefined when not in the run. */
     async scored(realmId: string, runId: number, customerId: string): Promise<ScoredCustomer | undefined> {
@@ -138,11 +139,7 @@ export function createCustomerDetailStore(db: Db) {
     async snapshot(realmId: string, run: { id: number; asOf: string; policyVersion: number }, customerId: string): Promise<CustomerSnapshot | undefined> {
       const key = `${realmId}\u0000${run.id}\u0000${customerId}`;
       const hit = snapshots.get(key);
-      if (hit) {
-        snapshots.delete(key);
-        snapshots.set(key, hit);
-        return hit;
-      }
+      if (hit) return hit;
       const [customer, policy] = await Promise.all([store.scored(realmId, run.id, customerId), store.runPolicy(realmId, run.policyVersion)]);
       if (!customer) return undefined;
       const [history, invoices, covered] = await Promise.all([
@@ -150,7 +147,6 @@ export function createCustomerDetailStore(db: Db) {
       ]);
       const months = await store.paymentBehaviour(realmId, covered.length > 0 ? covered.map((j) => j.id) : [customerId], run.asOf, policy);
       const snapshot = { customer, policy, history: history.filter((h) => h.runId <= run.id), invoices, covered, months };
-      if (snapshots.size >= SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
       snapshots.set(key, snapshot);
       return snapshot;
     },

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
 import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
@@ -86,7 +87,9 @@ export function likeContains(text: string): string {
 }
 
 type Row = Record<string, unknown>;
+/** Recently read pages and cluster-name lists, least recently used dropped first. */
 const PAGES_KEPT = 200;
+const CLUSTER_RUNS_KEPT = 100;
 
 function toListRow(r: Row): CustomerListRow {
   return {
@@ -105,8 +108,8 @@ function toListRow(r: Row): CustomerListRow {
  */
 export function createCustomerListStore(db: Db) {
   const pg = (db.client as { config: { client: string } }).config.client === 'pg';
-  const clusterCache = new Map<number, ListRun['clusters']>();
-  const pageCache = new Map<string, { rows: CustomerListRow[]; total: number }>();
+  const clusterCache = new LRUCache<number, ListRun['clusters']>({ max: CLUSTER_RUNS_KEPT });
+  const pageCache = new LRUCache<string, { rows: CustomerListRow[]; total: number }>({ max: PAGES_KEPT });
 
   const filtered = (realmId: string, runId: number, q: Omit<CustomerListQuery, 'sort' | 'dir' | 'page' | 'pageSize'>): Knex.QueryBuilder => {
     const b = db('customer_scores').where({ run_id: runId, realm_id: realmId });
@@ -139,7 +142,6 @@ export function createCustomerListStore(db: Db) {
         const row = await db('risk_score_runs').where({ id, realm_id: realmId }).first(db.raw(`${profilesSql} AS profiles`));
         const profiles = row?.profiles ? (JSON.parse(String(row.profiles)) as Array<{ id: number; name: string }>) : [];
         clusters = Array.isArray(profiles) ? profiles.map((p) => ({ id: Number(p.id), name: String(p.name) })) : [];
-        if (clusterCache.size >= 100) clusterCache.delete(clusterCache.keys().next().value!);
         clusterCache.set(id, clusters);
       }
       return { id, asOf: String(r.as_of), policyVersion: Number(r.policy_version), createdAt: toDate(r.created_at)!, clusters };
@@ -149,17 +151,12 @@ export function createCustomerListStore(db: Db) {
     async page(realmId: string, runId: number, q: CustomerListQuery): Promise<{ rows: CustomerListRow[]; total: number }> {
       const key = `${realmId}\u0000${runId}\u0000${JSON.stringify(q)}`;
       const hit = pageCache.get(key);
-      if (hit) {
-        pageCache.delete(key);
-        pageCache.set(key, hit);
-        return hit;
-      }
+      if (hit) return hit;
       const [count, rows] = await Promise.all([
         filtered(realmId, runId, q).count({ n: '*' }).first(),
         ordered(filtered(realmId, runId, q).select(LIST_COLUMNS), q).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
       ]);
       const page = { rows: (rows as Row[]).map(toListRow), total: Number((count as { n: number | string } | undefined)?.n ?? 0) };
-      if (pageCache.size >= PAGES_KEPT) pageCache.delete(pageCache.keys().next().value!);
       pageCache.set(key, page);
       return page;
     },

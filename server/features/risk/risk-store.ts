@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
 import { foldForSearch } from '../../shared/search-text.js';
@@ -104,7 +105,7 @@ function exportInvoice(r: Row): ExportInvoice {
   };
 }
 
-/** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
+/** Parsed company_json per run id: runs never change, so a bounded cache (least recently used dropped) is always right. */
 const RUN_CACHE_SIZE = 64;
 const SUMMARY_COLUMNS = ['id', 'as_of', 'policy_version', 'trigger', 'created_at'] as const;
 
@@ -125,7 +126,7 @@ export interface RunPanelFacts {
 
 /** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
 export function createRiskStore(db: Db) {
-  const runCompanies = new Map<number, RunCompanyFigures>();
+  const runCompanies = new LRUCache<number, RunCompanyFigures>({ max: RUN_CACHE_SIZE });
 
   /** The latest run's summary (its company figures are not read). */
   async function latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
@@ -136,15 +137,12 @@ export function createRiskStore(db: Db) {
   /** A run's company figures, parsed once per run id (bounded cache). */
   async function runDetails(realmId: string, run: ScoreRunSummary): Promise<RunDetails | undefined> {
     let company = runCompanies.get(run.id);
-    if (company) {
-      runCompanies.delete(run.id);
-    } else {
+    if (!company) {
       const r = await db('risk_score_runs').where({ id: run.id, realm_id: realmId }).first('company_json');
       if (!r) return undefined;
       company = parseRunCompany(String(r.company_json));
-      if (runCompanies.size >= RUN_CACHE_SIZE) runCompanies.delete(runCompanies.keys().next().value!);
+      runCompanies.set(run.id, company);
     }
-    runCompanies.set(run.id, company);
     return { ...run, company };
   }
 

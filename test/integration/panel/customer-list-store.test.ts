@@ -143,6 +143,19 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       await db('risk_score_runs').where({ id: newer }).delete();
     });
 
+    it('keeps the 200 most recently read pages: reading a page keeps it, the least recently read is read again', async () => {
+      const pageOf = (page: number) => store.page(A, runA, { ...base, strategy: 'AR follow-up', page });
+      const first = await pageOf(1);
+      const second = await pageOf(2);
+      for (let page = 3; page <= 200; page++) await pageOf(page);
+      expect(await pageOf(1)).toBe(first);
+      await pageOf(201);
+      expect(await pageOf(1)).toBe(first);
+      const reread = await pageOf(2);
+      expect(reread).not.toBe(second);
+      expect(reread).toEqual(second);
+    });
+
     it("never mixes companies: another company's run id gives nothing", async () => {
       expect(await store.page(A, runB, base)).toEqual({ rows: [], total: 0 });
       expect(await store.all(B, runA, base)).toEqual([]);
