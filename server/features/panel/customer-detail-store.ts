@@ -112,9 +112,11 @@ export function createCustomerDetailStore(db: Db) {
       const metrics = JSON.parse(String(r.metrics_json)) as CustomerMetrics & { strategy: Strategy; segment: HighRiskSegment | null; creditLimit: CreditLimit };
       return {
         customerId, name: String(r.display_name), email: qbo?.email ?? null, active: qbo ? Boolean(qbo.active) : true,
-        score: toNumberOrNull(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null, rawScore: toNumberOrNull(r.score), rawBand: (r.band ?? null) as RiskBand | null,
+        score: toNumberOrNull(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
+        rawScore: toNumberOrNull(r.score), rawBand: (r.band ?? null) as RiskBand | null,
         highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as Reason[], metrics, strategy: r.strategy as Strategy,
-        segment: metrics.segment ?? null, profitabilityTier: r.profitability_tier as ProfitabilityTier, clusterId: toNumberOrNull(r.cluster_id),
+        segment: metrics.segment ?? null, profitabilityTier: r.profitability_tier as ProfitabilityTier,
+        clusterId: toNumberOrNull(r.cluster_id),
         creditLimit: metrics.creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' },
       };
     },
@@ -168,7 +170,8 @@ export function createCustomerDetailStore(db: Db) {
         .orderBy('s.run_id', 'desc').limit(limit)
         .select('s.run_id', 'r.as_of', 's.score', 's.smoothed_score', 's.stable_band', 's.band');
       return rows.reverse().map((r: Row) => ({
-        runId: Number(r.run_id), asOf: String(r.as_of), score: toNumberOrNull(r.score), smoothed: toNumberOrNull(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
+        runId: Number(r.run_id), asOf: String(r.as_of), score: toNumberOrNull(r.score), smoothed: toNumberOrNull(r.smoothed_score),
+        band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
       }));
     },
 

@@ -93,8 +93,10 @@ const CLUSTER_RUNS_KEPT = 100;
 
 function toListRow(r: Row): CustomerListRow {
   return {
-    customerId: String(r.customer_qbo_id), name: String(r.display_name), score: toNumberOrNull(r.smoothed_score), rawScore: toNumberOrNull(r.score),
-    band: ((r.stable_band ?? r.band) as RiskBand | null) ?? null, highRisk: Boolean(r.high_risk), paymentRate: toNumberOrNull(r.payment_rate),
+    customerId: String(r.customer_qbo_id), name: String(r.display_name),
+    score: toNumberOrNull(r.smoothed_score), rawScore: toNumberOrNull(r.score),
+    band: ((r.stable_band ?? r.band) as RiskBand | null) ?? null, highRisk: Boolean(r.high_risk),
+    paymentRate: toNumberOrNull(r.payment_rate),
     outstandingCents: Number(r.outstanding_cents), overdueCents: Number(r.overdue_cents), grossProfitCents: Number(r.gross_profit_cents),
     profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, clusterId: toNumberOrNull(r.cluster_id),
     creditLimitCents: toNumberOrNull(r.credit_limit_cents),

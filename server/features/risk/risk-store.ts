@@ -96,7 +96,9 @@ function exportCustomer(r: Row): ExportCustomer {
 function exportInvoice(r: Row): ExportInvoice {
   const daysPastDue = Number(r.days_past_due);
   const lateProbability = toNumberOrNull(r.late_probability);
-  const saved = { collectedWithin30Days: toNumberOrNull(r.chance_collected_within_30_days), neverCollected: toNumberOrNull(r.chance_never_collected) };
+  const saved = {
+    collectedWithin30Days: toNumberOrNull(r.chance_collected_within_30_days), neverCollected: toNumberOrNull(r.chance_never_collected),
+  };
   return {
     invoiceId: String(r.invoice_qbo_id), docNumber: (r.doc_number as string | null) ?? null, customerId: String(r.customer_qbo_id),
     dueDate: String(r.due_date), openCents: Number(r.open_cents), daysPastDue, lateProbability, strategy: r.strategy as Strategy,
