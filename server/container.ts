@@ -23,7 +23,7 @@ import { createCustomerDetailStore, type CustomerDetailStore } from './features/
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
 import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
-import { verifyIdToken } from './qbo/id-token.js';
+import { createIdTokenVerifier } from './qbo/id-token.js';
 import { IntuitOAuth } from './qbo/intuit-oauth-client.js';
 import { QboApiClient } from './qbo/qbo-api-client.js';
 import { QboRateLimiter, type RateLimitPolicy } from './qbo/rate-limiter.js';
@@ -107,7 +107,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     oauth,
     vault,
     qboClient,
-    verifyIdToken: (idToken) => verifyIdToken(idToken, { clientId: config.intuit.clientId, jwksUrl: endpoints.jwks, now: clock.now() }),
+    verifyIdToken: createIdTokenVerifier({ clientId: config.intuit.clientId, jwksUrl: endpoints.jwks, clock }),
     clock,
     environment: config.intuit.environment,
     logger,

@@ -10,6 +10,7 @@ import type { CustomerSnapshot } from '../features/panel/customer-detail-store.j
 import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
+import { paramReader } from './query-params.js';
 
 const RISKS: readonly RiskBand[] = ['low', 'medium', 'high'];
 const TIERS: Record<string, ProfitabilityTier> = { high: 'High', medium: 'Medium', low: 'Low' };
@@ -61,22 +62,8 @@ export function listHref(base: string, s: ListState, change: Partial<ListState> 
  * allowed is collected, and all of it is answered at once with a 400 that names what is allowed.
  */
 export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clusters'> | undefined): { state: ListState; query: CustomerListQuery } {
-  const problems: string[] = [];
-  const one = (name: string): string => {
-    const v = query[name];
-    if (v === undefined) return '';
-    if (typeof v !== 'string') {
-      problems.push(`Give "${name}" once.`);
-      return '';
-    }
-    return v.trim();
-  };
-  const pick = <T extends string>(name: string, allowed: readonly T[], what: string): T | '' => {
-    const v = one(name);
-    if (v === '' || (allowed as readonly string[]).includes(v)) return v as T | '';
-    problems.push(`Unknown ${what} "${v}": use one of ${allowed.join(', ')}.`);
-    return '';
-  };
+  const params = paramReader(query as Record<string, unknown>);
+  const { problems, one, pick } = params;
   const q = one('q');
   if (q.length > MAX_SEARCH) problems.push(`The search is ${q.length} characters long: use at most ${MAX_SEARCH}.`);
   const risk = pick('risk', RISKS, 'risk tier');
@@ -93,16 +80,7 @@ export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clus
   if (!['', '1', 'true', 'on', '0', 'false'].includes(highRiskRaw)) problems.push(`"highRisk" is "${highRiskRaw}": use 1 for high-risk customers only, or leave it out.`);
   const sort = pick('sort', LIST_SORTS, 'sort') || 'score';
   const dir = pick('dir', ['asc', 'desc'] as const, 'sort direction') || defaultDir(sort);
-  const whole = (name: string, label: string): number | undefined => {
-    const v = one(name);
-    if (v === '') return undefined;
-    if (!/^\d{1,9}$/.test(v) || Number(v) < 1) {
-      problems.push(`${label} "${v}" is not a page number: use a whole number from 1.`);
-      return undefined;
-    }
-    return Number(v);
-  };
-  const page = whole('page', 'Page') ?? 1;
+  const page = params.page('page', 'Page') ?? 1;
   const sizeRaw = one('size');
   if (sizeRaw !== '' && !PAGE_SIZES.map(String).includes(sizeRaw)) problems.push(`Page size "${sizeRaw}" is not offered: use ${PAGE_SIZES.join(', ')}.`);
   if (problems.length > 0) {

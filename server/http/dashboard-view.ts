@@ -16,14 +16,18 @@ const COLOR = {
   band: 'rgba(141, 144, 150, 0.18)',
 } as const;
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+// UTC: a month label names the calendar month of its key, whatever the server's zone.
+const MONTH_FORMATS = {
+  long: new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  short: new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }),
+};
 
-/** "2026-10" → "October 2026" (or "Oct 2026"). */
+/** "2026-10" → "October 2026" (or "Oct 2026"); text that is not a month comes back unchanged. */
 export function monthLabel(month: string, style: 'long' | 'short' = 'long'): string {
   const m = /^(\d{4})-(\d{2})/.exec(month);
-  const name = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  if (!m || !name) return month;
-  return `${style === 'short' ? name.slice(0, 3) : name} ${m[1]}`;
+  const monthIndex = m ? Number(m[2]) - 1 : -1;
+  if (!m || monthIndex < 0 || monthIndex > 11) return month;
+  return MONTH_FORMATS[style].format(Date.UTC(Number(m[1]), monthIndex, 1));
 }
 
 const points = (p: number) => fmt.number(Math.abs(p), 1);

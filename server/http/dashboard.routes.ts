@@ -1,4 +1,5 @@
 import { Router, type Application } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { Container } from '../container.js';
 import { NotFoundError } from '../errors.js';
 import { EXPORTS, exportTable, toCsv, toJson, type ExportWhat } from '../features/risk/exports.js';
@@ -7,7 +8,7 @@ import { actorOf } from './actor.js';
 import { buildDashboard, type DashboardModel } from './dashboard-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
-/** Built dashboards kept per score run id: a run never changes, so only the newest few need keeping. */
+/** Built dashboards kept per score run id: a run never changes, so only the most recently viewed few need keeping. */
 const CACHED_RUNS = 32;
 const PAGE = { nav: 'dashboard', stylesheets: ['/assets/css/dashboard.css'] } as const;
 
@@ -20,7 +21,7 @@ export interface DashboardRun { run: RunDetails; distribution: RunDistribution; 
  */
 export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncStore' | 'logger'>): Router {
   const router = Router();
-  const built = new Map<number, Promise<DashboardRun | undefined>>();
+  const built = new LRUCache<number, Promise<DashboardRun | undefined>>({ max: CACHED_RUNS });
 
   /**
    * One run row, a few aggregates and one render of the run's figures, once per run: a run never changes, so
@@ -38,7 +39,6 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
         return { ...dashboard, html };
       })();
       entry.catch(() => built.delete(summary.id));
-      if (built.size >= CACHED_RUNS) built.delete(built.keys().next().value!);
       built.set(summary.id, entry);
     }
     return entry;

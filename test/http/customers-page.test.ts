@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foldForSearch } from '../../server/features/panel/search-text.js';
+import { foldForSearch } from '../../server/shared/search-text.js';
 import { newAgent } from '../support/connect-helper.js';
 import { FORMULA_NAME, HOSTILE_NAME, LOOKALIKE_NAME, WILDCARD_NAME, panelWorld, scoreTwice } from '../integration/panel/panel-world.js';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate } from '../../db/row-values.js';
 
 export const ACTIVITY_KINDS = ['sync', 'score', 'write', 'email', 'settings', 'customer', 'connection'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];

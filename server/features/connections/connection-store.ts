@@ -1,16 +1,10 @@
 import type { Db } from '../../db/knex.js';
+import { toDate } from '../../db/row-values.js';
 import type { Company, ConnectionStatus, ConnectionStore, OAuthStateStore, SealedConnection } from './connection-store-type.js';
 
 const COMPANIES = 'companies';
 const CONNECTIONS = 'qbo_connections';
 const STATES = 'oauth_states';
-
-/** SQLite hands timestamps back as epoch numbers, PostgreSQL as Dates. */
-export function toDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  const d = v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
-  return Number.isNaN(d.getTime()) ? null : d;
-}
 
 function rowToCompany(r: Record<string, unknown>): Company {
   return {

@@ -2,7 +2,7 @@ import type { ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate } from '../../db/row-values.js';
 import type { MailTransport } from './mail-transport.js';
 
 const TABLE = 'outgoing_emails';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate } from '../../db/row-values.js';
 
 /** What a score run raises (risk-service.ts): a customer moved to a riskier band, or its score rose three runs in a row. */
 export const ALERT_KINDS = ['band_up', 'rising'] as const;

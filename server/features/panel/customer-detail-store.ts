@@ -1,5 +1,6 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { ActivityEntry, ActivityKind } from '../activity/activity-log.js';
 import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
 import type { CustomerMetrics } from '../risk/domain/customer-metrics.js';
@@ -17,7 +18,6 @@ type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 /** Ids per IN (…) list: well under every database's limit on bound parameters. */
 const CHUNK = 500;
 const SNAPSHOTS = 200;
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** One customer as the latest run scored it, with what the bookkeeper set on them. */
 export interface CustomerDetail {
@@ -100,7 +100,7 @@ export interface RunPolicy {
  * invoices and, when jobs roll up, its jobs'), controls, credit score and the activity about the customer.
  */
 export function createCustomerDetailStore(db: Db) {
-  const snapshots = new Map<string, CustomerSnapshot>();
+  const snapshots = new LRUCache<string, CustomerSnapshot>({ max: SNAPSHOTS });
   const store = {
     /** The customer as the run scored them (name, scores, metrics, reasons, strategy, limit); undefined when not in the run. */
     async scored(realmId: string, runId: number, customerId: string): Promise<ScoredCustomer | undefined> {
@@ -112,9 +112,11 @@ export function createCustomerDetailStore(db: Db) {
       const metrics = JSON.parse(String(r.metrics_json)) as CustomerMetrics & { strategy: Strategy; segment: HighRiskSegment | null; creditLimit: CreditLimit };
       return {
         customerId, name: String(r.display_name), email: qbo?.email ?? null, active: qbo ? Boolean(qbo.active) : true,
-        score: num(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null, rawScore: num(r.score), rawBand: (r.band ?? null) as RiskBand | null,
+        score: toNumberOrNull(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
+        rawScore: toNumberOrNull(r.score), rawBand: (r.band ?? null) as RiskBand | null,
         highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as Reason[], metrics, strategy: r.strategy as Strategy,
-        segment: metrics.segment ?? null, profitabilityTier: r.profitability_tier as ProfitabilityTier, clusterId: num(r.cluster_id),
+        segment: metrics.segment ?? null, profitabilityTier: r.profitability_tier as ProfitabilityTier,
+        clusterId: toNumberOrNull(r.cluster_id),
         creditLimit: metrics.creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' },
       };
     },
@@ -139,11 +141,7 @@ export function createCustomerDetailStore(db: Db) {
     async snapshot(realmId: string, run: { id: number; asOf: string; policyVersion: number }, customerId: string): Promise<CustomerSnapshot | undefined> {
       const key = `${realmId}\u0000${run.id}\u0000${customerId}`;
       const hit = snapshots.get(key);
-      if (hit) {
-        snapshots.delete(key);
-        snapshots.set(key, hit);
-        return hit;
-      }
+      if (hit) return hit;
       const [customer, policy] = await Promise.all([store.scored(realmId, run.id, customerId), store.runPolicy(realmId, run.policyVersion)]);
       if (!customer) return undefined;
       const [history, invoices, covered] = await Promise.all([
@@ -151,7 +149,6 @@ export function createCustomerDetailStore(db: Db) {
       ]);
       const months = await store.paymentBehaviour(realmId, covered.length > 0 ? covered.map((j) => j.id) : [customerId], run.asOf, policy);
       const snapshot = { customer, policy, history: history.filter((h) => h.runId <= run.id), invoices, covered, months };
-      if (snapshots.size >= SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
       snapshots.set(key, snapshot);
       return snapshot;
     },
@@ -173,7 +170,8 @@ export function createCustomerDetailStore(db: Db) {
         .orderBy('s.run_id', 'desc').limit(limit)
         .select('s.run_id', 'r.as_of', 's.score', 's.smoothed_score', 's.stable_band', 's.band');
       return rows.reverse().map((r: Row) => ({
-        runId: Number(r.run_id), asOf: String(r.as_of), score: num(r.score), smoothed: num(r.smoothed_score), band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
+        runId: Number(r.run_id), asOf: String(r.as_of), score: toNumberOrNull(r.score), smoothed: toNumberOrNull(r.smoothed_score),
+        band: (r.stable_band ?? r.band ?? null) as RiskBand | null,
       }));
     },
 
@@ -192,7 +190,7 @@ export function createCustomerDetailStore(db: Db) {
         return {
           invoiceId: String(r.invoice_qbo_id), docNumber: r.doc_number ?? null, txnDate: r.txn_date ? String(r.txn_date) : null, dueDate: String(r.due_date),
           totalCents: r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * (r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate))),
-          openCents: Number(r.open_cents), daysPastDue, ...openInvoiceChances(daysPastDue, num(r.late_probability), outlook),
+          openCents: Number(r.open_cents), daysPastDue, ...openInvoiceChances(daysPastDue, toNumberOrNull(r.late_probability), outlook),
           strategy: r.strategy as Strategy,
           topFeatures: r.top_features_json ? (JSON.parse(String(r.top_features_json)) as OpenInvoiceRow['topFeatures']) : [],
         };

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { ProfitabilityTier } from '../risk/domain/assess-company.js';
 import type { RiskBand } from '../risk/domain/risk-score.js';
 import type { Strategy } from '../risk/domain/strategies.js';
-import { foldForSearch } from './search-text.js';
+import { foldForSearch } from '../../shared/search-text.js';
 
 export const LIST_SORTS = ['name', 'score', 'outstanding', 'overdue', 'paymentRate', 'grossProfit'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -86,16 +87,19 @@ export function likeContains(text: string): string {
 }
 
 type Row = Record<string, unknown>;
+/** Recently read pages and cluster-name lists, least recently used dropped first. */
 const PAGES_KEPT = 200;
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const CLUSTER_RUNS_KEPT = 100;
 
 function toListRow(r: Row): CustomerListRow {
   return {
-    customerId: String(r.customer_qbo_id), name: String(r.display_name), score: num(r.smoothed_score), rawScore: num(r.score),
-    band: ((r.stable_band ?? r.band) as RiskBand | null) ?? null, highRisk: Boolean(r.high_risk), paymentRate: num(r.payment_rate),
+    customerId: String(r.customer_qbo_id), name: String(r.display_name),
+    score: toNumberOrNull(r.smoothed_score), rawScore: toNumberOrNull(r.score),
+    band: ((r.stable_band ?? r.band) as RiskBand | null) ?? null, highRisk: Boolean(r.high_risk),
+    paymentRate: toNumberOrNull(r.payment_rate),
     outstandingCents: Number(r.outstanding_cents), overdueCents: Number(r.overdue_cents), grossProfitCents: Number(r.gross_profit_cents),
-    profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, clusterId: num(r.cluster_id),
-    creditLimitCents: num(r.credit_limit_cents),
+    profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, clusterId: toNumberOrNull(r.cluster_id),
+    creditLimitCents: toNumberOrNull(r.credit_limit_cents),
   };
 }
 
@@ -106,8 +110,8 @@ function toListRow(r: Row): CustomerListRow {
  */
 export function createCustomerListStore(db: Db) {
   const pg = (db.client as { config: { client: string } }).config.client === 'pg';
-  const clusterCache = new Map<number, ListRun['clusters']>();
-  const pageCache = new Map<string, { rows: CustomerListRow[]; total: number }>();
+  const clusterCache = new LRUCache<number, ListRun['clusters']>({ max: CLUSTER_RUNS_KEPT });
+  const pageCache = new LRUCache<string, { rows: CustomerListRow[]; total: number }>({ max: PAGES_KEPT });
 
   const filtered = (realmId: string, runId: number, q: Omit<CustomerListQuery, 'sort' | 'dir' | 'page' | 'pageSize'>): Knex.QueryBuilder => {
     const b = db('customer_scores').where({ run_id: runId, realm_id: realmId });
@@ -140,7 +144,6 @@ export function createCustomerListStore(db: Db) {
         const row = await db('risk_score_runs').where({ id, realm_id: realmId }).first(db.raw(`${profilesSql} AS profiles`));
         const profiles = row?.profiles ? (JSON.parse(String(row.profiles)) as Array<{ id: number; name: string }>) : [];
         clusters = Array.isArray(profiles) ? profiles.map((p) => ({ id: Number(p.id), name: String(p.name) })) : [];
-        if (clusterCache.size >= 100) clusterCache.delete(clusterCache.keys().next().value!);
         clusterCache.set(id, clusters);
       }
       return { id, asOf: String(r.as_of), policyVersion: Number(r.policy_version), createdAt: toDate(r.created_at)!, clusters };
@@ -150,17 +153,12 @@ export function createCustomerListStore(db: Db) {
     async page(realmId: string, runId: number, q: CustomerListQuery): Promise<{ rows: CustomerListRow[]; total: number }> {
       const key = `${realmId}\u0000${runId}\u0000${JSON.stringify(q)}`;
       const hit = pageCache.get(key);
-      if (hit) {
-        pageCache.delete(key);
-        pageCache.set(key, hit);
-        return hit;
-      }
+      if (hit) return hit;
       const [count, rows] = await Promise.all([
         filtered(realmId, runId, q).count({ n: '*' }).first(),
         ordered(filtered(realmId, runId, q).select(LIST_COLUMNS), q).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
       ]);
       const page = { rows: (rows as Row[]).map(toListRow), total: Number((count as { n: number | string } | undefined)?.n ?? 0) };
-      if (pageCache.size >= PAGES_KEPT) pageCache.delete(pageCache.keys().next().value!);
       pageCache.set(key, page);
       return page;
     },

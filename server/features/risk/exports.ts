@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { CompanyAssessment, CustomerAssessment, OpenInvoiceAssessment } from './domain/assess-company.js';
 import type { RiskBand } from './domain/risk-score.js';
 import type { ClusterProfile, ClusterResult } from './clusters/customer-clusters.js';
@@ -149,17 +150,15 @@ export function exportTable(r: ExportRun, what: ExportWhat): Table {
 }
 
 /**
- * RFC 4180 CSV. Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote:
- * customer names come from outside and CSVs get opened in Excel.
+ * RFC 4180 CSV with CRLF line ends. Text that a spreadsheet would run as a formula (=, +, -, @, tab or CR
+ * first) gets a leading quote (csv-stringify's escape_formulas): customer names come from outside and CSVs
+ * get opened in Excel. With a record delimiter set, csv-stringify quotes a lone CR or LF in a cell only when
+ * asked (quote_record_delimiter). Booleans are written as true/false, not csv-stringify's default 1 and empty.
  */
 export function toCsv(t: Table): string {
-  const cell = (v: string | number | boolean | null): string => {
-    if (v === null) return '';
-    if (typeof v !== 'string') return String(v);
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return [t.columns, ...t.rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return stringify([t.columns, ...t.rows], {
+    record_delimiter: 'windows', quote_record_delimiter: true, escape_formulas: true, cast: { boolean: String },
+  });
 }
 
 export function toJson(t: Table): string {

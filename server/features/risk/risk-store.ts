@@ -1,7 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
-import { foldForSearch } from '../panel/search-text.js';
-import { toDate } from '../connections/connection-store.js';
+import { foldForSearch } from '../../shared/search-text.js';
+import { toDate, toNumberOrNull } from '../../db/row-values.js';
 import type { CompanyAssessment, OpenInvoiceAssessment, ProfitabilityTier } from './domain/assess-company.js';
 import type { CustomerMetrics } from './domain/customer-metrics.js';
 import type { RiskBand, RiskScore } from './domain/risk-score.js';
@@ -68,7 +69,6 @@ const INVOICE_SCORE_COLUMNS = [
 ] as const;
 
 type Row = Record<string, unknown>;
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const EXPORT_CUSTOMER_COLUMNS = [
   'customer_qbo_id', 'display_name', 'score', 'band', 'high_risk', 'smoothed_score', 'stable_band', 'profitability_tier', 'strategy',
   'cluster_id', 'metrics_json', 'reasons_json',
@@ -79,7 +79,7 @@ function exportCustomer(r: Row): ExportCustomer {
   const { strategy: _strategy, segment, creditLimit, active, creditScore, ...metrics } = JSON.parse(String(r.metrics_json)) as CustomerMetrics & {
     strategy?: Strategy; segment?: HighRiskSegment | null; creditLimit?: CreditLimit; active?: boolean; creditScore?: number | null;
   };
-  const score = numOrNull(r.score);
+  const score = toNumberOrNull(r.score);
   const band = (r.band as RiskBand | null) ?? null;
   return {
     customerId: String(r.customer_qbo_id), name: String(r.display_name), active: active ?? null, creditScore: creditScore ?? null, metrics,
@@ -87,16 +87,18 @@ function exportCustomer(r: Row): ExportCustomer {
       score, band: (r.stable_band as RiskBand | null) ?? band, ownBand: band, highRisk: Boolean(r.high_risk),
       reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'],
     },
-    shown: { score: numOrNull(r.smoothed_score) ?? score, band: (r.stable_band as RiskBand | null) ?? band },
+    shown: { score: toNumberOrNull(r.smoothed_score) ?? score, band: (r.stable_band as RiskBand | null) ?? band },
     profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, segment: segment ?? null,
-    creditLimit: creditLimit ?? { cents: 0, basis: '' }, clusterId: numOrNull(r.cluster_id),
+    creditLimit: creditLimit ?? { cents: 0, basis: '' }, clusterId: toNumberOrNull(r.cluster_id),
   };
 }
 
 function exportInvoice(r: Row): ExportInvoice {
   const daysPastDue = Number(r.days_past_due);
-  const lateProbability = numOrNull(r.late_probability);
-  const saved = { collectedWithin30Days: numOrNull(r.chance_collected_within_30_days), neverCollected: numOrNull(r.chance_never_collected) };
+  const lateProbability = toNumberOrNull(r.late_probability);
+  const saved = {
+    collectedWithin30Days: toNumberOrNull(r.chance_collected_within_30_days), neverCollected: toNumberOrNull(r.chance_never_collected),
+  };
   return {
     invoiceId: String(r.invoice_qbo_id), docNumber: (r.doc_number as string | null) ?? null, customerId: String(r.customer_qbo_id),
     dueDate: String(r.due_date), openCents: Number(r.open_cents), daysPastDue, lateProbability, strategy: r.strategy as Strategy,
@@ -105,7 +107,7 @@ function exportInvoice(r: Row): ExportInvoice {
   };
 }
 
-/** Parsed company_json per run id: runs never change, so a bounded, oldest-first cache is always right. */
+/** Parsed company_json per run id: runs never change, so a bounded cache (least recently used dropped) is always right. */
 const RUN_CACHE_SIZE = 64;
 const SUMMARY_COLUMNS = ['id', 'as_of', 'policy_version', 'trigger', 'created_at'] as const;
 
@@ -130,7 +132,7 @@ export interface RunPanelFacts {
 
 /** Score runs, the per-customer score history, credit scores and the versioned policy; all scoped by realm. */
 export function createRiskStore(db: Db) {
-  const runCompanies = new Map<number, RunCompanyFigures>();
+  const runCompanies = new LRUCache<number, RunCompanyFigures>({ max: RUN_CACHE_SIZE });
 
   /** The latest run's summary (its company figures are not read). */
   async function latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
@@ -141,15 +143,12 @@ export function createRiskStore(db: Db) {
   /** A run's company figures, parsed once per run id (bounded cache). */
   async function runDetails(realmId: string, run: ScoreRunSummary): Promise<RunDetails | undefined> {
     let company = runCompanies.get(run.id);
-    if (company) {
-      runCompanies.delete(run.id);
-    } else {
+    if (!company) {
       const r = await db('risk_score_runs').where({ id: run.id, realm_id: realmId }).first('company_json');
       if (!r) return undefined;
       company = parseRunCompany(String(r.company_json));
-      if (runCompanies.size >= RUN_CACHE_SIZE) runCompanies.delete(runCompanies.keys().next().value!);
+      runCompanies.set(run.id, company);
     }
-    runCompanies.set(run.id, company);
     return { ...run, company };
   }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate } from '../../db/row-values.js';
 
 /** The parts of Settings, as they appear in activity entries' detail (`{ section, ... }`). */
 export const SETTINGS_SECTIONS = ['policy', 'schedule', 'credit-scores', 'digest'] as const;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../connections/connection-store.js';
+import { toDate } from '../../db/row-values.js';
 import type { MappedEntity } from './qbo-mappers.js';
 import type { SyncEntity } from './sync-entities.js';
 

@@ -1,7 +1,7 @@
 import session from 'express-session';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
-import { toDate } from '../../features/connections/connection-store.js';
+import { toDate } from '../../db/row-values.js';
 
 const TABLE = 'sessions';
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;

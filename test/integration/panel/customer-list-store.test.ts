@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { createCustomerListStore, escapeLike, likeContains, type CustomerListQuery } from '../../../server/features/panel/customer-list-store.js';
-import { foldForSearch } from '../../../server/features/panel/search-text.js';
+import { foldForSearch } from '../../../server/shared/search-text.js';
 import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
 
 const A = 'realm-a';
@@ -141,6 +141,19 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       expect((await store.latestRun(A))!.id).toBe(newer);
       expect(await store.page(A, newer, q)).toMatchObject({ total: 1, rows: [{ customerId: '1', score: 90 }] });
       await db('risk_score_runs').where({ id: newer }).delete();
+    });
+
+    it('keeps the 200 most recently read pages: reading a page keeps it, the least recently read is read again', async () => {
+      const pageOf = (page: number) => store.page(A, runA, { ...base, strategy: 'AR follow-up', page });
+      const first = await pageOf(1);
+      const second = await pageOf(2);
+      for (let page = 3; page <= 200; page++) await pageOf(page);
+      expect(await pageOf(1)).toBe(first);
+      await pageOf(201);
+      expect(await pageOf(1)).toBe(first);
+      const reread = await pageOf(2);
+      expect(reread).not.toBe(second);
+      expect(reread).toEqual(second);
     });
 
     it("never mixes companies: another company's run id gives nothing", async () => {

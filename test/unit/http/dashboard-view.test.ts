@@ -10,7 +10,18 @@ describe('monthLabel', () => {
     expect(monthLabel('2026-10')).toBe('October 2026');
     expect(monthLabel('2026-01', 'short')).toBe('Jan 2026');
     expect(monthLabel('2026-13')).toBe('2026-13');
+    expect(monthLabel('2026-00')).toBe('2026-00');
     expect(monthLabel('soon')).toBe('soon');
+  });
+
+  it('names every month of the year, and the month of a full date', () => {
+    const names = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+    names.forEach((name, i) => {
+      const key = `2025-${String(i + 1).padStart(2, '0')}`;
+      expect(monthLabel(key)).toBe(`${name} 2025`);
+      expect(monthLabel(key, 'short')).toBe(`${name.slice(0, 3)} 2025`);
+    });
+    expect(monthLabel('2025-12-31')).toBe('December 2025');
   });
 });
 
