@@ -3,6 +3,7 @@ import type { Container } from '../container.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
 import type { RiskBand } from '../features/risk/domain/risk-score.js';
+import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/credit-score.js';
 import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
@@ -285,12 +286,14 @@ export function customerRoutes(c: Deps): Router {
     }
     const raw = (req.body as Record<string, unknown> | undefined)?.score;
     const value = typeof raw === 'string' ? raw.trim() : '';
-    const score = /^\d{3}$/.test(value) ? Number(value) : NaN;
-    if (!(score >= 300 && score <= 850)) {
+    const score = readCreditScore(value);
+    if (score === undefined) {
       const kept = value.slice(0, 20);
       return renderCustomer(res, id, {
         status: 400, creditScoreValue: kept,
-        creditScoreError: value === '' ? 'Enter a credit score: a whole number from 300 to 850.' : `"${kept}" is not a credit score: enter a whole number from 300 to 850.`,
+        creditScoreError: value === ''
+          ? `Enter a credit score: ${CREDIT_SCORE_RULE}.`
+          : `"${kept}" is not a credit score: enter ${CREDIT_SCORE_RULE}.`,
       });
     }
     await c.riskStore.setCreditScore(realmId, id, score, 'manual', c.clock.now());
