@@ -1,8 +1,5 @@
 import type { Db } from '../../db/knex.js';
-import { localDate } from '../../time-zone.js';
-
-/** A local time of day, as config's NIGHTLY_LOCAL_TIME and company_preferences.nightly_local_time hold it. */
-export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+import { localDate, LOCAL_TIME } from '../../time-zone.js';
 /** How often the dispatcher looks (jobs/schedule.ts: every quarter hour). */
 export const DISPATCH_EVERY_MINUTES = 15;
 
