@@ -9,6 +9,7 @@ import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
 import type { CustomerSnapshot } from '../features/panel/customer-detail-store.js';
 import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
+import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
@@ -121,8 +122,6 @@ export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clus
     },
   };
 }
-
-const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 
 function csvTable(rows: readonly CustomerListRow[], clusterName: (id: number | null) => string | null): Table {
   return {

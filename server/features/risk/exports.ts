@@ -3,6 +3,7 @@ import type { RiskBand } from './domain/risk-score.js';
 import type { ClusterProfile, ClusterResult } from './clusters/customer-clusters.js';
 import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
 import { openInvoiceChances, type OpenInvoiceChances } from './forecast/open-invoice-chances.js';
+import { fromCents as money } from '../../money.js';
 
 export interface Table {
   columns: string[];
@@ -54,7 +55,6 @@ export function whatIfExport(
   };
 }
 
-const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 /** Every row of every export ends with these, so a file on its own says which run it came from. */
 const RUN_COLUMNS = ['as_of', 'what_if'];
 const runCells = (r: ExportRun) => [r.asOf, r.whatIf];
