@@ -5,6 +5,7 @@ import type { ProfitabilityTier } from '../features/risk/domain/assess-company.j
 import type { RiskBand } from '../features/risk/domain/risk-score.js';
 import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/credit-score.js';
 import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js';
+import { clusterName } from '../features/risk/clusters/cluster-names.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
 import type { CustomerSnapshot } from '../features/panel/customer-detail-store.js';
@@ -166,7 +167,7 @@ export function customerRoutes(c: Deps): Router {
         const dir = current ? (state.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
         return { href: listHref('/customers', state, { sort, dir, page: 1 }), ariaSort: current ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined, label: SORT_LABELS[sort] };
       },
-      clusterName: (id: number | null) => (id === null ? null : (run.clusters.find((cl) => cl.id === id)?.name ?? `Cluster ${id}`)),
+      clusterName: (id: number | null) => clusterName(run.clusters, id),
       strategies: STRATEGIES.map((s) => ({ slug: strategySlug(s), name: s })),
       strategySlug, pageSizes: PAGE_SIZES,
     });
@@ -178,9 +179,8 @@ export function customerRoutes(c: Deps): Router {
     if (!run) throw new NotFoundError('No scores yet, so there is no customer list to download. Score the company from the dashboard first.');
     const { query } = parseListQuery(req.query, run);
     const rows = await c.customerList.all(realmId, run.id, query);
-    const clusterName = (id: number | null) => (id === null ? null : (run.clusters.find((cl) => cl.id === id)?.name ?? `Cluster ${id}`));
     res.attachment(`duesense-customers-${run.asOf}.csv`);
-    res.type('text/csv').send(toCsv(csvTable(rows, clusterName)));
+    res.type('text/csv').send(toCsv(csvTable(rows, (id) => clusterName(run.clusters, id))));
   });
 
   /** The latest run and this customer in it (the run's snapshot of them), or a 404 that never says whether another company has the id. */
@@ -224,10 +224,9 @@ export function customerRoutes(c: Deps): Router {
     const { run, snapshot } = await scoredCustomer(res, id);
     const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
     const customer = { ...snapshot.customer, creditScore, controls };
-    const clusterName = customer.clusterId === null ? null : (run.clusters.find((cl) => cl.id === customer.clusterId)?.name ?? `Cluster ${customer.clusterId}`);
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
-      run, customer, clusterName, writes, actions, runSections: sections,
+      run, customer, clusterName: clusterName(run.clusters, customer.clusterId), writes, actions, runSections: sections,
       jobs: snapshot.covered.filter((j) => j.depth > 0),
       notice: o.notice ? NOTICES[o.notice]!(customer.name) : undefined, creditScoreError: o.creditScoreError, creditScoreValue: o.creditScoreValue ?? (customer.creditScore ? String(customer.creditScore.score) : ''),
     });
