@@ -27,7 +27,7 @@ async function changeObjects(url: string, realmId: string, entity: 'Invoice' | '
   }
 }
 
-async function connect(c: Container, url: string, realmId: string): Promise<void> {
+async function connect(c: Container, realmId: string): Promise<void> {
   const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
   await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
 }
@@ -44,7 +44,7 @@ export const syncBenchmark: Benchmark = {
     const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
     try {
       await migrateToLatest(c.db);
-      await connect(c, url, file.realmId);
+      await connect(c, file.realmId);
       // Full sync with the production rate limiter (8/s, 450/min) against QBO's limits, emulator throttling on.
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
