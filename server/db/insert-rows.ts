@@ -48,8 +48,9 @@ interface SqliteConnection {
 /**
  * How one statement is run. On SQLite it goes straight to node-sqlite3, on knex's connection (inside a
  * transaction, the transaction's own). knex's raw() passes each of a statement's 30,000 values through its
- * placeholder formatter and then hands the driver the same SQL and values; skipping it saved 35-45 ms per
- * table a score run writes. On PostgreSQL the statement goes through raw(), which numbers the placeholders.
+ * placeholder formatter and then hands the driver the same SQL and values; skipping it shortens every table a
+ * score run writes (docs/benchmarks.md, "Scoring"). On PostgreSQL the statement goes through raw(), which
+ * numbers the placeholders.
  */
 function statementRunner(db: Knex | Knex.Transaction): (sql: string, bindings: unknown[]) => Promise<void> {
   const client = db.client as SqliteClient;

@@ -45,7 +45,7 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     .whereIn('txn_qbo_id', invoiceIdsOf(customers)).select('payment_qbo_id');
   const [settings, customerRows, invoiceRows, rateRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
     scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
-    // Only the columns the engine reads: raw_json alone would be hundreds of megabytes for a large company.
+    // Only the columns the engine reads: raw_json is the bulk of every row (docs/benchmarks.md, "Scoring").
     scoped('qbo_customers').whereNull('deleted_at').modify((q) => (ids && !o.rollUpJobs ? q.whereIn('qbo_id', ids) : q))
       .select('qbo_id', 'display_name', 'active', 'parent_qbo_id', 'sales_term_qbo_id'),
     // In due-date order, then the order rows were stored (what SQLite returned before this read was
