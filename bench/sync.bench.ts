@@ -18,9 +18,11 @@ async function control(url: string, p: string, body: unknown): Promise<unknown> 
 async function changeObjects(url: string, realmId: string, entity: 'Invoice' | 'Customer', count: number): Promise<void> {
   const { access_token: token } = (await control(url, '/tokens', { realmId })) as { access_token: string };
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' };
-  const api = (p: string, init?: RequestInit) => fetch(`${url}/v3/company/${realmId}${p}`, { headers, ...init }).then((r) => r.json() as Promise<unknown>);
+  const api = (p: string, init?: RequestInit) =>
+    fetch(`${url}/v3/company/${realmId}${p}`, { headers, ...init }).then((r) => r.json() as Promise<unknown>);
   const query = `select * from ${entity} orderby Id desc maxresults 1000`;
-  const found = (await api(`/query?query=${encodeURIComponent(query)}`)) as { QueryResponse: Record<string, Array<{ Id: string; SyncToken: string }>> };
+  type QueryAnswer = { QueryResponse: Record<string, Array<{ Id: string; SyncToken: string }>> };
+  const found = (await api(`/query?query=${encodeURIComponent(query)}`)) as QueryAnswer;
   const rows = found.QueryResponse[entity] ?? [];
   const targets = rows.slice(0, count);
   const change = entity === 'Invoice' ? { PrivateNote: 'bench change' } : { Notes: 'bench change' };

@@ -76,7 +76,8 @@ export function customersTable(r: ExportRun): Table {
       money(c.metrics.aging.current), money(c.metrics.aging.d1to30), money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90),
       money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents), c.metrics.lifespanDays, c.metrics.activeMonths12,
       money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier, c.metrics.stability, c.creditScore,
-      c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(r.company.clusters.profiles, c.clusterId), ...runCells(r),
+      c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(r.company.clusters.profiles, c.clusterId),
+      ...runCells(r),
     ]),
   };
 }

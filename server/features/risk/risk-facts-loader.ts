@@ -175,7 +175,8 @@ function applicationsByInvoice(rows: unknown[][]): Map<string, ApplicationFact[]
       const links: Array<{ type: string; id: string; cents: number }> = [];
       for (let r = start; r < end; r++) {
         const row = rows[r]!;
-        links.push({ type: String(row[APPLICATION.txn_type]), id: String(row[APPLICATION.txn_qbo_id]), cents: Number(row[APPLICATION.amount_cents]) });
+        const cents = Number(row[APPLICATION.amount_cents]);
+        links.push({ type: String(row[APPLICATION.txn_type]), id: String(row[APPLICATION.txn_qbo_id]), cents });
       }
       for (const part of splitPaymentLinks(links)) {
         if (part.creditCents > 0) add(part.invoiceId, { date, cents: part.creditCents, cash: false });

@@ -28,7 +28,8 @@ const lock = { job: 'nightly', bucket: 'r1:2026-11-25', staleAfterMs: 60_000, re
 describe('withJobLock', () => {
   it("runs the work holding the lock and releases it with the work's status", async () => {
     const locks = recordingLocks();
-    expect(await withJobLock(locks, clock, lock, async () => ({ value: 'done', status: 'failed' }))).toEqual({ acquired: true, value: 'done' });
+    const outcome = await withJobLock(locks, clock, lock, async () => ({ value: 'done', status: 'failed' }));
+    expect(outcome).toEqual({ acquired: true, value: 'done' });
     expect(locks.events).toEqual(['acquired nightly/r1:2026-11-25', 'released nightly/r1:2026-11-25 failed']);
   });
 
@@ -52,6 +53,7 @@ describe('withJobLock', () => {
     await expect(failing).rejects.toThrow('the database went away while finishing');
     expect(locks.events).toEqual(['acquired nightly/r1:2026-11-25', 'released nightly/r1:2026-11-25 failed']);
     // Released, so the next attempt gets the lock at once instead of waiting for it to go stale.
-    expect(await withJobLock(locks, clock, lock, async () => ({ value: 'again', status: 'succeeded' }))).toEqual({ acquired: true, value: 'again' });
+    const again = await withJobLock(locks, clock, lock, async () => ({ value: 'again', status: 'succeeded' }));
+    expect(again).toEqual({ acquired: true, value: 'again' });
   });
 });
