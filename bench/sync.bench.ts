@@ -18,8 +18,12 @@ async function control(url: string, p: string, body: unknown): Promise<unknown> 
 async function changeObjects(url: string, realmId: string, entity: 'Invoice' | 'Customer', count: number): Promise<void> {
   const { access_token: token } = (await control(url, '/tokens', { realmId })) as { access_token: string };
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' };
-  const api = (p: string, init?: RequestInit) => fetch(`${url}/v3/company/${realmId}${p}`, { headers, ...init }).then((r) => r.json() as Promise<Record<string, any>>); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const rows = (await api(`/query?query=${encodeURIComponent(`select * from ${entity} orderby Id desc maxresults 1000`)}`)).QueryResponse[entity] as Array<{ Id: string; SyncToken: string }>;
+  const api = (p: string, init?: RequestInit) =>
+    fetch(`${url}/v3/company/${realmId}${p}`, { headers, ...init }).then((r) => r.json() as Promise<unknown>);
+  const query = `select * from ${entity} orderby Id desc maxresults 1000`;
+  type QueryAnswer = { QueryResponse: Record<string, Array<{ Id: string; SyncToken: string }>> };
+  const found = (await api(`/query?query=${encodeURIComponent(query)}`)) as QueryAnswer;
+  const rows = found.QueryResponse[entity] ?? [];
   const targets = rows.slice(0, count);
   const change = entity === 'Invoice' ? { PrivateNote: 'bench change' } : { Notes: 'bench change' };
   for (let i = 0; i < targets.length; i += 16) {
@@ -27,7 +31,7 @@ async function changeObjects(url: string, realmId: string, entity: 'Invoice' | '
   }
 }
 
-async function connect(c: Container, url: string, realmId: string): Promise<void> {
+async function connect(c: Container, realmId: string): Promise<void> {
   const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
   await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
 }
@@ -44,7 +48,7 @@ export const syncBenchmark: Benchmark = {
     const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
     try {
       await migrateToLatest(c.db);
-      await connect(c, url, file.realmId);
+      await connect(c, file.realmId);
       // Full sync with the production rate limiter (8/s, 450/min) against QBO's limits, emulator throttling on.
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);

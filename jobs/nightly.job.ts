@@ -1,7 +1,7 @@
 import type { Container } from '../server/container.js';
 import type { Company } from '../server/features/connections/connection-store-type.js';
 import { localDate } from '../server/time-zone.js';
-import { newLockOwner } from '../server/features/jobs/lock-owner.js';
+import { withJobLock } from '../server/features/jobs/with-job-lock.js';
 import { createScheduleStore, effectiveNightlyTime, localTime } from '../server/features/settings/nightly-schedule.js';
 
 type Deps = Pick<Container, 'sync' | 'risk' | 'digests' | 'locks' | 'connections' | 'clock' | 'logger' | 'config' | 'db'>;
@@ -19,21 +19,17 @@ export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'
  */
 export async function runNightlyFor(c: Deps, company: Company, o: { force?: boolean } = {}): Promise<string> {
   const { date } = localNow(company, c);
-  const bucket = `${company.realmId}:${date}`;
-  const owner = newLockOwner();
-  const got = await c.locks.tryAcquire('nightly', bucket, owner, c.clock.now(), { staleAfterMs: 3 * 3600_000, rerunFinished: o.force === true });
-  if (!got) return `${company.companyName}: already done for ${date}`;
-  try {
+  const lock = { job: 'nightly', bucket: `${company.realmId}:${date}`, staleAfterMs: 3 * 3600_000, rerunFinished: o.force === true };
+  const locked = await withJobLock(c.locks, c.clock, lock, async () => {
     const run = await c.sync.sync(company.realmId, { trigger: 'nightly' });
     // Scores come from the local copy, so a failed sync still scores what is known (and says so).
     const scored = await c.risk.score(company.realmId, { trigger: 'nightly' });
     const digest = scored.runId === null ? 'off' : await c.digests.sendForRun(company.realmId, scored.runId);
-    await c.locks.release('nightly', bucket, owner, run.status === 'succeeded' ? 'succeeded' : 'failed', c.clock.now());
-    return `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); scored ${scored.assessment.customers.length} customers; digest ${digest.replace('_', ' ')}`;
-  } catch (err) {
-    await c.locks.release('nightly', bucket, owner, 'failed', c.clock.now());
-    throw err;
-  }
+    const summary = `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); `
+      + `scored ${scored.assessment.customers.length} customers; digest ${digest.replace('_', ' ')}`;
+    return { value: summary, status: run.status === 'succeeded' ? 'succeeded' : 'failed' };
+  });
+  return locked.acquired ? locked.value : `${company.companyName}: already done for ${date}`;
 }
 
 export const nightlyJob = {

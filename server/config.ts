@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { isTimeZone } from './time-zone.js';
+import { isTimeZone, LOCAL_TIME } from './time-zone.js';
 
 /**
  * The one place that reads the environment. Every setting is declared here, validated at boot, and frozen;
@@ -45,7 +45,7 @@ const envSchema = z
     SESSION_TTL_HOURS: wholeNumber(1, 24 * 30).default(8),
 
     SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
-    NIGHTLY_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
+    NIGHTLY_LOCAL_TIME: z.string().regex(LOCAL_TIME, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
     DEFAULT_COMPANY_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
     SCORE_RUNS_KEPT_WHOLE: wholeNumber(1, 100_000).default(30),
 

@@ -33,13 +33,3 @@ export class ValidationError extends AppError {
     super(message, options);
   }
 }
-
-export class ConflictError extends AppError {
-  readonly httpStatus = 409;
-  readonly code = 'conflict';
-}
-
-export class UnauthorizedError extends AppError {
-  readonly httpStatus = 401;
-  readonly code = 'unauthorized';
-}

@@ -14,9 +14,11 @@ export function toCents(amount: number | string | null | undefined): Cents {
   return rounded === 0 ? 0 : rounded;
 }
 
-/** Back to QBO's decimal number (two places). */
-export function fromCents(cents: Cents): number {
-  return Math.round(cents) / 100;
+/** Back to a decimal number with two places, as QBO and the exports write amounts; an absent amount stays absent. */
+export function fromCents(cents: Cents): number;
+export function fromCents(cents: Cents | null): number | null;
+export function fromCents(cents: Cents | null): number | null {
+  return cents === null ? null : Math.round(cents) / 100;
 }
 
 export function formatMoney(cents: Cents, currency = 'USD', locale = 'en-US'): string {

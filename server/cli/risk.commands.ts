@@ -5,6 +5,7 @@ import type { ScoreResult } from '../features/risk/risk-service.js';
 import { ValidationError } from '../errors.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
+import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/credit-score.js';
 import { CliError, companiesFor, withCliContainer, parseIsoDate } from './cli-support.js';
 import type { Container } from '../container.js';
 
@@ -112,9 +113,9 @@ export function registerRiskCommands(program: Command): void {
     .command('set')
     .description("Set one customer's credit score.")
     .requiredOption('--customer <id>', 'the QBO customer Id')
-    .addOption(new Option('--score <n>', 'a whole number from 300 to 850').makeOptionMandatory().argParser((v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 300 || n > 850) throw new CliError('--score must be a whole number from 300 to 850', 2);
+    .addOption(new Option('--score <n>', CREDIT_SCORE_RULE).makeOptionMandatory().argParser((v: string) => {
+      const n = readCreditScore(v);
+      if (n === undefined) throw new CliError(`--score must be ${CREDIT_SCORE_RULE}`, 2);
       return n;
     }))
     .option('--realm <realmId>', 'the company (required when several are connected)')

@@ -35,27 +35,24 @@ export async function insertRows(db: Knex | Knex.Transaction, table: string, col
   }
 }
 
-/** What insertRows needs of knex's SQLite client and node-sqlite3's connection. */
-interface SqliteClient {
-  config: { client: string };
-  acquireConnection(): Promise<SqliteConnection>;
-  releaseConnection(connection: SqliteConnection): Promise<unknown>;
-}
+/** node-sqlite3's Database#run, the driver's documented statement call. */
 interface SqliteConnection {
   run(sql: string, bindings: unknown[], done: (error: Error | null) => void): void;
 }
 
 /**
  * How one statement is run. On SQLite it goes straight to node-sqlite3, on knex's connection (inside a
- * transaction, the transaction's own). knex's raw() passes each of a statement's 30,000 values through its
- * placeholder formatter and then hands the driver the same SQL and values; skipping it saved 35-45 ms per
- * table a score run writes. On PostgreSQL the statement goes through raw(), which numbers the placeholders.
+ * transaction, the transaction's own), taken and given back through acquireConnection and releaseConnection,
+ * which knex's own type declarations publish on `Knex.Client`; knex documents no other way to the driver.
+ * knex's raw() passes each of a statement's 30,000 values through its placeholder formatter and then hands the
+ * driver the same SQL and values; skipping it shortens every table a score run writes (docs/benchmarks.md,
+ * "Scoring"). On PostgreSQL the statement goes through raw(), which numbers the placeholders.
  */
 function statementRunner(db: Knex | Knex.Transaction): (sql: string, bindings: unknown[]) => Promise<void> {
-  const client = db.client as SqliteClient;
+  const client = db.client as Knex.Client;
   if (client.config.client !== 'sqlite3') return async (sql, bindings) => { await db.raw(sql, bindings as Knex.RawBinding[]); };
   return async (sql, bindings) => {
-    const connection = await client.acquireConnection();
+    const connection = (await client.acquireConnection()) as SqliteConnection;
     try {
       await new Promise<void>((resolve, reject) => connection.run(sql, bindings, (error) => (error ? reject(error) : resolve())));
     } finally {

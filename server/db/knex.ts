@@ -48,8 +48,8 @@ export interface WalCheckpoints {
 
 /**
  * WAL checkpoints off the app's writer connection. By default SQLite copies the WAL into the database file
- * inside the commit that takes it past 1,000 pages: a score run's commit (15,000 rows, about 10 MB) then waited
- * 0.16 s for the copy and its fsyncs, holding the app's only writer connection. Here that connection never
+ * inside the commit that takes it past 1,000 pages: a score run's commit then waited for the copy and its fsyncs,
+ * holding the app's only writer connection (docs/benchmarks.md, "Scoring"). Here that connection never
  * checkpoints (createDb's `backgroundCheckpoints`) and a connection of its own runs a PASSIVE checkpoint every
  * `everyMs` on node-sqlite3's worker thread, so the copy overlaps other work: PASSIVE never waits for, or
  * blocks, readers and the writer, and copies only the pages no reader still needs (the rest next time).

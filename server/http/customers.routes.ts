@@ -3,11 +3,14 @@ import type { Container } from '../container.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
 import type { RiskBand } from '../features/risk/domain/risk-score.js';
+import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/credit-score.js';
 import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js';
+import { clusterName } from '../features/risk/clusters/cluster-names.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
 import type { CustomerSnapshot } from '../features/panel/customer-detail-store.js';
 import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
+import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
@@ -99,8 +102,6 @@ export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clus
   };
 }
 
-const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
-
 function csvTable(rows: readonly CustomerListRow[], clusterName: (id: number | null) => string | null): Table {
   return {
     columns: ['customer_id', 'name', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'outstanding', 'overdue', 'payment_rate_pct', 'gross_profit', 'profitability_tier', 'strategy', 'cluster', 'recommended_credit_limit'],
@@ -144,7 +145,7 @@ export function customerRoutes(c: Deps): Router {
         const dir = current ? (state.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
         return { href: listHref('/customers', state, { sort, dir, page: 1 }), ariaSort: current ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined, label: SORT_LABELS[sort] };
       },
-      clusterName: (id: number | null) => (id === null ? null : (run.clusters.find((cl) => cl.id === id)?.name ?? `Cluster ${id}`)),
+      clusterName: (id: number | null) => clusterName(run.clusters, id),
       strategies: STRATEGIES.map((s) => ({ slug: strategySlug(s), name: s })),
       strategySlug, pageSizes: PAGE_SIZES,
     });
@@ -156,9 +157,8 @@ export function customerRoutes(c: Deps): Router {
     if (!run) throw new NotFoundError('No scores yet, so there is no customer list to download. Score the company from the dashboard first.');
     const { query } = parseListQuery(req.query, run);
     const rows = await c.customerList.all(realmId, run.id, query);
-    const clusterName = (id: number | null) => (id === null ? null : (run.clusters.find((cl) => cl.id === id)?.name ?? `Cluster ${id}`));
     res.attachment(`duesense-customers-${run.asOf}.csv`);
-    res.type('text/csv').send(toCsv(csvTable(rows, clusterName)));
+    res.type('text/csv').send(toCsv(csvTable(rows, (id) => clusterName(run.clusters, id))));
   });
 
   /** The latest run and this customer in it (the run's snapshot of them), or a 404 that never says whether another company has the id. */
@@ -202,10 +202,9 @@ export function customerRoutes(c: Deps): Router {
     const { run, snapshot } = await scoredCustomer(res, id);
     const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
     const customer = { ...snapshot.customer, creditScore, controls };
-    const clusterName = customer.clusterId === null ? null : (run.clusters.find((cl) => cl.id === customer.clusterId)?.name ?? `Cluster ${customer.clusterId}`);
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
-      run, customer, clusterName, writes, actions, runSections: sections,
+      run, customer, clusterName: clusterName(run.clusters, customer.clusterId), writes, actions, runSections: sections,
       jobs: snapshot.covered.filter((j) => j.depth > 0),
       notice: o.notice ? NOTICES[o.notice]!(customer.name) : undefined, creditScoreError: o.creditScoreError, creditScoreValue: o.creditScoreValue ?? (customer.creditScore ? String(customer.creditScore.score) : ''),
     });
@@ -263,12 +262,14 @@ export function customerRoutes(c: Deps): Router {
     }
     const raw = (req.body as Record<string, unknown> | undefined)?.score;
     const value = typeof raw === 'string' ? raw.trim() : '';
-    const score = /^\d{3}$/.test(value) ? Number(value) : NaN;
-    if (!(score >= 300 && score <= 850)) {
+    const score = readCreditScore(value);
+    if (score === undefined) {
       const kept = value.slice(0, 20);
       return renderCustomer(res, id, {
         status: 400, creditScoreValue: kept,
-        creditScoreError: value === '' ? 'Enter a credit score: a whole number from 300 to 850.' : `"${kept}" is not a credit score: enter a whole number from 300 to 850.`,
+        creditScoreError: value === ''
+          ? `Enter a credit score: ${CREDIT_SCORE_RULE}.`
+          : `"${kept}" is not a credit score: enter ${CREDIT_SCORE_RULE}.`,
       });
     }
     await c.riskStore.setCreditScore(realmId, id, score, 'manual', c.clock.now());

@@ -8,7 +8,7 @@ import { CREDIT_SCORE_UPLOAD_BYTES, creditScoreTemplate, decodeUpload } from '..
 import { createScheduleStore, DISPATCH_EVERY_MINUTES, effectiveNightlyTime, nextNightlyRun } from '../features/settings/nightly-schedule.js';
 import { describePolicy, draftOf, parsePolicyForm, POLICY_FIELDS, POLICY_GROUP_TEXT, policyChanges, policyToValues, UNIT_LABELS, type PolicyForm } from '../features/settings/policy-form.js';
 import { createSettingsStore, type SettingsSection } from '../features/settings/settings-store.js';
-import { localDate } from '../time-zone.js';
+import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
@@ -69,13 +69,6 @@ const text = (body: unknown, name: string, max: number): string => {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? v.trim().slice(0, max) : '';
 };
-
-/** "5:00" and "05:00" are the same time; anything else is not a time of day. */
-export function readLocalTime(raw: string): string | undefined {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(raw);
-  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return undefined;
-  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
-}
 
 function settingsPage(c: Deps) {
   const settings = createSettingsStore(c.db);

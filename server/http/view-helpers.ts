@@ -26,5 +26,3 @@ export const fmt = {
    */
   jsonForScript: (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'),
 };
-
-export type Fmt = typeof fmt;

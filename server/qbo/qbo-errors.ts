@@ -43,9 +43,4 @@ export class QboTransient extends QboError {
 
 export class QboPermanent extends QboError {
   readonly errorClass = 'permanent' as const;
-
-  /** QBO's 5010: the SyncToken we sent is stale; re-read and retry once. */
-  get isStaleObject(): boolean {
-    return this.details.code === '5010';
-  }
 }

@@ -15,5 +15,3 @@ export interface WriteContext {
   nextDocNumber(entity: 'Invoice' | 'CreditMemo'): string;
 }
 
-/** A write after validation: the object to store, minus MetaData/SyncToken which the company stamps. */
-export type PreparedWrite = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { CREDIT_SCORE_RULE, readCreditScore } from './domain/credit-score.js';
 
 export interface CreditScoreRow {
   customerId: string;
@@ -46,8 +47,8 @@ export function parseCreditScoreCsv(text: string, customers: ReadonlyMap<string,
     }
     if (!customerId) return void report.rejected.push({ line, value, reason: `no customer ${idColumn >= 0 ? 'with Id' : 'named'} "${key}"` });
     const raw = r[scoreColumn] ?? '';
-    const score = Number(raw);
-    if (!/^\d+$/.test(raw) || score < 300 || score > 850) return void report.rejected.push({ line, value, reason: `score "${raw}" must be a whole number from 300 to 850` });
+    const score = readCreditScore(raw);
+    if (score === undefined) return void report.rejected.push({ line, value, reason: `score "${raw}" must be ${CREDIT_SCORE_RULE}` });
     if (seen.has(customerId)) return void report.rejected.push({ line, value, reason: 'this customer appears twice' });
     seen.add(customerId);
     report.accepted.push({ customerId, score });

@@ -2,8 +2,10 @@ import { stringify } from 'csv-stringify/sync';
 import type { CompanyAssessment, CustomerAssessment, OpenInvoiceAssessment } from './domain/assess-company.js';
 import type { RiskBand } from './domain/risk-score.js';
 import type { ClusterProfile, ClusterResult } from './clusters/customer-clusters.js';
+import { clusterName } from './clusters/cluster-names.js';
 import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
 import { openInvoiceChances, type OpenInvoiceChances } from './forecast/open-invoice-chances.js';
+import { fromCents as money } from '../../money.js';
 
 export interface Table {
   columns: string[];
@@ -55,7 +57,6 @@ export function whatIfExport(
   };
 }
 
-const money = (cents: number | null) => (cents === null ? null : Math.round(cents) / 100);
 /** Every row of every export ends with these, so a file on its own says which run it came from. */
 const RUN_COLUMNS = ['as_of', 'what_if'];
 const runCells = (r: ExportRun) => [r.asOf, r.whatIf];
@@ -63,8 +64,6 @@ const share = (p: number | null | undefined) => (p === null || p === undefined ?
 
 /** Every customer metric, keyed by the QBO customer Id, with its behavioural cluster. */
 export function customersTable(r: ExportRun): Table {
-  const clusterName = (id: number | null) =>
-    (id === null ? null : (r.company.clusters.profiles.find((p) => p.id === id)?.name ?? `Cluster ${id}`));
   return {
     columns: [
       'customer_id', 'name', 'active', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'reasons', 'outstanding', 'payment_rate_pct',
@@ -78,7 +77,8 @@ export function customersTable(r: ExportRun): Table {
       money(c.metrics.aging.current), money(c.metrics.aging.d1to30), money(c.metrics.aging.d31to60), money(c.metrics.aging.d61to90),
       money(c.metrics.aging.d91plus), c.metrics.invoiceCount, money(c.metrics.avgInvoiceCents), c.metrics.lifespanDays, c.metrics.activeMonths12,
       money(c.metrics.grossProfitCents), money(c.metrics.grossProfitEstimatedCents), c.profitabilityTier, c.metrics.stability, c.creditScore,
-      c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(c.clusterId), ...runCells(r),
+      c.strategy, c.segment, money(c.creditLimit.cents), c.creditLimit.basis, clusterName(r.company.clusters.profiles, c.clusterId),
+      ...runCells(r),
     ]),
   };
 }

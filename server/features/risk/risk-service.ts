@@ -96,7 +96,7 @@ export class RiskService {
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])), outlooks,
       });
     }
-    // The run that replaces older ones trims their detail (a 5,000-customer company's run is about 9 MB whole).
+    // The run that replaces older ones trims their detail, most of a run's size (docs/risk.md, "Stability across runs").
     // The run is saved by then: a failed trim is only logged, and the next run tries again.
     const trimmedRuns = runId === null ? [] : await this.d.store.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now())
       .catch((err: unknown) => { this.d.logger.warn({ err, realmId }, 'trimming older score runs failed; the next run retries'); return []; });

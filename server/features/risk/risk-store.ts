@@ -3,7 +3,7 @@ import { isUniqueViolation, type Db } from '../../db/knex.js';
 import { insertRows } from '../../db/insert-rows.js';
 import { foldForSearch } from '../../shared/search-text.js';
 import { toDate, toNumberOrNull } from '../../db/row-values.js';
-import type { CompanyAssessment, OpenInvoiceAssessment, ProfitabilityTier } from './domain/assess-company.js';
+import type { CompanyAssessment, ProfitabilityTier } from './domain/assess-company.js';
 import type { CustomerMetrics } from './domain/customer-metrics.js';
 import type { RiskBand, RiskScore } from './domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from './domain/strategies.js';

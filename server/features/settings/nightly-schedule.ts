@@ -1,21 +1,12 @@
 import type { Db } from '../../db/knex.js';
-import { localDate } from '../../time-zone.js';
-
-/** A local time of day, as config's NIGHTLY_LOCAL_TIME and company_preferences.nightly_local_time hold it. */
-export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+import { localDate, LOCAL_TIME } from '../../time-zone.js';
+import { addDaysToDate } from '../risk/domain/dates.js';
 /** How often the dispatcher looks (jobs/schedule.ts: every quarter hour). */
 export const DISPATCH_EVERY_MINUTES = 15;
 
 /** The company's own nightly time, else the deployment's default. */
 export function effectiveNightlyTime(own: string | null | undefined, deploymentDefault: string): string {
   return own && LOCAL_TIME.test(own) ? own : deploymentDefault;
-}
-
-/** YYYY-MM-DD plus whole days, on the calendar (no time zone or daylight-saving arithmetic). */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** The local HH:MM of an instant in a time zone. */
@@ -39,7 +30,7 @@ export interface NextNightlyRun {
 export function nextNightlyRun(o: { now: Date; zone: string; time: string; today: 'running' | 'succeeded' | 'failed' | undefined }): NextNightlyRun {
   const today = localDate(o.now, o.zone);
   const base = { time: o.time, zone: o.zone };
-  if (o.today === 'succeeded') return { when: 'tomorrow', date: addDays(today, 1), ...base };
+  if (o.today === 'succeeded') return { when: 'tomorrow', date: addDaysToDate(today, 1), ...base };
   if (o.today === 'running') return { when: 'running', date: today, ...base };
   if (localTime(o.now, o.zone) >= o.time) return { when: 'due', date: today, ...base };
   return { when: 'today', date: today, ...base };

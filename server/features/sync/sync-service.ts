@@ -10,7 +10,7 @@ import type { JobLockStore } from '../jobs/job-lock-store.js';
 import { qboInstant } from './qbo-mappers.js';
 import { SYNC_ENTITIES, type SyncEntity } from './sync-entities.js';
 import type { SyncRun, SyncState, SyncStore } from './sync-store.js';
-import { newLockOwner } from '../jobs/lock-owner.js';
+import { withJobLock } from '../jobs/with-job-lock.js';
 
 export const PAGE_SIZE = 1000;
 const DAY = 86_400_000;
@@ -56,6 +56,10 @@ export interface SyncServiceDeps {
 
 type Counts = Record<string, { upserted: number; deleted: number }>;
 
+export interface SyncRequest { full?: boolean; trigger?: string; actor?: string; onProgress?: (p: SyncProgress) => void }
+
+interface FinishedRun { runId: number; status: 'succeeded' | 'failed'; counts: Counts; failure: Error | undefined }
+
 /**
  * One registry-driven engine for every entity. A first sync is a full pass paged by a time keyset
  * (MetaData.LastUpdatedTime, then position within one second), the cursor committed with each page. Later
@@ -69,10 +73,27 @@ export class SyncService {
     this.o = { ...DEFAULT_SYNC_OPTIONS, ...d.options };
   }
 
-  async sync(realmId: string, opts: { full?: boolean; trigger?: string; actor?: string; onProgress?: (p: SyncProgress) => void } = {}): Promise<SyncRun> {
-    const owner = newLockOwner();
+  async sync(realmId: string, opts: SyncRequest = {}): Promise<SyncRun> {
+    const lock = { job: 'sync', bucket: realmId, staleAfterMs: 30 * 60_000, rerunFinished: true };
+    const locked = await withJobLock(this.d.locks, this.d.clock, lock, () => this.syncHoldingLock(realmId, opts));
+    if (!locked.acquired) throw new SyncBusyError(realmId);
+    const { runId, status, counts, failure } = locked.value;
+    const run = (await this.d.store.runs(realmId, 1))[0]!;
+    this.d.logger.info({ realmId, runId, status, mode: run.mode, apiCalls: run.apiCalls }, 'sync finished');
+    const changed = Object.values(counts).reduce((sum, c) => sum + c.upserted + c.deleted, 0);
+    await this.d.activity?.record(realmId, {
+      actor: actorFor(opts.trigger, opts.actor), kind: 'sync',
+      summary: status === 'succeeded'
+        ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ${run.apiCalls} API calls`
+        : `Sync failed: ${failure?.message ?? 'unknown error'}`,
+      detail: { runId, status, mode: run.mode, counts, apiCalls: run.apiCalls },
+    });
+    return run;
+  }
+
+  /** The run itself, from starting its row to finishing it; the caller holds the company's sync lock. */
+  private async syncHoldingLock(realmId: string, opts: SyncRequest): Promise<{ value: FinishedRun; status: 'succeeded' | 'failed' }> {
     const now = this.d.clock.now();
-    if (!(await this.d.locks.tryAcquire('sync', realmId, owner, now, { staleAfterMs: 30 * 60_000, rerunFinished: true }))) throw new SyncBusyError(realmId);
     await this.d.store.failAbandonedRuns(realmId, now);
     const runId = await this.d.store.startRun(realmId, opts.trigger ?? 'manual', opts.full ? 'full' : 'incremental', now);
     const before = this.d.callStats(realmId);
@@ -120,18 +141,7 @@ export class SyncService {
       ...(failure instanceof QboError && failure.code ? { errorCode: failure.code } : {}),
       ...(failure instanceof QboError && failure.intuitTid ? { intuitTid: failure.intuitTid } : {}),
     });
-    await this.d.locks.release('sync', realmId, owner, status, finishedAt);
-    const run = (await this.d.store.runs(realmId, 1))[0]!;
-    this.d.logger.info({ realmId, runId, status, mode: run.mode, apiCalls: run.apiCalls }, 'sync finished');
-    const changed = Object.values(counts).reduce((sum, c) => sum + c.upserted + c.deleted, 0);
-    await this.d.activity?.record(realmId, {
-      actor: actorFor(opts.trigger, opts.actor), kind: 'sync',
-      summary: status === 'succeeded'
-        ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ${run.apiCalls} API calls`
-        : `Sync failed: ${failure?.message ?? 'unknown error'}`,
-      detail: { runId, status, mode: run.mode, counts, apiCalls: run.apiCalls },
-    });
-    return run;
+    return { value: { runId, status, counts, failure }, status };
   }
 
   /** Which entities need a full pass, which can use CDC, and which must fall back to query mode. */

@@ -6,6 +6,15 @@ import type { ScoreResult } from '../../../server/features/risk/risk-service.js'
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 
 // The whole pipeline on a generated two-year company: emulator → sync → local copy → scores.
+/** The fields of a company file's invoice that the gross-profit check reads. */
+interface InvoiceJson {
+  TxnDate: string;
+  TotalAmt: number;
+  ExchangeRate?: number;
+  CustomerRef: { value: string };
+  Line?: Array<{ Amount: number; SalesItemLineDetail?: { ItemRef?: { value: string }; Qty?: number } }>;
+}
+
 describe('scoring a generated company end to end', () => {
   let w: SyncWorld;
   let r: ScoreResult;
@@ -76,7 +85,7 @@ describe('scoring a generated company end to end', () => {
     const rootOf = topLevelParent(new Map(file.Customers.map((c) => [String(c.Id), (c as { ParentRef?: { value: string } }).ParentRef?.value])));
     const cost = new Map(file.Items.map((i) => [String(i.Id), i.PurchaseCost === undefined ? null : Math.round(Number(i.PurchaseCost) * 100)]));
     const expected = new Map<string, number>();
-    for (const inv of file.Invoices as Array<Record<string, any>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const inv of file.Invoices as unknown as InvoiceJson[]) {
       if (inv.TxnDate <= '2024-10-31' || inv.TxnDate > '2026-10-31' || !inv.ExchangeRate || Number(inv.TotalAmt) === 0) continue;
       let gp = 0;
       for (const line of inv.Line ?? []) {

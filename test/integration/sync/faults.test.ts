@@ -77,4 +77,22 @@ describe('sync under faults converges to what a clean run produces', () => {
       await w.close();
     }
   });
+
+  it('a failure while finishing a run releases the lock, so the next run starts at once', async () => {
+    const w = await syncWorld({ customers: 10 });
+    try {
+      const store = w.t.container.syncStore;
+      const original = store.finishRun.bind(store);
+      store.finishRun = async () => {
+        throw new Error('the database went away while finishing');
+      };
+      await expect(w.t.container.sync.sync(w.realmId)).rejects.toThrow('the database went away while finishing');
+      store.finishRun = original;
+      const lock = await w.t.container.db('job_locks').where({ job: 'sync', bucket: w.realmId }).first();
+      expect(lock.status).toBe('failed');
+      expect((await w.t.container.sync.sync(w.realmId)).status).toBe('succeeded');
+    } finally {
+      await w.close();
+    }
+  });
 });

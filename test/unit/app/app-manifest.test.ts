@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifest, ManifestError } from '../../../server/app-manifest.js';
 import { loadConfig } from '../../../server/config.js';
 
-const manifest = JSON.parse(fs.readFileSync(new URL('../../../app-manifest.json', import.meta.url), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type ManifestJson = Record<string, unknown> & { urls: Record<string, string> };
+const manifest = JSON.parse(fs.readFileSync(new URL('../../../app-manifest.json', import.meta.url), 'utf8')) as ManifestJson;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-manifest-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));

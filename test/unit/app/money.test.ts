@@ -16,6 +16,13 @@ describe('money in integer cents', () => {
     fc.assert(fc.property(fc.integer({ min: -1e11, max: 1e11 }), (c) => toCents(fromCents(c)) === c));
   });
 
+  it('writes cents back as a decimal with two places, keeping an absent amount absent', () => {
+    expect(fromCents(123456)).toBe(1234.56);
+    expect(fromCents(-250)).toBe(-2.5);
+    expect(fromCents(100.6)).toBe(1.01);
+    expect(fromCents(null)).toBeNull();
+  });
+
   it('formats', () => {
     expect(formatMoney(1234567)).toBe('$12,345.67');
   });

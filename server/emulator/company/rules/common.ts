@@ -66,12 +66,6 @@ export function checkDate(value: unknown, element: string): string | undefined {
   return value;
 }
 
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** Case-insensitive uniqueness among an entity's names (QBO's 6240). */
 export function checkUniqueName(ctx: WriteContext, entity: EntityName, field: string, value: string, selfId?: string): void {
   const wanted = value.trim().toLowerCase();

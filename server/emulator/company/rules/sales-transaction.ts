@@ -3,7 +3,8 @@ import { faults } from '../../qbo-fault.js';
 import type { QboObject } from '../../entity-registry.js';
 import type { WriteContext } from '../write-context.js';
 import { refValue } from '../ledger.js';
-import { addDays, type Body, checkDate, checkMaxLength, isObject, requireNumber, resolveRef } from './common.js';
+import { addDaysToDate } from '../../../features/risk/domain/dates.js';
+import { type Body, checkDate, checkMaxLength, isObject, requireNumber, resolveRef } from './common.js';
 
 const LINE_TYPES = new Set(['SalesItemLineDetail', 'SubTotalLineDetail', 'DiscountLineDetail', 'DescriptionOnly', 'GroupLineDetail']);
 const EMAIL_STATUSES = new Set(['NotSet', 'NeedToSend', 'EmailSent']);
@@ -86,7 +87,7 @@ export function dueDateFor(ctx: WriteContext, txnDate: string, termId: string | 
     due.setUTCDate(Math.min(day, lastDay));
     return due.toISOString().slice(0, 10);
   }
-  return addDays(txnDate, Number(term.DueDays ?? 0));
+  return addDaysToDate(txnDate, Number(term.DueDays ?? 0));
 }
 
 function normaliseLines(ctx: WriteContext, input: unknown): { lines: Body[]; totalCents: number } {

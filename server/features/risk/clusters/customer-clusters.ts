@@ -1,5 +1,5 @@
 import { latenessOf, nameClusters } from './cluster-names.js';
-import { fitStandardisation, fromZ, toZ, type Features, type Standardisation } from './feature-space.js';
+import { fitStandardisation, fromZ, toZ, type Features } from './feature-space.js';
 import { distinctCount, kmeans, nearest, sqDist } from './kmeans.js';
 import { seededRandom } from '../../../random.js';
 

@@ -65,6 +65,7 @@ export function completeMonthsBefore(asOf: string, count: number): string[] {
   return months;
 }
 
+/** YYYY-MM-DD plus whole days, on the calendar (no time zone or daylight-saving arithmetic). */
 export function addDaysToDate(date: string, days: number): string {
   return dateOf(dayOf(date) + days);
 }

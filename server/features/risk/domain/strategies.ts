@@ -1,5 +1,4 @@
 import { addMonths, dayOf } from './dates.js';
-import { openCents } from './invoice-metrics.js';
 import type { ProfitabilityTier } from './assess-company.js';
 import type { RiskScore } from './risk-score.js';
 import { apportion } from '../forecast/apportion.js';
@@ -100,8 +99,4 @@ export function recommendedCreditLimit(
 /** Days past due of an open invoice at A (negative when not yet due). */
 export function daysPastDue(inv: InvoiceFact, asOf: string): number {
   return dayOf(asOf) - dayOf(inv.dueDate);
-}
-
-export function openInvoices(invoices: readonly InvoiceFact[], asOf: string): InvoiceFact[] {
-  return invoices.filter((i) => openCents(i, asOf) > 0);
 }

@@ -65,7 +65,6 @@ export function fitCalibratedRows(
 ): CalibratedLogistic {
   const cut = x.from + Math.round((x.to - x.from) * (1 - CALIBRATION_SHARE));
   const early: Rows = { ...x, to: cut };
-  const late: Rows = { ...x, from: cut };
   const first = fitPlainRows(early, y.subarray(x.from, cut), o.l2, o.start);
   let platt = IDENTITY;
   const lateLabels = y.subarray(cut, x.to);

@@ -50,8 +50,6 @@ export interface TrainOptions {
    * the past alone, which is what the drift test compares against.
    */
   followCompanyTrend?: boolean;
-  /** Accepted for API stability; the fit is deterministic (Newton), so nothing is drawn from it. */
-  seed?: number;
 }
 
 /** Below this many decided invoices (or with one class only) a fitted model is not trusted. */

@@ -95,8 +95,8 @@ describe('late-payment model', () => {
 
   it('is deterministic and does not depend on input order', () => {
     const invoices = habitCompany(4, 12, 15);
-    const a = trainLatePaymentModel(invoices, { asOf: AS_OF, seed: 1 });
-    const b = trainLatePaymentModel([...invoices].reverse(), { asOf: AS_OF, seed: 99 });
+    const a = trainLatePaymentModel(invoices, { asOf: AS_OF });
+    const b = trainLatePaymentModel([...invoices].reverse(), { asOf: AS_OF });
     expect(b.card).toEqual(a.card);
     expect(invoices.map((i) => b.predict(i))).toEqual(invoices.map((i) => a.predict(i)));
   });
