@@ -1,7 +1,7 @@
 import { addMonths, dayOf } from './dates.js';
 import type { ProfitabilityTier } from './assess-company.js';
 import type { RiskScore } from './risk-score.js';
-import { apportion } from '../forecast/apportion.js';
+import { apportion } from './apportion.js';
 import type { InvoiceFact } from './risk-facts.js';
 import { STRATEGIES, type RiskPolicy, type Strategy } from './risk-policy.js';
 

@@ -1,7 +1,7 @@
 import { addDaysToDate, addMonths, dayOf, monthBounds, monthOf } from '../domain/dates.js';
 import { openCents, settledDate } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
-import { apportion } from './apportion.js';
+import { apportion } from '../domain/apportion.js';
 import {
   blend, conditionalOnAge, kaplanMeier, MIN_DELAY, newMass, onDueDate, type DelayDistribution, type DelayObservation,
 } from './delay-distribution.js';

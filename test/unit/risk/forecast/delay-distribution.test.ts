@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apportion } from '../../../../server/features/risk/forecast/apportion.js';
+import { apportion } from '../../../../server/features/risk/domain/apportion.js';
 import { conditionalOnAge, kaplanMeier, MIN_DELAY, NEVER_AGE, type DelayDistribution } from '../../../../server/features/risk/forecast/delay-distribution.js';
 
 const at = (d: DelayDistribution, delay: number) => d.mass[delay - MIN_DELAY]!;
