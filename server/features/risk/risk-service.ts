@@ -80,11 +80,11 @@ export class RiskService {
     const { forecast, outlooks } = forecastWithOutlooks(facts.invoices, { asOf, highRiskCustomerIds: highRiskIds });
     const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths),
       { k: policy.clusters.count, seed: policy.clusters.seed, ...(previousCentres ? { previous: previousCentres } : {}) });
-    // How the same score would have ranked the last six months: shown next to the model card.
-    const scoreBacktest = backtestScore(facts, policy, asOf);
     await letOthersIn();
     let runId: number | null = null;
     if (persist) {
+      // How the same score would have ranked the last six months: kept with the run, next to the model card.
+      const scoreBacktest = backtestScore(facts, policy, asOf);
       // The assessment smoothed each customer against the previous run (assessCompany): its states and alerts are kept.
       const states = new Map(assessment.customers.map((c) => [c.customerId, c.scoreState]));
       const alerts = assessment.customers.flatMap((c) => c.alerts.map((a) => ({
