@@ -19,12 +19,12 @@ function staticImports(file: string): string[] {
 /** Every file loaded, statically, by loading `entry`. */
 function loadedBy(entry: string): Set<string> {
   const seen = new Set<string>();
-  const todo = [entry];
-  while (todo.length > 0) {
-    const file = todo.pop()!;
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    todo.push(...staticImports(file));
+    pending.push(...staticImports(file));
   }
   return seen;
 }
