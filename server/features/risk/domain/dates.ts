@@ -1,43 +1,30 @@
 /** Calendar dates as 'YYYY-MM-DD' strings; arithmetic in whole days (UTC, so no DST surprises). */
+import { boundedMemo } from '../../../shared/bounded-memo.js';
+
 const DAY_MS = 86_400_000;
 
-const dayCache = new Map<string, number>();
+/** Distinct dates a memo keeps before it starts again (a company has a few thousand). */
+const MEMO_ENTRIES = 100_000;
 
-/** Memoised: a company has a few thousand distinct dates and the engine asks about them millions of times. */
-export function dayOf(date: string): number {
-  let day = dayCache.get(date);
-  if (day === undefined) {
-    day = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-    if (dayCache.size > 100_000) dayCache.clear();
-    dayCache.set(date, day);
-  }
-  return day;
-}
+/** Memoised: the engine asks about the same few thousand dates millions of times. */
+export const dayOf: (date: string) => number = boundedMemo(
+  (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS),
+  MEMO_ENTRIES,
+);
 
-const dateCache = new Map<number, string>();
+export const dateOf: (day: number) => string = boundedMemo(
+  (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10),
+  MEMO_ENTRIES,
+);
 
-export function dateOf(day: number): string {
-  let date = dateCache.get(day);
-  if (date === undefined) {
-    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (dateCache.size > 100_000) dateCache.clear();
-    dateCache.set(day, date);
-  }
-  return date;
-}
-
-const monthShiftCache = new Map<string, string>();
+const shiftedMonth = boundedMemo((key: string) => {
+  const [date, months] = key.split('|') as [string, string];
+  return shiftMonths(date, Number(months));
+}, MEMO_ENTRIES);
 
 /** Memoised like dayOf: every customer's metrics ask for the same few windows back from A. */
 export function addMonths(date: string, months: number): string {
-  const key = `${date}|${months}`;
-  let shifted = monthShiftCache.get(key);
-  if (shifted === undefined) {
-    shifted = shiftMonths(date, months);
-    if (monthShiftCache.size > 100_000) monthShiftCache.clear();
-    monthShiftCache.set(key, shifted);
-  }
-  return shifted;
+  return shiftedMonth(`${date}|${months}`);
 }
 
 function shiftMonths(date: string, months: number): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CREDIT_SCORE_MAX, CREDIT_SCORE_MIN } from './credit-score.js';
 
 /** What to do about a customer or an open invoice; the policy's strategy cells choose from these. */
 const STRATEGY_NAMES = ['Standard', 'Loyalty', 'Send reminders', 'AR follow-up', 'Credit restriction'] as const;
@@ -45,7 +46,7 @@ const clustersSchema = z.strictObject({ count: z.number().int().min(1).max(12), 
 const reasonsSchema = z.strictObject({
   thresholds: z.strictObject({
     paymentRateBelow: z.number().min(0).max(100),
-    creditScoreBelow: z.number().min(300).max(850),
+    creditScoreBelow: z.number().min(CREDIT_SCORE_MIN).max(CREDIT_SCORE_MAX),
     daysBeyondTermsOver: z.number().min(0).max(365),
     paymentScoreBelow: z.number().min(0).max(100),
     lateInvoicesFrom: z.number().int().min(1).max(10),
