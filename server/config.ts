@@ -21,8 +21,7 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
-const envSchema = z
-  .object({
+const envShape = z.object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: wholeNumber(0, 65535).default(3000),
@@ -30,7 +29,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SHUTDOWN_TIMEOUT_MS: wholeNumber(1).default(10_000),
 
-    DATABASE_CLIENT: z.enum(['sqlite', 'pg']).default('sqlite'),
+    DATABASE_CLIENT: z.enum(['sqlite', 'pg']).optional(),
     DATABASE_FILE: z.string().min(1).default('data/duesense.sqlite'),
     DATABASE_URL: z.string().optional(),
 
@@ -60,45 +59,74 @@ const envSchema = z
     DEMO_MONTHS: wholeNumber(1, 120).default(24),
     DEMO_SEED: wholeNumber(0).default(42),
     DEMO_AS_OF: isoDate.optional(),
-  })
-  .superRefine((env, ctx) => {
-    const environment = env.INTUIT_ENVIRONMENT ?? (env.INTUIT_CLIENT_ID ? 'production' : 'emulator');
+});
+
+const envSchema = envShape.superRefine((env, ctx) => {
+    const problem = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+    const environment = intuitEnvironment(env);
+    const production = env.NODE_ENV === 'production';
     if (environment !== 'emulator') {
       for (const key of ['INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET'] as const) {
-        if (!env[key]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `is required when INTUIT_ENVIRONMENT=${environment} (set INTUIT_ENVIRONMENT=emulator for the demo)`,
-          });
-        }
+        if (!env[key]) problem(key, `is required when INTUIT_ENVIRONMENT=${environment} (set INTUIT_ENVIRONMENT=emulator for the demo)`);
       }
     }
-    if (env.DATABASE_CLIENT === 'pg' && !env.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when DATABASE_CLIENT=pg' });
-    }
-    if (env.NODE_ENV === 'production' && !env.TOKEN_ENCRYPTION_KEY) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['TOKEN_ENCRYPTION_KEY'],
-        message: 'is required in production (32 random bytes, base64: `openssl rand -base64 32`)',
-      });
-    }
-    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production (at least 32 random characters: `openssl rand -base64 32`)' });
-    }
+    if (production) productionProblems(env, environment, problem);
+    databaseProblems(env, problem);
     for (const [i, secret] of (env.SESSION_SECRET?.split(',') ?? []).entries()) {
-      if (secret.trim().length < 32) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: `secret ${i + 1} must be at least 32 characters` });
+      if (secret.trim().length < 32) problem('SESSION_SECRET', `secret ${i + 1} must be at least 32 characters`);
     }
     for (const [i, key] of (env.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).entries()) {
       if (Buffer.from(key.trim(), 'base64').length !== 32) {
-        ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEY'], message: `key ${i + 1} must be 32 bytes encoded in base64` });
+        problem('TOKEN_ENCRYPTION_KEY', `key ${i + 1} must be 32 bytes encoded in base64`);
       }
     }
-    if (env.EMULATOR_URL && environment !== 'emulator') {
-      ctx.addIssue({ code: 'custom', path: ['EMULATOR_URL'], message: 'only applies when INTUIT_ENVIRONMENT=emulator' });
-    }
+    if (env.EMULATOR_URL && environment !== 'emulator') problem('EMULATOR_URL', 'only applies when INTUIT_ENVIRONMENT=emulator');
   });
+
+type Env = z.output<typeof envShape>;
+type Problem = (key: string, message: string) => void;
+
+/** Production when a client id is given, the emulator (the demo) otherwise; production never falls back to it. */
+function intuitEnvironment(env: Pick<Env, 'INTUIT_ENVIRONMENT' | 'INTUIT_CLIENT_ID' | 'NODE_ENV'>): IntuitEnvironment {
+  return env.INTUIT_ENVIRONMENT ?? (env.INTUIT_CLIENT_ID || env.NODE_ENV === 'production' ? 'production' : 'emulator');
+}
+
+const GENERATE_KEY = '`openssl rand -base64 32`';
+
+/** A production start needs real credentials and secrets: each missing one is named, none is generated. */
+function productionProblems(env: Env, environment: IntuitEnvironment, problem: Problem): void {
+  if (environment === 'emulator') {
+    problem('INTUIT_ENVIRONMENT', 'cannot be emulator in production: the emulator and its demo client are for development');
+  }
+  if (env.INTUIT_CLIENT_ID === EMULATOR_DEMO_CLIENT.clientId) {
+    problem('INTUIT_CLIENT_ID', "is the demo emulator's published client id; use your app's keys from the Intuit developer portal");
+  }
+  if (!env.TOKEN_ENCRYPTION_KEY) problem('TOKEN_ENCRYPTION_KEY', `is required in production (32 random bytes, base64: ${GENERATE_KEY})`);
+  if (env.TOKEN_ENCRYPTION_KEY && PLACEHOLDER_KEYS.some((k) => env.TOKEN_ENCRYPTION_KEY?.includes(k))) {
+    problem('TOKEN_ENCRYPTION_KEY', `is the example value from .env.example; generate one with ${GENERATE_KEY}`);
+  }
+  if (!env.SESSION_SECRET) problem('SESSION_SECRET', `is required in production (at least 32 random characters: ${GENERATE_KEY})`);
+  if (!env.APP_BASE_URL) problem('APP_BASE_URL', 'is required in production: the public https URL of the app (OAuth redirects and links)');
+  else if (!env.APP_BASE_URL.startsWith('https://')) problem('APP_BASE_URL', 'must be an https:// URL in production (Intuit requires https redirects)');
+}
+
+/** Example values printed in .env.example, which must never protect real tokens. */
+const PLACEHOLDER_KEYS = ['newKeyBase64=', 'oldKeyBase64='];
+
+/** The database a URL names: postgres:// and postgresql:// select PostgreSQL; anything else is an error. */
+function databaseClient(env: Pick<Env, 'DATABASE_CLIENT' | 'DATABASE_URL'>): 'sqlite' | 'pg' {
+  return env.DATABASE_CLIENT ?? (env.DATABASE_URL ? 'pg' : 'sqlite');
+}
+
+function databaseProblems(env: Env, problem: Problem): void {
+  const client = databaseClient(env);
+  if (env.DATABASE_URL !== undefined && !/^postgres(ql)?:\/\/[^/]/.test(env.DATABASE_URL)) {
+    problem('DATABASE_URL', 'must be a PostgreSQL URL, postgres://user:password@host:5432/database (SQLite uses DATABASE_FILE)');
+  } else if (env.DATABASE_URL !== undefined && client === 'sqlite') {
+    problem('DATABASE_URL', 'is set but DATABASE_CLIENT=sqlite: remove one of them (a postgres:// URL alone selects PostgreSQL)');
+  }
+  if (client === 'pg' && !env.DATABASE_URL) problem('DATABASE_URL', 'is required when DATABASE_CLIENT=pg');
+}
 
 /** Client credentials the emulator registers for the demo; they only ever unlock a local emulator. */
 export const EMULATOR_DEMO_CLIENT = {
@@ -182,14 +210,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'} ${i.message}`));
   }
   const e = parsed.data;
-  const environment: IntuitEnvironment = e.INTUIT_ENVIRONMENT ?? (e.INTUIT_CLIENT_ID ? 'production' : 'emulator');
+  const environment = intuitEnvironment(e);
   const baseUrl = (e.APP_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const config: Config = {
     env: e.NODE_ENV,
     http: { host: e.HOST, port: e.PORT, baseUrl, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     log: { level: e.LOG_LEVEL },
     db:
-      e.DATABASE_CLIENT === 'pg'
+      databaseClient(e) === 'pg'
         ? { client: 'pg', connectionString: e.DATABASE_URL ?? '' }
         : { client: 'sqlite', filename: e.DATABASE_FILE === ':memory:' ? ':memory:' : path.resolve(cwd, e.DATABASE_FILE) },
     intuit: {
