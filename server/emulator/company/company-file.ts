@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.js';
 import { type CompanyFile, DEFAULT_TIME_ZONE } from '../company-file-format.js';
 import { canonicalProperty, ENTITIES, type EntityName, type QboObject } from '../entity-registry.js';
 import { parseQboDateTime } from '../qbo-time.js';
+import { defaultPreferences } from './default-preferences.js';
 import { EmulatedCompany } from './emulated-company.js';
 import { paymentLinks, refValue } from './ledger.js';
 import { isTimeZone } from '../../time-zone.js';
@@ -136,7 +137,7 @@ export function companyFromFile(file: CompanyFile, clock: Clock, options: { adop
   const own = <T>(value: T): T => (options.adopt ? value : structuredClone(value));
   const company = new EmulatedCompany(file.realmId, file.timeZone ?? DEFAULT_TIME_ZONE, clock);
   company.loadObjects('CompanyInfo', [own(file.CompanyInfo)]);
-  if (file.Preferences) company.loadObjects('Preferences', [own(file.Preferences)]);
+  company.loadObjects('Preferences', [file.Preferences ? own(file.Preferences) : defaultPreferences(file.CompanyInfo)]);
   for (const [key, entity] of FILE_KEYS) {
     company.loadObjects(entity, own((file[key] as QboObject[] | undefined) ?? []));
   }
