@@ -254,6 +254,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return deepFreeze(config);
 }
 
+/** DEBUG set: failures print their stack traces (the CLI and a failed start print one line otherwise). */
+export function debugRequested(env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(env.DEBUG) && env.DEBUG !== '0' && env.DEBUG !== 'false';
+}
+
 /** True when the app should start its own emulator with a demo company (no Intuit credentials, no EMULATOR_URL). */
 export function isDemoMode(config: Config): boolean {
   return config.intuit.environment === 'emulator' && config.emulator.url === undefined;

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { startSchedule } from '../jobs/schedule.js';
 import { createApp } from './app.js';
 import { loadManifest, ManifestError } from './app-manifest.js';
-import { ConfigError, EMULATOR_DEMO_CLIENT, isDemoMode, loadConfig, type Config } from './config.js';
+import { ConfigError, debugRequested, EMULATOR_DEMO_CLIENT, isDemoMode, loadConfig, type Config } from './config.js';
 import { createContainer } from './container.js';
 import { migrateToLatest } from './db/knex.js';
 import { createLogger } from './logger.js';
+import { listenFailure, startupFailureText } from './startup-error.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.log.level });
   // The emulator is loaded only in demo mode: a production start never imports it.
-  const demo = isDemoMode(config) ? await (await import('./demo-emulator.js')).startDemoEmulator(config, logger) : undefined;
+  const demo = isDemoMode(config)
+    ? await (await import('./demo-emulator.js')).startDemoEmulator(config, logger).catch((err: unknown) => {
+      throw listenFailure(err, { what: 'The demo QuickBooks emulator', host: config.http.host, port: config.emulator.port, setting: 'EMULATOR_PORT' });
+    })
+    : undefined;
   if (demo && config.intuit.clientId !== EMULATOR_DEMO_CLIENT.clientId) logger.info('demo mode with custom client credentials');
   const container = createContainer(config, { logger, ...(demo ? { emulatorUrl: demo.emulator.url() } : {}) });
   const applied = await migrateToLatest(container.db);
@@ -38,7 +43,7 @@ async function main(): Promise<void> {
 
   const server = http.createServer(createApp(container));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(listenFailure(err, { what: 'Duesense', host: config.http.host, port: config.http.port, setting: 'PORT' })));
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
@@ -75,6 +80,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Duesense failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`${startupFailureText(err, debugRequested())}\n`);
   process.exit(1);
 });
