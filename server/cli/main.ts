@@ -1,16 +1,19 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { debugRequested } from '../config.js';
+import { cliFailure } from './cli-failure.js';
 import { registerCompaniesCommand } from './companies.command.js';
 import { registerConnectDemoCommand } from './connect-demo.command.js';
 import { registerEmulatorCommands } from './emulator.commands.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerSyncCommands } from './sync.commands.js';
 import { registerRiskCommands } from './risk.commands.js';
-import { CliError } from './cli-support.js';
 
 const program = new Command()
   .name('duesense')
   .description('Duesense operator commands: the QuickBooks emulator, connections, sync and scoring.')
-  .showHelpAfterError()
+  // Wrong usage prints one line and a hint, not the whole help (subcommands inherit both settings).
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'duesense: ')) })
   .exitOverride();
 
 registerEmulatorCommands(program);
@@ -23,11 +26,7 @@ registerMigrateCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof CliError) {
-    process.stderr.write(`duesense: ${err.message}\n`);
-    process.exit(err.exitCode);
-  }
-  process.stderr.write(`duesense: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  const failure = cliFailure(err, debugRequested());
+  if (failure.message) process.stderr.write(`${failure.message}\n`);
+  process.exit(failure.exitCode);
 }

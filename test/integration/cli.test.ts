@@ -76,7 +76,7 @@ describe('the duesense CLI', () => {
     expect((await duesense(['export', '--what', 'nonsense'], env)).stderr).toMatch(/argument 'nonsense' is invalid/);
     const bogus = await duesense(['job', 'bogus'], env);
     expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/)]);
-  });
+  }, 90_000);
 
   it('scores and exports what-ifs with --as-of, labelled and never saved; refuses a date after today', async () => {
     // The nightly job saved today's run; the exports read it, and a what-if changes nothing they read.
@@ -96,6 +96,35 @@ describe('the duesense CLI', () => {
       expect([future.code, future.stdout]).toEqual([2, '']);
       expect(future.stderr).toMatch(/^duesense: Cannot score as of 2999-01-01: it is after today \(\d{4}-\d{2}-\d{2}\) in the company's time zone\.\n$/);
     }
+  }, 90_000);
+
+  it('answers every wrong use with exit code 2 and one line plus a hint, never the whole help', async () => {
+    const wrong: Array<[string[], RegExp]> = [
+      [['score', '--bogus'], /^duesense: unknown option '--bogus'$/],
+      [['nosuchcommand'], /^duesense: unknown command 'nosuchcommand'$/],
+      [['score', '--as-of', '2026-13-45'], /^duesense: option '--as-of <date>' argument '2026-13-45' is invalid\. the date must be written YYYY-MM-DD/],
+      [['export'], /^duesense: required option '--what <what>' not specified$/],
+      [['export', '--what', 'customers', '--format', 'xml'], /^duesense: option '--format <format>' argument 'xml' is invalid\. Allowed choices are csv, json\.$/],
+      [['sync', '--realm'], /^duesense: option '--realm <realmId>' argument missing$/],
+    ];
+    for (const [args, reason] of wrong) {
+      const r = await duesense(args, env);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({ args, code: 2, lines: 2, stdout: '' });
+      expect(lines[0]).toMatch(reason);
+      expect(lines[1]).toBe('(run with --help for usage)');
+    }
+    expect((await duesense(['--help'], env)).code).toBe(0);
+  }, 90_000);
+
+  it('reports a runtime failure in one line with exit code 1, and the stack only with DEBUG', async () => {
+    const out = path.join(dir, 'no-such-folder', 'x.csv');
+    const failed = await duesense(['export', '--what', 'customers', '--out', out], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(`duesense: cannot write or read ${out}: no such file or folder (set DEBUG=1 for details)\n`);
+    const debug = await duesense(['export', '--what', 'customers', '--out', out], { ...env, DEBUG: '1' });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/ENOENT[\s\S]*\n +at /);
   }, 90_000);
 
   it('prints an access token that the API accepts, and lists the companies', async () => {
