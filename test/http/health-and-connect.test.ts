@@ -44,6 +44,14 @@ describe('pages and headers', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('has a favicon: linked from every page and answered at /favicon.ico', async () => {
+    expect((await request(t.app).get('/')).text).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+    for (const url of ['/favicon.ico', '/assets/favicon.svg']) {
+      const res = await request(t.app).get(url);
+      expect([url, res.status, res.headers['content-type']]).toEqual([url, 200, expect.stringMatching(/^image\/svg\+xml/)]);
+    }
+  });
+
   it('answers an unknown path with a 404 page, or JSON when asked', async () => {
     expect((await request(t.app).get('/nope')).status).toBe(404);
     const json = await request(t.app).get('/nope').set('accept', 'application/json');
