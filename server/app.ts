@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
 import { isDemoMode } from './config.js';
 import { connectRoutes } from './http/connect.routes.js';
+import { requestLog } from './http/request-log.js';
 import { healthRoutes } from './http/health.routes.js';
 import { homeRoutes } from './http/home.routes.js';
 import { legalRoutes } from './http/legal.routes.js';
@@ -52,7 +52,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
       },
     }),
   );
-  app.use(pinoHttp({ logger: c.logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(requestLog(c.logger));
   app.locals.fmt = fmt;
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
   // The chart library, served by the app itself (no CDN): the panel works inside QuickBooks and offline.
