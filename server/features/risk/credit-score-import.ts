@@ -21,7 +21,7 @@ export function parseCreditScoreCsv(text: string, customers: ReadonlyMap<string,
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
   } catch (err) {
-    return { accepted: [], rejected: [{ line: 0, value: '', reason: `not a readable CSV file: ${(err as Error).message}` }] };
+    return { accepted: [], rejected: [csvProblem(text, err as CsvError)] };
   }
   const header = (records[0] ?? []).map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
   const idColumn = header.indexOf('customerid');
@@ -55,4 +55,35 @@ export function parseCreditScoreCsv(text: string, customers: ReadonlyMap<string,
   });
   if (records.length <= 1) report.rejected.push({ line: 1, value: '', reason: 'the file has no rows after the header' });
   return report;
+}
+
+type CsvError = Error & { code?: string; lines?: number };
+
+/** What csv-parse's error codes mean, in the words of someone fixing the file. */
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quote opens on this line and is never closed; add the closing quote after the value or remove the quote',
+  INVALID_OPENING_QUOTE: 'a quote in the middle of a value; put quotes around the whole value and double any quote inside it',
+  CSV_INVALID_CLOSING_QUOTE: 'text follows a closing quote; put the quotes around the whole value',
+};
+
+/** The line a CSV syntax error is on (for an unclosed quote, where it opened), the line's text, and the problem. */
+function csvProblem(text: string, err: CsvError): { line: number; value: string; reason: string } {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? (unclosedQuoteLine(lines) ?? err.lines ?? 1) : (err.lines ?? 1);
+  const reason = (err.code && CSV_PROBLEMS[err.code]) ?? 'this line is not valid CSV';
+  return { line, value: (lines[line - 1] ?? '').slice(0, 200), reason };
+}
+
+/** The 1-based line where a quoted value opens and never closes ("" inside quotes is an escaped quote). */
+function unclosedQuoteLine(lines: readonly string[]): number | undefined {
+  let openedOn: number | undefined;
+  lines.forEach((text, i) => {
+    for (let at = 0; at < text.length; at++) {
+      if (text[at] !== '"') continue;
+      if (openedOn === undefined) openedOn = i + 1;
+      else if (text[at + 1] === '"') at++;
+      else openedOn = undefined;
+    }
+  });
+  return openedOn;
 }

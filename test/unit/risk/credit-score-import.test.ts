@@ -25,4 +25,13 @@ describe('credit score CSV import', () => {
     expect(parseCreditScoreCsv('name,rating\nx,1\n', customers).rejected[0]!.reason).toMatch(/must name the columns/);
     expect(parseCreditScoreCsv('customer_id,score\n', customers).rejected[0]!.reason).toMatch(/no rows/);
   });
+
+  it('names the line and the problem of a file that is not valid CSV, never line 0 or the parser\'s words', () => {
+    const unclosed = parseCreditScoreCsv('customer_id,score\n58,700\n"61,650\n62,600\n', customers).rejected;
+    expect(unclosed).toEqual([{ line: 3, value: '"61,650', reason: expect.stringMatching(/^a quote opens on this line and is never closed/) }]);
+    const escaped = parseCreditScoreCsv('customer,score\n"Amy ""B"" Bird,700\n', customers).rejected;
+    expect(escaped[0]).toMatchObject({ line: 2, reason: expect.stringMatching(/never closed/) });
+    const middle = parseCreditScoreCsv('customer_id,score\n58,700\n6"1",650\n', customers).rejected;
+    expect(middle).toEqual([{ line: 3, value: '6"1",650', reason: expect.stringMatching(/^a quote in the middle of a value/) }]);
+  });
 });
