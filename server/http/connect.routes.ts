@@ -3,7 +3,13 @@ import type { Container } from '../container.js';
 import { ConnectError } from '../features/connections/connection-service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { actorOf, personLabel } from './actor.js';
+import { returnPath } from './return-to.js';
 import { regenerateSession } from './session/session-middleware.js';
+
+/** True when the signed-in user already has the company a callback names. */
+function alreadyIn(res: Response, realmId: unknown): boolean {
+  return Boolean(res.locals.user) && typeof realmId === 'string' && res.locals.companies?.some((co) => co.realmId === realmId) === true;
+}
 
 /**
  * The OAuth code flow. "Connect to QuickBooks" and the App Store's Launch URL both send the browser to Intuit
@@ -15,6 +21,9 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
 
   const startOAuth = (purpose: 'connect' | 'sign_in') => async (req: Request, res: Response) => {
     req.session.oauthPending = true; // makes express-session persist the session, so its id exists now
+    const next = returnPath(req.query.next);
+    if (next) req.session.returnTo = next;
+    else delete req.session.returnTo;
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
     res.redirect(303, await c.connections.beginConnect({ sessionId: req.sessionID, purpose }));
   };
@@ -23,7 +32,14 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
   router.get('/connect', startOAuth('connect'));
 
   router.get('/oauth/callback', async (req, res) => {
-    const { company, identity } = await c.connections.completeConnect(req.originalUrl, { sessionId: req.sessionID });
+    const connected = await c.connections.completeConnect(req.originalUrl, { sessionId: req.sessionID }).catch((err: unknown) => {
+      // Reloading the callback after it worked: its state is spent, and the user is already in that company.
+      if (err instanceof ConnectError && err.code === 'invalid_state' && alreadyIn(res, req.query.realmId)) return undefined;
+      throw err;
+    });
+    if (!connected) return res.redirect(303, '/dashboard');
+    const { company, identity } = connected;
+    const returnTo = req.session.returnTo;
     if (!identity) {
       throw new ConnectError('identity_failed', 'Intuit did not say who you are.', 'Connect again; Duesense asks Intuit for your name and email to sign you in.');
     }
@@ -39,6 +55,7 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
         .then((run) => (run.status === 'succeeded' ? c.risk.score(company.realmId, { trigger: 'connect', actor: personLabel(user) }) : undefined))
         .catch((err: unknown) => c.logger.warn({ err, realmId: company.realmId }, 'first sync after connecting failed; the nightly run will retry'));
     }
+    if (returnTo) return res.redirect(303, returnTo);
     res.render('pages/connected', { title: 'Connected', company });
   });
 

@@ -1,3 +1,4 @@
+import { returnPath } from './return-to.js';
 import { Router } from 'express';
 import type { Container } from '../container.js';
 import { requireCompany } from './middleware/tenant-context.js';
@@ -17,6 +18,8 @@ export function homeRoutes(c: Pick<Container, 'connections' | 'config' | 'emulat
       emulatorUrl: c.emulatorUrl,
       tokenTimes: company ? await c.connections.tokenTimes(company.realmId) : undefined,
       justDisconnected: req.query.disconnected === '1',
+      // A signed-out visitor sent here from a panel page signs in and comes back to it.
+      next: res.locals.user ? undefined : returnPath(req.query.next),
     });
   });
   // The connection page: status and token lifetimes of the selected company only.

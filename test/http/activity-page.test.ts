@@ -110,6 +110,6 @@ describe('the activity log page', () => {
 
   it('is there only for a signed-in user with a company', async () => {
     const stranger = newAgent(world.w.t.app);
-    expect((await stranger.get('/activity')).status).toBe(404);
+    expect((await stranger.get('/activity')).headers.location).toBe('/?next=%2Factivity');
   });
 });

@@ -76,7 +76,47 @@ describe('connecting', () => {
     emulator.clock.advance(-11 * 60_000);
     const ok = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
     expect((await agent.get(ok.pathname + ok.search)).status).toBe(200);
-    expect((await agent.get(ok.pathname + ok.search)).text).toContain('expired or was already used');
+    // Spent: another browser replaying it is refused, while the user who connected just reloads harmlessly.
+    expect((await newAgent(t.app).get(ok.pathname + ok.search)).text).toContain('expired or was already used');
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('a reload of the callback after connecting goes to the dashboard, not to "That did not work"', async () => {
+    const agent = newAgent(t.app);
+    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    expect((await agent.get(callback.pathname + callback.search)).status).toBe(200);
+    const reload = await agent.get(callback.pathname + callback.search);
+    expect([reload.status, reload.headers.location]).toEqual([303, '/dashboard']);
+    // A spent callback naming a company this user does not have is still refused.
+    const other = await agent.get(callback.pathname + callback.search.replace(FIXTURE_REALM, '4620816365000000000'));
+    expect([other.status, other.text.includes('expired or was already used')]).toEqual([400, true]);
+  });
+
+  it('sends a signed-out visitor of a panel page to sign in, and back to that page afterwards', async () => {
+    await connectCompany(newAgent(t.app), FIXTURE_REALM); // the company and its user exist
+    const agent = newAgent(t.app);
+    for (const page of ['/customers?q=Acme', '/alerts', '/settings', '/sync', '/activity', '/mailbox', '/company']) {
+      const res = await agent.get(page);
+      expect([page, res.status, res.headers.location]).toEqual([page, 303, `/?next=${encodeURIComponent(page)}`]);
+    }
+    const landing = await agent.get('/?next=%2Fcustomers%3Fq%3DAcme');
+    expect(landing.text).toContain('Sign in to open that page');
+    expect(landing.text).toContain('href="/launch?next=%2Fcustomers%3Fq%3DAcme"');
+    const authorizeUrl = await startConnect(agent, '/launch?next=%2Fcustomers%3Fq%3DAcme');
+    const callback = new URL(await submitEmulatorConsent({ authorizeUrl, realmId: FIXTURE_REALM }));
+    const back = await agent.get(callback.pathname + callback.search);
+    expect([back.status, back.headers.location]).toEqual([303, '/customers?q=Acme']);
+    expect((await agent.get('/customers?q=Acme')).status).toBe(200);
+  });
+
+  it('never returns to another site after signing in', async () => {
+    for (const next of ['//evil.example', 'https://evil.example/x', '/\\evil.example']) {
+      const agent = newAgent(t.app);
+      const authorizeUrl = await startConnect(agent, `/launch?next=${encodeURIComponent(next)}`);
+      const callback = new URL(await submitEmulatorConsent({ authorizeUrl, realmId: FIXTURE_REALM }));
+      const back = await agent.get(callback.pathname + callback.search);
+      expect([next, back.status]).toEqual([next, 200]); // the Connected page, not a redirect
+    }
   });
 });
 

@@ -225,9 +225,9 @@ describe('the customer list', () => {
     expect(unescape(/id="customers-csv" href="([^"]+)"/.exec(page.text)![1]!)).toBe('/customers.csv?risk=high&sort=overdue&dir=asc');
   });
 
-  it('needs a signed-in user with a company', async () => {
+  it('needs a signed-in user with a company: a stranger is sent to sign in', async () => {
     const stranger = newAgent(world.w.t.app);
-    expect((await stranger.get('/customers')).status).toBe(404);
-    expect((await stranger.get('/customers.csv')).status).toBe(404);
+    expect((await stranger.get('/customers')).headers.location).toBe('/?next=%2Fcustomers');
+    expect((await stranger.get('/customers.csv')).headers.location).toBe('/?next=%2Fcustomers.csv');
   });
 });

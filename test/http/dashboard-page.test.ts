@@ -55,13 +55,13 @@ describe('the dashboard', () => {
   });
   afterAll(() => w.close());
 
-  it('answers 404 without a company, and keeps the landing page for visitors who are signed out', async () => {
+  it('sends signed-out visitors to sign in, and keeps the landing page for them', async () => {
     const visitor = newAgent(w.t.app);
-    expect((await visitor.get('/dashboard')).status).toBe(404);
+    expect((await visitor.get('/dashboard')).headers.location).toBe('/?next=%2Fdashboard');
     const home = await visitor.get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('Connect to QuickBooks');
-    expect((await visitor.get('/exports/customers.csv')).status).toBe(404);
+    expect((await visitor.get('/exports/customers.csv')).status).toBe(303);
     // No session, so no CSRF token: refused before anything is scored.
     expect((await visitor.post('/risk/score').type('form').send({})).status).toBe(403);
   });

@@ -390,7 +390,7 @@ describe('the settings page', () => {
 
   it('is there only for a signed-in user with a company', async () => {
     const stranger = newAgent(world.w.t.app);
-    expect((await stranger.get('/settings')).status).toBe(404);
-    expect((await stranger.get('/settings/credit-scores/template.csv')).status).toBe(404);
+    expect((await stranger.get('/settings')).headers.location).toBe('/?next=%2Fsettings');
+    expect((await stranger.get('/settings/credit-scores/template.csv')).status).toBe(303);
   });
 });

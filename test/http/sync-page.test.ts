@@ -36,7 +36,8 @@ describe('the sync page', () => {
   });
 
   it('needs a connected company', async () => {
-    expect((await newAgent(w.t.app).get('/sync')).status).toBe(404);
+    const stranger = await newAgent(w.t.app).get('/sync');
+    expect([stranger.status, stranger.headers.location]).toEqual([303, '/?next=%2Fsync']);
   });
 });
 

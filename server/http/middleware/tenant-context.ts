@@ -3,6 +3,7 @@ import type { Container } from '../../container.js';
 import type { Company } from '../../features/connections/connection-store-type.js';
 import type { User } from '../../features/users/user-store.js';
 import { NotFoundError } from '../../errors.js';
+import { signInPath } from '../return-to.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -44,8 +45,12 @@ export function tenantContext(c: Pick<Container, 'users' | 'connections'>): Requ
   };
 }
 
-/** Company-scoped pages: without a selected company there is nothing to show (404, never another company). */
-export const requireCompany: RequestHandler = (_req, res, next) => {
+/**
+ * Company-scoped pages. A signed-out visitor is sent to sign in and brought back to the page afterwards; a
+ * signed-in user without a company has nothing to see there (404, never another company).
+ */
+export const requireCompany: RequestHandler = (req, res, next) => {
+  if (!res.locals.user && (req.method === 'GET' || req.method === 'HEAD')) return res.redirect(303, signInPath(req.originalUrl));
   if (!res.locals.company) return next(new NotFoundError('Connect a QuickBooks company first.'));
   next();
 };

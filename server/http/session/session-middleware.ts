@@ -12,6 +12,8 @@ declare module 'express-session' {
     csrfToken?: string;
     /** Set before going to Intuit so the session exists (and its id can be bound to the OAuth state). */
     oauthPending?: boolean;
+    /** The page a signed-out visitor asked for, opened again once Intuit has signed them in. */
+    returnTo?: string;
   }
 }
 
