@@ -49,7 +49,7 @@
     if (!source) return;
     try {
       new Chart(canvas, apply(JSON.parse(source.textContent)));
-    } catch (err) {
+    } catch {
       canvas.insertAdjacentHTML('afterend', '<p class="muted">This chart could not be drawn; the table below has the same figures.</p>');
     }
   });

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { offsetClock, systemClock } from '../clock.js';
 import { EMULATOR_DEMO_CLIENT } from '../config.js';
 import { readCompanyFile, writeCompanyFile, CompanyFileError } from '../emulator/company/company-file.js';

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import { DEFAULT_RISK_POLICY } from '../../server/features/risk/domain/risk-policy.js';
@@ -21,25 +22,9 @@ function tileValue(html: string, id: string): string {
   return m[1]!;
 }
 
-/** RFC 4180 rows (quoted fields, doubled quotes, CRLF) as objects keyed by the header. */
+/** The exported CSV as objects keyed by its header, read by the same library that reads credit-score uploads. */
 function parseCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+  return parse(text, { columns: true }) as Array<Record<string, string>>;
 }
 const byCustomer = (rows: Array<Record<string, string>>) => new Map(rows.map((r) => [r.customer_id!, r]));
 

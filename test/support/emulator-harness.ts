@@ -50,7 +50,8 @@ export async function tokenFor(url: string, realmId: string): Promise<string> {
 }
 
 /** The HTTP status and body a node-quickbooks call failed with. */
-export function failureOf(err: unknown): { status: number | undefined; body: any } { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read any fault or entity body
+export function failureOf(err: unknown): { status: number | undefined; body: any } {
   const e = err as { response?: { status?: number; data?: unknown }; Fault?: unknown };
   if (e.response) return { status: e.response.status, body: e.response.data };
   return { status: undefined, body: err };
