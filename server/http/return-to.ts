@@ -5,7 +5,7 @@
 export function returnPath(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 500) return undefined;
   if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
-  if (/[\u0000-\u001f]/.test(value)) return undefined;
+  if ([...value].some((char) => char.charCodeAt(0) < 0x20)) return undefined; // control characters
   return value;
 }
 
