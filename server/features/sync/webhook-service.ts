@@ -12,8 +12,8 @@ import type { EntityNotification } from './webhook-notifications.js';
 export interface WebhookServiceDeps {
   store: SyncStore;
   events: WebhookEventStore;
-  connections: ConnectionStore;
-  qbo: <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => Promise<T>;
+  connections: Pick<ConnectionStore, 'getCompany'>;
+  qbo: <T>(realmId: string, call: (api: Pick<QboApiClient, 'read'>) => Promise<T>) => Promise<T>;
   clock: Clock;
   logger: Logger;
   activity?: Pick<ActivityLog, 'record'>;
