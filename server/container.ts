@@ -6,11 +6,17 @@ import { createConnectionStore, createOAuthStateStore } from './features/connect
 import { createTokenCipher } from './features/connections/token-cipher.js';
 import { resolveTokenKeys } from './features/connections/token-keys.js';
 import { TokenVault } from './features/connections/token-vault.js';
+import { TokenKeepaliveService } from './features/connections/token-keepalive-service.js';
 import { createActivityLog, type ActivityLog } from './features/activity/activity-log.js';
-import { createJobLockStore, type JobLockStore } from './features/jobs/job-lock-store.js';
-import { createCompanySettingsSaver } from './features/sync/company-settings.js';
+import { createJobLockStore } from './features/jobs/job-lock-store.js';
+import type { JobLockStore } from './features/jobs/job-lock-store-type.js';
+import { NightlyWorkflow } from './features/nightly/nightly-workflow.js';
+import { createScheduleStore } from './features/settings/nightly-schedule.js';
+import { createCompanySettingsStore } from './features/sync/company-settings-store.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
-import { createSyncStore, type SyncStore } from './features/sync/sync-store.js';
+import { createSyncStore } from './features/sync/sync-store.js';
+import type { SyncStore } from './features/sync/sync-store-type.js';
+import { createWebhookEventStore } from './features/sync/webhook-event-store.js';
 import { WebhookService } from './features/sync/webhook-service.js';
 import { createUserStore, type UserStore } from './features/users/user-store.js';
 import { RiskService } from './features/risk/risk-service.js';
@@ -48,6 +54,9 @@ export interface Container {
   syncStore: SyncStore;
   locks: JobLockStore;
   webhooks: WebhookService;
+  /** Each company's night: sync, score, digest (jobs/nightly.job.ts). */
+  nightly: NightlyWorkflow;
+  tokenKeepalive: TokenKeepaliveService;
   risk: RiskService;
   riskStore: RiskStore;
   mail: MailOutbox;
@@ -97,7 +106,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const locks = createJobLockStore(db);
   const sync = new SyncService({
     store: syncStore, connections: store, locks, qbo, callStats: (realmId) => limiter.stats(realmId),
-    saveSettings: createCompanySettingsSaver(db), clock, logger, activity,
+    settings: createCompanySettingsStore(db), clock, logger, activity,
     options: { reconcileEveryMs: config.sync.reconcileEveryDays * 86_400_000, ...options.sync },
   });
   const connections = new ConnectionService({
@@ -114,6 +123,11 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   });
   const riskStore = createRiskStore(db);
   const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
+  const digests = new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl });
+  const risk = new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole });
+  const nightly = new NightlyWorkflow({
+    sync, risk, digests, locks, companies: store, schedule: createScheduleStore(db), clock, logger, config: config.sync,
+  });
   return {
     config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
     riskStore,
@@ -121,12 +135,12 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     activity,
     customerList: createCustomerListStore(db),
     customerDetail: createCustomerDetailStore(db),
-    digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
-    risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole }),
+    digests, risk, nightly,
+    tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
-    webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger, activity }),
+    webhooks: new WebhookService({ store: syncStore, events: createWebhookEventStore(db), connections: store, qbo, clock, logger, activity }),
     async close() {
       await checkpoints?.stop();
       if (readDb !== db) await readDb.destroy();

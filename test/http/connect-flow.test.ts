@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitEmulatorConsent } from '../../server/cli/emulator-consent.js';
+import type { Container } from '../../server/container.js';
+import { createConnectionStore } from '../../server/features/connections/connection-store.js';
+import { createTokenCipher } from '../../server/features/connections/token-cipher.js';
+import { resolveTokenKeys } from '../../server/features/connections/token-keys.js';
+import { TokenVault } from '../../server/features/connections/token-vault.js';
+import { IntuitOAuth } from '../../server/qbo/intuit-oauth-client.js';
 import { startApp, type TestApp } from '../support/app-harness.js';
 import { connectCompany, csrfFrom, newAgent, startConnect } from '../support/connect-helper.js';
 import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
@@ -9,6 +15,15 @@ import { FIXTURE_REALM } from '../support/fixture-company.js';
 let emulator: RunningEmulator;
 let t: TestApp;
 const HOUR = 3600_000;
+/** The token cipher and OAuth client the app uses, built from its config the way the container builds them. */
+function tokenTools(c: Container) {
+  const { clientId, clientSecret, redirectUri, environment } = c.config.intuit;
+  return { cipher: createTokenCipher(resolveTokenKeys(c.config)), oauth: new IntuitOAuth({ clientId, clientSecret, redirectUri, environment, endpoints: c.endpoints }) };
+}
+/** The refresh token the app has stored for the (single) connected company, unsealed. */
+async function storedRefreshToken(c: Container): Promise<string> {
+  return tokenTools(c).cipher.decrypt((await c.db('qbo_connections').first()).refresh_token_enc);
+}
 const tokenCalls = () => emulator.emulator.requests().filter((r) => r.path === '/oauth2/v1/tokens/bearer').length;
 
 beforeEach(async () => {
@@ -125,7 +140,7 @@ describe('secrets', () => {
     await connectCompany(newAgent(t.app), FIXTURE_REALM);
     emulator.clock.advance(HOUR); // a refresh too, so both generations of tokens are checked
     const access = await t.container.vault.accessToken(FIXTURE_REALM);
-    const refresh = (emulator.emulator.authority as unknown as { grants: Map<string, { current: { value: string } }> }).grants.values().next().value!.current.value;
+    const refresh = await storedRefreshToken(t.container);
     const wal = `${t.databaseFile!}-wal`;
     const file = Buffer.concat([fs.readFileSync(t.databaseFile!), fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]);
     for (const secret of [access, refresh]) {
@@ -148,13 +163,12 @@ describe('the token vault', () => {
 
   it('stores the rotated refresh token; the previous one works inside its grace period, then not', async () => {
     await connectCompany(newAgent(t.app), FIXTURE_REALM);
-    const sealed = async () => t.container.vault['d'].cipher.decrypt((await t.container.db('qbo_connections').first()).refresh_token_enc);
-    const original = await sealed();
+    const original = await storedRefreshToken(t.container);
     emulator.clock.advance(25 * HOUR);
     await t.container.vault.accessToken(FIXTURE_REALM);
-    const rotated = await sealed();
+    const rotated = await storedRefreshToken(t.container);
     expect(rotated).not.toBe(original);
-    const oauth = t.container.vault['d'].oauth;
+    const { oauth } = tokenTools(t.container);
     await expect(oauth.refresh(original)).resolves.toBeDefined(); // inside the 24 h grace
     emulator.clock.advance(25 * HOUR);
     await expect(oauth.refresh(original)).rejects.toMatchObject({ errorClass: 'reauth' });
@@ -174,9 +188,9 @@ describe('refresh across processes and keep-alive', () => {
   it('two processes sharing the database refresh a rotating token once (lease by compare-and-set)', async () => {
     await connectCompany(newAgent(t.app), FIXTURE_REALM);
     // A second vault over the same database stands in for a second process: no shared in-process lock.
-    const { TokenVault } = await import('../../server/features/connections/token-vault.js');
-    const d = t.container.vault['d'];
-    const other = new TokenVault({ ...d });
+    const { cipher, oauth } = tokenTools(t.container);
+    const { clock, logger } = t.container;
+    const other = new TokenVault({ store: createConnectionStore(t.container.db), cipher, oauth, clock, logger });
     emulator.clock.advance(HOUR);
     const before = tokenCalls();
     const [a, b] = await Promise.all([t.container.vault.accessToken(FIXTURE_REALM), other.accessToken(FIXTURE_REALM)]);

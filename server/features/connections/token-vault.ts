@@ -15,7 +15,7 @@ const LEASE_POLL_MS = 100;
 export interface TokenVaultDeps {
   store: ConnectionStore;
   cipher: TokenCipher;
-  oauth: IntuitOAuth;
+  oauth: Pick<IntuitOAuth, 'refresh'>;
   clock: Clock;
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
@@ -91,7 +91,7 @@ export class TokenVault {
 
   private async refresh(realmId: string, seenVersion: number): Promise<string> {
     const owner = randomUUID();
-    const deadline = Date.now() + REFRESH_LEASE_MS;
+    const deadline = this.d.clock.now().getTime() + REFRESH_LEASE_MS;
     for (;;) {
       const now = this.d.clock.now();
       if (await this.d.store.acquireRefreshLease(realmId, owner, new Date(now.getTime() + REFRESH_LEASE_MS), now)) {
@@ -101,7 +101,7 @@ export class TokenVault {
       await this.sleep(LEASE_POLL_MS);
       const conn = await this.usableConnection(realmId);
       if ((conn.tokenVersion ?? 1) !== seenVersion && this.isFresh(conn)) return this.d.cipher.decrypt(conn.accessTokenEnc);
-      if (Date.now() > deadline) throw new QboTransient(`Another process has been refreshing company ${realmId}'s token for too long`);
+      if (this.d.clock.now().getTime() > deadline) throw new QboTransient(`Another process has been refreshing company ${realmId}'s token for too long`);
     }
   }
 

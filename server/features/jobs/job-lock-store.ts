@@ -1,16 +1,16 @@
 import type { Db } from '../../db/knex.js';
+import type { JobLockStore } from './job-lock-store-type.js';
 import { isDeadLocalOwner } from './lock-owner.js';
 
 const TABLE = 'job_locks';
 
 /**
- * Single-instance locks for jobs, by (job, bucket): a bucket like `nightly:<realm>:<date>` runs once ever;
- * a bucket like `sync:<realm>` runs once at a time. A lock held past `staleAfterMs` by a process that died is
- * taken over. Insert-or-ignore plus a guarded update: two processes can never both win.
+ * job_locks in the database. A lock held past `staleAfterMs` by a process that died is taken over.
+ * Insert-or-ignore plus a guarded update: two processes can never both win.
  */
-export function createJobLockStore(db: Db) {
+export function createJobLockStore(db: Db): JobLockStore {
   return {
-    async tryAcquire(job: string, bucket: string, owner: string, now: Date, o: { staleAfterMs: number; rerunFinished: boolean }): Promise<boolean> {
+    async tryAcquire(job, bucket, owner, now, o) {
       const inserted = await db(TABLE).insert({ job, bucket, owner, started_at: now, status: 'running' }).onConflict(['job', 'bucket']).ignore().returning('owner');
       if (inserted.length > 0) return true;
       // A lock held by a process on this host that was killed is taken over at once, not after staleAfterMs.
@@ -30,10 +30,8 @@ export function createJobLockStore(db: Db) {
       return taken === 1;
     },
 
-    async release(job: string, bucket: string, owner: string, status: 'succeeded' | 'failed', now: Date): Promise<void> {
+    async release(job, bucket, owner, status, now) {
       await db(TABLE).where({ job, bucket, owner }).update({ status, finished_at: now });
     },
   };
 }
-
-export type JobLockStore = ReturnType<typeof createJobLockStore>;

@@ -1,14 +1,10 @@
 import type { Clock } from '../../clock.js';
-import type { JobLockStore } from './job-lock-store.js';
+import type { JobLockStore, LockTerms } from './job-lock-store-type.js';
 import { newLockOwner } from './lock-owner.js';
 
-export interface JobLock {
+export interface JobLock extends LockTerms {
   job: string;
   bucket: string;
-  /** A lock still running after this long is taken to be abandoned and may be taken over. */
-  staleAfterMs: number;
-  /** Whether a bucket that finished (succeeded or failed) may run again, or only one that failed. */
-  rerunFinished: boolean;
 }
 
 export type JobLockOutcome<T> = { acquired: false } | { acquired: true; value: T };

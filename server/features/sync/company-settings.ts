@@ -1,5 +1,5 @@
-import type { Db } from '../../db/knex.js';
 import type { QboApiClient } from '../../qbo/qbo-api-client.js';
+import type { CompanySettings } from './company-settings-store-type.js';
 
 type Obj = Record<string, unknown>;
 
@@ -16,26 +16,24 @@ export function customFieldDefinitions(prefs: Obj | undefined): Array<{ definiti
 }
 
 /**
- * CompanyInfo and Preferences: two fixed calls per sync. Keeps the home currency, multi-currency flag,
- * custom-field definitions and the company's time zone (CompanyInfo.DefaultTimeZone, when QBO gives it).
+ * CompanyInfo and Preferences: two fixed calls per sync. The home currency, multi-currency flag, custom-field
+ * definitions and the company's time zone (CompanyInfo.DefaultTimeZone, when QBO gives it).
  */
-export function createCompanySettingsSaver(db: Db) {
-  return async (realmId: string, api: QboApiClient, now: Date): Promise<void> => {
-    const info = await api.getCompanyInfo();
-    const prefs = await api.getPreferences();
-    const currency = (prefs.CurrencyPrefs as Obj | undefined) ?? {};
-    const homeCurrency = ((currency.HomeCurrency as Obj | undefined)?.value as string | undefined) ?? null;
-    const timeZone = typeof info.DefaultTimeZone === 'string' ? info.DefaultTimeZone : null;
-    const row = {
-      realm_id: realmId, company_name: String(info.CompanyName ?? realmId), country: typeof info.Country === 'string' ? info.Country : null,
-      home_currency: homeCurrency, multi_currency: currency.MultiCurrencyEnabled === true, time_zone: timeZone,
-      custom_fields_json: JSON.stringify(customFieldDefinitions(prefs)), company_info_json: JSON.stringify(info), preferences_json: JSON.stringify(prefs), updated_at: now,
-    };
-    await db.transaction(async (trx) => {
-      await trx('qbo_company_settings').insert(row).onConflict('realm_id').merge();
-      await trx('companies').where({ realm_id: realmId }).update({
-        company_name: row.company_name, home_currency: homeCurrency, ...(timeZone ? { time_zone: timeZone } : {}), updated_at: now,
-      });
-    });
+export async function readCompanySettings(
+  realmId: string,
+  api: Pick<QboApiClient, 'getCompanyInfo' | 'getPreferences'>,
+): Promise<CompanySettings> {
+  const info = await api.getCompanyInfo();
+  const prefs = await api.getPreferences();
+  const currency = (prefs.CurrencyPrefs as Obj | undefined) ?? {};
+  return {
+    companyName: String(info.CompanyName ?? realmId),
+    country: typeof info.Country === 'string' ? info.Country : null,
+    homeCurrency: ((currency.HomeCurrency as Obj | undefined)?.value as string | undefined) ?? null,
+    multiCurrency: currency.MultiCurrencyEnabled === true,
+    timeZone: typeof info.DefaultTimeZone === 'string' ? info.DefaultTimeZone : null,
+    customFields: customFieldDefinitions(prefs),
+    companyInfo: info,
+    preferences: prefs,
   };
 }

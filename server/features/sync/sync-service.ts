@@ -6,10 +6,12 @@ import type { QboApiClient, QboEntity, QueryPage } from '../../qbo/qbo-api-clien
 import { QboError, QboReauthRequired } from '../../qbo/qbo-errors.js';
 import type { RealmCallStats } from '../../qbo/rate-limiter.js';
 import type { ConnectionStore } from '../connections/connection-store-type.js';
-import type { JobLockStore } from '../jobs/job-lock-store.js';
+import type { JobLockStore } from '../jobs/job-lock-store-type.js';
 import { qboInstant } from './qbo-mappers.js';
 import { SYNC_ENTITIES, type SyncEntity } from './sync-entities.js';
-import type { SyncRun, SyncState, SyncStore } from './sync-store.js';
+import type { SyncRun, SyncState, SyncStore } from './sync-store-type.js';
+import type { CompanySettingsStore } from './company-settings-store-type.js';
+import { readCompanySettings } from './company-settings.js';
 import { withJobLock } from '../jobs/with-job-lock.js';
 
 export const PAGE_SIZE = 1000;
@@ -38,15 +40,18 @@ export class SyncBusyError extends Error {
   }
 }
 
+/** The part of the QBO API a sync calls. */
+export type SyncApi = Pick<QboApiClient, 'query' | 'cdc' | 'getCompanyInfo' | 'getPreferences'>;
+
 export interface SyncServiceDeps {
   store: SyncStore;
-  connections: ConnectionStore;
+  connections: Pick<ConnectionStore, 'setStatus'>;
   locks: JobLockStore;
   /** A call to QBO for this company: token from the vault, through the per-realm rate limiter. */
-  qbo: <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => Promise<T>;
+  qbo: <T>(realmId: string, call: (api: SyncApi) => Promise<T>) => Promise<T>;
   callStats: (realmId: string) => RealmCallStats;
-  /** Reads CompanyInfo and Preferences and keeps them (two fixed calls per sync). */
-  saveSettings: (realmId: string, api: QboApiClient, now: Date) => Promise<void>;
+  /** Keeps CompanyInfo and Preferences (two fixed calls per sync). */
+  settings: CompanySettingsStore;
   clock: Clock;
   logger: Logger;
   /** Where finished runs are written for the activity log. */
@@ -107,7 +112,8 @@ export class SyncService {
     let status: 'succeeded' | 'failed' = 'succeeded';
     let failure: QboError | Error | undefined;
     try {
-      await this.d.qbo(realmId, (api) => this.d.saveSettings(realmId, api, this.d.clock.now()));
+      const settings = await this.d.qbo(realmId, (api) => readCompanySettings(realmId, api));
+      await this.d.settings.save(realmId, settings, this.d.clock.now());
       const states = await this.d.store.states(realmId);
       const plan = this.plan(states, opts.full === true);
       for (const entity of plan.full) {

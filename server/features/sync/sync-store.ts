@@ -3,36 +3,7 @@ import type { Db } from '../../db/knex.js';
 import { toDate } from '../../db/row-values.js';
 import type { MappedEntity } from './qbo-mappers.js';
 import type { SyncEntity } from './sync-entities.js';
-
-export interface SyncState {
-  entity: string;
-  phase: 'full' | 'incremental';
-  watermarkRaw: string | null;
-  watermarkAt: Date | null;
-  watermarkSkip: number;
-  fullSweepId: string | null;
-  fullStartedAt: Date | null;
-  lastSuccessAt: Date | null;
-  lastReconcileAt: Date | null;
-}
-
-export interface SyncRun {
-  id: number;
-  realmId: string;
-  trigger: string;
-  mode: string;
-  status: 'running' | 'succeeded' | 'failed';
-  startedAt: Date;
-  finishedAt: Date | null;
-  progress: { entity?: string; rows?: number; pages?: number } | null;
-  counts: Record<string, { upserted: number; deleted: number }> | null;
-  apiCalls: number;
-  throttledMs: number;
-  errorClass: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  intuitTid: string | null;
-}
+import type { SyncRun, SyncState, SyncStore } from './sync-store-type.js';
 
 const STATE = 'qbo_sync_state';
 const RUNS = 'qbo_sync_runs';
@@ -64,7 +35,7 @@ function rowToRun(r: Record<string, unknown>): SyncRun {
 }
 
 /** The local copy's writes: each page of rows and the cursor that follows it commit together, or not at all. */
-export function createSyncStore(db: Db) {
+export function createSyncStore(db: Db): SyncStore {
   async function upsertRows(trx: Knex.Transaction, realmId: string, entity: SyncEntity, mapped: MappedEntity[], sweepId: string | null): Promise<number> {
     if (mapped.length === 0) return 0;
     const ids = mapped.map((m) => String(m.row.qbo_id));
@@ -98,16 +69,16 @@ export function createSyncStore(db: Db) {
   }
 
   return {
-    async states(realmId: string): Promise<Map<string, SyncState>> {
+    async states(realmId) {
       return new Map((await db(STATE).where({ realm_id: realmId })).map((r: Record<string, unknown>) => [String(r.entity), rowToState(r)]));
     },
 
-    async saveState(realmId: string, state: SyncState): Promise<void> {
+    async saveState(realmId, state) {
       await db(STATE).insert(stateRow(realmId, state)).onConflict(['realm_id', 'entity']).merge();
     },
 
     /** One page: rows upserted (guarded by LastUpdatedTime), deletions marked, and the cursor, in one transaction. */
-    async writePage(realmId: string, entity: SyncEntity, page: { upserts: MappedEntity[]; deletedIds?: string[]; deletedAt?: Date; sweepId: string | null; state: SyncState | null }): Promise<{ upserted: number; deleted: number }> {
+    async writePage(realmId, entity, page) {
       return db.transaction(async (trx) => {
         const upserted = await upsertRows(trx, realmId, entity, page.upserts, page.sweepId);
         let deleted = 0;
@@ -121,13 +92,13 @@ export function createSyncStore(db: Db) {
     },
 
     /** End of a full pass: whatever the pass did not see no longer exists in QuickBooks. */
-    async sweep(realmId: string, entity: SyncEntity, sweepId: string, at: Date): Promise<number> {
+    async sweep(realmId, entity, sweepId, at) {
       return db(entity.table).where('realm_id', realmId).whereNull('deleted_at')
         .andWhere((q) => q.whereNull('last_seen_sweep_id').orWhereNot('last_seen_sweep_id', sweepId))
         .update({ deleted_at: at });
     },
 
-    async rowCounts(realmId: string, entities: readonly SyncEntity[]): Promise<Record<string, number>> {
+    async rowCounts(realmId, entities) {
       const counts: Record<string, number> = {};
       for (const e of entities) {
         const [r] = await db(e.table).where({ realm_id: realmId }).whereNull('deleted_at').count({ n: '*' });
@@ -136,12 +107,12 @@ export function createSyncStore(db: Db) {
       return counts;
     },
 
-    async startRun(realmId: string, trigger: string, mode: string, at: Date): Promise<number> {
+    async startRun(realmId, trigger, mode, at) {
       const [row] = await db(RUNS).insert({ realm_id: realmId, trigger, mode, status: 'running', started_at: at }).returning('id');
       return Number(typeof row === 'object' ? (row as { id: number }).id : row);
     },
 
-    async updateRun(id: number, patch: Partial<Pick<SyncRun, 'mode' | 'progress' | 'counts' | 'apiCalls' | 'throttledMs'>>): Promise<void> {
+    async updateRun(id, patch) {
       await db(RUNS).where({ id }).update({
         ...(patch.mode ? { mode: patch.mode } : {}),
         ...(patch.progress ? { progress_json: JSON.stringify(patch.progress) } : {}),
@@ -151,22 +122,20 @@ export function createSyncStore(db: Db) {
       });
     },
 
-    async finishRun(id: number, outcome: { status: 'succeeded' | 'failed'; at: Date; errorClass?: string; errorCode?: string; errorMessage?: string; intuitTid?: string }): Promise<void> {
+    async finishRun(id, outcome) {
       await db(RUNS).where({ id }).update({
         status: outcome.status, finished_at: outcome.at, error_class: outcome.errorClass ?? null, error_code: outcome.errorCode ?? null,
         error_message: outcome.errorMessage?.slice(0, 2000) ?? null, intuit_tid: outcome.intuitTid ?? null,
       });
     },
 
-    async runs(realmId: string, limit = 20): Promise<SyncRun[]> {
+    async runs(realmId, limit = 20) {
       return (await db(RUNS).where({ realm_id: realmId }).orderBy('id', 'desc').limit(limit)).map(rowToRun);
     },
 
     /** Runs left "running" by a process that died are marked failed (a restart must not show them forever). */
-    async failAbandonedRuns(realmId: string, at: Date): Promise<void> {
+    async failAbandonedRuns(realmId, at) {
       await db(RUNS).where({ realm_id: realmId, status: 'running' }).update({ status: 'failed', finished_at: at, error_class: 'transient', error_message: 'The process stopped during this run; the next run resumed from the saved cursor.' });
     },
   };
 }
-
-export type SyncStore = ReturnType<typeof createSyncStore>;

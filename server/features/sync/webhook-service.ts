@@ -1,21 +1,19 @@
 import type { ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
 import type { QboApiClient } from '../../qbo/qbo-api-client.js';
 import { QboError } from '../../qbo/qbo-errors.js';
 import type { ConnectionStore } from '../connections/connection-store-type.js';
 import { syncEntity } from './sync-entities.js';
-import type { SyncStore } from './sync-store.js';
+import type { SyncStore } from './sync-store-type.js';
+import type { WebhookEventStore } from './webhook-event-store-type.js';
 import type { EntityNotification } from './webhook-notifications.js';
 
-const TABLE = 'qbo_webhook_events';
-
 export interface WebhookServiceDeps {
-  db: Db;
   store: SyncStore;
-  connections: ConnectionStore;
-  qbo: <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => Promise<T>;
+  events: WebhookEventStore;
+  connections: Pick<ConnectionStore, 'getCompany'>;
+  qbo: <T>(realmId: string, call: (api: Pick<QboApiClient, 'read'>) => Promise<T>) => Promise<T>;
   clock: Clock;
   logger: Logger;
   activity?: Pick<ActivityLog, 'record'>;
@@ -40,13 +38,8 @@ export class WebhookService {
       const company = entity ? await this.d.connections.getCompany(n.realmId) : undefined;
       if (!entity || company?.status !== 'connected') continue;
       // Duplicates and bursts for one object need one read: a notification joins the one already waiting.
-      const waiting = await this.d.db(TABLE).where({ realm_id: n.realmId, entity: entity.name, qbo_id: n.id }).whereNull('processed_at').first();
-      if (waiting) {
-        if (n.operation === 'Delete') await this.d.db(TABLE).where({ id: waiting.id }).update({ operation: 'Delete', last_updated: n.lastUpdated });
-        continue;
-      }
-      await this.d.db(TABLE).insert({ realm_id: n.realmId, entity: entity.name, qbo_id: n.id, operation: n.operation, last_updated: n.lastUpdated, received_at: now });
-      queued++;
+      const event = { realmId: n.realmId, entity: entity.name, qboId: n.id, operation: n.operation, lastUpdated: n.lastUpdated };
+      if (await this.d.events.enqueue(event, now)) queued++;
     }
     return queued;
   }
@@ -60,21 +53,21 @@ export class WebhookService {
   private async drainOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
-      const pending: Array<{ id: number; realm_id: string; entity: string; qbo_id: string; operation: string }> = await this.d.db(TABLE).whereNull('processed_at').orderBy('id').limit(200);
+      const pending = await this.d.events.pending(200);
       if (pending.length === 0) return handled;
       // Several notifications for one object need one read.
       const targets = new Map<string, (typeof pending)[number]>();
-      for (const p of pending) targets.set(`${p.realm_id}|${p.entity}|${p.qbo_id}`, p);
+      for (const p of pending) targets.set(`${p.realmId}|${p.entity}|${p.qboId}`, p);
       const refreshed = new Map<string, string[]>();
       for (const t of targets.values()) {
         try {
-          await this.refresh(t.realm_id, t.entity, t.qbo_id, t.operation);
-          refreshed.set(t.realm_id, [...(refreshed.get(t.realm_id) ?? []), `${t.entity} ${t.qbo_id}${t.operation === 'Delete' ? ' (deleted)' : ''}`]);
+          await this.refresh(t.realmId, t.entity, t.qboId, t.operation);
+          refreshed.set(t.realmId, [...(refreshed.get(t.realmId) ?? []), `${t.entity} ${t.qboId}${t.operation === 'Delete' ? ' (deleted)' : ''}`]);
         } catch (err) {
-          this.d.logger.warn({ realmId: t.realm_id, entity: t.entity, errorClass: err instanceof QboError ? err.errorClass : 'unknown', intuitTid: err instanceof QboError ? err.intuitTid : undefined }, 'webhook refresh failed; the next sync will catch up');
+          this.d.logger.warn({ realmId: t.realmId, entity: t.entity, errorClass: err instanceof QboError ? err.errorClass : 'unknown', intuitTid: err instanceof QboError ? err.intuitTid : undefined }, 'webhook refresh failed; the next sync will catch up');
         }
       }
-      await this.d.db(TABLE).whereIn('id', pending.map((p) => p.id)).update({ processed_at: this.d.clock.now() });
+      await this.d.events.markProcessed(pending.map((p) => p.id), this.d.clock.now());
       handled += pending.length;
       for (const [realmId, what] of refreshed) {
         await this.d.activity?.record(realmId, { actor: 'QuickBooks webhook', kind: 'sync', summary: `Refreshed ${what.length} record${what.length === 1 ? '' : 's'} QuickBooks said had changed: ${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}`, detail: { records: what } });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nightlyDispatchJob } from '../../../jobs/nightly.job.js';
 import { manualClock } from '../../../server/clock.js';
-import type { Container } from '../../../server/container.js';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { createConnectionStore } from '../../../server/features/connections/connection-store.js';
 import { createJobLockStore } from '../../../server/features/jobs/job-lock-store.js';
+import { NightlyWorkflow } from '../../../server/features/nightly/nightly-workflow.js';
 import { createScheduleStore } from '../../../server/features/settings/nightly-schedule.js';
 import { silentLogger } from '../../../server/logger.js';
 
@@ -16,7 +16,7 @@ describe('the nightly dispatcher', () => {
   let db: Db;
   const clock = manualClock('2026-11-25T00:00:00Z');
   const started: string[] = [];
-  let deps: Parameters<typeof nightlyDispatchJob.run>[0];
+  let nightly: NightlyWorkflow;
 
   async function company(realmId: string, zone: string, status = 'connected') {
     const now = clock.now();
@@ -26,7 +26,7 @@ describe('the nightly dispatcher', () => {
   async function dispatchAt(instant: string): Promise<string[]> {
     clock.set(instant);
     const from = started.length;
-    await nightlyDispatchJob.run(deps);
+    await nightlyDispatchJob.run({ nightly });
     return started.slice(from);
   }
 
@@ -41,15 +41,13 @@ describe('the nightly dispatcher', () => {
     await schedule.setNightlyTime('late', '05:00', clock.now());
     await schedule.setNightlyTime('tokyo', '23:45', clock.now());
     await schedule.setNightlyTime('revoked', '00:00', clock.now());
-    const connections = createConnectionStore(db);
-    deps = {
-      db, clock, logger: silentLogger, locks: createJobLockStore(db),
-      config: { sync: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles', reconcileEveryDays: 30 } } as Container['config'],
-      connections: { listCompanies: () => connections.listCompanies() } as unknown as Container['connections'],
-      sync: { sync: async (realmId: string) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) } as unknown as Container['sync'],
-      risk: { score: async () => ({ runId: null, assessment: { customers: [] } }) } as unknown as Container['risk'],
-      digests: { sendForRun: async () => 'off' } as unknown as Container['digests'],
-    };
+    nightly = new NightlyWorkflow({
+      clock, logger: silentLogger, locks: createJobLockStore(db), companies: createConnectionStore(db), schedule,
+      config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles' },
+      sync: { sync: async (realmId) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) },
+      risk: { score: async () => ({ runId: null, assessment: { customers: [] } }) },
+      digests: { sendForRun: async () => 'off' },
+    });
   });
   afterAll(() => db.destroy());
 
