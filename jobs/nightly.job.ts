@@ -2,9 +2,9 @@ import type { Container } from '../server/container.js';
 import type { Company } from '../server/features/connections/connection-store-type.js';
 import { localDate } from '../server/time-zone.js';
 import { withJobLock } from '../server/features/jobs/with-job-lock.js';
-import { createScheduleStore, effectiveNightlyTime, localTime } from '../server/features/settings/nightly-schedule.js';
+import { effectiveNightlyTime, localTime } from '../server/features/settings/nightly-schedule.js';
 
-type Deps = Pick<Container, 'sync' | 'risk' | 'digests' | 'locks' | 'connections' | 'clock' | 'logger' | 'config' | 'db'>;
+type Deps = Pick<Container, 'sync' | 'risk' | 'digests' | 'locks' | 'connections' | 'clock' | 'logger' | 'config' | 'preferences'>;
 
 /** The company's local date and HH:MM now (QBO does not report a zone; the configured default applies until set). */
 export function localNow(company: Company, c: Pick<Container, 'clock' | 'config'>): { date: string; time: string } {
@@ -59,7 +59,7 @@ export const nightlyDispatchJob = {
   name: 'nightly-dispatch',
   description: 'Start the nightly run of every company whose local nightly time has come.',
   async run(c: Deps): Promise<string> {
-    const own = await createScheduleStore(c.db).nightlyTimes();
+    const own = await c.preferences.nightlyTimes();
     const due = (await c.connections.listCompanies())
       .filter((co) => co.status === 'connected' && localNow(co, c).time >= effectiveNightlyTime(own.get(co.realmId), c.config.sync.nightlyLocalTime));
     const lines: string[] = [];

@@ -1,12 +1,13 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createDb, createReadDb, startWalCheckpoints, type Db } from './db/knex.js';
+import { createDb, createReadDb, migrationsAreCurrent, startWalCheckpoints, type Db } from './db/knex.js';
 import { ConnectionService } from './features/connections/connection-service.js';
 import { createConnectionStore, createOAuthStateStore } from './features/connections/connection-store.js';
 import { createTokenCipher } from './features/connections/token-cipher.js';
 import { resolveTokenKeys } from './features/connections/token-keys.js';
 import { TokenVault } from './features/connections/token-vault.js';
-import { createActivityLog, type ActivityLog } from './features/activity/activity-log.js';
+import { createActivityLog } from './features/activity/activity-log.js';
+import type { ActivityLog } from './features/activity/activity-log-type.js';
 import { createJobLockStore, type JobLockStore } from './features/jobs/job-lock-store.js';
 import { createCompanySettingsSaver } from './features/sync/company-settings.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
@@ -16,6 +17,9 @@ import { createUserStore, type UserStore } from './features/users/user-store.js'
 import { RiskService } from './features/risk/risk-service.js';
 import { DigestService } from './features/risk/digest-service.js';
 import { MailOutbox } from './features/mail/mail-outbox.js';
+import { createOutboxStore } from './features/mail/outbox-store.js';
+import { createCompanyPreferencesStore } from './features/settings/company-preferences-store.js';
+import type { CompanyPreferencesStore } from './features/settings/company-preferences-store-type.js';
 import { createMailTransport } from './features/mail/mail-transport.js';
 import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
 import { createCustomerListStore, type CustomerListStore } from './features/panel/customer-list-store.js';
@@ -53,12 +57,20 @@ export interface Container {
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
+  /** A company's own nightly time and digest choices. */
+  preferences: CompanyPreferencesStore;
+  /** Readiness: the database answers and its schema is current. */
+  health: HealthCheck;
   /** The customer list and a customer's page (server/features/panel/). */
   customerList: CustomerListStore;
   customerDetail: CustomerDetailStore;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface HealthCheck {
+  check(): Promise<{ database: boolean; migrations: boolean }>;
 }
 
 export interface ContainerOptions {
@@ -113,17 +125,31 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
   });
   const riskStore = createRiskStore(db);
-  const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
+  const users = createUserStore(db);
+  const preferences = createCompanyPreferencesStore(db);
+  const mail = new MailOutbox({ store: createOutboxStore(db), transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
   return {
     config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
     riskStore,
     mail,
     activity,
+    preferences,
+    health: {
+      async check() {
+        try {
+          await db.raw('select 1');
+        } catch (err) {
+          logger.warn({ err }, 'readiness check failed');
+          return { database: false, migrations: false };
+        }
+        return { database: true, migrations: await migrationsAreCurrent(db) };
+      },
+    },
     customerList: createCustomerListStore(db),
     customerDetail: createCustomerDetailStore(db),
-    digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
+    digests: new DigestService({ preferences, users, runs: riskStore, connections: store, outbox: mail, clock, appUrl: config.http.baseUrl }),
     risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole }),
-    users: createUserStore(db),
+    users,
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
     webhooks: new WebhookService({ db, store: syncStore, connections: store, qbo, clock, logger, activity }),

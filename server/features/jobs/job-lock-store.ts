@@ -33,6 +33,13 @@ export function createJobLockStore(db: Db) {
     async release(job: string, bucket: string, owner: string, status: 'succeeded' | 'failed', now: Date): Promise<void> {
       await db(TABLE).where({ job, bucket, owner }).update({ status, finished_at: now });
     },
+
+    /** How the nightly run of a company's local date stands (jobs/nightly.job.ts locks it), if it started. */
+    async nightlyStatus(realmId: string, date: string): Promise<'running' | 'succeeded' | 'failed' | undefined> {
+      const row = await db(TABLE).where({ job: 'nightly', bucket: `${realmId}:${date}` }).first('status');
+      const s = row?.status as string | undefined;
+      return s === 'running' || s === 'succeeded' || s === 'failed' ? s : undefined;
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import type { Container } from '../../../server/container.js';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { createConnectionStore } from '../../../server/features/connections/connection-store.js';
 import { createJobLockStore } from '../../../server/features/jobs/job-lock-store.js';
-import { createScheduleStore } from '../../../server/features/settings/nightly-schedule.js';
+import { createCompanyPreferencesStore } from '../../../server/features/settings/company-preferences-store.js';
 import { silentLogger } from '../../../server/logger.js';
 
 /**
@@ -37,13 +37,13 @@ describe('the nightly dispatcher', () => {
     await company('late', 'America/New_York');
     await company('tokyo', 'Asia/Tokyo');
     await company('revoked', 'America/New_York', 'needs_reauth');
-    const schedule = createScheduleStore(db);
+    const schedule = createCompanyPreferencesStore(db);
     await schedule.setNightlyTime('late', '05:00', clock.now());
     await schedule.setNightlyTime('tokyo', '23:45', clock.now());
     await schedule.setNightlyTime('revoked', '00:00', clock.now());
     const connections = createConnectionStore(db);
     deps = {
-      db, clock, logger: silentLogger, locks: createJobLockStore(db),
+      preferences: schedule, clock, logger: silentLogger, locks: createJobLockStore(db),
       config: { sync: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles', reconcileEveryDays: 30 } } as Container['config'],
       connections: { listCompanies: () => connections.listCompanies() } as unknown as Container['connections'],
       sync: { sync: async (realmId: string) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) } as unknown as Container['sync'],
@@ -69,7 +69,7 @@ describe('the nightly dispatcher', () => {
   });
 
   it('goes back to the deployment default when the company clears its own time', async () => {
-    await createScheduleStore(db).setNightlyTime('late', null, clock.now());
+    await createCompanyPreferencesStore(db).setNightlyTime('late', null, clock.now());
     expect(await dispatchAt('2026-11-26T07:30:00Z')).toEqual(['early', 'late']);
   });
 });
