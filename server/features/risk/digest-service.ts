@@ -1,19 +1,24 @@
 import type { Clock } from '../../clock.js';
 import type { ConnectionStore } from '../connections/connection-store-type.js';
 import type { MailOutbox } from '../mail/mail-outbox.js';
-import type { CompanyPreferencesStore, DigestPreferences } from '../settings/company-preferences-store-type.js';
 import type { UserStore } from '../users/user-store.js';
-import { buildAlertDigest } from './alert-digest.js';
+import { buildAlertDigest, type DigestPreferences } from './alert-digest.js';
 import type { RiskStore } from './risk-store.js';
 
-export type { DigestPreferences } from '../settings/company-preferences-store-type.js';
+export type { DigestPreferences } from './alert-digest.js';
+
+/** Where a company's digest preferences are kept: the company preferences store (settings), which depends on risk. */
+export interface DigestPreferencesSource {
+  digestPreferences(realmId: string): Promise<DigestPreferences>;
+  setDigestPreferences(realmId: string, preferences: DigestPreferences, at: Date): Promise<void>;
+}
 
 export type DigestOutcome = 'off' | 'no_alerts' | 'no_recipient' | 'already_sent' | 'queued';
 
 /** The optional daily digest of a score run's alerts, to the owner or a chosen address, through the mail outbox. */
 export class DigestService {
   constructor(private readonly d: {
-    preferences: Pick<CompanyPreferencesStore, 'digestPreferences' | 'setDigestPreferences'>;
+    preferences: DigestPreferencesSource;
     users: Pick<UserStore, 'ownerEmail'>;
     runs: Pick<RiskStore, 'digestFacts'>;
     connections: Pick<ConnectionStore, 'getCompany'>;

@@ -1,8 +1,6 @@
-export interface DigestPreferences {
-  enabled: boolean;
-  /** Null: the owner (the first user who connected the company). */
-  to: string | null;
-}
+import type { DigestPreferences } from '../risk/alert-digest.js';
+
+export type { DigestPreferences };
 
 /** A company's own choices (company_preferences): its nightly time and the daily alert digest. */
 export interface CompanyPreferencesStore {
