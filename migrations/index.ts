@@ -14,6 +14,7 @@ import * as m1200 from './20261125001200_add_customer_search_name.js';
 import * as m1300 from './20261205001300_add_score_run_detail_trimmed.js';
 import * as m1400 from './20261206001400_mark_what_if_runs.js';
 import * as m1500 from './20261206001500_add_invoice_collection_chances.js';
+import * as m1600 from './20261207001600_add_activity_log_columns.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -36,4 +37,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261205001300_add_score_run_detail_trimmed.ts', m1300],
   ['20261206001400_mark_what_if_runs.ts', m1400],
   ['20261206001500_add_invoice_collection_chances.ts', m1500],
+  ['20261207001600_add_activity_log_columns.ts', m1600],
 ];

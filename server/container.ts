@@ -1,17 +1,17 @@
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createDb, createReadDb, startWalCheckpoints, type Db } from './db/knex.js';
+import { createDb, createReadDb, migrationsAreCurrent, startWalCheckpoints, type Db } from './db/knex.js';
 import { ConnectionService } from './features/connections/connection-service.js';
 import { createConnectionStore, createOAuthStateStore } from './features/connections/connection-store.js';
 import { createTokenCipher } from './features/connections/token-cipher.js';
 import { resolveTokenKeys } from './features/connections/token-keys.js';
 import { TokenVault } from './features/connections/token-vault.js';
 import { TokenKeepaliveService } from './features/connections/token-keepalive-service.js';
-import { createActivityLog, type ActivityLog } from './features/activity/activity-log.js';
+import { createActivityLog } from './features/activity/activity-log.js';
+import type { ActivityLog } from './features/activity/activity-log-type.js';
 import { createJobLockStore } from './features/jobs/job-lock-store.js';
 import type { JobLockStore } from './features/jobs/job-lock-store-type.js';
 import { NightlyWorkflow } from './features/nightly/nightly-workflow.js';
-import { createScheduleStore } from './features/settings/nightly-schedule.js';
 import { createCompanySettingsStore } from './features/sync/company-settings-store.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
 import { createSyncStore } from './features/sync/sync-store.js';
@@ -22,6 +22,9 @@ import { createUserStore, type UserStore } from './features/users/user-store.js'
 import { RiskService } from './features/risk/risk-service.js';
 import { DigestService } from './features/risk/digest-service.js';
 import { MailOutbox } from './features/mail/mail-outbox.js';
+import { createOutboxStore } from './features/mail/outbox-store.js';
+import { createCompanyPreferencesStore } from './features/settings/company-preferences-store.js';
+import type { CompanyPreferencesStore } from './features/settings/company-preferences-store-type.js';
 import { createMailTransport } from './features/mail/mail-transport.js';
 import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
 import { createCustomerListStore, type CustomerListStore } from './features/panel/customer-list-store.js';
@@ -62,12 +65,20 @@ export interface Container {
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
+  /** A company's own nightly time and digest choices. */
+  preferences: CompanyPreferencesStore;
+  /** Readiness: the database answers and its schema is current. */
+  health: HealthCheck;
   /** The customer list and a customer's page (server/features/panel/). */
   customerList: CustomerListStore;
   customerDetail: CustomerDetailStore;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface HealthCheck {
+  check(): Promise<{ database: boolean; migrations: boolean }>;
 }
 
 export interface ContainerOptions {
@@ -122,22 +133,36 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
   });
   const riskStore = createRiskStore(db);
-  const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
-  const digests = new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl });
+  const users = createUserStore(db);
+  const preferences = createCompanyPreferencesStore(db);
+  const mail = new MailOutbox({ store: createOutboxStore(db), transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
+  const digests = new DigestService({ preferences, users, runs: riskStore, connections: store, outbox: mail, clock, appUrl: config.http.baseUrl });
   const risk = new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole });
   const nightly = new NightlyWorkflow({
-    sync, risk, digests, locks, companies: store, schedule: createScheduleStore(db), clock, logger, config: config.sync,
+    sync, risk, digests, locks, companies: store, schedule: preferences, clock, logger, config: config.sync,
   });
   return {
     config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
     riskStore,
     mail,
     activity,
+    preferences,
+    health: {
+      async check() {
+        try {
+          await db.raw('select 1');
+        } catch (err) {
+          logger.warn({ err }, 'readiness check failed');
+          return { database: false, migrations: false };
+        }
+        return { database: true, migrations: await migrationsAreCurrent(db) };
+      },
+    },
     customerList: createCustomerListStore(db),
     customerDetail: createCustomerDetailStore(db),
     digests, risk, nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
-    users: createUserStore(db),
+    users,
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,
     webhooks: new WebhookService({ store: syncStore, events: createWebhookEventStore(db), connections: store, qbo, clock, logger, activity }),

@@ -15,10 +15,9 @@ export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
 
-/** The customer an entry is about, when its detail names one (a link to the customer's page). */
+/** The customer an entry is about, if any (a link to the customer's page). */
 export function customerOf(e: ActivityEntry): string | undefined {
-  const id = e.detail?.customerId;
-  return typeof id === 'string' && CUSTOMER_ID.test(id) ? id : undefined;
+  return e.customerId !== null && CUSTOMER_ID.test(e.customerId) ? e.customerId : undefined;
 }
 
 export function activityHref(s: { kind: ActivityKind | ''; before?: number }): string {

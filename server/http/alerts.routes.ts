@@ -93,7 +93,7 @@ export function alertsRoutes(c: Pick<Container, 'db' | 'activity' | 'clock'>): R
     if (!done) return back(res, state, 'already-acknowledged');
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'customer', summary: acknowledgedSummary([done]),
-      detail: { customerId: done.customerId, action: 'acknowledge_alert', alertId: done.id, alertKind: done.kind },
+      customerId: done.customerId, detail: { action: 'acknowledge_alert', alertId: done.id, alertKind: done.kind },
     });
     back(res, state, 'acknowledged');
   });

@@ -120,6 +120,9 @@ const NOTICES: Record<string, (name: string) => string> = {
 };
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
+/** The newest writes into QuickBooks and customer actions a customer's page lists. */
+const WRITES_SHOWN = 20;
+const ACTIONS_SHOWN = 10;
 
 type Deps = Pick<Container, 'customerList' | 'customerDetail' | 'riskStore' | 'activity' | 'clock'>;
 
@@ -197,10 +200,12 @@ export function customerRoutes(c: Deps): Router {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     // What the bookkeeper set and what was logged can change at any time: read fresh on every view, while the run
     // and its snapshot of the customer are found.
-    const live = c.customerDetail.liveState(res.locals.company!.realmId, id);
+    const realmId = res.locals.company!.realmId;
+    const activity = (kind: 'write' | 'customer', limit: number) => c.activity.list(realmId, { kind, customerId: id, limit });
+    const live = Promise.all([c.customerDetail.liveState(realmId, id), activity('write', WRITES_SHOWN), activity('customer', ACTIONS_SHOWN)]);
     live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
     const { run, snapshot } = await scoredCustomer(res, id);
-    const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
+    const [[{ creditScore, controls }, writes, actions], sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
     const customer = { ...snapshot.customer, creditScore, controls };
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
@@ -245,7 +250,7 @@ export function customerRoutes(c: Deps): Router {
       const on = a === sw.on;
       const actor = actorOf(res);
       await c.customerDetail.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
-      await c.activity.record(realmId, { actor, kind: 'customer', summary: sw.summary(on, customer.name), detail: { customerId: id, action: sw.action(on) } });
+      await c.activity.record(realmId, { actor, kind: 'customer', summary: sw.summary(on, customer.name), customerId: id, detail: { action: sw.action(on) } });
       back(res, id, sw.done(on));
     });
   }
@@ -256,7 +261,7 @@ export function customerRoutes(c: Deps): Router {
     const actor = actorOf(res);
     if (action(req.body) === 'clear') {
       if (await c.customerDetail.clearCreditScore(realmId, id)) {
-        await c.activity.record(realmId, { actor, kind: 'customer', summary: `Removed the credit score of ${customer.name}`, detail: { customerId: id, action: 'clear_credit_score' } });
+        await c.activity.record(realmId, { actor, kind: 'customer', summary: `Removed the credit score of ${customer.name}`, customerId: id, detail: { action: 'clear_credit_score' } });
       }
       return back(res, id, 'credit-score-cleared');
     }
@@ -273,7 +278,7 @@ export function customerRoutes(c: Deps): Router {
       });
     }
     await c.riskStore.setCreditScore(realmId, id, score, 'manual', c.clock.now());
-    await c.activity.record(realmId, { actor, kind: 'customer', summary: `Set the credit score of ${customer.name} to ${score}`, detail: { customerId: id, action: 'set_credit_score', score } });
+    await c.activity.record(realmId, { actor, kind: 'customer', summary: `Set the credit score of ${customer.name} to ${score}`, customerId: id, detail: { action: 'set_credit_score', score } });
     back(res, id, 'credit-score-set');
   });
 

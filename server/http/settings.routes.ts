@@ -5,15 +5,16 @@ import { DEFAULT_RISK_POLICY } from '../features/risk/domain/risk-policy.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { toCsv } from '../features/risk/exports.js';
 import { CREDIT_SCORE_UPLOAD_BYTES, creditScoreTemplate, decodeUpload } from '../features/settings/credit-score-upload.js';
-import { createScheduleStore, DISPATCH_EVERY_MINUTES, effectiveNightlyTime, nextNightlyRun } from '../features/settings/nightly-schedule.js';
+import { DISPATCH_EVERY_MINUTES, effectiveNightlyTime, nextNightlyRun } from '../features/settings/nightly-schedule.js';
 import { describePolicy, draftOf, parsePolicyForm, POLICY_FIELDS, POLICY_GROUP_TEXT, policyChanges, policyToValues, UNIT_LABELS, type PolicyForm } from '../features/settings/policy-form.js';
-import { createSettingsStore, type SettingsSection } from '../features/settings/settings-store.js';
+import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/settings-sections.js';
+import type { ActivityEntry } from '../features/activity/activity-log-type.js';
 import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 
-type Deps = Pick<Container, 'db' | 'riskStore' | 'digests' | 'activity' | 'clock' | 'config' | 'users' | 'connections'>;
+type Deps = Pick<Container, 'riskStore' | 'digests' | 'preferences' | 'nightly' | 'activity' | 'clock' | 'config' | 'users' | 'connections'>;
 
 const STYLES = ['/assets/css/settings.css'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -71,29 +72,26 @@ const text = (body: unknown, name: string, max: number): string => {
 };
 
 function settingsPage(c: Deps) {
-  const settings = createSettingsStore(c.db);
-  const schedule = createScheduleStore(c.db);
-
   /** The whole page: each section from what is saved, unless a form came back with errors. */
   async function render(res: Response, status: number, o: Overrides = {}, notice?: string): Promise<void> {
     const company = res.locals.company!;
     const realmId = company.realmId;
-    const [policy, version, latestRun, ownTime, digest, owner, scores, customers] = await Promise.all([
-      c.riskStore.policy(realmId), settings.policyVersion(realmId), c.riskStore.latestRun(realmId), schedule.nightlyTime(realmId),
-      c.digests.preferences(realmId), c.digests.ownerEmail(realmId), settings.creditScores(realmId), c.riskStore.customerNames(realmId),
+    const [policy, savedAt, latestRun, ownTime, digest, owner, scores, customers] = await Promise.all([
+      c.riskStore.policy(realmId), c.riskStore.policySavedAt(realmId), c.riskStore.latestRun(realmId), c.preferences.nightlyTime(realmId),
+      c.digests.preferences(realmId), c.digests.ownerEmail(realmId), c.riskStore.creditScores(realmId), c.riskStore.customerNames(realmId),
     ]);
-    const lastChange: Partial<Record<SettingsSection, Awaited<ReturnType<typeof settings.lastChange>>>> = {};
-    for (const s of ['policy', 'schedule', 'credit-scores', 'digest'] as const) lastChange[s] = await settings.lastChange(realmId, s);
+    const lastChange: Partial<Record<SettingsSection, ActivityEntry>> = {};
+    for (const s of SETTINGS_SECTIONS) lastChange[s] = await c.activity.lastChange(realmId, s);
     const zone = company.timeZone ?? c.config.sync.defaultCompanyTimeZone;
     const now = c.clock.now();
     const time = effectiveNightlyTime(ownTime, c.config.sync.nightlyLocalTime);
-    const next = nextNightlyRun({ now, zone, time, today: await schedule.nightlyStatus(realmId, localDate(now, zone)) });
+    const next = nextNightlyRun({ now, zone, time, today: await c.nightly.statusOf(realmId, localDate(now, zone)) });
     const policyForm = o.policy ?? { values: policyToValues(draftOf(policy)), errors: {} };
     const failed = o.policy ? FAILED.policy : o.schedule ? FAILED.schedule : o.digest ? FAILED.digest : o.creditScores ? FAILED['credit-scores'] : undefined;
     res.status(status).render('pages/settings', {
       title: failed ? 'Not saved: Settings' : 'Settings', nav: 'settings', stylesheets: STYLES, notice, failed,
       policy: {
-        ...policyForm, fields: POLICY_FIELDS, groups: POLICY_GROUP_TEXT, unitLabels: UNIT_LABELS, defaults: describePolicy(draftOf(DEFAULT_RISK_POLICY)), version: policy.version, savedAt: version?.savedAt, lastChange: lastChange.policy, latestRun,
+        ...policyForm, fields: POLICY_FIELDS, groups: POLICY_GROUP_TEXT, unitLabels: UNIT_LABELS, defaults: describePolicy(draftOf(DEFAULT_RISK_POLICY)), version: policy.version, savedAt, lastChange: lastChange.policy, latestRun,
         isDefault: policyChanges(draftOf(policy), draftOf(DEFAULT_RISK_POLICY)).length === 0,
       },
       schedule: {
@@ -111,7 +109,7 @@ function settingsPage(c: Deps) {
     });
   }
 
-  return { render, schedule, settings };
+  return { render };
 }
 
 const redirectDone = (res: Response, done: keyof typeof NOTICES, anchor: string, n?: number) =>
@@ -158,7 +156,7 @@ export function settingsUploadRoutes(c: Deps): Router {
     const n = report.accepted.length;
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'settings', summary: `Imported ${n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'} from ${fileName}`,
-      detail: { section: 'credit-scores', count: n, fileName },
+      section: 'credit-scores', detail: { count: n, fileName },
     });
     redirectDone(res, 'credit-scores', 'credit-scores', n);
   });
@@ -175,7 +173,7 @@ function uploadErrorMessage(err: unknown): string {
 /** Settings: the risk policy, the nightly schedule, credit scores and the alert digest, each its own form. */
 export function settingsRoutes(c: Deps): Router {
   const router = Router();
-  const { render, schedule, settings } = settingsPage(c);
+  const { render } = settingsPage(c);
 
   router.get('/settings', requireCompany, async (req, res) => {
     const done = typeof req.query.done === 'string' ? req.query.done : '';
@@ -193,7 +191,7 @@ export function settingsRoutes(c: Deps): Router {
     const saved = await c.riskStore.savePolicy(realmId, parsed.draft, c.clock.now());
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'settings', summary: `Saved risk policy version ${saved.version}: ${changes.join(', ')}`,
-      detail: { section: 'policy', version: saved.version, changes },
+      section: 'policy', detail: { version: saved.version, changes },
     });
     redirectDone(res, 'policy', 'policy');
   });
@@ -206,7 +204,7 @@ export function settingsRoutes(c: Deps): Router {
     const saved = await c.riskStore.savePolicy(realmId, defaults, c.clock.now());
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'settings', summary: `Restored the default risk policy as version ${saved.version}: ${changes.join(', ')}`,
-      detail: { section: 'policy', version: saved.version, changes, restoredDefaults: true },
+      section: 'policy', detail: { version: saved.version, changes, restoredDefaults: true },
     });
     redirectDone(res, 'policy-defaults', 'policy');
   });
@@ -221,14 +219,14 @@ export function settingsRoutes(c: Deps): Router {
       const error = `"${timeRaw}" is not a time of day: enter HH:MM from 00:00 to 23:59, for example 05:00, or leave it empty for the default.`;
       return render(res, 400, { schedule: { time: timeRaw, errors: { time: error } } });
     }
-    const before = await schedule.nightlyTime(company.realmId);
+    const before = await c.preferences.nightlyTime(company.realmId);
     if (before === time) return redirectDone(res, 'unchanged', 'schedule');
-    await schedule.setNightlyTime(company.realmId, time, c.clock.now());
+    await c.preferences.setNightlyTime(company.realmId, time, c.clock.now());
     const zone = company.timeZone ?? c.config.sync.defaultCompanyTimeZone;
     const summary = time
       ? `Set the nightly run to ${time} (${zone}), was ${before ?? `the default ${c.config.sync.nightlyLocalTime}`}`
       : `Set the nightly run back to the default ${c.config.sync.nightlyLocalTime} (${zone}), was ${before}`;
-    await c.activity.record(company.realmId, { actor: actorOf(res), kind: 'settings', summary, detail: { section: 'schedule', time, previous: before } });
+    await c.activity.record(company.realmId, { actor: actorOf(res), kind: 'settings', summary, section: 'schedule', detail: { time, previous: before } });
     redirectDone(res, 'schedule', 'schedule');
   });
 
@@ -256,13 +254,13 @@ export function settingsRoutes(c: Deps): Router {
     const summary = before.enabled !== after.enabled
       ? (after.enabled ? `Turned the alert digest on, to ${recipient}` : 'Turned the alert digest off')
       : `Changed the alert digest's recipient to ${recipient}${after.enabled ? '' : ' (the digest is off)'}`;
-    await c.activity.record(realmId, { actor: actorOf(res), kind: 'settings', summary, detail: { section: 'digest', enabled: after.enabled, to: after.to } });
+    await c.activity.record(realmId, { actor: actorOf(res), kind: 'settings', summary, section: 'digest', detail: { enabled: after.enabled, to: after.to } });
     redirectDone(res, 'digest', 'digest');
   });
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
-    const table = creditScoreTemplate(await c.riskStore.customerNames(realmId), await settings.creditScores(realmId));
+    const table = creditScoreTemplate(await c.riskStore.customerNames(realmId), await c.riskStore.creditScores(realmId));
     res.attachment('duesense-credit-scores.csv');
     res.type('text/csv').send(toCsv(table));
   });

@@ -101,7 +101,7 @@ describe('the activity log page', () => {
   });
 
   it('shows summaries and actors as text, and links an entry about a customer to its page', async () => {
-    await world.w.t.container.activity.record(world.w.realmId, { actor: HOSTILE_NAME, kind: 'customer', summary: `Paused reminders for ${HOSTILE_NAME}`, detail: { customerId: world.names.hostile, action: 'pause_reminders' } });
+    await world.w.t.container.activity.record(world.w.realmId, { actor: HOSTILE_NAME, kind: 'customer', summary: `Paused reminders for ${HOSTILE_NAME}`, customerId: world.names.hostile, detail: { action: 'pause_reminders' } });
     const page = await world.agent.get('/activity?kind=customer');
     expect(page.text).not.toContain(HOSTILE_NAME);
     expect(page.text).toContain('Paused reminders for &lt;script&gt;alert(1)&lt;/script&gt;');

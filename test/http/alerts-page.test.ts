@@ -123,7 +123,7 @@ describe('the alerts page', () => {
     expect(row.acknowledged_at).not.toBeNull();
     expect(row.acknowledged_by).toBe('Dana Demo');
     const [entry] = await world.w.t.container.activity.list(world.w.realmId, { kind: 'customer', limit: 1 });
-    expect(entry).toMatchObject({ actor: 'Dana Demo', summary: `Acknowledged the alert "${row.message}"`, detail: { customerId: row.customer_qbo_id, action: 'acknowledge_alert', alertId: id } });
+    expect(entry).toMatchObject({ actor: 'Dana Demo', summary: `Acknowledged the alert "${row.message}"`, customerId: row.customer_qbo_id, detail: { action: 'acknowledge_alert', alertId: id } });
     const after = await world.agent.get(res.headers.location!);
     expect(after.text).toContain('id="alerts-notice"');
     expect(after.text).toContain('Alert acknowledged.');

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app-harness.js';
 import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
+import { createApp } from '../../server/app.js';
 import { migrateToLatest, rollbackAll } from '../../server/db/knex.js';
 
 let emulator: RunningEmulator;
@@ -31,6 +32,13 @@ describe('health', () => {
     } finally {
       await migrateToLatest(t.container.db);
     }
+  });
+
+  it('/readyz says not ready when the database does not answer', async () => {
+    const app = createApp({ ...t.container, health: { check: async () => ({ database: false, migrations: false }) } });
+    const res = await request(app).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'not_ready', reason: 'database unavailable' });
   });
 });
 

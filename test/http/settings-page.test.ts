@@ -14,6 +14,8 @@ function policyFields(html: string): Record<string, string> {
   return fields;
 }
 
+/** The "last change" line of one section of the page, empty when it has none. */
+const lastChangeOf = (html: string, section: string): string => new RegExp(`<p[^>]* id="${section}-last-change"[^>]*>[\\s\\S]*?</p>`).exec(html)?.[0] ?? '';
 const input = (html: string, id: string): string => new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
 
 describe('the settings page', () => {
@@ -70,7 +72,7 @@ describe('the settings page', () => {
       expect(entry).toMatchObject({
         actor: 'Dana Demo', kind: 'settings',
         summary: 'Saved risk policy version 2: payment-rate weight 40% → 50%, credit-score weight 40% → 30%, high band from 45 → 65, high-risk balance above $15,000 → $20,000, grace 0 days → 5 days',
-        detail: { section: 'policy', version: 2 },
+        section: 'policy', detail: { version: 2 },
       });
       const after = await world.agent.get(res.headers.location!);
       expect(after.text).toContain('id="settings-notice"');
@@ -201,12 +203,16 @@ describe('the settings page', () => {
       expect(res.headers.location).toBe('/settings?done=schedule#schedule');
       expect((await c().db('company_preferences').where({ realm_id: realm() }).first()).nightly_local_time).toBe('05:00');
       const [entry] = await settingsEntries();
-      expect(entry).toMatchObject({ actor: 'Dana Demo', summary: 'Set the nightly run to 05:00 (America/Los_Angeles), was the default 02:30', detail: { section: 'schedule', time: '05:00', previous: null } });
+      expect(entry).toMatchObject({ actor: 'Dana Demo', summary: 'Set the nightly run to 05:00 (America/Los_Angeles), was the default 02:30', section: 'schedule', detail: { time: '05:00', previous: null } });
       // The clock reads 2026-10-31 20:00 UTC, 13:00 in Los Angeles: 05:00 has passed and tonight's run has not happened.
       const after = await world.agent.get('/settings');
       expect(input(after.text, 'schedule-time')).toContain('value="05:00"');
       expect(after.text).toContain('<strong>Next run: within 15 minutes.</strong> 05:00 has passed today (2026-10-31, America/Los_Angeles)');
       expect(after.text).toContain('by Dana Demo: Set the nightly run to 05:00');
+      // Each section shows its own last change (the section column), not the newest settings entry.
+      expect(lastChangeOf(after.text, 'schedule')).toContain('Set the nightly run to 05:00');
+      expect(lastChangeOf(after.text, 'policy')).toMatch(/by Dana Demo: Restored the default risk policy as version \d+:/);
+      expect(lastChangeOf(after.text, 'digest')).toBe('');
       // Once tonight's run has succeeded, the next is tomorrow.
       await c().db('job_locks').insert({ job: 'nightly', bucket: `${realm()}:2026-10-31`, owner: 'test', started_at: c().clock.now(), finished_at: c().clock.now(), status: 'succeeded' });
       expect((await world.agent.get('/settings')).text).toContain('<strong>Next run: tomorrow, 2026-11-01 at 05:00</strong> (America/Los_Angeles)');
@@ -316,7 +322,7 @@ describe('the settings page', () => {
       expect(await scores()).toEqual([
         { customer_qbo_id: ids[0], score: 720, source: 'import' }, { customer_qbo_id: ids[1], score: 610, source: 'import' }, { customer_qbo_id: ids[2], score: 805, source: 'import' },
       ].sort((a, b) => (a.customer_qbo_id! < b.customer_qbo_id! ? -1 : 1)));
-      expect((await settingsEntries())[0]).toMatchObject({ actor: 'Dana Demo', summary: 'Imported 3 credit scores from scores.csv', detail: { section: 'credit-scores', count: 3 } });
+      expect((await settingsEntries())[0]).toMatchObject({ actor: 'Dana Demo', summary: 'Imported 3 credit scores from scores.csv', section: 'credit-scores', detail: { count: 3 } });
       const page = await world.agent.get(res.headers.location!);
       expect(page.text).toContain('Imported 3 credit scores. They count from the next score run.');
       expect(page.text).toContain(`3 of ${ids.length} customers have one.`);

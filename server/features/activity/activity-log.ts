@@ -1,19 +1,12 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import { toDate } from '../../db/row-values.js';
+import type { ActivityEntry, ActivityKind, ActivityLog } from './activity-log-type.js';
 
-export const ACTIVITY_KINDS = ['sync', 'score', 'write', 'email', 'settings', 'customer', 'connection'] as const;
-export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export { ACTIVITY_KINDS, type ActivityEntry, type ActivityKind, type ActivityLog } from './activity-log-type.js';
 
-export interface ActivityEntry {
-  id: number;
-  at: Date;
-  /** Who did it: a person ("Ada Lovelace") or the system ("Nightly schedule", "QuickBooks webhook", "CLI"). */
-  actor: string;
-  kind: ActivityKind;
-  summary: string;
-  detail: Record<string, unknown> | null;
-}
+const TABLE = 'activity_log';
+const DEFAULT_LIMIT = 50;
 
 /** Who started a piece of work, for the activity log; services default to the trigger's system actor. */
 export const SYSTEM_ACTORS: Record<string, string> = {
@@ -27,30 +20,36 @@ export function actorFor(trigger: string | undefined, actor: string | undefined)
   return actor ?? SYSTEM_ACTORS[trigger ?? 'manual'] ?? trigger ?? 'System';
 }
 
-/**
- * Every sync, score run, write into QuickBooks, email, setting change and customer action, with who and when:
- * an append-only log per company. Recording never throws into the work it describes (the work is done).
- */
-export function createActivityLog(db: Db, clock: Clock) {
+function toEntry(r: Record<string, unknown>): ActivityEntry {
   return {
-    async record(realmId: string, e: { actor: string; kind: ActivityKind; summary: string; detail?: Record<string, unknown> }): Promise<void> {
-      await db('activity_log').insert({
-        realm_id: realmId, at: clock.now(), actor: e.actor.slice(0, 200), kind: e.kind, summary: e.summary, detail_json: e.detail ? JSON.stringify(e.detail) : null,
-      });
-    },
-
-    /** Newest first; `beforeId` pages back (keyset, so a page never repeats or skips while new entries arrive). */
-    async list(realmId: string, o: { kind?: ActivityKind; beforeId?: number; limit?: number } = {}): Promise<ActivityEntry[]> {
-      let q = db('activity_log').where({ realm_id: realmId });
-      if (o.kind) q = q.andWhere({ kind: o.kind });
-      if (o.beforeId !== undefined) q = q.andWhere('id', '<', o.beforeId);
-      const rows = await q.orderBy('id', 'desc').limit(o.limit ?? 50);
-      return rows.map((r: Record<string, unknown>) => ({
-        id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
-        detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
-      }));
-    },
+    id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
+    customerId: (r.customer_qbo_id as string | null) ?? null, section: (r.section as string | null) ?? null,
+    detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
   };
 }
 
-export type ActivityLog = ReturnType<typeof createActivityLog>;
+/** The activity log in activity_log; the customer and the settings section are columns, so filters use indexes. */
+export function createActivityLog(db: Db, clock: Clock): ActivityLog {
+  const log: ActivityLog = {
+    async record(realmId, e) {
+      await db(TABLE).insert({
+        realm_id: realmId, at: clock.now(), actor: e.actor.slice(0, 200), kind: e.kind, summary: e.summary,
+        customer_qbo_id: e.customerId ?? null, section: e.section ?? null, detail_json: e.detail ? JSON.stringify(e.detail) : null,
+      });
+    },
+
+    async list(realmId, o = {}) {
+      const q = db(TABLE).where({ realm_id: realmId });
+      if (o.kind) q.andWhere({ kind: o.kind });
+      if (o.customerId !== undefined) q.andWhere({ customer_qbo_id: o.customerId });
+      if (o.section !== undefined) q.andWhere({ section: o.section });
+      if (o.beforeId !== undefined) q.andWhere('id', '<', o.beforeId);
+      return (await q.orderBy('id', 'desc').limit(o.limit ?? DEFAULT_LIMIT)).map(toEntry);
+    },
+
+    async lastChange(realmId, section) {
+      return (await log.list(realmId, { kind: 'settings', section, limit: 1 }))[0];
+    },
+  };
+  return log;
+}

@@ -27,6 +27,9 @@ export function createFakeJobLockStore(): JobLockStore & { held(job: string, buc
       const held = locks.get(key(job, bucket));
       if (held?.owner === owner) locks.set(key(job, bucket), { ...held, status, finishedAt: now });
     },
+    async status(job, bucket) {
+      return locks.get(key(job, bucket))?.status;
+    },
     held(job, bucket) {
       const held = locks.get(key(job, bucket));
       return held && { ...held };

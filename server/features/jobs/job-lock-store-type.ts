@@ -19,4 +19,6 @@ export interface JobLockStore {
   tryAcquire(job: string, bucket: string, owner: string, now: Date, terms: LockTerms): Promise<boolean>;
   /** Marks the lock finished, only while `owner` still holds it. */
   release(job: string, bucket: string, owner: string, status: 'succeeded' | 'failed', now: Date): Promise<void>;
+  /** How a bucket's run stands, if it ever started. */
+  status(job: string, bucket: string): Promise<JobLockStatus | undefined>;
 }

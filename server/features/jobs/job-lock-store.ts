@@ -33,5 +33,11 @@ export function createJobLockStore(db: Db): JobLockStore {
     async release(job, bucket, owner, status, now) {
       await db(TABLE).where({ job, bucket, owner }).update({ status, finished_at: now });
     },
+
+    async status(job, bucket) {
+      const row = await db(TABLE).where({ job, bucket }).first('status');
+      const s = row?.status as string | undefined;
+      return s === 'running' || s === 'succeeded' || s === 'failed' ? s : undefined;
+    },
   };
 }

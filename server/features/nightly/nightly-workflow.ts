@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import { localDate } from '../../time-zone.js';
 import type { Company } from '../connections/connection-store-type.js';
-import type { JobLockStore } from '../jobs/job-lock-store-type.js';
+import type { JobLockStatus, JobLockStore } from '../jobs/job-lock-store-type.js';
 import { withJobLock } from '../jobs/with-job-lock.js';
 import type { DigestService } from '../risk/digest-service.js';
 import { effectiveNightlyTime, localTime } from '../settings/nightly-schedule.js';
@@ -41,6 +41,11 @@ export class NightlyWorkflow {
     const zone = company.timeZone ?? this.d.config.defaultCompanyTimeZone;
     const now = this.d.clock.now();
     return { date: localDate(now, zone), time: localTime(now, zone) };
+  }
+
+  /** How the company's night of `localDay` stands (Settings shows it), if it started. */
+  statusOf(realmId: string, localDay: string): Promise<JobLockStatus | undefined> {
+    return this.d.locks.status(NIGHTLY_JOB, nightlyBucket(realmId, localDay));
   }
 
   /** One company's night; `force` runs it again even when tonight's run has finished. Returns a summary line. */

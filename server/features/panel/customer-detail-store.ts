@@ -260,7 +260,7 @@ export function createCustomerDetailStore(db: Db) {
     async liveState(realmId: string, customerId: string): Promise<Pick<CustomerDetail, 'creditScore' | 'controls'> & { writes: ActivityEntry[]; actions: ActivityEntry[] }> {
       const about = `%${escapeLike(`"customerId":${JSON.stringify(customerId)}`)}%`;
       const entries = (kind: ActivityKind, limit: number) => db('activity_log').where({ realm_id: realmId, kind }).andWhereRaw(`detail_json LIKE ? ESCAPE '!'`, [about])
-        .orderBy('id', 'desc').limit(limit).select('id', 'at', 'actor', 'kind', 'summary', 'detail_json');
+        .orderBy('id', 'desc').limit(limit).select('id', 'at', 'actor', 'kind', 'summary', 'customer_qbo_id', 'section', 'detail_json');
       const [state, activity] = await Promise.all([
         db.select('cc.reminders_paused', 'cc.excluded', 'cc.updated_at as controls_at', 'cc.updated_by', 'cs.score', 'cs.source', 'cs.updated_at as credit_at')
           .from(db.raw('(SELECT CAST(? AS VARCHAR(32)) AS realm_id, CAST(? AS VARCHAR(32)) AS customer_qbo_id) k', [realmId, customerId]))
@@ -279,14 +279,6 @@ export function createCustomerDetailStore(db: Db) {
         actions: log.filter((e) => e.kind === 'customer'),
       };
     },
-
-    /** Activity entries of a kind about this customer (their detail names it: `{"customerId":"…"}`), newest first. */
-    async activityAbout(realmId: string, customerId: string, kind: ActivityKind, limit = 20): Promise<ActivityEntry[]> {
-      const rows = await db('activity_log').where({ realm_id: realmId, kind })
-        .andWhereRaw(`detail_json LIKE ? ESCAPE '!'`, [`%${escapeLike(`"customerId":${JSON.stringify(customerId)}`)}%`])
-        .orderBy('id', 'desc').limit(limit);
-      return rows.map(toEntry);
-    },
   };
   return store;
 }
@@ -296,6 +288,7 @@ export type CustomerDetailStore = ReturnType<typeof createCustomerDetailStore>;
 function toEntry(r: Row): ActivityEntry {
   return {
     id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
+    customerId: r.customer_qbo_id ?? null, section: r.section ?? null,
     detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
   };
 }

@@ -1,5 +1,12 @@
 import { compactMoney } from './domain/risk-score.js';
 
+/** Whether a company gets the daily alert digest, and where it goes (kept in company_preferences). */
+export interface DigestPreferences {
+  enabled: boolean;
+  /** Null: the owner (the first user who connected the company). */
+  to: string | null;
+}
+
 export interface DigestInput {
   companyName: string;
   asOf: string;

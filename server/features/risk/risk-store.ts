@@ -42,6 +42,13 @@ export type RunCompanyFigures = Omit<CompanyAssessment, 'customers' | 'openInvoi
 
 export type RunDetails = ScoreRunSummary & { company: RunCompanyFigures };
 
+/** A run as its alert digest tells it. */
+export interface DigestFacts {
+  asOf: string;
+  company: RunCompanyFigures;
+  alertMessages: string[];
+}
+
 /** The customers of one run in aggregate, for the dashboard. */
 export interface RunDistribution {
   /** Customers per stable band; `unscored` has never had a score (no history and no credit score). */
@@ -111,6 +118,10 @@ function exportInvoice(r: Row): ExportInvoice {
 const RUN_CACHE_SIZE = 64;
 const SUMMARY_COLUMNS = ['id', 'as_of', 'policy_version', 'trigger', 'created_at'] as const;
 
+function toRunSummary(realmId: string, r: Row): ScoreRunSummary {
+  return { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! };
+}
+
 function parseRunCompany(json: string): RunCompanyFigures {
   // Runs written before the dashboard also carried every open invoice and cluster assignment: dropped here.
   const { openInvoices: _invoices, customers: _customers, ...company } = JSON.parse(json) as RunCompanyFigures & { openInvoices?: unknown; customers?: unknown };
@@ -137,7 +148,7 @@ export function createRiskStore(db: Db) {
   /** The latest run's summary (its company figures are not read). */
   async function latestRun(realmId: string): Promise<ScoreRunSummary | undefined> {
     const r = await db('risk_score_runs').where({ realm_id: realmId, what_if: false }).orderBy('id', 'desc').first(...SUMMARY_COLUMNS);
-    return r ? { id: Number(r.id), realmId, asOf: String(r.as_of), policyVersion: Number(r.policy_version), trigger: String(r.trigger), createdAt: toDate(r.created_at)! } : undefined;
+    return r ? toRunSummary(realmId, r) : undefined;
   }
 
   /** A run's company figures, parsed once per run id (bounded cache). */
@@ -174,6 +185,23 @@ export function createRiskStore(db: Db) {
           if (attempt >= 5 || !isUniqueViolation(error)) throw error;
         }
       }
+    },
+
+    /** The newest saved policy version's save time; undefined while the company uses the defaults. */
+    async policySavedAt(realmId: string): Promise<Date | undefined> {
+      const row = await db('risk_policies').where({ realm_id: realmId }).orderBy('version', 'desc').first('created_at');
+      return row ? toDate(row.created_at)! : undefined;
+    },
+
+    /** What the alert digest of a run says: its as-of date, the company's figures and the alerts it raised. */
+    async digestFacts(realmId: string, runId: number): Promise<DigestFacts | undefined> {
+      const r = await db('risk_score_runs').where({ id: runId, realm_id: realmId }).first(...SUMMARY_COLUMNS);
+      if (!r) return undefined;
+      const run = toRunSummary(realmId, r);
+      const [details, alerts] = await Promise.all([
+        runDetails(realmId, run), db('risk_alerts').where({ realm_id: realmId, run_id: runId }).orderBy('id').select('message'),
+      ]);
+      return details && { asOf: run.asOf, company: details.company, alertMessages: alerts.map((a: { message: string }) => String(a.message)) };
     },
 
     /** The cluster centres of the latest run: the warm start that keeps cluster ids and names stable. */
@@ -317,6 +345,12 @@ export function createRiskStore(db: Db) {
           await trx('customer_credit_scores').insert({ realm_id: realmId, customer_qbo_id: r.customerId, score: r.score, source: 'import', updated_at: at }).onConflict(['realm_id', 'customer_qbo_id']).merge();
         }
       });
+    },
+
+    /** Each customer's credit score, imported or entered. */
+    async creditScores(realmId: string): Promise<Map<string, number>> {
+      const rows = await db('customer_credit_scores').where({ realm_id: realmId }).select('customer_qbo_id', 'score');
+      return new Map(rows.map((r: Record<string, unknown>) => [String(r.customer_qbo_id), Number(r.score)]));
     },
 
     async customerNames(realmId: string): Promise<Map<string, string>> {

@@ -1,4 +1,3 @@
-import type { Db } from '../../db/knex.js';
 import { localDate, LOCAL_TIME } from '../../time-zone.js';
 import { addDaysToDate } from '../risk/domain/dates.js';
 /** How often the dispatcher looks (jobs/schedule.ts: every quarter hour). */
@@ -35,35 +34,3 @@ export function nextNightlyRun(o: { now: Date; zone: string; time: string; today
   if (localTime(o.now, o.zone) >= o.time) return { when: 'due', date: today, ...base };
   return { when: 'today', date: today, ...base };
 }
-
-/** The per-company nightly time (company_preferences.nightly_local_time; null = the deployment default). */
-export function createScheduleStore(db: Db) {
-  return {
-    async nightlyTime(realmId: string): Promise<string | null> {
-      const row = await db('company_preferences').where({ realm_id: realmId }).first('nightly_local_time');
-      const v = (row?.nightly_local_time as string | null | undefined) ?? null;
-      return v && LOCAL_TIME.test(v) ? v : null;
-    },
-
-    async setNightlyTime(realmId: string, time: string | null, at: Date): Promise<void> {
-      if (time !== null && !LOCAL_TIME.test(time)) throw new Error(`not a local time HH:MM: ${time}`);
-      await db('company_preferences').insert({ realm_id: realmId, nightly_local_time: time, updated_at: at })
-        .onConflict('realm_id').merge(['nightly_local_time', 'updated_at']);
-    },
-
-    /** Every company that has its own nightly time (one query for the dispatcher). */
-    async nightlyTimes(): Promise<Map<string, string>> {
-      const rows = await db('company_preferences').whereNotNull('nightly_local_time').select('realm_id', 'nightly_local_time');
-      return new Map(rows.filter((r: Record<string, unknown>) => LOCAL_TIME.test(String(r.nightly_local_time))).map((r: Record<string, unknown>) => [String(r.realm_id), String(r.nightly_local_time)]));
-    },
-
-    /** How the nightly run of a local date stands (the job's lock, jobs/nightly.job.ts), if it started. */
-    async nightlyStatus(realmId: string, date: string): Promise<'running' | 'succeeded' | 'failed' | undefined> {
-      const row = await db('job_locks').where({ job: 'nightly', bucket: `${realmId}:${date}` }).first('status');
-      const s = row?.status as string | undefined;
-      return s === 'running' || s === 'succeeded' || s === 'failed' ? s : undefined;
-    },
-  };
-}
-
-export type ScheduleStore = ReturnType<typeof createScheduleStore>;

@@ -26,6 +26,8 @@ export interface UserStore {
   /** Realm ids this user may open. */
   realmIdsFor(userId: string): Promise<string[]>;
   canAccess(userId: string, realmId: string): Promise<boolean>;
+  /** The company's owner's address: the earliest-linked user of the company who has an email address. */
+  ownerEmail(realmId: string): Promise<string | null>;
 }
 
 function rowToUser(r: Record<string, unknown>): User {
@@ -58,6 +60,11 @@ export function createUserStore(db: Db): UserStore {
     },
     async canAccess(userId, realmId) {
       return (await db('user_companies').where({ user_id: userId, realm_id: realmId }).first()) !== undefined;
+    },
+    async ownerEmail(realmId) {
+      const row = await db('user_companies').join('users', 'users.id', 'user_companies.user_id')
+        .where('user_companies.realm_id', realmId).whereNotNull('users.email').orderBy('user_companies.created_at').first('users.email');
+      return (row?.email as string | undefined) ?? null;
     },
   };
 }

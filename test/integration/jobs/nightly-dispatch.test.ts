@@ -5,7 +5,7 @@ import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { createConnectionStore } from '../../../server/features/connections/connection-store.js';
 import { createJobLockStore } from '../../../server/features/jobs/job-lock-store.js';
 import { NightlyWorkflow } from '../../../server/features/nightly/nightly-workflow.js';
-import { createScheduleStore } from '../../../server/features/settings/nightly-schedule.js';
+import { createCompanyPreferencesStore } from '../../../server/features/settings/company-preferences-store.js';
 import { silentLogger } from '../../../server/logger.js';
 
 /**
@@ -37,7 +37,7 @@ describe('the nightly dispatcher', () => {
     await company('late', 'America/New_York');
     await company('tokyo', 'Asia/Tokyo');
     await company('revoked', 'America/New_York', 'needs_reauth');
-    const schedule = createScheduleStore(db);
+    const schedule = createCompanyPreferencesStore(db);
     await schedule.setNightlyTime('late', '05:00', clock.now());
     await schedule.setNightlyTime('tokyo', '23:45', clock.now());
     await schedule.setNightlyTime('revoked', '00:00', clock.now());
@@ -67,7 +67,7 @@ describe('the nightly dispatcher', () => {
   });
 
   it('goes back to the deployment default when the company clears its own time', async () => {
-    await createScheduleStore(db).setNightlyTime('late', null, clock.now());
+    await createCompanyPreferencesStore(db).setNightlyTime('late', null, clock.now());
     expect(await dispatchAt('2026-11-26T07:30:00Z')).toEqual(['early', 'late']);
   });
 });

@@ -133,20 +133,8 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect((await store.snapshot(w.realmId, (await w.t.container.customerList.latestRun(w.realmId))!, '5'))!.invoices[0]).toMatchObject({ invoiceId: '104', daysPastDue: 30 });
     });
 
-    it('finds the activity about one customer only, by the id in its detail', async () => {
-      const log = w.t.container.activity;
-      await log.record(w.realmId, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 1', detail: { customerId: '1' } });
-      await log.record(w.realmId, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 10', detail: { customerId: '10' } });
-      await log.record(w.realmId, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 1_', detail: { customerId: '1_' } });
-      await log.record(w.realmId, { actor: 'Dana Demo', kind: 'customer', summary: 'paused 1', detail: { customerId: '1', action: 'pause_reminders' } });
-      expect((await store.activityAbout(w.realmId, '1', 'write')).map((e) => e.summary)).toEqual(['note for 1']);
-      expect((await store.activityAbout(w.realmId, '1_', 'write')).map((e) => e.summary)).toEqual(['note for 1_']);
-      expect((await store.activityAbout(w.realmId, '1', 'customer')).map((e) => e.summary)).toEqual(['paused 1']);
-      expect(await store.activityAbout('another-realm', '1', 'write')).toEqual([]);
-      // The page reads the same in one go, with the controls and the credit score.
+    it('reads the controls and the credit score of a customer in one go', async () => {
       const live = await store.liveState(w.realmId, '1');
-      expect(live.writes).toEqual(await store.activityAbout(w.realmId, '1', 'write'));
-      expect(live.actions).toEqual(await store.activityAbout(w.realmId, '1', 'customer', 10));
       expect(live.controls).toEqual(await store.controls(w.realmId, '1'));
       expect(live.creditScore).toEqual(await store.creditScore(w.realmId, '1'));
       expect(await store.liveState('another-realm', '1')).toEqual({ creditScore: null, controls: { remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null }, writes: [], actions: [] });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigestService } from '../../../server/features/risk/digest-service.js';
 import { MailOutbox } from '../../../server/features/mail/mail-outbox.js';
 import { createMailTransport } from '../../../server/features/mail/mail-transport.js';
+import { createOutboxStore } from '../../../server/features/mail/outbox-store.js';
 import { silentLogger } from '../../../server/logger.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, withFixtureCutPoints, type SyncWorld } from '../../support/sync-harness.js';
@@ -56,8 +57,12 @@ describe('the daily alert digest', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const port = (server.server.address() as AddressInfo).port;
-      const outbox = new MailOutbox({ db: w.t.container.db, transport: createMailTransport(`smtp://127.0.0.1:${port}`), from: 'Duesense <no-reply@duesense.test>', clock: w.emulator.clock, logger: silentLogger });
-      const digests = new DigestService({ db: w.t.container.db, outbox, clock: w.emulator.clock, appUrl: 'http://localhost:3000' });
+      const c = w.t.container;
+      const outbox = new MailOutbox({ store: createOutboxStore(c.db), transport: createMailTransport(`smtp://127.0.0.1:${port}`), from: 'Duesense <no-reply@duesense.test>', clock: w.emulator.clock, logger: silentLogger });
+      const digests = new DigestService({
+        preferences: c.preferences, users: c.users, runs: c.riskStore, connections: c.connections,
+        outbox, clock: w.emulator.clock, appUrl: 'http://localhost:3000',
+      });
       await digests.setPreferences(w.realmId, { enabled: true, to: 'books@example.test' });
       const runId = await runsWithAnAlert(w);
       await w.t.container.db('outgoing_emails').delete();
