@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import { CONNECT_SCOPES } from './features/connections/connection-service.js';
+import { PROJECT_ROOT } from './project-root.js';
 
-export const MANIFEST_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../app-manifest.json');
+export const MANIFEST_FILE = path.join(PROJECT_ROOT, 'app-manifest.json');
 
 const appPath = z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path on the app, starting with /');
 

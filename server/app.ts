@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Container } from './container.js';
@@ -23,8 +22,8 @@ import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
 import { tenantContext } from './http/middleware/tenant-context.js';
 import { sessionMiddleware } from './http/session/session-middleware.js';
+import { PROJECT_ROOT } from './project-root.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 /** The express app without listen(): main.ts serves it, supertest drives it. */
@@ -32,7 +31,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   const app = express();
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
-  app.set('views', path.join(ROOT, 'views'));
+  app.set('views', path.join(PROJECT_ROOT, 'views'));
   // Compiled templates are kept (Express does so only when NODE_ENV=production): compiling the customer page's
   // templates on every request cost more than the rest of the request. `npm run dev` restarts on edited views.
   app.set('view cache', true);
@@ -54,10 +53,10 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   );
   app.use(requestLog(c.logger));
   app.locals.fmt = fmt;
-  app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: '1h', index: false }));
+  app.use('/assets', express.static(path.join(PROJECT_ROOT, 'public'), { maxAge: '1h', index: false }));
   // The chart library, served by the app itself (no CDN): the panel works inside QuickBooks and offline.
   // Browsers ask for /favicon.ico whatever the page links; the same SVG answers.
-  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').sendFile(path.join(ROOT, 'public', 'favicon.svg'), { maxAge: '1d' }));
+  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').sendFile(path.join(PROJECT_ROOT, 'public', 'favicon.svg'), { maxAge: '1d' }));
   app.get('/assets/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1d' }));
   app.use(healthRoutes(c));
   // Before sessions, body parsers and CSRF: Intuit posts here, signed, with no session.
