@@ -17,9 +17,19 @@ import { RiskService } from './features/risk/risk-service.js';
 import { DigestService } from './features/risk/digest-service.js';
 import { MailOutbox } from './features/mail/mail-outbox.js';
 import { createMailTransport } from './features/mail/mail-transport.js';
-import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
-import { createCustomerListStore, type CustomerListStore } from './features/panel/customer-list-store.js';
-import { createCustomerDetailStore, type CustomerDetailStore } from './features/panel/customer-detail-store.js';
+import { createCustomerInputStore } from './features/risk/customer-input-store.js';
+import type { CustomerInputStore } from './features/risk/customer-input-store-type.js';
+import { createRiskAlertStore } from './features/risk/risk-alert-store.js';
+import { createRiskPolicyStore } from './features/risk/risk-policy-store.js';
+import type { RiskPolicyStore } from './features/risk/risk-policy-store-type.js';
+import { createScoreRunStore } from './features/risk/score-run-store.js';
+import type { ScoreRunStore } from './features/risk/score-run-store-type.js';
+import { createLocalCopyReader } from './features/sync/local-copy-reader.js';
+import type { LocalCopyReader } from './features/sync/local-copy-reader-type.js';
+import { createCustomerActivity } from './features/activity/customer-activity.js';
+import { AlertsPageService } from './features/panel/alerts-page-service.js';
+import { CustomerListService } from './features/panel/customer-list-service.js';
+import { CustomerPageService } from './features/panel/customer-page-service.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
 import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
@@ -34,7 +44,7 @@ export interface Container {
   logger: Logger;
   clock: Clock;
   db: Db;
-  /** Query-only connections for large reads that may run side by side (the score run's facts). */
+  /** Query-only connections for reads that may run side by side: the score run's facts and the panel's pages. */
   readDb: Db;
   endpoints: IntuitEndpoints;
   /** Set when the app runs against the emulator (demo mode or EMULATOR_URL). */
@@ -49,13 +59,19 @@ export interface Container {
   locks: JobLockStore;
   webhooks: WebhookService;
   risk: RiskService;
-  riskStore: RiskStore;
+  /** The risk feature's stores, one per table group (reads on readDb, writes on db). */
+  scoreRuns: ScoreRunStore;
+  riskPolicies: RiskPolicyStore;
+  customerInputs: CustomerInputStore;
+  /** The local copy of QBO data as risk and the panel read it (the sync feature owns the tables). */
+  localCopy: LocalCopyReader;
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
-  /** The customer list and a customer's page (server/features/panel/). */
-  customerList: CustomerListStore;
-  customerDetail: CustomerDetailStore;
+  /** The panel's read services (server/features/panel/): the customer list, a customer's page, the Alerts page. */
+  customerList: CustomerListService;
+  customerPage: CustomerPageService;
+  alertsPage: AlertsPageService;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -112,17 +128,27 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     environment: config.intuit.environment,
     logger,
   });
-  const riskStore = createRiskStore(db);
+  const pools = { db, readDb };
+  const scoreRuns = createScoreRunStore(pools);
+  const riskPolicies = createRiskPolicyStore(pools);
+  const customerInputs = createCustomerInputStore(pools);
+  const localCopy = createLocalCopyReader(readDb);
   const mail = new MailOutbox({ db, transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
   return {
     config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
-    riskStore,
+    scoreRuns, riskPolicies, customerInputs, localCopy,
     mail,
     activity,
-    customerList: createCustomerListStore(db),
-    customerDetail: createCustomerDetailStore(db),
+    customerList: new CustomerListService(scoreRuns),
+    customerPage: new CustomerPageService({
+      scoreRuns, policies: riskPolicies, customerInputs, localCopy, activity: createCustomerActivity(readDb),
+    }),
+    alertsPage: new AlertsPageService({ alerts: createRiskAlertStore(pools), activity, clock }),
     digests: new DigestService({ db, outbox: mail, clock, appUrl: config.http.baseUrl }),
-    risk: new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole }),
+    risk: new RiskService({
+      companies: store, localCopy, scoreRuns, policies: riskPolicies, customerInputs, clock, logger, activity,
+      defaultTimeZone: config.sync.defaultCompanyTimeZone, runsKeptWhole: config.risk.runsKeptWhole,
+    }),
     users: createUserStore(db),
     sessions: new KnexSessionStore(db, clock),
     limiter, sync, syncStore, locks, qbo,

@@ -8,8 +8,11 @@ import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js
 import { clusterName } from '../features/risk/clusters/cluster-names.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
-import type { CustomerSnapshot } from '../features/panel/customer-detail-store.js';
-import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
+import type { CustomerSnapshot } from '../features/panel/customer-page-service.js';
+import type { ListRun } from '../features/panel/customer-list-service.js';
+import {
+  LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListSort, type PageSize,
+} from '../features/risk/score-run-store-type.js';
 import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
@@ -121,7 +124,7 @@ const NOTICES: Record<string, (name: string) => string> = {
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
 
-type Deps = Pick<Container, 'customerList' | 'customerDetail' | 'riskStore' | 'activity' | 'clock'>;
+type Deps = Pick<Container, 'customerList' | 'customerPage' | 'customerInputs' | 'activity' | 'clock'>;
 
 /** The customer list (filters, sort, pages, CSV) and each customer's page with its controls. */
 export function customerRoutes(c: Deps): Router {
@@ -167,7 +170,7 @@ export function customerRoutes(c: Deps): Router {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     const run = await c.customerList.latestRun(realmId);
     if (!run) throw new NotFoundError('No scores yet: score the company from the dashboard, then open a customer from the list.');
-    const snapshot = await c.customerDetail.snapshot(realmId, run, id);
+    const snapshot = await c.customerPage.snapshot(realmId, run, id);
     if (!snapshot) throw new NotFoundError('There is no such customer in the latest score run.');
     return { realmId, run, snapshot, customer: snapshot.customer };
   }
@@ -197,7 +200,7 @@ export function customerRoutes(c: Deps): Router {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     // What the bookkeeper set and what was logged can change at any time: read fresh on every view, while the run
     // and its snapshot of the customer are found.
-    const live = c.customerDetail.liveState(res.locals.company!.realmId, id);
+    const live = c.customerPage.liveState(res.locals.company!.realmId, id);
     live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
     const { run, snapshot } = await scoredCustomer(res, id);
     const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
@@ -244,7 +247,7 @@ export function customerRoutes(c: Deps): Router {
       if (a !== sw.on && a !== sw.off) throw new ValidationError(`Unknown ${sw.what} action "${a}": use ${sw.on} or ${sw.off}.`);
       const on = a === sw.on;
       const actor = actorOf(res);
-      await c.customerDetail.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
+      await c.customerInputs.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
       await c.activity.record(realmId, { actor, kind: 'customer', summary: sw.summary(on, customer.name), detail: { customerId: id, action: sw.action(on) } });
       back(res, id, sw.done(on));
     });
@@ -255,7 +258,7 @@ export function customerRoutes(c: Deps): Router {
     const { realmId, customer } = await scoredCustomer(res, id);
     const actor = actorOf(res);
     if (action(req.body) === 'clear') {
-      if (await c.customerDetail.clearCreditScore(realmId, id)) {
+      if (await c.customerInputs.clearCreditScore(realmId, id)) {
         await c.activity.record(realmId, { actor, kind: 'customer', summary: `Removed the credit score of ${customer.name}`, detail: { customerId: id, action: 'clear_credit_score' } });
       }
       return back(res, id, 'credit-score-cleared');
@@ -272,7 +275,7 @@ export function customerRoutes(c: Deps): Router {
           : `"${kept}" is not a credit score: enter ${CREDIT_SCORE_RULE}.`,
       });
     }
-    await c.riskStore.setCreditScore(realmId, id, score, 'manual', c.clock.now());
+    await c.customerInputs.setCreditScore(realmId, id, score, 'manual', c.clock.now());
     await c.activity.record(realmId, { actor, kind: 'customer', summary: `Set the credit score of ${customer.name} to ${score}`, detail: { customerId: id, action: 'set_credit_score', score } });
     back(res, id, 'credit-score-set');
   });
