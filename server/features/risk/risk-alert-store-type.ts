@@ -36,8 +36,6 @@ export interface RiskAlertStore {
   /** Open and acknowledged alerts of the company, per kind. */
   counts(realmId: string): Promise<AlertCounts>;
   get(realmId: string, id: number): Promise<AlertRow | undefined>;
-  /** The newest `limit` alerts of the company, whatever their status. */
-  recent(realmId: string, limit?: number): Promise<AlertRow[]>;
   /**
    * Acknowledges those of `ids` that belong to the company and are still open; returns them (already
    * acknowledged ones and other companies' ids are left alone and not returned).

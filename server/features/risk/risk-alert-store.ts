@@ -69,10 +69,6 @@ export function createRiskAlertStore({ db, readDb }: { db: Db; readDb: Db }): Ri
       return r ? toRow(r) : undefined;
     },
 
-    async recent(realmId, limit = 50) {
-      return (await readDb(TABLE).where({ realm_id: realmId }).orderBy('id', 'desc').limit(limit).select(...COLUMNS)).map(toRow);
-    },
-
     async acknowledge(realmId, ids, actor, at) {
       if (ids.length === 0) return [];
       const by = actor.slice(0, ACTOR_LENGTH);

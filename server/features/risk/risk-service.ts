@@ -115,7 +115,10 @@ export class RiskService {
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
       runId = await this.d.scoreRuns.saveRun({
         realmId, assessment, trigger: o.trigger ?? 'manual', at: this.d.clock.now(), states, alerts,
-        figures: { modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) },
+        figures: {
+          modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast,
+          panel: panelSummary(assessment.customers),
+        },
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])), outlooks,
       });
     }
