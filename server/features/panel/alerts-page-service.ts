@@ -7,7 +7,9 @@ export class AlertsPageService {
   constructor(private readonly d: { alerts: RiskAlertStore; activity: Pick<ActivityLog, 'record'>; clock: Clock }) {}
 
   /** One page of alerts (keyset: older than `beforeId`) and the company's counts. */
-  async page(realmId: string, f: AlertFilter & { beforeId?: number; limit: number }): Promise<{ rows: AlertRow[]; hasOlder: boolean; counts: AlertCounts }> {
+  async page(
+    realmId: string, f: AlertFilter & { beforeId?: number; limit: number },
+  ): Promise<{ rows: AlertRow[]; hasOlder: boolean; counts: AlertCounts }> {
     const [page, counts] = await Promise.all([this.d.alerts.page(realmId, f), this.d.alerts.counts(realmId)]);
     return { ...page, counts };
   }

@@ -100,11 +100,15 @@ export class CustomerPageService {
    * payment behaviour. Kept per (company, run, customer): a second view, or the page an action redirects back
    * to, reads no more than the live state.
    */
-  async snapshot(realmId: string, run: { id: number; asOf: string; policyVersion: number }, customerId: string): Promise<CustomerSnapshot | undefined> {
+  async snapshot(
+    realmId: string, run: { id: number; asOf: string; policyVersion: number }, customerId: string,
+  ): Promise<CustomerSnapshot | undefined> {
     const key = `${realmId}\u0000${run.id}\u0000${customerId}`;
     const hit = this.snapshots.get(key);
     if (hit) return hit;
-    const [customer, policy] = await Promise.all([this.scored(realmId, run.id, customerId), this.d.policies.runPolicy(realmId, run.policyVersion)]);
+    const [customer, policy] = await Promise.all([
+      this.scored(realmId, run.id, customerId), this.d.policies.runPolicy(realmId, run.policyVersion),
+    ]);
     if (!customer) return undefined;
     const [history, invoices, covered] = await Promise.all([
       this.d.scoreRuns.customerHistory(realmId, customerId), this.openInvoices(realmId, run.id, customerId),

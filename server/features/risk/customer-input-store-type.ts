@@ -12,7 +12,9 @@ export interface CreditScoreOnFile {
   updatedAt: Date;
 }
 
-export const NO_CONTROLS: Readonly<CustomerControls> = Object.freeze({ remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null });
+export const NO_CONTROLS: Readonly<CustomerControls> = Object.freeze({
+  remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null,
+});
 
 /**
  * What Duesense's users enter about customers, not taken from QuickBooks: credit scores (customer_credit_scores)

@@ -15,7 +15,10 @@ const creditScoreOf = (r: Row | undefined, at: string): CreditScoreOnFile | null
 
 const controlsOf = (r: Row | undefined, at: string): CustomerControls =>
   r?.[at] === null || r?.[at] === undefined ? { ...NO_CONTROLS }
-    : { remindersPaused: Boolean(r.reminders_paused), excluded: Boolean(r.excluded), updatedAt: toDate(r[at]), updatedBy: String(r.updated_by) };
+    : {
+      remindersPaused: Boolean(r.reminders_paused), excluded: Boolean(r.excluded), updatedAt: toDate(r[at]),
+      updatedBy: String(r.updated_by),
+    };
 
 /** Reads on the read-only pool; writes, and the read a change of controls starts from, on the writer. */
 export function createCustomerInputStore({ db, readDb }: { db: Db; readDb: Db }): CustomerInputStore {
@@ -32,7 +35,8 @@ export function createCustomerInputStore({ db, readDb }: { db: Db; readDb: Db })
     },
 
     async creditScore(realmId, customerId) {
-      const r = await readDb(CREDIT_SCORES).where({ realm_id: realmId, customer_qbo_id: customerId }).first('score', 'source', 'updated_at');
+      const r = await readDb(CREDIT_SCORES).where({ realm_id: realmId, customer_qbo_id: customerId })
+        .first('score', 'source', 'updated_at');
       return creditScoreOf(r, 'updated_at');
     },
 
@@ -42,7 +46,9 @@ export function createCustomerInputStore({ db, readDb }: { db: Db; readDb: Db })
 
     async importCreditScores(realmId, rows, at) {
       await db.transaction(async (trx) => {
-        for (const r of rows) await trx(CREDIT_SCORES).insert(creditRow(realmId, r.customerId, r.score, 'import', at)).onConflict(KEY).merge();
+        for (const r of rows) {
+          await trx(CREDIT_SCORES).insert(creditRow(realmId, r.customerId, r.score, 'import', at)).onConflict(KEY).merge();
+        }
       });
     },
 
@@ -66,8 +72,9 @@ export function createCustomerInputStore({ db, readDb }: { db: Db; readDb: Db })
 
     async current(realmId, customerId) {
       // LEFT JOINs from the key: one row whether or not either input exists.
-      const r = await readDb.select('cc.reminders_paused', 'cc.excluded', 'cc.updated_at as controls_at', 'cc.updated_by', 'cs.score', 'cs.source',
-        'cs.updated_at as credit_at')
+      const r = await readDb
+        .select('cc.reminders_paused', 'cc.excluded', 'cc.updated_at as controls_at', 'cc.updated_by',
+          'cs.score', 'cs.source', 'cs.updated_at as credit_at')
         .from(readDb.raw('(SELECT CAST(? AS VARCHAR(32)) AS realm_id, CAST(? AS VARCHAR(32)) AS customer_qbo_id) k', [realmId, customerId]))
         .leftJoin(`${CONTROLS} as cc`, (j) => j.on('cc.realm_id', 'k.realm_id').andOn('cc.customer_qbo_id', 'k.customer_qbo_id'))
         .leftJoin(`${CREDIT_SCORES} as cs`, (j) => j.on('cs.realm_id', 'k.realm_id').andOn('cs.customer_qbo_id', 'k.customer_qbo_id'))

@@ -14,12 +14,15 @@ const ACTOR_LENGTH = 200;
 function toRow(r: Record<string, unknown>): AlertRow {
   return {
     id: Number(r.id), customerId: String(r.customer_qbo_id), runId: Number(r.run_id), kind: String(r.kind), message: String(r.message),
-    createdAt: toDate(r.created_at)!, acknowledgedAt: toDate(r.acknowledged_at), acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
+    createdAt: toDate(r.created_at)!, acknowledgedAt: toDate(r.acknowledged_at),
+    acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
   };
 }
 
 /** A run's alerts, written inside the transaction that saves the run (score-run-store.ts). */
-export async function insertRunAlerts(trx: Knex.Transaction, realmId: string, runId: number, alerts: readonly NewRunAlert[], at: Date): Promise<void> {
+export async function insertRunAlerts(
+  trx: Knex.Transaction, realmId: string, runId: number, alerts: readonly NewRunAlert[], at: Date,
+): Promise<void> {
   await insertRows(trx, TABLE, INSERT_COLUMNS, alerts.map((a) => [realmId, a.customerId, runId, a.kind, a.message, at]));
 }
 

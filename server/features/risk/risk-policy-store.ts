@@ -19,7 +19,8 @@ export function createRiskPolicyStore({ db, readDb }: { db: Db; readDb: Db }): R
       // by the key and simply takes the next number. Both are kept, the later one current.
       for (let attempt = 1; ; attempt++) {
         const current = await db(TABLE).where({ realm_id: realmId }).max({ v: 'version' }).first();
-        const next: RiskPolicy = riskPolicySchema.parse({ ...policy, version: Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1 });
+        const version = Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1;
+        const next: RiskPolicy = riskPolicySchema.parse({ ...policy, version });
         try {
           await db(TABLE).insert({ realm_id: realmId, version: next.version, policy_json: JSON.stringify(next), created_at: at });
           return next;

@@ -70,13 +70,18 @@ export function parseRunCompany(json: string): RunCompanyFigures {
  */
 export function customerScoreFromRow(r: Row): ExportCustomer {
   const { strategy: _strategy, segment, creditLimit, active, creditScore, ...metrics } = JSON.parse(String(r.metrics_json)) as
-    CustomerMetrics & { strategy?: Strategy; segment?: HighRiskSegment | null; creditLimit?: CreditLimit; active?: boolean; creditScore?: number | null };
+    CustomerMetrics & {
+      strategy?: Strategy; segment?: HighRiskSegment | null; creditLimit?: CreditLimit; active?: boolean; creditScore?: number | null;
+    };
   const score = toNumberOrNull(r.score);
   const band = (r.band as RiskBand | null) ?? null;
   const stableBand = (r.stable_band as RiskBand | null) ?? band;
   return {
     customerId: String(r.customer_qbo_id), name: String(r.display_name), active: active ?? null, creditScore: creditScore ?? null, metrics,
-    risk: { score, band: stableBand, ownBand: band, highRisk: Boolean(r.high_risk), reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'] },
+    risk: {
+      score, band: stableBand, ownBand: band, highRisk: Boolean(r.high_risk),
+      reasons: JSON.parse(String(r.reasons_json)) as RiskScore['reasons'],
+    },
     shown: { score: toNumberOrNull(r.smoothed_score) ?? score, band: stableBand },
     profitabilityTier: r.profitability_tier as ProfitabilityTier, strategy: r.strategy as Strategy, segment: segment ?? null,
     creditLimit: creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' }, clusterId: toNumberOrNull(r.cluster_id),
@@ -123,7 +128,9 @@ export function listRowFromRow(r: Row): CustomerListRow {
 /** One customer of a run to save, as CUSTOMER_SCORE_COLUMNS values. */
 export function customerScoreValues(runId: number, run: RunToSave, c: CustomerAssessment): unknown[] {
   const state = run.states.get(c.customerId);
-  const detail = { ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit, active: c.active, creditScore: c.creditScore };
+  const detail = {
+    ...c.metrics, strategy: c.strategy, segment: c.segment, creditLimit: c.creditLimit, active: c.active, creditScore: c.creditScore,
+  };
   return [
     runId, run.realmId, c.customerId, c.risk.score, c.risk.ownBand, c.risk.highRisk,
     c.metrics.paymentRate, c.metrics.outstandingCents, c.metrics.grossProfitCents,

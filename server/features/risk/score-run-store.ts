@@ -119,7 +119,8 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
     async latestStates(realmId) {
       const run = await liveRuns(realmId).first('id');
       if (!run) return new Map();
-      const rows = await runCustomers(realmId, Number(run.id)).select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
+      const rows = await runCustomers(realmId, Number(run.id))
+        .select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
       return new Map(rows.map((r: Row) => [String(r.customer_qbo_id), {
         smoothed: toNumberOrNull(r.smoothed_score), band: (r.stable_band as ScoreState['band']) ?? null,
         risingRuns: Number(r.rising_runs), saferRuns: Number(r.safer_runs),
@@ -131,7 +132,8 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
       if (!details) return undefined;
       const [customers, invoices] = await Promise.all([
         runCustomers(realmId, run.id).orderBy('customer_qbo_id').select(...CUSTOMER_SCORE_READ_COLUMNS),
-        readDb('invoice_scores').where({ run_id: run.id, realm_id: realmId }).orderBy(['due_date', 'invoice_qbo_id']).select(...INVOICE_SCORE_COLUMNS),
+        readDb('invoice_scores').where({ run_id: run.id, realm_id: realmId }).orderBy(['due_date', 'invoice_qbo_id'])
+          .select(...INVOICE_SCORE_COLUMNS),
       ]);
       return {
         runId: run.id, asOf: run.asOf, whatIf: false, company: details.company,
@@ -141,8 +143,9 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
 
     async runDistribution(realmId, runId, top = 5): Promise<RunDistribution> {
       const score = 'coalesce(smoothed_score, score)';
-      const bins = Array.from({ length: BINS }, (_, i) => readDb.raw(`sum(case when ${score} >= ? and ${score} < ? then 1 else 0 end) as b${i}`,
-        [i * 10, i === BINS - 1 ? 1_000 : (i + 1) * 10]));
+      const bins = Array.from({ length: BINS }, (_, i) => readDb.raw(
+        `sum(case when ${score} >= ? and ${score} < ? then 1 else 0 end) as b${i}`, [i * 10, i === BINS - 1 ? 1_000 : (i + 1) * 10],
+      ));
       const [groups, highRisk, alertCount] = await Promise.all([
         runCustomers(realmId, runId).groupBy('stable_band').select('stable_band', readDb.raw('count(*) as n'), ...bins),
         runCustomers(realmId, runId).where({ high_risk: true })
@@ -163,7 +166,8 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
         topHighRisk: (highRisk as Row[]).map((r) => ({
           customerId: String(r.customer_qbo_id), name: String(r.display_name), outstandingCents: Number(r.outstanding_cents),
           overdueCents: Number(r.overdue_cents), paymentRate: toNumberOrNull(r.payment_rate),
-          score: toNumberOrNull(r.smoothed_score) ?? toNumberOrNull(r.score), tier: String(r.profitability_tier), strategy: String(r.strategy),
+          score: toNumberOrNull(r.smoothed_score) ?? toNumberOrNull(r.score), tier: String(r.profitability_tier),
+          strategy: String(r.strategy),
         })),
       };
     },
@@ -172,7 +176,8 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
       const key = `${realmId}\u0000${runId}`;
       let clusters = clusterNames.get(key);
       if (!clusters) {
-        const profilesSql = pg ? `(company_json::json #> '{clusters,profiles}')::text` : `json_extract(company_json, '$.clusters.profiles')`;
+        const profilesSql = pg
+          ? `(company_json::json #> '{clusters,profiles}')::text` : `json_extract(company_json, '$.clusters.profiles')`;
         const row = await readDb('risk_score_runs').where({ id: runId, realm_id: realmId }).first(readDb.raw(`${profilesSql} AS profiles`));
         const profiles = row?.profiles ? (JSON.parse(String(row.profiles)) as Array<{ id: number; name: string }>) : [];
         clusters = Array.isArray(profiles) ? profiles.map((p) => ({ id: Number(p.id), name: String(p.name) })) : [];
@@ -216,7 +221,9 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
 
     async openInvoices(realmId, runId, customerId) {
       const rows = await readDb('invoice_scores').where({ run_id: runId, realm_id: realmId, customer_qbo_id: customerId })
-        .orderBy([{ column: 'days_past_due', order: 'desc' }, { column: 'due_date', order: 'asc' }, { column: 'invoice_qbo_id', order: 'asc' }])
+        .orderBy([
+          { column: 'days_past_due', order: 'desc' }, { column: 'due_date', order: 'asc' }, { column: 'invoice_qbo_id', order: 'asc' },
+        ])
         .select(...INVOICE_SCORE_COLUMNS);
       return (rows as Row[]).map(scoredOpenInvoiceFromRow);
     },
