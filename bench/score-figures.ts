@@ -7,7 +7,7 @@ import { generateCompany } from '../server/emulator/generator/generate-company.j
 import { assessCompany } from '../server/features/risk/domain/assess-company.js';
 import { DEFAULT_RISK_POLICY } from '../server/features/risk/domain/risk-policy.js';
 import type { CompanyFacts, ItemFact } from '../server/features/risk/domain/risk-facts.js';
-import { topLevelParent } from '../server/features/risk/facts-helpers.js';
+import { topLevelParent } from '../server/features/risk/domain/facts-helpers.js';
 import { companyToInvoiceFacts } from '../test/unit/risk/model/company-to-facts.js';
 
 const [seed = '42', customers = '300', asOf = '2026-10-31'] = process.argv.slice(2);

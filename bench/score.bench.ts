@@ -7,7 +7,7 @@ import { loadConfig } from '../server/config.js';
 import { createContainer } from '../server/container.js';
 import { migrateToLatest } from '../server/db/knex.js';
 import { trainLatePaymentModel } from '../server/features/risk/model/late-payment-model.js';
-import { loadCompanyFacts } from '../server/features/risk/risk-facts-loader.js';
+import { loadCompanyFacts } from '../server/features/sync/company-facts-loader.js';
 import { silentLogger } from '../server/logger.js';
 import { type Benchmark, generateLargeCompany, startEmulatorProcess, round } from './bench-support.js';
 

@@ -18,7 +18,8 @@ import { createSyncStore } from './features/sync/sync-store.js';
 import type { SyncStore } from './features/sync/sync-store-type.js';
 import { createWebhookEventStore } from './features/sync/webhook-event-store.js';
 import { WebhookService } from './features/sync/webhook-service.js';
-import { createUserStore, type UserStore } from './features/users/user-store.js';
+import { createUserStore } from './features/users/user-store.js';
+import type { UserStore } from './features/users/user-store-type.js';
 import { RiskService } from './features/risk/risk-service.js';
 import { DigestService } from './features/risk/digest-service.js';
 import { MailOutbox } from './features/mail/mail-outbox.js';
@@ -26,9 +27,18 @@ import { createOutboxStore } from './features/mail/outbox-store.js';
 import { createCompanyPreferencesStore } from './features/settings/company-preferences-store.js';
 import type { CompanyPreferencesStore } from './features/settings/company-preferences-store-type.js';
 import { createMailTransport } from './features/mail/mail-transport.js';
-import { createRiskStore, type RiskStore } from './features/risk/risk-store.js';
-import { createCustomerListStore, type CustomerListStore } from './features/panel/customer-list-store.js';
-import { createCustomerDetailStore, type CustomerDetailStore } from './features/panel/customer-detail-store.js';
+import { createCustomerInputStore } from './features/risk/customer-input-store.js';
+import type { CustomerInputStore } from './features/risk/customer-input-store-type.js';
+import { createRiskAlertStore } from './features/risk/risk-alert-store.js';
+import { createRiskPolicyStore } from './features/risk/risk-policy-store.js';
+import type { RiskPolicyStore } from './features/risk/risk-policy-store-type.js';
+import { createScoreRunStore } from './features/risk/score-run-store.js';
+import type { ScoreRunStore } from './features/risk/score-run-store-type.js';
+import { createLocalCopyReader } from './features/sync/local-copy-reader.js';
+import type { LocalCopyReader } from './features/sync/local-copy-reader-type.js';
+import { AlertsPageService } from './features/panel/alerts-page-service.js';
+import { CustomerListService } from './features/panel/customer-list-service.js';
+import { CustomerPageService } from './features/panel/customer-page-service.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
 import type { Logger } from './logger.js';
 import { endpointsFor, type IntuitEndpoints } from './qbo/endpoints.js';
@@ -43,7 +53,7 @@ export interface Container {
   logger: Logger;
   clock: Clock;
   db: Db;
-  /** Query-only connections for large reads that may run side by side (the score run's facts). */
+  /** Query-only connections for reads that may run side by side: the score run's facts and the panel's pages. */
   readDb: Db;
   endpoints: IntuitEndpoints;
   /** Set when the app runs against the emulator (demo mode or EMULATOR_URL). */
@@ -61,7 +71,12 @@ export interface Container {
   nightly: NightlyWorkflow;
   tokenKeepalive: TokenKeepaliveService;
   risk: RiskService;
-  riskStore: RiskStore;
+  /** The risk feature's stores, one per table group (reads on readDb, writes on db). */
+  scoreRuns: ScoreRunStore;
+  riskPolicies: RiskPolicyStore;
+  customerInputs: CustomerInputStore;
+  /** The local copy of QBO data as risk and the panel read it (the sync feature owns the tables). */
+  localCopy: LocalCopyReader;
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
@@ -69,9 +84,10 @@ export interface Container {
   preferences: CompanyPreferencesStore;
   /** Readiness: the database answers and its schema is current. */
   health: HealthCheck;
-  /** The customer list and a customer's page (server/features/panel/). */
-  customerList: CustomerListStore;
-  customerDetail: CustomerDetailStore;
+  /** The panel's read services (server/features/panel/): the customer list, a customer's page, the Alerts page. */
+  customerList: CustomerListService;
+  customerPage: CustomerPageService;
+  alertsPage: AlertsPageService;
   /** node-quickbooks for one company, with a token from the vault (refresh and one retry on 401 included). */
   qbo<T>(realmId: string, call: (api: QboApiClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -132,18 +148,28 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     environment: config.intuit.environment,
     logger,
   });
-  const riskStore = createRiskStore(db);
+  const pools = { db, readDb };
+  const scoreRuns = createScoreRunStore(pools);
+  const riskPolicies = createRiskPolicyStore(pools);
+  const customerInputs = createCustomerInputStore(pools);
+  const riskAlerts = createRiskAlertStore(pools);
+  const localCopy = createLocalCopyReader(readDb);
   const users = createUserStore(db);
   const preferences = createCompanyPreferencesStore(db);
   const mail = new MailOutbox({ store: createOutboxStore(db), transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
-  const digests = new DigestService({ preferences, users, runs: riskStore, connections: store, outbox: mail, clock, appUrl: config.http.baseUrl });
-  const risk = new RiskService({ db, readDb, store: riskStore, clock, logger, defaultTimeZone: config.sync.defaultCompanyTimeZone, activity, runsKeptWhole: config.risk.runsKeptWhole });
+  const digests = new DigestService({
+    preferences, users, runs: scoreRuns, alerts: riskAlerts, connections: store, outbox: mail, clock, appUrl: config.http.baseUrl,
+  });
+  const risk = new RiskService({
+    companies: store, localCopy, scoreRuns, policies: riskPolicies, customerInputs, clock, logger, activity,
+    defaultTimeZone: config.sync.defaultCompanyTimeZone, runsKeptWhole: config.risk.runsKeptWhole,
+  });
   const nightly = new NightlyWorkflow({
     sync, risk, digests, locks, companies: store, schedule: preferences, clock, logger, config: config.sync,
   });
   return {
     config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
-    riskStore,
+    scoreRuns, riskPolicies, customerInputs, localCopy,
     mail,
     activity,
     preferences,
@@ -158,8 +184,9 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
         return { database: true, migrations: await migrationsAreCurrent(db) };
       },
     },
-    customerList: createCustomerListStore(db),
-    customerDetail: createCustomerDetailStore(db),
+    customerList: new CustomerListService(scoreRuns),
+    customerPage: new CustomerPageService({ scoreRuns, policies: riskPolicies, customerInputs, localCopy, activity }),
+    alertsPage: new AlertsPageService({ alerts: riskAlerts, activity, clock }),
     digests, risk, nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,

@@ -26,8 +26,8 @@ async function scoreOrRefuse(c: Container, realmId: string, o: Parameters<Contai
 /** The latest saved run, or with --as-of a what-if scored on the spot (never saved). */
 async function exportRunFor(c: Container, realmId: string, asOf: string | undefined): Promise<ExportRun> {
   if (asOf) return whatIfExport(await scoreOrRefuse(c, realmId, { asOf, persist: false }));
-  const latest = await c.riskStore.latestRun(realmId);
-  const run = latest ? await c.riskStore.runExport(realmId, latest) : undefined;
+  const latest = await c.scoreRuns.latestRun(realmId);
+  const run = latest ? await c.scoreRuns.runExport(realmId, latest) : undefined;
   if (!run) throw new CliError(`${realmId} has no saved score run yet; run \`duesense score\` first, or export a what-if with --as-of`, 2);
   return run;
 }
@@ -99,14 +99,14 @@ export function registerRiskCommands(program: Command): void {
       } catch (err) {
         throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
       }
-      const report = parseCreditScoreCsv(text, await c.riskStore.customerNames(realms[0]!));
+      const report = parseCreditScoreCsv(text, await c.localCopy.customerNames(realms[0]!));
       if (report.rejected.length > 0) {
         process.stdout.write(`Nothing imported: ${report.rejected.length} row(s) rejected, ${report.accepted.length} valid.\n`);
         for (const r of report.rejected) process.stdout.write(`  line ${r.line}: ${r.reason}${r.value ? ` (${r.value})` : ''}\n`);
         process.exitCode = 1;
         return;
       }
-      await c.riskStore.importCreditScores(realms[0]!, report.accepted, c.clock.now());
+      await c.customerInputs.importCreditScores(realms[0]!, report.accepted, c.clock.now());
       process.stdout.write(`Imported ${report.accepted.length} credit score(s).\n`);
     }));
   credit
@@ -122,8 +122,8 @@ export function registerRiskCommands(program: Command): void {
     .action((o: { customer: string; score: number; realm?: string }) => withCliContainer(async (c) => {
       const realms = await realmsFor(c, o.realm);
       if (realms.length !== 1) throw new CliError('choose the company with --realm', 2);
-      if (!(await c.riskStore.customerNames(realms[0]!)).has(o.customer)) throw new CliError(`no customer with Id ${o.customer}`, 2);
-      await c.riskStore.setCreditScore(realms[0]!, o.customer, o.score, 'manual', c.clock.now());
+      if (!(await c.localCopy.customerNames(realms[0]!)).has(o.customer)) throw new CliError(`no customer with Id ${o.customer}`, 2);
+      await c.customerInputs.setCreditScore(realms[0]!, o.customer, o.score, 'manual', c.clock.now());
       process.stdout.write(`Credit score of customer ${o.customer} set to ${o.score}.\n`);
     }));
 

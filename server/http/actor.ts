@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { User } from '../features/users/user-store.js';
+import type { User } from '../features/users/user-store-type.js';
 
 /** How a signed-in person appears in the activity log: their name, else their email. */
 export function personLabel(user: User | undefined): string {

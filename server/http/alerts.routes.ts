@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Container } from '../container.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { ALERT_KINDS, ALERT_STATUSES, createAlertsStore, type AlertKind, type AlertRow, type AlertStatus } from '../features/panel/alerts-store.js';
+import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from '../features/risk/risk-alert-store-type.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
@@ -49,25 +49,16 @@ function readState(source: Record<string, unknown> | undefined, what: string): A
   return { status, kind, ...(before !== undefined ? { before } : {}) };
 }
 
-/** A short account of acknowledged alerts for the activity log: the first three messages, then how many more. */
-function acknowledgedSummary(alerts: readonly AlertRow[]): string {
-  if (alerts.length === 1) return `Acknowledged the alert "${alerts[0]!.message}"`;
-  const shown = alerts.slice(0, 3).map((a) => a.message).join('; ');
-  return `Acknowledged ${alerts.length} alerts: ${shown}${alerts.length > 3 ? `; and ${alerts.length - 3} more` : ''}`;
-}
-
 /** Alerts raised by score runs: newest first, filtered by status and kind, acknowledged one by one or a page at once. */
-export function alertsRoutes(c: Pick<Container, 'db' | 'activity' | 'clock'>): Router {
+export function alertsRoutes(c: Pick<Container, 'alertsPage'>): Router {
   const router = Router();
-  const store = createAlertsStore(c.db);
 
   router.get('/alerts', requireCompany, async (req, res) => {
     const state = readState(req.query as Record<string, unknown>, 'The alerts page cannot show that.');
     const realmId = res.locals.company!.realmId;
-    const [{ rows, hasOlder }, counts] = await Promise.all([
-      store.page(realmId, { status: state.status, ...(state.kind ? { kind: state.kind } : {}), ...(state.before !== undefined ? { beforeId: state.before } : {}), limit: ALERTS_PAGE_SIZE }),
-      store.counts(realmId),
-    ]);
+    const { rows, hasOlder, counts } = await c.alertsPage.page(realmId, {
+      status: state.status, ...(state.kind ? { kind: state.kind } : {}), ...(state.before !== undefined ? { beforeId: state.before } : {}), limit: ALERTS_PAGE_SIZE,
+    });
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     res.render('pages/alerts', {
       title: 'Alerts', nav: 'alerts', stylesheets: STYLES,
@@ -86,16 +77,11 @@ export function alertsRoutes(c: Pick<Container, 'db' | 'activity' | 'clock'>): R
   router.post('/alerts/:id/acknowledge', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
     const raw = String(req.params.id);
-    const alert = /^\d{1,15}$/.test(raw) ? await store.get(realmId, Number(raw)) : undefined;
+    const alert = /^\d{1,15}$/.test(raw) ? await c.alertsPage.get(realmId, Number(raw)) : undefined;
     if (!alert) throw new NotFoundError('There is no such alert.');
     const state = readState(req.body as Record<string, unknown>, 'The alert was not acknowledged: the form is not one Duesense sent.');
-    const [done] = await store.acknowledge(realmId, [alert.id], actorOf(res), c.clock.now());
-    if (!done) return back(res, state, 'already-acknowledged');
-    await c.activity.record(realmId, {
-      actor: actorOf(res), kind: 'customer', summary: acknowledgedSummary([done]),
-      customerId: done.customerId, detail: { action: 'acknowledge_alert', alertId: done.id, alertKind: done.kind },
-    });
-    back(res, state, 'acknowledged');
+    const done = await c.alertsPage.acknowledgeOne(realmId, alert, actorOf(res));
+    back(res, state, done ? 'acknowledged' : 'already-acknowledged');
   });
 
   router.post('/alerts/acknowledge', requireCompany, async (req, res) => {
@@ -109,12 +95,8 @@ export function alertsRoutes(c: Pick<Container, 'db' | 'activity' | 'clock'>): R
     if (!list.every((v) => typeof v === 'string' && /^\d{1,15}$/.test(v))) throw new ValidationError('Nothing was acknowledged: the list of alerts is not one Duesense sent.');
     const ids = [...new Set(list.map(Number))];
     // Other companies' ids and alerts already acknowledged are left alone by the store.
-    const done = await store.acknowledge(realmId, ids, actorOf(res), c.clock.now());
+    const done = await c.alertsPage.acknowledgeMany(realmId, ids, actorOf(res));
     if (done.length === 0) return back(res, state, 'already-acknowledged');
-    await c.activity.record(realmId, {
-      actor: actorOf(res), kind: 'customer', summary: acknowledgedSummary(done),
-      detail: { action: 'acknowledge_alerts', alertIds: done.map((a) => a.id), customerIds: [...new Set(done.map((a) => a.customerId))] },
-    });
     back(res, state, done.length === 1 ? 'acknowledged' : 'acknowledged-all');
   });
 

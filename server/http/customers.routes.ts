@@ -8,8 +8,11 @@ import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js
 import { clusterName } from '../features/risk/clusters/cluster-names.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
 import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
-import type { CustomerSnapshot } from '../features/panel/customer-detail-store.js';
-import { LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListRun, type ListSort, type PageSize } from '../features/panel/customer-list-store.js';
+import type { CustomerSnapshot } from '../features/panel/customer-page-service.js';
+import type { ListRun } from '../features/panel/customer-list-service.js';
+import {
+  LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListSort, type PageSize,
+} from '../features/risk/score-run-store-type.js';
 import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
@@ -120,11 +123,8 @@ const NOTICES: Record<string, (name: string) => string> = {
 };
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
-/** The newest writes into QuickBooks and customer actions a customer's page lists. */
-const WRITES_SHOWN = 20;
-const ACTIONS_SHOWN = 10;
 
-type Deps = Pick<Container, 'customerList' | 'customerDetail' | 'riskStore' | 'activity' | 'clock'>;
+type Deps = Pick<Container, 'customerList' | 'customerPage' | 'customerInputs' | 'activity' | 'clock'>;
 
 /** The customer list (filters, sort, pages, CSV) and each customer's page with its controls. */
 export function customerRoutes(c: Deps): Router {
@@ -170,7 +170,7 @@ export function customerRoutes(c: Deps): Router {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     const run = await c.customerList.latestRun(realmId);
     if (!run) throw new NotFoundError('No scores yet: score the company from the dashboard, then open a customer from the list.');
-    const snapshot = await c.customerDetail.snapshot(realmId, run, id);
+    const snapshot = await c.customerPage.snapshot(realmId, run, id);
     if (!snapshot) throw new NotFoundError('There is no such customer in the latest score run.');
     return { realmId, run, snapshot, customer: snapshot.customer };
   }
@@ -200,12 +200,10 @@ export function customerRoutes(c: Deps): Router {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     // What the bookkeeper set and what was logged can change at any time: read fresh on every view, while the run
     // and its snapshot of the customer are found.
-    const realmId = res.locals.company!.realmId;
-    const activity = (kind: 'write' | 'customer', limit: number) => c.activity.list(realmId, { kind, customerId: id, limit });
-    const live = Promise.all([c.customerDetail.liveState(realmId, id), activity('write', WRITES_SHOWN), activity('customer', ACTIONS_SHOWN)]);
+    const live = c.customerPage.liveState(res.locals.company!.realmId, id);
     live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
     const { run, snapshot } = await scoredCustomer(res, id);
-    const [[{ creditScore, controls }, writes, actions], sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
+    const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
     const customer = { ...snapshot.customer, creditScore, controls };
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
@@ -249,7 +247,7 @@ export function customerRoutes(c: Deps): Router {
       if (a !== sw.on && a !== sw.off) throw new ValidationError(`Unknown ${sw.what} action "${a}": use ${sw.on} or ${sw.off}.`);
       const on = a === sw.on;
       const actor = actorOf(res);
-      await c.customerDetail.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
+      await c.customerInputs.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
       await c.activity.record(realmId, { actor, kind: 'customer', summary: sw.summary(on, customer.name), customerId: id, detail: { action: sw.action(on) } });
       back(res, id, sw.done(on));
     });
@@ -260,7 +258,7 @@ export function customerRoutes(c: Deps): Router {
     const { realmId, customer } = await scoredCustomer(res, id);
     const actor = actorOf(res);
     if (action(req.body) === 'clear') {
-      if (await c.customerDetail.clearCreditScore(realmId, id)) {
+      if (await c.customerInputs.clearCreditScore(realmId, id)) {
         await c.activity.record(realmId, { actor, kind: 'customer', summary: `Removed the credit score of ${customer.name}`, customerId: id, detail: { action: 'clear_credit_score' } });
       }
       return back(res, id, 'credit-score-cleared');
@@ -277,7 +275,7 @@ export function customerRoutes(c: Deps): Router {
           : `"${kept}" is not a credit score: enter ${CREDIT_SCORE_RULE}.`,
       });
     }
-    await c.riskStore.setCreditScore(realmId, id, score, 'manual', c.clock.now());
+    await c.customerInputs.setCreditScore(realmId, id, score, 'manual', c.clock.now());
     await c.activity.record(realmId, { actor, kind: 'customer', summary: `Set the credit score of ${customer.name} to ${score}`, customerId: id, detail: { action: 'set_credit_score', score } });
     back(res, id, 'credit-score-set');
   });

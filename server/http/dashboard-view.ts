@@ -1,6 +1,6 @@
 import type { CollectionTrend, MonthlyCollectionRate } from '../features/risk/domain/company-metrics.js';
 import { MIN_TRAINING_INVOICES } from '../features/risk/model/late-payment-model.js';
-import type { RunDetails, RunDistribution } from '../features/risk/risk-store.js';
+import type { RunDetails, RunDistribution } from '../features/risk/score-run-store-type.js';
 import type { ProfitabilityTier } from '../features/risk/domain/assess-company.js';
 import type { Strategy } from '../features/risk/domain/strategies.js';
 import { modelCardView, type ModelCardView } from './model-card-view.js';

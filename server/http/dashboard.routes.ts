@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Container } from '../container.js';
 import { NotFoundError } from '../errors.js';
 import { EXPORTS, exportTable, toCsv, toJson, type ExportWhat } from '../features/risk/exports.js';
-import type { RunDetails, RunDistribution, ScoreRunSummary } from '../features/risk/risk-store.js';
+import type { RunDetails, RunDistribution, ScoreRunSummary } from '../features/risk/score-run-store-type.js';
 import { actorOf } from './actor.js';
 import { buildDashboard, type DashboardModel } from './dashboard-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
@@ -19,7 +19,7 @@ export interface DashboardRun { run: RunDetails; distribution: RunDistribution; 
  * The selected company at a glance from its latest score run (tiles, trend, charts, clusters, strategies,
  * model card), scoring on demand, and the downloads. GET /risk, the page before the dashboard, redirects here.
  */
-export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncStore' | 'logger'>): Router {
+export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncStore' | 'logger'>): Router {
   const router = Router();
   const built = new LRUCache<number, Promise<DashboardRun | undefined>>({ max: CACHED_RUNS });
 
@@ -31,9 +31,9 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
     let entry = built.get(summary.id);
     if (!entry) {
       entry = (async () => {
-        const run = await c.riskStore.runDetails(realmId, summary);
+        const run = await c.scoreRuns.runDetails(realmId, summary);
         if (!run) return undefined;
-        const distribution = await c.riskStore.runDistribution(realmId, run.id);
+        const distribution = await c.scoreRuns.runDistribution(realmId, run.id);
         const dashboard = { run, distribution, model: buildDashboard(run, distribution) };
         const html = await new Promise<string>((resolve, reject) => app.render('partials/dashboard/run', { dashboard }, (err, out) => (err ? reject(err) : resolve(out))));
         return { ...dashboard, html };
@@ -46,7 +46,7 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
 
   router.get('/dashboard', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
-    const summary = await c.riskStore.latestRun(realmId);
+    const summary = await c.scoreRuns.latestRun(realmId);
     const [lastSync] = await c.syncStore.runs(realmId, 1);
     const syncRunning = lastSync?.status === 'running' ? lastSync : undefined;
     const dashboard = summary ? await dashboardFor(req.app, realmId, summary) : undefined;
@@ -70,8 +70,8 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'riskStore' | 'syncS
     const [, what, format] = m as unknown as [string, ExportWhat, 'csv' | 'json'];
     // The saved run the dashboard and /customers.csv show, never a fresh score: the downloads agree with the pages.
     const realmId = res.locals.company!.realmId;
-    const latest = await c.riskStore.latestRun(realmId);
-    const run = latest ? await c.riskStore.runExport(realmId, latest) : undefined;
+    const latest = await c.scoreRuns.latestRun(realmId);
+    const run = latest ? await c.scoreRuns.runExport(realmId, latest) : undefined;
     if (!run) throw new NotFoundError('No scores yet, so there is nothing to download. Score the company from the dashboard first.');
     const table = exportTable(run, what);
     res.attachment(`duesense-${what}-${run.asOf}.${format}`);

@@ -14,7 +14,7 @@ import { actorOf } from './actor.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 
-type Deps = Pick<Container, 'riskStore' | 'digests' | 'preferences' | 'nightly' | 'activity' | 'clock' | 'config' | 'users' | 'connections'>;
+type Deps = Pick<Container, 'riskPolicies' | 'scoreRuns' | 'customerInputs' | 'localCopy' | 'digests' | 'preferences' | 'nightly' | 'activity' | 'clock' | 'config' | 'users' | 'connections'>;
 
 const STYLES = ['/assets/css/settings.css'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -77,8 +77,8 @@ function settingsPage(c: Deps) {
     const company = res.locals.company!;
     const realmId = company.realmId;
     const [policy, savedAt, latestRun, ownTime, digest, owner, scores, customers] = await Promise.all([
-      c.riskStore.policy(realmId), c.riskStore.policySavedAt(realmId), c.riskStore.latestRun(realmId), c.preferences.nightlyTime(realmId),
-      c.digests.preferences(realmId), c.digests.ownerEmail(realmId), c.riskStore.creditScores(realmId), c.riskStore.customerNames(realmId),
+      c.riskPolicies.policy(realmId), c.riskPolicies.policySavedAt(realmId), c.scoreRuns.latestRun(realmId), c.preferences.nightlyTime(realmId),
+      c.digests.preferences(realmId), c.digests.ownerEmail(realmId), c.customerInputs.creditScores(realmId), c.localCopy.customerNames(realmId),
     ]);
     const lastChange: Partial<Record<SettingsSection, ActivityEntry>> = {};
     for (const s of SETTINGS_SECTIONS) lastChange[s] = await c.activity.lastChange(realmId, s);
@@ -144,7 +144,7 @@ export function settingsUploadRoutes(c: Deps): Router {
     const fileName = file.originalname.slice(0, 120);
     const decoded = decodeUpload(file.buffer);
     if ('error' in decoded) return fail(decoded.error);
-    const report = parseCreditScoreCsv(decoded.text, await c.riskStore.customerNames(realmId));
+    const report = parseCreditScoreCsv(decoded.text, await c.localCopy.customerNames(realmId));
     if (report.rejected.length > 0) {
       return render(res, 400, {
         creditScores: {
@@ -152,7 +152,7 @@ export function settingsUploadRoutes(c: Deps): Router {
         },
       });
     }
-    await c.riskStore.importCreditScores(realmId, report.accepted, c.clock.now());
+    await c.customerInputs.importCreditScores(realmId, report.accepted, c.clock.now());
     const n = report.accepted.length;
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'settings', summary: `Imported ${n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'} from ${fileName}`,
@@ -183,12 +183,12 @@ export function settingsRoutes(c: Deps): Router {
 
   router.post('/settings/policy', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
-    const current = draftOf(await c.riskStore.policy(realmId));
+    const current = draftOf(await c.riskPolicies.policy(realmId));
     const parsed = parsePolicyForm((req.body ?? {}) as Record<string, unknown>, current);
     if (!parsed.draft) return render(res, 400, { policy: parsed });
     const changes = policyChanges(current, parsed.draft);
     if (changes.length === 0) return redirectDone(res, 'policy-unchanged', 'policy');
-    const saved = await c.riskStore.savePolicy(realmId, parsed.draft, c.clock.now());
+    const saved = await c.riskPolicies.savePolicy(realmId, parsed.draft, c.clock.now());
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'settings', summary: `Saved risk policy version ${saved.version}: ${changes.join(', ')}`,
       section: 'policy', detail: { version: saved.version, changes },
@@ -199,9 +199,9 @@ export function settingsRoutes(c: Deps): Router {
   router.post('/settings/policy/defaults', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
     const defaults = draftOf(DEFAULT_RISK_POLICY);
-    const changes = policyChanges(draftOf(await c.riskStore.policy(realmId)), defaults);
+    const changes = policyChanges(draftOf(await c.riskPolicies.policy(realmId)), defaults);
     if (changes.length === 0) return redirectDone(res, 'policy-unchanged', 'policy');
-    const saved = await c.riskStore.savePolicy(realmId, defaults, c.clock.now());
+    const saved = await c.riskPolicies.savePolicy(realmId, defaults, c.clock.now());
     await c.activity.record(realmId, {
       actor: actorOf(res), kind: 'settings', summary: `Restored the default risk policy as version ${saved.version}: ${changes.join(', ')}`,
       section: 'policy', detail: { version: saved.version, changes, restoredDefaults: true },
@@ -260,7 +260,7 @@ export function settingsRoutes(c: Deps): Router {
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
-    const table = creditScoreTemplate(await c.riskStore.customerNames(realmId), await c.riskStore.creditScores(realmId));
+    const table = creditScoreTemplate(await c.localCopy.customerNames(realmId), await c.customerInputs.creditScores(realmId));
     res.attachment('duesense-credit-scores.csv');
     res.type('text/csv').send(toCsv(table));
   });

@@ -71,7 +71,7 @@ describe('a customer page', () => {
 
   it('charts the score history with role="img", a sentence, and the same figures in a table', async () => {
     const page = await world.agent.get(`/customers/${busiest}`);
-    const history = await world.w.t.container.customerDetail.history(world.w.realmId, busiest);
+    const history = await world.w.t.container.scoreRuns.customerHistory(world.w.realmId, busiest);
     expect(history.map((h) => h.asOf)).toEqual(['2026-09-30', '2026-10-31']);
     const config = jsonBlock(page.text, 'chart-score-history-data');
     expect(config.type).toBe('line');

@@ -20,7 +20,7 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
   afterAll(() => w.close());
 
   it("the clusters table shows each cluster's not-yet-due late chance and past-due chance of staying unpaid, and says so", async () => {
-    const run = (await w.t.container.riskStore.latestRunDetails(w.realmId))!;
+    const run = (await w.t.container.scoreRuns.latestRunDetails(w.realmId))!;
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
     const table = clustersTable(page.text);

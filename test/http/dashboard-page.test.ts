@@ -83,10 +83,10 @@ describe('the dashboard', () => {
 
   it('scores only with a CSRF token, records who asked, and lands on the dashboard', async () => {
     expect((await agent.post('/risk/score').type('form').send({})).status).toBe(403);
-    expect(await w.t.container.riskStore.latestRun(w.realmId)).toBeUndefined();
+    expect(await w.t.container.scoreRuns.latestRun(w.realmId)).toBeUndefined();
     // Every customer with a balance and a payment rate under 100% is high risk: the high-risk parts of the page fill up.
     const { version: _v, ...policy } = DEFAULT_RISK_POLICY;
-    await w.t.container.riskStore.savePolicy(w.realmId, { ...policy, highRisk: { paymentRateBelow: 100, balanceAboveCents: 0 } }, new Date());
+    await w.t.container.riskPolicies.savePolicy(w.realmId, { ...policy, highRisk: { paymentRateBelow: 100, balanceAboveCents: 0 } }, new Date());
     const res = await agent.post('/risk/score').type('form').send({ _csrf: csrfFrom((await agent.get('/dashboard')).text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/dashboard');
@@ -97,7 +97,7 @@ describe('the dashboard', () => {
   it('shows the tiles, the trend in words and every chart with valid JSON, a label that states its point, and a table', async () => {
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
-    const run = (await w.t.container.riskStore.latestRunDetails(w.realmId))!;
+    const run = (await w.t.container.scoreRuns.latestRunDetails(w.realmId))!;
     const co = run.company;
     expect(tileValue(page.text, 'total-ar')).toBe(fmt.cents(co.totals.outstandingCents));
     expect(tileValue(page.text, 'overdue')).toBe(fmt.cents(co.totals.overdueCents));
@@ -142,7 +142,7 @@ describe('the dashboard', () => {
 
   it('names each high-risk group by the strategy it really has, and shows strategy tables whose rows add up to their totals', async () => {
     const page = await agent.get('/dashboard');
-    const run = (await w.t.container.riskStore.latestRunDetails(w.realmId))!;
+    const run = (await w.t.container.scoreRuns.latestRunDetails(w.realmId))!;
     const co = run.company;
     expect(co.highRisk.count).toBeGreaterThan(0);
     const summary = /id="high-risk-summary">([\s\S]*?)<\/p>/.exec(page.text)![1]!.replace(/\s+/g, ' ');
@@ -186,7 +186,7 @@ describe('the dashboard', () => {
 
   it('shows a hostile customer name as text', async () => {
     // The customer with the largest high-risk balance gets a name that would run as script if not escaped.
-    const run = (await w.t.container.riskStore.latestRun(w.realmId))!;
+    const run = (await w.t.container.scoreRuns.latestRun(w.realmId))!;
     const top = await w.t.container.db('customer_scores').where({ run_id: run.id, high_risk: true }).orderBy([{ column: 'outstanding_cents', order: 'desc' }, { column: 'customer_qbo_id' }]).first();
     expect(top).toBeDefined();
     const customer = w.company.read('Customer', String(top.customer_qbo_id));
@@ -225,7 +225,7 @@ describe('the dashboard', () => {
     expect(page.text).toContain('This score run was made before this chart existed');
     expect(page.text).toContain('id="chart-risk-bands-empty"'); // that run has no customer rows
     expect(page.text).toContain('id="chart-aging"');
-    const details = await w.t.container.riskStore.latestRunDetails(w.realmId);
+    const details = await w.t.container.scoreRuns.latestRunDetails(w.realmId);
     expect(details!.company).not.toHaveProperty('openInvoices');
     expect(details!.company.clusters).not.toHaveProperty('assignments');
   });

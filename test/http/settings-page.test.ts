@@ -63,7 +63,7 @@ describe('the settings page', () => {
       const res = await world.agent.post('/settings/policy').type('form').send({ _csrf: csrf, ...fields });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/settings?done=policy#policy');
-      const policy = await c().riskStore.policy(realm());
+      const policy = await c().riskPolicies.policy(realm());
       expect(policy).toEqual({
         ...DEFAULT_RISK_POLICY, version: 2, graceDays: 5, weights: { paymentRate: 0.5, creditScore: 0.3, stability: 0.2 },
         bands: { medium: 25, high: 65 }, highRisk: { paymentRateBelow: 75, balanceAboveCents: 2_000_000 },
@@ -138,7 +138,7 @@ describe('the settings page', () => {
 
     it('saves nothing when nothing changed, and restores the defaults as a new version', async () => {
       const before = await versions();
-      const current = (await c().riskStore.policy(realm())).version;
+      const current = (await c().riskPolicies.policy(realm())).version;
       const page = await world.agent.get('/settings');
       const same = await world.agent.post('/settings/policy').type('form').send({ _csrf: csrf, ...policyFields(page.text) });
       expect(same.headers.location).toBe('/settings?done=policy-unchanged#policy');
@@ -146,7 +146,7 @@ describe('the settings page', () => {
       const restore = await world.agent.post('/settings/policy/defaults').type('form').send({ _csrf: csrf });
       expect(restore.status).toBe(303);
       expect(restore.headers.location).toBe('/settings?done=policy-defaults#policy');
-      const policy = await c().riskStore.policy(realm());
+      const policy = await c().riskPolicies.policy(realm());
       expect(policy).toEqual({ ...DEFAULT_RISK_POLICY, version: current + 1 });
       const [entry] = await settingsEntries();
       expect(entry!.summary).toMatch(new RegExp(`^Restored the default risk policy as version ${current + 1}: payment-rate weight 50% → 40%`));
@@ -161,14 +161,14 @@ describe('the settings page', () => {
     it('keeps the tuning that is only in the policy JSON when the form is saved, and restores it with the defaults', async () => {
       const { version: _v, ...defaults } = DEFAULT_RISK_POLICY;
       const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, stability: { ...defaults.stability, alpha: 0.5 } };
-      await c().riskStore.savePolicy(realm(), tuned, new Date('2026-11-01T00:00:00Z'));
+      await c().riskPolicies.savePolicy(realm(), tuned, new Date('2026-11-01T00:00:00Z'));
       const page = await world.agent.get('/settings');
       expect(page.text).not.toContain('(the default values)');
       await world.agent.post('/settings/policy').type('form').send({ _csrf: csrf, ...policyFields(page.text), windowMonths: '12' });
-      const saved = await c().riskStore.policy(realm());
+      const saved = await c().riskPolicies.policy(realm());
       expect(saved).toEqual({ ...tuned, windowMonths: 12, version: saved.version });
       await world.agent.post('/settings/policy/defaults').type('form').send({ _csrf: csrf });
-      expect(await c().riskStore.policy(realm())).toEqual({ ...DEFAULT_RISK_POLICY, version: saved.version + 1 });
+      expect(await c().riskPolicies.policy(realm())).toEqual({ ...DEFAULT_RISK_POLICY, version: saved.version + 1 });
       const [entry] = await settingsEntries();
       expect(entry!.summary).toBe(
         `Restored the default risk policy as version ${saved.version + 1}: window 12 months → 24 months, score smoothing changed, cluster count and seed changed`,
@@ -291,7 +291,7 @@ describe('the settings page', () => {
     };
 
     beforeAll(async () => {
-      ids = [...(await c().riskStore.customerNames(realm())).keys()].sort();
+      ids = [...(await c().localCopy.customerNames(realm())).keys()].sort();
     });
 
     it('explains the format and offers a template with every customer, their Id and current score', async () => {
@@ -300,7 +300,7 @@ describe('the settings page', () => {
       expect(page.text).toContain('<code>score</code> is a whole number from 300 to 850');
       expect(page.text).toContain('href="/settings/credit-scores/template.csv" id="credit-scores-template"');
       expect(input(page.text, 'credit-scores-file')).toContain('aria-describedby="credit-scores-format"');
-      await c().riskStore.setCreditScore(realm(), ids[ids.length - 1]!, 700, 'manual', c().clock.now());
+      await c().customerInputs.setCreditScore(realm(), ids[ids.length - 1]!, 700, 'manual', c().clock.now());
       const csv = await world.agent.get('/settings/credit-scores/template.csv');
       expect(csv.status).toBe(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);

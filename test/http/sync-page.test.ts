@@ -51,9 +51,9 @@ describe('connecting starts the first sync', () => {
     try {
       const page = await connectCompany(newAgent(t.app), FIXTURE_REALM);
       expect(page.text).toContain('The first full sync has started');
-      for (let i = 0; i < 200 && !(await t.container.riskStore.latestRun(FIXTURE_REALM)); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 200 && !(await t.container.scoreRuns.latestRun(FIXTURE_REALM)); i++) await new Promise((r) => setTimeout(r, 20));
       expect((await t.container.syncStore.runs(FIXTURE_REALM))[0]).toMatchObject({ trigger: 'connect', status: 'succeeded' });
-      expect((await t.container.riskStore.latestRun(FIXTURE_REALM))?.trigger).toBe('connect');
+      expect((await t.container.scoreRuns.latestRun(FIXTURE_REALM))?.trigger).toBe('connect');
     } finally {
       await t.close();
       await emulator.close();

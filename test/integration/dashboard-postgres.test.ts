@@ -20,12 +20,12 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
     for (const id of ['collection-rate', 'aging', 'risk-bands', 'score-histogram', 'invoice-by-tier', 'cash-forecast']) expect(page.text, id).toContain(`id="chart-${id}-data"`);
 
     const customers = Number((await w.t.container.db('customer_scores').where({ run_id: runId }).count({ n: '*' }).first())!.n);
-    const d = await w.t.container.riskStore.runDistribution(w.realmId, runId!);
+    const d = await w.t.container.scoreRuns.runDistribution(w.realmId, runId!);
     expect(d.bands.low + d.bands.medium + d.bands.high + d.bands.unscored).toBe(customers);
     const scored = Number((await w.t.container.db('customer_scores').where({ run_id: runId }).whereNotNull('score').count({ n: '*' }).first())!.n);
     expect(d.scoreBins.reduce((s, n) => s + n, 0)).toBe(scored);
     expect(d.topHighRisk.every((h) => typeof h.outstandingCents === 'number' && (h.score === null || typeof h.score === 'number'))).toBe(true);
-    const details = await w.t.container.riskStore.latestRunDetails(w.realmId);
+    const details = await w.t.container.scoreRuns.latestRunDetails(w.realmId);
     expect(details!.id).toBe(runId);
     expect(typeof details!.asOf).toBe('string');
     expect(details!.company.panel?.avgInvoiceByTier).toHaveLength(3);
@@ -33,7 +33,7 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
 
   it('keeps concurrent policy saves as consecutive versions (unique violation 23505 retried)', async () => {
     const w = world();
-    const store = w.t.container.riskStore;
+    const store = w.t.container.riskPolicies;
     const policy = await store.policy(w.realmId);
     const saved = await Promise.all(Array.from({ length: 4 }, () => store.savePolicy(w.realmId, policy, new Date())));
     expect(saved.map((p) => p.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4].map((k) => policy.version + k));
@@ -44,7 +44,7 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
     await w.t.container.sync.sync(w.realmId);
     const older = (await w.t.container.risk.score(w.realmId, { trigger: 'manual' })).runId!;
     const newest = (await w.t.container.risk.score(w.realmId, { trigger: 'manual' })).runId!;
-    const trimmed = await w.t.container.riskStore.trimRunDetail(w.realmId, 1, new Date());
+    const trimmed = await w.t.container.scoreRuns.trimRunDetail(w.realmId, 1, new Date());
     expect(trimmed).toContain(older);
     expect(trimmed).not.toContain(newest);
     const db = w.t.container.db;

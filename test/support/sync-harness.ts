@@ -85,5 +85,5 @@ export async function dumpLocalCopy(w: SyncWorld): Promise<Record<string, unknow
  */
 export async function withFixtureCutPoints(w: SyncWorld): Promise<void> {
   const { version: _version, ...policy } = DEFAULT_RISK_POLICY;
-  await w.t.container.riskStore.savePolicy(w.realmId, { ...policy, bands: { medium: 35, high: 60 } }, new Date('2025-01-01T00:00:00Z'));
+  await w.t.container.riskPolicies.savePolicy(w.realmId, { ...policy, bands: { medium: 35, high: 60 } }, new Date('2025-01-01T00:00:00Z'));
 }

@@ -7,7 +7,7 @@ import { SCOPES } from '../../qbo/intuit-oauth-client.js';
 import type { IdTokenClaims } from '../../qbo/id-token.js';
 import type { QboApiClient } from '../../qbo/qbo-api-client.js';
 import { QboError, QboReauthRequired } from '../../qbo/qbo-errors.js';
-import type { IntuitIdentity } from '../users/user-store.js';
+import type { IntuitIdentity } from '../users/user-store-type.js';
 import type { Company, ConnectionStore, OAuthStateStore } from './connection-store-type.js';
 import type { TokenCipher } from './token-cipher.js';
 import { sealTokens, type TokenVault } from './token-vault.js';

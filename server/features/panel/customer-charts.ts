@@ -1,4 +1,5 @@
-import type { BehaviourMonth, ScorePoint } from './customer-detail-store.js';
+import type { BehaviourMonth } from '../risk/domain/payment-behaviour.js';
+import type { ScorePoint } from '../risk/score-run-store-type.js';
 
 /**
  * Chart.js configurations for a customer's page, as plain JSON (public/js/charts.js draws them; number formats

@@ -1,9 +1,10 @@
 import type { Clock } from '../../clock.js';
 import type { ConnectionStore } from '../connections/connection-store-type.js';
 import type { MailOutbox } from '../mail/mail-outbox.js';
-import type { UserStore } from '../users/user-store.js';
+import type { UserStore } from '../users/user-store-type.js';
 import { buildAlertDigest, type DigestPreferences } from './alert-digest.js';
-import type { RiskStore } from './risk-store.js';
+import type { RiskAlertStore } from './risk-alert-store-type.js';
+import type { ScoreRunStore } from './score-run-store-type.js';
 
 export type { DigestPreferences } from './alert-digest.js';
 
@@ -20,7 +21,8 @@ export class DigestService {
   constructor(private readonly d: {
     preferences: DigestPreferencesSource;
     users: Pick<UserStore, 'ownerEmail'>;
-    runs: Pick<RiskStore, 'digestFacts'>;
+    runs: Pick<ScoreRunStore, 'run' | 'runDetails'>;
+    alerts: Pick<RiskAlertStore, 'messagesForRun'>;
     connections: Pick<ConnectionStore, 'getCompany'>;
     outbox: Pick<MailOutbox, 'enqueue' | 'drain'>;
     clock: Clock;
@@ -47,12 +49,16 @@ export class DigestService {
   async sendForRun(realmId: string, runId: number): Promise<DigestOutcome> {
     const prefs = await this.preferences(realmId);
     if (!prefs.enabled) return 'off';
-    const [run, company] = await Promise.all([this.d.runs.digestFacts(realmId, runId), this.d.connections.getCompany(realmId)]);
+    const summary = await this.d.runs.run(realmId, runId);
+    const [run, alertMessages, company] = await Promise.all([
+      summary && this.d.runs.runDetails(realmId, summary), this.d.alerts.messagesForRun(realmId, runId),
+      this.d.connections.getCompany(realmId),
+    ]);
     if (!run) throw new Error(`no score run ${runId} of company ${realmId}`);
     const { totals, highRisk, collectionTrend } = run.company;
     const digest = buildAlertDigest({
       companyName: company?.companyName ?? realmId, asOf: run.asOf, currency: company?.homeCurrency ?? 'USD',
-      alerts: run.alertMessages.map((message) => ({ message })),
+      alerts: alertMessages.map((message) => ({ message })),
       outstandingCents: totals.outstandingCents, overdueCents: totals.overdueCents, highRiskCount: highRisk.count,
       highRiskExposureCents: highRisk.exposureCents, consecutiveDeclines: collectionTrend.consecutiveDeclines,
       dropPoints: collectionTrend.totalDropPoints, appUrl: this.d.appUrl,

@@ -23,7 +23,7 @@ export type ExportCustomer = Omit<CustomerAssessment, 'active' | 'creditScore' |
 };
 
 /**
- * What every export is built from: the latest saved run (RiskStore.runExport) or a what-if computed on the
+ * What every export is built from: the latest saved run (ScoreRunStore.runExport) or a what-if computed on the
  * spot (whatIfExport). Both carry the same fields, so the two exports of one customer can only differ in value.
  */
 export interface ExportRun {

@@ -1,20 +1,44 @@
 import { actorFor, type ActivityLog } from '../activity/activity-log.js';
 import type { Clock } from '../../clock.js';
-import type { Db } from '../../db/knex.js';
 import type { Logger } from '../../logger.js';
+import type { ConnectionStore } from '../connections/connection-store-type.js';
 import { ValidationError } from '../../errors.js';
 import { localDate } from '../../time-zone.js';
 import { assessCompany, type CompanyAssessment } from './domain/assess-company.js';
 import type { CompanyFacts } from './domain/risk-facts.js';
 import { backtestScore } from './domain/score-backtest.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
-import { loadCompanyFacts } from './risk-facts-loader.js';
 import { clusterCustomers, type ClusterInput, type ClusterResult, type OpenInvoiceOutlooks } from './clusters/customer-clusters.js';
 import { forecastWithOutlooks, type CashForecast, type InvoiceOutlook } from './forecast/cash-forecast.js';
 import { openInvoiceChances } from './forecast/open-invoice-chances.js';
 import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
-import type { RiskStore } from './risk-store.js';
 import { panelSummary } from './panel-summary.js';
+import type { CustomerInputStore } from './customer-input-store-type.js';
+import type { RiskPolicyStore } from './risk-policy-store-type.js';
+import type { NewRunAlert, ScoreRunKeeping } from './score-run-store-type.js';
+
+/**
+ * The facts of a company from its local copy (the sync feature's LocalCopyReader): declared here, by the risk
+ * feature that reads them, so that risk does not import sync (sync builds the facts from the risk domain's types).
+ */
+export interface CompanyFactsReader {
+  companyFacts(realmId: string, o: { rollUpJobs: boolean }): Promise<CompanyFacts>;
+}
+
+export interface RiskServiceDeps {
+  /** The company's time zone decides what "today" is. */
+  companies: Pick<ConnectionStore, 'getCompany'>;
+  localCopy: CompanyFactsReader;
+  scoreRuns: ScoreRunKeeping;
+  policies: Pick<RiskPolicyStore, 'policy'>;
+  customerInputs: Pick<CustomerInputStore, 'creditScores'>;
+  clock: Clock;
+  logger: Logger;
+  defaultTimeZone: string;
+  activity?: Pick<ActivityLog, 'record'>;
+  /** The newest runs kept whole (ScoreRunStore.trimRunDetail; SCORE_RUNS_KEPT_WHOLE). */
+  runsKeptWhole: number;
+}
 
 export interface ScoreResult {
   /** Null when not saved: a what-if, or a run asked not to persist. */
@@ -38,17 +62,12 @@ export interface ScoreResult {
  * saved: a run as of an earlier date is a what-if (docs/risk.md), and a later date is refused.
  */
 export class RiskService {
-  constructor(private readonly d: {
-    db: Db; /** Large reads (the facts) that may run side by side; defaults to db. */ readDb?: Db; store: RiskStore; clock: Clock; logger: Logger; defaultTimeZone: string;
-    activity?: Pick<ActivityLog, 'record'>;
-    /** The newest runs kept whole (RiskStore.trimRunDetail; SCORE_RUNS_KEPT_WHOLE). */
-    runsKeptWhole: number;
-  }) {}
+  constructor(private readonly d: RiskServiceDeps) {}
 
   /** Today in the company's time zone: the default as-of date. */
   async today(realmId: string): Promise<string> {
-    const company = await this.d.db('companies').where({ realm_id: realmId }).first();
-    return localDate(this.d.clock.now(), (company?.time_zone as string | null) ?? this.d.defaultTimeZone);
+    const company = await this.d.companies.getCompany(realmId);
+    return localDate(this.d.clock.now(), company?.timeZone ?? this.d.defaultTimeZone);
   }
 
   async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {}): Promise<ScoreResult> {
@@ -57,14 +76,16 @@ export class RiskService {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ValidationError(`Cannot score as of "${asOf}": write the date YYYY-MM-DD.`);
     if (asOf > today) throw new ValidationError(`Cannot score as of ${asOf}: it is after today (${today}) in the company's time zone.`);
     const whatIf = asOf !== today;
-    const policy = await this.d.store.policy(realmId);
+    const policy = await this.d.policies.policy(realmId);
     const persist = o.persist !== false && !whatIf;
-    // The previous run's cluster centres and score states are read while the facts load.
-    const [facts, previousCentres, previousStates] = await Promise.all([
-      loadCompanyFacts(this.d.readDb ?? this.d.db, realmId, { rollUpJobs: policy.rollUpJobs }),
-      persist ? this.d.store.latestClusterCentres(realmId) : undefined,
-      persist ? this.d.store.latestStates(realmId) : undefined,
+    // The credit scores and the previous run's cluster centres and score states are read while the facts load.
+    const [copy, creditScores, previousCentres, previousStates] = await Promise.all([
+      this.d.localCopy.companyFacts(realmId, { rollUpJobs: policy.rollUpJobs }),
+      this.d.customerInputs.creditScores(realmId),
+      persist ? this.d.scoreRuns.latestClusterCentres(realmId) : undefined,
+      persist ? this.d.scoreRuns.latestStates(realmId) : undefined,
     ]);
+    const facts = withCreditScores(copy, creditScores);
     // The late-payment model is trained per company on its own invoices decided by A, then scores the open ones.
     // Between steps the run lets other work in (web requests): a large company's run is over a second of
     // computing, and without the pauses a page asked for meanwhile waited for all of it.
@@ -87,18 +108,23 @@ export class RiskService {
       const scoreBacktest = backtestScore(facts, policy, asOf);
       // The assessment smoothed each customer against the previous run (assessCompany): its states and alerts are kept.
       const states = new Map(assessment.customers.map((c) => [c.customerId, c.scoreState]));
-      const alerts = assessment.customers.flatMap((c) => c.alerts.map((a) => ({
+      const alerts = assessment.customers.flatMap((c) => c.alerts.map((a): NewRunAlert => ({
         customerId: c.customerId, kind: a.kind,
         message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row`,
       })));
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
-      runId = await this.d.store.saveRun(realmId, assessment, { modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast, panel: panelSummary(assessment.customers) }, o.trigger ?? 'manual', this.d.clock.now(), { states, alerts }, {
+      runId = await this.d.scoreRuns.saveRun({
+        realmId, assessment, trigger: o.trigger ?? 'manual', at: this.d.clock.now(), states, alerts,
+        figures: {
+          modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast,
+          panel: panelSummary(assessment.customers),
+        },
         clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])), outlooks,
       });
     }
     // The run that replaces older ones trims their detail, most of a run's size (docs/risk.md, "Stability across runs").
     // The run is saved by then: a failed trim is only logged, and the next run tries again.
-    const trimmedRuns = runId === null ? [] : await this.d.store.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now())
+    const trimmedRuns = runId === null ? [] : await this.d.scoreRuns.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now())
       .catch((err: unknown) => { this.d.logger.warn({ err, realmId }, 'trimming older score runs failed; the next run retries'); return []; });
     if (runId !== null) {
       await this.d.activity?.record(realmId, {
@@ -117,6 +143,12 @@ export class RiskService {
  * Two hops: an immediate queued from an I/O callback runs in the same turn of the loop, before any new I/O;
  * one queued from an immediate waits for the next turn, after its timers and I/O.
  */
+/** The facts with each customer's credit score, which Duesense keeps rather than QBO (customer_credit_scores). */
+function withCreditScores(facts: CompanyFacts, scores: ReadonlyMap<string, number>): CompanyFacts {
+  if (scores.size === 0) return facts;
+  return { ...facts, customers: facts.customers.map((c) => ({ ...c, creditScore: scores.get(c.id) ?? c.creditScore })) };
+}
+
 const letOthersIn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /**

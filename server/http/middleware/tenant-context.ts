@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Container } from '../../container.js';
 import type { Company } from '../../features/connections/connection-store-type.js';
-import type { User } from '../../features/users/user-store.js';
+import type { User } from '../../features/users/user-store-type.js';
 import { NotFoundError } from '../../errors.js';
 import { signInPath } from '../return-to.js';
 

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRiskAlertStore } from '../../../server/features/risk/risk-alert-store.js';
 import { DigestService } from '../../../server/features/risk/digest-service.js';
 import { MailOutbox } from '../../../server/features/mail/mail-outbox.js';
 import { createMailTransport } from '../../../server/features/mail/mail-transport.js';
@@ -60,7 +61,8 @@ describe('the daily alert digest', () => {
       const c = w.t.container;
       const outbox = new MailOutbox({ store: createOutboxStore(c.db), transport: createMailTransport(`smtp://127.0.0.1:${port}`), from: 'Duesense <no-reply@duesense.test>', clock: w.emulator.clock, logger: silentLogger });
       const digests = new DigestService({
-        preferences: c.preferences, users: c.users, runs: c.riskStore, connections: c.connections,
+        preferences: c.preferences, users: c.users, runs: c.scoreRuns, alerts: createRiskAlertStore({ db: c.db, readDb: c.readDb }),
+        connections: c.connections,
         outbox, clock: w.emulator.clock, appUrl: 'http://localhost:3000',
       });
       await digests.setPreferences(w.realmId, { enabled: true, to: 'books@example.test' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoiceGrossProfit } from '../../../server/features/risk/domain/invoice-metrics.js';
-import { loadCompanyFacts } from '../../../server/features/risk/risk-facts-loader.js';
+import { loadCompanyFacts } from '../../../server/features/sync/company-facts-loader.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../../server/emulator/generator/generate-company.js';
-import { topLevelParent } from '../../../server/features/risk/facts-helpers.js';
+import { topLevelParent } from '../../../server/features/risk/domain/facts-helpers.js';
 import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
 import type { ScoreResult } from '../../../server/features/risk/risk-service.js';
 import { syncWorld, type SyncWorld } from '../../support/sync-harness.js';

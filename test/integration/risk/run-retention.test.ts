@@ -44,13 +44,13 @@ describe('score runs kept whole, and the history of older ones', () => {
       expect(d.customers.map((c) => [c.metrics_json, c.reasons_json])).toEqual(Array.from({ length: 5 }, () => ['{}', '[]']));
       expect(d.customers.some((c) => c.score !== null && c.stable_band !== null)).toBe(true);
     }
-    const history = await w.t.container.riskStore.history(w.realmId, '1');
+    const history = await w.t.container.scoreRuns.customerHistory(w.realmId, '1');
     expect(history.map((h) => h.asOf)).toEqual(['2025-04-05', '2025-05-31', '2025-06-15', '2025-07-31', '2025-08-31']);
     expect(history.every((h) => h.score !== null && h.band !== null)).toBe(true);
   });
 
   it('works off a backlog a few runs at a time, oldest first, and leaves nothing to do after', async () => {
-    const store = w.t.container.riskStore;
+    const store = w.t.container.scoreRuns;
     const db = w.t.container.db;
     await db('risk_score_runs').where({ realm_id: w.realmId }).update({ detail_trimmed_at: null }); // as if before retention
     const at = w.emulator.clock.now();
@@ -62,7 +62,7 @@ describe('score runs kept whole, and the history of older ones', () => {
   });
 
   it('a failed trim does not fail the run it follows: the run is saved and the next one tries again', async () => {
-    const trim = vi.spyOn(w.t.container.riskStore, 'trimRunDetail').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    const trim = vi.spyOn(w.t.container.scoreRuns, 'trimRunDetail').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
     const { runId } = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-09-30');
     expect(runId).toBeGreaterThan(runIds.at(-1)!);
     expect(trim).toHaveBeenCalledOnce();

@@ -24,24 +24,24 @@ describe('scoring from the local copy', () => {
     expect(byName['Cool Cars']!.risk.score).toBeNull(); // no history, no credit score: nothing to score
     expect(a.totals.outstandingCents).toBe(21_500);
     expect(runId).toBeGreaterThan(0);
-    expect((await w.t.container.riskStore.history(w.realmId, '1')).map((h) => h.asOf)).toEqual(['2025-06-15']);
+    expect((await w.t.container.scoreRuns.customerHistory(w.realmId, '1')).map((h) => h.asOf)).toEqual(['2025-06-15']);
   });
 
   it('keeps smoothed scores and stable bands across runs, and raises an alert when a band rises', async () => {
     await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).delete(); // start the history afresh
     const early = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-04-05');
     const late = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-07-31');
-    const afterOne = await w.t.container.riskStore.latestStates(w.realmId);
+    const afterOne = await w.t.container.scoreRuns.latestStates(w.realmId);
     expect(afterOne.get('1')!.band).toBe('low'); // one worse run is damped, not yet a new band
     for (const asOf of ['2025-08-31', '2025-09-30', '2025-10-31']) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
-    const states = await w.t.container.riskStore.latestStates(w.realmId);
+    const states = await w.t.container.scoreRuns.latestStates(w.realmId);
     // Amy paid her first invoice on time (scored low in April), then half of the second one late.
     const amy = late.assessment.customers.find((c) => c.customerId === '1')!;
     const before = early.assessment.customers.find((c) => c.customerId === '1')!;
     const earlier = Number((await w.t.container.db('customer_scores').where({ run_id: early.runId, customer_qbo_id: '1' }).first()).smoothed_score);
     expect(earlier).toBe(before.risk.score);
     expect(afterOne.get('1')!.smoothed).toBeCloseTo(0.3 * amy.risk.score! + 0.7 * earlier, 1);
-    const alerts = await w.t.container.riskStore.alerts(w.realmId);
+    const { rows: alerts } = await w.t.container.alertsPage.page(w.realmId, { status: 'all', limit: 50 });
     expect(before.risk.band).toBe('low');
     expect(states.get('1')!.band).toBe('medium');
     expect(alerts.map((a) => a.message)).toContain("Amy's Bird Sanctuary moved from low to medium risk");
@@ -54,7 +54,7 @@ describe('scoring from the local copy', () => {
   });
 
   it('a manual credit score enters the composite score', async () => {
-    await w.t.container.riskStore.setCreditScore(w.realmId, '3', 700, 'manual', w.emulator.clock.now());
+    await w.t.container.customerInputs.setCreditScore(w.realmId, '3', 700, 'manual', w.emulator.clock.now());
     const { assessment: a } = await w.t.container.risk.score(w.realmId, { asOf: '2025-06-15', persist: false });
     expect(a.customers.find((c) => c.customerId === '3')!.risk.score).toBeCloseTo(((850 - 700) / 850) * 100, 2);
   });
@@ -72,7 +72,7 @@ describe('scoring from the local copy', () => {
   });
 
   it('keeps every one of several policy saves made at the same moment, each as its own version', async () => {
-    const store = w.t.container.riskStore;
+    const store = w.t.container.riskPolicies;
     const policy = await store.policy(w.realmId);
     const saved = await Promise.all(Array.from({ length: 4 }, () => store.savePolicy(w.realmId, policy, w.emulator.clock.now())));
     const versions = saved.map((p) => p.version).sort((a, b) => a - b);

@@ -58,12 +58,12 @@ function suite(dialect: string, database: Database) {
       w.emulator.clock.set('2025-09-30T12:00:00Z');
       const before = await savedState();
       expect(before.alerts.length).toBeGreaterThan(0); // the history has alerts that a what-if could have added to
-      const latest = await w.t.container.riskStore.latestRun(w.realmId);
+      const latest = await w.t.container.scoreRuns.latestRun(w.realmId);
       const whatIf = await w.t.container.risk.score(w.realmId, { asOf: '2025-05-02', trigger: 'manual' });
       expect(whatIf).toMatchObject({ runId: null, whatIf: true });
       expect(whatIf.assessment.asOf).toBe('2025-05-02');
       expect(await savedState()).toEqual(before);
-      expect(await w.t.container.riskStore.latestRun(w.realmId)).toEqual(latest);
+      expect(await w.t.container.scoreRuns.latestRun(w.realmId)).toEqual(latest);
       // Today's date, given explicitly, is a live run.
       const live = await w.t.container.risk.score(w.realmId, { asOf: '2025-09-30' });
       expect(live.whatIf).toBe(false);
@@ -99,8 +99,8 @@ function suite(dialect: string, database: Database) {
       const closed = await db()('risk_alerts').whereIn('id', seededAlerts).select('acknowledged_at', 'acknowledged_by');
       expect(closed.every((a) => a.acknowledged_at !== null)).toBe(true);
       expect(closed.map((a) => a.acknowledged_by)).toEqual(seededAlerts.map(() => `Duesense repair: raised by what-if run ${seeded.runId} (as of 2025-12-31), not by a live score`));
-      expect((await w.t.container.riskStore.history(w.realmId, '1')).map((h) => h.asOf)).toEqual(LIVE_DATES);
-      expect((await w.t.container.riskStore.latestRun(w.realmId))!.asOf).toBe('2025-08-31');
+      expect((await w.t.container.scoreRuns.customerHistory(w.realmId, '1')).map((h) => h.asOf)).toEqual(LIVE_DATES);
+      expect((await w.t.container.scoreRuns.latestRun(w.realmId))!.asOf).toBe('2025-08-31');
       expect(await repairWhatIfRuns(db(), new Date('2026-12-07T09:00:00Z'))).toEqual([]); // nothing left to do
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunDetails, RunDistribution } from '../../../server/features/risk/risk-store.js';
+import type { RunDetails, RunDistribution } from '../../../server/features/risk/score-run-store-type.js';
 import { buildDashboard, collectionTrendSentence, monthLabel } from '../../../server/http/dashboard-view.js';
 
 const months = (rates: Array<number | null>) => rates.map((rate, i) => ({ month: `2026-${String(i + 1).padStart(2, '0')}`, rate }));

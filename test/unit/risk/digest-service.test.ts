@@ -6,7 +6,10 @@ import { createFakeOutboxStore } from '../../../server/features/mail/fake-outbox
 import { MailOutbox } from '../../../server/features/mail/mail-outbox.js';
 import type { MailTransport } from '../../../server/features/mail/mail-transport.js';
 import { DigestService } from '../../../server/features/risk/digest-service.js';
-import type { DigestFacts, RunCompanyFigures } from '../../../server/features/risk/risk-store.js';
+import type { RunCompanyFigures, ScoreRunSummary } from '../../../server/features/risk/score-run-store-type.js';
+
+/** A run as the digest reads it: its as-of date, its figures and its alerts. */
+interface DigestFacts { asOf: string; company: RunCompanyFigures; alertMessages: string[] }
 import { createFakeCompanyPreferencesStore } from '../../../server/features/settings/fake-company-preferences-store.js';
 import { silentLogger } from '../../../server/logger.js';
 
@@ -37,7 +40,14 @@ function world(o: { runs?: Map<number, DigestFacts>; owner?: string | null } = {
   const digests = new DigestService({
     preferences,
     users: { ownerEmail: async (realmId) => (realmId === REALM ? (o.owner === undefined ? 'owner@example.test' : o.owner) : null) },
-    runs: { digestFacts: async (realmId, runId) => (realmId === REALM ? runs.get(runId) : undefined) },
+    runs: {
+      run: async (realmId, runId) => {
+        const r = realmId === REALM ? runs.get(runId) : undefined;
+        return r && { id: runId, realmId, asOf: r.asOf, policyVersion: 1, trigger: 'nightly', createdAt: clock.now() };
+      },
+      runDetails: async (_realmId, run: ScoreRunSummary) => ({ ...run, company: runs.get(run.id)!.company }),
+    },
+    alerts: { messagesForRun: async (realmId, runId) => (realmId === REALM ? (runs.get(runId)?.alertMessages ?? []) : []) },
     connections: { getCompany: async (realmId) => (realmId === REALM ? COMPANY : undefined) },
     outbox, clock, appUrl: 'https://duesense.example.com',
   });

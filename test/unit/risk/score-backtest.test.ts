@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { assessCompany } from '../../../server/features/risk/domain/assess-company.js';
 import { addDaysToDate } from '../../../server/features/risk/domain/dates.js';
-import type { CompanyFacts, InvoiceFact } from '../../../server/features/risk/domain/risk-facts.js';
+import type { CompanyFacts } from '../../../server/features/risk/domain/risk-facts.js';
 import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
 import { backtestScore, scoreAgainstOutcomes, type ScoredCustomer } from '../../../server/features/risk/domain/score-backtest.js';
+import { invoice } from './facts-builders.js';
 
 const SCORED_AS_OF = '2026-01-31';
 const AS_OF = '2026-07-31';
-
-function invoice(id: string, customerId: string, dueDate: string, totalCents: number, payments: Array<[string, number]> = []): InvoiceFact {
-  return {
-    id, docNumber: null, customerId, txnDate: addDaysToDate(dueDate, -30), dueDate, totalCents, lines: [],
-    applications: payments.map(([date, cents]) => ({ date, cents, cash: true })),
-  };
-}
 
 describe('score backtest: outcomes against the score then', () => {
   const scored: ScoredCustomer[] = [

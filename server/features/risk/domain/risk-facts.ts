@@ -1,6 +1,6 @@
 /**
  * What the risk engine knows, as plain data (no I/O, no QBO shapes). Built from the local copy by
- * risk-facts-loader.ts; amounts in integer cents of the home currency.
+ * sync/company-facts-loader.ts (through the local-copy reader); amounts in integer cents of the home currency.
  */
 export interface ApplicationFact {
   /** Payment.TxnDate. */

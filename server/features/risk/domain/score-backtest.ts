@@ -1,4 +1,4 @@
-import { aucMannWhitney } from '../model/evaluation.js';
+import { aucMannWhitney } from './ranking-auc.js';
 import { scoreCustomers } from './assess-company.js';
 import { addMonths, dateOf, dayOf } from './dates.js';
 import { openCents } from './invoice-metrics.js';

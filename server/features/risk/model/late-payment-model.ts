@@ -1,7 +1,8 @@
 import { openCents } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { CALIBRATION_SHARE, fitCalibratedRows, probabilityAt, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
-import { aucMannWhitney, brierScore, calibrationBins, expectedCalibrationError } from './evaluation.js';
+import { aucMannWhitney } from '../domain/ranking-auc.js';
+import { brierScore, calibrationBins, expectedCalibrationError } from './evaluation.js';
 import { TREND_COLUMN, LATE_FEATURES, lateFeatures, SHRINKAGE_K, writeLateFeatures } from './late-features.js';
 import { logit, type Rows } from './logistic.js';
 import { PointInTimeHistory } from './point-in-time-history.js';

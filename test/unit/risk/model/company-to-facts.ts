@@ -1,12 +1,12 @@
 import type { CompanyFile } from '../../../../server/emulator/company-file-format.js';
 import type { ApplicationFact, InvoiceFact } from '../../../../server/features/risk/domain/risk-facts.js';
-import { splitPaymentLinks, topLevelParent } from '../../../../server/features/risk/facts-helpers.js';
+import { splitPaymentLinks, topLevelParent } from '../../../../server/features/risk/domain/facts-helpers.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const cents = (amount: unknown) => Math.round(Number(amount ?? 0) * 100);
 
 /**
- * A generated company file as the engine's InvoiceFacts, mirroring risk-facts-loader.ts: jobs rolled up to
+ * A generated company file as the engine's InvoiceFacts, mirroring sync/company-facts-loader.ts: jobs rolled up to
  * their top-level parent, home-currency amounts, voids (zero totals) dropped, and a payment's credit-memo
  * links funding its invoice links first (cash = false for that part; a zero-total payment is all credit).
  */

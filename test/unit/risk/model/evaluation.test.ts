@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aucMannWhitney, brierScore, calibrationBins, expectedCalibrationError } from '../../../../server/features/risk/model/evaluation.js';
+import { aucMannWhitney } from '../../../../server/features/risk/domain/ranking-auc.js';
+import { brierScore, calibrationBins, expectedCalibrationError } from '../../../../server/features/risk/model/evaluation.js';
 
 describe('AUC (Mann-Whitney)', () => {
   it('is 1 for a perfect ranking and 0 for a reversed one', () => {

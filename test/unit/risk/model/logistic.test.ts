@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitCalibratedLogistic, fitPlain, scoreCalibrated, shiftFor, shiftTable } from '../../../../server/features/risk/model/calibrated-logistic.js';
-import { aucMannWhitney } from '../../../../server/features/risk/model/evaluation.js';
+import { aucMannWhitney } from '../../../../server/features/risk/domain/ranking-auc.js';
 import { sigmoid } from '../../../../server/features/risk/model/logistic.js';
 import { prng } from './seeded.js';
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
-import { createCustomerListStore, escapeLike, likeContains, type CustomerListQuery } from '../../../server/features/panel/customer-list-store.js';
+import { escapeLike, likeContains } from '../../../server/db/like-pattern.js';
+import { CustomerListService } from '../../../server/features/panel/customer-list-service.js';
+import { createScoreRunStore } from '../../../server/features/risk/score-run-store.js';
+import type { CustomerListQuery } from '../../../server/features/risk/score-run-store-type.js';
 import { foldForSearch } from '../../../server/shared/search-text.js';
 import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
 
@@ -40,10 +43,10 @@ async function insertRun(db: Db, realmId: string, company: unknown): Promise<num
 const base: CustomerListQuery = { sort: 'score', dir: 'desc', page: 1, pageSize: 25 };
 
 function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<void> }>) {
-  describe(`the customer list store on ${dialect}`, () => {
+  describe(`the customer list (score-run store) on ${dialect}`, () => {
     let db: Db;
     let close: () => Promise<void>;
-    let store: ReturnType<typeof createCustomerListStore>;
+    let store: CustomerListService;
     let runA: number;
     let runB: number;
 
@@ -62,7 +65,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
         { id: '3', name: 'ÖLWERK Düsseldorf', smoothed: 20, band: 'low', strategy: 'Standard', cluster: null, tier: 'Low' },
         { id: '4', name: 'Zebra', smoothed: 30, band: 'low', strategy: 'Standard', cluster: null, tier: 'Low' },
       ]));
-      store = createCustomerListStore(db);
+      store = new CustomerListService(createScoreRunStore({ db, readDb: db }));
     });
     afterAll(() => close());
 

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
-import { effectiveDueDate, type TermsOnFile } from './domain/due-date.js';
-import { splitPaymentLinks, topLevelParent } from './facts-helpers.js';
-import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from './domain/risk-facts.js';
+import { effectiveDueDate, type TermsOnFile } from '../risk/domain/due-date.js';
+import { splitPaymentLinks, topLevelParent } from '../risk/domain/facts-helpers.js';
+import type { ApplicationFact, CompanyFacts, CustomerFact, InvoiceFact, ItemFact, LineFact } from '../risk/domain/risk-facts.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,7 +28,8 @@ const APPLICATION = positionsOf(APPLICATION_COLUMNS);
  * voided invoices left out; jobs rolled up into their top-level parent when asked; a missing due date taken
  * from the terms (effectiveDueDate); totals and applications converted to the home currency at the invoice's
  * exchange rate (line amounts stay in the invoice's, item costs are the home currency's: invoiceGrossProfit);
- * credit-funded payment lines marked as not cash. With `customerIds`, only those customers' invoices.
+ * credit-funded payment lines marked as not cash. With `customerIds`, only those customers' invoices. Customers
+ * come without credit scores (null): those are Duesense's own data, which the risk feature adds.
  *
  * The three large reads (invoices, their lines' gross profit, payment applications) come back as one JSON
  * array each (jsonRows): for 100k invoices, building an object per row in the driver cost more than the
@@ -43,7 +44,7 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
   const invoiceIdsOf = (customers: string[]) => scoped('qbo_invoices').whereIn('customer_qbo_id', customers).select('qbo_id');
   const paymentIdsOf = (customers: string[]) => scoped('qbo_payment_applications').where('txn_type', 'Invoice')
     .whereIn('txn_qbo_id', invoiceIdsOf(customers)).select('payment_qbo_id');
-  const [settings, customerRows, invoiceRows, rateRows, lineRows, applicationRows, itemRows, termRows, creditRows] = await Promise.all([
+  const [settings, customerRows, invoiceRows, rateRows, lineRows, applicationRows, itemRows, termRows] = await Promise.all([
     scoped('qbo_company_settings').first('home_currency', 'preferences_json'),
     // Only the columns the engine reads: raw_json is the bulk of every row (docs/benchmarks.md, "Scoring").
     scoped('qbo_customers').whereNull('deleted_at').modify((q) => (ids && !o.rollUpJobs ? q.whereIn('qbo_id', ids) : q))
@@ -74,7 +75,6 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     APPLICATION_COLUMNS, 'payment_qbo_id, line_no, txn_type, txn_qbo_id'),
     scoped('qbo_items').select('qbo_id', 'purchase_cost_cents'),
     scoped('qbo_terms').select('qbo_id', 'due_days'),
-    scoped('customer_credit_scores').modify((q) => (ids ? q.whereIn('customer_qbo_id', ids) : q)),
   ]);
 
   const parentOf = new Map<string, string | null>(customerRows.map((c: Row) => [String(c.qbo_id), c.parent_qbo_id ?? null]));
@@ -87,10 +87,9 @@ export async function loadCompanyFacts(db: Db, realmId: string, o: { rollUpJobs:
     if (root === undefined) owners.set(id, (root = rootOf(id)));
     return root;
   };
-  const credit = new Map<string, number>(creditRows.map((r: Row) => [String(r.customer_qbo_id), Number(r.score)]));
   const customers: CustomerFact[] = customerRows
     .filter((c: Row) => !o.rollUpJobs || owner(String(c.qbo_id)) === String(c.qbo_id))
-    .map((c: Row) => ({ id: String(c.qbo_id), name: String(c.display_name), active: Boolean(c.active), creditScore: credit.get(String(c.qbo_id)) ?? null }));
+    .map((c: Row) => ({ id: String(c.qbo_id), name: String(c.display_name), active: Boolean(c.active), creditScore: null }));
 
   const prefs = settings?.preferences_json ? (JSON.parse(settings.preferences_json) as Row) : undefined;
   const terms: TermsOnFile = {

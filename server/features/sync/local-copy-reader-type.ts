@@ -1,0 +1,34 @@
+import type { CompanyFacts } from '../risk/domain/risk-facts.js';
+
+/** A customer and the jobs below it, with names; depth 0 is the customer itself. */
+export interface CoveredCustomer {
+  id: string;
+  name: string;
+  depth: number;
+}
+
+/** An invoice as QBO has it: its date and its total in the home currency. */
+export interface InvoiceOnFile {
+  txnDate: string | null;
+  totalCents: number | null;
+}
+
+/**
+ * The read side of the local copy of a company's QuickBooks data (the qbo_* tables, which the sync writes),
+ * for the features that score and show it. Every read is scoped to one company.
+ */
+export interface LocalCopyReader {
+  /**
+   * The engine's facts (sync/company-facts-loader.ts). Customers come with a null credit score: credit scores
+   * are Duesense's own data (risk/customer-input-store.ts).
+   */
+  companyFacts(realmId: string, o: { rollUpJobs: boolean; customerIds?: readonly string[] }): Promise<CompanyFacts>;
+  /** The customer and, when jobs roll up, every job below it (jobs of jobs too); empty for an unknown id. */
+  customerAndJobs(realmId: string, customerId: string, rollUpJobs: boolean): Promise<CoveredCustomer[]>;
+  /** The customer's email and whether it is active in QBO; undefined for an unknown id. */
+  customerContact(realmId: string, customerId: string): Promise<{ email: string | null; active: boolean } | undefined>;
+  /** These invoices' dates and totals, by invoice id; ids not in the copy are left out. */
+  invoicesOnFile(realmId: string, invoiceIds: readonly string[]): Promise<Map<string, InvoiceOnFile>>;
+  /** Every live customer's display name by id. */
+  customerNames(realmId: string): Promise<Map<string, string>>;
+}

@@ -1,0 +1,68 @@
+import type { Db } from '../../db/knex.js';
+import { loadCompanyFacts } from './company-facts-loader.js';
+import type { CoveredCustomer, InvoiceOnFile, LocalCopyReader } from './local-copy-reader-type.js';
+
+/** Ids per IN (…) list: well under every database's limit on bound parameters. */
+const CHUNK = 500;
+/** How deep jobs of jobs go: the engine's roll-up stops at the same depth (topLevelParent). */
+const MAX_JOB_DEPTH = 8;
+
+type Row = Record<string, unknown>;
+
+/** The local copy's reads for risk and the panel, on the read-only pool (`readDb`). */
+export function createLocalCopyReader(readDb: Db): LocalCopyReader {
+  const customers = (realmId: string) => readDb('qbo_customers').where({ realm_id: realmId });
+
+  async function inChunks(ids: readonly string[], read: (chunk: string[]) => Promise<Row[]>): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) rows.push(...(await read(ids.slice(i, i + CHUNK))));
+    return rows;
+  }
+
+  return {
+    companyFacts: (realmId, o) => loadCompanyFacts(readDb, realmId, o),
+
+    async customerAndJobs(realmId: string, customerId: string, rollUpJobs: boolean): Promise<CoveredCustomer[]> {
+      if (!rollUpJobs) {
+        const self = await customers(realmId).where({ qbo_id: customerId }).first('qbo_id', 'display_name');
+        return self ? [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }] : [];
+      }
+      // Level by level: one indexed read per level.
+      const self = await customers(realmId).where({ qbo_id: customerId }).whereNull('deleted_at').first('qbo_id', 'display_name');
+      if (!self) return [];
+      const all: CoveredCustomer[] = [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }];
+      let frontier = [all[0]!.id];
+      for (let depth = 1; depth <= MAX_JOB_DEPTH && frontier.length > 0; depth++) {
+        const children = await inChunks(frontier, (chunk) =>
+          customers(realmId).whereIn('parent_qbo_id', chunk).whereNull('deleted_at').select('qbo_id', 'display_name'));
+        const seen = new Set(all.map((c) => c.id));
+        const next = children.filter((c) => !seen.has(String(c.qbo_id)))
+          .map((c) => ({ id: String(c.qbo_id), name: String(c.display_name), depth }));
+        next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        all.push(...next);
+        frontier = next.map((c) => c.id);
+      }
+      return all;
+    },
+
+    async customerContact(realmId: string, customerId: string) {
+      const r = await customers(realmId).where({ qbo_id: customerId }).first('email', 'active');
+      return r ? { email: (r.email as string | null) ?? null, active: Boolean(r.active) } : undefined;
+    },
+
+    async invoicesOnFile(realmId: string, invoiceIds: readonly string[]): Promise<Map<string, InvoiceOnFile>> {
+      const rows = await inChunks(invoiceIds, (chunk) => readDb('qbo_invoices').where({ realm_id: realmId }).whereIn('qbo_id', chunk)
+        .select('qbo_id', 'txn_date', 'total_cents', 'exchange_rate'));
+      return new Map(rows.map((r) => {
+        const rate = r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate);
+        const totalCents = r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * rate);
+        return [String(r.qbo_id), { txnDate: r.txn_date ? String(r.txn_date) : null, totalCents }];
+      }));
+    },
+
+    async customerNames(realmId: string): Promise<Map<string, string>> {
+      const rows = await customers(realmId).whereNull('deleted_at').select('qbo_id', 'display_name');
+      return new Map(rows.map((r: { qbo_id: string; display_name: string }) => [String(r.qbo_id), r.display_name]));
+    },
+  };
+}
