@@ -33,6 +33,8 @@ export interface ConnectionStore {
   listCompanies(): Promise<Company[]>;
   getConnection(realmId: string): Promise<SealedConnection | undefined>;
   setStatus(realmId: string, status: ConnectionStatus, now: Date): Promise<void>;
+  /** What QuickBooks says of the company on each sync: its name, home currency and (when known) time zone. */
+  updateDetails(realmId: string, details: { companyName: string; homeCurrency: string | null; timeZone: string | null }, now: Date): Promise<void>;
   deleteTokens(realmId: string): Promise<void>;
   /** Takes the refresh lease if nobody holds an unexpired one (compare-and-set). */
   acquireRefreshLease(realmId: string, owner: string, until: Date, now: Date): Promise<boolean>;

@@ -64,6 +64,11 @@ export function createConnectionStore(db: Db): ConnectionStore {
         status, updated_at: now, ...(status === 'disconnected' ? { disconnected_at: now } : {}),
       });
     },
+    async updateDetails(realmId, d, now) {
+      await db(COMPANIES).where({ realm_id: realmId }).update({
+        company_name: d.companyName, home_currency: d.homeCurrency, ...(d.timeZone ? { time_zone: d.timeZone } : {}), updated_at: now,
+      });
+    },
     async deleteTokens(realmId) {
       await db(CONNECTIONS).where({ realm_id: realmId }).delete();
     },

@@ -38,6 +38,10 @@ export function createFakeConnectionStore(): ConnectionStore {
       const c = companies.get(realmId);
       if (c) companies.set(realmId, { ...c, status, ...(status === 'disconnected' ? { disconnectedAt: now } : {}) });
     },
+    async updateDetails(realmId, d) {
+      const c = companies.get(realmId);
+      if (c) companies.set(realmId, { ...c, companyName: d.companyName, homeCurrency: d.homeCurrency, timeZone: d.timeZone ?? c.timeZone });
+    },
     async deleteTokens(realmId) {
       connections.delete(realmId);
       leases.delete(realmId);

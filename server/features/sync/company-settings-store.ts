@@ -2,7 +2,6 @@ import type { Db } from '../../db/knex.js';
 import type { CompanySettingsStore } from './company-settings-store-type.js';
 
 const SETTINGS = 'qbo_company_settings';
-const COMPANIES = 'companies';
 
 export function createCompanySettingsStore(db: Db): CompanySettingsStore {
   return {
@@ -12,12 +11,7 @@ export function createCompanySettingsStore(db: Db): CompanySettingsStore {
         multi_currency: s.multiCurrency, time_zone: s.timeZone, custom_fields_json: JSON.stringify(s.customFields),
         company_info_json: JSON.stringify(s.companyInfo), preferences_json: JSON.stringify(s.preferences), updated_at: now,
       };
-      await db.transaction(async (trx) => {
-        await trx(SETTINGS).insert(row).onConflict('realm_id').merge();
-        await trx(COMPANIES).where({ realm_id: realmId }).update({
-          company_name: s.companyName, home_currency: s.homeCurrency, ...(s.timeZone ? { time_zone: s.timeZone } : {}), updated_at: now,
-        });
-      });
+      await db(SETTINGS).insert(row).onConflict('realm_id').merge();
     },
   };
 }

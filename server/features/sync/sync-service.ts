@@ -45,7 +45,7 @@ export type SyncApi = Pick<QboApiClient, 'query' | 'cdc' | 'getCompanyInfo' | 'g
 
 export interface SyncServiceDeps {
   store: SyncStore;
-  connections: Pick<ConnectionStore, 'setStatus'>;
+  connections: Pick<ConnectionStore, 'setStatus' | 'updateDetails'>;
   locks: JobLockStore;
   /** A call to QBO for this company: token from the vault, through the per-realm rate limiter. */
   qbo: <T>(realmId: string, call: (api: SyncApi) => Promise<T>) => Promise<T>;
@@ -114,6 +114,9 @@ export class SyncService {
     try {
       const settings = await this.d.qbo(realmId, (api) => readCompanySettings(realmId, api));
       await this.d.settings.save(realmId, settings, this.d.clock.now());
+      // The company row belongs to the connections feature: its name and currency follow QuickBooks.
+      const { companyName, homeCurrency, timeZone } = settings;
+      await this.d.connections.updateDetails(realmId, { companyName, homeCurrency, timeZone }, this.d.clock.now());
       const states = await this.d.store.states(realmId);
       const plan = this.plan(states, opts.full === true);
       for (const entity of plan.full) {
