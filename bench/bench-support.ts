@@ -21,13 +21,21 @@ export interface Benchmark {
 }
 
 export function machine(): Record<string, string | number> {
-  return { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
+  return {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
 }
 
 export function writeResult(result: BenchResult): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${result.name}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), machine: machine() }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ ...result, measuredAt: new Date().toISOString(), machine: machine() }, null, 2)}\n`,
+  );
   return file;
 }
 
@@ -39,7 +47,16 @@ export function percentile(sorted: number[], p: number): number {
 export const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 
 /** What bench/generate-large-company.ts made: the realm and the number of each entity. */
-export interface LargeCompany { realmId: string; Customer: number; Invoice: number; Payment: number; CreditMemo: number; Item: number; Term: number; CustomerType: number }
+export interface LargeCompany {
+  realmId: string;
+  Customer: number;
+  Invoice: number;
+  Payment: number;
+  CreditMemo: number;
+  Item: number;
+  Term: number;
+  CustomerType: number;
+}
 
 /**
  * The benchmark company, generated in its own process (so the benchmark's memory is its own) into a new
@@ -54,8 +71,15 @@ export function generateLargeCompany(prefix: string): { dir: string; companyFile
 }
 
 /** `duesense emulator` in its own process (as Intuit is elsewhere), serving a company file; resolves to its URL. */
-export async function startEmulatorProcess(companyFile: string, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startEmulatorProcess(
+  companyFile: string,
+  extraArgs: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0', ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -25,27 +25,39 @@ const median = (runs: number, f: () => void) => {
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
 };
 
-for (const [name, spec] of [['demo', DEMO_COMPANY], ['large', LARGE_COMPANY]] as const) {
+for (const [name, spec] of [
+  ['demo', DEMO_COMPANY],
+  ['large', LARGE_COMPANY],
+] as const) {
   const company = generateCompany(spec);
   const invoices = companyToInvoiceFacts(company);
   const customerIds = [...new Set(invoices.map((i) => i.customerId))];
   const facts: CompanyFacts = {
-    realmId: company.realmId, homeCurrency: 'USD', invoices, items: new Map(),
+    realmId: company.realmId,
+    homeCurrency: 'USD',
+    invoices,
+    items: new Map(),
     customers: customerIds.map((id) => ({ id, name: id, active: true, creditScore: null })),
   };
   const card = trainLatePaymentModel(invoices, { asOf: spec.asOf }).card;
   const trainMs = median(3, () => trainLatePaymentModel(invoices, { asOf: spec.asOf }));
-  process.stdout.write(`${name} as of ${spec.asOf}: ${invoices.length} invoices, trained on ${card.trainedOn}, `
-    + `holdout ${card.holdoutSize}, AUC ${card.auc?.toFixed(3)}, ECE ${card.ece?.toFixed(3)}, Brier ${card.brier?.toFixed(3)}, `
-    + `training ${trainMs.toFixed(0)} ms\n`);
+  process.stdout.write(
+    `${name} as of ${spec.asOf}: ${invoices.length} invoices, trained on ${card.trainedOn}, ` +
+      `holdout ${card.holdoutSize}, AUC ${card.auc?.toFixed(3)}, ECE ${card.ece?.toFixed(3)}, Brier ${card.brier?.toFixed(3)}, ` +
+      `training ${trainMs.toFixed(0)} ms\n`,
+  );
   for (const b of card.calibration) {
-    process.stdout.write(`  ${b.bin}  n=${String(b.count).padStart(5)}  predicted ${pct(b.predicted)}  observed ${pct(b.observed)}\n`);
+    process.stdout.write(
+      `  ${b.bin}  n=${String(b.count).padStart(5)}  predicted ${pct(b.predicted)}  observed ${pct(b.observed)}\n`,
+    );
   }
   const backtest = backtestScore(facts, DEFAULT_RISK_POLICY, spec.asOf);
   const backtestMs = median(3, () => backtestScore(facts, DEFAULT_RISK_POLICY, spec.asOf));
   const caught = backtest.highRiskShare === null ? '-' : pct(backtest.highRiskShare);
   const lateDollars = Math.round(backtest.lateCents / 100).toLocaleString('en-US');
-  process.stdout.write(`  score backtest from ${backtest.scoredAsOf}: ${backtest.customers} customers ranked, `
-    + `${backtest.lateCustomers} went >30 days late, AUC ${backtest.auc?.toFixed(3)}, High tier caught ${caught} of `
-    + `$${lateDollars} (${backtest.highRiskCustomers} High customers), ${backtestMs.toFixed(0)} ms\n`);
+  process.stdout.write(
+    `  score backtest from ${backtest.scoredAsOf}: ${backtest.customers} customers ranked, ` +
+      `${backtest.lateCustomers} went >30 days late, AUC ${backtest.auc?.toFixed(3)}, High tier caught ${caught} of ` +
+      `$${lateDollars} (${backtest.highRiskCustomers} High customers), ${backtestMs.toFixed(0)} ms\n`,
+  );
 }

@@ -29,7 +29,11 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const bench of ALL.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
   process.stdout.write(`\n▶ ${bench.name}\n`);
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--child', bench.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/run.ts', '--child', bench.name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (child.status !== 0) {
     process.stdout.write(`  ✗ failed (exit ${child.status})\n`);
     failed++;

@@ -8,14 +8,22 @@ import { migrateToLatest } from '../server/db/knex.js';
 import { silentLogger } from '../server/logger.js';
 import { type Benchmark, generateLargeCompany, startEmulatorProcess, round } from './bench-support.js';
 
-
 async function control(url: string, p: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${url}/emulator${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/emulator${p}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return res.status === 204 ? undefined : res.json();
 }
 
 /** Changes `count` distinct objects of one entity through the API (sparse updates), as a busy day would. */
-async function changeObjects(url: string, realmId: string, entity: 'Invoice' | 'Customer', count: number): Promise<void> {
+async function changeObjects(
+  url: string,
+  realmId: string,
+  entity: 'Invoice' | 'Customer',
+  count: number,
+): Promise<void> {
   const { access_token: token } = (await control(url, '/tokens', { realmId })) as { access_token: string };
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json' };
   const api = (p: string, init?: RequestInit) =>
@@ -27,7 +35,14 @@ async function changeObjects(url: string, realmId: string, entity: 'Invoice' | '
   const targets = rows.slice(0, count);
   const change = entity === 'Invoice' ? { PrivateNote: 'bench change' } : { Notes: 'bench change' };
   for (let i = 0; i < targets.length; i += 16) {
-    await Promise.all(targets.slice(i, i + 16).map((o) => api(`/${entity.toLowerCase()}`, { method: 'POST', body: JSON.stringify({ Id: o.Id, SyncToken: o.SyncToken, sparse: true, ...change }) })));
+    await Promise.all(
+      targets.slice(i, i + 16).map((o) =>
+        api(`/${entity.toLowerCase()}`, {
+          method: 'POST',
+          body: JSON.stringify({ Id: o.Id, SyncToken: o.SyncToken, sparse: true, ...change }),
+        }),
+      ),
+    );
   }
 }
 
@@ -39,12 +54,21 @@ async function connect(c: Container, realmId: string): Promise<void> {
 export const syncBenchmark: Benchmark = {
   name: 'sync',
   async run() {
-    const { dir, companyFile, company: { realmId, ...sizes } } = generateLargeCompany('duesense-bench-');
+    const {
+      dir,
+      companyFile,
+      company: { realmId, ...sizes },
+    } = generateLargeCompany('duesense-bench-');
     const file = { realmId };
     const totalRows = Object.values(sizes).reduce((a, b) => a + b, 0);
     const minimumCalls = 2 + Object.values(sizes).reduce((n, s) => n + Math.floor(s / 1000) + 1, 0);
     const { url, child } = await startEmulatorProcess(companyFile);
-    const config = loadConfig({ DATABASE_FILE: path.join(dir, 'duesense.sqlite'), INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: url, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATABASE_FILE: path.join(dir, 'duesense.sqlite'),
+      INTUIT_ENVIRONMENT: 'emulator',
+      EMULATOR_URL: url,
+      LOG_LEVEL: 'silent',
+    });
     const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
     try {
       await migrateToLatest(c.db);
@@ -80,16 +104,46 @@ export const syncBenchmark: Benchmark = {
         name: 'sync',
         description: `Full sync of a generated ${sizes.Customer}-customer company (${sizes.Invoice} invoices, ${sizes.Payment} payments, ${sizes.CreditMemo} credit memos) from an emulator in another process, production rate limits, SQLite file; then incremental syncs after 900 changed invoices and after 1% of all rows changed (1,000 invoices and the rest customers).`,
         figures: {
-          rows: totalRows, fullApiCalls: full.apiCalls, minimumApiCalls: minimumCalls, fullSeconds: round(fullSeconds, 1), rowsPerSecond: Math.round(rowsPerSecond),
-          throttledMsFull: full.throttledMs, peakRssMB: Math.round(peakRss / 2 ** 20),
-          incremental900Calls: small.apiCalls, incremental900Seconds: round(smallSeconds, 2), incremental900Mode: small.mode,
-          incremental1PctChanged: onePercent, incremental1PctCalls: large.apiCalls, incremental1PctSeconds: round(largeSeconds, 2), incremental1PctMode: large.mode,
+          rows: totalRows,
+          fullApiCalls: full.apiCalls,
+          minimumApiCalls: minimumCalls,
+          fullSeconds: round(fullSeconds, 1),
+          rowsPerSecond: Math.round(rowsPerSecond),
+          throttledMsFull: full.throttledMs,
+          peakRssMB: Math.round(peakRss / 2 ** 20),
+          incremental900Calls: small.apiCalls,
+          incremental900Seconds: round(smallSeconds, 2),
+          incremental900Mode: small.mode,
+          incremental1PctChanged: onePercent,
+          incremental1PctCalls: large.apiCalls,
+          incremental1PctSeconds: round(largeSeconds, 2),
+          incremental1PctMode: large.mode,
         },
         targets: [
-          { what: 'full-sync API calls', target: 'within 2% of the minimum', actual: `${full.apiCalls} vs ${minimumCalls} (+${round(callsOverMinimum * 100, 1)}%)`, met: callsOverMinimum <= 0.02 },
-          { what: 'rows written per second', target: '>= 5,000', actual: `${Math.round(rowsPerSecond)}`, met: rowsPerSecond >= 5000 },
-          { what: 'peak memory (app process)', target: '< 500 MB', actual: `${Math.round(peakRss / 2 ** 20)} MB`, met: peakRss < 500 * 2 ** 20 },
-          { what: 'incremental sync, 900 changed objects', target: '<= 3 API calls', actual: `${small.apiCalls}`, met: small.apiCalls <= 3 },
+          {
+            what: 'full-sync API calls',
+            target: 'within 2% of the minimum',
+            actual: `${full.apiCalls} vs ${minimumCalls} (+${round(callsOverMinimum * 100, 1)}%)`,
+            met: callsOverMinimum <= 0.02,
+          },
+          {
+            what: 'rows written per second',
+            target: '>= 5,000',
+            actual: `${Math.round(rowsPerSecond)}`,
+            met: rowsPerSecond >= 5000,
+          },
+          {
+            what: 'peak memory (app process)',
+            target: '< 500 MB',
+            actual: `${Math.round(peakRss / 2 ** 20)} MB`,
+            met: peakRss < 500 * 2 ** 20,
+          },
+          {
+            what: 'incremental sync, 900 changed objects',
+            target: '<= 3 API calls',
+            actual: `${small.apiCalls}`,
+            met: small.apiCalls <= 3,
+          },
         ],
       };
     } finally {

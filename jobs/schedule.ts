@@ -23,14 +23,18 @@ export const SCHEDULE = [
 
 export function startSchedule(c: Container): { stop(): Promise<void> } {
   const tasks: ScheduledTask[] = SCHEDULE.map(({ cron: expression, job }) =>
-    cron.schedule(expression, async () => {
-      try {
-        const outcome = await job.run(c);
-        c.logger.info({ job: job.name, outcome }, 'scheduled job finished');
-      } catch (err) {
-        c.logger.error({ err, job: job.name }, 'scheduled job failed');
-      }
-    }, { name: job.name, timezone: 'UTC', noOverlap: true }),
+    cron.schedule(
+      expression,
+      async () => {
+        try {
+          const outcome = await job.run(c);
+          c.logger.info({ job: job.name, outcome }, 'scheduled job finished');
+        } catch (err) {
+          c.logger.error({ err, job: job.name }, 'scheduled job failed');
+        }
+      },
+      { name: job.name, timezone: 'UTC', noOverlap: true },
+    ),
   );
   return {
     async stop() {

@@ -63,7 +63,10 @@ export async function up(knex: Knex): Promise<void> {
     t.decimal('qty', 18, 6).nullable();
     t.bigInteger('amount_cents').notNullable();
     t.primary(['realm_id', 'invoice_qbo_id', 'line_no']);
-    t.foreign(['realm_id', 'invoice_qbo_id']).references(['realm_id', 'qbo_id']).inTable('qbo_invoices').onDelete('CASCADE');
+    t.foreign(['realm_id', 'invoice_qbo_id'])
+      .references(['realm_id', 'qbo_id'])
+      .inTable('qbo_invoices')
+      .onDelete('CASCADE');
   });
   await knex.schema.createTable('qbo_payments', (t) => {
     common(t);
@@ -84,7 +87,10 @@ export async function up(knex: Knex): Promise<void> {
     t.string('txn_qbo_id', 32).notNullable();
     t.bigInteger('amount_cents').notNullable();
     t.primary(['realm_id', 'payment_qbo_id', 'line_no', 'txn_type', 'txn_qbo_id']);
-    t.foreign(['realm_id', 'payment_qbo_id']).references(['realm_id', 'qbo_id']).inTable('qbo_payments').onDelete('CASCADE');
+    t.foreign(['realm_id', 'payment_qbo_id'])
+      .references(['realm_id', 'qbo_id'])
+      .inTable('qbo_payments')
+      .onDelete('CASCADE');
     t.index(['realm_id', 'txn_type', 'txn_qbo_id']);
   });
   await knex.schema.createTable('qbo_credit_memos', (t) => {
@@ -133,7 +139,18 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['qbo_company_settings', 'qbo_customer_types', 'qbo_terms', 'qbo_items', 'qbo_credit_memos', 'qbo_payment_applications', 'qbo_payments', 'qbo_invoice_lines', 'qbo_invoices', 'qbo_customers']) {
+  for (const table of [
+    'qbo_company_settings',
+    'qbo_customer_types',
+    'qbo_terms',
+    'qbo_items',
+    'qbo_credit_memos',
+    'qbo_payment_applications',
+    'qbo_payments',
+    'qbo_invoice_lines',
+    'qbo_invoices',
+    'qbo_customers',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

@@ -62,5 +62,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['job_locks', 'qbo_webhook_events', 'qbo_sync_runs', 'qbo_sync_state']) await knex.schema.dropTableIfExists(table);
+  for (const table of ['job_locks', 'qbo_webhook_events', 'qbo_sync_runs', 'qbo_sync_state'])
+    await knex.schema.dropTableIfExists(table);
 }

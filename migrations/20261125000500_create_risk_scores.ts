@@ -49,5 +49,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['risk_policies', 'customer_credit_scores', 'customer_scores', 'risk_score_runs']) await knex.schema.dropTableIfExists(table);
+  for (const table of ['risk_policies', 'customer_credit_scores', 'customer_scores', 'risk_score_runs'])
+    await knex.schema.dropTableIfExists(table);
 }

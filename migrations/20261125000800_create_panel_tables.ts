@@ -56,7 +56,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('company_preferences', (t) => t.dropColumn('nightly_local_time'));
-  for (const table of ['activity_log', 'customer_controls', 'invoice_scores']) await knex.schema.dropTableIfExists(table);
+  for (const table of ['activity_log', 'customer_controls', 'invoice_scores'])
+    await knex.schema.dropTableIfExists(table);
   await knex.schema.alterTable('customer_scores', (t) => {
     for (const c of ['display_name', 'strategy', 'cluster_id', 'overdue_cents', 'credit_limit_cents']) t.dropColumn(c);
   });

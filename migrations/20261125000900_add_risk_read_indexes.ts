@@ -8,10 +8,33 @@ import type { Knex } from 'knex';
  * most of the invoice read's time. The application index is the primary key's columns plus the amount.
  */
 const INDEXES: ReadonlyArray<readonly [table: string, name: string, columns: string[]]> = [
-  ['qbo_invoices', 'qbo_invoices_risk_read_idx',
-    ['realm_id', 'due_date', 'deleted_at', 'voided', 'customer_qbo_id', 'txn_date', 'total_cents', 'qbo_id', 'doc_number', 'sales_term_qbo_id', 'exchange_rate']],
-  ['qbo_invoice_lines', 'qbo_invoice_lines_risk_read_idx', ['realm_id', 'invoice_qbo_id', 'item_qbo_id', 'qty', 'amount_cents']],
-  ['qbo_payment_applications', 'qbo_payment_applications_risk_read_idx', ['realm_id', 'payment_qbo_id', 'line_no', 'txn_type', 'txn_qbo_id', 'amount_cents']],
+  [
+    'qbo_invoices',
+    'qbo_invoices_risk_read_idx',
+    [
+      'realm_id',
+      'due_date',
+      'deleted_at',
+      'voided',
+      'customer_qbo_id',
+      'txn_date',
+      'total_cents',
+      'qbo_id',
+      'doc_number',
+      'sales_term_qbo_id',
+      'exchange_rate',
+    ],
+  ],
+  [
+    'qbo_invoice_lines',
+    'qbo_invoice_lines_risk_read_idx',
+    ['realm_id', 'invoice_qbo_id', 'item_qbo_id', 'qty', 'amount_cents'],
+  ],
+  [
+    'qbo_payment_applications',
+    'qbo_payment_applications_risk_read_idx',
+    ['realm_id', 'payment_qbo_id', 'line_no', 'txn_type', 'txn_qbo_id', 'amount_cents'],
+  ],
   ['qbo_payments', 'qbo_payments_risk_read_idx', ['realm_id', 'qbo_id', 'deleted_at', 'txn_date']],
 ];
 

@@ -12,8 +12,23 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('customer_scores', (t) => {
     t.index(
       [
-        'run_id', 'realm_id', 'stable_band', 'strategy', 'profitability_tier', 'cluster_id', 'high_risk', 'smoothed_score', 'outstanding_cents',
-        'overdue_cents', 'payment_rate', 'gross_profit_cents', 'display_name', 'customer_qbo_id', 'score', 'band', 'credit_limit_cents',
+        'run_id',
+        'realm_id',
+        'stable_band',
+        'strategy',
+        'profitability_tier',
+        'cluster_id',
+        'high_risk',
+        'smoothed_score',
+        'outstanding_cents',
+        'overdue_cents',
+        'payment_rate',
+        'gross_profit_cents',
+        'display_name',
+        'customer_qbo_id',
+        'score',
+        'band',
+        'credit_limit_cents',
       ],
       LIST_INDEX,
     );

@@ -21,8 +21,16 @@ export async function down(knex: Knex): Promise<void> {
 }
 
 type Band = 'low' | 'medium' | 'high';
-interface State { smoothed: number | null; band: Band | null; risingRuns: number; saferRuns: number }
-interface Bands { medium: number; high: number }
+interface State {
+  smoothed: number | null;
+  band: Band | null;
+  risingRuns: number;
+  saferRuns: number;
+}
+interface Bands {
+  medium: number;
+  high: number;
+}
 
 /** The policy defaults and config default of the time this was written. */
 const DEFAULT_BANDS: Bands = { medium: 35, high: 60 };
@@ -33,7 +41,12 @@ const STABILITY = { alpha: 0.3, deadband: 5, saferRunsNeeded: 2, risingRunsAlert
 const RANK: Record<Band, number> = { low: 0, medium: 1, high: 2 };
 
 function localDate(instant: Date, zone: string): string {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   const parts = format.formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
@@ -55,8 +68,10 @@ const floorOf = (band: Band, b: Bands): number => (band === 'high' ? b.high : ba
 type Alert = { kind: 'band_up'; from: Band | null; to: Band } | { kind: 'rising'; runs: number };
 
 /** risk-service.ts's alert messages as of this migration. */
-const alertMessage = (name: string, a: Alert) => (a.kind === 'band_up'
-  ? `${name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${name}'s risk score has risen ${a.runs} runs in a row`);
+const alertMessage = (name: string, a: Alert) =>
+  a.kind === 'band_up'
+    ? `${name} moved from ${a.from ?? 'unscored'} to ${a.to} risk`
+    : `${name}'s risk score has risen ${a.runs} runs in a row`;
 
 function stabilise(prev: State | undefined, raw: number | null, bands: Bands): { state: State; alerts: Alert[] } {
   if (raw === null) return { state: prev ?? { smoothed: null, band: null, risingRuns: 0, saferRuns: 0 }, alerts: [] };
@@ -82,13 +97,22 @@ function stabilise(prev: State | undefined, raw: number | null, bands: Bands): {
   return { state: { smoothed, band, risingRuns, saferRuns }, alerts };
 }
 
-const foldForSearch = (text: string) => text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+const foldForSearch = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 /** A timestamp as SQLite (epoch milliseconds, maybe as text) or PostgreSQL returns it. */
-const toDate = (v: unknown): Date => (v instanceof Date ? v
-  : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
+const toDate = (v: unknown): Date =>
+  v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
 
-interface RunRow { id: number; as_of: string; created_at: unknown; policy_version: number }
+interface RunRow {
+  id: number;
+  as_of: string;
+  created_at: unknown;
+  policy_version: number;
+}
 const alertKey = (customerId: string, kind: string, message: string) => `${customerId}\u0000${kind}\u0000${message}`;
 
 /** True when the run was scored for a date other than the local date it was made on. */
@@ -112,18 +136,28 @@ export interface RepairReport {
  */
 export async function repairWhatIfRuns(knex: Knex, now: Date): Promise<RepairReport[]> {
   const fallbackZone = validZone(process.env.DEFAULT_COMPANY_TIME_ZONE) ?? FALLBACK_TIME_ZONE;
-  const companies = (await knex('companies').select('realm_id', 'time_zone')) as Array<{ realm_id: string; time_zone: string | null }>;
+  const companies = (await knex('companies').select('realm_id', 'time_zone')) as Array<{
+    realm_id: string;
+    time_zone: string | null;
+  }>;
   const reports: RepairReport[] = [];
   for (const company of companies) {
     const zone = validZone(company.time_zone) ?? fallbackZone;
-    const runs = ((await knex('risk_score_runs').where({ realm_id: company.realm_id }).orderBy('id')
-      .select('id', 'as_of', 'created_at', 'policy_version', 'what_if')) as Array<RunRow & { what_if: unknown }>)
-      .map((r) => ({ ...r, id: Number(r.id), as_of: String(r.as_of), alreadyMarked: Boolean(r.what_if) }));
-    const marked = runs.filter((r) => !r.alreadyMarked && isWhatIfRun({ asOf: r.as_of, createdAt: toDate(r.created_at) }, zone))
+    const runs = (
+      (await knex('risk_score_runs')
+        .where({ realm_id: company.realm_id })
+        .orderBy('id')
+        .select('id', 'as_of', 'created_at', 'policy_version', 'what_if')) as Array<RunRow & { what_if: unknown }>
+    ).map((r) => ({ ...r, id: Number(r.id), as_of: String(r.as_of), alreadyMarked: Boolean(r.what_if) }));
+    const marked = runs
+      .filter((r) => !r.alreadyMarked && isWhatIfRun({ asOf: r.as_of, createdAt: toDate(r.created_at) }, zone))
       .map((r) => r.id);
     if (marked.length === 0) continue;
     await knex.transaction(async (trx) => {
-      await trx('risk_score_runs').where({ realm_id: company.realm_id }).whereIn('id', marked).update({ what_if: true });
+      await trx('risk_score_runs')
+        .where({ realm_id: company.realm_id })
+        .whereIn('id', marked)
+        .update({ what_if: true });
       const whatIf = new Set([...marked, ...runs.filter((r) => r.alreadyMarked).map((r) => r.id)]);
       const report = await replay(trx, company.realm_id, runs, whatIf, Math.min(...marked), now);
       reports.push({ realmId: company.realm_id, marked, ...report });
@@ -133,7 +167,12 @@ export async function repairWhatIfRuns(knex: Knex, now: Date): Promise<RepairRep
 }
 
 async function replay(
-  trx: Knex.Transaction, realmId: string, runs: RunRow[], whatIf: ReadonlySet<number>, firstMarked: number, now: Date,
+  trx: Knex.Transaction,
+  realmId: string,
+  runs: RunRow[],
+  whatIf: ReadonlySet<number>,
+  firstMarked: number,
+  now: Date,
 ) {
   const live = runs.filter((r) => !whatIf.has(r.id));
   const before = live.filter((r) => r.id < firstMarked).at(-1);
@@ -144,19 +183,27 @@ async function replay(
   let raisedAlerts = 0;
   const close = async (ids: number[], note: string) => {
     if (ids.length === 0) return;
-    await trx('risk_alerts').where({ realm_id: realmId }).whereIn('id', ids).whereNull('acknowledged_at')
+    await trx('risk_alerts')
+      .where({ realm_id: realmId })
+      .whereIn('id', ids)
+      .whereNull('acknowledged_at')
       .update({ acknowledged_at: now, acknowledged_by: note });
     closedAlerts.push(...ids);
   };
   for (const run of runs.filter((r) => r.id > firstMarked)) {
     if (whatIf.has(run.id)) continue;
-    const existing = (await trx('risk_alerts').where({ realm_id: realmId, run_id: run.id })
-      .select('id', 'customer_qbo_id', 'kind', 'message', 'acknowledged_at'))
-      .map((a: Record<string, unknown>) => ({
-        id: Number(a.id), open: a.acknowledged_at == null, key: alertKey(String(a.customer_qbo_id), String(a.kind), String(a.message)),
-      }));
+    const existing = (
+      await trx('risk_alerts')
+        .where({ realm_id: realmId, run_id: run.id })
+        .select('id', 'customer_qbo_id', 'kind', 'message', 'acknowledged_at')
+    ).map((a: Record<string, unknown>) => ({
+      id: Number(a.id),
+      open: a.acknowledged_at == null,
+      key: alertKey(String(a.customer_qbo_id), String(a.kind), String(a.message)),
+    }));
     const bands = bandsByVersion.get(Number(run.policy_version)) ?? DEFAULT_BANDS;
-    const rows = await trx('customer_scores').where({ run_id: run.id, realm_id: realmId })
+    const rows = await trx('customer_scores')
+      .where({ run_id: run.id, realm_id: realmId })
       .select('customer_qbo_id', 'display_name', 'score', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
     const next = new Map<string, State>();
     const raised = new Map<string, { customerId: string; kind: string; message: string }>();
@@ -169,11 +216,18 @@ async function replay(
         raised.set(alertKey(id, a.kind, message), { customerId: id, kind: a.kind, message });
       }
       const s = step.state;
-      const same = num(r.smoothed_score) === s.smoothed && (r.stable_band ?? null) === s.band
-        && Number(r.rising_runs) === s.risingRuns && Number(r.safer_runs) === s.saferRuns;
+      const same =
+        num(r.smoothed_score) === s.smoothed &&
+        (r.stable_band ?? null) === s.band &&
+        Number(r.rising_runs) === s.risingRuns &&
+        Number(r.safer_runs) === s.saferRuns;
       if (!same) {
-        await trx('customer_scores').where({ run_id: run.id, customer_qbo_id: id })
-          .update({ smoothed_score: s.smoothed, stable_band: s.band, rising_runs: s.risingRuns, safer_runs: s.saferRuns });
+        await trx('customer_scores').where({ run_id: run.id, customer_qbo_id: id }).update({
+          smoothed_score: s.smoothed,
+          stable_band: s.band,
+          rising_runs: s.risingRuns,
+          safer_runs: s.saferRuns,
+        });
       }
     }
     states = next;
@@ -183,16 +237,23 @@ async function replay(
     // What the live history raises here but the distorted smoothing held back (often the move the what-if announced).
     const missing = [...raised].filter(([key]) => !existing.some((a) => a.key === key)).map(([, a]) => a);
     if (missing.length > 0) {
-      await trx('risk_alerts').insert(missing.map((a) => ({
-        realm_id: realmId, customer_qbo_id: a.customerId, run_id: run.id, kind: a.kind, message: a.message,
-        created_at: toDate(run.created_at),
-      })));
+      await trx('risk_alerts').insert(
+        missing.map((a) => ({
+          realm_id: realmId,
+          customer_qbo_id: a.customerId,
+          run_id: run.id,
+          kind: a.kind,
+          message: a.message,
+          created_at: toDate(run.created_at),
+        })),
+      );
       raisedAlerts += missing.length;
     }
   }
   for (const id of whatIf) {
-    const ids = (await trx('risk_alerts').where({ realm_id: realmId, run_id: id }).whereNull('acknowledged_at').pluck('id'))
-      .map(Number);
+    const ids = (
+      await trx('risk_alerts').where({ realm_id: realmId, run_id: id }).whereNull('acknowledged_at').pluck('id')
+    ).map(Number);
     const asOf = runs.find((r) => r.id === id)?.as_of;
     await close(ids, `Duesense repair: raised by what-if run ${id} (as of ${asOf}), not by a live score`);
   }
@@ -201,27 +262,41 @@ async function replay(
 }
 
 async function statesOf(trx: Knex.Transaction, realmId: string, runId: number): Promise<Map<string, State>> {
-  const rows = await trx('customer_scores').where({ run_id: runId, realm_id: realmId })
+  const rows = await trx('customer_scores')
+    .where({ run_id: runId, realm_id: realmId })
     .select('customer_qbo_id', 'smoothed_score', 'stable_band', 'rising_runs', 'safer_runs');
-  return new Map((rows as Array<Record<string, unknown>>).map((r) => [String(r.customer_qbo_id), {
-    smoothed: num(r.smoothed_score), band: (r.stable_band as Band | null) ?? null,
-    risingRuns: Number(r.rising_runs), saferRuns: Number(r.safer_runs),
-  }]));
+  return new Map(
+    (rows as Array<Record<string, unknown>>).map((r) => [
+      String(r.customer_qbo_id),
+      {
+        smoothed: num(r.smoothed_score),
+        band: (r.stable_band as Band | null) ?? null,
+        risingRuns: Number(r.rising_runs),
+        saferRuns: Number(r.safer_runs),
+      },
+    ]),
+  );
 }
 
 async function policyBands(trx: Knex.Transaction, realmId: string): Promise<Map<number, Bands>> {
   const rows = await trx('risk_policies').where({ realm_id: realmId }).select('version', 'policy_json');
-  return new Map((rows as Array<{ version: number; policy_json: string }>)
-    .map((r) => [Number(r.version), (JSON.parse(r.policy_json) as { bands: Bands }).bands]));
+  return new Map(
+    (rows as Array<{ version: number; policy_json: string }>).map((r) => [
+      Number(r.version),
+      (JSON.parse(r.policy_json) as { bands: Bands }).bands,
+    ]),
+  );
 }
 
 /** Migration 1200 filled search names on the latest run only: when that was a what-if, the run latest now gets them. */
 async function fillSearchNames(trx: Knex.Transaction, realmId: string, runId: number | undefined): Promise<void> {
   if (runId === undefined) return;
-  const rows = await trx('customer_scores').where({ run_id: runId, realm_id: realmId, search_name: '' })
+  const rows = await trx('customer_scores')
+    .where({ run_id: runId, realm_id: realmId, search_name: '' })
     .select('customer_qbo_id', 'display_name');
   for (const r of rows as Array<{ customer_qbo_id: string; display_name: string | null }>) {
-    await trx('customer_scores').where({ run_id: runId, customer_qbo_id: r.customer_qbo_id })
+    await trx('customer_scores')
+      .where({ run_id: runId, customer_qbo_id: r.customer_qbo_id })
       .update({ search_name: foldForSearch(r.display_name ?? '') });
   }
 }

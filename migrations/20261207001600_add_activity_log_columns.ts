@@ -18,8 +18,12 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['realm_id', 'kind', 'section', 'id']);
   });
   for (let after = 0; ;) {
-    const rows = await knex('activity_log').whereNotNull('detail_json').andWhere('id', '>', after).orderBy('id').limit(BATCH)
-      .select('id', 'kind', 'detail_json') as Array<{ id: number; kind: string; detail_json: string }>;
+    const rows = (await knex('activity_log')
+      .whereNotNull('detail_json')
+      .andWhere('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)
+      .select('id', 'kind', 'detail_json')) as Array<{ id: number; kind: string; detail_json: string }>;
     if (rows.length === 0) break;
     for (const row of rows) {
       const change = columnsFromDetail(row.kind, row.detail_json);

@@ -51,7 +51,8 @@ export function loadManifest(config: Pick<Config, 'http' | 'intuit'>, file = MAN
     throw new ManifestError([`cannot read ${file}: ${(err as Error).message}`]);
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) throw new ManifestError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new ManifestError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   const manifest = parsed.data;
   const problems: string[] = [];
   const expectedScopes = [...CONNECT_SCOPES].sort();
@@ -60,7 +61,9 @@ export function loadManifest(config: Pick<Config, 'http' | 'intuit'>, file = MAN
   }
   const expectedRedirect = `${config.http.baseUrl}${manifest.urls.redirect}`;
   if (config.intuit.redirectUri !== expectedRedirect) {
-    problems.push(`INTUIT_REDIRECT_URI is ${config.intuit.redirectUri}, but the manifest registers ${expectedRedirect} (APP_BASE_URL + urls.redirect)`);
+    problems.push(
+      `INTUIT_REDIRECT_URI is ${config.intuit.redirectUri}, but the manifest registers ${expectedRedirect} (APP_BASE_URL + urls.redirect)`,
+    );
   }
   if (problems.length > 0) throw new ManifestError(problems);
   return manifest;

@@ -56,7 +56,9 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use('/assets', express.static(path.join(PROJECT_ROOT, 'public'), { maxAge: '1h', index: false }));
   // The chart library, served by the app itself (no CDN): the panel works inside QuickBooks and offline.
   // Browsers ask for /favicon.ico whatever the page links; the same SVG answers.
-  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').sendFile(path.join(PROJECT_ROOT, 'public', 'favicon.svg'), { maxAge: '1d' }));
+  app.get('/favicon.ico', (_req, res) =>
+    res.type('image/svg+xml').sendFile(path.join(PROJECT_ROOT, 'public', 'favicon.svg'), { maxAge: '1d' }),
+  );
   app.get('/assets/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1d' }));
   app.use(healthRoutes(c));
   // Before sessions, body parsers and CSRF: Intuit posts here, signed, with no session.

@@ -18,70 +18,80 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
 const envShape = z.object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: wholeNumber(0, 65535).default(3000),
-    APP_BASE_URL: z.url().optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SHUTDOWN_TIMEOUT_MS: wholeNumber(1).default(10_000),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: wholeNumber(0, 65535).default(3000),
+  APP_BASE_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(1).default(10_000),
 
-    DATABASE_CLIENT: z.enum(['sqlite', 'pg']).optional(),
-    DATABASE_FILE: z.string().min(1).default('data/duesense.sqlite'),
-    DATABASE_URL: z.string().optional(),
+  DATABASE_CLIENT: z.enum(['sqlite', 'pg']).optional(),
+  DATABASE_FILE: z.string().min(1).default('data/duesense.sqlite'),
+  DATABASE_URL: z.string().optional(),
 
-    INTUIT_ENVIRONMENT: z.enum(['production', 'sandbox', 'emulator']).optional(),
-    INTUIT_CLIENT_ID: z.string().min(1).optional(),
-    INTUIT_CLIENT_SECRET: z.string().min(1).optional(),
-    INTUIT_REDIRECT_URI: z.url().optional(),
-    INTUIT_WEBHOOK_VERIFIER_TOKEN: z.string().min(1).optional(),
+  INTUIT_ENVIRONMENT: z.enum(['production', 'sandbox', 'emulator']).optional(),
+  INTUIT_CLIENT_ID: z.string().min(1).optional(),
+  INTUIT_CLIENT_SECRET: z.string().min(1).optional(),
+  INTUIT_REDIRECT_URI: z.url().optional(),
+  INTUIT_WEBHOOK_VERIFIER_TOKEN: z.string().min(1).optional(),
 
-    TOKEN_ENCRYPTION_KEY: z.string().optional(),
-    SESSION_SECRET: z.string().optional(),
-    SESSION_TTL_HOURS: wholeNumber(1, 24 * 30).default(8),
+  TOKEN_ENCRYPTION_KEY: z.string().optional(),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_TTL_HOURS: wholeNumber(1, 24 * 30).default(8),
 
-    SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
-    NIGHTLY_LOCAL_TIME: z.string().regex(LOCAL_TIME, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
-    DEFAULT_COMPANY_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
-    SCORE_RUNS_KEPT_WHOLE: wholeNumber(1, 100_000).default(30),
+  SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
+  NIGHTLY_LOCAL_TIME: z.string().regex(LOCAL_TIME, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
+  DEFAULT_COMPANY_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles')
+    .default('America/Los_Angeles'),
+  SCORE_RUNS_KEPT_WHOLE: wholeNumber(1, 100_000).default(30),
 
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
-    MAIL_FROM: z.string().min(3).default('Duesense <no-reply@duesense.local>'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Duesense <no-reply@duesense.local>'),
 
-    EMULATOR_URL: z.url().optional(),
-    EMULATOR_PORT: wholeNumber(0, 65535).default(4010),
-    EMULATOR_THROTTLE: boolFromEnv.default(true),
-    DEMO_COMPANY_FILE: z.string().min(1).optional(),
-    DEMO_CUSTOMERS: wholeNumber(1, 20_000).default(300),
-    DEMO_MONTHS: wholeNumber(1, 120).default(24),
-    DEMO_SEED: wholeNumber(0).default(42),
-    DEMO_AS_OF: isoDate.optional(),
+  EMULATOR_URL: z.url().optional(),
+  EMULATOR_PORT: wholeNumber(0, 65535).default(4010),
+  EMULATOR_THROTTLE: boolFromEnv.default(true),
+  DEMO_COMPANY_FILE: z.string().min(1).optional(),
+  DEMO_CUSTOMERS: wholeNumber(1, 20_000).default(300),
+  DEMO_MONTHS: wholeNumber(1, 120).default(24),
+  DEMO_SEED: wholeNumber(0).default(42),
+  DEMO_AS_OF: isoDate.optional(),
 });
 
 const envSchema = envShape.superRefine((env, ctx) => {
-    const problem = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
-    const environment = intuitEnvironment(env);
-    const production = env.NODE_ENV === 'production';
-    if (environment !== 'emulator') {
-      for (const key of ['INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET'] as const) {
-        if (!env[key]) problem(key, `is required when INTUIT_ENVIRONMENT=${environment} (set INTUIT_ENVIRONMENT=emulator for the demo)`);
-      }
+  const problem = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+  const environment = intuitEnvironment(env);
+  const production = env.NODE_ENV === 'production';
+  if (environment !== 'emulator') {
+    for (const key of ['INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET'] as const) {
+      if (!env[key])
+        problem(
+          key,
+          `is required when INTUIT_ENVIRONMENT=${environment} (set INTUIT_ENVIRONMENT=emulator for the demo)`,
+        );
     }
-    if (production) productionProblems(env, environment, problem);
-    databaseProblems(env, problem);
-    for (const [i, secret] of (env.SESSION_SECRET?.split(',') ?? []).entries()) {
-      if (secret.trim().length < 32) problem('SESSION_SECRET', `secret ${i + 1} must be at least 32 characters`);
+  }
+  if (production) productionProblems(env, environment, problem);
+  databaseProblems(env, problem);
+  for (const [i, secret] of (env.SESSION_SECRET?.split(',') ?? []).entries()) {
+    if (secret.trim().length < 32) problem('SESSION_SECRET', `secret ${i + 1} must be at least 32 characters`);
+  }
+  for (const [i, key] of (env.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).entries()) {
+    if (Buffer.from(key.trim(), 'base64').length !== 32) {
+      problem('TOKEN_ENCRYPTION_KEY', `key ${i + 1} must be 32 bytes encoded in base64`);
     }
-    for (const [i, key] of (env.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).entries()) {
-      if (Buffer.from(key.trim(), 'base64').length !== 32) {
-        problem('TOKEN_ENCRYPTION_KEY', `key ${i + 1} must be 32 bytes encoded in base64`);
-      }
-    }
-    if (env.EMULATOR_URL && environment !== 'emulator') problem('EMULATOR_URL', 'only applies when INTUIT_ENVIRONMENT=emulator');
-  });
+  }
+  if (env.EMULATOR_URL && environment !== 'emulator')
+    problem('EMULATOR_URL', 'only applies when INTUIT_ENVIRONMENT=emulator');
+});
 
 type Env = z.output<typeof envShape>;
 type Problem = (key: string, message: string) => void;
@@ -96,18 +106,28 @@ const GENERATE_KEY = '`openssl rand -base64 32`';
 /** A production start needs real credentials and secrets: each missing one is named, none is generated. */
 function productionProblems(env: Env, environment: IntuitEnvironment, problem: Problem): void {
   if (environment === 'emulator') {
-    problem('INTUIT_ENVIRONMENT', 'cannot be emulator in production: the emulator and its demo client are for development');
+    problem(
+      'INTUIT_ENVIRONMENT',
+      'cannot be emulator in production: the emulator and its demo client are for development',
+    );
   }
   if (env.INTUIT_CLIENT_ID === EMULATOR_DEMO_CLIENT.clientId) {
-    problem('INTUIT_CLIENT_ID', "is the demo emulator's published client id; use your app's keys from the Intuit developer portal");
+    problem(
+      'INTUIT_CLIENT_ID',
+      "is the demo emulator's published client id; use your app's keys from the Intuit developer portal",
+    );
   }
-  if (!env.TOKEN_ENCRYPTION_KEY) problem('TOKEN_ENCRYPTION_KEY', `is required in production (32 random bytes, base64: ${GENERATE_KEY})`);
+  if (!env.TOKEN_ENCRYPTION_KEY)
+    problem('TOKEN_ENCRYPTION_KEY', `is required in production (32 random bytes, base64: ${GENERATE_KEY})`);
   if (env.TOKEN_ENCRYPTION_KEY && PLACEHOLDER_KEYS.some((k) => env.TOKEN_ENCRYPTION_KEY?.includes(k))) {
     problem('TOKEN_ENCRYPTION_KEY', `is the example value from .env.example; generate one with ${GENERATE_KEY}`);
   }
-  if (!env.SESSION_SECRET) problem('SESSION_SECRET', `is required in production (at least 32 random characters: ${GENERATE_KEY})`);
-  if (!env.APP_BASE_URL) problem('APP_BASE_URL', 'is required in production: the public https URL of the app (OAuth redirects and links)');
-  else if (!env.APP_BASE_URL.startsWith('https://')) problem('APP_BASE_URL', 'must be an https:// URL in production (Intuit requires https redirects)');
+  if (!env.SESSION_SECRET)
+    problem('SESSION_SECRET', `is required in production (at least 32 random characters: ${GENERATE_KEY})`);
+  if (!env.APP_BASE_URL)
+    problem('APP_BASE_URL', 'is required in production: the public https URL of the app (OAuth redirects and links)');
+  else if (!env.APP_BASE_URL.startsWith('https://'))
+    problem('APP_BASE_URL', 'must be an https:// URL in production (Intuit requires https redirects)');
 }
 
 /** Example values printed in .env.example, which must never protect real tokens. */
@@ -121,9 +141,15 @@ function databaseClient(env: Pick<Env, 'DATABASE_CLIENT' | 'DATABASE_URL'>): 'sq
 function databaseProblems(env: Env, problem: Problem): void {
   const client = databaseClient(env);
   if (env.DATABASE_URL !== undefined && !/^postgres(ql)?:\/\/[^/]/.test(env.DATABASE_URL)) {
-    problem('DATABASE_URL', 'must be a PostgreSQL URL, postgres://user:password@host:5432/database (SQLite uses DATABASE_FILE)');
+    problem(
+      'DATABASE_URL',
+      'must be a PostgreSQL URL, postgres://user:password@host:5432/database (SQLite uses DATABASE_FILE)',
+    );
   } else if (env.DATABASE_URL !== undefined && client === 'sqlite') {
-    problem('DATABASE_URL', 'is set but DATABASE_CLIENT=sqlite: remove one of them (a postgres:// URL alone selects PostgreSQL)');
+    problem(
+      'DATABASE_URL',
+      'is set but DATABASE_CLIENT=sqlite: remove one of them (a postgres:// URL alone selects PostgreSQL)',
+    );
   }
   if (client === 'pg' && !env.DATABASE_URL) problem('DATABASE_URL', 'is required when DATABASE_CLIENT=pg');
 }
@@ -141,9 +167,7 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   http: { host: string; port: number; baseUrl: string; shutdownTimeoutMs: number };
   log: { level: string };
-  db:
-    | { client: 'sqlite'; filename: string }
-    | { client: 'pg'; connectionString: string };
+  db: { client: 'sqlite'; filename: string } | { client: 'pg'; connectionString: string };
   intuit: {
     environment: IntuitEnvironment;
     clientId: string;
@@ -182,7 +206,13 @@ export interface Config {
     /** Port of the in-process demo emulator (0 = any free port). */
     port: number;
     throttle: boolean;
-    demo: { companyFile: string | undefined; customers: number; months: number; seed: number; asOf: string | undefined };
+    demo: {
+      companyFile: string | undefined;
+      customers: number;
+      months: number;
+      seed: number;
+      asOf: string | undefined;
+    };
   };
 }
 
@@ -219,14 +249,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     db:
       databaseClient(e) === 'pg'
         ? { client: 'pg', connectionString: e.DATABASE_URL ?? '' }
-        : { client: 'sqlite', filename: e.DATABASE_FILE === ':memory:' ? ':memory:' : path.resolve(cwd, e.DATABASE_FILE) },
+        : {
+            client: 'sqlite',
+            filename: e.DATABASE_FILE === ':memory:' ? ':memory:' : path.resolve(cwd, e.DATABASE_FILE),
+          },
     intuit: {
       environment,
       clientId: e.INTUIT_CLIENT_ID ?? EMULATOR_DEMO_CLIENT.clientId,
       clientSecret: e.INTUIT_CLIENT_SECRET ?? EMULATOR_DEMO_CLIENT.clientSecret,
       redirectUri: e.INTUIT_REDIRECT_URI ?? `${baseUrl}/oauth/callback`,
       webhookVerifierToken:
-        e.INTUIT_WEBHOOK_VERIFIER_TOKEN ?? (environment === 'emulator' ? EMULATOR_DEMO_CLIENT.webhookVerifierToken : undefined),
+        e.INTUIT_WEBHOOK_VERIFIER_TOKEN ??
+        (environment === 'emulator' ? EMULATOR_DEMO_CLIENT.webhookVerifierToken : undefined),
     },
     tokenEncryptionKeys: (e.TOKEN_ENCRYPTION_KEY?.split(',') ?? []).map((k) => Buffer.from(k.trim(), 'base64')),
     session: {
@@ -236,7 +270,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secureCookies: e.NODE_ENV === 'production' || baseUrl.startsWith('https:'),
     },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
-    sync: { reconcileEveryDays: e.SYNC_RECONCILE_DAYS, nightlyLocalTime: e.NIGHTLY_LOCAL_TIME, defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE },
+    sync: {
+      reconcileEveryDays: e.SYNC_RECONCILE_DAYS,
+      nightlyLocalTime: e.NIGHTLY_LOCAL_TIME,
+      defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE,
+    },
     risk: { runsKeptWhole: e.SCORE_RUNS_KEPT_WHOLE },
     emulator: {
       url: e.EMULATOR_URL?.replace(/\/$/, ''),

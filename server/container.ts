@@ -112,28 +112,48 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   // On a SQLite file of its own the app's writer leaves WAL checkpoints to a connection of their own.
-  const sqliteFile = !options.db && config.db.client === 'sqlite' && config.db.filename !== ':memory:' ? config.db.filename : undefined;
+  const sqliteFile =
+    !options.db && config.db.client === 'sqlite' && config.db.filename !== ':memory:' ? config.db.filename : undefined;
   const db = options.db ?? createDb(config.db, { backgroundCheckpoints: sqliteFile !== undefined });
-  const checkpoints = sqliteFile === undefined ? undefined
-    : startWalCheckpoints(sqliteFile, { onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; the next one retries') });
+  const checkpoints =
+    sqliteFile === undefined
+      ? undefined
+      : startWalCheckpoints(sqliteFile, {
+          onError: (error) => logger.warn({ err: error }, 'WAL checkpoint failed; the next one retries'),
+        });
   // A given db (tests) is used for everything; otherwise large reads get their own query-only pool.
   const readDb = options.db ? db : createReadDb(config.db, db);
-  const emulatorUrl = config.intuit.environment === 'emulator' ? (options.emulatorUrl ?? config.emulator.url) : undefined;
+  const emulatorUrl =
+    config.intuit.environment === 'emulator' ? (options.emulatorUrl ?? config.emulator.url) : undefined;
   const endpoints = endpointsFor(config.intuit.environment, emulatorUrl);
-  const intuit = { clientId: config.intuit.clientId, clientSecret: config.intuit.clientSecret, environment: config.intuit.environment, endpoints };
+  const intuit = {
+    clientId: config.intuit.clientId,
+    clientSecret: config.intuit.clientSecret,
+    environment: config.intuit.environment,
+    endpoints,
+  };
   const oauth = new IntuitOAuth({ ...intuit, redirectUri: config.intuit.redirectUri });
   const cipher = createTokenCipher(resolveTokenKeys(config));
   const store = createConnectionStore(db);
   const vault = new TokenVault({ store, cipher, oauth, clock, logger });
   const limiter = new QboRateLimiter({ policy: options.rateLimit ?? {} });
-  const qboClient = (realmId: string, accessToken: string) => new QboApiClient(intuit, realmId, accessToken, (call) => limiter.run(realmId, call));
-  const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) => vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
+  const qboClient = (realmId: string, accessToken: string) =>
+    new QboApiClient(intuit, realmId, accessToken, (call) => limiter.run(realmId, call));
+  const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) =>
+    vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
   const syncStore = createSyncStore(db);
   const activity = createActivityLog(db, clock);
   const locks = createJobLockStore(db);
   const sync = new SyncService({
-    store: syncStore, connections: store, locks, qbo, callStats: (realmId) => limiter.stats(realmId),
-    settings: createCompanySettingsStore(db), clock, logger, activity,
+    store: syncStore,
+    connections: store,
+    locks,
+    qbo,
+    callStats: (realmId) => limiter.stats(realmId),
+    settings: createCompanySettingsStore(db),
+    clock,
+    logger,
+    activity,
     options: { reconcileEveryMs: config.sync.reconcileEveryDays * 86_400_000, ...options.sync },
   });
   const connections = new ConnectionService({
@@ -156,20 +176,61 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const localCopy = createLocalCopyReader(readDb);
   const users = createUserStore(db);
   const preferences = createCompanyPreferencesStore(db);
-  const mail = new MailOutbox({ store: createOutboxStore(db), transport: createMailTransport(config.mail.smtpUrl), from: config.mail.from, clock, logger, activity });
+  const mail = new MailOutbox({
+    store: createOutboxStore(db),
+    transport: createMailTransport(config.mail.smtpUrl),
+    from: config.mail.from,
+    clock,
+    logger,
+    activity,
+  });
   const digests = new DigestService({
-    preferences, users, runs: scoreRuns, alerts: riskAlerts, connections: store, outbox: mail, clock, appUrl: config.http.baseUrl,
+    preferences,
+    users,
+    runs: scoreRuns,
+    alerts: riskAlerts,
+    connections: store,
+    outbox: mail,
+    clock,
+    appUrl: config.http.baseUrl,
   });
   const risk = new RiskService({
-    companies: store, localCopy, scoreRuns, policies: riskPolicies, customerInputs, clock, logger, activity,
-    defaultTimeZone: config.sync.defaultCompanyTimeZone, runsKeptWhole: config.risk.runsKeptWhole,
+    companies: store,
+    localCopy,
+    scoreRuns,
+    policies: riskPolicies,
+    customerInputs,
+    clock,
+    logger,
+    activity,
+    defaultTimeZone: config.sync.defaultCompanyTimeZone,
+    runsKeptWhole: config.risk.runsKeptWhole,
   });
   const nightly = new NightlyWorkflow({
-    sync, risk, digests, locks, companies: store, schedule: preferences, clock, logger, config: config.sync,
+    sync,
+    risk,
+    digests,
+    locks,
+    companies: store,
+    schedule: preferences,
+    clock,
+    logger,
+    config: config.sync,
   });
   return {
-    config, logger, clock, db, readDb, endpoints, emulatorUrl, connections, vault,
-    scoreRuns, riskPolicies, customerInputs, localCopy,
+    config,
+    logger,
+    clock,
+    db,
+    readDb,
+    endpoints,
+    emulatorUrl,
+    connections,
+    vault,
+    scoreRuns,
+    riskPolicies,
+    customerInputs,
+    localCopy,
     mail,
     activity,
     preferences,
@@ -187,12 +248,26 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     customerList: new CustomerListService(scoreRuns),
     customerPage: new CustomerPageService({ scoreRuns, policies: riskPolicies, customerInputs, localCopy, activity }),
     alertsPage: new AlertsPageService({ alerts: riskAlerts, activity, clock }),
-    digests, risk, nightly,
+    digests,
+    risk,
+    nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,
     sessions: new KnexSessionStore(db, clock),
-    limiter, sync, syncStore, locks, qbo,
-    webhooks: new WebhookService({ store: syncStore, events: createWebhookEventStore(db), connections: store, qbo, clock, logger, activity }),
+    limiter,
+    sync,
+    syncStore,
+    locks,
+    qbo,
+    webhooks: new WebhookService({
+      store: syncStore,
+      events: createWebhookEventStore(db),
+      connections: store,
+      qbo,
+      clock,
+      logger,
+      activity,
+    }),
     async close() {
       await checkpoints?.stop();
       if (readDb !== db) await readDb.destroy();

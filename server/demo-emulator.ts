@@ -7,8 +7,14 @@ import { createEmulator, type Emulator } from './emulator/emulator.js';
 import type { Logger } from './logger.js';
 
 /** Demo mode: an emulator in this process, with the demo company and the app registered as its OAuth client. */
-export async function startDemoEmulator(config: Config, logger: Logger): Promise<{ emulator: Emulator; save: () => void }> {
-  const dataDir = config.db.client === 'sqlite' && config.db.filename !== ':memory:' ? path.dirname(config.db.filename) : path.resolve('data');
+export async function startDemoEmulator(
+  config: Config,
+  logger: Logger,
+): Promise<{ emulator: Emulator; save: () => void }> {
+  const dataDir =
+    config.db.client === 'sqlite' && config.db.filename !== ':memory:'
+      ? path.dirname(config.db.filename)
+      : path.resolve('data');
   const started = Date.now();
   const demo = loadOrCreateDemoCompany({
     file: config.emulator.demo.companyFile,
@@ -20,12 +26,24 @@ export async function startDemoEmulator(config: Config, logger: Logger): Promise
     clock: systemClock,
   });
   logger.info(
-    { source: demo.source, generated: demo.generated, customers: demo.company.Customers.length, invoices: demo.company.Invoices.length, ms: Date.now() - started },
+    {
+      source: demo.source,
+      generated: demo.generated,
+      customers: demo.company.Customers.length,
+      invoices: demo.company.Invoices.length,
+      ms: Date.now() - started,
+    },
     demo.generated ? 'generated the demo company' : 'loaded the demo company',
   );
   const emulator = createEmulator({
     companies: [demo.company],
-    clients: [{ clientId: config.intuit.clientId, clientSecret: config.intuit.clientSecret, redirectUris: [config.intuit.redirectUri] }],
+    clients: [
+      {
+        clientId: config.intuit.clientId,
+        clientSecret: config.intuit.clientSecret,
+        redirectUris: [config.intuit.redirectUri],
+      },
+    ],
     throttle: config.emulator.throttle,
     logger: logger.child({ component: 'emulator' }),
   });
@@ -39,4 +57,3 @@ export async function startDemoEmulator(config: Config, logger: Logger): Promise
   };
   return { emulator, save };
 }
-

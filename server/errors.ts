@@ -29,7 +29,11 @@ export class NotFoundError extends AppError {
 export class ValidationError extends AppError {
   readonly httpStatus = 400;
   readonly code = 'validation_failed';
-  constructor(message: string, readonly problems: string[] = [], options: { help?: string } = {}) {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+    options: { help?: string } = {},
+  ) {
     super(message, options);
   }
 }

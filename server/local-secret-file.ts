@@ -9,7 +9,11 @@ import type { Config } from './config.js';
  * configure its secrets (config enforces it). Returns undefined for :memory: and PostgreSQL databases,
  * where the caller uses a random per-process secret.
  */
-export function localSecret(db: Config['db'], fileName: string, validate: (value: Buffer) => boolean): Buffer | undefined {
+export function localSecret(
+  db: Config['db'],
+  fileName: string,
+  validate: (value: Buffer) => boolean,
+): Buffer | undefined {
   if (db.client !== 'sqlite' || db.filename === ':memory:') return undefined;
   const file = path.join(path.dirname(db.filename), fileName);
   if (fs.existsSync(file)) {

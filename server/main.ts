@@ -33,23 +33,35 @@ async function main(): Promise<void> {
   // The emulator is loaded only in demo mode: a production start never imports it.
   const demo = isDemoMode(config)
     ? await (await import('./demo-emulator.js')).startDemoEmulator(config, logger).catch((err: unknown) => {
-      throw listenFailure(err, { what: 'The demo QuickBooks emulator', host: config.http.host, port: config.emulator.port, setting: 'EMULATOR_PORT' });
-    })
+        throw listenFailure(err, {
+          what: 'The demo QuickBooks emulator',
+          host: config.http.host,
+          port: config.emulator.port,
+          setting: 'EMULATOR_PORT',
+        });
+      })
     : undefined;
-  if (demo && config.intuit.clientId !== EMULATOR_DEMO_CLIENT.clientId) logger.info('demo mode with custom client credentials');
+  if (demo && config.intuit.clientId !== EMULATOR_DEMO_CLIENT.clientId)
+    logger.info('demo mode with custom client credentials');
   const container = createContainer(config, { logger, ...(demo ? { emulatorUrl: demo.emulator.url() } : {}) });
   const applied = await migrateToLatest(container.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
   const server = http.createServer(createApp(container));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(listenFailure(err, { what: 'Duesense', host: config.http.host, port: config.http.port, setting: 'PORT' })));
+    server.once('error', (err) =>
+      reject(listenFailure(err, { what: 'Duesense', host: config.http.host, port: config.http.port, setting: 'PORT' })),
+    );
     server.listen(config.http.port, config.http.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ url: config.http.baseUrl, port, environment: config.intuit.environment, demo: Boolean(demo) }, 'Duesense is listening');
+  logger.info(
+    { url: config.http.baseUrl, port, environment: config.intuit.environment, demo: Boolean(demo) },
+    'Duesense is listening',
+  );
   const schedule = startSchedule(container);
-  if (demo) process.stdout.write(`\nDuesense demo: open ${config.http.baseUrl} and choose "Connect to QuickBooks".\n\n`);
+  if (demo)
+    process.stdout.write(`\nDuesense demo: open ${config.http.baseUrl} and choose "Connect to QuickBooks".\n\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

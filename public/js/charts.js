@@ -5,14 +5,31 @@
   if (!window.Chart) return;
   var Chart = window.Chart;
   var money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-  var compact = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumFractionDigits: 1 });
+  var compact = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  });
   var formats = {
-    money: function (v) { return money.format(v); },
-    moneyCompact: function (v) { return compact.format(v); },
-    percent: function (v) { return (Math.round(v * 10) / 10) + '%'; },
-    points: function (v) { return (v > 0 ? '+' : '') + (Math.round(v * 10) / 10) + ' pts'; },
-    count: function (v) { return String(Math.round(v)); },
-    score: function (v) { return String(Math.round(v)); },
+    money: function (v) {
+      return money.format(v);
+    },
+    moneyCompact: function (v) {
+      return compact.format(v);
+    },
+    percent: function (v) {
+      return Math.round(v * 10) / 10 + '%';
+    },
+    points: function (v) {
+      return (v > 0 ? '+' : '') + Math.round(v * 10) / 10 + ' pts';
+    },
+    count: function (v) {
+      return String(Math.round(v));
+    },
+    score: function (v) {
+      return String(Math.round(v));
+    },
   };
   Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
   Chart.defaults.font.size = 12;
@@ -31,13 +48,27 @@
       var f = formats[fmt[axis]];
       if (!f) return;
       options.scales[axis] = options.scales[axis] || {};
-      options.scales[axis].ticks = Object.assign({}, options.scales[axis].ticks, { callback: function (v) { return f(v); } });
+      options.scales[axis].ticks = Object.assign({}, options.scales[axis].ticks, {
+        callback: function (v) {
+          return f(v);
+        },
+      });
     });
     var tip = formats[fmt.tooltip];
     if (tip) {
       options.plugins = options.plugins || {};
       options.plugins.tooltip = Object.assign({}, options.plugins.tooltip, {
-        callbacks: { label: function (ctx) { var v = ctx.parsed && typeof ctx.parsed === 'object' ? (ctx.parsed.y !== undefined ? ctx.parsed.y : ctx.parsed.x) : ctx.parsed; return (ctx.dataset.label ? ctx.dataset.label + ': ' : '') + tip(v); } },
+        callbacks: {
+          label: function (ctx) {
+            var v =
+              ctx.parsed && typeof ctx.parsed === 'object'
+                ? ctx.parsed.y !== undefined
+                  ? ctx.parsed.y
+                  : ctx.parsed.x
+                : ctx.parsed;
+            return (ctx.dataset.label ? ctx.dataset.label + ': ' : '') + tip(v);
+          },
+        },
       });
     }
     delete config.format;
@@ -50,7 +81,10 @@
     try {
       new Chart(canvas, apply(JSON.parse(source.textContent)));
     } catch {
-      canvas.insertAdjacentHTML('afterend', '<p class="muted">This chart could not be drawn; the table below has the same figures.</p>');
+      canvas.insertAdjacentHTML(
+        'afterend',
+        '<p class="muted">This chart could not be drawn; the table below has the same figures.</p>',
+      );
     }
   });
 })();

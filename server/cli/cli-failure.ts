@@ -3,13 +3,23 @@ import { CliError } from './cli-support.js';
 
 /** Commander's codes for a command line it could not accept: wrong usage, exit code 2. */
 const USAGE_ERRORS = new Set([
-  'commander.unknownOption', 'commander.unknownCommand', 'commander.missingArgument', 'commander.optionMissingArgument',
-  'commander.missingMandatoryOptionValue', 'commander.invalidArgument', 'commander.excessArguments',
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.missingArgument',
+  'commander.optionMissingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.invalidArgument',
+  'commander.excessArguments',
   'commander.conflictingOption',
 ]);
 
 /** Commander's codes for help and version, which are not failures. */
-const NOT_FAILURES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
+const NOT_FAILURES = new Set([
+  'commander.helpDisplayed',
+  'commander.help',
+  'commander.version',
+  'commander.executeSubCommandAsync',
+]);
 
 /** The exit code and the line to print for whatever a command threw (commander already printed its own line). */
 export function cliFailure(err: unknown, debug: boolean): { exitCode: number; message?: string } {
@@ -36,7 +46,8 @@ const FILE_PROBLEMS: Record<string, string> = {
 function describeFailure(err: unknown): string {
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code && e.path && FILE_PROBLEMS[e.code]) {
-    const action = e.syscall === 'open' || e.syscall === 'mkdir' || e.syscall === 'write' ? 'cannot write or read' : 'cannot use';
+    const action =
+      e.syscall === 'open' || e.syscall === 'mkdir' || e.syscall === 'write' ? 'cannot write or read' : 'cannot use';
     return `${action} ${e.path}: ${FILE_PROBLEMS[e.code]} (set DEBUG=1 for details)`;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -7,7 +7,10 @@ import { createLogger } from '../logger.js';
 
 /** An error the CLI reports as one clear line, with an exit code (2 = bad usage, 1 = failure). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -24,14 +27,16 @@ export function configOrExit(): Config {
 export function parsePositiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
     return n;
   };
 }
 
 export function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('the port must be a whole number from 0 to 65535.');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('the port must be a whole number from 0 to 65535.');
   return n;
 }
 
@@ -54,9 +59,14 @@ export function parseUrl(value: string): string {
 export async function emulatorRequest<T>(baseUrl: string, path: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${baseUrl}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    res = await fetch(`${baseUrl}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
   } catch (err) {
-    throw new CliError(`cannot reach the emulator at ${baseUrl} (${(err as Error).message}). Is it running? Start it with \`npx duesense emulator\` or \`npm start\`.`);
+    throw new CliError(
+      `cannot reach the emulator at ${baseUrl} (${(err as Error).message}). Is it running? Start it with \`npx duesense emulator\` or \`npm start\`.`,
+    );
   }
   const text = await res.text();
   const body = text ? (JSON.parse(text) as unknown) : undefined;
@@ -76,7 +86,9 @@ export function emulatorUrlFrom(config: Config): string {
 export function cliContainer(config: Config, options: { emulatorUrl?: string } = {}): Container {
   return createContainer(config, {
     logger: createLogger({ level: 'warn' }),
-    ...(config.intuit.environment === 'emulator' ? { emulatorUrl: options.emulatorUrl ?? emulatorUrlFrom(config) } : {}),
+    ...(config.intuit.environment === 'emulator'
+      ? { emulatorUrl: options.emulatorUrl ?? emulatorUrlFrom(config) }
+      : {}),
   });
 }
 
@@ -95,6 +107,10 @@ export async function withCliContainer<T>(fn: (c: Container) => Promise<T>): Pro
 export async function companiesFor(c: Container, realm: string | undefined): Promise<Company[]> {
   const all = await c.connections.listCompanies();
   const chosen = realm ? all.filter((co) => co.realmId === realm) : all.filter((co) => co.status === 'connected');
-  if (realm && chosen.length === 0) throw new CliError(`no company ${realm}; known: ${all.map((co) => co.realmId).join(', ') || 'none (connect one first)'}`, 2);
+  if (realm && chosen.length === 0)
+    throw new CliError(
+      `no company ${realm}; known: ${all.map((co) => co.realmId).join(', ') || 'none (connect one first)'}`,
+      2,
+    );
   return chosen;
 }

@@ -16,7 +16,8 @@ export async function submitEmulatorConsent(d: ConsentDecision): Promise<string>
   // Loading the consent page first validates client_id, redirect_uri and scope exactly as a browser visit would.
   const page = await fetch(authorize, { redirect: 'manual' });
   if (page.status >= 300 && page.status < 400) return requireLocation(page);
-  if (!page.ok) throw new Error(`the emulator's consent page answered HTTP ${page.status}: ${firstLine(await page.text())}`);
+  if (!page.ok)
+    throw new Error(`the emulator's consent page answered HTTP ${page.status}: ${firstLine(await page.text())}`);
   await page.arrayBuffer();
 
   const form = new URLSearchParams();
@@ -34,7 +35,9 @@ export async function submitEmulatorConsent(d: ConsentDecision): Promise<string>
     body: form,
   });
   if (decided.status < 300 || decided.status >= 400) {
-    throw new Error(`the emulator did not accept the consent (HTTP ${decided.status}): ${firstLine(await decided.text())}`);
+    throw new Error(
+      `the emulator did not accept the consent (HTTP ${decided.status}): ${firstLine(await decided.text())}`,
+    );
   }
   return requireLocation(decided);
 }
@@ -46,5 +49,9 @@ function requireLocation(res: Response): string {
 }
 
 function firstLine(text: string): string {
-  return text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }

@@ -11,7 +11,11 @@ export function registerMigrateCommand(program: Command): void {
       const db = createDb(config.db);
       try {
         const applied = await migrateToLatest(db);
-        process.stdout.write(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'The database is up to date.\n');
+        process.stdout.write(
+          applied.length
+            ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n`
+            : 'The database is up to date.\n',
+        );
       } finally {
         await db.destroy();
       }

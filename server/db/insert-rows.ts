@@ -12,7 +12,12 @@ const MAX_BINDINGS = 30_000;
  * a score run's rows cost about as much main-thread time as SQLite's whole write; the values are bound the
  * same way either way (the driver's parameters), so what is stored does not change.
  */
-export async function insertRows(db: Knex | Knex.Transaction, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Promise<void> {
+export async function insertRows(
+  db: Knex | Knex.Transaction,
+  table: string,
+  columns: readonly string[],
+  rows: ReadonlyArray<readonly unknown[]>,
+): Promise<void> {
   if (rows.length === 0) return;
   const perStatement = Math.max(1, Math.floor(MAX_BINDINGS / columns.length));
   const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `;
@@ -28,7 +33,8 @@ export async function insertRows(db: Knex | Knex.Transaction, table: string, col
     }
     const bindings: unknown[] = [];
     for (const row of chunk) {
-      if (row.length !== columns.length) throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
+      if (row.length !== columns.length)
+        throw new Error(`insertRows(${table}): a row has ${row.length} values for ${columns.length} columns`);
       for (const value of row) bindings.push(value === undefined ? null : value);
     }
     await run(sql, bindings);
@@ -50,11 +56,16 @@ interface SqliteConnection {
  */
 function statementRunner(db: Knex | Knex.Transaction): (sql: string, bindings: unknown[]) => Promise<void> {
   const client = db.client as Knex.Client;
-  if (client.config.client !== 'sqlite3') return async (sql, bindings) => { await db.raw(sql, bindings as Knex.RawBinding[]); };
+  if (client.config.client !== 'sqlite3')
+    return async (sql, bindings) => {
+      await db.raw(sql, bindings as Knex.RawBinding[]);
+    };
   return async (sql, bindings) => {
     const connection = (await client.acquireConnection()) as SqliteConnection;
     try {
-      await new Promise<void>((resolve, reject) => connection.run(sql, bindings, (error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        connection.run(sql, bindings, (error) => (error ? reject(error) : resolve())),
+      );
     } finally {
       await client.releaseConnection(connection);
     }

@@ -37,7 +37,11 @@ export function createDb(dbConfig: Config['db'], o: { backgroundCheckpoints?: bo
 }
 
 /** What one checkpoint did: WAL frames in all and how many of them are now in the database file. */
-export interface CheckpointResult { busy: boolean; walFrames: number; checkpointedFrames: number }
+export interface CheckpointResult {
+  busy: boolean;
+  walFrames: number;
+  checkpointedFrames: number;
+}
 
 export interface WalCheckpoints {
   /** One PASSIVE checkpoint now (or the one already running). */
@@ -54,16 +58,28 @@ export interface WalCheckpoints {
  * `everyMs` on node-sqlite3's worker thread, so the copy overlaps other work: PASSIVE never waits for, or
  * blocks, readers and the writer, and copies only the pages no reader still needs (the rest next time).
  */
-export function startWalCheckpoints(filename: string, o: { everyMs?: number; onError?: (error: unknown) => void } = {}): WalCheckpoints {
+export function startWalCheckpoints(
+  filename: string,
+  o: { everyMs?: number; onError?: (error: unknown) => void } = {},
+): WalCheckpoints {
   const connection = sqlite(filename, { min: 0, max: 1 }, ['busy_timeout = 5000']);
   let running: Promise<CheckpointResult> | undefined;
   const checkpoint = () => {
-    running ??= connection.raw('PRAGMA wal_checkpoint(PASSIVE)')
-      .then((rows: Array<{ busy: number; log: number; checkpointed: number }>) => ({ busy: rows[0]?.busy === 1, walFrames: Number(rows[0]?.log ?? 0), checkpointedFrames: Number(rows[0]?.checkpointed ?? 0) }))
-      .finally(() => { running = undefined; });
+    running ??= connection
+      .raw('PRAGMA wal_checkpoint(PASSIVE)')
+      .then((rows: Array<{ busy: number; log: number; checkpointed: number }>) => ({
+        busy: rows[0]?.busy === 1,
+        walFrames: Number(rows[0]?.log ?? 0),
+        checkpointedFrames: Number(rows[0]?.checkpointed ?? 0),
+      }))
+      .finally(() => {
+        running = undefined;
+      });
     return running;
   };
-  const timer = setInterval(() => { checkpoint().catch((error: unknown) => o.onError?.(error)); }, o.everyMs ?? 1_000);
+  const timer = setInterval(() => {
+    checkpoint().catch((error: unknown) => o.onError?.(error));
+  }, o.everyMs ?? 1_000);
   timer.unref();
   return {
     checkpoint,
@@ -108,7 +124,9 @@ function sqlite(filename: string, size: { min: number; max: number }, pragmas: r
  * Dates), BIGINT cents and NUMERIC rates as numbers (all well within 2^53).
  */
 function usePlainPgTypes(): void {
-  const types = createRequire(import.meta.url)('pg').types as { setTypeParser(oid: number, parse: (v: string) => unknown): void };
+  const types = createRequire(import.meta.url)('pg').types as {
+    setTypeParser(oid: number, parse: (v: string) => unknown): void;
+  };
   types.setTypeParser(1082, (v) => v);
   types.setTypeParser(20, (v) => Number(v));
   types.setTypeParser(1700, (v) => Number(v));

@@ -6,7 +6,8 @@
 /** A timestamp column as a Date, or null when the column is empty or not a valid time. */
 export function toDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
-  const d = v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
+  const d =
+    v instanceof Date ? v : new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
   return Number.isNaN(d.getTime()) ? null : d;
 }
 

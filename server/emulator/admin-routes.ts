@@ -39,16 +39,22 @@ export function createAdminRouter(deps: AdminRouteDeps): Router {
         realmId: c.realmId,
         companyName: c.companyName,
         timeZone: c.timeZone,
-        counts: Object.fromEntries(['Customer', 'Invoice', 'Payment', 'CreditMemo', 'Item', 'Term'].map((e) => [e, c.table(e as never).size])),
+        counts: Object.fromEntries(
+          ['Customer', 'Invoice', 'Payment', 'CreditMemo', 'Item', 'Term'].map((e) => [e, c.table(e as never).size]),
+        ),
       })),
     });
   });
 
   router.post('/tokens', (req, res) => {
     const parsed = tokenRequest.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid_request', message: z.prettifyError(parsed.error) });
+    if (!parsed.success)
+      return void res.status(400).json({ error: 'invalid_request', message: z.prettifyError(parsed.error) });
     if (!deps.companies.get(parsed.data.realmId)) {
-      return void res.status(404).json({ error: 'unknown_realm', message: `The emulator serves no company with realm id ${parsed.data.realmId}` });
+      return void res.status(404).json({
+        error: 'unknown_realm',
+        message: `The emulator serves no company with realm id ${parsed.data.realmId}`,
+      });
     }
     res.json(deps.authority.issueTokensForRealm(parsed.data.realmId, parsed.data.clientId));
   });
@@ -67,26 +73,38 @@ export function createAdminRouter(deps: AdminRouteDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/faults', validated(faultRequest, (body, res) => {
-    deps.faultInjector.failNext(body.spec, body.count);
-    res.status(204).end();
-  }));
-  router.post('/faults/random', validated(rateRequest, (body, res) => {
-    deps.faultInjector.setRandomFaultRate(body.rate, body.spec);
-    res.status(204).end();
-  }));
-  router.post('/latency', validated(latencyRequest, (body, res) => {
-    deps.faultInjector.setLatency('ms' in body ? body.ms : body);
-    res.status(204).end();
-  }));
+  router.post(
+    '/faults',
+    validated(faultRequest, (body, res) => {
+      deps.faultInjector.failNext(body.spec, body.count);
+      res.status(204).end();
+    }),
+  );
+  router.post(
+    '/faults/random',
+    validated(rateRequest, (body, res) => {
+      deps.faultInjector.setRandomFaultRate(body.rate, body.spec);
+      res.status(204).end();
+    }),
+  );
+  router.post(
+    '/latency',
+    validated(latencyRequest, (body, res) => {
+      deps.faultInjector.setLatency('ms' in body ? body.ms : body);
+      res.status(204).end();
+    }),
+  );
   router.delete('/faults', (_req, res) => {
     deps.faultInjector.clear();
     res.status(204).end();
   });
-  router.post('/throttle', validated(throttleRequest, (body, res) => {
-    deps.throttle.setEnabled(body.enabled);
-    res.status(204).end();
-  }));
+  router.post(
+    '/throttle',
+    validated(throttleRequest, (body, res) => {
+      deps.throttle.setEnabled(body.enabled);
+      res.status(204).end();
+    }),
+  );
   router.post('/webhooks/flush', async (_req, res) => {
     await deps.webhooks.flush();
     res.json({ deliveries: deps.webhooks.deliveries().length, pending: deps.webhooks.pending() });
@@ -94,10 +112,14 @@ export function createAdminRouter(deps: AdminRouteDeps): Router {
   return router;
 }
 
-function validated<T extends z.ZodType>(schema: T, handle: (body: z.infer<T>, res: express.Response) => void): express.RequestHandler {
+function validated<T extends z.ZodType>(
+  schema: T,
+  handle: (body: z.infer<T>, res: express.Response) => void,
+): express.RequestHandler {
   return (req, res) => {
     const parsed = schema.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid_request', message: z.prettifyError(parsed.error) });
+    if (!parsed.success)
+      return void res.status(400).json({ error: 'invalid_request', message: z.prettifyError(parsed.error) });
     handle(parsed.data, res);
   };
 }

@@ -6,7 +6,8 @@ export class CompanyRegistry {
   private readonly addListeners: Array<(c: EmulatedCompany) => void> = [];
 
   add(company: EmulatedCompany): void {
-    if (this.companies.has(company.realmId)) throw new Error(`The emulator already serves a company with realm id ${company.realmId}`);
+    if (this.companies.has(company.realmId))
+      throw new Error(`The emulator already serves a company with realm id ${company.realmId}`);
     this.companies.set(company.realmId, company);
     for (const l of this.addListeners) l(company);
   }

@@ -22,9 +22,14 @@ export interface DemoCompanyOptions {
  * The demo's company: the configured file, or the one generated on a previous run, or a new one generated
  * now (and saved, so the demo keeps the same books across restarts).
  */
-export function loadOrCreateDemoCompany(o: DemoCompanyOptions): { company: CompanyFile; source: string; generated: boolean } {
+export function loadOrCreateDemoCompany(o: DemoCompanyOptions): {
+  company: CompanyFile;
+  source: string;
+  generated: boolean;
+} {
   if (o.file) return { company: readCompanyFile(o.file), source: o.file, generated: false };
-  if (fs.existsSync(o.defaultFile)) return { company: readCompanyFile(o.defaultFile), source: o.defaultFile, generated: false };
+  if (fs.existsSync(o.defaultFile))
+    return { company: readCompanyFile(o.defaultFile), source: o.defaultFile, generated: false };
   const company = generateCompany({
     seed: o.seed,
     customers: o.customers,

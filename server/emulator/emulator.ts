@@ -82,7 +82,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const api = new CompanyApi({ clock, outbox, emailDailyLimit: options.emailDailyLimit ?? null });
 
   companies.onAdd((company) =>
-    company.onChange((e) => webhooks.publish({ realmId: e.realmId, entity: e.entity, id: e.id, operation: e.operation, lastUpdated: e.lastUpdated })),
+    company.onChange((e) =>
+      webhooks.publish({
+        realmId: e.realmId,
+        entity: e.entity,
+        id: e.id,
+        operation: e.operation,
+        lastUpdated: e.lastUpdated,
+      }),
+    ),
   );
 
   const requestLog: Array<{ method: string; path: string; at: Date }> = [];
@@ -100,23 +108,43 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
   app.use('/emulator', createAdminRouter({ companies, authority, outbox, throttle, faultInjector: faults, webhooks }));
   app.use(faults.middleware());
-  app.use(createOAuthRouter({ authority, companies: () => companies.list().map((c) => ({ realmId: c.realmId, companyName: c.companyName })) }));
+  app.use(
+    createOAuthRouter({
+      authority,
+      companies: () => companies.list().map((c) => ({ realmId: c.realmId, companyName: c.companyName })),
+    }),
+  );
   app.use(
     '/v3/company/:realmId',
     createApiRouter({
-      clock, companies, api, authority, throttle, idempotency: new IdempotencyCache(),
+      clock,
+      companies,
+      api,
+      authority,
+      throttle,
+      idempotency: new IdempotencyCache(),
       onUnexpectedError: (err) => logger.error({ err }, 'emulator: unexpected error'),
     }),
   );
   app.get('/', (_req, res) => {
-    res.json({ name: 'Duesense QuickBooks Online emulator', companies: companies.list().map((c) => ({ realmId: c.realmId, companyName: c.companyName })) });
+    res.json({
+      name: 'Duesense QuickBooks Online emulator',
+      companies: companies.list().map((c) => ({ realmId: c.realmId, companyName: c.companyName })),
+    });
   });
 
   let server: http.Server | undefined;
   let baseUrl: string | undefined;
 
   const emulator: Emulator = {
-    app, clock, companies, authority, outbox, throttle, faults, webhooks,
+    app,
+    clock,
+    companies,
+    authority,
+    outbox,
+    throttle,
+    faults,
+    webhooks,
     requests: () => requestLog,
     addCompany: (file, addOptions) => companies.add(companyFromFile(file, clock, addOptions)),
     async listen(port = 0, host = '127.0.0.1') {

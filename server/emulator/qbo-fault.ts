@@ -29,8 +29,7 @@ export class QboFault extends Error {
 }
 
 export const faults = {
-  invalidQuery: (detail: string) =>
-    new QboFault(400, { Message: 'Invalid query', Detail: detail, code: '4001' }),
+  invalidQuery: (detail: string) => new QboFault(400, { Message: 'Invalid query', Detail: detail, code: '4001' }),
 
   objectNotFound: () =>
     new QboFault(400, {
@@ -50,7 +49,11 @@ export const faults = {
     }),
 
   duplicateName: () =>
-    new QboFault(400, { Message: 'Duplicate Name Exists Error', Detail: 'The name supplied already exists. : null', code: '6240' }),
+    new QboFault(400, {
+      Message: 'Duplicate Name Exists Error',
+      Detail: 'The name supplied already exists. : null',
+      code: '6240',
+    }),
 
   unknownProperty: (entity: string, property: string, known: readonly string[]) =>
     new QboFault(400, {
@@ -68,7 +71,17 @@ export const faults = {
     }),
 
   invalidId: (supplied: string) =>
-    new QboFault(400, { Message: 'Invalid ID', Detail: `Id should be a valid number. Supplied value:${supplied}`, code: '2030', element: 'Id' }, 'ValidationFault', false),
+    new QboFault(
+      400,
+      {
+        Message: 'Invalid ID',
+        Detail: `Id should be a valid number. Supplied value:${supplied}`,
+        code: '2030',
+        element: 'Id',
+      },
+      'ValidationFault',
+      false,
+    ),
 
   requiredParam: (element: string, detail?: string) =>
     new QboFault(400, {
@@ -135,7 +148,12 @@ export function authFaultBody(detail: string, nowMs: number): Record<string, unk
     intuitObject: null,
     fault: {
       error: [
-        { message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail, code: '3200', element: null },
+        {
+          message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401',
+          detail,
+          code: '3200',
+          element: null,
+        },
       ],
       type: 'AUTHENTICATION',
     },

@@ -10,7 +10,13 @@ const STYLES = ['/assets/css/settings.css'];
 
 /** Each kind in words, for the filter and the table. */
 export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
-  sync: 'Sync', score: 'Score run', write: 'Written to QuickBooks', email: 'Email', settings: 'Settings', customer: 'Customer action', connection: 'Connection',
+  sync: 'Sync',
+  score: 'Score run',
+  write: 'Written to QuickBooks',
+  email: 'Email',
+  settings: 'Settings',
+  customer: 'Customer action',
+  connection: 'Connection',
 };
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
@@ -36,16 +42,31 @@ export function activityRoutes(c: Pick<Container, 'activity'>): Router {
     const kind = q.pick('kind', ACTIVITY_KINDS, 'kind');
     const before = q.id('before', 'Before');
     if (q.problems.length > 0) {
-      throw new ValidationError(`The activity log cannot show that. ${q.problems.join(' ')}`, q.problems, { help: 'Correct the address, or open Activity from the menu to see the newest entries.' });
+      throw new ValidationError(`The activity log cannot show that. ${q.problems.join(' ')}`, q.problems, {
+        help: 'Correct the address, or open Activity from the menu to see the newest entries.',
+      });
     }
     const realmId = res.locals.company!.realmId;
-    const rows = await c.activity.list(realmId, { ...(kind ? { kind } : {}), ...(before !== undefined ? { beforeId: before } : {}), limit: ACTIVITY_PAGE_SIZE + 1 });
+    const rows = await c.activity.list(realmId, {
+      ...(kind ? { kind } : {}),
+      ...(before !== undefined ? { beforeId: before } : {}),
+      limit: ACTIVITY_PAGE_SIZE + 1,
+    });
     const entries = rows.slice(0, ACTIVITY_PAGE_SIZE);
-    const older = rows.length > ACTIVITY_PAGE_SIZE ? activityHref({ kind, before: entries[entries.length - 1]!.id }) : undefined;
+    const older =
+      rows.length > ACTIVITY_PAGE_SIZE ? activityHref({ kind, before: entries[entries.length - 1]!.id }) : undefined;
     res.render('pages/activity', {
-      title: 'Activity', nav: 'activity', stylesheets: STYLES,
-      entries, kind, before, older, newest: before !== undefined ? activityHref({ kind }) : undefined,
-      kinds: ACTIVITY_KINDS.map((k) => ({ value: k, label: ACTIVITY_KIND_LABELS[k] })), kindLabel: ACTIVITY_KIND_LABELS, customerOf,
+      title: 'Activity',
+      nav: 'activity',
+      stylesheets: STYLES,
+      entries,
+      kind,
+      before,
+      older,
+      newest: before !== undefined ? activityHref({ kind }) : undefined,
+      kinds: ACTIVITY_KINDS.map((k) => ({ value: k, label: ACTIVITY_KIND_LABELS[k] })),
+      kindLabel: ACTIVITY_KIND_LABELS,
+      customerOf,
     });
   });
   return router;

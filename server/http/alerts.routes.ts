@@ -1,7 +1,12 @@
 import { Router, type Response } from 'express';
 import type { Container } from '../container.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { ALERT_KINDS, ALERT_STATUSES, type AlertKind, type AlertStatus } from '../features/risk/risk-alert-store-type.js';
+import {
+  ALERT_KINDS,
+  ALERT_STATUSES,
+  type AlertKind,
+  type AlertStatus,
+} from '../features/risk/risk-alert-store-type.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
@@ -44,7 +49,9 @@ function readState(source: Record<string, unknown> | undefined, what: string): A
   const kind = q.pick('kind', ALERT_KINDS, 'alert kind');
   const before = q.id('before', 'Before');
   if (q.problems.length > 0) {
-    throw new ValidationError(`${what} ${q.problems.join(' ')}`, q.problems, { help: 'Open Alerts from the menu to start again with the open alerts.' });
+    throw new ValidationError(`${what} ${q.problems.join(' ')}`, q.problems, {
+      help: 'Open Alerts from the menu to start again with the open alerts.',
+    });
   }
   return { status, kind, ...(before !== undefined ? { before } : {}) };
 }
@@ -57,29 +64,42 @@ export function alertsRoutes(c: Pick<Container, 'alertsPage'>): Router {
     const state = readState(req.query as Record<string, unknown>, 'The alerts page cannot show that.');
     const realmId = res.locals.company!.realmId;
     const { rows, hasOlder, counts } = await c.alertsPage.page(realmId, {
-      status: state.status, ...(state.kind ? { kind: state.kind } : {}), ...(state.before !== undefined ? { beforeId: state.before } : {}), limit: ALERTS_PAGE_SIZE,
+      status: state.status,
+      ...(state.kind ? { kind: state.kind } : {}),
+      ...(state.before !== undefined ? { beforeId: state.before } : {}),
+      limit: ALERTS_PAGE_SIZE,
     });
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     res.render('pages/alerts', {
-      title: 'Alerts', nav: 'alerts', stylesheets: STYLES,
-      state, rows, counts, notice: NOTICES[done],
+      title: 'Alerts',
+      nav: 'alerts',
+      stylesheets: STYLES,
+      state,
+      rows,
+      counts,
+      notice: NOTICES[done],
       openShown: rows.filter((a) => a.acknowledgedAt === null).map((a) => a.id),
       older: hasOlder ? alertsHref({ ...state, before: rows[rows.length - 1]!.id }) : undefined,
       newest: state.before !== undefined ? alertsHref({ status: state.status, kind: state.kind }) : undefined,
       statusHref: (status: AlertStatus) => alertsHref({ status, kind: state.kind }),
-      kinds: ALERT_KINDS.map((k) => ({ value: k, label: ALERT_KIND_LABELS[k] })), kindLabel: ALERT_KIND_LABELS,
+      kinds: ALERT_KINDS.map((k) => ({ value: k, label: ALERT_KIND_LABELS[k] })),
+      kindLabel: ALERT_KIND_LABELS,
       statuses: ALERT_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
     });
   });
 
-  const back = (res: Response, state: AlertsState, done: keyof typeof NOTICES) => res.redirect(303, `${alertsHref(state, { done })}#alerts-notice`);
+  const back = (res: Response, state: AlertsState, done: keyof typeof NOTICES) =>
+    res.redirect(303, `${alertsHref(state, { done })}#alerts-notice`);
 
   router.post('/alerts/:id/acknowledge', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
     const raw = String(req.params.id);
     const alert = /^\d{1,15}$/.test(raw) ? await c.alertsPage.get(realmId, Number(raw)) : undefined;
     if (!alert) throw new NotFoundError('There is no such alert.');
-    const state = readState(req.body as Record<string, unknown>, 'The alert was not acknowledged: the form is not one Duesense sent.');
+    const state = readState(
+      req.body as Record<string, unknown>,
+      'The alert was not acknowledged: the form is not one Duesense sent.',
+    );
     const done = await c.alertsPage.acknowledgeOne(realmId, alert, actorOf(res));
     back(res, state, done ? 'acknowledged' : 'already-acknowledged');
   });
@@ -90,9 +110,16 @@ export function alertsRoutes(c: Pick<Container, 'alertsPage'>): Router {
     const { ids: rawIds, ...rest } = body;
     const state = readState(rest, 'The alerts were not acknowledged: the form is not one Duesense sent.');
     const list = rawIds === undefined ? [] : Array.isArray(rawIds) ? rawIds : [rawIds];
-    if (list.length === 0) throw new ValidationError('Nothing was acknowledged: no alert was shown to acknowledge.', [], { help: 'Go back to Alerts and choose Acknowledge on an open alert.' });
-    if (list.length > MAX_ACKNOWLEDGE) throw new ValidationError(`Nothing was acknowledged: ${list.length} alerts at once is more than the ${MAX_ACKNOWLEDGE} allowed.`);
-    if (!list.every((v) => typeof v === 'string' && /^\d{1,15}$/.test(v))) throw new ValidationError('Nothing was acknowledged: the list of alerts is not one Duesense sent.');
+    if (list.length === 0)
+      throw new ValidationError('Nothing was acknowledged: no alert was shown to acknowledge.', [], {
+        help: 'Go back to Alerts and choose Acknowledge on an open alert.',
+      });
+    if (list.length > MAX_ACKNOWLEDGE)
+      throw new ValidationError(
+        `Nothing was acknowledged: ${list.length} alerts at once is more than the ${MAX_ACKNOWLEDGE} allowed.`,
+      );
+    if (!list.every((v) => typeof v === 'string' && /^\d{1,15}$/.test(v)))
+      throw new ValidationError('Nothing was acknowledged: the list of alerts is not one Duesense sent.');
     const ids = [...new Set(list.map(Number))];
     // Other companies' ids and alerts already acknowledged are left alone by the store.
     const done = await c.alertsPage.acknowledgeMany(realmId, ids, actorOf(res));

@@ -8,7 +8,11 @@ import { regenerateSession } from './session/session-middleware.js';
 
 /** True when the signed-in user already has the company a callback names. */
 function alreadyIn(res: Response, realmId: unknown): boolean {
-  return Boolean(res.locals.user) && typeof realmId === 'string' && res.locals.companies?.some((co) => co.realmId === realmId) === true;
+  return (
+    Boolean(res.locals.user) &&
+    typeof realmId === 'string' &&
+    res.locals.companies?.some((co) => co.realmId === realmId) === true
+  );
 }
 
 /**
@@ -16,7 +20,10 @@ function alreadyIn(res: Response, realmId: unknown): boolean {
  * with a fresh state bound to this browser's session; Intuit's redirect comes back to /oauth/callback.
  * Connecting signs the user in (OpenID), links them to the company and starts a new session id.
  */
-export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'risk' | 'activity'>, options: { syncOnConnect?: boolean } = {}): Router {
+export function connectRoutes(
+  c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'risk' | 'activity'>,
+  options: { syncOnConnect?: boolean } = {},
+): Router {
   const router = Router();
 
   const startOAuth = (purpose: 'connect' | 'sign_in') => async (req: Request, res: Response) => {
@@ -32,28 +39,49 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
   router.get('/connect', startOAuth('connect'));
 
   router.get('/oauth/callback', async (req, res) => {
-    const connected = await c.connections.completeConnect(req.originalUrl, { sessionId: req.sessionID }).catch((err: unknown) => {
-      // Reloading the callback after it worked: its state is spent, and the user is already in that company.
-      if (err instanceof ConnectError && err.code === 'invalid_state' && alreadyIn(res, req.query.realmId)) return undefined;
-      throw err;
-    });
+    const connected = await c.connections
+      .completeConnect(req.originalUrl, { sessionId: req.sessionID })
+      .catch((err: unknown) => {
+        // Reloading the callback after it worked: its state is spent, and the user is already in that company.
+        if (err instanceof ConnectError && err.code === 'invalid_state' && alreadyIn(res, req.query.realmId))
+          return undefined;
+        throw err;
+      });
     if (!connected) return res.redirect(303, '/dashboard');
     const { company, identity } = connected;
     const returnTo = req.session.returnTo;
     if (!identity) {
-      throw new ConnectError('identity_failed', 'Intuit did not say who you are.', 'Connect again; Duesense asks Intuit for your name and email to sign you in.');
+      throw new ConnectError(
+        'identity_failed',
+        'Intuit did not say who you are.',
+        'Connect again; Duesense asks Intuit for your name and email to sign you in.',
+      );
     }
     const now = c.clock.now();
     const user = await c.users.upsertFromIntuit(identity, now);
     await c.users.linkCompany(user.id, company.realmId, now);
-    await c.activity.record(company.realmId, { actor: personLabel(user), kind: 'connection', summary: `Connected ${company.companyName} to Duesense` });
+    await c.activity.record(company.realmId, {
+      actor: personLabel(user),
+      kind: 'connection',
+      summary: `Connected ${company.companyName} to Duesense`,
+    });
     // A new session id on sign-in: a session id planted before login is worthless after it.
     await regenerateSession(req, { userId: user.id, realmId: company.realmId });
     if (options.syncOnConnect !== false) {
       // The first full sync (then scoring) starts now, in the background; the Sync page shows its progress.
-      void c.sync.sync(company.realmId, { trigger: 'connect', actor: personLabel(user) })
-        .then((run) => (run.status === 'succeeded' ? c.risk.score(company.realmId, { trigger: 'connect', actor: personLabel(user) }) : undefined))
-        .catch((err: unknown) => c.logger.warn({ err, realmId: company.realmId }, 'first sync after connecting failed; the nightly run will retry'));
+      void c.sync
+        .sync(company.realmId, { trigger: 'connect', actor: personLabel(user) })
+        .then((run) =>
+          run.status === 'succeeded'
+            ? c.risk.score(company.realmId, { trigger: 'connect', actor: personLabel(user) })
+            : undefined,
+        )
+        .catch((err: unknown) =>
+          c.logger.warn(
+            { err, realmId: company.realmId },
+            'first sync after connecting failed; the nightly run will retry',
+          ),
+        );
     }
     if (returnTo) return res.redirect(303, returnTo);
     res.render('pages/connected', { title: 'Connected', company });
@@ -63,7 +91,11 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
     const company = res.locals.company;
     if (!company) throw new NotFoundError('There is no connected company to disconnect.');
     await c.connections.disconnect(company.realmId);
-    await c.activity.record(company.realmId, { actor: actorOf(res), kind: 'connection', summary: `Disconnected ${company.companyName} (data kept; reconnect to resume syncing)` });
+    await c.activity.record(company.realmId, {
+      actor: actorOf(res),
+      kind: 'connection',
+      summary: `Disconnected ${company.companyName} (data kept; reconnect to resume syncing)`,
+    });
     res.redirect(303, '/?disconnected=1');
   });
 
@@ -75,7 +107,11 @@ export function connectRoutes(c: Pick<Container, 'connections' | 'users' | 'cloc
     const linked = realmId !== undefined && res.locals.companies?.some((co) => co.realmId === realmId) === true;
     if (user && realmId !== undefined && !linked) throw new NotFoundError();
     const outcome = realmId ? await c.connections.confirmDisconnectedAtIntuit(realmId) : 'unknown_company';
-    res.render('pages/disconnected', { title: 'Disconnected', outcome, company: linked ? await c.connections.getCompany(realmId!) : undefined });
+    res.render('pages/disconnected', {
+      title: 'Disconnected',
+      outcome,
+      company: linked ? await c.connections.getCompany(realmId!) : undefined,
+    });
   });
 
   router.post('/companies/select', async (req, res) => {

@@ -7,11 +7,22 @@ import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/cred
 import { STRATEGIES, type Strategy } from '../features/risk/domain/strategies.js';
 import { clusterName } from '../features/risk/clusters/cluster-names.js';
 import { toCsv, type Table } from '../features/risk/exports.js';
-import { behaviourChart, daysBeyondTermsChart, featureInWords, scoreHistoryChart, trimQuietStart } from '../features/panel/customer-charts.js';
+import {
+  behaviourChart,
+  daysBeyondTermsChart,
+  featureInWords,
+  scoreHistoryChart,
+  trimQuietStart,
+} from '../features/panel/customer-charts.js';
 import type { CustomerSnapshot } from '../features/panel/customer-page-service.js';
 import type { ListRun } from '../features/panel/customer-list-service.js';
 import {
-  LIST_SORTS, PAGE_SIZES, type CustomerListQuery, type CustomerListRow, type ListSort, type PageSize,
+  LIST_SORTS,
+  PAGE_SIZES,
+  type CustomerListQuery,
+  type CustomerListRow,
+  type ListSort,
+  type PageSize,
 } from '../features/risk/score-run-store-type.js';
 import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
@@ -23,7 +34,14 @@ const TIERS: Record<string, ProfitabilityTier> = { high: 'High', medium: 'Medium
 /** Strategies in links as slugs: "AR follow-up" → "ar-follow-up". */
 export const strategySlug = (s: Strategy): string => s.toLowerCase().replace(/[^a-z]+/g, '-');
 const STRATEGY_BY_SLUG = new Map(STRATEGIES.map((s) => [strategySlug(s), s]));
-const SORT_LABELS: Record<ListSort, string> = { name: 'Name', score: 'Risk score', outstanding: 'Outstanding', overdue: 'Overdue', paymentRate: 'Payment rate', grossProfit: 'Gross profit' };
+const SORT_LABELS: Record<ListSort, string> = {
+  name: 'Name',
+  score: 'Risk score',
+  outstanding: 'Outstanding',
+  overdue: 'Overdue',
+  paymentRate: 'Payment rate',
+  grossProfit: 'Gross profit',
+};
 const MAX_SEARCH = 100;
 const CHART_SCRIPTS = ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'];
 const STYLES = ['/assets/css/customers.css'];
@@ -67,7 +85,10 @@ export function listHref(base: string, s: ListState, change: Partial<ListState> 
  * Reads the list's query string. Empty values mean "any" (what a GET form sends); anything else that is not
  * allowed is collected, and all of it is answered at once with a 400 that names what is allowed.
  */
-export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clusters'> | undefined): { state: ListState; query: CustomerListQuery } {
+export function parseListQuery(
+  query: Request['query'],
+  run: Pick<ListRun, 'clusters'> | undefined,
+): { state: ListState; query: CustomerListQuery } {
   const params = paramReader(query as Record<string, unknown>);
   const { problems, one, pick } = params;
   const q = one('q');
@@ -78,19 +99,25 @@ export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clus
   const cluster = one('cluster');
   // Before the first run there are no clusters to check a cluster against: the page only offers to score.
   if (cluster !== '' && run && !run.clusters.some((c) => String(c.id) === cluster)) {
-    problems.push(run.clusters.length === 0
-      ? `Unknown cluster "${cluster}": the latest score run has no clusters.`
-      : `Unknown cluster "${cluster}": use one of ${run.clusters.map((c) => `${c.id} (${c.name})`).join(', ')}.`);
+    problems.push(
+      run.clusters.length === 0
+        ? `Unknown cluster "${cluster}": the latest score run has no clusters.`
+        : `Unknown cluster "${cluster}": use one of ${run.clusters.map((c) => `${c.id} (${c.name})`).join(', ')}.`,
+    );
   }
   const highRiskRaw = one('highRisk');
-  if (!['', '1', 'true', 'on', '0', 'false'].includes(highRiskRaw)) problems.push(`"highRisk" is "${highRiskRaw}": use 1 for high-risk customers only, or leave it out.`);
+  if (!['', '1', 'true', 'on', '0', 'false'].includes(highRiskRaw))
+    problems.push(`"highRisk" is "${highRiskRaw}": use 1 for high-risk customers only, or leave it out.`);
   const sort = pick('sort', LIST_SORTS, 'sort') || 'score';
   const dir = pick('dir', ['asc', 'desc'] as const, 'sort direction') || defaultDir(sort);
   const page = params.page('page', 'Page') ?? 1;
   const sizeRaw = one('size');
-  if (sizeRaw !== '' && !PAGE_SIZES.map(String).includes(sizeRaw)) problems.push(`Page size "${sizeRaw}" is not offered: use ${PAGE_SIZES.join(', ')}.`);
+  if (sizeRaw !== '' && !PAGE_SIZES.map(String).includes(sizeRaw))
+    problems.push(`Page size "${sizeRaw}" is not offered: use ${PAGE_SIZES.join(', ')}.`);
   if (problems.length > 0) {
-    throw new ValidationError(`The customer list cannot show that. ${problems.join(' ')}`, problems, { help: 'Correct the address, or open Customers from the menu to start again without filters.' });
+    throw new ValidationError(`The customer list cannot show that. ${problems.join(' ')}`, problems, {
+      help: 'Correct the address, or open Customers from the menu to start again without filters.',
+    });
   }
   const size = (sizeRaw === '' ? 25 : Number(sizeRaw)) as PageSize;
   const highRisk = ['1', 'true', 'on'].includes(highRiskRaw);
@@ -98,17 +125,54 @@ export function parseListQuery(query: Request['query'], run: Pick<ListRun, 'clus
   return {
     state,
     query: {
-      ...(q ? { search: q } : {}), ...(risk ? { risk } : {}), ...(strategy ? { strategy: STRATEGY_BY_SLUG.get(strategy)! } : {}),
-      ...(cluster ? { clusterId: Number(cluster) } : {}), ...(profit ? { profitability: TIERS[profit]! } : {}), ...(highRisk ? { highRiskOnly: true } : {}),
-      sort, dir, page, pageSize: size,
+      ...(q ? { search: q } : {}),
+      ...(risk ? { risk } : {}),
+      ...(strategy ? { strategy: STRATEGY_BY_SLUG.get(strategy)! } : {}),
+      ...(cluster ? { clusterId: Number(cluster) } : {}),
+      ...(profit ? { profitability: TIERS[profit]! } : {}),
+      ...(highRisk ? { highRiskOnly: true } : {}),
+      sort,
+      dir,
+      page,
+      pageSize: size,
     },
   };
 }
 
 function csvTable(rows: readonly CustomerListRow[], clusterName: (id: number | null) => string | null): Table {
   return {
-    columns: ['customer_id', 'name', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'outstanding', 'overdue', 'payment_rate_pct', 'gross_profit', 'profitability_tier', 'strategy', 'cluster', 'recommended_credit_limit'],
-    rows: rows.map((r) => [r.customerId, r.name, r.score, r.rawScore, r.band, r.highRisk, money(r.outstandingCents), money(r.overdueCents), r.paymentRate, money(r.grossProfitCents), r.profitabilityTier, r.strategy, clusterName(r.clusterId), money(r.creditLimitCents)]),
+    columns: [
+      'customer_id',
+      'name',
+      'risk_score',
+      'raw_risk_score',
+      'risk_tier',
+      'meets_high_risk_rule',
+      'outstanding',
+      'overdue',
+      'payment_rate_pct',
+      'gross_profit',
+      'profitability_tier',
+      'strategy',
+      'cluster',
+      'recommended_credit_limit',
+    ],
+    rows: rows.map((r) => [
+      r.customerId,
+      r.name,
+      r.score,
+      r.rawScore,
+      r.band,
+      r.highRisk,
+      money(r.outstandingCents),
+      money(r.overdueCents),
+      r.paymentRate,
+      money(r.grossProfitCents),
+      r.profitabilityTier,
+      r.strategy,
+      clusterName(r.clusterId),
+      money(r.creditLimitCents),
+    ]),
   };
 }
 
@@ -138,26 +202,43 @@ export function customerRoutes(c: Deps): Router {
     if (!run) return res.render('pages/customers', { ...page, run: undefined });
     const { rows, total } = await c.customerList.page(realmId, run.id, query);
     const pages = Math.max(1, Math.ceil(total / state.size));
-    const filtered = Boolean(state.q || state.risk || state.strategy || state.cluster || state.profit || state.highRisk);
+    const filtered = Boolean(
+      state.q || state.risk || state.strategy || state.cluster || state.profit || state.highRisk,
+    );
     res.render('pages/customers', {
-      ...page, run, rows, total, pages, state, filtered, pastEnd: total > 0 && state.page > pages,
+      ...page,
+      run,
+      rows,
+      total,
+      pages,
+      state,
+      filtered,
+      pastEnd: total > 0 && state.page > pages,
       href: (change: Partial<ListState> = {}) => listHref('/customers', state, change),
       csvHref: listHref('/customers.csv', { ...state, page: 1, size: 25 }),
       sortLink: (sort: ListSort) => {
         const current = state.sort === sort;
         const dir = current ? (state.dir === 'asc' ? 'desc' : 'asc') : defaultDir(sort);
-        return { href: listHref('/customers', state, { sort, dir, page: 1 }), ariaSort: current ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined, label: SORT_LABELS[sort] };
+        return {
+          href: listHref('/customers', state, { sort, dir, page: 1 }),
+          ariaSort: current ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined,
+          label: SORT_LABELS[sort],
+        };
       },
       clusterName: (id: number | null) => clusterName(run.clusters, id),
       strategies: STRATEGIES.map((s) => ({ slug: strategySlug(s), name: s })),
-      strategySlug, pageSizes: PAGE_SIZES,
+      strategySlug,
+      pageSizes: PAGE_SIZES,
     });
   });
 
   router.get('/customers.csv', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
     const run = await c.customerList.latestRun(realmId);
-    if (!run) throw new NotFoundError('No scores yet, so there is no customer list to download. Score the company from the dashboard first.');
+    if (!run)
+      throw new NotFoundError(
+        'No scores yet, so there is no customer list to download. Score the company from the dashboard first.',
+      );
     const { query } = parseListQuery(req.query, run);
     const rows = await c.customerList.all(realmId, run.id, query);
     res.attachment(`duesense-customers-${run.asOf}.csv`);
@@ -169,7 +250,10 @@ export function customerRoutes(c: Deps): Router {
     const realmId = res.locals.company!.realmId;
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     const run = await c.customerList.latestRun(realmId);
-    if (!run) throw new NotFoundError('No scores yet: score the company from the dashboard, then open a customer from the list.');
+    if (!run)
+      throw new NotFoundError(
+        'No scores yet: score the company from the dashboard, then open a customer from the list.',
+      );
     const snapshot = await c.customerPage.snapshot(realmId, run, id);
     if (!snapshot) throw new NotFoundError('There is no such customer in the latest score run.');
     return { realmId, run, snapshot, customer: snapshot.customer };
@@ -185,31 +269,65 @@ export function customerRoutes(c: Deps): Router {
     if (!html) {
       const { customer, policy, history } = snapshot;
       const months = trimQuietStart(snapshot.months);
-      html = new Promise<string>((resolve, reject) => res.app.render('partials/customers/run-sections', {
-        run, policy, customer, history, months,
-        invoices: snapshot.invoices.map((inv) => ({ ...inv, reasons: [...new Set(inv.topFeatures.map(featureInWords))] })),
-        charts: { history: scoreHistoryChart(history, customer.name), behaviour: behaviourChart(months, customer.name), dbt: daysBeyondTermsChart(months, customer.name) },
-      }, (err, out) => (err ? reject(err) : resolve(out))));
+      html = new Promise<string>((resolve, reject) =>
+        res.app.render(
+          'partials/customers/run-sections',
+          {
+            run,
+            policy,
+            customer,
+            history,
+            months,
+            invoices: snapshot.invoices.map((inv) => ({
+              ...inv,
+              reasons: [...new Set(inv.topFeatures.map(featureInWords))],
+            })),
+            charts: {
+              history: scoreHistoryChart(history, customer.name),
+              behaviour: behaviourChart(months, customer.name),
+              dbt: daysBeyondTermsChart(months, customer.name),
+            },
+          },
+          (err, out) => (err ? reject(err) : resolve(out)),
+        ),
+      );
       html.catch(() => runSections.delete(snapshot));
       runSections.set(snapshot, html);
     }
     return html;
   }
 
-  async function renderCustomer(res: Response, id: string, o: { status?: number; notice?: keyof typeof NOTICES; creditScoreError?: string; creditScoreValue?: string } = {}) {
+  async function renderCustomer(
+    res: Response,
+    id: string,
+    o: { status?: number; notice?: keyof typeof NOTICES; creditScoreError?: string; creditScoreValue?: string } = {},
+  ) {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     // What the bookkeeper set and what was logged can change at any time: read fresh on every view, while the run
     // and its snapshot of the customer are found.
     const live = c.customerPage.liveState(res.locals.company!.realmId, id);
     live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
     const { run, snapshot } = await scoredCustomer(res, id);
-    const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([live, renderRunSections(res, run, snapshot)]);
+    const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([
+      live,
+      renderRunSections(res, run, snapshot),
+    ]);
     const customer = { ...snapshot.customer, creditScore, controls };
     res.status(o.status ?? 200).render('pages/customer', {
-      title: customer.name, nav: 'customers', stylesheets: STYLES, scripts: CHART_SCRIPTS,
-      run, customer, clusterName: clusterName(run.clusters, customer.clusterId), writes, actions, runSections: sections,
+      title: customer.name,
+      nav: 'customers',
+      stylesheets: STYLES,
+      scripts: CHART_SCRIPTS,
+      run,
+      customer,
+      clusterName: clusterName(run.clusters, customer.clusterId),
+      writes,
+      actions,
+      runSections: sections,
       jobs: snapshot.covered.filter((j) => j.depth > 0),
-      notice: o.notice ? NOTICES[o.notice]!(customer.name) : undefined, creditScoreError: o.creditScoreError, creditScoreValue: o.creditScoreValue ?? (customer.creditScore ? String(customer.creditScore.score) : ''),
+      notice: o.notice ? NOTICES[o.notice]!(customer.name) : undefined,
+      creditScoreError: o.creditScoreError,
+      creditScoreValue: o.creditScoreValue ?? (customer.creditScore ? String(customer.creditScore.score) : ''),
     });
   }
 
@@ -224,19 +342,31 @@ export function customerRoutes(c: Deps): Router {
     const a = (body as Record<string, unknown> | undefined)?.action;
     return typeof a === 'string' ? a : '';
   };
-  const back = (res: Response, id: string, done: keyof typeof NOTICES) => res.redirect(303, `/customers/${encodeURIComponent(id)}?done=${done}#controls`);
+  const back = (res: Response, id: string, done: keyof typeof NOTICES) =>
+    res.redirect(303, `/customers/${encodeURIComponent(id)}?done=${done}#controls`);
 
   /** The two switches on a customer: each route sets one control on or off, logs it and goes back with a notice. */
   const SWITCHES = [
     {
-      path: 'reminders', field: 'remindersPaused', on: 'pause', off: 'resume', what: 'reminder',
+      path: 'reminders',
+      field: 'remindersPaused',
+      on: 'pause',
+      off: 'resume',
+      what: 'reminder',
       summary: (on: boolean, name: string) => `${on ? 'Paused' : 'Resumed'} reminders for ${name}`,
-      action: (on: boolean) => (on ? 'pause_reminders' : 'resume_reminders'), done: (on: boolean) => (on ? 'reminders-paused' : 'reminders-resumed'),
+      action: (on: boolean) => (on ? 'pause_reminders' : 'resume_reminders'),
+      done: (on: boolean) => (on ? 'reminders-paused' : 'reminders-resumed'),
     },
     {
-      path: 'exclusion', field: 'excluded', on: 'exclude', off: 'include', what: 'exclusion',
-      summary: (on: boolean, name: string) => `${on ? 'Excluded' : 'Included'} ${name} ${on ? 'from' : 'in'} automatic actions`,
-      action: (on: boolean) => (on ? 'exclude' : 'include'), done: (on: boolean) => (on ? 'excluded' : 'included'),
+      path: 'exclusion',
+      field: 'excluded',
+      on: 'exclude',
+      off: 'include',
+      what: 'exclusion',
+      summary: (on: boolean, name: string) =>
+        `${on ? 'Excluded' : 'Included'} ${name} ${on ? 'from' : 'in'} automatic actions`,
+      action: (on: boolean) => (on ? 'exclude' : 'include'),
+      done: (on: boolean) => (on ? 'excluded' : 'included'),
     },
   ] as const;
   for (const sw of SWITCHES) {
@@ -244,11 +374,18 @@ export function customerRoutes(c: Deps): Router {
       const id = String(req.params.id);
       const { realmId, customer } = await scoredCustomer(res, id);
       const a = action(req.body);
-      if (a !== sw.on && a !== sw.off) throw new ValidationError(`Unknown ${sw.what} action "${a}": use ${sw.on} or ${sw.off}.`);
+      if (a !== sw.on && a !== sw.off)
+        throw new ValidationError(`Unknown ${sw.what} action "${a}": use ${sw.on} or ${sw.off}.`);
       const on = a === sw.on;
       const actor = actorOf(res);
       await c.customerInputs.setControls(realmId, id, { [sw.field]: on }, actor, c.clock.now());
-      await c.activity.record(realmId, { actor, kind: 'customer', summary: sw.summary(on, customer.name), customerId: id, detail: { action: sw.action(on) } });
+      await c.activity.record(realmId, {
+        actor,
+        kind: 'customer',
+        summary: sw.summary(on, customer.name),
+        customerId: id,
+        detail: { action: sw.action(on) },
+      });
       back(res, id, sw.done(on));
     });
   }
@@ -259,7 +396,13 @@ export function customerRoutes(c: Deps): Router {
     const actor = actorOf(res);
     if (action(req.body) === 'clear') {
       if (await c.customerInputs.clearCreditScore(realmId, id)) {
-        await c.activity.record(realmId, { actor, kind: 'customer', summary: `Removed the credit score of ${customer.name}`, customerId: id, detail: { action: 'clear_credit_score' } });
+        await c.activity.record(realmId, {
+          actor,
+          kind: 'customer',
+          summary: `Removed the credit score of ${customer.name}`,
+          customerId: id,
+          detail: { action: 'clear_credit_score' },
+        });
       }
       return back(res, id, 'credit-score-cleared');
     }
@@ -269,17 +412,24 @@ export function customerRoutes(c: Deps): Router {
     if (score === undefined) {
       const kept = value.slice(0, 20);
       return renderCustomer(res, id, {
-        status: 400, creditScoreValue: kept,
-        creditScoreError: value === ''
-          ? `Enter a credit score: ${CREDIT_SCORE_RULE}.`
-          : `"${kept}" is not a credit score: enter ${CREDIT_SCORE_RULE}.`,
+        status: 400,
+        creditScoreValue: kept,
+        creditScoreError:
+          value === ''
+            ? `Enter a credit score: ${CREDIT_SCORE_RULE}.`
+            : `"${kept}" is not a credit score: enter ${CREDIT_SCORE_RULE}.`,
       });
     }
     await c.customerInputs.setCreditScore(realmId, id, score, 'manual', c.clock.now());
-    await c.activity.record(realmId, { actor, kind: 'customer', summary: `Set the credit score of ${customer.name} to ${score}`, customerId: id, detail: { action: 'set_credit_score', score } });
+    await c.activity.record(realmId, {
+      actor,
+      kind: 'customer',
+      summary: `Set the credit score of ${customer.name} to ${score}`,
+      customerId: id,
+      detail: { action: 'set_credit_score', score },
+    });
     back(res, id, 'credit-score-set');
   });
 
   return router;
 }
-

@@ -13,7 +13,12 @@ const CACHED_RUNS = 32;
 const PAGE = { nav: 'dashboard', stylesheets: ['/assets/css/dashboard.css'] } as const;
 
 /** One score run as the dashboard shows it; `html` is the run's part of the page, rendered once. */
-export interface DashboardRun { run: RunDetails; distribution: RunDistribution; model: DashboardModel; html: string }
+export interface DashboardRun {
+  run: RunDetails;
+  distribution: RunDistribution;
+  model: DashboardModel;
+  html: string;
+}
 
 /**
  * The selected company at a glance from its latest score run (tiles, trend, charts, clusters, strategies,
@@ -27,7 +32,11 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncS
    * One run row, a few aggregates and one render of the run's figures, once per run: a run never changes, so
    * every later view of it reads memory only and renders just the page around it (user, CSRF token, sync notice).
    */
-  function dashboardFor(app: Application, realmId: string, summary: ScoreRunSummary): Promise<DashboardRun | undefined> {
+  function dashboardFor(
+    app: Application,
+    realmId: string,
+    summary: ScoreRunSummary,
+  ): Promise<DashboardRun | undefined> {
     let entry = built.get(summary.id);
     if (!entry) {
       entry = (async () => {
@@ -35,7 +44,9 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncS
         if (!run) return undefined;
         const distribution = await c.scoreRuns.runDistribution(realmId, run.id);
         const dashboard = { run, distribution, model: buildDashboard(run, distribution) };
-        const html = await new Promise<string>((resolve, reject) => app.render('partials/dashboard/run', { dashboard }, (err, out) => (err ? reject(err) : resolve(out))));
+        const html = await new Promise<string>((resolve, reject) =>
+          app.render('partials/dashboard/run', { dashboard }, (err, out) => (err ? reject(err) : resolve(out))),
+        );
         return { ...dashboard, html };
       })();
       entry.catch(() => built.delete(summary.id));
@@ -51,7 +62,11 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncS
     const syncRunning = lastSync?.status === 'running' ? lastSync : undefined;
     const dashboard = summary ? await dashboardFor(req.app, realmId, summary) : undefined;
     res.render('pages/dashboard', {
-      ...PAGE, title: 'Dashboard', dashboard, syncRunning, everSynced: lastSync !== undefined,
+      ...PAGE,
+      title: 'Dashboard',
+      dashboard,
+      syncRunning,
+      everSynced: lastSync !== undefined,
       ...(dashboard ? { scripts: ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'] } : {}),
     });
   });
@@ -66,13 +81,19 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncS
 
   router.get('/exports/:file', requireCompany, async (req, res) => {
     const m = /^(customers|invoices|company|clusters)\.(csv|json)$/.exec(String(req.params.file));
-    if (!m) throw new NotFoundError(`No such download. Choose one of ${EXPORTS.map((w) => `${w}.csv`).join(', ')} (or .json).`);
+    if (!m)
+      throw new NotFoundError(
+        `No such download. Choose one of ${EXPORTS.map((w) => `${w}.csv`).join(', ')} (or .json).`,
+      );
     const [, what, format] = m as unknown as [string, ExportWhat, 'csv' | 'json'];
     // The saved run the dashboard and /customers.csv show, never a fresh score: the downloads agree with the pages.
     const realmId = res.locals.company!.realmId;
     const latest = await c.scoreRuns.latestRun(realmId);
     const run = latest ? await c.scoreRuns.runExport(realmId, latest) : undefined;
-    if (!run) throw new NotFoundError('No scores yet, so there is nothing to download. Score the company from the dashboard first.');
+    if (!run)
+      throw new NotFoundError(
+        'No scores yet, so there is nothing to download. Score the company from the dashboard first.',
+      );
     const table = exportTable(run, what);
     res.attachment(`duesense-${what}-${run.asOf}.${format}`);
     res.type(format === 'csv' ? 'text/csv' : 'application/json').send(format === 'csv' ? toCsv(table) : toJson(table));

@@ -10,7 +10,8 @@ export function healthRoutes(c: Pick<Container, 'health'>): Router {
   router.get('/readyz', async (_req, res) => {
     const { database, migrations } = await c.health.check();
     if (!database) return void res.status(503).json({ status: 'not_ready', reason: 'database unavailable' });
-    if (!migrations) return void res.status(503).json({ status: 'not_ready', reason: 'database migrations are pending' });
+    if (!migrations)
+      return void res.status(503).json({ status: 'not_ready', reason: 'database migrations are pending' });
     res.json({ status: 'ready' });
   });
   return router;

@@ -7,7 +7,10 @@ import { requireCompany } from './middleware/tenant-context.js';
  * The landing page. Signed in with a selected company, "/" is the dashboard; signed out, without a company, or
  * right after disconnecting it, the landing page offers to connect.
  */
-export function homeRoutes(c: Pick<Container, 'connections' | 'config' | 'emulatorUrl'>, options: { demo: boolean }): Router {
+export function homeRoutes(
+  c: Pick<Container, 'connections' | 'config' | 'emulatorUrl'>,
+  options: { demo: boolean },
+): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const company = res.locals.company;
@@ -25,7 +28,10 @@ export function homeRoutes(c: Pick<Container, 'connections' | 'config' | 'emulat
   // The connection page: status and token lifetimes of the selected company only.
   router.get('/company', requireCompany, async (_req, res) => {
     const company = res.locals.company!;
-    res.render('pages/company', { title: company.companyName, tokenTimes: await c.connections.tokenTimes(company.realmId) });
+    res.render('pages/company', {
+      title: company.companyName,
+      tokenTimes: await c.connections.tokenTimes(company.realmId),
+    });
   });
   return router;
 }

@@ -9,15 +9,24 @@ export function mailboxRoutes(c: Pick<Container, 'mail' | 'digests' | 'config'>)
   router.get('/mailbox', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
     res.render('pages/mailbox', {
-      title: 'Mailbox', emails: await c.mail.list(realmId), digest: await c.digests.preferences(realmId),
-      owner: await c.digests.ownerEmail(realmId), smtp: Boolean(c.config.mail.smtpUrl),
+      title: 'Mailbox',
+      emails: await c.mail.list(realmId),
+      digest: await c.digests.preferences(realmId),
+      owner: await c.digests.ownerEmail(realmId),
+      smtp: Boolean(c.config.mail.smtpUrl),
     });
   });
   router.post('/mailbox/digest', requireCompany, async (req, res) => {
     const body = req.body as { enabled?: string; to?: string };
     const to = (body.to ?? '').trim();
-    if (to !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) throw new ValidationError(`"${to}" is not an email address.`, [], { help: 'Leave it empty to send the digest to the owner.' });
-    await c.digests.setPreferences(res.locals.company!.realmId, { enabled: body.enabled === '1', to: to === '' ? null : to });
+    if (to !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
+      throw new ValidationError(`"${to}" is not an email address.`, [], {
+        help: 'Leave it empty to send the digest to the owner.',
+      });
+    await c.digests.setPreferences(res.locals.company!.realmId, {
+      enabled: body.enabled === '1',
+      to: to === '' ? null : to,
+    });
     res.redirect(303, '/mailbox');
   });
   return router;

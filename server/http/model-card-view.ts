@@ -32,15 +32,27 @@ export const MIN_BIN_INVOICES = 20;
 export function eceOf(card: Pick<LatePaymentModelCard, 'ece' | 'calibration'>): number | null {
   if (card.ece !== undefined) return card.ece;
   const count = card.calibration.reduce((s, b) => s + b.count, 0);
-  return count === 0 ? null : card.calibration.reduce((s, b) => s + b.count * Math.abs(b.predicted - b.observed), 0) / count;
+  return count === 0
+    ? null
+    : card.calibration.reduce((s, b) => s + b.count * Math.abs(b.predicted - b.observed), 0) / count;
 }
 
 export function rankingInWords(auc: number | null): string | null {
   if (auc === null) return null;
-  const grade = auc >= 0.9 ? 'Ranks invoices very well' : auc >= 0.8 ? 'Ranks invoices well' : auc >= 0.7 ? 'Ranks invoices fairly well'
-    : auc >= 0.6 ? 'Ranks invoices weakly' : 'Ranks invoices hardly better than chance';
-  return `${grade}: given one invoice that was paid late and one that was not, it gave the late one the higher chance `
-    + `${Math.round(auc * 100)} times in 100.`;
+  const grade =
+    auc >= 0.9
+      ? 'Ranks invoices very well'
+      : auc >= 0.8
+        ? 'Ranks invoices well'
+        : auc >= 0.7
+          ? 'Ranks invoices fairly well'
+          : auc >= 0.6
+            ? 'Ranks invoices weakly'
+            : 'Ranks invoices hardly better than chance';
+  return (
+    `${grade}: given one invoice that was paid late and one that was not, it gave the late one the higher chance ` +
+    `${Math.round(auc * 100)} times in 100.`
+  );
 }
 
 export function calibrationInWords(ece: number | null): string | null {
@@ -51,18 +63,27 @@ export function calibrationInWords(ece: number | null): string | null {
   return `Its percentages were ${off} from what happened on average: use them to compare invoices, not as odds.`;
 }
 
-const binRange = (bin: string) => bin.split('-').map((v) => `${Math.round(Number(v) * 100)}`).join('–');
+const binRange = (bin: string) =>
+  bin
+    .split('-')
+    .map((v) => `${Math.round(Number(v) * 100)}`)
+    .join('–');
 
 export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktest | undefined): ModelCardView {
   const ece = eceOf(card);
   return {
     fallback: card.fallback,
-    summary: `Learned from ${fmt.number(card.trainedOn)} invoices whose outcome was known by ${card.asOf}, then checked on the latest `
-      + `${fmt.number(card.holdoutSize)} of them, which it had not seen.`,
+    summary:
+      `Learned from ${fmt.number(card.trainedOn)} invoices whose outcome was known by ${card.asOf}, then checked on the latest ` +
+      `${fmt.number(card.holdoutSize)} of them, which it had not seen.`,
     ranking: rankingInWords(card.auc),
     calibration: calibrationInWords(ece),
-    bins: card.calibration.filter((b) => b.count >= MIN_BIN_INVOICES).map((b) =>
-      `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ${fmt.probability(b.observed)} were.`),
+    bins: card.calibration
+      .filter((b) => b.count >= MIN_BIN_INVOICES)
+      .map(
+        (b) =>
+          `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ${fmt.probability(b.observed)} were.`,
+      ),
     details: {
       method: card.method,
       features: card.features.join(', '),
@@ -80,15 +101,19 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
 
 export function backtestView(b: ScoreBacktest): BacktestView {
   const sentences = [
-    `Scored as of ${b.scoredAsOf}, ${fmt.number(b.customers)} customers had invoices that could go more than 30 days `
-      + `past their terms by ${b.asOf}; ${fmt.number(b.lateCustomers)} of them let one do so.`,
+    `Scored as of ${b.scoredAsOf}, ${fmt.number(b.customers)} customers had invoices that could go more than 30 days ` +
+      `past their terms by ${b.asOf}; ${fmt.number(b.lateCustomers)} of them let one do so.`,
   ];
   if (b.auc !== null) {
-    sentences.push(`The risk score then put such a customer above one who paid in time ${Math.round(b.auc * 100)} times in 100.`);
+    sentences.push(
+      `The risk score then put such a customer above one who paid in time ${Math.round(b.auc * 100)} times in 100.`,
+    );
   }
-  sentences.push(b.highRiskShare === null
-    ? 'No invoice went that late in the period.'
-    : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`);
+  sentences.push(
+    b.highRiskShare === null
+      ? 'No invoice went that late in the period.'
+      : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`,
+  );
   return {
     sentences,
     figures: [
@@ -97,7 +122,10 @@ export function backtestView(b: ScoreBacktest): BacktestView {
       { label: 'Of them, more than 30 days late', value: fmt.number(b.lateCustomers) },
       { label: 'AUC of the score', value: b.auc === null ? '—' : b.auc.toFixed(3) },
       { label: 'High risk tier then (customers)', value: fmt.number(b.highRiskCustomers) },
-      { label: 'Late dollars owed by the High risk tier', value: `${fmt.cents(b.highRiskLateCents)} of ${fmt.cents(b.lateCents)}` },
+      {
+        label: 'Late dollars owed by the High risk tier',
+        value: `${fmt.cents(b.highRiskLateCents)} of ${fmt.cents(b.lateCents)}`,
+      },
     ],
   };
 }

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 /** A whole number from 1 written with at most `digits` digits, so it stays a safe integer (and a sane offset). */
-const wholeFromOne = (digits: number) => z.string().regex(new RegExp(`^\\d{1,${digits}}$`)).transform(Number).pipe(z.number().min(1));
+const wholeFromOne = (digits: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d{1,${digits}}$`))
+    .transform(Number)
+    .pipe(z.number().min(1));
 const PAGE_NUMBER = wholeFromOne(9);
 const ENTRY_NUMBER = wholeFromOne(15);
 
@@ -24,7 +29,11 @@ export function paramReader(source: Record<string, unknown> | undefined) {
     }
     return v.trim();
   };
-  const number = (name: string, schema: z.ZodType<number, string>, problem: (v: string) => string): number | undefined => {
+  const number = (
+    name: string,
+    schema: z.ZodType<number, string>,
+    problem: (v: string) => string,
+  ): number | undefined => {
     const v = one(name);
     if (v === '') return undefined;
     const parsed = schema.safeParse(v);

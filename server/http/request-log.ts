@@ -16,13 +16,19 @@ export function requestLog(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
     autoLogging: { ignore: (req) => UNLOGGED.has(pathOf(req)) },
-    ...(detailed ? {} : {
-      serializers: {
-        // pino-http hands these its standard serialisations ({ id, method, url, headers… }, { statusCode… }).
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: pathOf(req) }),
-        res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
-      },
-    }),
+    ...(detailed
+      ? {}
+      : {
+          serializers: {
+            // pino-http hands these its standard serialisations ({ id, method, url, headers… }, { statusCode… }).
+            req: (req: { id?: unknown; method?: string; url?: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: pathOf(req),
+            }),
+            res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+          },
+        }),
     customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(ms)} ms`,
   });
 }

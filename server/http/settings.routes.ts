@@ -4,9 +4,23 @@ import type { Container } from '../container.js';
 import { DEFAULT_RISK_POLICY } from '../features/risk/domain/risk-policy.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { toCsv } from '../features/risk/exports.js';
-import { CREDIT_SCORE_UPLOAD_BYTES, creditScoreTemplate, decodeUpload } from '../features/settings/credit-score-upload.js';
+import {
+  CREDIT_SCORE_UPLOAD_BYTES,
+  creditScoreTemplate,
+  decodeUpload,
+} from '../features/settings/credit-score-upload.js';
 import { DISPATCH_EVERY_MINUTES, effectiveNightlyTime, nextNightlyRun } from '../features/settings/nightly-schedule.js';
-import { describePolicy, draftOf, parsePolicyForm, POLICY_FIELDS, POLICY_GROUP_TEXT, policyChanges, policyToValues, UNIT_LABELS, type PolicyForm } from '../features/settings/policy-form.js';
+import {
+  describePolicy,
+  draftOf,
+  parsePolicyForm,
+  POLICY_FIELDS,
+  POLICY_GROUP_TEXT,
+  policyChanges,
+  policyToValues,
+  UNIT_LABELS,
+  type PolicyForm,
+} from '../features/settings/policy-form.js';
 import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/settings-sections.js';
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
 import { localDate, readLocalTime } from '../time-zone.js';
@@ -14,7 +28,21 @@ import { actorOf } from './actor.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 
-type Deps = Pick<Container, 'riskPolicies' | 'scoreRuns' | 'customerInputs' | 'localCopy' | 'digests' | 'preferences' | 'nightly' | 'activity' | 'clock' | 'config' | 'users' | 'connections'>;
+type Deps = Pick<
+  Container,
+  | 'riskPolicies'
+  | 'scoreRuns'
+  | 'customerInputs'
+  | 'localCopy'
+  | 'digests'
+  | 'preferences'
+  | 'nightly'
+  | 'activity'
+  | 'clock'
+  | 'config'
+  | 'users'
+  | 'connections'
+>;
 
 const STYLES = ['/assets/css/settings.css'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -24,11 +52,13 @@ const MAX_REPORTED_ROWS = 200;
 
 /** Messages after a save (a fixed set: nothing from the address is echoed, except a validated count). */
 const NOTICES: Record<string, (n: number | undefined) => string> = {
-  policy: () => 'Risk policy saved as a new version. It applies from the next score run: choose Score now to apply it at once.',
+  policy: () =>
+    'Risk policy saved as a new version. It applies from the next score run: choose Score now to apply it at once.',
   'policy-defaults': () => 'The default risk policy is restored, as a new version. It applies from the next score run.',
   'policy-unchanged': () => 'Nothing to save: the policy already has these values.',
   schedule: () => 'Nightly schedule saved.',
-  'credit-scores': (n) => `Imported ${n === undefined ? 'the' : n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'}. They count from the next score run.`,
+  'credit-scores': (n) =>
+    `Imported ${n === undefined ? 'the' : n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'}. They count from the next score run.`,
   digest: () => 'Alert digest saved.',
   unchanged: () => 'Nothing changed.',
 };
@@ -56,7 +86,12 @@ export interface DigestForm {
 
 export interface CreditScoresForm {
   error?: string;
-  report?: { fileName: string; accepted: number; rejected: Array<{ line: number; value: string; reason: string }>; rejectedTotal: number };
+  report?: {
+    fileName: string;
+    accepted: number;
+    rejected: Array<{ line: number; value: string; reason: string }>;
+    rejectedTotal: number;
+  };
 }
 
 interface Overrides {
@@ -77,8 +112,14 @@ function settingsPage(c: Deps) {
     const company = res.locals.company!;
     const realmId = company.realmId;
     const [policy, savedAt, latestRun, ownTime, digest, owner, scores, customers] = await Promise.all([
-      c.riskPolicies.policy(realmId), c.riskPolicies.policySavedAt(realmId), c.scoreRuns.latestRun(realmId), c.preferences.nightlyTime(realmId),
-      c.digests.preferences(realmId), c.digests.ownerEmail(realmId), c.customerInputs.creditScores(realmId), c.localCopy.customerNames(realmId),
+      c.riskPolicies.policy(realmId),
+      c.riskPolicies.policySavedAt(realmId),
+      c.scoreRuns.latestRun(realmId),
+      c.preferences.nightlyTime(realmId),
+      c.digests.preferences(realmId),
+      c.digests.ownerEmail(realmId),
+      c.customerInputs.creditScores(realmId),
+      c.localCopy.customerNames(realmId),
     ]);
     const lastChange: Partial<Record<SettingsSection, ActivityEntry>> = {};
     for (const s of SETTINGS_SECTIONS) lastChange[s] = await c.activity.lastChange(realmId, s);
@@ -87,24 +128,62 @@ function settingsPage(c: Deps) {
     const time = effectiveNightlyTime(ownTime, c.config.sync.nightlyLocalTime);
     const next = nextNightlyRun({ now, zone, time, today: await c.nightly.statusOf(realmId, localDate(now, zone)) });
     const policyForm = o.policy ?? { values: policyToValues(draftOf(policy)), errors: {} };
-    const failed = o.policy ? FAILED.policy : o.schedule ? FAILED.schedule : o.digest ? FAILED.digest : o.creditScores ? FAILED['credit-scores'] : undefined;
+    const failed = o.policy
+      ? FAILED.policy
+      : o.schedule
+        ? FAILED.schedule
+        : o.digest
+          ? FAILED.digest
+          : o.creditScores
+            ? FAILED['credit-scores']
+            : undefined;
     res.status(status).render('pages/settings', {
-      title: failed ? 'Not saved: Settings' : 'Settings', nav: 'settings', stylesheets: STYLES, notice, failed,
+      title: failed ? 'Not saved: Settings' : 'Settings',
+      nav: 'settings',
+      stylesheets: STYLES,
+      notice,
+      failed,
       policy: {
-        ...policyForm, fields: POLICY_FIELDS, groups: POLICY_GROUP_TEXT, unitLabels: UNIT_LABELS, defaults: describePolicy(draftOf(DEFAULT_RISK_POLICY)), version: policy.version, savedAt, lastChange: lastChange.policy, latestRun,
+        ...policyForm,
+        fields: POLICY_FIELDS,
+        groups: POLICY_GROUP_TEXT,
+        unitLabels: UNIT_LABELS,
+        defaults: describePolicy(draftOf(DEFAULT_RISK_POLICY)),
+        version: policy.version,
+        savedAt,
+        lastChange: lastChange.policy,
+        latestRun,
         isDefault: policyChanges(draftOf(policy), draftOf(DEFAULT_RISK_POLICY)).length === 0,
       },
       schedule: {
-        ...(o.schedule ?? { time: ownTime ?? '', errors: {} }), saved: ownTime,
-        deploymentDefault: c.config.sync.nightlyLocalTime, zone, zoneIsDefault: company.timeZone === null, effective: time, next,
-        connected: company.status === 'connected', everyMinutes: DISPATCH_EVERY_MINUTES, lastChange: lastChange.schedule,
+        ...(o.schedule ?? { time: ownTime ?? '', errors: {} }),
+        saved: ownTime,
+        deploymentDefault: c.config.sync.nightlyLocalTime,
+        zone,
+        zoneIsDefault: company.timeZone === null,
+        effective: time,
+        next,
+        connected: company.status === 'connected',
+        everyMinutes: DISPATCH_EVERY_MINUTES,
+        lastChange: lastChange.schedule,
       },
       creditScores: {
-        ...(o.creditScores ?? {}), count: scores.size, customers: customers.size, limitLabel: `${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB`, lastChange: lastChange['credit-scores'],
+        ...(o.creditScores ?? {}),
+        count: scores.size,
+        customers: customers.size,
+        limitLabel: `${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB`,
+        lastChange: lastChange['credit-scores'],
       },
       digest: {
-        ...(o.digest ?? { enabled: digest.enabled, recipient: digest.to ? 'address' : 'owner', to: digest.to ?? '', errors: {} }),
-        owner, smtp: Boolean(c.config.mail.smtpUrl), lastChange: lastChange.digest,
+        ...(o.digest ?? {
+          enabled: digest.enabled,
+          recipient: digest.to ? 'address' : 'owner',
+          to: digest.to ?? '',
+          errors: {},
+        }),
+        owner,
+        smtp: Boolean(c.config.mail.smtpUrl),
+        lastChange: lastChange.digest,
       },
     });
   }
@@ -135,38 +214,57 @@ export function settingsUploadRoutes(c: Deps): Router {
     });
   };
 
-  router.post('/settings/credit-scores', receive, csrfProtection(), tenantContext(c), requireCompany, async (req: Request, res: Response) => {
-    const realmId = res.locals.company!.realmId;
-    const file = req.file;
-    const fail = (error: string) => render(res, 400, { creditScores: { error } });
-    if (res.locals.uploadError) return fail(String(res.locals.uploadError));
-    if (!file) return fail('Choose a CSV file to upload.');
-    const fileName = file.originalname.slice(0, 120);
-    const decoded = decodeUpload(file.buffer);
-    if ('error' in decoded) return fail(decoded.error);
-    const report = parseCreditScoreCsv(decoded.text, await c.localCopy.customerNames(realmId));
-    if (report.rejected.length > 0) {
-      return render(res, 400, {
-        creditScores: {
-          report: { fileName, accepted: report.accepted.length, rejected: report.rejected.slice(0, MAX_REPORTED_ROWS).map((r) => ({ ...r, value: r.value.slice(0, 200) })), rejectedTotal: report.rejected.length },
-        },
+  router.post(
+    '/settings/credit-scores',
+    receive,
+    csrfProtection(),
+    tenantContext(c),
+    requireCompany,
+    async (req: Request, res: Response) => {
+      const realmId = res.locals.company!.realmId;
+      const file = req.file;
+      const fail = (error: string) => render(res, 400, { creditScores: { error } });
+      if (res.locals.uploadError) return fail(String(res.locals.uploadError));
+      if (!file) return fail('Choose a CSV file to upload.');
+      const fileName = file.originalname.slice(0, 120);
+      const decoded = decodeUpload(file.buffer);
+      if ('error' in decoded) return fail(decoded.error);
+      const report = parseCreditScoreCsv(decoded.text, await c.localCopy.customerNames(realmId));
+      if (report.rejected.length > 0) {
+        return render(res, 400, {
+          creditScores: {
+            report: {
+              fileName,
+              accepted: report.accepted.length,
+              rejected: report.rejected
+                .slice(0, MAX_REPORTED_ROWS)
+                .map((r) => ({ ...r, value: r.value.slice(0, 200) })),
+              rejectedTotal: report.rejected.length,
+            },
+          },
+        });
+      }
+      await c.customerInputs.importCreditScores(realmId, report.accepted, c.clock.now());
+      const n = report.accepted.length;
+      await c.activity.record(realmId, {
+        actor: actorOf(res),
+        kind: 'settings',
+        summary: `Imported ${n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'} from ${fileName}`,
+        section: 'credit-scores',
+        detail: { count: n, fileName },
       });
-    }
-    await c.customerInputs.importCreditScores(realmId, report.accepted, c.clock.now());
-    const n = report.accepted.length;
-    await c.activity.record(realmId, {
-      actor: actorOf(res), kind: 'settings', summary: `Imported ${n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'} from ${fileName}`,
-      section: 'credit-scores', detail: { count: n, fileName },
-    });
-    redirectDone(res, 'credit-scores', 'credit-scores', n);
-  });
+      redirectDone(res, 'credit-scores', 'credit-scores', n);
+    },
+  );
   return router;
 }
 
 function uploadErrorMessage(err: unknown): string {
   const code = (err as { code?: string }).code;
-  if (code === 'LIMIT_FILE_SIZE') return `The file is larger than ${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB. Upload at most about 25,000 rows at a time.`;
-  if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT') return 'Upload one CSV file, with the form on this page.';
+  if (code === 'LIMIT_FILE_SIZE')
+    return `The file is larger than ${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB. Upload at most about 25,000 rows at a time.`;
+  if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT')
+    return 'Upload one CSV file, with the form on this page.';
   return 'The upload could not be read. Choose the file again and upload it with the form on this page.';
 }
 
@@ -190,8 +288,11 @@ export function settingsRoutes(c: Deps): Router {
     if (changes.length === 0) return redirectDone(res, 'policy-unchanged', 'policy');
     const saved = await c.riskPolicies.savePolicy(realmId, parsed.draft, c.clock.now());
     await c.activity.record(realmId, {
-      actor: actorOf(res), kind: 'settings', summary: `Saved risk policy version ${saved.version}: ${changes.join(', ')}`,
-      section: 'policy', detail: { version: saved.version, changes },
+      actor: actorOf(res),
+      kind: 'settings',
+      summary: `Saved risk policy version ${saved.version}: ${changes.join(', ')}`,
+      section: 'policy',
+      detail: { version: saved.version, changes },
     });
     redirectDone(res, 'policy', 'policy');
   });
@@ -203,8 +304,11 @@ export function settingsRoutes(c: Deps): Router {
     if (changes.length === 0) return redirectDone(res, 'policy-unchanged', 'policy');
     const saved = await c.riskPolicies.savePolicy(realmId, defaults, c.clock.now());
     await c.activity.record(realmId, {
-      actor: actorOf(res), kind: 'settings', summary: `Restored the default risk policy as version ${saved.version}: ${changes.join(', ')}`,
-      section: 'policy', detail: { version: saved.version, changes, restoredDefaults: true },
+      actor: actorOf(res),
+      kind: 'settings',
+      summary: `Restored the default risk policy as version ${saved.version}: ${changes.join(', ')}`,
+      section: 'policy',
+      detail: { version: saved.version, changes, restoredDefaults: true },
     });
     redirectDone(res, 'policy-defaults', 'policy');
   });
@@ -226,7 +330,13 @@ export function settingsRoutes(c: Deps): Router {
     const summary = time
       ? `Set the nightly run to ${time} (${zone}), was ${before ?? `the default ${c.config.sync.nightlyLocalTime}`}`
       : `Set the nightly run back to the default ${c.config.sync.nightlyLocalTime} (${zone}), was ${before}`;
-    await c.activity.record(company.realmId, { actor: actorOf(res), kind: 'settings', summary, section: 'schedule', detail: { time, previous: before } });
+    await c.activity.record(company.realmId, {
+      actor: actorOf(res),
+      kind: 'settings',
+      summary,
+      section: 'schedule',
+      detail: { time, previous: before },
+    });
     redirectDone(res, 'schedule', 'schedule');
   });
 
@@ -235,11 +345,18 @@ export function settingsRoutes(c: Deps): Router {
     const enabledRaw = text(req.body, 'enabled', 10);
     const recipientRaw = text(req.body, 'recipient', 20);
     const toRaw = text(req.body, 'to', MAX_EMAIL + 1);
-    const form: DigestForm = { enabled: enabledRaw === '1' || enabledRaw === 'on', recipient: recipientRaw === 'address' ? 'address' : 'owner', to: toRaw, errors: {} };
-    if (recipientRaw !== 'owner' && recipientRaw !== 'address') form.errors.recipient = 'Choose who gets the digest: the owner or another address.';
+    const form: DigestForm = {
+      enabled: enabledRaw === '1' || enabledRaw === 'on',
+      recipient: recipientRaw === 'address' ? 'address' : 'owner',
+      to: toRaw,
+      errors: {},
+    };
+    if (recipientRaw !== 'owner' && recipientRaw !== 'address')
+      form.errors.recipient = 'Choose who gets the digest: the owner or another address.';
     if (form.recipient === 'address') {
       if (toRaw === '') form.errors.to = 'Enter the email address to send the digest to.';
-      else if (toRaw.length > MAX_EMAIL || !EMAIL.test(toRaw)) form.errors.to = `"${toRaw.slice(0, 60)}" is not an email address: enter one like name@example.com.`;
+      else if (toRaw.length > MAX_EMAIL || !EMAIL.test(toRaw))
+        form.errors.to = `"${toRaw.slice(0, 60)}" is not an email address: enter one like name@example.com.`;
     }
     const owner = await c.digests.ownerEmail(realmId);
     if (form.enabled && form.recipient === 'owner' && !owner && !form.errors.recipient) {
@@ -251,16 +368,28 @@ export function settingsRoutes(c: Deps): Router {
     if (before.enabled === after.enabled && before.to === after.to) return redirectDone(res, 'unchanged', 'digest');
     await c.digests.setPreferences(realmId, after);
     const recipient = after.to ?? `the owner${owner ? ` (${owner})` : ''}`;
-    const summary = before.enabled !== after.enabled
-      ? (after.enabled ? `Turned the alert digest on, to ${recipient}` : 'Turned the alert digest off')
-      : `Changed the alert digest's recipient to ${recipient}${after.enabled ? '' : ' (the digest is off)'}`;
-    await c.activity.record(realmId, { actor: actorOf(res), kind: 'settings', summary, section: 'digest', detail: { enabled: after.enabled, to: after.to } });
+    const summary =
+      before.enabled !== after.enabled
+        ? after.enabled
+          ? `Turned the alert digest on, to ${recipient}`
+          : 'Turned the alert digest off'
+        : `Changed the alert digest's recipient to ${recipient}${after.enabled ? '' : ' (the digest is off)'}`;
+    await c.activity.record(realmId, {
+      actor: actorOf(res),
+      kind: 'settings',
+      summary,
+      section: 'digest',
+      detail: { enabled: after.enabled, to: after.to },
+    });
     redirectDone(res, 'digest', 'digest');
   });
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
-    const table = creditScoreTemplate(await c.localCopy.customerNames(realmId), await c.customerInputs.creditScores(realmId));
+    const table = creditScoreTemplate(
+      await c.localCopy.customerNames(realmId),
+      await c.customerInputs.creditScores(realmId),
+    );
     res.attachment('duesense-credit-scores.csv');
     res.type('text/csv').send(toCsv(table));
   });

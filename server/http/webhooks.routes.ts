@@ -29,7 +29,10 @@ export function webhookRoutes(c: Pick<Container, 'config' | 'webhooks' | 'logger
     }
     const queued = await c.webhooks.enqueue(parseNotifications(body));
     res.status(200).json({ queued });
-    if (queued > 0) setImmediate(() => void c.webhooks.drain().catch((err: unknown) => c.logger.error({ err }, 'webhook drain failed')));
+    if (queued > 0)
+      setImmediate(
+        () => void c.webhooks.drain().catch((err: unknown) => c.logger.error({ err }, 'webhook drain failed')),
+      );
   });
   return router;
 }

@@ -13,7 +13,17 @@ interface HttpishError {
   Fault?: unknown;
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 /** Fault codes that mean the grant is gone: authentication failure, app credentials rejected. */
 const REAUTH_FAULTS = new Set(['3200', '3201', '120', '100']);
 const OAUTH_REAUTH = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
@@ -30,13 +40,21 @@ function header(headers: Record<string, unknown> | undefined, name: string): str
 export function faultCode(body: unknown): string | undefined {
   if (typeof body === 'string') return /<Error code="(\d+)"/.exec(body)?.[1];
   if (!body || typeof body !== 'object') return undefined;
-  const b = body as { Fault?: { Error?: Array<{ code?: string }> }; fault?: { error?: Array<{ code?: string }> }; error?: string };
+  const b = body as {
+    Fault?: { Error?: Array<{ code?: string }> };
+    fault?: { error?: Array<{ code?: string }> };
+    error?: string;
+  };
   return b.Fault?.Error?.[0]?.code ?? b.fault?.error?.[0]?.code ?? (typeof b.error === 'string' ? b.error : undefined);
 }
 
 function faultMessage(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
-  const b = body as { Fault?: { Error?: Array<{ Message?: string; Detail?: string }> }; fault?: { error?: Array<{ detail?: string }> }; error_description?: string };
+  const b = body as {
+    Fault?: { Error?: Array<{ Message?: string; Detail?: string }> };
+    fault?: { error?: Array<{ detail?: string }> };
+    error_description?: string;
+  };
   const e = b.Fault?.Error?.[0];
   if (e) return [e.Message, e.Detail].filter(Boolean).join(': ');
   return b.fault?.error?.[0]?.detail ?? b.error_description;
@@ -61,9 +79,12 @@ export function classifyQboError(err: unknown, context: string): QboError {
   };
   const message = `${context}: ${faultMessage(body) ?? e.message ?? 'request failed'}${status ? ` (HTTP ${status})` : ''}`;
 
-  if (status === 401 || (code !== undefined && (REAUTH_FAULTS.has(code) || OAUTH_REAUTH.has(code)))) return new QboReauthRequired(message, details);
-  if (status === 429 || code === '3001' || (status !== undefined && status >= 500) || code === '10000') return new QboTransient(message, details);
-  if (status === undefined && e.code !== undefined && NETWORK_CODES.has(e.code)) return new QboTransient(message, details);
+  if (status === 401 || (code !== undefined && (REAUTH_FAULTS.has(code) || OAUTH_REAUTH.has(code))))
+    return new QboReauthRequired(message, details);
+  if (status === 429 || code === '3001' || (status !== undefined && status >= 500) || code === '10000')
+    return new QboTransient(message, details);
+  if (status === undefined && e.code !== undefined && NETWORK_CODES.has(e.code))
+    return new QboTransient(message, details);
   if (status === undefined && !body) return new QboTransient(message, details);
   return new QboPermanent(message, details);
 }

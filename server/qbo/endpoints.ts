@@ -43,7 +43,9 @@ export function endpointsFor(environment: IntuitEnvironment, emulatorUrl?: strin
     discovery: sandbox
       ? 'https://developer.api.intuit.com/.well-known/openid_sandbox_configuration'
       : 'https://developer.api.intuit.com/.well-known/openid_configuration',
-    apiBase: sandbox ? 'https://sandbox-quickbooks.api.intuit.com/v3/company/' : 'https://quickbooks.api.intuit.com/v3/company/',
+    apiBase: sandbox
+      ? 'https://sandbox-quickbooks.api.intuit.com/v3/company/'
+      : 'https://quickbooks.api.intuit.com/v3/company/',
   };
 }
 

@@ -25,8 +25,12 @@ export function createIdTokenVerifier(o: { clientId: string; jwksUrl: string; cl
     let payload: JWTPayload & { realmid?: unknown; email?: unknown };
     try {
       ({ payload } = await jwtVerify(idToken, keys, {
-        algorithms: ['RS256'], issuer: INTUIT_ISSUER, audience: o.clientId, requiredClaims: ['exp', 'sub'],
-        currentDate: o.clock.now(), clockTolerance: CLOCK_SKEW_SEC,
+        algorithms: ['RS256'],
+        issuer: INTUIT_ISSUER,
+        audience: o.clientId,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: o.clock.now(),
+        clockTolerance: CLOCK_SKEW_SEC,
       }));
     } catch (err) {
       throw err instanceof QboError ? err : asQboError(err, idToken);
@@ -53,7 +57,8 @@ async function fetchJwks(url: string, init: RequestInit): Promise<Response> {
 
 /** jose's error as one of the three kinds: a token that fails a check is permanent, an unreadable key set transient. */
 function asQboError(err: unknown, idToken: string): QboError {
-  if (!(err instanceof errors.JOSEError)) return new QboTransient(`id_token could not be verified: ${String(err)}`, { cause: err });
+  if (!(err instanceof errors.JOSEError))
+    return new QboTransient(`id_token could not be verified: ${String(err)}`, { cause: err });
   const fail = (message: string) => new QboPermanent(message, { cause: err, code: err.code });
   if (err instanceof errors.JWTExpired) return fail('id_token has expired');
   if (err instanceof errors.JWTClaimValidationFailed) {
@@ -63,8 +68,10 @@ function asQboError(err: unknown, idToken: string): QboError {
     if (err.claim === 'sub') return fail('id_token has no subject');
     return fail(`id_token's ${err.claim} claim is invalid`);
   }
-  if (err instanceof errors.JOSEAlgNotAllowed) return fail(`id_token uses ${String(decodeProtectedHeader(idToken).alg)}, not RS256`);
-  if (err instanceof errors.JWKSNoMatchingKey) return fail(`no key ${String(decodeProtectedHeader(idToken).kid)} in Intuit's JWKS`);
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return fail(`id_token uses ${String(decodeProtectedHeader(idToken).alg)}, not RS256`);
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return fail(`no key ${String(decodeProtectedHeader(idToken).kid)} in Intuit's JWKS`);
   if (err instanceof errors.JWSSignatureVerificationFailed) return fail('id_token signature does not verify');
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return fail('id_token is not a JWT');
   if (err instanceof errors.JWKSInvalid || err instanceof errors.JWKSTimeout || err.code === 'ERR_JOSE_GENERIC') {

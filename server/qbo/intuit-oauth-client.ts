@@ -117,13 +117,15 @@ export class IntuitOAuth {
 }
 
 function toTokenSet(raw: RawToken, intuitTid: string | undefined): TokenSet {
-  if (!raw.access_token || !raw.refresh_token) throw classifyQboError({ message: 'token response lacks tokens' }, 'Intuit token endpoint');
+  if (!raw.access_token || !raw.refresh_token)
+    throw classifyQboError({ message: 'token response lacks tokens' }, 'Intuit token endpoint');
   return {
     accessToken: raw.access_token,
     refreshToken: raw.refresh_token,
     expiresInSec: Number(raw.expires_in ?? 3600),
     refreshExpiresInSec: Number(raw.x_refresh_token_expires_in ?? 8_726_400),
-    refreshHardExpiresInSec: raw.x_refresh_token_hard_expires_in === undefined ? undefined : Number(raw.x_refresh_token_hard_expires_in),
+    refreshHardExpiresInSec:
+      raw.x_refresh_token_hard_expires_in === undefined ? undefined : Number(raw.x_refresh_token_hard_expires_in),
     idToken: raw.id_token,
     realmId: raw.realmId || undefined,
     intuitTid,

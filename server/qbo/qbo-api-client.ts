@@ -38,11 +38,23 @@ type CallbackApi = Record<string, (...args: unknown[]) => void>;
 export class QboApiClient {
   private readonly qb: CallbackApi;
 
-  constructor(settings: QboApiSettings, readonly realmId: string, accessToken: string, private readonly gate: Gate = (call) => call()) {
+  constructor(
+    settings: QboApiSettings,
+    readonly realmId: string,
+    accessToken: string,
+    private readonly gate: Gate = (call) => call(),
+  ) {
     pointLibrariesAt(settings.endpoints);
     const qb = new NodeQuickBooks(
-      settings.clientId, settings.clientSecret, accessToken, false, realmId,
-      settings.environment !== 'production', false, '75', '2.0',
+      settings.clientId,
+      settings.clientSecret,
+      accessToken,
+      false,
+      realmId,
+      settings.environment !== 'production',
+      false,
+      '75',
+      '2.0',
     ) as unknown as CallbackApi & { endpoint: string };
     // The base URL is a process-global static; pin it on the instance too.
     qb.endpoint = settings.endpoints.apiBase;
@@ -50,11 +62,15 @@ export class QboApiClient {
   }
 
   getCompanyInfo(): Promise<QboEntity> {
-    return this.call<Record<string, QboEntity>>('getCompanyInfo', [this.realmId], 'read CompanyInfo').then((d) => (d.CompanyInfo ?? d) as QboEntity);
+    return this.call<Record<string, QboEntity>>('getCompanyInfo', [this.realmId], 'read CompanyInfo').then(
+      (d) => (d.CompanyInfo ?? d) as QboEntity,
+    );
   }
 
   getPreferences(): Promise<QboEntity> {
-    return this.call<Record<string, QboEntity>>('getPreferences', [], 'read Preferences').then((d) => (d.Preferences ?? d) as QboEntity);
+    return this.call<Record<string, QboEntity>>('getPreferences', [], 'read Preferences').then(
+      (d) => (d.Preferences ?? d) as QboEntity,
+    );
   }
 
   /**
@@ -62,7 +78,11 @@ export class QboApiClient {
    * verbatim and URL-encodes it), e.g. `where MetaData.LastUpdatedTime >= '…' orderby … startposition 1 maxresults 1000`.
    */
   async query(entity: string, criteria: string): Promise<QueryPage> {
-    const data = await this.call<{ QueryResponse?: Record<string, unknown>; time?: string }>(`find${pluralMethod(entity)}`, [criteria], `query ${entity}`);
+    const data = await this.call<{ QueryResponse?: Record<string, unknown>; time?: string }>(
+      `find${pluralMethod(entity)}`,
+      [criteria],
+      `query ${entity}`,
+    );
     const response = data.QueryResponse ?? {};
     const key = Object.keys(response).find((k) => k.toLowerCase() === entity.toLowerCase());
     return { rows: (key ? response[key] : []) as QboEntity[], time: String(data.time ?? '') };
@@ -70,9 +90,10 @@ export class QboApiClient {
 
   /** Change data capture since an instant (sent as UTC: node-quickbooks would format a Date in local time). */
   async cdc(entities: readonly string[], changedSince: Date): Promise<CdcResult> {
-    const data = await this.call<{ CDCResponse?: Array<{ QueryResponse?: Array<Record<string, unknown>> }>; time?: string }>(
-      'changeDataCapture', [entities.join(','), changedSince.toISOString()], 'change data capture',
-    );
+    const data = await this.call<{
+      CDCResponse?: Array<{ QueryResponse?: Array<Record<string, unknown>> }>;
+      time?: string;
+    }>('changeDataCapture', [entities.join(','), changedSince.toISOString()], 'change data capture');
     const byEntity = new Map<string, QboEntity[]>(entities.map((e) => [e, []]));
     for (const block of data.CDCResponse?.[0]?.QueryResponse ?? []) {
       for (const [key, value] of Object.entries(block)) {

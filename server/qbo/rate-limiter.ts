@@ -12,7 +12,14 @@ export interface RateLimitPolicy {
   backoffMaxMs: number;
 }
 
-export const DEFAULT_POLICY: RateLimitPolicy = { perSecond: 8, perMinute: 450, concurrency: 4, maxAttempts: 6, backoffBaseMs: 1_000, backoffMaxMs: 60_000 };
+export const DEFAULT_POLICY: RateLimitPolicy = {
+  perSecond: 8,
+  perMinute: 450,
+  concurrency: 4,
+  maxAttempts: 6,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 60_000,
+};
 
 export interface RealmCallStats {
   calls: number;
@@ -38,7 +45,14 @@ export class QboRateLimiter {
   private readonly realms = new Map<string, RealmState>();
   private readonly policy: RateLimitPolicy;
 
-  constructor(private readonly o: { now?: () => number; sleep?: (ms: number) => Promise<void>; random?: () => number; policy?: Partial<RateLimitPolicy> }) {
+  constructor(
+    private readonly o: {
+      now?: () => number;
+      sleep?: (ms: number) => Promise<void>;
+      random?: () => number;
+      policy?: Partial<RateLimitPolicy>;
+    },
+  ) {
     this.policy = { ...DEFAULT_POLICY, ...o.policy };
   }
 
@@ -80,8 +94,10 @@ export class QboRateLimiter {
       while (s.starts.length > 0 && s.starts[0]! <= now - 60_000) s.starts.shift();
       const lastSecond = s.starts.filter((t) => t > now - 1000);
       const waits: number[] = [];
-      if (lastSecond.length >= this.policy.perSecond) waits.push(lastSecond[lastSecond.length - this.policy.perSecond]! + 1000 - now);
-      if (s.starts.length >= this.policy.perMinute) waits.push(s.starts[s.starts.length - this.policy.perMinute]! + 60_000 - now);
+      if (lastSecond.length >= this.policy.perSecond)
+        waits.push(lastSecond[lastSecond.length - this.policy.perSecond]! + 1000 - now);
+      if (s.starts.length >= this.policy.perMinute)
+        waits.push(s.starts[s.starts.length - this.policy.perMinute]! + 60_000 - now);
       if (waits.length === 0) {
         s.starts.push(now);
         return;
@@ -99,7 +115,11 @@ export class QboRateLimiter {
 
   private state(realmId: string): RealmState {
     let s = this.realms.get(realmId);
-    if (!s) this.realms.set(realmId, (s = { starts: [], active: 0, waiters: [], stats: { calls: 0, throttledMs: 0, retries: 0 } }));
+    if (!s)
+      this.realms.set(
+        realmId,
+        (s = { starts: [], active: 0, waiters: [], stats: { calls: 0, throttledMs: 0, retries: 0 } }),
+      );
     return s;
   }
 

@@ -11,7 +11,11 @@ export function signWebhookBody(rawBody: string | Buffer, verifierToken: string)
 }
 
 /** Constant-time check of an `intuit-signature` header against the raw body. */
-export function verifyWebhookSignature(rawBody: string | Buffer, header: string | undefined | null, verifierToken: string): boolean {
+export function verifyWebhookSignature(
+  rawBody: string | Buffer,
+  header: string | undefined | null,
+  verifierToken: string,
+): boolean {
   if (typeof header !== 'string' || header === '' || verifierToken === '') return false;
   const expected = createHmac('sha256', verifierToken).update(rawBody).digest();
   // Buffer.from(.., 'base64') silently skips junk, so also require the canonical encoding.

@@ -4,5 +4,8 @@
  * LIKE fold ASCII letters only; the folded name is stored with each score row (customer_scores.search_name).
  */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }

@@ -34,7 +34,9 @@ describe.skipIf(!chromiumAvailable)('connecting the demo company in Chromium', (
     await page.screenshot({ path: screenshotPath('consent-page'), fullPage: true });
     await page.locator('button[name="decision"][value="approve"]').click();
     await page.waitForURL(`${server.url}/oauth/callback**`);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Connected to Fixture Landscaping');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+      'Connected to Fixture Landscaping',
+    );
     await page.goto(`${server.url}/company`); // "/" is the dashboard once a company is connected
     await expect(page.getByRole('button', { name: 'Disconnect from QuickBooks' }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: screenshotPath('connected-home'), fullPage: true });

@@ -33,9 +33,16 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
     server = await serve(t.app, Number(new URL(TEST_CLIENT.redirectUris[0]!).port));
     browser = await launchChromium();
     // axe is injected into the page; the app's CSP (rightly) forbids that, so this context bypasses it.
-    context = await browser.newContext({ bypassCSP: true, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    context = await browser.newContext({
+      bypassCSP: true,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+    });
     page = await context.newPage();
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
   });
   afterAll(async () => {
     await context?.close();
@@ -56,14 +63,22 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
     await page.locator('button[name="decision"][value="approve"]').click();
     await page.waitForURL(`${server.url}/oauth/callback**`);
     // The first full sync and the score run happen in the background after connecting.
-    await expect.poll(async () => Boolean(await t.container.db('risk_score_runs').first()), { timeout: 45_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(async () => Boolean(await t.container.db('risk_score_runs').first()), { timeout: 45_000, interval: 250 })
+      .toBe(true);
     await page.goto(`${server.url}/`);
     await page.waitForURL(`${server.url}/dashboard`);
     await expect(page.getByRole('heading', { level: 1 }).first().textContent()).resolves.toMatch(/dashboard|risk/i);
     // Chart.js ran: every chart canvas has been sized and drawn by the library.
     const canvases = page.locator('canvas[data-chart]');
     expect(await canvases.count()).toBeGreaterThanOrEqual(4);
-    await expect.poll(() => page.evaluate('Array.from(document.querySelectorAll("canvas[data-chart]")).every((c) => window.Chart && window.Chart.getChart(c))')).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(
+          'Array.from(document.querySelectorAll("canvas[data-chart]")).every((c) => window.Chart && window.Chart.getChart(c))',
+        ),
+      )
+      .toBe(true);
     await check('dashboard');
   });
 
@@ -101,14 +116,29 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
   });
 
   it('opens the sync, mailbox and activity pages, and the activity log shows what was done and by whom', async () => {
-    for (const [name, path] of [['sync', '/sync'], ['mailbox', '/mailbox'], ['activity', '/activity'], ['alerts', '/alerts']] as const) {
+    for (const [name, path] of [
+      ['sync', '/sync'],
+      ['mailbox', '/mailbox'],
+      ['activity', '/activity'],
+      ['alerts', '/alerts'],
+    ] as const) {
       const res = await page.goto(`${server.url}${path}`);
       expect(res?.status(), path).toBe(200);
       await check(name);
     }
     await page.goto(`${server.url}/activity`);
-    await expect(page.getByText(/Scored \d+ customers/).first().isVisible()).resolves.toBe(true);
-    await expect(page.getByText(/paused reminders|Paused reminders/i).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/Scored \d+ customers/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/paused reminders|Paused reminders/i)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
   });
 
   it('changes a setting and keeps it', async () => {
@@ -134,7 +164,10 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
   it('is usable at tablet width', async () => {
     await page.setViewportSize({ width: 768, height: 1024 });
     await page.goto(`${server.url}/customers`);
-    const customerPath = new URL(await page.locator('#customers-table tbody tr th a').first().getAttribute('href') ?? '/', server.url).pathname;
+    const customerPath = new URL(
+      (await page.locator('#customers-table tbody tr th a').first().getAttribute('href')) ?? '/',
+      server.url,
+    ).pathname;
     for (const path of ['/dashboard', '/customers', customerPath, '/alerts', '/activity', '/settings', '/sync']) {
       await page.goto(`${server.url}${path}`);
       // Nothing wider than the viewport: the page scrolls vertically only.

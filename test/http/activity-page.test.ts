@@ -7,7 +7,8 @@ type World = Awaited<ReturnType<typeof panelWorld>>;
 
 /** The ids of the entries on a page, in page order. */
 const idsOn = (html: string): number[] => [...html.matchAll(/<tr id="activity-(\d+)">/g)].map((m) => Number(m[1]));
-const olderHref = (html: string): string | undefined => /<a href="([^"]+)" id="page-older"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+const olderHref = (html: string): string | undefined =>
+  /<a href="([^"]+)" id="page-older"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 
 describe('the activity log page', () => {
   let world: World;
@@ -51,8 +52,17 @@ describe('the activity log page', () => {
 
   it('pages back with Older (before=id) without repeating or skipping, to the end of the log', async () => {
     const { activity } = world.w.t.container;
-    for (let i = 0; i < 2 * ACTIVITY_PAGE_SIZE + 7; i++) await activity.record(world.w.realmId, { actor: 'Nightly schedule', kind: 'email', summary: `Email number ${i}` });
-    const total = await world.w.t.container.db('activity_log').where({ realm_id: world.w.realmId, kind: 'email' }).count({ n: '*' }).first();
+    for (let i = 0; i < 2 * ACTIVITY_PAGE_SIZE + 7; i++)
+      await activity.record(world.w.realmId, {
+        actor: 'Nightly schedule',
+        kind: 'email',
+        summary: `Email number ${i}`,
+      });
+    const total = await world.w.t.container
+      .db('activity_log')
+      .where({ realm_id: world.w.realmId, kind: 'email' })
+      .count({ n: '*' })
+      .first();
     const seen: number[] = [];
     let href: string | undefined = '/activity?kind=email';
     let pages = 0;
@@ -77,12 +87,17 @@ describe('the activity log page', () => {
     expect(end.text).toContain('id="activity-past-end"');
     expect(end.text).toContain('href="/activity?kind=email" id="page-newest"');
     // A before= above every id is the newest page.
-    expect(idsOn((await world.agent.get('/activity?kind=email&before=999999999')).text)).toEqual(seen.slice(0, ACTIVITY_PAGE_SIZE));
+    expect(idsOn((await world.agent.get('/activity?kind=email&before=999999999')).text)).toEqual(
+      seen.slice(0, ACTIVITY_PAGE_SIZE),
+    );
   });
 
   it('answers bad parameters with a 400 that says what is allowed, never a 500', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['/activity?kind=bogus', /Unknown kind &#34;bogus&#34;: use one of sync, score, write, email, settings, customer, connection\./],
+      [
+        '/activity?kind=bogus',
+        /Unknown kind &#34;bogus&#34;: use one of sync, score, write, email, settings, customer, connection\./,
+      ],
       ['/activity?before=abc', /Before &#34;abc&#34; is not an entry number/],
       ['/activity?before=0', /Before &#34;0&#34; is not an entry number/],
       ['/activity?before=-4', /Before &#34;-4&#34; is not an entry number/],
@@ -101,7 +116,13 @@ describe('the activity log page', () => {
   });
 
   it('shows summaries and actors as text, and links an entry about a customer to its page', async () => {
-    await world.w.t.container.activity.record(world.w.realmId, { actor: HOSTILE_NAME, kind: 'customer', summary: `Paused reminders for ${HOSTILE_NAME}`, customerId: world.names.hostile, detail: { action: 'pause_reminders' } });
+    await world.w.t.container.activity.record(world.w.realmId, {
+      actor: HOSTILE_NAME,
+      kind: 'customer',
+      summary: `Paused reminders for ${HOSTILE_NAME}`,
+      customerId: world.names.hostile,
+      detail: { action: 'pause_reminders' },
+    });
     const page = await world.agent.get('/activity?kind=customer');
     expect(page.text).not.toContain(HOSTILE_NAME);
     expect(page.text).toContain('Paused reminders for &lt;script&gt;alert(1)&lt;/script&gt;');

@@ -6,10 +6,13 @@ import { HOSTILE_NAME, panelWorld } from '../integration/panel/panel-world.js';
 type World = Awaited<ReturnType<typeof panelWorld>>;
 
 const idsOn = (html: string): number[] => [...html.matchAll(/<tr id="alert-(\d+)">/g)].map((m) => Number(m[1]));
-const olderHref = (html: string): string | undefined => /<a href="([^"]+)" id="page-older"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+const olderHref = (html: string): string | undefined =>
+  /<a href="([^"]+)" id="page-older"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
 /** The ids "Acknowledge all shown" would send. */
 const bulkIds = (html: string): string[] => {
-  const form = /<form method="post" action="\/alerts\/acknowledge" id="form-acknowledge-all"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  const form =
+    /<form method="post" action="\/alerts\/acknowledge" id="form-acknowledge-all"[\s\S]*?<\/form>/.exec(html)?.[0] ??
+    '';
   return [...form.matchAll(/name="ids" value="(\d+)"/g)].map((m) => m[1]!);
 };
 
@@ -23,16 +26,24 @@ describe('the alerts page', () => {
   async function addAlerts(n: number, o: { message?: (i: number) => string } = {}): Promise<void> {
     const at = world.w.t.container.clock.now();
     const rows = Array.from({ length: n }, (_, i) => ({
-      realm_id: world.w.realmId, customer_qbo_id: customers[i % customers.length]!, run_id: runId, kind: i % 2 === 0 ? 'band_up' : 'rising',
-      message: o.message?.(i) ?? `Customer ${customers[i % customers.length]} alert ${i}`, created_at: at,
+      realm_id: world.w.realmId,
+      customer_qbo_id: customers[i % customers.length]!,
+      run_id: runId,
+      kind: i % 2 === 0 ? 'band_up' : 'rising',
+      message: o.message?.(i) ?? `Customer ${customers[i % customers.length]} alert ${i}`,
+      created_at: at,
     }));
     for (let i = 0; i < rows.length; i += 100) await db()('risk_alerts').insert(rows.slice(i, i + 100));
   }
 
   beforeAll(async () => {
     world = await panelWorld({ customers: 16 });
-    runId = Number((await db()('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id')).id);
-    customers = (await db()('customer_scores').where({ run_id: runId }).orderBy('customer_qbo_id').pluck('customer_qbo_id')).map(String);
+    runId = Number(
+      (await db()('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id')).id,
+    );
+    customers = (
+      await db()('customer_scores').where({ run_id: runId }).orderBy('customer_qbo_id').pluck('customer_qbo_id')
+    ).map(String);
     await db()('risk_alerts').where({ realm_id: world.w.realmId }).delete();
   });
   afterAll(() => world.w.close());
@@ -116,14 +127,22 @@ describe('the alerts page', () => {
   it('acknowledges one alert, with who and when, and records it in the activity log', async () => {
     const page = await world.agent.get('/alerts?kind=band_up');
     const id = idsOn(page.text)[0]!;
-    const res = await world.agent.post(`/alerts/${id}/acknowledge`).type('form').send({ _csrf: csrfFrom(page.text), status: 'open', kind: 'band_up' });
+    const res = await world.agent
+      .post(`/alerts/${id}/acknowledge`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), status: 'open', kind: 'band_up' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/alerts?kind=band_up&done=acknowledged#alerts-notice');
     const row = await db()('risk_alerts').where({ id }).first();
     expect(row.acknowledged_at).not.toBeNull();
     expect(row.acknowledged_by).toBe('Dana Demo');
     const [entry] = await world.w.t.container.activity.list(world.w.realmId, { kind: 'customer', limit: 1 });
-    expect(entry).toMatchObject({ actor: 'Dana Demo', summary: `Acknowledged the alert "${row.message}"`, customerId: row.customer_qbo_id, detail: { action: 'acknowledge_alert', alertId: id } });
+    expect(entry).toMatchObject({
+      actor: 'Dana Demo',
+      summary: `Acknowledged the alert "${row.message}"`,
+      customerId: row.customer_qbo_id,
+      detail: { action: 'acknowledge_alert', alertId: id },
+    });
     const after = await world.agent.get(res.headers.location!);
     expect(after.text).toContain('id="alerts-notice"');
     expect(after.text).toContain('Alert acknowledged.');
@@ -133,9 +152,16 @@ describe('the alerts page', () => {
     expect(done.text).toContain('Acknowledged<span class="muted"> by Dana Demo');
     expect(done.text).not.toContain(`id="action-acknowledge-${id}"`);
     // Again: nothing to do, nothing logged.
-    const count = async () => Number((await db()('activity_log').where({ realm_id: world.w.realmId, kind: 'customer' }).count({ n: '*' }).first())!.n);
+    const count = async () =>
+      Number(
+        (await db()('activity_log').where({ realm_id: world.w.realmId, kind: 'customer' }).count({ n: '*' }).first())!
+          .n,
+      );
     const before = await count();
-    const again = await world.agent.post(`/alerts/${id}/acknowledge`).type('form').send({ _csrf: csrfFrom(page.text), status: 'open' });
+    const again = await world.agent
+      .post(`/alerts/${id}/acknowledge`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), status: 'open' });
     expect(again.headers.location).toBe('/alerts?done=already-acknowledged#alerts-notice');
     expect(await count()).toBe(before);
   });
@@ -145,17 +171,40 @@ describe('the alerts page', () => {
     const ids = bulkIds(page.text);
     expect(ids.length).toBe(ALERTS_PAGE_SIZE);
     expect(page.text).toContain(`Acknowledge all shown (${ALERTS_PAGE_SIZE})`);
-    const openBefore = Number((await db()('risk_alerts').where({ realm_id: world.w.realmId }).whereNull('acknowledged_at').count({ n: '*' }).first())!.n);
-    const res = await world.agent.post('/alerts/acknowledge').type('form').send(`_csrf=${encodeURIComponent(csrfFrom(page.text))}&status=open&kind=rising&${ids.map((i) => `ids=${i}`).join('&')}`);
+    const openBefore = Number(
+      (await db()('risk_alerts')
+        .where({ realm_id: world.w.realmId })
+        .whereNull('acknowledged_at')
+        .count({ n: '*' })
+        .first())!.n,
+    );
+    const res = await world.agent
+      .post('/alerts/acknowledge')
+      .type('form')
+      .send(
+        `_csrf=${encodeURIComponent(csrfFrom(page.text))}&status=open&kind=rising&${ids.map((i) => `ids=${i}`).join('&')}`,
+      );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/alerts?kind=rising&done=acknowledged-all#alerts-notice');
-    const acknowledged = await db()('risk_alerts').whereIn('id', ids.map(Number)).whereNotNull('acknowledged_at').count({ n: '*' }).first();
+    const acknowledged = await db()('risk_alerts')
+      .whereIn('id', ids.map(Number))
+      .whereNotNull('acknowledged_at')
+      .count({ n: '*' })
+      .first();
     expect(Number(acknowledged!.n)).toBe(ALERTS_PAGE_SIZE);
-    const openAfter = Number((await db()('risk_alerts').where({ realm_id: world.w.realmId }).whereNull('acknowledged_at').count({ n: '*' }).first())!.n);
+    const openAfter = Number(
+      (await db()('risk_alerts')
+        .where({ realm_id: world.w.realmId })
+        .whereNull('acknowledged_at')
+        .count({ n: '*' })
+        .first())!.n,
+    );
     expect(openAfter).toBe(openBefore - ALERTS_PAGE_SIZE);
     const [entry] = await world.w.t.container.activity.list(world.w.realmId, { kind: 'customer', limit: 1 });
     expect(entry!.actor).toBe('Dana Demo');
-    expect(entry!.summary).toMatch(new RegExp(`^Acknowledged ${ALERTS_PAGE_SIZE} alerts: .+; and ${ALERTS_PAGE_SIZE - 3} more$`));
+    expect(entry!.summary).toMatch(
+      new RegExp(`^Acknowledged ${ALERTS_PAGE_SIZE} alerts: .+; and ${ALERTS_PAGE_SIZE - 3} more$`),
+    );
     expect((entry!.detail as { alertIds: number[] }).alertIds.length).toBe(ALERTS_PAGE_SIZE);
     // The rest of the rising alerts are now the first page.
     const next = await world.agent.get('/alerts?kind=rising');
@@ -167,17 +216,42 @@ describe('the alerts page', () => {
     const csrf = csrfFrom(page.text);
     const id = idsOn(page.text)[0]!;
     expect((await world.agent.post(`/alerts/${id}/acknowledge`).type('form').send({})).status).toBe(403);
-    expect((await world.agent.post(`/alerts/${id}/acknowledge`).type('form').send({ _csrf: 'x'.repeat(csrf.length) })).status).toBe(403);
-    expect((await world.agent.post('/alerts/acknowledge').type('form').send({ ids: String(id) })).status).toBe(403);
+    expect(
+      (
+        await world.agent
+          .post(`/alerts/${id}/acknowledge`)
+          .type('form')
+          .send({ _csrf: 'x'.repeat(csrf.length) })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await world.agent
+          .post('/alerts/acknowledge')
+          .type('form')
+          .send({ ids: String(id) })
+      ).status,
+    ).toBe(403);
     expect((await db()('risk_alerts').where({ id }).first()).acknowledged_at).toBeNull();
     expect((await world.agent.post('/alerts/999999/acknowledge').type('form').send({ _csrf: csrf })).status).toBe(404);
     expect((await world.agent.post('/alerts/abc/acknowledge').type('form').send({ _csrf: csrf })).status).toBe(404);
     const none = await world.agent.post('/alerts/acknowledge').type('form').send({ _csrf: csrf });
     expect(none.status).toBe(400);
     expect(none.text).toContain('no alert was shown to acknowledge');
-    expect((await world.agent.post('/alerts/acknowledge').type('form').send({ _csrf: csrf, ids: 'abc' })).status).toBe(400);
-    expect((await world.agent.post('/alerts/acknowledge').type('form').send({ _csrf: csrf, ids: String(id), status: 'closed' })).status).toBe(400);
-    expect((await world.agent.post(`/alerts/${id}/acknowledge`).type('form').send({ _csrf: csrf, before: 'x' })).status).toBe(400);
+    expect((await world.agent.post('/alerts/acknowledge').type('form').send({ _csrf: csrf, ids: 'abc' })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await world.agent
+          .post('/alerts/acknowledge')
+          .type('form')
+          .send({ _csrf: csrf, ids: String(id), status: 'closed' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await world.agent.post(`/alerts/${id}/acknowledge`).type('form').send({ _csrf: csrf, before: 'x' })).status,
+    ).toBe(400);
     expect((await db()('risk_alerts').where({ id }).first()).acknowledged_at).toBeNull();
     expect((await newAgent(world.w.t.app).get('/alerts')).headers.location).toBe('/?next=%2Falerts');
   });

@@ -18,7 +18,10 @@ const HOUR = 3600_000;
 /** The token cipher and OAuth client the app uses, built from its config the way the container builds them. */
 function tokenTools(c: Container) {
   const { clientId, clientSecret, redirectUri, environment } = c.config.intuit;
-  return { cipher: createTokenCipher(resolveTokenKeys(c.config)), oauth: new IntuitOAuth({ clientId, clientSecret, redirectUri, environment, endpoints: c.endpoints }) };
+  return {
+    cipher: createTokenCipher(resolveTokenKeys(c.config)),
+    oauth: new IntuitOAuth({ clientId, clientSecret, redirectUri, environment, endpoints: c.endpoints }),
+  };
 }
 /** The refresh token the app has stored for the (single) connected company, unsealed. */
 async function storedRefreshToken(c: Container): Promise<string> {
@@ -40,7 +43,9 @@ describe('connecting', () => {
     const agent = newAgent(t.app);
     const first = await agent.get('/connect');
     const cookieBefore = first.headers['set-cookie']?.[0]?.split(';')[0];
-    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: first.headers.location!, realmId: FIXTURE_REALM }));
+    const callback = new URL(
+      await submitEmulatorConsent({ authorizeUrl: first.headers.location!, realmId: FIXTURE_REALM }),
+    );
     const back = await agent.get(callback.pathname + callback.search);
     expect(back.status).toBe(200);
     const cookieAfter = back.headers['set-cookie']?.[0]?.split(';')[0];
@@ -62,7 +67,9 @@ describe('connecting', () => {
     const start = await agent.get('/launch');
     expect(start.status).toBe(303);
     expect(new URL(start.headers.location!).searchParams.get('scope')).toContain('openid');
-    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: start.headers.location!, realmId: FIXTURE_REALM }));
+    const callback = new URL(
+      await submitEmulatorConsent({ authorizeUrl: start.headers.location!, realmId: FIXTURE_REALM }),
+    );
     expect((await agent.get(callback.pathname + callback.search)).status).toBe(200);
     expect((await agent.get('/company')).text).toContain('Dana');
   });
@@ -80,16 +87,22 @@ describe('connecting', () => {
     expect(forged.status).toBe(400);
     expect(forged.text).toContain('expired or was already used');
 
-    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    const callback = new URL(
+      await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }),
+    );
     const elsewhere = await newAgent(t.app).get(callback.pathname + callback.search);
     expect(elsewhere.status).toBe(400); // the state belongs to the first browser's session
 
-    const late = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    const late = new URL(
+      await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }),
+    );
     emulator.clock.advance(11 * 60_000);
     expect((await agent.get(late.pathname + late.search)).text).toContain('expired or was already used');
 
     emulator.clock.advance(-11 * 60_000);
-    const ok = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    const ok = new URL(
+      await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }),
+    );
     expect((await agent.get(ok.pathname + ok.search)).status).toBe(200);
     // Spent: another browser replaying it is refused, while the user who connected just reloads harmlessly.
     expect((await newAgent(t.app).get(ok.pathname + ok.search)).text).toContain('expired or was already used');
@@ -98,7 +111,9 @@ describe('connecting', () => {
 
   it('a reload of the callback after connecting goes to the dashboard, not to "That did not work"', async () => {
     const agent = newAgent(t.app);
-    const callback = new URL(await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }));
+    const callback = new URL(
+      await submitEmulatorConsent({ authorizeUrl: await startConnect(agent), realmId: FIXTURE_REALM }),
+    );
     expect((await agent.get(callback.pathname + callback.search)).status).toBe(200);
     const reload = await agent.get(callback.pathname + callback.search);
     expect([reload.status, reload.headers.location]).toEqual([303, '/dashboard']);
@@ -142,7 +157,10 @@ describe('secrets', () => {
     const access = await t.container.vault.accessToken(FIXTURE_REALM);
     const refresh = await storedRefreshToken(t.container);
     const wal = `${t.databaseFile!}-wal`;
-    const file = Buffer.concat([fs.readFileSync(t.databaseFile!), fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0)]);
+    const file = Buffer.concat([
+      fs.readFileSync(t.databaseFile!),
+      fs.existsSync(wal) ? fs.readFileSync(wal) : Buffer.alloc(0),
+    ]);
     for (const secret of [access, refresh]) {
       expect(file.includes(Buffer.from(secret))).toBe(false);
       expect(t.logs.join('')).not.toContain(secret);
@@ -156,7 +174,9 @@ describe('the token vault', () => {
     await connectCompany(newAgent(t.app), FIXTURE_REALM);
     const before = tokenCalls();
     emulator.clock.advance(HOUR);
-    const names = await Promise.all(Array.from({ length: 10 }, () => t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())));
+    const names = await Promise.all(
+      Array.from({ length: 10 }, () => t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())),
+    );
     expect(names.every((n) => n.CompanyName === 'Fixture Landscaping')).toBe(true);
     expect(tokenCalls() - before).toBe(1);
   });
@@ -176,7 +196,11 @@ describe('the token vault', () => {
 
   it('retries once after a 401 with a fresh token', async () => {
     await connectCompany(newAgent(t.app), FIXTURE_REALM);
-    await fetch(`${emulator.url}/emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spec: { kind: 'fault', code: '3200' }, count: 1 }) });
+    await fetch(`${emulator.url}/emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ spec: { kind: 'fault', code: '3200' }, count: 1 }),
+    });
     const before = tokenCalls();
     const info = await t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo());
     expect(info.CompanyName).toBe('Fixture Landscaping');
@@ -215,7 +239,9 @@ describe('revocation and disconnecting', () => {
     await connectCompany(agent, FIXTURE_REALM);
     await fetch(`${emulator.url}/emulator/realms/${FIXTURE_REALM}/revoke`, { method: 'POST' });
     emulator.clock.advance(HOUR);
-    await expect(t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())).rejects.toMatchObject({ errorClass: 'reauth' });
+    await expect(t.container.qbo(FIXTURE_REALM, (api) => api.getCompanyInfo())).rejects.toMatchObject({
+      errorClass: 'reauth',
+    });
     const home = await agent.get('/company');
     expect(home.text).toContain('data-banner="reconnect"');
     const again = await connectCompany(agent, FIXTURE_REALM);
@@ -228,7 +254,10 @@ describe('revocation and disconnecting', () => {
     await connectCompany(agent, FIXTURE_REALM);
     expect((await agent.post('/disconnect').type('form').send({})).status).toBe(403);
     const home = await agent.get('/company');
-    const res = await agent.post('/disconnect').type('form').send({ _csrf: csrfFrom(home.text) });
+    const res = await agent
+      .post('/disconnect')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) });
     expect(res.status).toBe(303);
     const company = await t.container.connections.getCompany(FIXTURE_REALM);
     expect(company?.status).toBe('disconnected');

@@ -1,14 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldForSearch } from '../../server/shared/search-text.js';
 import { newAgent } from '../support/connect-helper.js';
-import { FORMULA_NAME, HOSTILE_NAME, LOOKALIKE_NAME, WILDCARD_NAME, panelWorld, scoreTwice } from '../integration/panel/panel-world.js';
+import {
+  FORMULA_NAME,
+  HOSTILE_NAME,
+  LOOKALIKE_NAME,
+  WILDCARD_NAME,
+  panelWorld,
+  scoreTwice,
+} from '../integration/panel/panel-world.js';
 
 type World = Awaited<ReturnType<typeof panelWorld>>;
-interface Scored { id: string; name: string; smoothed: number | null; band: string | null; strategy: string; cluster: number | null; tier: string; highRisk: boolean; outstanding: number; overdue: number; rate: number | null; profit: number }
+interface Scored {
+  id: string;
+  name: string;
+  smoothed: number | null;
+  band: string | null;
+  strategy: string;
+  cluster: number | null;
+  tier: string;
+  highRisk: boolean;
+  outstanding: number;
+  overdue: number;
+  rate: number | null;
+  profit: number;
+}
 
 /** The customer ids of the list's rows, in page order. */
-const idsOn = (html: string): string[] => [...html.matchAll(/<th scope="row" class="cust-name"><a href="\/customers\/([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
-const unescape = (s: string) => s.replace(/&amp;/g, '&').replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+const idsOn = (html: string): string[] =>
+  [...html.matchAll(/<th scope="row" class="cust-name"><a href="\/customers\/([^"]+)"/g)].map((m) =>
+    decodeURIComponent(m[1]!),
+  );
+const unescape = (s: string) =>
+  s.replace(/&amp;/g, '&').replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 
 describe('the customer list', () => {
   let world: World;
@@ -34,9 +58,18 @@ describe('the customer list', () => {
     const { db } = world.w.t.container;
     const run = await db('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id');
     all = (await db('customer_scores').where({ run_id: run.id })).map((r: Record<string, unknown>) => ({
-      id: String(r.customer_qbo_id), name: String(r.display_name), smoothed: r.smoothed_score === null ? null : Number(r.smoothed_score), band: (r.stable_band as string | null) ?? null,
-      strategy: String(r.strategy), cluster: r.cluster_id === null ? null : Number(r.cluster_id), tier: String(r.profitability_tier), highRisk: Boolean(r.high_risk),
-      outstanding: Number(r.outstanding_cents), overdue: Number(r.overdue_cents), rate: r.payment_rate === null ? null : Number(r.payment_rate), profit: Number(r.gross_profit_cents),
+      id: String(r.customer_qbo_id),
+      name: String(r.display_name),
+      smoothed: r.smoothed_score === null ? null : Number(r.smoothed_score),
+      band: (r.stable_band as string | null) ?? null,
+      strategy: String(r.strategy),
+      cluster: r.cluster_id === null ? null : Number(r.cluster_id),
+      tier: String(r.profitability_tier),
+      highRisk: Boolean(r.high_risk),
+      outstanding: Number(r.outstanding_cents),
+      overdue: Number(r.overdue_cents),
+      rate: r.payment_rate === null ? null : Number(r.payment_rate),
+      profit: Number(r.gross_profit_cents),
     }));
     expect(all.length).toBeGreaterThan(50);
   });
@@ -44,13 +77,16 @@ describe('the customer list', () => {
   /** The expected order: the key, missing values last in either direction, then the customer id the same way. */
   function sorted(rows: Scored[], key: (r: Scored) => number | string | null, dir: 'asc' | 'desc'): string[] {
     const sign = dir === 'asc' ? 1 : -1;
-    return [...rows].sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      if (ka === null || kb === null) return ka === kb ? sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : ka === null ? 1 : -1;
-      if (ka !== kb) return sign * (ka < kb ? -1 : 1);
-      return sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    }).map((r) => r.id);
+    return [...rows]
+      .sort((a, b) => {
+        const ka = key(a);
+        const kb = key(b);
+        if (ka === null || kb === null)
+          return ka === kb ? sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : ka === null ? 1 : -1;
+        if (ka !== kb) return sign * (ka < kb ? -1 : 1);
+        return sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      })
+      .map((r) => r.id);
   }
 
   it('shows the riskiest customers first, 25 a page, with sort headers as links that carry aria-sort', async () => {
@@ -59,9 +95,13 @@ describe('the customer list', () => {
     expect(page.text).toContain('id="customers-table"');
     expect(page.text).toContain('id="customer-filters"');
     expect(idsOn(page.text)).toEqual(sorted(all, (r) => r.smoothed, 'desc').slice(0, 25));
-    expect(page.text).toMatch(/<th scope="col" class="sortable num" aria-sort="descending"><a id="sort-score" href="\/customers\?sort=score&amp;dir=asc">/);
+    expect(page.text).toMatch(
+      /<th scope="col" class="sortable num" aria-sort="descending"><a id="sort-score" href="\/customers\?sort=score&amp;dir=asc">/,
+    );
     // The other headers have no aria-sort and sort their own way first (names A–Z, figures largest first).
-    expect(page.text).toMatch(/<th scope="col" class="sortable "><a id="sort-name" href="\/customers\?sort=name&amp;dir=asc">/);
+    expect(page.text).toMatch(
+      /<th scope="col" class="sortable "><a id="sort-name" href="\/customers\?sort=name&amp;dir=asc">/,
+    );
     expect(page.text).toMatch(/<a id="sort-outstanding" href="\/customers\?sort=outstanding&amp;dir=desc">/);
     expect(page.text).toContain(`${all.length} customers · scores as of 2026-10-31`);
     expect(page.text).toContain('id="page-next"');
@@ -70,7 +110,12 @@ describe('the customer list', () => {
 
   it('sorts by every column both ways, the same as sorting every row in memory', async () => {
     const keys: Record<string, (r: Scored) => number | string | null> = {
-      name: (r) => foldForSearch(r.name), score: (r) => r.smoothed, outstanding: (r) => r.outstanding, overdue: (r) => r.overdue, paymentRate: (r) => r.rate, grossProfit: (r) => r.profit,
+      name: (r) => foldForSearch(r.name),
+      score: (r) => r.smoothed,
+      outstanding: (r) => r.outstanding,
+      overdue: (r) => r.overdue,
+      paymentRate: (r) => r.rate,
+      grossProfit: (r) => r.profit,
     };
     for (const [sort, key] of Object.entries(keys)) {
       for (const dir of ['asc', 'desc'] as const) {
@@ -81,8 +126,12 @@ describe('the customer list', () => {
       }
     }
     // Without a direction, names go A–Z and figures largest first.
-    expect(idsOn((await world.agent.get('/customers?sort=name&size=100')).text)).toEqual(sorted(all, keys.name!, 'asc'));
-    expect(idsOn((await world.agent.get('/customers?sort=overdue&size=100')).text)).toEqual(sorted(all, keys.overdue!, 'desc'));
+    expect(idsOn((await world.agent.get('/customers?sort=name&size=100')).text)).toEqual(
+      sorted(all, keys.name!, 'asc'),
+    );
+    expect(idsOn((await world.agent.get('/customers?sort=overdue&size=100')).text)).toEqual(
+      sorted(all, keys.overdue!, 'desc'),
+    );
   });
 
   it('filters by risk tier, strategy, cluster, profitability and high risk, alone and together, and keeps them in every link', async () => {
@@ -105,14 +154,24 @@ describe('the customer list', () => {
     expect(want.length).toBeGreaterThan(0);
     expect(page.text).toContain(`${want.length} ${want.length === 1 ? 'customer' : 'customers'} match`);
     // Sort links and the pager keep the filters; the form shows them selected; sorting keeps them too.
-    expect(page.text).toMatch(/id="sort-name" href="\/customers\?risk=high&amp;profit=low&amp;sort=name&amp;dir=asc&amp;size=100"/);
+    expect(page.text).toMatch(
+      /id="sort-name" href="\/customers\?risk=high&amp;profit=low&amp;sort=name&amp;dir=asc&amp;size=100"/,
+    );
     expect(page.text).toMatch(/<option value="high" selected>High<\/option>/);
     expect(page.text).toContain('id="filter-clear"');
     const sortedByName = await world.agent.get('/customers?risk=high&profit=low&sort=name&dir=asc&size=100');
     expect(sortedByName.text).toMatch(/<input type="hidden" name="sort" value="name">/);
-    expect(idsOn(sortedByName.text)).toEqual(sorted(all.filter((r) => r.band === 'high' && r.tier === 'Low'), (r) => r.name.toLowerCase(), 'asc'));
+    expect(idsOn(sortedByName.text)).toEqual(
+      sorted(
+        all.filter((r) => r.band === 'high' && r.tier === 'Low'),
+        (r) => r.name.toLowerCase(),
+        'asc',
+      ),
+    );
     // Empty values are what the form sends for "Any": they filter nothing.
-    expect(idsOn((await world.agent.get('/customers?q=&risk=&strategy=&cluster=&profit=&size=100')).text)).toHaveLength(all.length);
+    expect(idsOn((await world.agent.get('/customers?q=&risk=&strategy=&cluster=&profit=&size=100')).text)).toHaveLength(
+      all.length,
+    );
   });
 
   it('searches names case-insensitively, with % and _ in the search taken literally', async () => {
@@ -158,7 +217,10 @@ describe('the customer list', () => {
 
   it('answers bad parameters with a 400 that says what is allowed, never a 500', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['sort=colour', /Unknown sort &#34;colour&#34;: use one of name, score, outstanding, overdue, paymentRate, grossProfit\./],
+      [
+        'sort=colour',
+        /Unknown sort &#34;colour&#34;: use one of name, score, outstanding, overdue, paymentRate, grossProfit\./,
+      ],
       ['dir=up', /Unknown sort direction &#34;up&#34;: use one of asc, desc\./],
       ['page=0', /Page &#34;0&#34; is not a page number: use a whole number from 1\./],
       ['page=-1', /Page &#34;-1&#34; is not a page number/],
@@ -167,7 +229,10 @@ describe('the customer list', () => {
       ['page=99999999999999999999', /is not a page number/],
       ['size=30', /Page size &#34;30&#34; is not offered: use 25, 50, 100\./],
       ['size=lots', /Page size &#34;lots&#34; is not offered/],
-      ['strategy=shouting', /Unknown strategy &#34;shouting&#34;: use one of standard, loyalty, send-reminders, ar-follow-up, credit-restriction\./],
+      [
+        'strategy=shouting',
+        /Unknown strategy &#34;shouting&#34;: use one of standard, loyalty, send-reminders, ar-follow-up, credit-restriction\./,
+      ],
       ['risk=extreme', /Unknown risk tier &#34;extreme&#34;: use one of low, medium, high\./],
       ['profit=huge', /Unknown profitability tier &#34;huge&#34;: use one of high, medium, low\./],
       ['cluster=99', /Unknown cluster &#34;99&#34;: use one of 0 \(/],
@@ -209,7 +274,9 @@ describe('the customer list', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="?duesense-customers-2026-10-31\.csv"?$/);
     const lines = csv.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('customer_id,name,risk_score,raw_risk_score,risk_tier,meets_high_risk_rule,outstanding,overdue,payment_rate_pct,gross_profit,profitability_tier,strategy,cluster,recommended_credit_limit');
+    expect(lines[0]).toBe(
+      'customer_id,name,risk_score,raw_risk_score,risk_tier,meets_high_risk_rule,outstanding,overdue,payment_rate_pct,gross_profit,profitability_tier,strategy,cluster,recommended_credit_limit',
+    );
     expect(lines).toHaveLength(all.length + 1); // every row, not one page
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(sorted(all, (r) => r.name.toLowerCase(), 'asc'));
     const formula = lines.find((l) => l.startsWith(`${world.names.formula},`))!;
@@ -219,10 +286,18 @@ describe('the customer list', () => {
 
     const filtered = await world.agent.get('/customers.csv?risk=high&page=1&size=25');
     const rows = filtered.text.trimEnd().split('\r\n').slice(1);
-    expect(rows.map((l) => l.split(',')[0])).toEqual(sorted(all.filter((r) => r.band === 'high'), (r) => r.smoothed, 'desc'));
+    expect(rows.map((l) => l.split(',')[0])).toEqual(
+      sorted(
+        all.filter((r) => r.band === 'high'),
+        (r) => r.smoothed,
+        'desc',
+      ),
+    );
     // The download link on the page carries the page's filters and sort (not its page).
     const page = await world.agent.get('/customers?risk=high&sort=overdue&dir=asc&page=2');
-    expect(unescape(/id="customers-csv" href="([^"]+)"/.exec(page.text)![1]!)).toBe('/customers.csv?risk=high&sort=overdue&dir=asc');
+    expect(unescape(/id="customers-csv" href="([^"]+)"/.exec(page.text)![1]!)).toBe(
+      '/customers.csv?risk=high&sort=overdue&dir=asc',
+    );
   });
 
   it('needs a signed-in user with a company: a stranger is sent to sign in', async () => {

@@ -10,9 +10,17 @@ const CHART_IDS = ['collection-rate', 'aging', 'risk-bands', 'score-histogram', 
 const HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>';
 
 /** Every chart's JSON block on a page, parsed (throws on invalid JSON). */
-function chartData(html: string): Map<string, { type: string; data: { labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> }; format?: Record<string, string> }> {
+function chartData(html: string): Map<
+  string,
+  {
+    type: string;
+    data: { labels: string[]; datasets: Array<{ label: string; data: Array<number | null> }> };
+    format?: Record<string, string>;
+  }
+> {
   const blocks = new Map();
-  for (const m of html.matchAll(/<script type="application\/json" id="chart-([a-z-]+)-data">([\s\S]*?)<\/script>/g)) blocks.set(m[1], JSON.parse(m[2]!));
+  for (const m of html.matchAll(/<script type="application\/json" id="chart-([a-z-]+)-data">([\s\S]*?)<\/script>/g))
+    blocks.set(m[1], JSON.parse(m[2]!));
   return blocks;
 }
 
@@ -78,7 +86,9 @@ describe('the dashboard', () => {
     const ready = await agent.get('/dashboard');
     expect(ready.text).toContain('Not scored yet');
     expect(ready.text).not.toContain('Nothing has been synced');
-    expect(ready.text).toMatch(/<form method="post" action="\/risk\/score"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+">/);
+    expect(ready.text).toMatch(
+      /<form method="post" action="\/risk\/score"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+">/,
+    );
   });
 
   it('scores only with a CSRF token, records who asked, and lands on the dashboard', async () => {
@@ -86,11 +96,22 @@ describe('the dashboard', () => {
     expect(await w.t.container.scoreRuns.latestRun(w.realmId)).toBeUndefined();
     // Every customer with a balance and a payment rate under 100% is high risk: the high-risk parts of the page fill up.
     const { version: _v, ...policy } = DEFAULT_RISK_POLICY;
-    await w.t.container.riskPolicies.savePolicy(w.realmId, { ...policy, highRisk: { paymentRateBelow: 100, balanceAboveCents: 0 } }, new Date());
-    const res = await agent.post('/risk/score').type('form').send({ _csrf: csrfFrom((await agent.get('/dashboard')).text) });
+    await w.t.container.riskPolicies.savePolicy(
+      w.realmId,
+      { ...policy, highRisk: { paymentRateBelow: 100, balanceAboveCents: 0 } },
+      new Date(),
+    );
+    const res = await agent
+      .post('/risk/score')
+      .type('form')
+      .send({ _csrf: csrfFrom((await agent.get('/dashboard')).text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/dashboard');
-    const activity = await w.t.container.db('activity_log').where({ realm_id: w.realmId, kind: 'score' }).orderBy('id', 'desc').first();
+    const activity = await w.t.container
+      .db('activity_log')
+      .where({ realm_id: w.realmId, kind: 'score' })
+      .orderBy('id', 'desc')
+      .first();
     expect(activity.actor).toBe('Dana Demo');
   });
 
@@ -104,7 +125,9 @@ describe('the dashboard', () => {
     expect(tileValue(page.text, 'high-risk')).toBe(fmt.cents(co.highRisk.exposureCents));
     expect(tileValue(page.text, 'dso')).toBe(co.dso === null ? '—' : `${fmt.number(co.dso, 1)} days`);
     expect(page.text).toContain(`Best possible ${fmt.number(co.bestPossibleDso, 1)} days`);
-    expect(page.text).toMatch(/id="collection-trend">[\s\S]*?Collection rate (has fallen|fell|has risen|rose|held steady|was)/);
+    expect(page.text).toMatch(
+      /id="collection-trend">[\s\S]*?Collection rate (has fallen|fell|has risen|rose|held steady|was)/,
+    );
     expect(page.text).toContain('<script src="/assets/vendor/chart.umd.min.js" defer></script>');
     expect(page.text).toContain('<script src="/assets/js/charts.js" defer></script>');
     expect(page.text).toContain('href="/assets/css/dashboard.css"');
@@ -117,27 +140,48 @@ describe('the dashboard', () => {
       expect(config.type, id).toBe('bar');
       expect(config.data.datasets.length, id).toBeGreaterThan(0);
       for (const d of config.data.datasets) expect(d.data.length, `${id} ${d.label}`).toBe(config.data.labels.length);
-      expect(page.text, id).toMatch(new RegExp(`<canvas id="chart-${id}" data-chart="chart-${id}-data" role="img" aria-label="[^"]{20,}"`));
+      expect(page.text, id).toMatch(
+        new RegExp(`<canvas id="chart-${id}" data-chart="chart-${id}-data" role="img" aria-label="[^"]{20,}"`),
+      );
       expect(page.text, id).toContain(`<table class="table" id="table-${id}">`);
     }
     // The figures are the run's: aging adds up to the receivables, the forecast months are the run's.
     const aging = charts.get('aging')!.data.datasets[0]!.data as number[];
     expect(Math.round(aging.reduce((s, v) => s + v, 0) * 100)).toBe(co.totals.outstandingCents);
     expect(charts.get('collection-rate')!.data.datasets[0]!.data).toEqual(co.collectionRates.map((r) => r.rate));
-    expect(charts.get('cash-forecast')!.data.datasets[0]!.data).toEqual(co.forecast.months.map((m) => m.expectedCents / 100));
+    expect(charts.get('cash-forecast')!.data.datasets[0]!.data).toEqual(
+      co.forecast.months.map((m) => m.expectedCents / 100),
+    );
     const bands = charts.get('risk-bands')!.data.datasets[0]!.data as number[];
-    const customers = Number((await w.t.container.db('customer_scores').where({ run_id: run.id }).count({ n: '*' }).first())!.n);
+    const customers = Number(
+      (await w.t.container.db('customer_scores').where({ run_id: run.id }).count({ n: '*' }).first())!.n,
+    );
     expect(bands.reduce((s, n) => s + n, 0)).toBe(customers);
-    expect(charts.get('invoice-by-tier')!.data.labels).toEqual(['High profitability', 'Medium profitability', 'Low profitability']);
+    expect(charts.get('invoice-by-tier')!.data.labels).toEqual([
+      'High profitability',
+      'Medium profitability',
+      'Low profitability',
+    ]);
     expect(page.text).toContain(`Expected never to be collected: ${fmt.cents(co.forecast.neverCollectedCents)}`);
 
-    for (const id of ['table-high-risk', 'table-strategies', 'table-clusters', 'card-model', 'card-downloads']) expect(page.text, id).toContain(`id="${id}"`);
+    for (const id of ['table-high-risk', 'table-strategies', 'table-clusters', 'card-model', 'card-downloads'])
+      expect(page.text, id).toContain(`id="${id}"`);
     // Plain words first, the statistics folded below; the backtest of the score sits on the same card.
-    expect(page.text).toMatch(/id="model-ranking">Ranks invoices [^<]+ times in 100\.|Too little history for the model/);
-    expect(page.text).toMatch(/<details id="model-details">\s*<summary>Technical details<\/summary>[\s\S]*?AUC|Too little history/);
+    expect(page.text).toMatch(
+      /id="model-ranking">Ranks invoices [^<]+ times in 100\.|Too little history for the model/,
+    );
+    expect(page.text).toMatch(
+      /<details id="model-details">\s*<summary>Technical details<\/summary>[\s\S]*?AUC|Too little history/,
+    );
     expect(co.scoreBacktest?.scoredAsOf).toBeDefined();
     expect(page.text).toContain(`Scored as of ${co.scoreBacktest!.scoredAsOf}`);
-    for (const href of ['/exports/customers.csv', '/exports/invoices.json', '/exports/company.csv', '/exports/clusters.json']) expect(page.text).toContain(`href="${href}"`);
+    for (const href of [
+      '/exports/customers.csv',
+      '/exports/invoices.json',
+      '/exports/company.csv',
+      '/exports/clusters.json',
+    ])
+      expect(page.text).toContain(`href="${href}"`);
   });
 
   it('names each high-risk group by the strategy it really has, and shows strategy tables whose rows add up to their totals', async () => {
@@ -146,18 +190,31 @@ describe('the dashboard', () => {
     const co = run.company;
     expect(co.highRisk.count).toBeGreaterThan(0);
     const summary = /id="high-risk-summary">([\s\S]*?)<\/p>/.exec(page.text)![1]!.replace(/\s+/g, ' ');
-    expect(summary).toContain(`${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${DEFAULT_RISK_POLICY.strategies.byCell.high.High}`);
-    expect(summary).toContain(`${co.highRisk.segments['Active collection']} of low profitability under ${DEFAULT_RISK_POLICY.strategies.byCell.high.Low}`);
+    expect(summary).toContain(
+      `${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${DEFAULT_RISK_POLICY.strategies.byCell.high.High}`,
+    );
+    expect(summary).toContain(
+      `${co.highRisk.segments['Active collection']} of low profitability under ${DEFAULT_RISK_POLICY.strategies.byCell.high.Low}`,
+    );
     // Every high-risk customer's saved strategy is its High-tier cell's: the sentence and the rows agree.
-    const rows = await w.t.container.db('customer_scores').where({ run_id: run.id, high_risk: true }).select('stable_band', 'profitability_tier', 'strategy');
+    const rows = await w.t.container
+      .db('customer_scores')
+      .where({ run_id: run.id, high_risk: true })
+      .select('stable_band', 'profitability_tier', 'strategy');
     for (const r of rows) {
       expect(r.stable_band).toBe('high');
-      expect(r.strategy).toBe(DEFAULT_RISK_POLICY.strategies.byCell.high[r.profitability_tier as 'High' | 'Medium' | 'Low']);
+      expect(r.strategy).toBe(
+        DEFAULT_RISK_POLICY.strategies.byCell.high[r.profitability_tier as 'High' | 'Medium' | 'Low'],
+      );
     }
     const cells = (id: string) => {
       const table = new RegExp(`<table class="table" id="${id}">([\\s\\S]*?)</table>`).exec(page.text)![1]!;
       const row = (tr: string) => [...tr.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]!);
-      const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)![1]!.split('</tr>').filter((tr) => tr.includes('<td')).map(row);
+      const body = /<tbody>([\s\S]*?)<\/tbody>/
+        .exec(table)![1]!
+        .split('</tr>')
+        .filter((tr) => tr.includes('<td'))
+        .map(row);
       return { body, total: row(/<tfoot>([\s\S]*?)<\/tfoot>/.exec(table)![1]!) };
     };
     // Amounts to the cent (and counts), so that the rows can add up exactly to the total row.
@@ -166,11 +223,18 @@ describe('the dashboard', () => {
       const { body, total } = cells(id);
       expect(body).toHaveLength(5);
       // Counts and amounts add up to the total row; the total customers are all of them, the open invoices all of them.
-      for (const col of [0, 1]) expect(Math.round(body.reduce((n, r) => n + count(r[col]!), 0) * 100), `${id} column ${col}`).toBe(Math.round(count(total[col]!) * 100));
+      for (const col of [0, 1])
+        expect(Math.round(body.reduce((n, r) => n + count(r[col]!), 0) * 100), `${id} column ${col}`).toBe(
+          Math.round(count(total[col]!) * 100),
+        );
     }
-    expect(count(cells('table-strategies').total[0]!)).toBe(Number((await w.t.container.db('customer_scores').where({ run_id: run.id }).count({ n: '*' }).first())!.n));
+    expect(count(cells('table-strategies').total[0]!)).toBe(
+      Number((await w.t.container.db('customer_scores').where({ run_id: run.id }).count({ n: '*' }).first())!.n),
+    );
     expect(count(cells('table-strategies').total[4]!)).toBe(co.strategies.invoices.reduce((n, s) => n + s.count, 0));
-    expect(count(cells('table-invoice-strategies').total[0]!)).toBe(co.strategies.invoices.reduce((n, s) => n + s.count, 0));
+    expect(count(cells('table-invoice-strategies').total[0]!)).toBe(
+      co.strategies.invoices.reduce((n, s) => n + s.count, 0),
+    );
   });
 
   it('keeps the run’s company figures small: open invoices and cluster assignments have rows of their own', async () => {
@@ -180,17 +244,36 @@ describe('the dashboard', () => {
     expect(company.customers).toBeUndefined();
     expect(company.clusters.assignments).toBeUndefined();
     expect(company.panel.avgInvoiceByTier.map((t: { tier: string }) => t.tier)).toEqual(['High', 'Medium', 'Low']);
-    expect(Number((await w.t.container.db('invoice_scores').where({ run_id: row.id }).count({ n: '*' }).first())!.n)).toBeGreaterThan(0);
-    expect(Number((await w.t.container.db('customer_scores').where({ run_id: row.id }).whereNotNull('cluster_id').count({ n: '*' }).first())!.n)).toBeGreaterThan(0);
+    expect(
+      Number((await w.t.container.db('invoice_scores').where({ run_id: row.id }).count({ n: '*' }).first())!.n),
+    ).toBeGreaterThan(0);
+    expect(
+      Number(
+        (await w.t.container
+          .db('customer_scores')
+          .where({ run_id: row.id })
+          .whereNotNull('cluster_id')
+          .count({ n: '*' })
+          .first())!.n,
+      ),
+    ).toBeGreaterThan(0);
   });
 
   it('shows a hostile customer name as text', async () => {
     // The customer with the largest high-risk balance gets a name that would run as script if not escaped.
     const run = (await w.t.container.scoreRuns.latestRun(w.realmId))!;
-    const top = await w.t.container.db('customer_scores').where({ run_id: run.id, high_risk: true }).orderBy([{ column: 'outstanding_cents', order: 'desc' }, { column: 'customer_qbo_id' }]).first();
+    const top = await w.t.container
+      .db('customer_scores')
+      .where({ run_id: run.id, high_risk: true })
+      .orderBy([{ column: 'outstanding_cents', order: 'desc' }, { column: 'customer_qbo_id' }])
+      .first();
     expect(top).toBeDefined();
     const customer = w.company.read('Customer', String(top.customer_qbo_id));
-    w.company.update('Customer', { Id: customer.Id, SyncToken: customer.SyncToken, sparse: true, DisplayName: HOSTILE }, true);
+    w.company.update(
+      'Customer',
+      { Id: customer.Id, SyncToken: customer.SyncToken, sparse: true, DisplayName: HOSTILE },
+      true,
+    );
     w.emulator.clock.advance(60_000);
     await w.t.container.sync.sync(w.realmId);
     await w.t.container.risk.score(w.realmId, { trigger: 'manual' });
@@ -201,14 +284,22 @@ describe('the dashboard', () => {
     expect(page.text).not.toContain('<img src=x');
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     // Every script on the page is either a file of the app's own or a JSON data block.
-    for (const tag of page.text.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/^<script (src="\/assets\/[^"]+" defer|type="application\/json" id="chart-[a-z-]+-data")>$/);
+    for (const tag of page.text.match(/<script\b[^>]*>/g) ?? [])
+      expect(tag).toMatch(/^<script (src="\/assets\/[^"]+" defer|type="application\/json" id="chart-[a-z-]+-data")>$/);
     // No inline style or event handler in any tag (the CSP would block them; escaped text does not count).
     expect(page.text).not.toMatch(/<[a-z][^>]*\sstyle=/i);
     expect(page.text).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
   });
 
   it('never answers 500 to odd query strings', async () => {
-    for (const q of ['?run=abc', '?x[y][z]=1&x=2', '?__proto__[polluted]=1', '?%ff=%fe', `?q=${'a'.repeat(5000)}`, '?sort=;drop table risk_score_runs']) {
+    for (const q of [
+      '?run=abc',
+      '?x[y][z]=1&x=2',
+      '?__proto__[polluted]=1',
+      '?%ff=%fe',
+      `?q=${'a'.repeat(5000)}`,
+      '?sort=;drop table risk_score_runs',
+    ]) {
       const res = await agent.get(`/dashboard${q}`);
       expect(res.status, q).toBe(200);
     }
@@ -216,10 +307,25 @@ describe('the dashboard', () => {
   });
 
   it('still shows a run written before the dashboard (open invoices inside, no panel summary)', async () => {
-    const latest = await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).orderBy('id', 'desc').first();
+    const latest = await w.t.container
+      .db('risk_score_runs')
+      .where({ realm_id: w.realmId })
+      .orderBy('id', 'desc')
+      .first();
     const { panel: _panel, ...company } = JSON.parse(latest.company_json);
-    const old = { ...company, openInvoices: [{ invoiceId: '1', openCents: 100 }], clusters: { ...company.clusters, assignments: { 1: 0 } } };
-    await w.t.container.db('risk_score_runs').insert({ realm_id: w.realmId, as_of: latest.as_of, policy_version: latest.policy_version, trigger: 'nightly', created_at: new Date(), company_json: JSON.stringify(old) });
+    const old = {
+      ...company,
+      openInvoices: [{ invoiceId: '1', openCents: 100 }],
+      clusters: { ...company.clusters, assignments: { 1: 0 } },
+    };
+    await w.t.container.db('risk_score_runs').insert({
+      realm_id: w.realmId,
+      as_of: latest.as_of,
+      policy_version: latest.policy_version,
+      trigger: 'nightly',
+      created_at: new Date(),
+      company_json: JSON.stringify(old),
+    });
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
     expect(page.text).toContain('This score run was made before this chart existed');
@@ -235,15 +341,37 @@ describe('the dashboard', () => {
     const exported = byCustomer(parseCsv((await agent.get('/exports/customers.csv')).text));
     const listed = byCustomer(parseCsv((await agent.get('/customers.csv')).text));
     expect([...exported.keys()].sort()).toEqual([...listed.keys()].sort());
-    const shared = ['name', 'risk_score', 'raw_risk_score', 'risk_tier', 'meets_high_risk_rule', 'outstanding', 'profitability_tier', 'strategy', 'cluster'];
-    for (const [id, row] of exported) for (const column of shared) expect(row[column], `${id} ${column}`).toBe(listed.get(id)![column]);
+    const shared = [
+      'name',
+      'risk_score',
+      'raw_risk_score',
+      'risk_tier',
+      'meets_high_risk_rule',
+      'outstanding',
+      'profitability_tier',
+      'strategy',
+      'cluster',
+    ];
+    for (const [id, row] of exported)
+      for (const column of shared) expect(row[column], `${id} ${column}`).toBe(listed.get(id)![column]);
     expect([...exported.values()].every((r) => r.as_of === '2026-10-31' && r.what_if === 'false')).toBe(true);
-    const company = JSON.parse((await agent.get('/exports/company.json')).text) as Array<{ metric: string; value: unknown }>;
-    expect(company.slice(0, 3)).toEqual([{ metric: 'as_of', value: '2026-10-31' }, { metric: 'what_if', value: false }, { metric: 'score_run_id', value: runId }]);
+    const company = JSON.parse((await agent.get('/exports/company.json')).text) as Array<{
+      metric: string;
+      value: unknown;
+    }>;
+    expect(company.slice(0, 3)).toEqual([
+      { metric: 'as_of', value: '2026-10-31' },
+      { metric: 'what_if', value: false },
+      { metric: 'score_run_id', value: runId },
+    ]);
 
     const [id, before] = [...exported].find(([, r]) => r.name !== '' && !r.name!.startsWith("'"))!;
     const customer = w.company.read('Customer', id);
-    w.company.update('Customer', { Id: customer.Id, SyncToken: customer.SyncToken, sparse: true, DisplayName: 'Renamed After The Run' }, true);
+    w.company.update(
+      'Customer',
+      { Id: customer.Id, SyncToken: customer.SyncToken, sparse: true, DisplayName: 'Renamed After The Run' },
+      true,
+    );
     w.emulator.clock.advance(60_000);
     await w.t.container.sync.sync(w.realmId);
     expect(byCustomer(parseCsv((await agent.get('/exports/customers.csv')).text)).get(id)!.name).toBe(before.name);
@@ -252,7 +380,9 @@ describe('the dashboard', () => {
   it('downloads CSV and JSON, with names escaped and formulas defused', async () => {
     const csv = await agent.get('/exports/customers.csv');
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.headers['content-disposition']).toMatch(/attachment; filename="?duesense-customers-\d{4}-\d{2}-\d{2}\.csv"?/);
+    expect(csv.headers['content-disposition']).toMatch(
+      /attachment; filename="?duesense-customers-\d{4}-\d{2}-\d{2}\.csv"?/,
+    );
     expect(csv.text.split('\r\n')[0]).toMatch(/^customer_id,name,active,risk_score/);
     const invoices = await agent.get('/exports/invoices.json');
     const rows = JSON.parse(invoices.text) as Array<{ invoice_id: string; late_probability: number }>;

@@ -53,10 +53,16 @@ describe('pages and headers', () => {
   });
 
   it('has a favicon: linked from every page and answered at /favicon.ico', async () => {
-    expect((await request(t.app).get('/')).text).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+    expect((await request(t.app).get('/')).text).toContain(
+      '<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">',
+    );
     for (const url of ['/favicon.ico', '/assets/favicon.svg']) {
       const res = await request(t.app).get(url);
-      expect([url, res.status, res.headers['content-type']]).toEqual([url, 200, expect.stringMatching(/^image\/svg\+xml/)]);
+      expect([url, res.status, res.headers['content-type']]).toEqual([
+        url,
+        200,
+        expect.stringMatching(/^image\/svg\+xml/),
+      ]);
     }
   });
 
@@ -66,4 +72,3 @@ describe('pages and headers', () => {
     expect(json.body.error.code).toBe('not_found');
   });
 });
-

@@ -18,9 +18,14 @@ describe('the mailbox page and the digest switch', () => {
     expect(page.text).toContain('No SMTP server is configured');
     expect(page.text).toContain('owner@duesense-demo.test');
     const csrf = csrfFrom(page.text);
-    expect((await agent.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: '' })).status).toBe(303);
+    expect((await agent.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: '' })).status).toBe(
+      303,
+    );
     expect(await w.t.container.digests.preferences(w.realmId)).toEqual({ enabled: true, to: null });
-    const bad = await agent.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: 'not-an-address' });
+    const bad = await agent
+      .post('/mailbox/digest')
+      .type('form')
+      .send({ _csrf: csrf, enabled: '1', to: 'not-an-address' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('is not an email address');
     expect(await w.t.container.digests.preferences(w.realmId)).toEqual({ enabled: true, to: null });

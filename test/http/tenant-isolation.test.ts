@@ -33,7 +33,7 @@ describe('tenant isolation', () => {
     await emulator.close();
   });
 
-  it("shows each user only their own company", async () => {
+  it('shows each user only their own company', async () => {
     const a = await alice.get('/company');
     expect(a.text).toContain('Fixture Landscaping');
     expect(a.text).not.toContain('Bravo Plumbing');
@@ -42,9 +42,11 @@ describe('tenant isolation', () => {
     expect(b.text).not.toContain('Fixture Landscaping');
   });
 
-  it("answers 404 when a user tries to switch to, or probe, another company", async () => {
+  it('answers 404 when a user tries to switch to, or probe, another company', async () => {
     const csrf = csrfFrom((await alice.get('/company')).text);
-    expect((await alice.post('/companies/select').type('form').send({ _csrf: csrf, realmId: REALM_B })).status).toBe(404);
+    expect((await alice.post('/companies/select').type('form').send({ _csrf: csrf, realmId: REALM_B })).status).toBe(
+      404,
+    );
     expect((await alice.get(`/intuit/disconnect?realmId=${REALM_B}`)).status).toBe(404);
     expect((await alice.get('/company')).text).toContain('Fixture Landscaping');
   });
@@ -59,7 +61,10 @@ describe('tenant isolation', () => {
     // Bravo was synced, Alice's company never: her Sync page shows none of Bravo's runs.
     expect((await alice.get('/sync')).text).toContain('No sync has run yet');
     const csrf = csrfFrom((await alice.get('/mailbox')).text);
-    await alice.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: 'alice@example.test', realmId: REALM_B });
+    await alice
+      .post('/mailbox/digest')
+      .type('form')
+      .send({ _csrf: csrf, enabled: '1', to: 'alice@example.test', realmId: REALM_B });
     expect(await t.container.digests.preferences(REALM_B)).toEqual({ enabled: false, to: null });
     expect(await t.container.digests.preferences(FIXTURE_REALM)).toEqual({ enabled: true, to: 'alice@example.test' });
     // Downloads read the company's saved run: Bravo's is Bob's alone, and Alice's company has none yet.
@@ -71,7 +76,9 @@ describe('tenant isolation', () => {
   });
 
   it("never shows or changes another company's customer: the list, the CSV, a customer page and its actions", async () => {
-    const bravoOnly = emulator.emulator.companies.get(REALM_B)!.create('Customer', { DisplayName: 'Bravo Only Customer' });
+    const bravoOnly = emulator.emulator.companies
+      .get(REALM_B)!
+      .create('Customer', { DisplayName: 'Bravo Only Customer' });
     await t.container.sync.sync(REALM_B);
     await t.container.risk.score(REALM_B, { asOf: '2025-06-15' });
     await t.container.sync.sync(FIXTURE_REALM);
@@ -81,7 +88,10 @@ describe('tenant isolation', () => {
     expect((await alice.get(`/customers/${id}`)).status).toBe(404);
     const csrf = csrfFrom((await alice.get('/customers')).text);
     for (const action of ['reminders', 'exclusion', 'credit-score']) {
-      const res = await alice.post(`/customers/${id}/${action}`).type('form').send({ _csrf: csrf, action: action === 'reminders' ? 'pause' : 'exclude', score: '700' });
+      const res = await alice
+        .post(`/customers/${id}/${action}`)
+        .type('form')
+        .send({ _csrf: csrf, action: action === 'reminders' ? 'pause' : 'exclude', score: '700' });
       expect(res.status, action).toBe(404);
     }
     expect(await t.container.db('customer_controls').where({ customer_qbo_id: id }).first()).toBeUndefined();
@@ -96,7 +106,16 @@ describe('tenant isolation', () => {
   it("never shows or changes another company's alerts, activity or settings", async () => {
     const { db } = t.container;
     const runB = await db('risk_score_runs').where({ realm_id: REALM_B }).orderBy('id', 'desc').first('id');
-    const [row] = await db('risk_alerts').insert({ realm_id: REALM_B, customer_qbo_id: '1', run_id: runB.id, kind: 'band_up', message: 'Bravo alert moved to high risk', created_at: t.container.clock.now() }).returning('id');
+    const [row] = await db('risk_alerts')
+      .insert({
+        realm_id: REALM_B,
+        customer_qbo_id: '1',
+        run_id: runB.id,
+        kind: 'band_up',
+        message: 'Bravo alert moved to high risk',
+        created_at: t.container.clock.now(),
+      })
+      .returning('id');
     const alertId = Number(typeof row === 'object' ? (row as { id: number }).id : row);
     await t.container.activity.record(REALM_B, { actor: 'Bob', kind: 'settings', summary: 'Bravo secret setting' });
     const alerts = await alice.get('/alerts?status=all');
@@ -104,21 +123,33 @@ describe('tenant isolation', () => {
     expect((await alice.get('/activity')).text).not.toContain('Bravo secret');
     const csrf = csrfFrom(alerts.text);
     expect((await alice.post(`/alerts/${alertId}/acknowledge`).type('form').send({ _csrf: csrf })).status).toBe(404);
-    await alice.post('/alerts/acknowledge').type('form').send({ _csrf: csrf, ids: String(alertId) });
+    await alice
+      .post('/alerts/acknowledge')
+      .type('form')
+      .send({ _csrf: csrf, ids: String(alertId) });
     expect((await db('risk_alerts').where({ id: alertId }).first()).acknowledged_at).toBeNull();
     await alice.post('/settings/schedule').type('form').send({ _csrf: csrf, time: '04:00', realmId: REALM_B });
-    expect((await db('company_preferences').where({ realm_id: REALM_B }).first())?.nightly_local_time ?? null).toBeNull();
-    expect((await db('company_preferences').where({ realm_id: FIXTURE_REALM }).first()).nightly_local_time).toBe('04:00');
+    expect(
+      (await db('company_preferences').where({ realm_id: REALM_B }).first())?.nightly_local_time ?? null,
+    ).toBeNull();
+    expect((await db('company_preferences').where({ realm_id: FIXTURE_REALM }).first()).nightly_local_time).toBe(
+      '04:00',
+    );
     await alice.post('/settings/policy/defaults').type('form').send({ _csrf: csrf, realmId: REALM_B });
-    const bravoCustomer = await db('qbo_customers').where({ realm_id: REALM_B, display_name: 'Bravo Only Customer' }).first('qbo_id');
-    const upload = await alice.post('/settings/credit-scores').field('_csrf', csrf).attach('file', Buffer.from(`customer_id,score\n${bravoCustomer.qbo_id},700\n`), 'scores.csv');
+    const bravoCustomer = await db('qbo_customers')
+      .where({ realm_id: REALM_B, display_name: 'Bravo Only Customer' })
+      .first('qbo_id');
+    const upload = await alice
+      .post('/settings/credit-scores')
+      .field('_csrf', csrf)
+      .attach('file', Buffer.from(`customer_id,score\n${bravoCustomer.qbo_id},700\n`), 'scores.csv');
     expect(upload.status).toBe(400);
     expect(await db('customer_credit_scores').where({ realm_id: REALM_B }).first()).toBeUndefined();
     expect((await alice.get('/settings/credit-scores/template.csv')).text).not.toContain('Bravo Only Customer');
     expect(await db('risk_policies').where({ realm_id: REALM_B }).first()).toBeUndefined();
   });
 
-  it("cannot disconnect another company, even with a forged session value", async () => {
+  it('cannot disconnect another company, even with a forged session value', async () => {
     const csrf = csrfFrom((await alice.get('/company')).text);
     await alice.post('/disconnect').type('form').send({ _csrf: csrf, realmId: REALM_B });
     expect((await t.container.connections.getCompany(REALM_B))?.status).toBe('connected');
@@ -130,7 +161,10 @@ describe('tenant isolation', () => {
     await connectCompany(both, REALM_B, 'approve', EMULATED_USERS[0]!.sub); // Alice's Intuit user connects B too
     const home = await both.get('/company');
     expect(home.text).toContain('id="company-select"');
-    const res = await both.post('/companies/select').type('form').send({ _csrf: csrfFrom(home.text), realmId: FIXTURE_REALM });
+    const res = await both
+      .post('/companies/select')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text), realmId: FIXTURE_REALM });
     expect(res.status).toBe(303);
     expect((await both.get('/company')).text).toContain('Fixture Landscaping');
   });

@@ -12,9 +12,15 @@ const run = promisify(execFile);
 const BIN = path.resolve('bin/duesense.js');
 
 /** The `duesense` command as an operator runs it: a separate process, its own configuration. */
-async function duesense(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function duesense(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -31,10 +37,20 @@ describe('the duesense CLI', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-cli-'));
     emulator = await startEmulator({
       companies: [fixtureCompany()],
-      clients: [{ clientId: EMULATOR_DEMO_CLIENT.clientId, clientSecret: EMULATOR_DEMO_CLIENT.clientSecret, redirectUris: ['http://localhost:3000/oauth/callback'] }],
+      clients: [
+        {
+          clientId: EMULATOR_DEMO_CLIENT.clientId,
+          clientSecret: EMULATOR_DEMO_CLIENT.clientSecret,
+          redirectUris: ['http://localhost:3000/oauth/callback'],
+        },
+      ],
       now: new Date().toISOString(), // a separate process checks id_token expiry against its own clock
     });
-    env = { DATABASE_FILE: path.join(dir, 'duesense.sqlite'), EMULATOR_URL: emulator.url, INTUIT_ENVIRONMENT: 'emulator' };
+    env = {
+      DATABASE_FILE: path.join(dir, 'duesense.sqlite'),
+      EMULATOR_URL: emulator.url,
+      INTUIT_ENVIRONMENT: 'emulator',
+    };
   });
   afterAll(async () => {
     await emulator.close();
@@ -43,39 +59,81 @@ describe('the duesense CLI', () => {
 
   it('generates and saves a company, then refuses a broken company file with every problem listed', async () => {
     const file = path.join(dir, 'small.json');
-    const saved = await duesense(['emulator', '--generate', '--customers', '12', '--months', '2', '--seed', '9', '--as-of', '2026-03-31', '--save', file], env);
+    const saved = await duesense(
+      [
+        'emulator',
+        '--generate',
+        '--customers',
+        '12',
+        '--months',
+        '2',
+        '--seed',
+        '9',
+        '--as-of',
+        '2026-03-31',
+        '--save',
+        file,
+      ],
+      env,
+    );
     expect(saved.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).Customers).toHaveLength(12);
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"realmId": "x"}');
-    const bad = await duesense(['emulator', '--company', path.join(dir, 'bad.json'), '--save', path.join(dir, 'out.json')], env);
+    const bad = await duesense(
+      ['emulator', '--company', path.join(dir, 'bad.json'), '--save', path.join(dir, 'out.json')],
+      env,
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/realmId: must be a numeric string/);
-    expect((await duesense(['emulator', '--customers', 'lots'], env)).stderr).toMatch(/--customers must be a whole number/);
+    expect((await duesense(['emulator', '--customers', 'lots'], env)).stderr).toMatch(
+      /--customers must be a whole number/,
+    );
   });
 
   it('connects the demo company without a browser, then lists it without any token', async () => {
     expect((await duesense(['companies'], env)).stdout).toMatch(/No companies are connected/);
     const connected = await duesense(['connect-demo', '--realm', FIXTURE_REALM], env);
     expect(connected.stderr).toBe('');
-    expect(connected.stdout).toMatch(/Connected Fixture Landscaping \(realm 9130350000000001\) for owner@duesense-demo.test/);
+    expect(connected.stdout).toMatch(
+      /Connected Fixture Landscaping \(realm 9130350000000001\) for owner@duesense-demo.test/,
+    );
     const listed = await duesense(['companies', '--json'], env);
-    const [company] = JSON.parse(listed.stdout) as Array<{ realmId: string; status: string; tokens: Record<string, string> }>;
+    const [company] = JSON.parse(listed.stdout) as Array<{
+      realmId: string;
+      status: string;
+      tokens: Record<string, string>;
+    }>;
     expect(company).toMatchObject({ realmId: FIXTURE_REALM, status: 'connected' });
-    expect(Object.keys(company!.tokens).sort()).toEqual(['accessExpiresAt', 'lastRefreshAt', 'refreshExpiresAt', 'refreshHardExpiresAt']);
-    expect((await duesense(['connect-demo', '--realm', '42'], env)).stderr).toMatch(/serves no company 42; it serves: 9130350000000001 \(Fixture Landscaping\)/);
+    expect(Object.keys(company!.tokens).sort()).toEqual([
+      'accessExpiresAt',
+      'lastRefreshAt',
+      'refreshExpiresAt',
+      'refreshHardExpiresAt',
+    ]);
+    expect((await duesense(['connect-demo', '--realm', '42'], env)).stderr).toMatch(
+      /serves no company 42; it serves: 9130350000000001 \(Fixture Landscaping\)/,
+    );
   });
 
   it('syncs, reports status and runs the nightly job once per local date', async () => {
     const synced = await duesense(['sync'], env);
     expect(synced.stdout).toMatch(/Fixture Landscaping \(9130350000000001\): succeeded, full, 9 API calls/);
-    const status = JSON.parse((await duesense(['status', '--json'], env)).stdout) as Array<{ rows: Record<string, number>; runs: Array<{ status: string }> }>;
+    const status = JSON.parse((await duesense(['status', '--json'], env)).stdout) as Array<{
+      rows: Record<string, number>;
+      runs: Array<{ status: string }>;
+    }>;
     expect(status[0]!.rows).toMatchObject({ Customer: 6, Invoice: 4, Payment: 3, CreditMemo: 1, Item: 2, Term: 3 });
     expect(status[0]!.runs[0]!.status).toBe('succeeded');
-    expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/Fixture Landscaping: sync succeeded \(cdc, 3 API calls\)/);
+    expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(
+      /Fixture Landscaping: sync succeeded \(cdc, 3 API calls\)/,
+    );
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/already done for \d{4}-\d{2}-\d{2}/);
     expect((await duesense(['export', '--what', 'nonsense'], env)).stderr).toMatch(/argument 'nonsense' is invalid/);
     const bogus = await duesense(['job', 'bogus'], env);
-    expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/)]);
+    expect([bogus.code, bogus.stderr]).toEqual([
+      2,
+      expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/),
+    ]);
   }, 90_000);
 
   it('scores and exports what-ifs with --as-of, labelled and never saved; refuses a date after today', async () => {
@@ -83,18 +141,27 @@ describe('the duesense CLI', () => {
     const saved = await duesense(['export', '--what', 'company', '--format', 'json'], env);
     const figures = JSON.parse(saved.stdout) as Array<{ metric: string; value: unknown }>;
     expect(figures.slice(0, 3)).toEqual([
-      { metric: 'as_of', value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }, { metric: 'what_if', value: false }, { metric: 'score_run_id', value: expect.any(Number) },
+      { metric: 'as_of', value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+      { metric: 'what_if', value: false },
+      { metric: 'score_run_id', value: expect.any(Number) },
     ]);
     const scored = await duesense(['score', '--as-of', '2025-06-15'], env);
-    expect(scored.stdout).toMatch(/^9130350000000001 WHAT-IF as of 2025-06-15 \(not saved: the dashboard, smoothing and alerts are unchanged\): 5 customers, AR \$215/);
+    expect(scored.stdout).toMatch(
+      /^9130350000000001 WHAT-IF as of 2025-06-15 \(not saved: the dashboard, smoothing and alerts are unchanged\): 5 customers, AR \$215/,
+    );
     expect((await duesense(['export', '--what', 'company', '--format', 'json'], env)).stdout).toBe(saved.stdout);
     const csv = await duesense(['export', '--what', 'customers', '--format', 'csv', '--as-of', '2025-06-15'], env);
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^customer_id,name,.*,as_of,what_if$/);
     expect(csv.stdout.split('\r\n')[1]).toMatch(/,2025-06-15,true$/);
     for (const command of ['score', 'export']) {
-      const future = await duesense([command, '--as-of', '2999-01-01', ...(command === 'export' ? ['--what', 'customers'] : [])], env);
+      const future = await duesense(
+        [command, '--as-of', '2999-01-01', ...(command === 'export' ? ['--what', 'customers'] : [])],
+        env,
+      );
       expect([future.code, future.stdout]).toEqual([2, '']);
-      expect(future.stderr).toMatch(/^duesense: Cannot score as of 2999-01-01: it is after today \(\d{4}-\d{2}-\d{2}\) in the company's time zone\.\n$/);
+      expect(future.stderr).toMatch(
+        /^duesense: Cannot score as of 2999-01-01: it is after today \(\d{4}-\d{2}-\d{2}\) in the company's time zone\.\n$/,
+      );
     }
   }, 90_000);
 
@@ -102,15 +169,26 @@ describe('the duesense CLI', () => {
     const wrong: Array<[string[], RegExp]> = [
       [['score', '--bogus'], /^duesense: unknown option '--bogus'$/],
       [['nosuchcommand'], /^duesense: unknown command 'nosuchcommand'$/],
-      [['score', '--as-of', '2026-13-45'], /^duesense: option '--as-of <date>' argument '2026-13-45' is invalid\. the date must be written YYYY-MM-DD/],
+      [
+        ['score', '--as-of', '2026-13-45'],
+        /^duesense: option '--as-of <date>' argument '2026-13-45' is invalid\. the date must be written YYYY-MM-DD/,
+      ],
       [['export'], /^duesense: required option '--what <what>' not specified$/],
-      [['export', '--what', 'customers', '--format', 'xml'], /^duesense: option '--format <format>' argument 'xml' is invalid\. Allowed choices are csv, json\.$/],
+      [
+        ['export', '--what', 'customers', '--format', 'xml'],
+        /^duesense: option '--format <format>' argument 'xml' is invalid\. Allowed choices are csv, json\.$/,
+      ],
       [['sync', '--realm'], /^duesense: option '--realm <realmId>' argument missing$/],
     ];
     for (const [args, reason] of wrong) {
       const r = await duesense(args, env);
       const lines = r.stderr.trimEnd().split('\n');
-      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({ args, code: 2, lines: 2, stdout: '' });
+      expect({ args, code: r.code, lines: lines.length, stdout: r.stdout }).toEqual({
+        args,
+        code: 2,
+        lines: 2,
+        stdout: '',
+      });
       expect(lines[0]).toMatch(reason);
       expect(lines[1]).toBe('(run with --help for usage)');
     }
@@ -121,16 +199,24 @@ describe('the duesense CLI', () => {
     const out = path.join(dir, 'no-such-folder', 'x.csv');
     const failed = await duesense(['export', '--what', 'customers', '--out', out], env);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toBe(`duesense: cannot write or read ${out}: no such file or folder (set DEBUG=1 for details)\n`);
+    expect(failed.stderr).toBe(
+      `duesense: cannot write or read ${out}: no such file or folder (set DEBUG=1 for details)\n`,
+    );
     const debug = await duesense(['export', '--what', 'customers', '--out', out], { ...env, DEBUG: '1' });
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/ENOENT[\s\S]*\n +at /);
   }, 90_000);
 
   it('prints an access token that the API accepts, and lists the companies', async () => {
-    const token = (await duesense(['emulator', 'token', '--url', emulator.url, '--realm', FIXTURE_REALM], env)).stdout.trim();
-    const res = await fetch(`${emulator.url}/v3/company/${FIXTURE_REALM}/companyinfo/${FIXTURE_REALM}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const token = (
+      await duesense(['emulator', 'token', '--url', emulator.url, '--realm', FIXTURE_REALM], env)
+    ).stdout.trim();
+    const res = await fetch(`${emulator.url}/v3/company/${FIXTURE_REALM}/companyinfo/${FIXTURE_REALM}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
     expect(res.status).toBe(200);
-    expect((await duesense(['emulator', 'companies', '--url', emulator.url], env)).stdout).toMatch(/9130350000000001 {2}Fixture Landscaping/);
+    expect((await duesense(['emulator', 'companies', '--url', emulator.url], env)).stdout).toMatch(
+      /9130350000000001 {2}Fixture Landscaping/,
+    );
   });
 });

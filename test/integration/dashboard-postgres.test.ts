@@ -17,14 +17,28 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
     const { runId } = await w.t.container.risk.score(w.realmId, { trigger: 'manual' });
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
-    for (const id of ['collection-rate', 'aging', 'risk-bands', 'score-histogram', 'invoice-by-tier', 'cash-forecast']) expect(page.text, id).toContain(`id="chart-${id}-data"`);
+    for (const id of ['collection-rate', 'aging', 'risk-bands', 'score-histogram', 'invoice-by-tier', 'cash-forecast'])
+      expect(page.text, id).toContain(`id="chart-${id}-data"`);
 
-    const customers = Number((await w.t.container.db('customer_scores').where({ run_id: runId }).count({ n: '*' }).first())!.n);
+    const customers = Number(
+      (await w.t.container.db('customer_scores').where({ run_id: runId }).count({ n: '*' }).first())!.n,
+    );
     const d = await w.t.container.scoreRuns.runDistribution(w.realmId, runId!);
     expect(d.bands.low + d.bands.medium + d.bands.high + d.bands.unscored).toBe(customers);
-    const scored = Number((await w.t.container.db('customer_scores').where({ run_id: runId }).whereNotNull('score').count({ n: '*' }).first())!.n);
+    const scored = Number(
+      (await w.t.container
+        .db('customer_scores')
+        .where({ run_id: runId })
+        .whereNotNull('score')
+        .count({ n: '*' })
+        .first())!.n,
+    );
     expect(d.scoreBins.reduce((s, n) => s + n, 0)).toBe(scored);
-    expect(d.topHighRisk.every((h) => typeof h.outstandingCents === 'number' && (h.score === null || typeof h.score === 'number'))).toBe(true);
+    expect(
+      d.topHighRisk.every(
+        (h) => typeof h.outstandingCents === 'number' && (h.score === null || typeof h.score === 'number'),
+      ),
+    ).toBe(true);
     const details = await w.t.container.scoreRuns.latestRunDetails(w.realmId);
     expect(details!.id).toBe(runId);
     expect(typeof details!.asOf).toBe('string');
@@ -48,13 +62,20 @@ describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {
     expect(trimmed).toContain(older);
     expect(trimmed).not.toContain(newest);
     const db = w.t.container.db;
-    const openRows = async (runId: number) => Number((await db('invoice_scores').where({ run_id: runId }).count({ n: '*' }).first())!.n);
+    const openRows = async (runId: number) =>
+      Number((await db('invoice_scores').where({ run_id: runId }).count({ n: '*' }).first())!.n);
     expect(await openRows(older)).toBe(0);
     expect(await openRows(newest)).toBeGreaterThan(0);
     const kept = await db('customer_scores').where({ run_id: older }).select('metrics_json', 'reasons_json', 'score');
     expect(kept.length).toBeGreaterThan(0);
-    expect(kept.every((r: { metrics_json: string; reasons_json: string }) => r.metrics_json === '{}' && r.reasons_json === '[]')).toBe(true);
+    expect(
+      kept.every(
+        (r: { metrics_json: string; reasons_json: string }) => r.metrics_json === '{}' && r.reasons_json === '[]',
+      ),
+    ).toBe(true);
     expect(kept.some((r: { score: number | null }) => r.score !== null)).toBe(true);
-    expect((await db('risk_score_runs').where({ id: older }).first('detail_trimmed_at')).detail_trimmed_at).not.toBeNull();
+    expect(
+      (await db('risk_score_runs').where({ id: older }).first('detail_trimmed_at')).detail_trimmed_at,
+    ).not.toBeNull();
   });
 });

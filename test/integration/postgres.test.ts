@@ -24,7 +24,9 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
   it('applies incremental changes and deletions, and a re-run changes nothing', async () => {
     const w = world();
     w.emulator.clock.advance(86_400_000);
-    const invoice = [...w.company.table('Invoice').values()].find((i) => !(i.LinkedTxn as unknown[] | undefined)?.length)!;
+    const invoice = [...w.company.table('Invoice').values()].find(
+      (i) => !(i.LinkedTxn as unknown[] | undefined)?.length,
+    )!;
     w.company.delete('Invoice', { Id: invoice.Id, SyncToken: invoice.SyncToken });
     expect((await w.t.container.sync.sync(w.realmId)).mode).toBe('cdc');
     expect(await differences(w)).toEqual([]);

@@ -23,8 +23,19 @@ export interface TestApp {
 }
 
 /** The whole app on an in-memory SQLite database (or a file), talking to a running test emulator. */
-export async function startApp(emulator: RunningEmulator, o: { env?: Record<string, string>; file?: boolean; rateLimit?: Partial<RateLimitPolicy>; sync?: Partial<SyncOptions>; syncOnConnect?: boolean } = {}): Promise<TestApp> {
-  const databaseFile = o.file ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-test-')), 'duesense.sqlite') : undefined;
+export async function startApp(
+  emulator: RunningEmulator,
+  o: {
+    env?: Record<string, string>;
+    file?: boolean;
+    rateLimit?: Partial<RateLimitPolicy>;
+    sync?: Partial<SyncOptions>;
+    syncOnConnect?: boolean;
+  } = {},
+): Promise<TestApp> {
+  const databaseFile = o.file
+    ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-test-')), 'duesense.sqlite')
+    : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_FILE: databaseFile ?? ':memory:',
@@ -38,15 +49,32 @@ export async function startApp(emulator: RunningEmulator, o: { env?: Record<stri
     ...o.env,
   });
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
   // The production logger (with its redaction), writing into memory.
   const logger = createLogger({ level: 'debug', destination: sink });
-  const container = createContainer(config, { logger, clock: emulator.clock, emulatorUrl: emulator.url, ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}), ...(o.sync ? { sync: o.sync } : {}) });
+  const container = createContainer(config, {
+    logger,
+    clock: emulator.clock,
+    emulatorUrl: emulator.url,
+    ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
+    ...(o.sync ? { sync: o.sync } : {}),
+  });
   await migrateToLatest(container.db);
   // Tests start syncs themselves; a background sync after connecting would race with them.
   const close = async () => {
     await container.close();
     if (databaseFile) fs.rmSync(path.dirname(databaseFile), { recursive: true, force: true });
   };
-  return { app: createApp(container, { syncOnConnect: o.syncOnConnect ?? false }), container, logs, databaseFile, close };
+  return {
+    app: createApp(container, { syncOnConnect: o.syncOnConnect ?? false }),
+    container,
+    logs,
+    databaseFile,
+    close,
+  };
 }

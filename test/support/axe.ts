@@ -3,7 +3,12 @@ import type { Page } from 'playwright-core';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: string[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
 
 /**
  * Runs axe-core in the page and returns the serious and critical violations (WCAG 2 A/AA rules). The page's

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Recorded Intuit sandbox responses live in ../shared (outside the project); tests skip where it is absent. */
-export const CAPTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/reference/qbo-captures');
+export const CAPTURES_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../shared/reference/qbo-captures',
+);
 export const capturesAvailable = fs.existsSync(CAPTURES_DIR);
 export const CAPTURES_SKIP_MESSAGE = `golden tests need Intuit's recorded responses in ${CAPTURES_DIR} (not part of a user's clone); skipped`;
 
@@ -21,10 +24,16 @@ export function capture(name: string): Interaction[] {
  * there with the same JSON type (numbers are numbers, int or float), recursively; arrays compare their
  * first elements. Values are data and are not compared. `optional` lists dotted paths that depend on data.
  */
-export function shapeDifferences(recorded: unknown, emulated: unknown, optional: readonly string[] = [], at = ''): string[] {
+export function shapeDifferences(
+  recorded: unknown,
+  emulated: unknown,
+  optional: readonly string[] = [],
+  at = '',
+): string[] {
   if (optional.includes(at)) return [];
   const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-  if (kind(recorded) !== kind(emulated)) return [`${at || '(root)'}: recorded ${kind(recorded)}, emulator ${kind(emulated)}`];
+  if (kind(recorded) !== kind(emulated))
+    return [`${at || '(root)'}: recorded ${kind(recorded)}, emulator ${kind(emulated)}`];
   if (Array.isArray(recorded) && Array.isArray(emulated)) {
     if (recorded.length === 0 || emulated.length === 0) return [];
     return shapeDifferences(recorded[0], emulated[0], optional, `${at}[]`);

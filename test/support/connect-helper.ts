@@ -12,9 +12,16 @@ export async function startConnect(agent: Agent, path = '/connect'): Promise<str
 }
 
 /** The whole flow: Connect, approve (or deny) on the emulator's consent page, follow the callback. */
-export async function connectCompany(agent: Agent, realmId: string, decision: 'approve' | 'deny' = 'approve', userSub?: string) {
+export async function connectCompany(
+  agent: Agent,
+  realmId: string,
+  decision: 'approve' | 'deny' = 'approve',
+  userSub?: string,
+) {
   const authorizeUrl = await startConnect(agent);
-  const callback = new URL(await submitEmulatorConsent({ authorizeUrl, realmId, decision, ...(userSub ? { userSub } : {}) }));
+  const callback = new URL(
+    await submitEmulatorConsent({ authorizeUrl, realmId, decision, ...(userSub ? { userSub } : {}) }),
+  );
   return agent.get(callback.pathname + callback.search);
 }
 

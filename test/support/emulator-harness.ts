@@ -5,7 +5,11 @@ import { endpointsFor, pointLibrariesAt } from '../../server/qbo/endpoints.js';
 import { NodeQuickBooks } from '../../server/qbo/node-quickbooks-module.js';
 import { fixtureCompany } from './fixture-company.js';
 
-export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-secret', redirectUris: ['http://127.0.0.1:3999/oauth/callback'] };
+export const TEST_CLIENT = {
+  clientId: 'test-client',
+  clientSecret: 'test-secret',
+  redirectUris: ['http://127.0.0.1:3999/oauth/callback'],
+};
 
 export interface RunningEmulator {
   emulator: Emulator;
@@ -15,9 +19,17 @@ export interface RunningEmulator {
 }
 
 /** An emulator on a free port with a frozen clock; throttling off unless asked for. */
-export async function startEmulator(o: Partial<EmulatorOptions> & { companies?: CompanyFile[]; now?: string } = {}): Promise<RunningEmulator> {
+export async function startEmulator(
+  o: Partial<EmulatorOptions> & { companies?: CompanyFile[]; now?: string } = {},
+): Promise<RunningEmulator> {
   const clock = manualClock(new Date(o.now ?? '2025-06-15T17:00:00Z'));
-  const emulator = createEmulator({ clients: [TEST_CLIENT], throttle: false, ...o, clock, companies: o.companies ?? [fixtureCompany()] });
+  const emulator = createEmulator({
+    clients: [TEST_CLIENT],
+    throttle: false,
+    ...o,
+    clock,
+    companies: o.companies ?? [fixtureCompany()],
+  });
   const url = await emulator.listen(0);
   return { emulator, url, clock, close: () => emulator.close() };
 }
@@ -29,9 +41,23 @@ export type QbCall = (method: string, ...args: unknown[]) => Promise<any>; // es
  * The real node-quickbooks client, pointed at the emulator, with its callback API wrapped in promises.
  * Rejections carry what node-quickbooks gives: an AxiosError (status and Fault body under .response).
  */
-export function nodeQuickBooks(url: string, realmId: string, accessToken: string): { call: QbCall; raw: Record<string, unknown> } {
+export function nodeQuickBooks(
+  url: string,
+  realmId: string,
+  accessToken: string,
+): { call: QbCall; raw: Record<string, unknown> } {
   pointLibrariesAt(endpointsFor('emulator', url));
-  const qb = new NodeQuickBooks(TEST_CLIENT.clientId, TEST_CLIENT.clientSecret, accessToken, false, realmId, true, false, '75', '2.0') as Record<string, unknown>;
+  const qb = new NodeQuickBooks(
+    TEST_CLIENT.clientId,
+    TEST_CLIENT.clientSecret,
+    accessToken,
+    false,
+    realmId,
+    true,
+    false,
+    '75',
+    '2.0',
+  ) as Record<string, unknown>;
   qb.endpoint = `${url}/v3/company/`;
   const call: QbCall = (method, ...args) =>
     new Promise((resolve, reject) => {
@@ -44,7 +70,11 @@ export function nodeQuickBooks(url: string, realmId: string, accessToken: string
 
 /** An access token from the emulator's control API, as `duesense emulator token` prints it. */
 export async function tokenFor(url: string, realmId: string): Promise<string> {
-  const res = await fetch(`${url}/emulator/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ realmId }) });
+  const res = await fetch(`${url}/emulator/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ realmId }),
+  });
   if (!res.ok) throw new Error(`token request failed: ${res.status}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }

@@ -4,7 +4,8 @@ import type { CdcResult, QboEntity, QueryPage } from '../../server/qbo/qbo-api-c
 
 const WATERMARK = /MetaData\.LastUpdatedTime >= '([^']+)'/;
 const WINDOW = /startposition (\d+) maxresults (\d+)/;
-const updatedAt = (e: QboEntity) => new Date(String((e.MetaData as { LastUpdatedTime: string }).LastUpdatedTime)).getTime();
+const updatedAt = (e: QboEntity) =>
+  new Date(String((e.MetaData as { LastUpdatedTime: string }).LastUpdatedTime)).getTime();
 
 /**
  * QuickBooks for one company in memory, answering the sync's calls: queries by the keyset criteria the sync writes
@@ -31,7 +32,11 @@ export function fakeQbo(clock: Clock, entities: Record<string, QboEntity[]> = {}
     },
     async getPreferences() {
       record('Preferences');
-      return { Id: '1', SyncToken: '0', CurrencyPrefs: { HomeCurrency: { value: 'USD' }, MultiCurrencyEnabled: false } };
+      return {
+        Id: '1',
+        SyncToken: '0',
+        CurrencyPrefs: { HomeCurrency: { value: 'USD' }, MultiCurrencyEnabled: false },
+      };
     },
     async query(entity: string, criteria: string): Promise<QueryPage> {
       record(`query ${entity} ${criteria}`);
@@ -44,11 +49,22 @@ export function fakeQbo(clock: Clock, entities: Record<string, QboEntity[]> = {}
     },
     async cdc(names: readonly string[], since: Date): Promise<CdcResult> {
       record(`cdc ${names.join(',')}`);
-      const byEntity = new Map<string, QboEntity[]>(names.map((name) => [name, [
-        ...list(name).filter((e) => updatedAt(e) >= since.getTime()),
-        ...deletions.filter((d) => d.entity === name && d.at >= since.getTime())
-          .map((d) => ({ Id: d.id, SyncToken: '0', status: 'Deleted', MetaData: { LastUpdatedTime: new Date(d.at).toISOString() } })),
-      ]]));
+      const byEntity = new Map<string, QboEntity[]>(
+        names.map((name) => [
+          name,
+          [
+            ...list(name).filter((e) => updatedAt(e) >= since.getTime()),
+            ...deletions
+              .filter((d) => d.entity === name && d.at >= since.getTime())
+              .map((d) => ({
+                Id: d.id,
+                SyncToken: '0',
+                status: 'Deleted',
+                MetaData: { LastUpdatedTime: new Date(d.at).toISOString() },
+              })),
+          ],
+        ]),
+      );
       return { byEntity, time: stamp() };
     },
   };
@@ -64,7 +80,10 @@ export function fakeQbo(clock: Clock, entities: Record<string, QboEntity[]> = {}
       lists.set(entity, [...list(entity).filter((x) => x.Id !== e.Id), stamped]);
     },
     delete(entity: string, id: string) {
-      lists.set(entity, list(entity).filter((x) => x.Id !== id));
+      lists.set(
+        entity,
+        list(entity).filter((x) => x.Id !== id),
+      );
       deletions.push({ entity, id, at: clock.now().getTime() });
     },
     failNext(matches: (call: string) => boolean, error: Error) {

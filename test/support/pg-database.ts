@@ -24,7 +24,8 @@ export async function createPgDatabase(): Promise<{ url: string; drop(): Promise
   };
 }
 
-export const PG_SKIP_MESSAGE = 'skipped: set DUESENSE_TEST_PG_URL (postgres://user:pass@host:port/postgres) — .ci/run does';
+export const PG_SKIP_MESSAGE =
+  'skipped: set DUESENSE_TEST_PG_URL (postgres://user:pass@host:port/postgres) — .ci/run does';
 
 /**
  * For a describe block: a generated company synced into a throwaway PostgreSQL database (created before the

@@ -39,40 +39,80 @@ export function createApiRouter(deps: ApiRouteDeps): Router {
   router.use((req, res, next) => {
     const kind = /\/batch\/?$/.test(req.path) ? 'batch' : 'api';
     if (deps.throttle.admit(req.params.realmId as string, kind).ok) return next();
-    res.status(429).type('application/xml').send(throttleFaultXml(responseTime(deps, req)));
+    res
+      .status(429)
+      .type('application/xml')
+      .send(throttleFaultXml(responseTime(deps, req)));
   });
 
-  const reply = (handler: Handler, { idempotent = false } = {}) => (req: Request, res: Response) => {
-    const company = deps.companies.get(req.params.realmId as string)!;
-    const requestId = idempotent && typeof req.query.requestid === 'string' && req.query.requestid !== '' ? req.query.requestid : undefined;
-    const cached = requestId ? deps.idempotency.get(company.realmId, requestId) : undefined;
-    if (cached) return void res.status(cached.status).json(cached.body);
-    let status = 200;
-    let body: Record<string, unknown>;
-    try {
-      body = { ...handler(company, req), time: responseTime(deps, req) };
-    } catch (err) {
-      if (!(err instanceof QboFault)) throw err;
-      status = err.status;
-      body = err.body(responseTime(deps, req));
-    }
-    if (requestId) deps.idempotency.set(company.realmId, requestId, { status, body });
-    res.status(status).json(body);
-  };
+  const reply =
+    (handler: Handler, { idempotent = false } = {}) =>
+    (req: Request, res: Response) => {
+      const company = deps.companies.get(req.params.realmId as string)!;
+      const requestId =
+        idempotent && typeof req.query.requestid === 'string' && req.query.requestid !== ''
+          ? req.query.requestid
+          : undefined;
+      const cached = requestId ? deps.idempotency.get(company.realmId, requestId) : undefined;
+      if (cached) return void res.status(cached.status).json(cached.body);
+      let status = 200;
+      let body: Record<string, unknown>;
+      try {
+        body = { ...handler(company, req), time: responseTime(deps, req) };
+      } catch (err) {
+        if (!(err instanceof QboFault)) throw err;
+        status = err.status;
+        body = err.body(responseTime(deps, req));
+      }
+      if (requestId) deps.idempotency.set(company.realmId, requestId, { status, body });
+      res.status(status).json(body);
+    };
 
-  router.get('/query', reply((c, req) => deps.api.query(c, requiredQuery(req))));
-  router.post('/query', text, reply((c, req) => deps.api.query(c, typeof req.body === 'string' && req.body ? req.body : requiredQuery(req))));
-  router.get('/cdc', reply((c, req) => deps.api.cdc(c, str(req.query.entities), str(req.query.changedSince))));
-  router.post('/batch', json, reply((c, req) => deps.api.batch(c, req.body)));
-  router.get('/companyinfo/:id', reply((c, req) => {
-    // The URL names the realm; the CompanyInfo object itself has Id "1".
-    if (req.params.id !== c.realmId && req.params.id !== '1') throw faults.objectNotFound();
-    return { CompanyInfo: c.read('CompanyInfo', '1') };
-  }));
-  router.get('/preferences', reply((c) => ({ Preferences: c.read('Preferences', '1') })));
-  router.post('/invoice/:id/send', reply((c, req) => deps.api.sendInvoice(c, req.params.id as string, str(req.query.sendTo)), { idempotent: true }));
-  router.get('/:entity/:id', reply((c, req) => deps.api.read(c, req.params.entity as string, req.params.id as string)));
-  router.post('/:entity', json, reply((c, req) => deps.api.write(c, req.params.entity as string, str(req.query.operation), req.body), { idempotent: true }));
+  router.get(
+    '/query',
+    reply((c, req) => deps.api.query(c, requiredQuery(req))),
+  );
+  router.post(
+    '/query',
+    text,
+    reply((c, req) => deps.api.query(c, typeof req.body === 'string' && req.body ? req.body : requiredQuery(req))),
+  );
+  router.get(
+    '/cdc',
+    reply((c, req) => deps.api.cdc(c, str(req.query.entities), str(req.query.changedSince))),
+  );
+  router.post(
+    '/batch',
+    json,
+    reply((c, req) => deps.api.batch(c, req.body)),
+  );
+  router.get(
+    '/companyinfo/:id',
+    reply((c, req) => {
+      // The URL names the realm; the CompanyInfo object itself has Id "1".
+      if (req.params.id !== c.realmId && req.params.id !== '1') throw faults.objectNotFound();
+      return { CompanyInfo: c.read('CompanyInfo', '1') };
+    }),
+  );
+  router.get(
+    '/preferences',
+    reply((c) => ({ Preferences: c.read('Preferences', '1') })),
+  );
+  router.post(
+    '/invoice/:id/send',
+    reply((c, req) => deps.api.sendInvoice(c, req.params.id as string, str(req.query.sendTo)), { idempotent: true }),
+  );
+  router.get(
+    '/:entity/:id',
+    reply((c, req) => deps.api.read(c, req.params.entity as string, req.params.id as string)),
+  );
+  router.post(
+    '/:entity',
+    json,
+    reply((c, req) => deps.api.write(c, req.params.entity as string, str(req.query.operation), req.body), {
+      idempotent: true,
+    }),
+  );
   router.use((req, res) => {
     const fault = faults.unsupportedOperation(`/v3/company/${String(req.params.realmId)}${req.path}`);
     res.status(fault.status).json(fault.body(responseTime(deps, req)));
@@ -85,7 +125,16 @@ export function createApiRouter(deps: ApiRouteDeps): Router {
     }
     deps.onUnexpectedError(err);
     res.status(500).json({
-      Fault: { Error: [{ Message: 'An application error has occurred while processing your request', Detail: 'System Failure Error: emulator error', code: '10000' }], type: 'SystemFault' },
+      Fault: {
+        Error: [
+          {
+            Message: 'An application error has occurred while processing your request',
+            Detail: 'System Failure Error: emulator error',
+            code: '10000',
+          },
+        ],
+        type: 'SystemFault',
+      },
       time: responseTime(deps, req),
     });
   });
@@ -101,7 +150,10 @@ function authenticate(deps: ApiRouteDeps): express.RequestHandler {
     const verdict = deps.authority.verifyAccessToken(header === undefined ? undefined : (token ?? ''), realmId);
     if (verdict.ok && deps.companies.get(realmId)) return next();
     if (!verdict.ok && verdict.reason !== 'wrong_realm') {
-      res.status(401).set('WWW-Authenticate', WWW_AUTHENTICATE_INVALID_TOKEN).json(authFaultBody(AUTH_DETAILS[verdict.reason] ?? 'Token invalid', deps.clock.now().getTime()));
+      res
+        .status(401)
+        .set('WWW-Authenticate', WWW_AUTHENTICATE_INVALID_TOKEN)
+        .json(authFaultBody(AUTH_DETAILS[verdict.reason] ?? 'Token invalid', deps.clock.now().getTime()));
       return;
     }
     const fault = faults.authorizationFailed();
@@ -116,7 +168,8 @@ function responseTime(deps: ApiRouteDeps, req: Request): string {
 
 function requiredQuery(req: Request): string {
   const q = req.query.query;
-  if (typeof q !== 'string' || q.trim() === '') throw faults.invalidQuery('QueryParserError: Encountered "<EOF>" at line 1, column 0.');
+  if (typeof q !== 'string' || q.trim() === '')
+    throw faults.invalidQuery('QueryParserError: Encountered "<EOF>" at line 1, column 0.');
   return q;
 }
 

@@ -66,13 +66,20 @@ export class CompanyApi {
     if (!/^\d+$/.test(id)) throw faults.invalidId(id);
     const invoice = company.read('Invoice', id);
     const to = sendTo?.trim() || ((invoice.BillEmail as Body | undefined)?.Address as string | undefined);
-    if (!to) throw faults.businessValidation('The invoice has no email address. Add one to the invoice or pass sendTo.', 'BillEmail');
+    if (!to)
+      throw faults.businessValidation(
+        'The invoice has no email address. Add one to the invoice or pass sendTo.',
+        'BillEmail',
+      );
     const addresses = to.split(',').map((a) => a.trim());
     if (addresses.some((a) => !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(a))) {
       throw faults.businessValidation(`Invalid email address: ${to}`, 'sendTo');
     }
     const limit = this.options.emailDailyLimit;
-    if (limit !== null && this.options.outbox.countSince(company.realmId, this.options.clock.now().getTime() - 86_400_000) >= limit) {
+    if (
+      limit !== null &&
+      this.options.outbox.countSince(company.realmId, this.options.clock.now().getTime() - 86_400_000) >= limit
+    ) {
       throw faults.businessValidation(`You have reached the limit of ${limit} emails a day for this company.`);
     }
     const prefs = company.table('Preferences').get('1');
@@ -92,9 +99,11 @@ export class CompanyApi {
   /** GET /cdc: changed and deleted objects since a moment no more than 30 days back, at most 1000 in all. */
   cdc(company: EmulatedCompany, entitiesParam: string | undefined, changedSinceParam: string | undefined): Body {
     if (!entitiesParam) throw faults.requiredParam('entities', 'Required parameter entities is missing in the request');
-    if (!changedSinceParam) throw faults.requiredParam('changedSince', 'Required parameter changedSince is missing in the request');
+    if (!changedSinceParam)
+      throw faults.requiredParam('changedSince', 'Required parameter changedSince is missing in the request');
     const since = parseQboDateTime(changedSinceParam, company.timeZone);
-    if (!since) throw faults.invalidQuery(`QueryValidationError: changedSince is not a valid DateTime: ${changedSinceParam}`);
+    if (!since)
+      throw faults.invalidQuery(`QueryValidationError: changedSince is not a valid DateTime: ${changedSinceParam}`);
     const now = this.options.clock.now().getTime();
     if (now - since.getTime() > CDC_LOOKBACK_DAYS * 86_400_000) {
       throw new QboFault(400, {
@@ -122,7 +131,10 @@ export class CompanyApi {
     const items = (body as Body | null)?.BatchItemRequest;
     if (!Array.isArray(items)) throw faults.requiredParam('BatchItemRequest');
     if (items.length > BATCH_MAX_ITEMS) {
-      throw faults.businessValidation(`A batch request may hold at most ${BATCH_MAX_ITEMS} items; this one has ${items.length}.`, 'BatchItemRequest');
+      throw faults.businessValidation(
+        `A batch request may hold at most ${BATCH_MAX_ITEMS} items; this one has ${items.length}.`,
+        'BatchItemRequest',
+      );
     }
     const seen = new Set<string>();
     const responses = items.map((raw: unknown) => {
@@ -151,7 +163,9 @@ export class CompanyApi {
     const entityKeys = Object.keys(item).filter((k) => k !== 'bId' && k !== 'operation' && k !== 'optionsData');
     const entity = entityKeys.length === 1 ? entityByName(entityKeys[0]!) : undefined;
     if (!entity || ENTITIES[entity.name].name !== entityKeys[0]) {
-      throw faults.requestNotParsable(`Batch item must hold exactly one entity or a Query; found ${entityKeys.join(', ') || 'none'}`);
+      throw faults.requestNotParsable(
+        `Batch item must hold exactly one entity or a Query; found ${entityKeys.join(', ') || 'none'}`,
+      );
     }
     const operation = typeof item.operation === 'string' ? item.operation : undefined;
     if (!operation) throw faults.requiredParam('operation');
@@ -166,7 +180,12 @@ export class CompanyApi {
     }
     for (const d of company.deleted) {
       if (d.entity === entity.name && d.deletedAtMs >= sinceMs) {
-        const stub = { domain: 'QBO', status: 'Deleted', Id: d.id, MetaData: { LastUpdatedTime: d.lastUpdated } } as unknown as QboObject;
+        const stub = {
+          domain: 'QBO',
+          status: 'Deleted',
+          Id: d.id,
+          MetaData: { LastUpdatedTime: d.lastUpdated },
+        } as unknown as QboObject;
         changed.push({ at: d.deletedAtMs, obj: stub });
       }
     }

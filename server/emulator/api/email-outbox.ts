@@ -19,7 +19,10 @@ export class EmailOutbox {
   private readonly emails: SentEmail[] = [];
   private nextId = 1;
 
-  constructor(private readonly clock: Clock, private readonly capacity = 10_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly capacity = 10_000,
+  ) {}
 
   record(email: Omit<SentEmail, 'id' | 'sentAt'>): SentEmail {
     const sent: SentEmail = { ...email, id: this.nextId++, sentAt: this.clock.now().toISOString() };
@@ -29,7 +32,10 @@ export class EmailOutbox {
   }
 
   list(filter: { realmId?: string; invoiceId?: string } = {}): SentEmail[] {
-    return this.emails.filter((e) => (!filter.realmId || e.realmId === filter.realmId) && (!filter.invoiceId || e.invoiceId === filter.invoiceId));
+    return this.emails.filter(
+      (e) =>
+        (!filter.realmId || e.realmId === filter.realmId) && (!filter.invoiceId || e.invoiceId === filter.invoiceId),
+    );
   }
 
   /** Emails sent for a realm since a moment: the sandbox allows 40 a day. */

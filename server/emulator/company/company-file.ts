@@ -12,7 +12,10 @@ import { isTimeZone } from '../../time-zone.js';
 
 /** A company file that cannot be loaded; the message names the file and every problem found. */
 export class CompanyFileError extends Error {
-  constructor(source: string, readonly problems: string[]) {
+  constructor(
+    source: string,
+    readonly problems: string[],
+  ) {
     const shown = problems.slice(0, 20);
     const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
     super(`Cannot load company file ${source}:\n${shown.map((p) => `  - ${p}`).join('\n')}${more}`);
@@ -20,7 +23,9 @@ export class CompanyFileError extends Error {
   }
 }
 
-const dateTime = z.string().refine((s) => parseQboDateTime(s, 'UTC') !== undefined, 'must be a QBO DateTime like 2015-10-01T16:48:43-07:00');
+const dateTime = z
+  .string()
+  .refine((s) => parseQboDateTime(s, 'UTC') !== undefined, 'must be a QBO DateTime like 2015-10-01T16:48:43-07:00');
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const ref = z.object({ value: z.string().min(1) }).loose();
 const baseEntity = z
@@ -36,8 +41,18 @@ const ENTITY_SCHEMAS: Record<EntityName, z.ZodType> = {
   Item: baseEntity.extend({ Name: z.string().min(1) }),
   Term: baseEntity.extend({ Name: z.string().min(1) }),
   CustomerType: baseEntity.extend({ Name: z.string().min(1) }),
-  Invoice: baseEntity.extend({ CustomerRef: ref, TxnDate: date, TotalAmt: z.number(), Line: z.array(z.object({}).loose()) }),
-  CreditMemo: baseEntity.extend({ CustomerRef: ref, TxnDate: date, TotalAmt: z.number(), Line: z.array(z.object({}).loose()) }),
+  Invoice: baseEntity.extend({
+    CustomerRef: ref,
+    TxnDate: date,
+    TotalAmt: z.number(),
+    Line: z.array(z.object({}).loose()),
+  }),
+  CreditMemo: baseEntity.extend({
+    CustomerRef: ref,
+    TxnDate: date,
+    TotalAmt: z.number(),
+    Line: z.array(z.object({}).loose()),
+  }),
   Payment: baseEntity.extend({ CustomerRef: ref, TxnDate: date, TotalAmt: z.number().nonnegative() }),
   CompanyInfo: baseEntity.extend({ CompanyName: z.string().min(1) }),
   Preferences: baseEntity,
@@ -57,17 +72,21 @@ const FILE_KEYS: Array<[keyof CompanyFile, EntityName]> = [
 /** Validates a parsed JSON document as a company file; throws CompanyFileError listing every problem. */
 export function parseCompanyFile(json: unknown, source: string): CompanyFile {
   const problems: string[] = [];
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CompanyFileError(source, ['the file must contain a JSON object']);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new CompanyFileError(source, ['the file must contain a JSON object']);
   const doc = json as Record<string, unknown>;
-  if (typeof doc.realmId !== 'string' || !/^\d+$/.test(doc.realmId)) problems.push('realmId: must be a numeric string, e.g. "9341453597365010"');
-  if (doc.timeZone !== undefined && (typeof doc.timeZone !== 'string' || !isTimeZone(doc.timeZone))) problems.push(`timeZone: not an IANA time zone: ${String(doc.timeZone)}`);
+  if (typeof doc.realmId !== 'string' || !/^\d+$/.test(doc.realmId))
+    problems.push('realmId: must be a numeric string, e.g. "9341453597365010"');
+  if (doc.timeZone !== undefined && (typeof doc.timeZone !== 'string' || !isTimeZone(doc.timeZone)))
+    problems.push(`timeZone: not an IANA time zone: ${String(doc.timeZone)}`);
   const known = new Set(['realmId', 'timeZone', 'CompanyInfo', 'Preferences', ...FILE_KEYS.map(([k]) => k)]);
-  for (const key of Object.keys(doc)) if (!known.has(key)) problems.push(`${key}: unknown key (expected ${[...known].join(', ')})`);
+  for (const key of Object.keys(doc))
+    if (!known.has(key)) problems.push(`${key}: unknown key (expected ${[...known].join(', ')})`);
   checkEntity(doc.CompanyInfo, 'CompanyInfo', 'CompanyInfo', problems, true);
   checkEntity(doc.Preferences, 'Preferences', 'Preferences', problems, false);
   for (const [key, entity] of FILE_KEYS) {
     const list = doc[key];
-    if (list === undefined && (key === 'CustomerTypes')) continue;
+    if (list === undefined && key === 'CustomerTypes') continue;
     if (!Array.isArray(list)) {
       problems.push(`${key}: must be an array of ${entity} objects`);
       continue;
@@ -109,7 +128,11 @@ function checkReferences(file: CompanyFile, problems: string[]): void {
     const parent = refValue(c.ParentRef);
     if (parent && !customers.has(parent)) problems.push(`Customers[${i}].ParentRef: no customer with Id ${parent}`);
   });
-  for (const [key, list] of [['Invoices', file.Invoices], ['CreditMemos', file.CreditMemos], ['Payments', file.Payments]] as const) {
+  for (const [key, list] of [
+    ['Invoices', file.Invoices],
+    ['CreditMemos', file.CreditMemos],
+    ['Payments', file.Payments],
+  ] as const) {
     list.forEach((t, i) => {
       const c = refValue(t.CustomerRef);
       if (!c || !customers.has(c)) problems.push(`${key}[${i}].CustomerRef: no customer with Id ${String(c)}`);
@@ -126,7 +149,6 @@ function checkReferences(file: CompanyFile, problems: string[]): void {
     }
   });
 }
-
 
 /**
  * Builds an in-memory company from a validated file; derived fields are recomputed, not trusted. With

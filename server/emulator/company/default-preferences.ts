@@ -5,12 +5,31 @@ import type { QboObject } from '../entity-registry.js';
  * A country outside this list falls back to USD; both are UNCONFIRMED against Intuit (docs/emulator.md).
  */
 const HOME_CURRENCY_BY_COUNTRY: Readonly<Record<string, string>> = {
-  US: 'USD', CA: 'CAD', GB: 'GBP', UK: 'GBP', AU: 'AUD', NZ: 'NZD', IN: 'INR', FR: 'EUR', IE: 'EUR', ZA: 'ZAR',
-  SG: 'SGD', HK: 'HKD', AE: 'AED', MY: 'MYR', PH: 'PHP',
+  US: 'USD',
+  CA: 'CAD',
+  GB: 'GBP',
+  UK: 'GBP',
+  AU: 'AUD',
+  NZ: 'NZD',
+  IN: 'INR',
+  FR: 'EUR',
+  IE: 'EUR',
+  ZA: 'ZAR',
+  SG: 'SGD',
+  HK: 'HKD',
+  AE: 'AED',
+  MY: 'MYR',
+  PH: 'PHP',
 };
 
 export function homeCurrencyOf(country: unknown): string {
-  return HOME_CURRENCY_BY_COUNTRY[String(country ?? '').trim().toUpperCase()] ?? 'USD';
+  return (
+    HOME_CURRENCY_BY_COUNTRY[
+      String(country ?? '')
+        .trim()
+        .toUpperCase()
+    ] ?? 'USD'
+  );
 }
 
 /**

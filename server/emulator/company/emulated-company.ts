@@ -158,7 +158,14 @@ export class EmulatedCompany {
     const id = String(this.nextId.get(entity)!);
     this.nextId.set(entity, Number(id) + 1);
     const stamp = this.stamp();
-    const obj = { ...prepared, domain: 'QBO', sparse: false, Id: id, SyncToken: '0', MetaData: { CreateTime: stamp, LastUpdatedTime: stamp } } as QboObject;
+    const obj = {
+      ...prepared,
+      domain: 'QBO',
+      sparse: false,
+      Id: id,
+      SyncToken: '0',
+      MetaData: { CreateTime: stamp, LastUpdatedTime: stamp },
+    } as QboObject;
     this.store(entity, undefined, obj, 'Create');
     return obj;
   }
@@ -295,10 +302,17 @@ export class EmulatedCompany {
   private unapplyPaymentsTo(kind: 'Invoice' | 'CreditMemo', id: string): void {
     for (const p of [...this.table('Payment').values()]) {
       const lines = Array.isArray(p.Line) ? (p.Line as Body[]) : [];
-      const kept = lines.filter((l) => !(l.LinkedTxn as Body[] | undefined)?.some((t) => t.TxnType === kind && String(t.TxnId) === id));
+      const kept = lines.filter(
+        (l) => !(l.LinkedTxn as Body[] | undefined)?.some((t) => t.TxnType === kind && String(t.TxnId) === id),
+      );
       if (kept.length === lines.length) continue;
       const stamp = this.stamp();
-      const next = { ...p, Line: kept, SyncToken: String(Number(p.SyncToken) + 1), MetaData: { ...(p.MetaData as object), LastUpdatedTime: stamp } } as QboObject;
+      const next = {
+        ...p,
+        Line: kept,
+        SyncToken: String(Number(p.SyncToken) + 1),
+        MetaData: { ...(p.MetaData as object), LastUpdatedTime: stamp },
+      } as QboObject;
       this.store('Payment', p, next, 'Update');
     }
   }
@@ -344,7 +358,9 @@ export class EmulatedCompany {
 }
 
 /** Preferences.SalesFormsPrefs.CustomField is doubly nested: enable flags and names (qbo-api.md §3). */
-function customFieldDefinitions(prefs: QboObject | undefined): Array<{ DefinitionId: string; Name: string; Type: string }> {
+function customFieldDefinitions(
+  prefs: QboObject | undefined,
+): Array<{ DefinitionId: string; Name: string; Type: string }> {
   const groups = ((prefs?.SalesFormsPrefs as Body | undefined)?.CustomField ?? []) as Array<{ CustomField?: Body[] }>;
   const all = groups.flatMap((g) => g.CustomField ?? []);
   const defs: Array<{ DefinitionId: string; Name: string; Type: string }> = [];

@@ -140,7 +140,8 @@ export class Ledger {
       const txns = this.byCustomer.get(id);
       let cents = 0;
       for (const iid of txns?.Invoice ?? []) cents += toCents(this.t.invoices.get(iid)?.Balance as number);
-      for (const cid of txns?.CreditMemo ?? []) cents -= toCents(this.t.creditMemos.get(cid)?.RemainingCredit as number);
+      for (const cid of txns?.CreditMemo ?? [])
+        cents -= toCents(this.t.creditMemos.get(cid)?.RemainingCredit as number);
       for (const pid of txns?.Payment ?? []) cents -= toCents(this.t.payments.get(pid)?.UnappliedAmt as number);
       own.set(id, cents);
     }
@@ -169,11 +170,15 @@ export class Ledger {
    */
   track(kind: TrackedKind, before: QboObject | undefined, after: QboObject | undefined): string[] {
     const affected: string[] = [];
-    for (const [obj, add] of [[before, false], [after, true]] as const) {
+    for (const [obj, add] of [
+      [before, false],
+      [after, true],
+    ] as const) {
       const customerId = obj ? refValue(obj.CustomerRef) : undefined;
       if (!obj || customerId === undefined) continue;
       let entry = this.byCustomer.get(customerId);
-      if (!entry) this.byCustomer.set(customerId, (entry = { Invoice: new Set(), CreditMemo: new Set(), Payment: new Set() }));
+      if (!entry)
+        this.byCustomer.set(customerId, (entry = { Invoice: new Set(), CreditMemo: new Set(), Payment: new Set() }));
       if (add) entry[kind].add(obj.Id);
       else entry[kind].delete(obj.Id);
       affected.push(customerId);

@@ -14,4 +14,3 @@ export interface WriteContext {
   customFieldDefinitions(): Array<{ DefinitionId: string; Name: string; Type: string }>;
   nextDocNumber(entity: 'Invoice' | 'CreditMemo'): string;
 }
-

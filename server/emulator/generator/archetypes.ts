@@ -8,7 +8,11 @@ import type { Rng } from '../../random.js';
 export type Archetype = 'prompt' | 'steady_slow' | 'chronic_late' | 'deteriorating' | 'defaulter';
 
 export const ARCHETYPE_MIX: ReadonlyArray<readonly [Archetype, number]> = [
-  ['prompt', 0.5], ['steady_slow', 0.2], ['chronic_late', 0.08], ['deteriorating', 0.14], ['defaulter', 0.08],
+  ['prompt', 0.5],
+  ['steady_slow', 0.2],
+  ['chronic_late', 0.08],
+  ['deteriorating', 0.14],
+  ['defaulter', 0.08],
 ];
 
 export interface PayingHabit {

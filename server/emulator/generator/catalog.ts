@@ -37,17 +37,40 @@ export const ITEMS: readonly CatalogItem[] = [
 ];
 
 export function itemObjects(meta: (day: number) => QboObject['MetaData'], day: number): QboObject[] {
-  return ITEMS.map((i) => ({
-    Id: i.id, SyncToken: '0', MetaData: meta(day), Name: i.name, Active: true, Type: i.type,
-    UnitPrice: i.unitPriceCents / 100, ...(i.costCents === undefined ? {} : { PurchaseCost: i.costCents / 100 }),
-    IncomeAccountRef: { value: '79', name: 'Sales of Product Income' }, Taxable: false,
-  }) as QboObject);
+  return ITEMS.map(
+    (i) =>
+      ({
+        Id: i.id,
+        SyncToken: '0',
+        MetaData: meta(day),
+        Name: i.name,
+        Active: true,
+        Type: i.type,
+        UnitPrice: i.unitPriceCents / 100,
+        ...(i.costCents === undefined ? {} : { PurchaseCost: i.costCents / 100 }),
+        IncomeAccountRef: { value: '79', name: 'Sales of Product Income' },
+        Taxable: false,
+      }) as QboObject,
+  );
 }
 
 export function termObjects(meta: (day: number) => QboObject['MetaData'], day: number): QboObject[] {
-  return TERMS.map((t) => ({ Id: t.id, SyncToken: '0', MetaData: meta(day), Name: t.name, Active: true, Type: 'STANDARD', DueDays: t.dueDays }) as QboObject);
+  return TERMS.map(
+    (t) =>
+      ({
+        Id: t.id,
+        SyncToken: '0',
+        MetaData: meta(day),
+        Name: t.name,
+        Active: true,
+        Type: 'STANDARD',
+        DueDays: t.dueDays,
+      }) as QboObject,
+  );
 }
 
 export function customerTypeObjects(meta: (day: number) => QboObject['MetaData'], day: number): QboObject[] {
-  return CUSTOMER_TYPES.map((t) => ({ Id: t.id, SyncToken: '0', MetaData: meta(day), Name: t.name, Active: true }) as QboObject);
+  return CUSTOMER_TYPES.map(
+    (t) => ({ Id: t.id, SyncToken: '0', MetaData: meta(day), Name: t.name, Active: true }) as QboObject,
+  );
 }

@@ -31,7 +31,11 @@ const RATES = { USD: 1, CAD: 0.73, EUR: 1.08 } as const;
  * Customers with a paying habit, a size and a product mix. About 8% are jobs of an earlier customer
  * (billed with their parent), 5% inactive (their business ended long ago), 3% in a foreign currency.
  */
-export function generateCustomers(rng: Rng, count: number, o: { firstDay: number; asOfDay: number; invoicesPerCustomerMonth: number }): GeneratedCustomer[] {
+export function generateCustomers(
+  rng: Rng,
+  count: number,
+  o: { firstDay: number; asOfDay: number; invoicesPerCustomerMonth: number },
+): GeneratedCustomer[] {
   const names = businessNames(rng, count);
   const customers: GeneratedCustomer[] = [];
   const span = o.asOfDay - o.firstDay;
@@ -61,7 +65,13 @@ export function generateCustomers(rng: Rng, count: number, o: { firstDay: number
       exchangeRate: RATES[currency],
       monthlyRate: o.invoicesPerCustomerMonth * Math.min(4, 0.45 + size * 0.65),
       // The risky accounts are often the big ones: that is what makes them worth finding.
-      typicalCents: Math.round((60_000 * (archetype === 'defaulter' || archetype === 'chronic_late' ? 1.8 : 1) * Math.exp(rng.normal(0, 0.35))) / 100) * 100,
+      typicalCents:
+        Math.round(
+          (60_000 *
+            (archetype === 'defaulter' || archetype === 'chronic_late' ? 1.8 : 1) *
+            Math.exp(rng.normal(0, 0.35))) /
+            100,
+        ) * 100,
       itemIds: rng.chance(0.5) ? ['1', '2', '3', '4', '5', '10'] : ['6', '7', '8', '9', '2'],
       firstDay,
       lastDay: Math.max(firstDay + 1, lastDay),

@@ -18,11 +18,19 @@ export interface ConsentPageModel {
 export function renderConsentPage(m: ConsentPageModel): string {
   const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escape(value)}">`;
   const companies = m.companies
-    .map((c, i) => `<label class="choice"><input type="radio" name="realmId" value="${escape(c.realmId)}" data-realm-id="${escape(c.realmId)}"${i === 0 ? ' checked' : ''}> ${escape(c.companyName)} <small>(${escape(c.realmId)})</small></label>`)
+    .map(
+      (c, i) =>
+        `<label class="choice"><input type="radio" name="realmId" value="${escape(c.realmId)}" data-realm-id="${escape(c.realmId)}"${i === 0 ? ' checked' : ''}> ${escape(c.companyName)} <small>(${escape(c.realmId)})</small></label>`,
+    )
     .join('\n');
   // Sign-in-only consent (no accounting/payment scope) connects no company, so it offers none.
   const needsCompany = m.scope.split(' ').some((s) => s.startsWith('com.intuit.quickbooks.'));
-  const users = m.users.map((u) => `<option value="${escape(u.sub)}">${escape(`${u.givenName} ${u.familyName}`)} (${escape(u.email)})</option>`).join('');
+  const users = m.users
+    .map(
+      (u) =>
+        `<option value="${escape(u.sub)}">${escape(`${u.givenName} ${u.familyName}`)} (${escape(u.email)})</option>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Connect to QuickBooks · Intuit (emulator)</title>
@@ -36,7 +44,10 @@ fieldset{border:1px solid #dcdee0;border-radius:6px;margin:16px 0}button{padding
 <body><main data-emulator-consent>
 <h1>Connect an app to QuickBooks</h1>
 <p class="note">QuickBooks Online emulator: this page stands in for Intuit's consent screen.</p>
-<p><strong>${escape(m.clientId)}</strong> asks to access: ${m.scope.split(' ').map((s) => `<code>${escape(s)}</code>`).join(', ')}</p>
+<p><strong>${escape(m.clientId)}</strong> asks to access: ${m.scope
+    .split(' ')
+    .map((s) => `<code>${escape(s)}</code>`)
+    .join(', ')}</p>
 <form id="consent" method="post" action="/connect/oauth2/decision">
 ${hidden('client_id', m.clientId)}${hidden('redirect_uri', m.redirectUri)}${hidden('scope', m.scope)}${hidden('state', m.state)}${hidden('response_type', 'code')}
 <label for="userSub">Signed in to Intuit as</label>

@@ -20,7 +20,11 @@ function signingKey(): SigningKey {
   if (!key) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kid = `emulator-${Date.now().toString(36)}`;
-    key = { kid, privateKey: pair.privateKey, jwk: { ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' } };
+    key = {
+      kid,
+      privateKey: pair.privateKey,
+      jwk: { ...pair.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' },
+    };
   }
   return key;
 }
@@ -35,12 +39,25 @@ export const ID_TOKEN_TTL_SEC = 3600;
  * An RS256 id_token with Intuit's claims: iss, aud (an array), sub, realmid, iat, exp, auth_time, and email
  * when the email scope was granted. realmid is left out when the grant has no company.
  */
-export function signIdToken(claims: { clientId: string; sub: string; realmId: string; email?: string; nowSec: number; authTimeSec: number }): string {
+export function signIdToken(claims: {
+  clientId: string;
+  sub: string;
+  realmId: string;
+  email?: string;
+  nowSec: number;
+  authTimeSec: number;
+}): string {
   const k = signingKey();
   const header = jwtSegment({ alg: 'RS256', kid: k.kid, typ: 'JWT' });
   const payload = jwtSegment({
-    iss: INTUIT_ISSUER, aud: [claims.clientId], sub: claims.sub, realmid: claims.realmId || undefined, email: claims.email,
-    iat: claims.nowSec, exp: claims.nowSec + ID_TOKEN_TTL_SEC, auth_time: claims.authTimeSec,
+    iss: INTUIT_ISSUER,
+    aud: [claims.clientId],
+    sub: claims.sub,
+    realmid: claims.realmId || undefined,
+    email: claims.email,
+    iat: claims.nowSec,
+    exp: claims.nowSec + ID_TOKEN_TTL_SEC,
+    auth_time: claims.authTimeSec,
   });
   const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(k.privateKey).toString('base64url');
   return `${header}.${payload}.${signature}`;

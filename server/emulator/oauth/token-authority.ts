@@ -20,13 +20,22 @@ export interface TokenResponse {
 }
 
 /** What userinfo may show: the user, filtered by the scopes the grant carries. */
-export interface UserInfoGrant { user: EmulatedIntuitUser; scopes: readonly string[] }
+export interface UserInfoGrant {
+  user: EmulatedIntuitUser;
+  scopes: readonly string[];
+}
 
-export type AccessVerdict = { ok: true; clientId: string } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'revoked' | 'unknown' | 'wrong_realm' };
+export type AccessVerdict =
+  | { ok: true; clientId: string }
+  | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'revoked' | 'unknown' | 'wrong_realm' };
 
 /** An OAuth failure as the token endpoint reports it: `{"error": code}` with its HTTP status. */
 export class OAuthError extends Error {
-  constructor(readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope', readonly status: number, description?: string) {
+  constructor(
+    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly status: number,
+    description?: string,
+  ) {
     super(description ?? error);
   }
 }
@@ -46,12 +55,31 @@ const MAX_CODES = 10_000;
 
 interface AuthorizationCode {
   /** realmId is '' when the consent named no company (an openid-only sign-in). */
-  clientId: string; redirectUri: string; realmId: string; userSub: string; scopes: string[]; expiresAt: number; used: boolean; grantId?: string;
+  clientId: string;
+  redirectUri: string;
+  realmId: string;
+  userSub: string;
+  scopes: string[];
+  expiresAt: number;
+  used: boolean;
+  grantId?: string;
 }
-interface RefreshToken { value: string; issuedAt: number; expiresAt: number }
+interface RefreshToken {
+  value: string;
+  issuedAt: number;
+  expiresAt: number;
+}
 interface Grant {
-  id: string; clientId: string; realmId: string; userSub: string; scopes: string[]; authTime: number; hardExpiresAt: number; revoked: boolean;
-  current: RefreshToken; previous?: { value: string; graceUntil: number };
+  id: string;
+  clientId: string;
+  realmId: string;
+  userSub: string;
+  scopes: string[];
+  authTime: number;
+  hardExpiresAt: number;
+  revoked: boolean;
+  current: RefreshToken;
+  previous?: { value: string; graceUntil: number };
 }
 
 const token = (prefix: string, bytes: number) => `${prefix}${randomBytes(bytes).toString('base64url')}`;
@@ -97,10 +125,20 @@ export class TokenAuthority {
     return code;
   }
 
-  exchangeCode(client: OAuthClientRegistration, code: string | undefined, redirectUri: string | undefined, includeHardExpiry: boolean): TokenResponse {
+  exchangeCode(
+    client: OAuthClientRegistration,
+    code: string | undefined,
+    redirectUri: string | undefined,
+    includeHardExpiry: boolean,
+  ): TokenResponse {
     if (!code || !redirectUri) throw new OAuthError('invalid_request', 400, 'code and redirect_uri are required');
     const entry = this.codes.get(code);
-    if (!entry || entry.clientId !== client.clientId || entry.redirectUri !== redirectUri || entry.expiresAt <= this.now()) {
+    if (
+      !entry ||
+      entry.clientId !== client.clientId ||
+      entry.redirectUri !== redirectUri ||
+      entry.expiresAt <= this.now()
+    ) {
       throw new OAuthError('invalid_grant', 400);
     }
     if (entry.used) {
@@ -111,8 +149,15 @@ export class TokenAuthority {
     entry.used = true;
     const now = this.now();
     const grant: Grant = {
-      id: token('g', 12), clientId: client.clientId, realmId: entry.realmId, userSub: entry.userSub, scopes: entry.scopes,
-      authTime: now, hardExpiresAt: now + HARD_EXPIRY_MS, revoked: false, current: this.newRefreshToken(now),
+      id: token('g', 12),
+      clientId: client.clientId,
+      realmId: entry.realmId,
+      userSub: entry.userSub,
+      scopes: entry.scopes,
+      authTime: now,
+      hardExpiresAt: now + HARD_EXPIRY_MS,
+      revoked: false,
+      current: this.newRefreshToken(now),
     };
     entry.grantId = grant.id;
     this.grants.set(grant.id, grant);
@@ -120,16 +165,24 @@ export class TokenAuthority {
     return this.respond(grant, includeHardExpiry);
   }
 
-  refresh(client: OAuthClientRegistration, refreshToken: string | undefined, includeHardExpiry: boolean): TokenResponse {
+  refresh(
+    client: OAuthClientRegistration,
+    refreshToken: string | undefined,
+    includeHardExpiry: boolean,
+  ): TokenResponse {
     if (!refreshToken) throw new OAuthError('invalid_request', 400, 'refresh_token is required');
     const grant = this.grants.get(this.refreshIndex.get(refreshToken) ?? '');
     const now = this.now();
-    if (!grant || grant.clientId !== client.clientId || grant.revoked || now >= grant.hardExpiresAt) throw new OAuthError('invalid_grant', 400);
+    if (!grant || grant.clientId !== client.clientId || grant.revoked || now >= grant.hardExpiresAt)
+      throw new OAuthError('invalid_grant', 400);
     if (refreshToken === grant.current.value) {
       if (now >= grant.current.expiresAt) throw new OAuthError('invalid_grant', 400);
       if (now - grant.current.issuedAt >= ROTATE_AFTER_MS) {
         // The replaced value keeps working for a day (never past its own expiry) and then answers invalid_grant.
-        grant.previous = { value: grant.current.value, graceUntil: Math.min(now + PREVIOUS_GRACE_MS, grant.current.expiresAt) };
+        grant.previous = {
+          value: grant.current.value,
+          graceUntil: Math.min(now + PREVIOUS_GRACE_MS, grant.current.expiresAt),
+        };
         grant.current = this.newRefreshToken(now);
         this.refreshIndex.set(grant.current.value, grant.id);
       }
@@ -162,7 +215,8 @@ export class TokenAuthority {
     if (grant.revoked) return { ok: false, reason: 'revoked' };
     if (entry.expiresAt <= this.now()) return { ok: false, reason: 'expired' };
     // Another company's token, or a sign-in-only token without the accounting scope: both are refused (403).
-    if (grant.realmId !== realmId || !grant.scopes.includes(ACCOUNTING_SCOPE)) return { ok: false, reason: 'wrong_realm' };
+    if (grant.realmId !== realmId || !grant.scopes.includes(ACCOUNTING_SCOPE))
+      return { ok: false, reason: 'wrong_realm' };
     return { ok: true, clientId: grant.clientId };
   }
 
@@ -179,8 +233,15 @@ export class TokenAuthority {
   /** OAuth Playground: a grant and tokens for a realm without the consent dance. */
   issueTokensForRealm(realmId: string, clientId?: string): TokenResponse {
     const client = clientId ? this.client(clientId) : this.clients.values().next().value;
-    if (!client) throw new Error(clientId ? `unknown client ${clientId}` : 'the emulator has no registered OAuth client');
-    const code = this.issueCode({ clientId: client.clientId, redirectUri: client.redirectUris[0] ?? '', realmId, userSub: EMULATED_USERS[0]!.sub, scopes: [ACCOUNTING_SCOPE] });
+    if (!client)
+      throw new Error(clientId ? `unknown client ${clientId}` : 'the emulator has no registered OAuth client');
+    const code = this.issueCode({
+      clientId: client.clientId,
+      redirectUri: client.redirectUris[0] ?? '',
+      realmId,
+      userSub: EMULATED_USERS[0]!.sub,
+      scopes: [ACCOUNTING_SCOPE],
+    });
     return this.exchangeCode(client, code, client.redirectUris[0] ?? '', false);
   }
 
@@ -200,8 +261,12 @@ export class TokenAuthority {
       ...(grant.scopes.includes('openid') && user
         ? {
             id_token: signIdToken({
-              clientId: grant.clientId, sub: user.sub, realmId: grant.realmId, ...(grant.scopes.includes('email') ? { email: user.email } : {}),
-              nowSec: Math.floor(now / SEC), authTimeSec: Math.floor(grant.authTime / SEC),
+              clientId: grant.clientId,
+              sub: user.sub,
+              realmId: grant.realmId,
+              ...(grant.scopes.includes('email') ? { email: user.email } : {}),
+              nowSec: Math.floor(now / SEC),
+              authTimeSec: Math.floor(grant.authTime / SEC),
             }),
           }
         : {}),

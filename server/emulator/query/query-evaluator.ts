@@ -2,8 +2,15 @@ import type { QboObject } from '../entity-registry.js';
 import type { Condition, ParsedQuery } from './query-parser.js';
 import { pathGetter } from './query-path.js';
 import {
-  compareSortValues, compareToLiteral, isDateTimePath, isIdLikePath, isNullValue, prepareLiteral, sortValue,
-  type PreparedLiteral, type SortValue,
+  compareSortValues,
+  compareToLiteral,
+  isDateTimePath,
+  isIdLikePath,
+  isNullValue,
+  prepareLiteral,
+  sortValue,
+  type PreparedLiteral,
+  type SortValue,
 } from './query-values.js';
 
 export interface CompiledQuery {
@@ -25,7 +32,11 @@ const NEVER: RowTest = () => false;
 
 function likeMatcher(pattern: string): (s: string) => boolean {
   // Only % is a wildcard in QBO; everything else, including _, is literal.
-  const body = pattern.toLowerCase().split('%').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .toLowerCase()
+    .split('%')
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   const re = new RegExp(`^${body}$`, 's');
   return (s) => re.test(s.toLowerCase());
 }

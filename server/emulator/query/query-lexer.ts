@@ -9,12 +9,34 @@ export type Token =
 
 /** Reserved words; the parser matches them case-insensitively, and they cannot name a property. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
-  'SELECT', 'FROM', 'WHERE', 'AND', 'IN', 'LIKE', 'ORDERBY', 'ORDER', 'BY', 'ASC', 'DESC', 'STARTPOSITION',
-  'MAXRESULTS', 'COUNT', 'OR', 'NOT', 'GROUP', 'JOIN', 'HAVING', 'LIMIT', 'OFFSET',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'IN',
+  'LIKE',
+  'ORDERBY',
+  'ORDER',
+  'BY',
+  'ASC',
+  'DESC',
+  'STARTPOSITION',
+  'MAXRESULTS',
+  'COUNT',
+  'OR',
+  'NOT',
+  'GROUP',
+  'JOIN',
+  'HAVING',
+  'LIMIT',
+  'OFFSET',
 ]);
 
 export class LexError extends Error {
-  constructor(readonly text: string, readonly column: number) {
+  constructor(
+    readonly text: string,
+    readonly column: number,
+  ) {
     super(`Lexical error at line 1, column ${column}. Encountered: "${text}"`);
   }
 }

@@ -79,7 +79,8 @@ class Parser {
       do {
         const path = this.path(entity);
         let direction: 'ASC' | 'DESC' = 'ASC';
-        if (this.isKeyword('ASC') || this.isKeyword('DESC')) direction = this.next().text.toUpperCase() as 'ASC' | 'DESC';
+        if (this.isKeyword('ASC') || this.isKeyword('DESC'))
+          direction = this.next().text.toUpperCase() as 'ASC' | 'DESC';
         q.orderBy.push({ path, direction });
       } while (this.peek().text === ',' && this.next());
     }
@@ -90,7 +91,10 @@ class Parser {
       } else if (this.isKeyword('MAXRESULTS')) {
         this.next();
         q.maxResults = this.positiveInt('MAXRESULTS');
-        if (q.maxResults > MAX_MAX_RESULTS) throw new QueryError(`QueryValidationError: value ${q.maxResults} is too large. Max allowed value is ${MAX_MAX_RESULTS}`);
+        if (q.maxResults > MAX_MAX_RESULTS)
+          throw new QueryError(
+            `QueryValidationError: value ${q.maxResults} is too large. Max allowed value is ${MAX_MAX_RESULTS}`,
+          );
       }
     }
     if (this.peek().kind !== 'eof') this.fail();

@@ -27,7 +27,11 @@ export function isDateTimePath(path: readonly string[]): boolean {
 /** Ids, SyncTokens and Ref values are numeric strings that must order as numbers ('9' < '12'). */
 export function isIdLikePath(path: readonly string[]): boolean {
   const first = path[0]!;
-  return first === 'Id' || first === 'SyncToken' || (first.endsWith('Ref') && (path.length === 1 || path[1]!.toLowerCase() === 'value'));
+  return (
+    first === 'Id' ||
+    first === 'SyncToken' ||
+    (first.endsWith('Ref') && (path.length === 1 || path[1]!.toLowerCase() === 'value'))
+  );
 }
 
 const instantCache = new Map<string, number | undefined>();
@@ -64,7 +68,12 @@ export function isNullValue(raw: unknown): boolean {
 }
 
 /** Sign of (row value − literal), or undefined when they are not comparable (which matches nothing). */
-export function compareToLiteral(raw: unknown, lit: PreparedLiteral, dateTime: boolean, timeZone: string): number | undefined {
+export function compareToLiteral(
+  raw: unknown,
+  lit: PreparedLiteral,
+  dateTime: boolean,
+  timeZone: string,
+): number | undefined {
   if (dateTime) {
     if (typeof raw !== 'string' || lit.num === undefined) return undefined;
     const ms = rowInstant(raw, timeZone);

@@ -2,7 +2,14 @@ import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../clock.js';
 import { formatQboResponseTime } from '../qbo-time.js';
-import { faultForCode, INJECTABLE_FAULT_CODES, sendAuthFault, sendStatus, sendThrottled, type FaultContext } from './fault-responses.js';
+import {
+  faultForCode,
+  INJECTABLE_FAULT_CODES,
+  sendAuthFault,
+  sendStatus,
+  sendThrottled,
+  type FaultContext,
+} from './fault-responses.js';
 
 /**
  * Which requests a fault applies to: the v3 API (`/v3/...`, the default), Intuit's token endpoint
@@ -11,7 +18,12 @@ import { faultForCode, INJECTABLE_FAULT_CODES, sendAuthFault, sendStatus, sendTh
 const scope = z.enum(['api', 'token', 'all']).default('api');
 
 export const faultSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('status'), status: z.number().int().min(400).max(599), body: z.unknown().optional(), scope }),
+  z.object({
+    kind: z.literal('status'),
+    status: z.number().int().min(400).max(599),
+    body: z.unknown().optional(),
+    scope,
+  }),
   z.object({ kind: z.literal('fault'), code: z.enum(INJECTABLE_FAULT_CODES), detail: z.string().optional(), scope }),
   /** Destroys the socket without an answer: the client sees a connection reset. */
   z.object({ kind: z.literal('drop'), scope }),
@@ -76,7 +88,11 @@ export function createFaultInjector(o: { clock: Clock; random?: () => number }):
 
   const respond = (spec: ParsedSpec, res: Response, target: Target): void => {
     const now = o.clock.now();
-    const ctx: FaultContext = { time: formatQboResponseTime(now, FAULT_TIME_ZONE), nowMs: now.getTime(), tokenEndpoint: target === 'token' };
+    const ctx: FaultContext = {
+      time: formatQboResponseTime(now, FAULT_TIME_ZONE),
+      nowMs: now.getTime(),
+      tokenEndpoint: target === 'token',
+    };
     switch (spec.kind) {
       case 'drop':
         res.socket?.destroy();
@@ -103,11 +119,13 @@ export function createFaultInjector(o: { clock: Clock; random?: () => number }):
 
   return {
     failNext(spec, count) {
-      if (!Number.isInteger(count) || count < 1) throw new RangeError(`failNext: count must be a positive integer, got ${count}`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new RangeError(`failNext: count must be a positive integer, got ${count}`);
       queue.push({ spec: faultSpecSchema.parse(spec), remaining: count });
     },
     setRandomFaultRate(rate, spec) {
-      if (!(rate >= 0 && rate <= 1)) throw new RangeError(`setRandomFaultRate: rate must be within [0, 1], got ${rate}`);
+      if (!(rate >= 0 && rate <= 1))
+        throw new RangeError(`setRandomFaultRate: rate must be within [0, 1], got ${rate}`);
       randomRate = rate;
       randomSpec = faultSpecSchema.parse(spec ?? DEFAULT_RANDOM_SPEC);
     },
@@ -134,7 +152,8 @@ export function createFaultInjector(o: { clock: Clock; random?: () => number }):
             return respond(scripted.spec, res, target);
           }
           // Draw only when a random fault could apply, so enabling latency or faults elsewhere keeps the sequence.
-          if (randomRate > 0 && inScope(randomSpec, target) && random() < randomRate) return respond(randomSpec, res, target);
+          if (randomRate > 0 && inScope(randomSpec, target) && random() < randomRate)
+            return respond(randomSpec, res, target);
           next();
         };
         const delay = pickDelay();

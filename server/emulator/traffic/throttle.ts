@@ -94,7 +94,8 @@ export function createThrottle(o: { clock: Clock; enabled: boolean; limits?: Par
       const waits: number[] = [];
       if (w.all.countWithin(SECOND, now) >= limits.perSecond) waits.push(w.all.waitFor(SECOND, limits.perSecond, now));
       if (w.all.size >= limits.perMinute) waits.push(w.all.waitFor(MINUTE, limits.perMinute, now));
-      if (kind === 'batch' && w.batch.size >= limits.batchPerMinute) waits.push(w.batch.waitFor(MINUTE, limits.batchPerMinute, now));
+      if (kind === 'batch' && w.batch.size >= limits.batchPerMinute)
+        waits.push(w.batch.waitFor(MINUTE, limits.batchPerMinute, now));
       // QBO sends no Retry-After header (§4); retryAfterSec is for callers that want to log or wait.
       if (waits.length > 0) return { ok: false, retryAfterSec: Math.max(1, Math.ceil(Math.max(...waits) / 1000)) };
 

@@ -83,10 +83,13 @@ export function createWebhookDispatcher(o: {
 
   const schedule = (realmId: string, s: RealmState, ms: number) => {
     if (s.timer || stopped) return;
-    s.timer = setTimeout(() => {
-      s.timer = null;
-      void attempt(realmId);
-    }, Math.max(0, ms * scale));
+    s.timer = setTimeout(
+      () => {
+        s.timer = null;
+        void attempt(realmId);
+      },
+      Math.max(0, ms * scale),
+    );
     s.timer.unref();
   };
 
@@ -95,11 +98,26 @@ export function createWebhookDispatcher(o: {
     if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
   };
 
-  async function post(realmId: string, events: EntityChange[], attemptNo: number): Promise<{ ok: boolean; rec?: DeliveryRecord }> {
+  async function post(
+    realmId: string,
+    events: EntityChange[],
+    attemptNo: number,
+  ): Promise<{ ok: boolean; rec?: DeliveryRecord }> {
     const to = target;
     if (!to) return { ok: true }; // target removed: nobody to notify, the batch is dropped
-    const body = JSON.stringify(to.format === 'legacy' ? legacyPayload(events) : cloudEventsPayload(events, randomUUID));
-    const rec: DeliveryRecord = { at: o.clock.now(), url: to.url, realmId, events: events.length, attempt: attemptNo, status: 'error', ok: false, body };
+    const body = JSON.stringify(
+      to.format === 'legacy' ? legacyPayload(events) : cloudEventsPayload(events, randomUUID),
+    );
+    const rec: DeliveryRecord = {
+      at: o.clock.now(),
+      url: to.url,
+      realmId,
+      events: events.length,
+      attempt: attemptNo,
+      status: 'error',
+      ok: false,
+      body,
+    };
     record(rec);
     try {
       const res = await fetch(to.url, {
@@ -147,7 +165,10 @@ export function createWebhookDispatcher(o: {
           return false;
         }
         if (rec) rec.gaveUp = true;
-        o.logger.warn({ realmId, events: batch.events.length }, 'emulator: webhook batch abandoned after three days of retries');
+        o.logger.warn(
+          { realmId, events: batch.events.length },
+          'emulator: webhook batch abandoned after three days of retries',
+        );
         s.batch = null;
       }
       // Events held behind the finished batch go next, after a batch window of their own.
@@ -170,15 +191,17 @@ export function createWebhookDispatcher(o: {
     },
     async flush() {
       // Each realm is attempted until it is empty or an attempt fails (its retry stays scheduled).
-      await Promise.all([...realms.keys()].map(async (realmId) => {
-        for (let guard = 0; guard < 1_000 && !stopped; guard++) {
-          const s = realms.get(realmId);
-          if (!s || (!s.batch && s.queue.length === 0 && !s.sending)) return;
-          const wasSending = s.sending !== null;
-          const ok = await attempt(realmId);
-          if (!ok && !wasSending) return;
-        }
-      }));
+      await Promise.all(
+        [...realms.keys()].map(async (realmId) => {
+          for (let guard = 0; guard < 1_000 && !stopped; guard++) {
+            const s = realms.get(realmId);
+            if (!s || (!s.batch && s.queue.length === 0 && !s.sending)) return;
+            const wasSending = s.sending !== null;
+            const ok = await attempt(realmId);
+            if (!ok && !wasSending) return;
+          }
+        }),
+      );
     },
     deliveries: () => [...history],
     pending: () => [...realms.values()].reduce((n, s) => n + s.queue.length + (s.batch?.events.length ?? 0), 0),

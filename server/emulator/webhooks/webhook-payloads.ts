@@ -12,7 +12,9 @@ export interface EntityChange {
 export interface LegacyPayload {
   eventNotifications: Array<{
     realmId: string;
-    dataChangeEvent: { entities: Array<{ id: string; operation: WebhookOperation; name: string; lastUpdated: string }> };
+    dataChangeEvent: {
+      entities: Array<{ id: string; operation: WebhookOperation; name: string; lastUpdated: string }>;
+    };
   }>;
 }
 
@@ -40,7 +42,12 @@ export function legacyPayload(events: readonly EntityChange[]): LegacyPayload {
     eventNotifications: [...byRealm].map(([realmId, list]) => ({
       realmId,
       dataChangeEvent: {
-        entities: list.map((e) => ({ id: e.id, operation: e.operation, name: e.entity, lastUpdated: toUtcIso(e.lastUpdated) })),
+        entities: list.map((e) => ({
+          id: e.id,
+          operation: e.operation,
+          name: e.entity,
+          lastUpdated: toUtcIso(e.lastUpdated),
+        })),
       },
     })),
   };
@@ -48,7 +55,12 @@ export function legacyPayload(events: readonly EntityChange[]): LegacyPayload {
 
 /** The CloudEvents `type` verb per operation; merge/void/email names are UNCONFIRMED by Intuit (§6). */
 export const CLOUD_EVENT_VERBS: Readonly<Record<WebhookOperation, string>> = {
-  Create: 'created', Update: 'updated', Delete: 'deleted', Void: 'voided', Emailed: 'emailed', Merge: 'merged',
+  Create: 'created',
+  Update: 'updated',
+  Delete: 'deleted',
+  Void: 'voided',
+  Emailed: 'emailed',
+  Merge: 'merged',
 };
 
 /** Real sources look like "intuit.<opaque app id>"; the emulator's is fixed. */

@@ -1,6 +1,13 @@
 /** Intuit's retry schedule after a failed delivery (qbo-api.md §6): these delays, then every 6 hours. */
 export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
-  10_000, 20_000, 30_000, 5 * 60_000, 20 * 60_000, 2 * 3_600_000, 4 * 3_600_000, 6 * 3_600_000,
+  10_000,
+  20_000,
+  30_000,
+  5 * 60_000,
+  20 * 60_000,
+  2 * 3_600_000,
+  4 * 3_600_000,
+  6 * 3_600_000,
 ];
 export const WEBHOOK_RETRY_REPEAT_MS = 6 * 3_600_000;
 /** The emulator stops retrying a batch once the schedule has spent three days on it. */

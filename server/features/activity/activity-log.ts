@@ -22,8 +22,13 @@ export function actorFor(trigger: string | undefined, actor: string | undefined)
 
 function toEntry(r: Record<string, unknown>): ActivityEntry {
   return {
-    id: Number(r.id), at: toDate(r.at)!, actor: String(r.actor), kind: r.kind as ActivityKind, summary: String(r.summary),
-    customerId: (r.customer_qbo_id as string | null) ?? null, section: (r.section as string | null) ?? null,
+    id: Number(r.id),
+    at: toDate(r.at)!,
+    actor: String(r.actor),
+    kind: r.kind as ActivityKind,
+    summary: String(r.summary),
+    customerId: (r.customer_qbo_id as string | null) ?? null,
+    section: (r.section as string | null) ?? null,
     detail: r.detail_json ? (JSON.parse(String(r.detail_json)) as Record<string, unknown>) : null,
   };
 }
@@ -33,8 +38,14 @@ export function createActivityLog(db: Db, clock: Clock): ActivityLog {
   const log: ActivityLog = {
     async record(realmId, e) {
       await db(TABLE).insert({
-        realm_id: realmId, at: clock.now(), actor: e.actor.slice(0, 200), kind: e.kind, summary: e.summary,
-        customer_qbo_id: e.customerId ?? null, section: e.section ?? null, detail_json: e.detail ? JSON.stringify(e.detail) : null,
+        realm_id: realmId,
+        at: clock.now(),
+        actor: e.actor.slice(0, 200),
+        kind: e.kind,
+        summary: e.summary,
+        customer_qbo_id: e.customerId ?? null,
+        section: e.section ?? null,
+        detail_json: e.detail ? JSON.stringify(e.detail) : null,
       });
     },
 

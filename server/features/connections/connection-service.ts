@@ -16,12 +16,18 @@ export const STATE_TTL_MS = 10 * 60 * 1000;
 /** Connecting always signs the user in too (OpenID), so we know who may open the company. */
 export const CONNECT_SCOPES = [SCOPES.accounting, SCOPES.openid, SCOPES.profile, SCOPES.email] as const;
 
-export type ConnectErrorCode = 'access_denied' | 'invalid_state' | 'oauth_error' | 'exchange_failed' | 'missing_realm' | 'identity_failed';
+export type ConnectErrorCode =
+  'access_denied' | 'invalid_state' | 'oauth_error' | 'exchange_failed' | 'missing_realm' | 'identity_failed';
 
 /** A connection attempt that did not complete; the message and help are shown to the user. */
 export class ConnectError extends AppError {
   readonly httpStatus = 400;
-  constructor(readonly code: ConnectErrorCode, message: string, help: string, cause?: unknown) {
+  constructor(
+    readonly code: ConnectErrorCode,
+    message: string,
+    help: string,
+    cause?: unknown,
+  ) {
     super(message, { help, cause });
   }
 }
@@ -59,8 +65,11 @@ export class ConnectionService {
     const state = randomBytes(24).toString('base64url');
     const now = this.d.clock.now();
     await this.d.states.save({
-      stateHash: hashState(state), purpose: options.purpose ?? 'connect', sessionId: options.sessionId,
-      createdAt: now, expiresAt: new Date(now.getTime() + STATE_TTL_MS),
+      stateHash: hashState(state),
+      purpose: options.purpose ?? 'connect',
+      sessionId: options.sessionId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + STATE_TTL_MS),
     });
     return this.d.oauth.authorizeUrl(CONNECT_SCOPES, state);
   }
@@ -70,28 +79,60 @@ export class ConnectionService {
    * error parameter, then the code exchange; tokens are stored sealed, and the signed-in Intuit user is
    * returned from the verified id_token.
    */
-  async completeConnect(callbackUrl: string, options: { sessionId: string | null }): Promise<{ company: Company; identity: IntuitIdentity | undefined }> {
+  async completeConnect(
+    callbackUrl: string,
+    options: { sessionId: string | null },
+  ): Promise<{ company: Company; identity: IntuitIdentity | undefined }> {
     const params = new URL(callbackUrl, 'http://callback.invalid').searchParams;
     const state = params.get('state');
     const consumed = state ? await this.d.states.consume(hashState(state), this.d.clock.now()) : undefined;
     if (!consumed || (consumed.sessionId !== null && consumed.sessionId !== options.sessionId)) {
-      throw new ConnectError('invalid_state', 'This connection link has expired or was already used.', 'Start again from "Connect to QuickBooks".');
+      throw new ConnectError(
+        'invalid_state',
+        'This connection link has expired or was already used.',
+        'Start again from "Connect to QuickBooks".',
+      );
     }
     const error = params.get('error');
     if (error === 'access_denied') {
-      throw new ConnectError('access_denied', 'QuickBooks was not connected: access was declined on the Intuit consent page.', 'Choose "Connect to QuickBooks" again and approve access when you are ready.');
+      throw new ConnectError(
+        'access_denied',
+        'QuickBooks was not connected: access was declined on the Intuit consent page.',
+        'Choose "Connect to QuickBooks" again and approve access when you are ready.',
+      );
     }
-    if (error) throw new ConnectError('oauth_error', `Intuit reported an error: ${error}.`, 'Try connecting again; if it keeps failing, contact support with the time it happened.');
+    if (error)
+      throw new ConnectError(
+        'oauth_error',
+        `Intuit reported an error: ${error}.`,
+        'Try connecting again; if it keeps failing, contact support with the time it happened.',
+      );
     const realmId = params.get('realmId');
     if (!realmId || !params.get('code')) {
-      throw new ConnectError('missing_realm', 'Intuit did not say which company was connected.', 'Connect again and pick a company on the Intuit page.');
+      throw new ConnectError(
+        'missing_realm',
+        'Intuit did not say which company was connected.',
+        'Connect again and pick a company on the Intuit page.',
+      );
     }
     let tokens: TokenSet;
     try {
       tokens = await this.d.oauth.exchangeCode(callbackUrl);
     } catch (err) {
-      this.d.logger.warn({ realmId, intuitTid: err instanceof QboError ? err.intuitTid : undefined, errorClass: err instanceof QboError ? err.errorClass : 'unknown' }, 'OAuth code exchange failed');
-      throw new ConnectError('exchange_failed', 'Intuit did not accept the connection.', 'Start again from "Connect to QuickBooks". Codes are valid for a few minutes only.', err);
+      this.d.logger.warn(
+        {
+          realmId,
+          intuitTid: err instanceof QboError ? err.intuitTid : undefined,
+          errorClass: err instanceof QboError ? err.errorClass : 'unknown',
+        },
+        'OAuth code exchange failed',
+      );
+      throw new ConnectError(
+        'exchange_failed',
+        'Intuit did not accept the connection.',
+        'Start again from "Connect to QuickBooks". Codes are valid for a few minutes only.',
+        err,
+      );
     }
     const identity = tokens.idToken ? await this.identityFrom(tokens) : undefined;
     const api = this.d.qboClient(realmId, tokens.accessToken);
@@ -107,7 +148,11 @@ export class ConnectionService {
       homeCurrency: homeCurrencyOf(prefs),
       connectedAt: now,
     };
-    await this.d.store.saveConnected(company, sealTokens(this.d.cipher, realmId, tokens, CONNECT_SCOPES.join(' '), now, null), now);
+    await this.d.store.saveConnected(
+      company,
+      sealTokens(this.d.cipher, realmId, tokens, CONNECT_SCOPES.join(' '), now, null),
+      now,
+    );
     this.d.logger.info({ realmId, intuitTid: tokens.intuitTid }, 'company connected');
     return { company: { ...company, disconnectedAt: null }, identity };
   }
@@ -118,7 +163,10 @@ export class ConnectionService {
     if (conn) {
       await this.d.oauth.revoke(this.d.cipher.decrypt(conn.refreshTokenEnc)).catch((err: unknown) => {
         // The grant may already be gone on Intuit's side; the local disconnect still happens.
-        this.d.logger.warn({ realmId, errorClass: err instanceof QboError ? err.errorClass : 'unknown' }, 'token revoke failed');
+        this.d.logger.warn(
+          { realmId, errorClass: err instanceof QboError ? err.errorClass : 'unknown' },
+          'token revoke failed',
+        );
       });
       await this.d.store.deleteTokens(realmId);
     }
@@ -154,7 +202,12 @@ export class ConnectionService {
   async tokenTimes(realmId: string): Promise<TokenTimes | undefined> {
     const conn = await this.d.store.getConnection(realmId);
     if (!conn) return undefined;
-    return { accessExpiresAt: conn.accessExpiresAt, refreshExpiresAt: conn.refreshExpiresAt, refreshHardExpiresAt: conn.refreshHardExpiresAt, lastRefreshAt: conn.lastRefreshAt };
+    return {
+      accessExpiresAt: conn.accessExpiresAt,
+      refreshExpiresAt: conn.refreshExpiresAt,
+      refreshHardExpiresAt: conn.refreshHardExpiresAt,
+      lastRefreshAt: conn.lastRefreshAt,
+    };
   }
 
   getCompany(realmId: string): Promise<Company | undefined> {
@@ -166,10 +219,23 @@ export class ConnectionService {
       const claims = await this.d.verifyIdToken(tokens.idToken!);
       // Names come from userinfo; the id_token alone carries only the subject (and sometimes email).
       const profile = await this.d.oauth.userInfo(tokens.accessToken).catch(() => undefined);
-      return { sub: claims.sub, email: profile?.email ?? claims.email, givenName: profile?.givenName, familyName: profile?.familyName };
+      return {
+        sub: claims.sub,
+        email: profile?.email ?? claims.email,
+        givenName: profile?.givenName,
+        familyName: profile?.familyName,
+      };
     } catch (err) {
-      this.d.logger.warn({ errorClass: err instanceof QboError ? err.errorClass : 'unknown' }, 'id_token verification failed');
-      throw new ConnectError('identity_failed', 'Intuit did not confirm who you are.', 'Sign in again from "Connect to QuickBooks".', err);
+      this.d.logger.warn(
+        { errorClass: err instanceof QboError ? err.errorClass : 'unknown' },
+        'id_token verification failed',
+      );
+      throw new ConnectError(
+        'identity_failed',
+        'Intuit did not confirm who you are.',
+        'Sign in again from "Connect to QuickBooks".',
+        err,
+      );
     }
   }
 }

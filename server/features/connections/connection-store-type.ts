@@ -34,7 +34,11 @@ export interface ConnectionStore {
   getConnection(realmId: string): Promise<SealedConnection | undefined>;
   setStatus(realmId: string, status: ConnectionStatus, now: Date): Promise<void>;
   /** What QuickBooks says of the company on each sync: its name, home currency and (when known) time zone. */
-  updateDetails(realmId: string, details: { companyName: string; homeCurrency: string | null; timeZone: string | null }, now: Date): Promise<void>;
+  updateDetails(
+    realmId: string,
+    details: { companyName: string; homeCurrency: string | null; timeZone: string | null },
+    now: Date,
+  ): Promise<void>;
   deleteTokens(realmId: string): Promise<void>;
   /** Takes the refresh lease if nobody holds an unexpired one (compare-and-set). */
   acquireRefreshLease(realmId: string, owner: string, until: Date, now: Date): Promise<boolean>;
@@ -44,8 +48,17 @@ export interface ConnectionStore {
 }
 
 export interface OAuthStateStore {
-  save(state: { stateHash: string; purpose: 'connect' | 'sign_in'; sessionId: string | null; createdAt: Date; expiresAt: Date }): Promise<void>;
+  save(state: {
+    stateHash: string;
+    purpose: 'connect' | 'sign_in';
+    sessionId: string | null;
+    createdAt: Date;
+    expiresAt: Date;
+  }): Promise<void>;
   /** Marks the state used and returns it, only if it exists, is unused and unexpired: single use. */
-  consume(stateHash: string, now: Date): Promise<{ purpose: 'connect' | 'sign_in'; sessionId: string | null } | undefined>;
+  consume(
+    stateHash: string,
+    now: Date,
+  ): Promise<{ purpose: 'connect' | 'sign_in'; sessionId: string | null } | undefined>;
   purgeExpired(now: Date): Promise<number>;
 }

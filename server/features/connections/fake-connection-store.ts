@@ -14,8 +14,10 @@ export function createFakeConnectionStore(): ConnectionStore {
   const connections = new Map<string, SealedConnection>();
   const leases = new Map<string, Lease>();
   const copy = <T extends object>(o: T): T => ({ ...o });
-  const bumped = (c: SealedConnection, previous: SealedConnection | undefined): SealedConnection =>
-    ({ ...c, tokenVersion: (previous?.tokenVersion ?? 0) + 1 });
+  const bumped = (c: SealedConnection, previous: SealedConnection | undefined): SealedConnection => ({
+    ...c,
+    tokenVersion: (previous?.tokenVersion ?? 0) + 1,
+  });
 
   return {
     async saveConnected(company, connection) {
@@ -40,7 +42,13 @@ export function createFakeConnectionStore(): ConnectionStore {
     },
     async updateDetails(realmId, d) {
       const c = companies.get(realmId);
-      if (c) companies.set(realmId, { ...c, companyName: d.companyName, homeCurrency: d.homeCurrency, timeZone: d.timeZone ?? c.timeZone });
+      if (c)
+        companies.set(realmId, {
+          ...c,
+          companyName: d.companyName,
+          homeCurrency: d.homeCurrency,
+          timeZone: d.timeZone ?? c.timeZone,
+        });
     },
     async deleteTokens(realmId) {
       connections.delete(realmId);

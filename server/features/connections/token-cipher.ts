@@ -30,13 +30,22 @@ export function createTokenCipher(keys: Buffer[]): TokenCipher {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current, iv);
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
+      return [
+        VERSION,
+        currentId,
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        data.toString('base64url'),
+      ].join('.');
     },
     decrypt(sealed) {
       const [version, id, iv, tag, data] = sealed.split('.');
       if (version !== VERSION || !id || !iv || !tag || data === undefined) throw new Error('Not a sealed token');
       const key = byId.get(id);
-      if (!key) throw new Error(`No configured key can open this token (key id ${id}); was TOKEN_ENCRYPTION_KEY changed without keeping the old key?`);
+      if (!key)
+        throw new Error(
+          `No configured key can open this token (key id ${id}); was TOKEN_ENCRYPTION_KEY changed without keeping the old key?`,
+        );
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');

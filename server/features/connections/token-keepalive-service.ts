@@ -28,9 +28,14 @@ export class TokenKeepaliveService {
     });
     if (!locked.acquired) return `already done for ${day}`;
     const results = locked.value;
-    const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
+    const counts = results.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }),
+      {},
+    );
     this.d.logger.info({ job: 'token-keepalive', ...counts }, 'token keep-alive finished');
     if (results.length === 0) return 'no connected companies';
-    return Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ');
+    return Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
   }
 }

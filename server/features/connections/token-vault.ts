@@ -22,14 +22,22 @@ export interface TokenVaultDeps {
 }
 
 /** Seals a token response for storage, with absolute expiry times. */
-export function sealTokens(cipher: TokenCipher, realmId: string, t: TokenSet, scopes: string, now: Date, refreshedAt: Date | null): SealedConnection {
+export function sealTokens(
+  cipher: TokenCipher,
+  realmId: string,
+  t: TokenSet,
+  scopes: string,
+  now: Date,
+  refreshedAt: Date | null,
+): SealedConnection {
   return {
     realmId,
     accessTokenEnc: cipher.encrypt(t.accessToken),
     accessExpiresAt: new Date(now.getTime() + t.expiresInSec * 1000),
     refreshTokenEnc: cipher.encrypt(t.refreshToken),
     refreshExpiresAt: new Date(now.getTime() + t.refreshExpiresInSec * 1000),
-    refreshHardExpiresAt: t.refreshHardExpiresInSec === undefined ? null : new Date(now.getTime() + t.refreshHardExpiresInSec * 1000),
+    refreshHardExpiresAt:
+      t.refreshHardExpiresInSec === undefined ? null : new Date(now.getTime() + t.refreshHardExpiresInSec * 1000),
     scopes,
     lastRefreshAt: refreshedAt,
     lastIntuitTid: t.intuitTid ?? null,
@@ -100,8 +108,10 @@ export class TokenVault {
       // Another process is refreshing: wait for its result rather than spend the refresh token twice.
       await this.sleep(LEASE_POLL_MS);
       const conn = await this.usableConnection(realmId);
-      if ((conn.tokenVersion ?? 1) !== seenVersion && this.isFresh(conn)) return this.d.cipher.decrypt(conn.accessTokenEnc);
-      if (this.d.clock.now().getTime() > deadline) throw new QboTransient(`Another process has been refreshing company ${realmId}'s token for too long`);
+      if ((conn.tokenVersion ?? 1) !== seenVersion && this.isFresh(conn))
+        return this.d.cipher.decrypt(conn.accessTokenEnc);
+      if (this.d.clock.now().getTime() > deadline)
+        throw new QboTransient(`Another process has been refreshing company ${realmId}'s token for too long`);
     }
   }
 
@@ -109,25 +119,35 @@ export class TokenVault {
     try {
       const conn = await this.usableConnection(realmId);
       // Someone refreshed between our read and our lease: use theirs.
-      if ((conn.tokenVersion ?? 1) !== seenVersion && this.isFresh(conn)) return this.d.cipher.decrypt(conn.accessTokenEnc);
+      if ((conn.tokenVersion ?? 1) !== seenVersion && this.isFresh(conn))
+        return this.d.cipher.decrypt(conn.accessTokenEnc);
       let tokens: TokenSet;
       try {
         tokens = await this.d.oauth.refresh(this.d.cipher.decrypt(conn.refreshTokenEnc));
       } catch (err) {
         if (err instanceof QboReauthRequired) {
           await this.d.store.setStatus(realmId, 'needs_reauth', this.d.clock.now());
-          this.d.logger.warn({ realmId, code: err.code, intuitTid: err.intuitTid }, 'refresh refused; the company needs reconnecting');
+          this.d.logger.warn(
+            { realmId, code: err.code, intuitTid: err.intuitTid },
+            'refresh refused; the company needs reconnecting',
+          );
         }
         throw err;
       }
       const now = this.d.clock.now();
-      const saved = await this.d.store.saveRefreshed(sealTokens(this.d.cipher, realmId, tokens, conn.scopes, now, now), owner, now);
+      const saved = await this.d.store.saveRefreshed(
+        sealTokens(this.d.cipher, realmId, tokens, conn.scopes, now, now),
+        owner,
+        now,
+      );
       if (!saved) throw new QboTransient(`Lost the refresh lease for company ${realmId} while refreshing`);
       this.d.logger.info({ realmId, intuitTid: tokens.intuitTid, rotated: true }, 'access token refreshed');
       return tokens.accessToken;
     } catch (err) {
       await this.d.store.releaseRefreshLease(realmId, owner).catch(() => undefined);
-      throw err instanceof QboError ? err : new QboTransient(`Token refresh failed for company ${realmId}: ${(err as Error).message}`, { cause: err });
+      throw err instanceof QboError
+        ? err
+        : new QboTransient(`Token refresh failed for company ${realmId}: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -135,7 +155,9 @@ export class TokenVault {
    * Keep-alive: refreshes every connected company whose refresh token would expire within `withinMs`, so an
    * idle company's 100-day rolling refresh token never lapses. Returns what happened per company.
    */
-  async keepAlive(withinMs: number): Promise<Array<{ realmId: string; outcome: 'refreshed' | 'fresh' | 'needs_reauth' | 'failed' }>> {
+  async keepAlive(
+    withinMs: number,
+  ): Promise<Array<{ realmId: string; outcome: 'refreshed' | 'fresh' | 'needs_reauth' | 'failed' }>> {
     const results: Array<{ realmId: string; outcome: 'refreshed' | 'fresh' | 'needs_reauth' | 'failed' }> = [];
     for (const company of await this.d.store.listCompanies()) {
       if (company.status !== 'connected') continue;
@@ -149,7 +171,10 @@ export class TokenVault {
         await this.accessToken(company.realmId, { force: true });
         results.push({ realmId: company.realmId, outcome: 'refreshed' });
       } catch (err) {
-        results.push({ realmId: company.realmId, outcome: err instanceof QboReauthRequired ? 'needs_reauth' : 'failed' });
+        results.push({
+          realmId: company.realmId,
+          outcome: err instanceof QboReauthRequired ? 'needs_reauth' : 'failed',
+        });
       }
     }
     return results;

@@ -11,12 +11,18 @@ const TABLE = 'job_locks';
 export function createJobLockStore(db: Db): JobLockStore {
   return {
     async tryAcquire(job, bucket, owner, now, o) {
-      const inserted = await db(TABLE).insert({ job, bucket, owner, started_at: now, status: 'running' }).onConflict(['job', 'bucket']).ignore().returning('owner');
+      const inserted = await db(TABLE)
+        .insert({ job, bucket, owner, started_at: now, status: 'running' })
+        .onConflict(['job', 'bucket'])
+        .ignore()
+        .returning('owner');
       if (inserted.length > 0) return true;
       // A lock held by a process on this host that was killed is taken over at once, not after staleAfterMs.
       const held = await db(TABLE).where({ job, bucket }).first();
       if (held?.status === 'running' && isDeadLocalOwner(String(held.owner))) {
-        const takenOver = await db(TABLE).where({ job, bucket, owner: held.owner }).update({ owner, started_at: now, finished_at: null, status: 'running' });
+        const takenOver = await db(TABLE)
+          .where({ job, bucket, owner: held.owner })
+          .update({ owner, started_at: now, finished_at: null, status: 'running' });
         if (takenOver === 1) return true;
       }
       const taken = await db(TABLE)

@@ -22,7 +22,8 @@ export async function withJobLock<T>(
 ): Promise<JobLockOutcome<T>> {
   const owner = newLockOwner();
   const { job, bucket, staleAfterMs, rerunFinished } = lock;
-  if (!(await locks.tryAcquire(job, bucket, owner, clock.now(), { staleAfterMs, rerunFinished }))) return { acquired: false };
+  if (!(await locks.tryAcquire(job, bucket, owner, clock.now(), { staleAfterMs, rerunFinished })))
+    return { acquired: false };
   let status: 'succeeded' | 'failed' = 'failed';
   try {
     const done = await work();

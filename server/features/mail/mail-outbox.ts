@@ -16,7 +16,16 @@ const LIST_LIMIT = 50;
  * work that decided it), and a drain delivers pending rows. A rerun of the same night finds the key taken.
  */
 export class MailOutbox {
-  constructor(private readonly d: { store: OutboxStore; transport: MailTransport; from: string; clock: Clock; logger: Logger; activity?: Pick<ActivityLog, 'record'> }) {}
+  constructor(
+    private readonly d: {
+      store: OutboxStore;
+      transport: MailTransport;
+      from: string;
+      clock: Clock;
+      logger: Logger;
+      activity?: Pick<ActivityLog, 'record'>;
+    },
+  ) {}
 
   /** Queues a message once per idempotency key; returns false when that key was already queued. */
   async enqueue(m: NewOutboxEmail): Promise<boolean> {
@@ -38,17 +47,25 @@ export class MailOutbox {
         this.d.logger.warn({ emailId: email.id, attempts }, 'email delivery failed');
         if (gaveUp) {
           await this.d.activity?.record(email.realmId, {
-            actor: 'Duesense', kind: 'email', summary: `Gave up emailing "${email.subject}" to ${email.to} after ${attempts} attempts`,
+            actor: 'Duesense',
+            kind: 'email',
+            summary: `Gave up emailing "${email.subject}" to ${email.to} after ${attempts} attempts`,
             detail: { emailId: email.id },
           });
         }
         failed++;
         continue;
       }
-      await store.markDelivered(email.id, { status: transport.kind === 'smtp' ? 'sent' : 'kept', transport: transport.kind, attempts, at: this.d.clock.now() });
+      await store.markDelivered(email.id, {
+        status: transport.kind === 'smtp' ? 'sent' : 'kept',
+        transport: transport.kind,
+        attempts,
+        at: this.d.clock.now(),
+      });
       delivered++;
       await this.d.activity?.record(email.realmId, {
-        actor: 'Duesense', kind: 'email',
+        actor: 'Duesense',
+        kind: 'email',
         summary: `${transport.kind === 'smtp' ? 'Emailed' : 'Kept in the local mailbox'} "${email.subject}" to ${email.to}`,
         detail: { emailId: email.id, kind: email.kind },
       });

@@ -30,7 +30,10 @@ export interface OutboxStore {
   insertOnce(email: NewOutboxEmail, at: Date): Promise<boolean>;
   /** The oldest pending messages, of every company. */
   pending(limit: number): Promise<OutboxEmail[]>;
-  markDelivered(id: number, o: { status: 'sent' | 'kept'; transport: string; attempts: number; at: Date }): Promise<void>;
+  markDelivered(
+    id: number,
+    o: { status: 'sent' | 'kept'; transport: string; attempts: number; at: Date },
+  ): Promise<void>;
   markAttemptFailed(id: number, o: { attempts: number; error: string; gaveUp: boolean }): Promise<void>;
   /** A company's messages, newest first. */
   list(realmId: string, limit: number): Promise<OutboxEmail[]>;

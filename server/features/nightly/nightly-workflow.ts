@@ -18,7 +18,12 @@ const NIGHTLY_STALE_AFTER_MS = 3 * 3600_000;
 export interface NightlyWorkflowDeps {
   sync: { sync(realmId: string, o: { trigger: string }): Promise<Pick<SyncRun, 'status' | 'mode' | 'apiCalls'>> };
   /** RiskService fits: the workflow reads only the saved run's id and how many customers it scored. */
-  risk: { score(realmId: string, o: { trigger: string }): Promise<{ runId: number | null; assessment: { customers: readonly unknown[] } }> };
+  risk: {
+    score(
+      realmId: string,
+      o: { trigger: string },
+    ): Promise<{ runId: number | null; assessment: { customers: readonly unknown[] } }>;
+  };
   digests: Pick<DigestService, 'sendForRun'>;
   locks: JobLockStore;
   companies: { listCompanies(): Promise<Company[]> };
@@ -52,16 +57,19 @@ export class NightlyWorkflow {
   async runFor(company: Company, o: { force?: boolean } = {}): Promise<string> {
     const { date } = this.localNow(company);
     const lock = {
-      job: NIGHTLY_JOB, bucket: nightlyBucket(company.realmId, date),
-      staleAfterMs: NIGHTLY_STALE_AFTER_MS, rerunFinished: o.force === true,
+      job: NIGHTLY_JOB,
+      bucket: nightlyBucket(company.realmId, date),
+      staleAfterMs: NIGHTLY_STALE_AFTER_MS,
+      rerunFinished: o.force === true,
     };
     const locked = await withJobLock(this.d.locks, this.d.clock, lock, async () => {
       const run = await this.d.sync.sync(company.realmId, { trigger: 'nightly' });
       // Scores come from the local copy, so a failed sync still scores what is known (and says so).
       const scored = await this.d.risk.score(company.realmId, { trigger: 'nightly' });
       const digest = scored.runId === null ? 'off' : await this.d.digests.sendForRun(company.realmId, scored.runId);
-      const summary = `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); `
-        + `scored ${scored.assessment.customers.length} customers; digest ${digest.replace('_', ' ')}`;
+      const summary =
+        `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); ` +
+        `scored ${scored.assessment.customers.length} customers; digest ${digest.replace('_', ' ')}`;
       return { value: summary, status: run.status === 'succeeded' ? 'succeeded' : 'failed' };
     });
     return locked.acquired ? locked.value : `${company.companyName}: already done for ${date}`;
@@ -80,8 +88,9 @@ export class NightlyWorkflow {
    */
   async dispatchDue(): Promise<string> {
     const own = await this.d.schedule.nightlyTimes();
-    const due = (await this.connected()).filter((co) =>
-      this.localNow(co).time >= effectiveNightlyTime(own.get(co.realmId), this.d.config.nightlyLocalTime));
+    const due = (await this.connected()).filter(
+      (co) => this.localNow(co).time >= effectiveNightlyTime(own.get(co.realmId), this.d.config.nightlyLocalTime),
+    );
     return due.length === 0 ? 'no company is due' : this.runEach(due, { force: false });
   }
 

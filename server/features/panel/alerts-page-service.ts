@@ -8,7 +8,8 @@ export class AlertsPageService {
 
   /** One page of alerts (keyset: older than `beforeId`) and the company's counts. */
   async page(
-    realmId: string, f: AlertFilter & { beforeId?: number; limit: number },
+    realmId: string,
+    f: AlertFilter & { beforeId?: number; limit: number },
   ): Promise<{ rows: AlertRow[]; hasOlder: boolean; counts: AlertCounts }> {
     const [page, counts] = await Promise.all([this.d.alerts.page(realmId, f), this.d.alerts.counts(realmId)]);
     return { ...page, counts };
@@ -23,8 +24,11 @@ export class AlertsPageService {
     const [done] = await this.d.alerts.acknowledge(realmId, [alert.id], actor, this.d.clock.now());
     if (!done) return undefined;
     await this.d.activity.record(realmId, {
-      actor, kind: 'customer', summary: acknowledgedSummary([done]),
-      customerId: done.customerId, detail: { action: 'acknowledge_alert', alertId: done.id, alertKind: done.kind },
+      actor,
+      kind: 'customer',
+      summary: acknowledgedSummary([done]),
+      customerId: done.customerId,
+      detail: { action: 'acknowledge_alert', alertId: done.id, alertKind: done.kind },
     });
     return done;
   }
@@ -34,8 +38,14 @@ export class AlertsPageService {
     const done = await this.d.alerts.acknowledge(realmId, ids, actor, this.d.clock.now());
     if (done.length === 0) return done;
     await this.d.activity.record(realmId, {
-      actor, kind: 'customer', summary: acknowledgedSummary(done),
-      detail: { action: 'acknowledge_alerts', alertIds: done.map((a) => a.id), customerIds: [...new Set(done.map((a) => a.customerId))] },
+      actor,
+      kind: 'customer',
+      summary: acknowledgedSummary(done),
+      detail: {
+        action: 'acknowledge_alerts',
+        alertIds: done.map((a) => a.id),
+        customerIds: [...new Set(done.map((a) => a.customerId))],
+      },
     });
     return done;
   }
@@ -44,6 +54,9 @@ export class AlertsPageService {
 /** A short account of acknowledged alerts for the activity log: the first three messages, then how many more. */
 function acknowledgedSummary(alerts: readonly AlertRow[]): string {
   if (alerts.length === 1) return `Acknowledged the alert "${alerts[0]!.message}"`;
-  const shown = alerts.slice(0, 3).map((a) => a.message).join('; ');
+  const shown = alerts
+    .slice(0, 3)
+    .map((a) => a.message)
+    .join('; ');
   return `Acknowledged ${alerts.length} alerts: ${shown}${alerts.length > 3 ? `; and ${alerts.length - 3} more` : ''}`;
 }

@@ -34,11 +34,28 @@ export function scoreHistoryChart(points: readonly ScorePoint[], name: string): 
       data: {
         labels: points.map((p) => p.asOf),
         datasets: [
-          { label: 'Risk score (stabilised)', data: points.map((p) => p.smoothed), borderColor: BLUE, backgroundColor: BLUE, tension: 0.2, spanGaps: true },
-          { label: 'This run alone', data: points.map((p) => p.score), borderColor: GREY, backgroundColor: GREY, borderDash: [4, 4], pointRadius: 2, spanGaps: true },
+          {
+            label: 'Risk score (stabilised)',
+            data: points.map((p) => p.smoothed),
+            borderColor: BLUE,
+            backgroundColor: BLUE,
+            tension: 0.2,
+            spanGaps: true,
+          },
+          {
+            label: 'This run alone',
+            data: points.map((p) => p.score),
+            borderColor: GREY,
+            backgroundColor: GREY,
+            borderDash: [4, 4],
+            pointRadius: 2,
+            spanGaps: true,
+          },
         ],
       },
-      options: { scales: { y: { min: 0, max: 100, title: { display: true, text: 'Risk score (higher is riskier)' } } } },
+      options: {
+        scales: { y: { min: 0, max: 100, title: { display: true, text: 'Risk score (higher is riskier)' } } },
+      },
       format: { y: 'score', tooltip: 'score' },
     },
   };
@@ -50,9 +67,10 @@ export function behaviourChart(months: readonly BehaviourMonth[], name: string):
   const late = months.reduce((s, m) => s + m.paidLateCents, 0);
   const open = months.reduce((s, m) => s + m.openCents, 0);
   const pct = (n: number) => `${Math.round((100 * n) / due)}%`;
-  const label = due === 0
-    ? `Nothing fell due for ${name} in the last ${months.length} months.`
-    : `Of what fell due for ${name} in the last ${months.length} months, ${pct(onTime)} was paid on time, ${pct(late)} late and ${pct(open)} is still open.`;
+  const label =
+    due === 0
+      ? `Nothing fell due for ${name} in the last ${months.length} months.`
+      : `Of what fell due for ${name} in the last ${months.length} months, ${pct(onTime)} was paid on time, ${pct(late)} late and ${pct(open)} is still open.`;
   return {
     label,
     config: {
@@ -60,13 +78,44 @@ export function behaviourChart(months: readonly BehaviourMonth[], name: string):
       data: {
         labels: months.map((m) => m.month),
         datasets: [
-          { type: 'line', label: 'Invoiced', data: months.map((m) => dollars(m.invoicedCents)), borderColor: BLUE, backgroundColor: BLUE, tension: 0.2, order: 0 },
-          { label: 'Paid on time', data: months.map((m) => dollars(m.paidOnTimeCents)), backgroundColor: GREEN, stack: 'due', order: 1 },
-          { label: 'Paid late', data: months.map((m) => dollars(m.paidLateCents)), backgroundColor: AMBER, stack: 'due', order: 1 },
-          { label: 'Still open', data: months.map((m) => dollars(m.openCents)), backgroundColor: RED, stack: 'due', order: 1 },
+          {
+            type: 'line',
+            label: 'Invoiced',
+            data: months.map((m) => dollars(m.invoicedCents)),
+            borderColor: BLUE,
+            backgroundColor: BLUE,
+            tension: 0.2,
+            order: 0,
+          },
+          {
+            label: 'Paid on time',
+            data: months.map((m) => dollars(m.paidOnTimeCents)),
+            backgroundColor: GREEN,
+            stack: 'due',
+            order: 1,
+          },
+          {
+            label: 'Paid late',
+            data: months.map((m) => dollars(m.paidLateCents)),
+            backgroundColor: AMBER,
+            stack: 'due',
+            order: 1,
+          },
+          {
+            label: 'Still open',
+            data: months.map((m) => dollars(m.openCents)),
+            backgroundColor: RED,
+            stack: 'due',
+            order: 1,
+          },
         ],
       },
-      options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: 'Amount' } } } },
+      options: {
+        scales: {
+          x: { stacked: true },
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: 'Amount' } },
+        },
+      },
       format: { y: 'moneyCompact', tooltip: 'money' },
     },
   };
@@ -79,18 +128,28 @@ export function daysBeyondTermsChart(months: readonly BehaviourMonth[], name: st
     const w = list.reduce((s, m) => s + m.dueCents, 0);
     return w === 0 ? 0 : list.reduce((s, m) => s + m.avgDaysBeyondTerms! * m.dueCents, 0) / w;
   };
-  const label = known.length === 0
-    ? `No invoice of ${name}'s fell due in the last ${months.length} months, so there are no days beyond terms to show.`
-    : `${name} paid ${Math.round(avg(known))} days beyond terms on average over the last ${months.length} months, ${Math.round(avg(recent))} in the last ${recent.length} months with invoices due (negative is early).`;
+  const label =
+    known.length === 0
+      ? `No invoice of ${name}'s fell due in the last ${months.length} months, so there are no days beyond terms to show.`
+      : `${name} paid ${Math.round(avg(known))} days beyond terms on average over the last ${months.length} months, ${Math.round(avg(recent))} in the last ${recent.length} months with invoices due (negative is early).`;
   return {
     label,
     config: {
       type: 'bar',
       data: {
         labels: months.map((m) => m.month),
-        datasets: [{ label: 'Average days beyond terms', data: months.map((m) => m.avgDaysBeyondTerms), backgroundColor: months.map((m) => ((m.avgDaysBeyondTerms ?? 0) > 0 ? AMBER : GREEN)) }],
+        datasets: [
+          {
+            label: 'Average days beyond terms',
+            data: months.map((m) => m.avgDaysBeyondTerms),
+            backgroundColor: months.map((m) => ((m.avgDaysBeyondTerms ?? 0) > 0 ? AMBER : GREEN)),
+          },
+        ],
       },
-      options: { plugins: { legend: { display: false } }, scales: { y: { title: { display: true, text: 'Days beyond terms' } } } },
+      options: {
+        plugins: { legend: { display: false } },
+        scales: { y: { title: { display: true, text: 'Days beyond terms' } } },
+      },
       format: { y: 'count', tooltip: 'count' },
     },
   };

@@ -14,7 +14,9 @@ export interface ListRun {
  * (customer_scores), which keeps recent pages and cluster names per run.
  */
 export class CustomerListService {
-  constructor(private readonly scoreRuns: Pick<ScoreRunStore, 'latestRun' | 'runClusters' | 'customerPage' | 'customerRows'>) {}
+  constructor(
+    private readonly scoreRuns: Pick<ScoreRunStore, 'latestRun' | 'runClusters' | 'customerPage' | 'customerRows'>,
+  ) {}
 
   /** The latest run with its cluster names; undefined before the first run. */
   async latestRun(realmId: string): Promise<ListRun | undefined> {

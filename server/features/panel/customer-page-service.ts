@@ -82,14 +82,27 @@ export class CustomerPageService {
   /** The customer as the run scored them; undefined when not in the run. */
   async scored(realmId: string, runId: number, customerId: string): Promise<ScoredCustomer | undefined> {
     const [c, contact] = await Promise.all([
-      this.d.scoreRuns.customerScore(realmId, runId, customerId), this.d.localCopy.customerContact(realmId, customerId),
+      this.d.scoreRuns.customerScore(realmId, runId, customerId),
+      this.d.localCopy.customerContact(realmId, customerId),
     ]);
     if (!c) return undefined;
     return {
-      customerId, name: c.name, email: contact?.email ?? null, active: contact?.active ?? true,
-      score: c.shown.score, band: c.shown.band, rawScore: c.risk.score, rawBand: c.risk.ownBand, highRisk: c.risk.highRisk,
-      reasons: c.risk.reasons, metrics: c.metrics, strategy: c.strategy, segment: c.segment, profitabilityTier: c.profitabilityTier,
-      clusterId: c.clusterId, creditLimit: c.creditLimit,
+      customerId,
+      name: c.name,
+      email: contact?.email ?? null,
+      active: contact?.active ?? true,
+      score: c.shown.score,
+      band: c.shown.band,
+      rawScore: c.risk.score,
+      rawBand: c.risk.ownBand,
+      highRisk: c.risk.highRisk,
+      reasons: c.risk.reasons,
+      metrics: c.metrics,
+      strategy: c.strategy,
+      segment: c.segment,
+      profitabilityTier: c.profitabilityTier,
+      clusterId: c.clusterId,
+      creditLimit: c.creditLimit,
     };
   }
 
@@ -100,20 +113,29 @@ export class CustomerPageService {
    * to, reads no more than the live state.
    */
   async snapshot(
-    realmId: string, run: { id: number; asOf: string; policyVersion: number }, customerId: string,
+    realmId: string,
+    run: { id: number; asOf: string; policyVersion: number },
+    customerId: string,
   ): Promise<CustomerSnapshot | undefined> {
     const key = `${realmId}\u0000${run.id}\u0000${customerId}`;
     const hit = this.snapshots.get(key);
     if (hit) return hit;
     const [customer, policy] = await Promise.all([
-      this.scored(realmId, run.id, customerId), this.d.policies.runPolicy(realmId, run.policyVersion),
+      this.scored(realmId, run.id, customerId),
+      this.d.policies.runPolicy(realmId, run.policyVersion),
     ]);
     if (!customer) return undefined;
     const [history, invoices, covered] = await Promise.all([
-      this.d.scoreRuns.customerHistory(realmId, customerId), this.openInvoices(realmId, run.id, customerId),
+      this.d.scoreRuns.customerHistory(realmId, customerId),
+      this.openInvoices(realmId, run.id, customerId),
       this.d.localCopy.customerAndJobs(realmId, customerId, policy.rollUpJobs),
     ]);
-    const months = await this.paymentBehaviour(realmId, covered.length > 0 ? covered.map((j) => j.id) : [customerId], run.asOf, policy);
+    const months = await this.paymentBehaviour(
+      realmId,
+      covered.length > 0 ? covered.map((j) => j.id) : [customerId],
+      run.asOf,
+      policy,
+    );
     const snapshot = { customer, policy, history: history.filter((h) => h.runId <= run.id), invoices, covered, months };
     this.snapshots.set(key, snapshot);
     return snapshot;
@@ -122,8 +144,13 @@ export class CustomerPageService {
   /** The run's open invoices of this customer (jobs' included when they roll up), most overdue first. */
   async openInvoices(realmId: string, runId: number, customerId: string): Promise<OpenInvoiceRow[]> {
     const scored = await this.d.scoreRuns.openInvoices(realmId, runId, customerId);
-    const onFile = scored.length === 0 ? new Map<string, InvoiceOnFile>()
-      : await this.d.localCopy.invoicesOnFile(realmId, scored.map((i) => i.invoiceId));
+    const onFile =
+      scored.length === 0
+        ? new Map<string, InvoiceOnFile>()
+        : await this.d.localCopy.invoicesOnFile(
+            realmId,
+            scored.map((i) => i.invoiceId),
+          );
     return scored.map((i) => ({ ...i, ...(onFile.get(i.invoiceId) ?? { txnDate: null, totalCents: null }) }));
   }
 
@@ -131,9 +158,21 @@ export class CustomerPageService {
    * The customers' monthly payment behaviour as of A (monthlyPaymentBehaviour), from the same facts the score
    * run reads (limited to these customers: due dates, currencies and credits as the engine has them).
    */
-  async paymentBehaviour(realmId: string, customerIds: readonly string[], asOf: string, policy: RunPolicy): Promise<BehaviourMonth[]> {
-    const facts = customerIds.length === 0 ? undefined : await this.d.localCopy.companyFacts(realmId, { rollUpJobs: false, customerIds });
-    return monthlyPaymentBehaviour(facts?.invoices ?? [], { asOf, windowMonths: policy.windowMonths, graceDays: policy.graceDays });
+  async paymentBehaviour(
+    realmId: string,
+    customerIds: readonly string[],
+    asOf: string,
+    policy: RunPolicy,
+  ): Promise<BehaviourMonth[]> {
+    const facts =
+      customerIds.length === 0
+        ? undefined
+        : await this.d.localCopy.companyFacts(realmId, { rollUpJobs: false, customerIds });
+    return monthlyPaymentBehaviour(facts?.invoices ?? [], {
+      asOf,
+      windowMonths: policy.windowMonths,
+      graceDays: policy.graceDays,
+    });
   }
 
   /** Read fresh on every view: the credit score and controls, and the writes and customer actions logged about them. */

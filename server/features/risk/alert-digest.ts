@@ -33,10 +33,17 @@ export function buildAlertDigest(d: DigestInput): { subject: string; text: strin
     ...(d.alerts.length > 25 ? [`  … and ${d.alerts.length - 25} more in the app`] : []),
     '',
     `Receivables: ${m(d.outstandingCents)} outstanding, ${m(d.overdueCents)} overdue. Meeting the high-risk rule: ${d.highRiskCount} customer${d.highRiskCount === 1 ? '' : 's'}, ${m(d.highRiskExposureCents)}.`,
-    ...(d.consecutiveDeclines > 0 ? [`Collection rate has fallen ${d.consecutiveDeclines} month${d.consecutiveDeclines === 1 ? '' : 's'} in a row, down ${d.dropPoints} points.`] : []),
+    ...(d.consecutiveDeclines > 0
+      ? [
+          `Collection rate has fallen ${d.consecutiveDeclines} month${d.consecutiveDeclines === 1 ? '' : 's'} in a row, down ${d.dropPoints} points.`,
+        ]
+      : []),
     '',
     `See the alerts: ${d.appUrl}/alerts`,
     'You receive this because the daily alert digest is on for this company; turn it off under Settings in Duesense.',
   ];
-  return { subject: `Duesense: ${d.alerts.length} risk alert${d.alerts.length === 1 ? '' : 's'} for ${d.companyName}`, text: lines.join('\n') };
+  return {
+    subject: `Duesense: ${d.alerts.length} risk alert${d.alerts.length === 1 ? '' : 's'} for ${d.companyName}`,
+    text: lines.join('\n'),
+  };
 }

@@ -28,7 +28,16 @@ export function parseCreditScoreCsv(text: string, customers: ReadonlyMap<string,
   const nameColumn = header.indexOf('customer');
   const scoreColumn = header.indexOf('score');
   if (scoreColumn < 0 || (idColumn < 0 && nameColumn < 0)) {
-    return { accepted: [], rejected: [{ line: 1, value: (records[0] ?? []).join(','), reason: 'the first line must name the columns: customer_id (or customer) and score' }] };
+    return {
+      accepted: [],
+      rejected: [
+        {
+          line: 1,
+          value: (records[0] ?? []).join(','),
+          reason: 'the first line must name the columns: customer_id (or customer) and score',
+        },
+      ],
+    };
   }
   const byName = new Map<string, string[]>();
   for (const [id, name] of customers) byName.set(name.toLowerCase(), [...(byName.get(name.toLowerCase()) ?? []), id]);
@@ -42,18 +51,30 @@ export function parseCreditScoreCsv(text: string, customers: ReadonlyMap<string,
     if (idColumn >= 0) customerId = customers.has(key) ? key : undefined;
     else {
       const matches = byName.get(key.toLowerCase()) ?? [];
-      if (matches.length > 1) return void report.rejected.push({ line, value, reason: `${matches.length} customers are named "${key}"; use customer_id` });
+      if (matches.length > 1)
+        return void report.rejected.push({
+          line,
+          value,
+          reason: `${matches.length} customers are named "${key}"; use customer_id`,
+        });
       customerId = matches[0];
     }
-    if (!customerId) return void report.rejected.push({ line, value, reason: `no customer ${idColumn >= 0 ? 'with Id' : 'named'} "${key}"` });
+    if (!customerId)
+      return void report.rejected.push({
+        line,
+        value,
+        reason: `no customer ${idColumn >= 0 ? 'with Id' : 'named'} "${key}"`,
+      });
     const raw = r[scoreColumn] ?? '';
     const score = readCreditScore(raw);
-    if (score === undefined) return void report.rejected.push({ line, value, reason: `score "${raw}" must be ${CREDIT_SCORE_RULE}` });
+    if (score === undefined)
+      return void report.rejected.push({ line, value, reason: `score "${raw}" must be ${CREDIT_SCORE_RULE}` });
     if (seen.has(customerId)) return void report.rejected.push({ line, value, reason: 'this customer appears twice' });
     seen.add(customerId);
     report.accepted.push({ customerId, score });
   });
-  if (records.length <= 1) report.rejected.push({ line: 1, value: '', reason: 'the file has no rows after the header' });
+  if (records.length <= 1)
+    report.rejected.push({ line: 1, value: '', reason: 'the file has no rows after the header' });
   return report;
 }
 
@@ -61,8 +82,10 @@ type CsvError = Error & { code?: string; lines?: number };
 
 /** What csv-parse's error codes mean, in the words of someone fixing the file. */
 const CSV_PROBLEMS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quote opens on this line and is never closed; add the closing quote after the value or remove the quote',
-  INVALID_OPENING_QUOTE: 'a quote in the middle of a value; put quotes around the whole value and double any quote inside it',
+  CSV_QUOTE_NOT_CLOSED:
+    'a quote opens on this line and is never closed; add the closing quote after the value or remove the quote',
+  INVALID_OPENING_QUOTE:
+    'a quote in the middle of a value; put quotes around the whole value and double any quote inside it',
   CSV_INVALID_CLOSING_QUOTE: 'text follows a closing quote; put the quotes around the whole value',
 };
 

@@ -13,7 +13,10 @@ export interface CreditScoreOnFile {
 }
 
 export const NO_CONTROLS: Readonly<CustomerControls> = Object.freeze({
-  remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null,
+  remindersPaused: false,
+  excluded: false,
+  updatedAt: null,
+  updatedBy: null,
 });
 
 /**
@@ -24,15 +27,32 @@ export interface CustomerInputStore {
   /** Every credit score of the company (of these customers, when given), by customer id. */
   creditScores(realmId: string, customerIds?: readonly string[]): Promise<Map<string, number>>;
   creditScore(realmId: string, customerId: string): Promise<CreditScoreOnFile | null>;
-  setCreditScore(realmId: string, customerId: string, score: number, source: 'manual' | 'import', at: Date): Promise<void>;
+  setCreditScore(
+    realmId: string,
+    customerId: string,
+    score: number,
+    source: 'manual' | 'import',
+    at: Date,
+  ): Promise<void>;
   /** All or nothing: every row is written in one transaction. */
-  importCreditScores(realmId: string, rows: ReadonlyArray<{ customerId: string; score: number }>, at: Date): Promise<void>;
+  importCreditScores(
+    realmId: string,
+    rows: ReadonlyArray<{ customerId: string; score: number }>,
+    at: Date,
+  ): Promise<void>;
   /** True when there was one to remove. */
   clearCreditScore(realmId: string, customerId: string): Promise<boolean>;
   controls(realmId: string, customerId: string): Promise<CustomerControls>;
   setControls(
-    realmId: string, customerId: string, change: Partial<Pick<CustomerControls, 'remindersPaused' | 'excluded'>>, by: string, at: Date,
+    realmId: string,
+    customerId: string,
+    change: Partial<Pick<CustomerControls, 'remindersPaused' | 'excluded'>>,
+    by: string,
+    at: Date,
   ): Promise<CustomerControls>;
   /** The credit score and the controls of one customer in one statement (what a customer's page reads on every view). */
-  current(realmId: string, customerId: string): Promise<{ creditScore: CreditScoreOnFile | null; controls: CustomerControls }>;
+  current(
+    realmId: string,
+    customerId: string,
+  ): Promise<{ creditScore: CreditScoreOnFile | null; controls: CustomerControls }>;
 }

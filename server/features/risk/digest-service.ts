@@ -18,16 +18,18 @@ export type DigestOutcome = 'off' | 'no_alerts' | 'no_recipient' | 'already_sent
 
 /** The optional daily digest of a score run's alerts, to the owner or a chosen address, through the mail outbox. */
 export class DigestService {
-  constructor(private readonly d: {
-    preferences: DigestPreferencesSource;
-    users: Pick<UserStore, 'ownerEmail'>;
-    runs: Pick<ScoreRunStore, 'run' | 'runDetails'>;
-    alerts: Pick<RiskAlertStore, 'messagesForRun'>;
-    connections: Pick<ConnectionStore, 'getCompany'>;
-    outbox: Pick<MailOutbox, 'enqueue' | 'drain'>;
-    clock: Clock;
-    appUrl: string;
-  }) {}
+  constructor(
+    private readonly d: {
+      preferences: DigestPreferencesSource;
+      users: Pick<UserStore, 'ownerEmail'>;
+      runs: Pick<ScoreRunStore, 'run' | 'runDetails'>;
+      alerts: Pick<RiskAlertStore, 'messagesForRun'>;
+      connections: Pick<ConnectionStore, 'getCompany'>;
+      outbox: Pick<MailOutbox, 'enqueue' | 'drain'>;
+      clock: Clock;
+      appUrl: string;
+    },
+  ) {}
 
   async preferences(realmId: string): Promise<DigestPreferences> {
     return this.d.preferences.digestPreferences(realmId);
@@ -51,17 +53,24 @@ export class DigestService {
     if (!prefs.enabled) return 'off';
     const summary = await this.d.runs.run(realmId, runId);
     const [run, alertMessages, company] = await Promise.all([
-      summary && this.d.runs.runDetails(realmId, summary), this.d.alerts.messagesForRun(realmId, runId),
+      summary && this.d.runs.runDetails(realmId, summary),
+      this.d.alerts.messagesForRun(realmId, runId),
       this.d.connections.getCompany(realmId),
     ]);
     if (!run) throw new Error(`no score run ${runId} of company ${realmId}`);
     const { totals, highRisk, collectionTrend } = run.company;
     const digest = buildAlertDigest({
-      companyName: company?.companyName ?? realmId, asOf: run.asOf, currency: company?.homeCurrency ?? 'USD',
+      companyName: company?.companyName ?? realmId,
+      asOf: run.asOf,
+      currency: company?.homeCurrency ?? 'USD',
       alerts: alertMessages.map((message) => ({ message })),
-      outstandingCents: totals.outstandingCents, overdueCents: totals.overdueCents, highRiskCount: highRisk.count,
-      highRiskExposureCents: highRisk.exposureCents, consecutiveDeclines: collectionTrend.consecutiveDeclines,
-      dropPoints: collectionTrend.totalDropPoints, appUrl: this.d.appUrl,
+      outstandingCents: totals.outstandingCents,
+      overdueCents: totals.overdueCents,
+      highRiskCount: highRisk.count,
+      highRiskExposureCents: highRisk.exposureCents,
+      consecutiveDeclines: collectionTrend.consecutiveDeclines,
+      dropPoints: collectionTrend.totalDropPoints,
+      appUrl: this.d.appUrl,
     });
     if (!digest) return 'no_alerts';
     const to = prefs.to ?? (await this.ownerEmail(realmId));

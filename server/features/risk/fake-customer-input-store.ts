@@ -1,4 +1,9 @@
-import { NO_CONTROLS, type CreditScoreOnFile, type CustomerControls, type CustomerInputStore } from './customer-input-store-type.js';
+import {
+  NO_CONTROLS,
+  type CreditScoreOnFile,
+  type CustomerControls,
+  type CustomerInputStore,
+} from './customer-input-store-type.js';
 
 const key = (realmId: string, customerId: string) => `${realmId}\u0000${customerId}`;
 
@@ -9,8 +14,11 @@ export class FakeCustomerInputStore implements CustomerInputStore {
 
   async creditScores(realmId: string, customerIds?: readonly string[]): Promise<Map<string, number>> {
     const wanted = customerIds ? new Set(customerIds) : undefined;
-    return new Map([...this.scores.values()].filter((s) => s.realmId === realmId && (!wanted || wanted.has(s.customerId)))
-      .map((s) => [s.customerId, s.score]));
+    return new Map(
+      [...this.scores.values()]
+        .filter((s) => s.realmId === realmId && (!wanted || wanted.has(s.customerId)))
+        .map((s) => [s.customerId, s.score]),
+    );
   }
 
   async creditScore(realmId: string, customerId: string): Promise<CreditScoreOnFile | null> {
@@ -18,11 +26,21 @@ export class FakeCustomerInputStore implements CustomerInputStore {
     return s ? { score: s.score, source: s.source, updatedAt: s.updatedAt } : null;
   }
 
-  async setCreditScore(realmId: string, customerId: string, score: number, source: 'manual' | 'import', at: Date): Promise<void> {
+  async setCreditScore(
+    realmId: string,
+    customerId: string,
+    score: number,
+    source: 'manual' | 'import',
+    at: Date,
+  ): Promise<void> {
     this.scores.set(key(realmId, customerId), { realmId, customerId, score, source, updatedAt: at });
   }
 
-  async importCreditScores(realmId: string, rows: ReadonlyArray<{ customerId: string; score: number }>, at: Date): Promise<void> {
+  async importCreditScores(
+    realmId: string,
+    rows: ReadonlyArray<{ customerId: string; score: number }>,
+    at: Date,
+  ): Promise<void> {
     for (const r of rows) await this.setCreditScore(realmId, r.customerId, r.score, 'import', at);
   }
 
@@ -35,7 +53,11 @@ export class FakeCustomerInputStore implements CustomerInputStore {
   }
 
   async setControls(
-    realmId: string, customerId: string, change: Partial<Pick<CustomerControls, 'remindersPaused' | 'excluded'>>, by: string, at: Date,
+    realmId: string,
+    customerId: string,
+    change: Partial<Pick<CustomerControls, 'remindersPaused' | 'excluded'>>,
+    by: string,
+    at: Date,
   ): Promise<CustomerControls> {
     const current = await this.controls(realmId, customerId);
     const next = { ...current, ...change, updatedAt: at, updatedBy: by };
@@ -44,6 +66,9 @@ export class FakeCustomerInputStore implements CustomerInputStore {
   }
 
   async current(realmId: string, customerId: string) {
-    return { creditScore: await this.creditScore(realmId, customerId), controls: await this.controls(realmId, customerId) };
+    return {
+      creditScore: await this.creditScore(realmId, customerId),
+      controls: await this.controls(realmId, customerId),
+    };
   }
 }

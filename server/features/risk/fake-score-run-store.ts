@@ -28,7 +28,10 @@ export class FakeScoreRunStore implements ScoreRunKeeping {
 
   async trimRunDetail(realmId: string, keepWhole: number, _at: Date, maxRuns = 5): Promise<number[]> {
     const own = this.runs.filter((r) => r.realmId === realmId);
-    const older = own.slice(0, Math.max(0, own.length - Math.max(1, keepWhole))).filter((r) => !r.trimmed).slice(0, maxRuns);
+    const older = own
+      .slice(0, Math.max(0, own.length - Math.max(1, keepWhole)))
+      .filter((r) => !r.trimmed)
+      .slice(0, maxRuns);
     for (const r of older) r.trimmed = true;
     return older.map((r) => r.id);
   }

@@ -35,7 +35,8 @@ type CustomerFigures = {
  */
 export function panelSummary(customers: readonly CustomerFigures[]): PanelSummary {
   const groups = new Map<string, { customers: number; invoices: number; cents: number }>();
-  for (const tier of PROFITABILITY_TIERS) for (const g of ['high', 'other']) groups.set(`${tier}:${g}`, { customers: 0, invoices: 0, cents: 0 });
+  for (const tier of PROFITABILITY_TIERS)
+    for (const g of ['high', 'other']) groups.set(`${tier}:${g}`, { customers: 0, invoices: 0, cents: 0 });
   for (const c of customers) {
     const g = groups.get(`${c.profitabilityTier}:${c.risk.highRisk ? 'high' : 'other'}`)!;
     g.customers += 1;
@@ -44,7 +45,17 @@ export function panelSummary(customers: readonly CustomerFigures[]): PanelSummar
   }
   const average = (key: string): InvoiceAverage => {
     const g = groups.get(key)!;
-    return { customers: g.customers, invoices: g.invoices, avgInvoiceCents: g.invoices === 0 ? null : Math.round(g.cents / g.invoices) };
+    return {
+      customers: g.customers,
+      invoices: g.invoices,
+      avgInvoiceCents: g.invoices === 0 ? null : Math.round(g.cents / g.invoices),
+    };
   };
-  return { avgInvoiceByTier: PROFITABILITY_TIERS.map((tier) => ({ tier, highRisk: average(`${tier}:high`), other: average(`${tier}:other`) })) };
+  return {
+    avgInvoiceByTier: PROFITABILITY_TIERS.map((tier) => ({
+      tier,
+      highRisk: average(`${tier}:high`),
+      other: average(`${tier}:other`),
+    })),
+  };
 }

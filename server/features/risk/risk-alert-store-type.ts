@@ -32,7 +32,10 @@ export interface AlertCounts {
  */
 export interface RiskAlertStore {
   /** Up to `limit` alerts older than `beforeId` (all when absent), newest first, and whether older ones exist. */
-  page(realmId: string, f: AlertFilter & { beforeId?: number; limit: number }): Promise<{ rows: AlertRow[]; hasOlder: boolean }>;
+  page(
+    realmId: string,
+    f: AlertFilter & { beforeId?: number; limit: number },
+  ): Promise<{ rows: AlertRow[]; hasOlder: boolean }>;
   /** Open and acknowledged alerts of the company, per kind. */
   counts(realmId: string): Promise<AlertCounts>;
   get(realmId: string, id: number): Promise<AlertRow | undefined>;

@@ -6,24 +6,47 @@ import type { AlertCounts, AlertFilter, AlertRow, RiskAlertStore } from './risk-
 import type { NewRunAlert } from './score-run-store-type.js';
 
 const TABLE = 'risk_alerts';
-const COLUMNS = ['id', 'customer_qbo_id', 'run_id', 'kind', 'message', 'created_at', 'acknowledged_at', 'acknowledged_by'] as const;
+const COLUMNS = [
+  'id',
+  'customer_qbo_id',
+  'run_id',
+  'kind',
+  'message',
+  'created_at',
+  'acknowledged_at',
+  'acknowledged_by',
+] as const;
 const INSERT_COLUMNS = ['realm_id', 'customer_qbo_id', 'run_id', 'kind', 'message', 'created_at'] as const;
 /** Who acknowledged, as stored. */
 const ACTOR_LENGTH = 200;
 
 function toRow(r: Record<string, unknown>): AlertRow {
   return {
-    id: Number(r.id), customerId: String(r.customer_qbo_id), runId: Number(r.run_id), kind: String(r.kind), message: String(r.message),
-    createdAt: toDate(r.created_at)!, acknowledgedAt: toDate(r.acknowledged_at),
+    id: Number(r.id),
+    customerId: String(r.customer_qbo_id),
+    runId: Number(r.run_id),
+    kind: String(r.kind),
+    message: String(r.message),
+    createdAt: toDate(r.created_at)!,
+    acknowledgedAt: toDate(r.acknowledged_at),
     acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
   };
 }
 
 /** A run's alerts, written inside the transaction that saves the run (score-run-store.ts). */
 export async function insertRunAlerts(
-  trx: Knex.Transaction, realmId: string, runId: number, alerts: readonly NewRunAlert[], at: Date,
+  trx: Knex.Transaction,
+  realmId: string,
+  runId: number,
+  alerts: readonly NewRunAlert[],
+  at: Date,
 ): Promise<void> {
-  await insertRows(trx, TABLE, INSERT_COLUMNS, alerts.map((a) => [realmId, a.customerId, runId, a.kind, a.message, at]));
+  await insertRows(
+    trx,
+    TABLE,
+    INSERT_COLUMNS,
+    alerts.map((a) => [realmId, a.customerId, runId, a.kind, a.message, at]),
+  );
 }
 
 /** How many alerts a run raised (the dashboard's tile). */
@@ -49,13 +72,24 @@ export function createRiskAlertStore({ db, readDb }: { db: Db; readDb: Db }): Ri
     async page(realmId, f) {
       const q = filtered(realmId, f);
       if (f.beforeId !== undefined) q.andWhere('id', '<', f.beforeId);
-      const rows = (await q.orderBy('id', 'desc').limit(f.limit + 1).select(...COLUMNS)).map(toRow);
+      const rows = (
+        await q
+          .orderBy('id', 'desc')
+          .limit(f.limit + 1)
+          .select(...COLUMNS)
+      ).map(toRow);
       return { rows: rows.slice(0, f.limit), hasOlder: rows.length > f.limit };
     },
 
     async counts(realmId): Promise<AlertCounts> {
-      const rows = await readDb(TABLE).where({ realm_id: realmId }).groupBy('kind')
-        .select('kind', readDb.raw('sum(case when acknowledged_at is null then 1 else 0 end) as open_n'), readDb.raw('count(*) as n'));
+      const rows = await readDb(TABLE)
+        .where({ realm_id: realmId })
+        .groupBy('kind')
+        .select(
+          'kind',
+          readDb.raw('sum(case when acknowledged_at is null then 1 else 0 end) as open_n'),
+          readDb.raw('count(*) as n'),
+        );
       const counts: AlertCounts = { open: 0, acknowledged: 0, byKind: {} };
       for (const r of rows as Array<Record<string, unknown>>) {
         const open = Number(r.open_n ?? 0);
@@ -73,7 +107,9 @@ export function createRiskAlertStore({ db, readDb }: { db: Db; readDb: Db }): Ri
     },
 
     async get(realmId, id) {
-      const r = await readDb(TABLE).where({ realm_id: realmId, id }).first(...COLUMNS);
+      const r = await readDb(TABLE)
+        .where({ realm_id: realmId, id })
+        .first(...COLUMNS);
       return r ? toRow(r) : undefined;
     },
 
@@ -81,10 +117,22 @@ export function createRiskAlertStore({ db, readDb }: { db: Db; readDb: Db }): Ri
       if (ids.length === 0) return [];
       const by = actor.slice(0, ACTOR_LENGTH);
       return db.transaction(async (trx) => {
-        const open = (await trx(TABLE).where({ realm_id: realmId }).whereIn('id', ids).whereNull('acknowledged_at')
-          .orderBy('id', 'desc').select(...COLUMNS)).map(toRow);
+        const open = (
+          await trx(TABLE)
+            .where({ realm_id: realmId })
+            .whereIn('id', ids)
+            .whereNull('acknowledged_at')
+            .orderBy('id', 'desc')
+            .select(...COLUMNS)
+        ).map(toRow);
         if (open.length === 0) return [];
-        await trx(TABLE).where({ realm_id: realmId }).whereIn('id', open.map((a) => a.id)).whereNull('acknowledged_at')
+        await trx(TABLE)
+          .where({ realm_id: realmId })
+          .whereIn(
+            'id',
+            open.map((a) => a.id),
+          )
+          .whereNull('acknowledged_at')
           .update({ acknowledged_at: at, acknowledged_by: by });
         return open.map((a) => ({ ...a, acknowledgedAt: at, acknowledgedBy: by }));
       });

@@ -23,7 +23,12 @@ export function createRiskPolicyStore({ db, readDb }: { db: Db; readDb: Db }): R
         const version = Math.max(DEFAULT_RISK_POLICY.version, Number(current?.v ?? 0)) + 1;
         const next: RiskPolicy = riskPolicySchema.parse({ ...policy, version });
         try {
-          await db(TABLE).insert({ realm_id: realmId, version: next.version, policy_json: JSON.stringify(next), created_at: at });
+          await db(TABLE).insert({
+            realm_id: realmId,
+            version: next.version,
+            policy_json: JSON.stringify(next),
+            created_at: at,
+          });
           return next;
         } catch (error) {
           if (attempt >= SAVE_ATTEMPTS || !isUniqueViolation(error)) throw error;
@@ -33,7 +38,7 @@ export function createRiskPolicyStore({ db, readDb }: { db: Db; readDb: Db }): R
 
     async policySavedAt(realmId) {
       const row = await readDb(TABLE).where({ realm_id: realmId }).orderBy('version', 'desc').first('created_at');
-      return row ? toDate(row.created_at) ?? undefined : undefined;
+      return row ? (toDate(row.created_at) ?? undefined) : undefined;
     },
 
     async runPolicy(realmId, version): Promise<RunPolicy> {
@@ -41,7 +46,8 @@ export function createRiskPolicyStore({ db, readDb }: { db: Db; readDb: Db }): R
       // Read without the schema on purpose: a version saved under an older schema still tells its windows.
       const p = row ? (JSON.parse(String(row.policy_json)) as Partial<RunPolicy>) : {};
       return {
-        windowMonths: p.windowMonths ?? DEFAULT_RISK_POLICY.windowMonths, graceDays: p.graceDays ?? DEFAULT_RISK_POLICY.graceDays,
+        windowMonths: p.windowMonths ?? DEFAULT_RISK_POLICY.windowMonths,
+        graceDays: p.graceDays ?? DEFAULT_RISK_POLICY.graceDays,
         rollUpJobs: p.rollUpJobs ?? DEFAULT_RISK_POLICY.rollUpJobs,
       };
     },

@@ -8,10 +8,20 @@ import { assessCompany, type CompanyAssessment } from './domain/assess-company.j
 import type { CompanyFacts } from './domain/risk-facts.js';
 import { backtestScore } from './domain/score-backtest.js';
 import type { RiskPolicy } from './domain/risk-policy.js';
-import { clusterCustomers, type ClusterInput, type ClusterResult, type OpenInvoiceOutlooks } from './clusters/customer-clusters.js';
+import {
+  clusterCustomers,
+  type ClusterInput,
+  type ClusterResult,
+  type OpenInvoiceOutlooks,
+} from './clusters/customer-clusters.js';
 import { forecastWithOutlooks, type CashForecast, type InvoiceOutlook } from './forecast/cash-forecast.js';
 import { openInvoiceChances } from './forecast/open-invoice-chances.js';
-import { predictOpenInvoices, trainLatePaymentModel, type InvoiceLateProbability, type LatePaymentModelCard } from './model/late-payment-model.js';
+import {
+  predictOpenInvoices,
+  trainLatePaymentModel,
+  type InvoiceLateProbability,
+  type LatePaymentModelCard,
+} from './model/late-payment-model.js';
 import { panelSummary } from './panel-summary.js';
 import type { CustomerInputStore } from './customer-input-store-type.js';
 import type { RiskPolicyStore } from './risk-policy-store-type.js';
@@ -70,11 +80,16 @@ export class RiskService {
     return localDate(this.d.clock.now(), company?.timeZone ?? this.d.defaultTimeZone);
   }
 
-  async score(realmId: string, o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {}): Promise<ScoreResult> {
+  async score(
+    realmId: string,
+    o: { asOf?: string; persist?: boolean; trigger?: string; actor?: string } = {},
+  ): Promise<ScoreResult> {
     const today = await this.today(realmId);
     const asOf = o.asOf ?? today;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new ValidationError(`Cannot score as of "${asOf}": write the date YYYY-MM-DD.`);
-    if (asOf > today) throw new ValidationError(`Cannot score as of ${asOf}: it is after today (${today}) in the company's time zone.`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+      throw new ValidationError(`Cannot score as of "${asOf}": write the date YYYY-MM-DD.`);
+    if (asOf > today)
+      throw new ValidationError(`Cannot score as of ${asOf}: it is after today (${today}) in the company's time zone.`);
     const whatIf = asOf !== today;
     const policy = await this.d.policies.policy(realmId);
     const persist = o.persist !== false && !whatIf;
@@ -94,13 +109,17 @@ export class RiskService {
     await letOthersIn();
     const predictions = new Map(predictOpenInvoices(model, facts.invoices, asOf).map((p) => [p.invoiceId, p]));
     const assessment = assessCompany(facts, policy, asOf, {
-      lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])), ...(previousStates ? { previousStates } : {}),
+      lateProbabilities: new Map([...predictions].map(([id, p]) => [id, p.probability])),
+      ...(previousStates ? { previousStates } : {}),
     });
     await letOthersIn();
     const highRiskIds = new Set(assessment.customers.filter((c) => c.risk.highRisk).map((c) => c.customerId));
     const { forecast, outlooks } = forecastWithOutlooks(facts.invoices, { asOf, highRiskCustomerIds: highRiskIds });
-    const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths),
-      { k: policy.clusters.count, seed: policy.clusters.seed, ...(previousCentres ? { previous: previousCentres } : {}) });
+    const clusters = clusterCustomers(clusterInputs(assessment, outlooks, policy.windowMonths), {
+      k: policy.clusters.count,
+      seed: policy.clusters.seed,
+      ...(previousCentres ? { previous: previousCentres } : {}),
+    });
     await letOthersIn();
     let runId: number | null = null;
     if (persist) {
@@ -108,32 +127,67 @@ export class RiskService {
       const scoreBacktest = backtestScore(facts, policy, asOf);
       // The assessment smoothed each customer against the previous run (assessCompany): its states and alerts are kept.
       const states = new Map(assessment.customers.map((c) => [c.customerId, c.scoreState]));
-      const alerts = assessment.customers.flatMap((c) => c.alerts.map((a): NewRunAlert => ({
-        customerId: c.customerId, kind: a.kind,
-        message: a.kind === 'band_up' ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk` : `${c.name}'s risk score has risen ${a.runs} runs in a row`,
-      })));
+      const alerts = assessment.customers.flatMap((c) =>
+        c.alerts.map((a): NewRunAlert => ({
+          customerId: c.customerId,
+          kind: a.kind,
+          message:
+            a.kind === 'band_up'
+              ? `${c.name} moved from ${a.from ?? 'unscored'} to ${a.to} risk`
+              : `${c.name}'s risk score has risen ${a.runs} runs in a row`,
+        })),
+      );
       // Each customer's cluster is kept in customer_scores (clusterOf below), not in the run's company figures.
       runId = await this.d.scoreRuns.saveRun({
-        realmId, assessment, trigger: o.trigger ?? 'manual', at: this.d.clock.now(), states, alerts,
+        realmId,
+        assessment,
+        trigger: o.trigger ?? 'manual',
+        at: this.d.clock.now(),
+        states,
+        alerts,
         figures: {
-          modelCard: model.card, scoreBacktest, clusters: { centres: clusters.centres, profiles: clusters.profiles }, forecast,
+          modelCard: model.card,
+          scoreBacktest,
+          clusters: { centres: clusters.centres, profiles: clusters.profiles },
+          forecast,
           panel: panelSummary(assessment.customers),
         },
-        clusterOf: clusters.assignments, topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])), outlooks,
+        clusterOf: clusters.assignments,
+        topFeatures: new Map([...predictions].map(([id, p]) => [id, p.topFeatures])),
+        outlooks,
       });
     }
     // The run that replaces older ones trims their detail, most of a run's size (docs/risk.md, "Stability across runs").
     // The run is saved by then: a failed trim is only logged, and the next run tries again.
-    const trimmedRuns = runId === null ? [] : await this.d.scoreRuns.trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now())
-      .catch((err: unknown) => { this.d.logger.warn({ err, realmId }, 'trimming older score runs failed; the next run retries'); return []; });
+    const trimmedRuns =
+      runId === null
+        ? []
+        : await this.d.scoreRuns
+            .trimRunDetail(realmId, this.d.runsKeptWhole, this.d.clock.now())
+            .catch((err: unknown) => {
+              this.d.logger.warn({ err, realmId }, 'trimming older score runs failed; the next run retries');
+              return [];
+            });
     if (runId !== null) {
       await this.d.activity?.record(realmId, {
-        actor: actorFor(o.trigger, o.actor), kind: 'score',
+        actor: actorFor(o.trigger, o.actor),
+        kind: 'score',
         summary: `Scored ${assessment.customers.length.toLocaleString('en-US')} customers as of ${asOf}: ${assessment.highRisk.count} high risk`,
         detail: { runId, asOf, policyVersion: policy.version, highRisk: assessment.highRisk.count },
       });
     }
-    this.d.logger.info({ realmId, asOf, whatIf, runId, customers: assessment.customers.length, highRisk: assessment.highRisk.count, trimmedRuns: trimmedRuns.length }, 'company scored');
+    this.d.logger.info(
+      {
+        realmId,
+        asOf,
+        whatIf,
+        runId,
+        customers: assessment.customers.length,
+        highRisk: assessment.highRisk.count,
+        trimmedRuns: trimmedRuns.length,
+      },
+      'company scored',
+    );
     return { runId, whatIf, assessment, facts, policy, model: model.card, predictions, clusters, forecast, outlooks };
   }
 }
@@ -146,7 +200,10 @@ export class RiskService {
 /** The facts with each customer's credit score, which Duesense keeps rather than QBO (customer_credit_scores). */
 function withCreditScores(facts: CompanyFacts, scores: ReadonlyMap<string, number>): CompanyFacts {
   if (scores.size === 0) return facts;
-  return { ...facts, customers: facts.customers.map((c) => ({ ...c, creditScore: scores.get(c.id) ?? c.creditScore })) };
+  return {
+    ...facts,
+    customers: facts.customers.map((c) => ({ ...c, creditScore: scores.get(c.id) ?? c.creditScore })),
+  };
 }
 
 const letOthersIn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
@@ -157,32 +214,43 @@ const letOthersIn = () => new Promise<void>((resolve) => setImmediate(() => setI
  * late already, so its late probability says nothing). Each customer's open-invoice chances go along for the
  * cluster profile.
  */
-export function clusterInputs(a: CompanyAssessment, outlooks: ReadonlyMap<string, InvoiceOutlook>, windowMonths: number): ClusterInput[] {
+export function clusterInputs(
+  a: CompanyAssessment,
+  outlooks: ReadonlyMap<string, InvoiceOutlook>,
+  windowMonths: number,
+): ClusterInput[] {
   const byCustomer = new Map<string, OpenInvoiceOutlooks>();
   for (const inv of a.openInvoices) {
     const chances = openInvoiceChances(inv.daysPastDue, inv.lateProbability, outlooks.get(inv.invoiceId));
     let mine = byCustomer.get(inv.customerId);
-    if (!mine) byCustomer.set(inv.customerId, mine = { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] });
+    if (!mine)
+      byCustomer.set(inv.customerId, (mine = { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] }));
     if (chances.lateProbability !== null) mine.notYetDueLateProbabilities.push(chances.lateProbability);
-    if (chances.collectedWithin30Days !== null) mine.pastDueNotCollectedWithin30Days.push(1 - chances.collectedWithin30Days);
+    if (chances.collectedWithin30Days !== null)
+      mine.pastDueNotCollectedWithin30Days.push(1 - chances.collectedWithin30Days);
   }
-  return a.customers.filter((c) => c.metrics.invoiceCount > 0).map((c) => {
-    const lateShare = c.metrics.lateOfLast10.of === 0 ? 0 : c.metrics.lateOfLast10.late / c.metrics.lateOfLast10.of;
-    const open = byCustomer.get(c.customerId) ?? { notYetDueLateProbabilities: [], pastDueNotCollectedWithin30Days: [] };
-    const ahead = open.notYetDueLateProbabilities;
-    return {
-      customerId: c.customerId,
-      features: {
-        invoicesPerMonth: c.metrics.invoiceCount / windowMonths,
-        avgInvoiceCents: c.metrics.avgInvoiceCents ?? 0,
-        avgDaysBeyondTerms: c.metrics.avgDaysBeyondTerms ?? 0,
-        paymentRate: c.metrics.paymentRate ?? 100,
-        lateShare,
-        // Customers with nothing coming due: their recent late share stands in for a predicted probability.
-        avgLateProbability: ahead.length > 0 ? ahead.reduce((s, p) => s + p, 0) / ahead.length : lateShare,
-        invoicedCents: (c.metrics.avgInvoiceCents ?? 0) * c.metrics.invoiceCount,
-      },
-      openInvoices: open,
-    };
-  });
+  return a.customers
+    .filter((c) => c.metrics.invoiceCount > 0)
+    .map((c) => {
+      const lateShare = c.metrics.lateOfLast10.of === 0 ? 0 : c.metrics.lateOfLast10.late / c.metrics.lateOfLast10.of;
+      const open = byCustomer.get(c.customerId) ?? {
+        notYetDueLateProbabilities: [],
+        pastDueNotCollectedWithin30Days: [],
+      };
+      const ahead = open.notYetDueLateProbabilities;
+      return {
+        customerId: c.customerId,
+        features: {
+          invoicesPerMonth: c.metrics.invoiceCount / windowMonths,
+          avgInvoiceCents: c.metrics.avgInvoiceCents ?? 0,
+          avgDaysBeyondTerms: c.metrics.avgDaysBeyondTerms ?? 0,
+          paymentRate: c.metrics.paymentRate ?? 100,
+          lateShare,
+          // Customers with nothing coming due: their recent late share stands in for a predicted probability.
+          avgLateProbability: ahead.length > 0 ? ahead.reduce((s, p) => s + p, 0) / ahead.length : lateShare,
+          invoicedCents: (c.metrics.avgInvoiceCents ?? 0) * c.metrics.invoiceCount,
+        },
+        openInvoices: open,
+      };
+    });
 }

@@ -42,8 +42,14 @@ export interface RunDistribution {
   scoreBins: number[];
   /** The high-risk customers with the largest balances, largest first. */
   topHighRisk: Array<{
-    customerId: string; name: string; outstandingCents: number; overdueCents: number; paymentRate: number | null;
-    score: number | null; tier: string; strategy: string;
+    customerId: string;
+    name: string;
+    outstandingCents: number;
+    overdueCents: number;
+    paymentRate: number | null;
+    score: number | null;
+    tier: string;
+    strategy: string;
   }>;
   /** Alerts this run raised. */
   alertCount: number;
@@ -167,9 +173,17 @@ export interface ScoreRunStore {
   /** A run's behavioural clusters (id → name), read from company_json in SQL. */
   runClusters(realmId: string, runId: number): Promise<Array<{ id: number; name: string }>>;
   /** One page of a run's customers and the number matching the filters. */
-  customerPage(realmId: string, runId: number, q: CustomerListQuery): Promise<{ rows: CustomerListRow[]; total: number }>;
+  customerPage(
+    realmId: string,
+    runId: number,
+    q: CustomerListQuery,
+  ): Promise<{ rows: CustomerListRow[]; total: number }>;
   /** Every matching customer of a run, in the list's order. */
-  customerRows(realmId: string, runId: number, q: Omit<CustomerListQuery, 'page' | 'pageSize'>): Promise<CustomerListRow[]>;
+  customerRows(
+    realmId: string,
+    runId: number,
+    q: Omit<CustomerListQuery, 'page' | 'pageSize'>,
+  ): Promise<CustomerListRow[]>;
   /** One customer as a run scored them; undefined when not in the run. */
   customerScore(realmId: string, runId: number, customerId: string): Promise<ExportCustomer | undefined>;
   /** The customer's score over the last `limit` saved runs, oldest first. */
@@ -179,4 +193,7 @@ export interface ScoreRunStore {
 }
 
 /** What a score run reads and writes of the store. */
-export type ScoreRunKeeping = Pick<ScoreRunStore, 'saveRun' | 'trimRunDetail' | 'latestStates' | 'latestClusterCentres'>;
+export type ScoreRunKeeping = Pick<
+  ScoreRunStore,
+  'saveRun' | 'trimRunDetail' | 'latestStates' | 'latestClusterCentres'
+>;

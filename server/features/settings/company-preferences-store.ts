@@ -14,8 +14,10 @@ export function createCompanyPreferencesStore(db: Db): CompanyPreferencesStore {
 
     async setNightlyTime(realmId, time, at) {
       if (time !== null && !LOCAL_TIME.test(time)) throw new Error(`not a local time HH:MM: ${time}`);
-      await db(TABLE).insert({ realm_id: realmId, nightly_local_time: time, updated_at: at })
-        .onConflict('realm_id').merge(['nightly_local_time', 'updated_at']);
+      await db(TABLE)
+        .insert({ realm_id: realmId, nightly_local_time: time, updated_at: at })
+        .onConflict('realm_id')
+        .merge(['nightly_local_time', 'updated_at']);
     },
 
     async nightlyTimes() {
@@ -30,12 +32,17 @@ export function createCompanyPreferencesStore(db: Db): CompanyPreferencesStore {
 
     async digestPreferences(realmId) {
       const row = await db(TABLE).where({ realm_id: realmId }).first('alert_digest_enabled', 'alert_digest_to');
-      return { enabled: Boolean(row?.alert_digest_enabled), to: (row?.alert_digest_to as string | null | undefined) ?? null };
+      return {
+        enabled: Boolean(row?.alert_digest_enabled),
+        to: (row?.alert_digest_to as string | null | undefined) ?? null,
+      };
     },
 
     async setDigestPreferences(realmId, p, at) {
-      await db(TABLE).insert({ realm_id: realmId, alert_digest_enabled: p.enabled, alert_digest_to: p.to, updated_at: at })
-        .onConflict('realm_id').merge(['alert_digest_enabled', 'alert_digest_to', 'updated_at']);
+      await db(TABLE)
+        .insert({ realm_id: realmId, alert_digest_enabled: p.enabled, alert_digest_to: p.to, updated_at: at })
+        .onConflict('realm_id')
+        .merge(['alert_digest_enabled', 'alert_digest_to', 'updated_at']);
     },
   };
 }

@@ -10,7 +10,12 @@ export function effectiveNightlyTime(own: string | null | undefined, deploymentD
 
 /** The local HH:MM of an instant in a time zone. */
 export function localTime(instant: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(instant);
 }
 
 export interface NextNightlyRun {
@@ -26,7 +31,12 @@ export interface NextNightlyRun {
  * When the nightly run of a company comes next, as the dispatcher decides it: once per local date, at the
  * first quarter-hour check at or after the nightly time; a run that failed is tried again at the next check.
  */
-export function nextNightlyRun(o: { now: Date; zone: string; time: string; today: 'running' | 'succeeded' | 'failed' | undefined }): NextNightlyRun {
+export function nextNightlyRun(o: {
+  now: Date;
+  zone: string;
+  time: string;
+  today: 'running' | 'succeeded' | 'failed' | undefined;
+}): NextNightlyRun {
   const today = localDate(o.now, o.zone);
   const base = { time: o.time, zone: o.zone };
   if (o.today === 'succeeded') return { when: 'tomorrow', date: addDaysToDate(today, 1), ...base };

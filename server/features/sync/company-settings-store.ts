@@ -7,9 +7,16 @@ export function createCompanySettingsStore(db: Db): CompanySettingsStore {
   return {
     async save(realmId, s, now) {
       const row = {
-        realm_id: realmId, company_name: s.companyName, country: s.country, home_currency: s.homeCurrency,
-        multi_currency: s.multiCurrency, time_zone: s.timeZone, custom_fields_json: JSON.stringify(s.customFields),
-        company_info_json: JSON.stringify(s.companyInfo), preferences_json: JSON.stringify(s.preferences), updated_at: now,
+        realm_id: realmId,
+        company_name: s.companyName,
+        country: s.country,
+        home_currency: s.homeCurrency,
+        multi_currency: s.multiCurrency,
+        time_zone: s.timeZone,
+        custom_fields_json: JSON.stringify(s.customFields),
+        company_info_json: JSON.stringify(s.companyInfo),
+        preferences_json: JSON.stringify(s.preferences),
+        updated_at: now,
       };
       await db(SETTINGS).insert(row).onConflict('realm_id').merge();
     },

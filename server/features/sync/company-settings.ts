@@ -5,12 +5,14 @@ type Obj = Record<string, unknown>;
 
 /** Custom-field definitions as QBO keeps them in Preferences.SalesFormsPrefs.CustomField name/value pairs. */
 export function customFieldDefinitions(prefs: Obj | undefined): Array<{ definitionId: string; name: string }> {
-  const groups = ((prefs?.SalesFormsPrefs as Obj | undefined)?.CustomField as Array<{ CustomField?: Obj[] }> | undefined) ?? [];
+  const groups =
+    ((prefs?.SalesFormsPrefs as Obj | undefined)?.CustomField as Array<{ CustomField?: Obj[] }> | undefined) ?? [];
   const values = groups.flatMap((g) => g.CustomField ?? []);
   const defs: Array<{ definitionId: string; name: string }> = [];
   for (const v of values) {
     const m = /^SalesFormsPrefs\.SalesCustomName(\d)$/.exec(String(v.Name));
-    if (m && typeof v.StringValue === 'string' && v.StringValue) defs.push({ definitionId: m[1]!, name: v.StringValue });
+    if (m && typeof v.StringValue === 'string' && v.StringValue)
+      defs.push({ definitionId: m[1]!, name: v.StringValue });
   }
   return defs;
 }

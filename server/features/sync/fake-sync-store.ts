@@ -30,7 +30,8 @@ export function createFakeSyncStore(): FakeSyncStore {
     if (!found) throw new Error(`no sync run ${id}`);
     return found;
   };
-  const updatedAt = (row: Row | undefined) => (row?.qbo_updated_at instanceof Date ? row.qbo_updated_at.getTime() : -Infinity);
+  const updatedAt = (row: Row | undefined) =>
+    row?.qbo_updated_at instanceof Date ? row.qbo_updated_at.getTime() : -Infinity;
 
   return {
     rows: (realmId, entity) => table(realmId, entity.table),
@@ -82,14 +83,28 @@ export function createFakeSyncStore(): FakeSyncStore {
     },
     async rowCounts(realmId, entities) {
       const counts: Record<string, number> = {};
-      for (const e of entities) counts[e.name] = [...table(realmId, e.table).values()].filter((r) => r.deleted_at === null).length;
+      for (const e of entities)
+        counts[e.name] = [...table(realmId, e.table).values()].filter((r) => r.deleted_at === null).length;
       return counts;
     },
     async startRun(realmId, trigger, mode, at) {
       const id = runs.length + 1;
       runs.push({
-        id, realmId, trigger, mode, status: 'running', startedAt: at, finishedAt: null, progress: null, counts: null,
-        apiCalls: 0, throttledMs: 0, errorClass: null, errorCode: null, errorMessage: null, intuitTid: null,
+        id,
+        realmId,
+        trigger,
+        mode,
+        status: 'running',
+        startedAt: at,
+        finishedAt: null,
+        progress: null,
+        counts: null,
+        apiCalls: 0,
+        throttledMs: 0,
+        errorClass: null,
+        errorCode: null,
+        errorMessage: null,
+        intuitTid: null,
       });
       return id;
     },
@@ -98,16 +113,25 @@ export function createFakeSyncStore(): FakeSyncStore {
     },
     async finishRun(id, o) {
       Object.assign(run(id), {
-        status: o.status, finishedAt: o.at, errorClass: o.errorClass ?? null, errorCode: o.errorCode ?? null,
-        errorMessage: o.errorMessage ?? null, intuitTid: o.intuitTid ?? null,
+        status: o.status,
+        finishedAt: o.at,
+        errorClass: o.errorClass ?? null,
+        errorCode: o.errorCode ?? null,
+        errorMessage: o.errorMessage ?? null,
+        intuitTid: o.intuitTid ?? null,
       });
     },
     async runs(realmId, limit = 20) {
-      return runs.filter((r) => r.realmId === realmId).reverse().slice(0, limit).map((r) => ({ ...r }));
+      return runs
+        .filter((r) => r.realmId === realmId)
+        .reverse()
+        .slice(0, limit)
+        .map((r) => ({ ...r }));
     },
     async failAbandonedRuns(realmId, at) {
       for (const r of runs) {
-        if (r.realmId === realmId && r.status === 'running') Object.assign(r, { status: 'failed', finishedAt: at, errorClass: 'transient' });
+        if (r.realmId === realmId && r.status === 'running')
+          Object.assign(r, { status: 'failed', finishedAt: at, errorClass: 'transient' });
       }
     },
   };

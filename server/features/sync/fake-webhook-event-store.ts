@@ -5,7 +5,9 @@ export function createFakeWebhookEventStore(): WebhookEventStore {
   const events: Array<WebhookEvent & { processedAt: Date | null }> = [];
   return {
     async enqueue(e, _receivedAt) {
-      const waiting = events.find((w) => w.processedAt === null && w.realmId === e.realmId && w.entity === e.entity && w.qboId === e.qboId);
+      const waiting = events.find(
+        (w) => w.processedAt === null && w.realmId === e.realmId && w.entity === e.entity && w.qboId === e.qboId,
+      );
       if (waiting) {
         if (e.operation === 'Delete') Object.assign(waiting, { operation: 'Delete', lastUpdated: e.lastUpdated });
         return false;
@@ -14,7 +16,10 @@ export function createFakeWebhookEventStore(): WebhookEventStore {
       return true;
     },
     async pending(limit) {
-      return events.filter((e) => e.processedAt === null).slice(0, limit).map(({ processedAt: _, ...e }) => e);
+      return events
+        .filter((e) => e.processedAt === null)
+        .slice(0, limit)
+        .map(({ processedAt: _, ...e }) => e);
     },
     async markProcessed(ids, at) {
       for (const e of events) if (ids.includes(e.id)) e.processedAt = at;

@@ -28,15 +28,20 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
         return self ? [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }] : [];
       }
       // Level by level: one indexed read per level.
-      const self = await customers(realmId).where({ qbo_id: customerId }).whereNull('deleted_at').first('qbo_id', 'display_name');
+      const self = await customers(realmId)
+        .where({ qbo_id: customerId })
+        .whereNull('deleted_at')
+        .first('qbo_id', 'display_name');
       if (!self) return [];
       const all: CoveredCustomer[] = [{ id: String(self.qbo_id), name: String(self.display_name), depth: 0 }];
       let frontier = [all[0]!.id];
       for (let depth = 1; depth <= MAX_JOB_DEPTH && frontier.length > 0; depth++) {
         const children = await inChunks(frontier, (chunk) =>
-          customers(realmId).whereIn('parent_qbo_id', chunk).whereNull('deleted_at').select('qbo_id', 'display_name'));
+          customers(realmId).whereIn('parent_qbo_id', chunk).whereNull('deleted_at').select('qbo_id', 'display_name'),
+        );
         const seen = new Set(all.map((c) => c.id));
-        const next = children.filter((c) => !seen.has(String(c.qbo_id)))
+        const next = children
+          .filter((c) => !seen.has(String(c.qbo_id)))
           .map((c) => ({ id: String(c.qbo_id), name: String(c.display_name), depth }));
         next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         all.push(...next);
@@ -51,13 +56,20 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
     },
 
     async invoicesOnFile(realmId: string, invoiceIds: readonly string[]): Promise<Map<string, InvoiceOnFile>> {
-      const rows = await inChunks(invoiceIds, (chunk) => readDb('qbo_invoices').where({ realm_id: realmId }).whereIn('qbo_id', chunk)
-        .select('qbo_id', 'txn_date', 'total_cents', 'exchange_rate'));
-      return new Map(rows.map((r) => {
-        const rate = r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate);
-        const totalCents = r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * rate);
-        return [String(r.qbo_id), { txnDate: r.txn_date ? String(r.txn_date) : null, totalCents }];
-      }));
+      const rows = await inChunks(invoiceIds, (chunk) =>
+        readDb('qbo_invoices')
+          .where({ realm_id: realmId })
+          .whereIn('qbo_id', chunk)
+          .select('qbo_id', 'txn_date', 'total_cents', 'exchange_rate'),
+      );
+      return new Map(
+        rows.map((r) => {
+          const rate = r.exchange_rate === null || r.exchange_rate === undefined ? 1 : Number(r.exchange_rate);
+          const totalCents =
+            r.total_cents === null || r.total_cents === undefined ? null : Math.round(Number(r.total_cents) * rate);
+          return [String(r.qbo_id), { txnDate: r.txn_date ? String(r.txn_date) : null, totalCents }];
+        }),
+      );
     },
 
     async customerNames(realmId: string): Promise<Map<string, string>> {

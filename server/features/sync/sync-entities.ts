@@ -1,6 +1,13 @@
 import type { QboEntity } from '../../qbo/qbo-api-client.js';
 import {
-  mapCreditMemo, mapCustomer, mapCustomerType, mapInvoice, mapItem, mapPayment, mapTerm, type MappedEntity,
+  mapCreditMemo,
+  mapCustomer,
+  mapCustomerType,
+  mapInvoice,
+  mapItem,
+  mapPayment,
+  mapTerm,
+  type MappedEntity,
 } from './qbo-mappers.js';
 
 /**

@@ -25,7 +25,11 @@ export interface SyncOptions {
   /** How often a full pass with mark-and-sweep catches deletions query mode cannot see. */
   reconcileEveryMs: number;
 }
-export const DEFAULT_SYNC_OPTIONS: SyncOptions = { overlapMs: 5 * 60_000, cdcMaxAgeMs: 29 * DAY, reconcileEveryMs: 7 * DAY };
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  overlapMs: 5 * 60_000,
+  cdcMaxAgeMs: 29 * DAY,
+  reconcileEveryMs: 7 * DAY,
+};
 
 export interface SyncProgress {
   entity: string;
@@ -61,9 +65,19 @@ export interface SyncServiceDeps {
 
 type Counts = Record<string, { upserted: number; deleted: number }>;
 
-export interface SyncRequest { full?: boolean; trigger?: string; actor?: string; onProgress?: (p: SyncProgress) => void }
+export interface SyncRequest {
+  full?: boolean;
+  trigger?: string;
+  actor?: string;
+  onProgress?: (p: SyncProgress) => void;
+}
 
-interface FinishedRun { runId: number; status: 'succeeded' | 'failed'; counts: Counts; failure: Error | undefined }
+interface FinishedRun {
+  runId: number;
+  status: 'succeeded' | 'failed';
+  counts: Counts;
+  failure: Error | undefined;
+}
 
 /**
  * One registry-driven engine for every entity. A first sync is a full pass paged by a time keyset
@@ -87,27 +101,41 @@ export class SyncService {
     this.d.logger.info({ realmId, runId, status, mode: run.mode, apiCalls: run.apiCalls }, 'sync finished');
     const changed = Object.values(counts).reduce((sum, c) => sum + c.upserted + c.deleted, 0);
     await this.d.activity?.record(realmId, {
-      actor: actorFor(opts.trigger, opts.actor), kind: 'sync',
-      summary: status === 'succeeded'
-        ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ${run.apiCalls} API calls`
-        : `Sync failed: ${failure?.message ?? 'unknown error'}`,
+      actor: actorFor(opts.trigger, opts.actor),
+      kind: 'sync',
+      summary:
+        status === 'succeeded'
+          ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ${run.apiCalls} API calls`
+          : `Sync failed: ${failure?.message ?? 'unknown error'}`,
       detail: { runId, status, mode: run.mode, counts, apiCalls: run.apiCalls },
     });
     return run;
   }
 
   /** The run itself, from starting its row to finishing it; the caller holds the company's sync lock. */
-  private async syncHoldingLock(realmId: string, opts: SyncRequest): Promise<{ value: FinishedRun; status: 'succeeded' | 'failed' }> {
+  private async syncHoldingLock(
+    realmId: string,
+    opts: SyncRequest,
+  ): Promise<{ value: FinishedRun; status: 'succeeded' | 'failed' }> {
     const now = this.d.clock.now();
     await this.d.store.failAbandonedRuns(realmId, now);
-    const runId = await this.d.store.startRun(realmId, opts.trigger ?? 'manual', opts.full ? 'full' : 'incremental', now);
+    const runId = await this.d.store.startRun(
+      realmId,
+      opts.trigger ?? 'manual',
+      opts.full ? 'full' : 'incremental',
+      now,
+    );
     const before = this.d.callStats(realmId);
     const counts: Counts = {};
     const modes = new Set<string>();
     const progress = async (p: SyncProgress) => {
       opts.onProgress?.(p);
       const s = this.d.callStats(realmId);
-      await this.d.store.updateRun(runId, { progress: p, apiCalls: s.calls - before.calls, throttledMs: s.throttledMs - before.throttledMs });
+      await this.d.store.updateRun(runId, {
+        progress: p,
+        apiCalls: s.calls - before.calls,
+        throttledMs: s.throttledMs - before.throttledMs,
+      });
     };
     let status: 'succeeded' | 'failed' = 'succeeded';
     let failure: QboError | Error | undefined;
@@ -138,15 +166,32 @@ export class SyncService {
     } catch (err) {
       status = 'failed';
       failure = err as Error;
-      if (err instanceof QboReauthRequired) await this.d.connections.setStatus(realmId, 'needs_reauth', this.d.clock.now());
-      this.d.logger.warn({ realmId, errorClass: err instanceof QboError ? err.errorClass : 'unknown', intuitTid: err instanceof QboError ? err.intuitTid : undefined, err: err instanceof QboError ? undefined : err }, 'sync failed');
+      if (err instanceof QboReauthRequired)
+        await this.d.connections.setStatus(realmId, 'needs_reauth', this.d.clock.now());
+      this.d.logger.warn(
+        {
+          realmId,
+          errorClass: err instanceof QboError ? err.errorClass : 'unknown',
+          intuitTid: err instanceof QboError ? err.intuitTid : undefined,
+          err: err instanceof QboError ? undefined : err,
+        },
+        'sync failed',
+      );
     }
     const after = this.d.callStats(realmId);
     const finishedAt = this.d.clock.now();
-    await this.d.store.updateRun(runId, { mode: [...modes].join('+') || 'none', counts, apiCalls: after.calls - before.calls, throttledMs: after.throttledMs - before.throttledMs });
+    await this.d.store.updateRun(runId, {
+      mode: [...modes].join('+') || 'none',
+      counts,
+      apiCalls: after.calls - before.calls,
+      throttledMs: after.throttledMs - before.throttledMs,
+    });
     await this.d.store.finishRun(runId, {
-      status, at: finishedAt,
-      ...(failure ? { errorMessage: failure.message, errorClass: failure instanceof QboError ? failure.errorClass : 'permanent' } : {}),
+      status,
+      at: finishedAt,
+      ...(failure
+        ? { errorMessage: failure.message, errorClass: failure instanceof QboError ? failure.errorClass : 'permanent' }
+        : {}),
       ...(failure instanceof QboError && failure.code ? { errorCode: failure.code } : {}),
       ...(failure instanceof QboError && failure.intuitTid ? { intuitTid: failure.intuitTid } : {}),
     });
@@ -154,7 +199,10 @@ export class SyncService {
   }
 
   /** Which entities need a full pass, which can use CDC, and which must fall back to query mode. */
-  private plan(states: Map<string, SyncState>, forceFull: boolean): { full: SyncEntity[]; cdc: SyncEntity[]; query: SyncEntity[] } {
+  private plan(
+    states: Map<string, SyncState>,
+    forceFull: boolean,
+  ): { full: SyncEntity[]; cdc: SyncEntity[]; query: SyncEntity[] } {
     const now = this.d.clock.now().getTime();
     const plan = { full: [] as SyncEntity[], cdc: [] as SyncEntity[], query: [] as SyncEntity[] };
     for (const entity of SYNC_ENTITIES) {
@@ -174,12 +222,28 @@ export class SyncService {
    * second by position so no page is read twice. `full` marks rows seen and sweeps the rest at the end;
    * `query` starts an overlap before the cursor and leaves deletions to the next reconcile.
    */
-  private async keysetPass(realmId: string, entity: SyncEntity, prior: SyncState | undefined, mode: 'full' | 'query', progress: (p: SyncProgress) => Promise<void>) {
+  private async keysetPass(
+    realmId: string,
+    entity: SyncEntity,
+    prior: SyncState | undefined,
+    mode: 'full' | 'query',
+    progress: (p: SyncProgress) => Promise<void>,
+  ) {
     const resume = mode === 'full' && prior?.phase === 'full' && prior.fullSweepId !== null;
     let state: SyncState = resume
       ? prior!
       : mode === 'full'
-        ? { entity: entity.name, phase: 'full', watermarkRaw: null, watermarkAt: null, watermarkSkip: 0, fullSweepId: randomUUID(), fullStartedAt: null, lastSuccessAt: prior?.lastSuccessAt ?? null, lastReconcileAt: prior?.lastReconcileAt ?? null }
+        ? {
+            entity: entity.name,
+            phase: 'full',
+            watermarkRaw: null,
+            watermarkAt: null,
+            watermarkSkip: 0,
+            fullSweepId: randomUUID(),
+            fullStartedAt: null,
+            lastSuccessAt: prior?.lastSuccessAt ?? null,
+            lastReconcileAt: prior?.lastReconcileAt ?? null,
+          }
         : { ...prior!, ...this.overlapCursor(prior!) };
     const counts = { upserted: 0, deleted: 0 };
     let pages = 0;
@@ -189,8 +253,13 @@ export class SyncService {
       pages++;
       rowsRead += page.rows.length;
       const next: SyncState = { ...state, ...advance(state, page.rows) };
-      if (mode === 'full' && next.fullStartedAt === null) next.fullStartedAt = qboInstant(page.time) ?? this.d.clock.now();
-      const written = await this.d.store.writePage(realmId, entity, { upserts: page.rows.map((r) => entity.map(realmId, r)), sweepId: mode === 'full' ? next.fullSweepId : null, state: next });
+      if (mode === 'full' && next.fullStartedAt === null)
+        next.fullStartedAt = qboInstant(page.time) ?? this.d.clock.now();
+      const written = await this.d.store.writePage(realmId, entity, {
+        upserts: page.rows.map((r) => entity.map(realmId, r)),
+        sweepId: mode === 'full' ? next.fullSweepId : null,
+        state: next,
+      });
       counts.upserted += written.upserted;
       state = next;
       await progress({ entity: entity.name, mode, rows: rowsRead, pages });
@@ -202,7 +271,17 @@ export class SyncService {
       // The pass saw everything that existed when it began; the next sync starts there (changes made while it
       // ran are read again, harmlessly).
       const cursorAt = state.fullStartedAt ?? now;
-      state = { ...state, phase: 'incremental', watermarkAt: cursorAt, watermarkRaw: cursorAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), watermarkSkip: 0, fullSweepId: null, fullStartedAt: null, lastReconcileAt: now, lastSuccessAt: now };
+      state = {
+        ...state,
+        phase: 'incremental',
+        watermarkAt: cursorAt,
+        watermarkRaw: cursorAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        watermarkSkip: 0,
+        fullSweepId: null,
+        fullStartedAt: null,
+        lastReconcileAt: now,
+        lastSuccessAt: now,
+      };
     } else {
       // Query mode cannot see deletions: the next run reconciles.
       state = { ...state, lastSuccessAt: now, lastReconcileAt: null };
@@ -217,9 +296,21 @@ export class SyncService {
   }
 
   /** One CDC call for all young cursors; answers of 1,000 objects were cut short and go per entity, then to query mode. */
-  private async cdcPass(realmId: string, entities: SyncEntity[], states: Map<string, SyncState>, counts: Counts, progress: (p: SyncProgress) => Promise<void>): Promise<SyncEntity[]> {
-    const since = (list: SyncEntity[]) => new Date(Math.min(...list.map((e) => states.get(e.name)!.watermarkAt!.getTime())) - this.o.overlapMs);
-    const all = await this.d.qbo(realmId, (api) => api.cdc(entities.map((e) => e.name), since(entities)));
+  private async cdcPass(
+    realmId: string,
+    entities: SyncEntity[],
+    states: Map<string, SyncState>,
+    counts: Counts,
+    progress: (p: SyncProgress) => Promise<void>,
+  ): Promise<SyncEntity[]> {
+    const since = (list: SyncEntity[]) =>
+      new Date(Math.min(...list.map((e) => states.get(e.name)!.watermarkAt!.getTime())) - this.o.overlapMs);
+    const all = await this.d.qbo(realmId, (api) =>
+      api.cdc(
+        entities.map((e) => e.name),
+        since(entities),
+      ),
+    );
     const total = [...all.byEntity.values()].reduce((n, rows) => n + rows.length, 0);
     const results = total < PAGE_SIZE ? [all] : [];
     const overflow: SyncEntity[] = [];
@@ -237,8 +328,20 @@ export class SyncService {
         if (overflow.includes(entity)) continue;
         const deleted = rows.filter((r) => r.status === 'Deleted');
         const live = rows.filter((r) => r.status !== 'Deleted');
-        const state: SyncState = { ...states.get(name)!, watermarkAt: at, watermarkRaw: result.time, watermarkSkip: 0, lastSuccessAt: this.d.clock.now() };
-        const written = await this.d.store.writePage(realmId, entity, { upserts: live.map((r) => entity.map(realmId, r)), deletedIds: deleted.map((r) => String(r.Id)), deletedAt: at, sweepId: null, state });
+        const state: SyncState = {
+          ...states.get(name)!,
+          watermarkAt: at,
+          watermarkRaw: result.time,
+          watermarkSkip: 0,
+          lastSuccessAt: this.d.clock.now(),
+        };
+        const written = await this.d.store.writePage(realmId, entity, {
+          upserts: live.map((r) => entity.map(realmId, r)),
+          deletedIds: deleted.map((r) => String(r.Id)),
+          deletedAt: at,
+          sweepId: null,
+          state,
+        });
         counts[name] = written;
         await progress({ entity: name, mode: 'cdc', rows: rows.length, pages: 1 });
       }
@@ -257,11 +360,21 @@ export function criteria(entity: SyncEntity, s: SyncState): string {
 }
 
 /** The cursor after a page: its last LastUpdatedTime, and how many rows at exactly that time have been read. */
-export function advance(s: SyncState, rows: readonly QboEntity[]): Pick<SyncState, 'watermarkRaw' | 'watermarkAt' | 'watermarkSkip'> {
-  if (rows.length === 0) return { watermarkRaw: s.watermarkRaw, watermarkAt: s.watermarkAt, watermarkSkip: s.watermarkSkip };
+export function advance(
+  s: SyncState,
+  rows: readonly QboEntity[],
+): Pick<SyncState, 'watermarkRaw' | 'watermarkAt' | 'watermarkSkip'> {
+  if (rows.length === 0)
+    return { watermarkRaw: s.watermarkRaw, watermarkAt: s.watermarkAt, watermarkSkip: s.watermarkSkip };
   const lastRaw = String((rows[rows.length - 1]!.MetaData as { LastUpdatedTime: string }).LastUpdatedTime);
   const last = qboInstant(lastRaw)!;
-  const atLast = rows.filter((r) => qboInstant((r.MetaData as { LastUpdatedTime: string }).LastUpdatedTime)?.getTime() === last.getTime()).length;
+  const atLast = rows.filter(
+    (r) => qboInstant((r.MetaData as { LastUpdatedTime: string }).LastUpdatedTime)?.getTime() === last.getTime(),
+  ).length;
   const sameSecondAsBefore = s.watermarkAt !== null && s.watermarkAt.getTime() === last.getTime();
-  return { watermarkRaw: lastRaw, watermarkAt: last, watermarkSkip: (sameSecondAsBefore ? s.watermarkSkip : 0) + atLast };
+  return {
+    watermarkRaw: lastRaw,
+    watermarkAt: last,
+    watermarkSkip: (sameSecondAsBefore ? s.watermarkSkip : 0) + atLast,
+  };
 }

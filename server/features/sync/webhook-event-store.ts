@@ -6,8 +6,12 @@ const CHUNK = 400;
 
 function rowToEvent(r: Record<string, unknown>): WebhookEvent {
   return {
-    id: Number(r.id), realmId: String(r.realm_id), entity: String(r.entity), qboId: String(r.qbo_id),
-    operation: String(r.operation), lastUpdated: (r.last_updated as string | null) ?? null,
+    id: Number(r.id),
+    realmId: String(r.realm_id),
+    entity: String(r.entity),
+    qboId: String(r.qbo_id),
+    operation: String(r.operation),
+    lastUpdated: (r.last_updated as string | null) ?? null,
   };
 }
 
@@ -26,8 +30,12 @@ export function createWebhookEventStore(db: Db): WebhookEventStore {
           return false;
         }
         await trx(TABLE).insert({
-          realm_id: e.realmId, entity: e.entity, qbo_id: e.qboId, operation: e.operation,
-          last_updated: e.lastUpdated, received_at: receivedAt,
+          realm_id: e.realmId,
+          entity: e.entity,
+          qbo_id: e.qboId,
+          operation: e.operation,
+          last_updated: e.lastUpdated,
+          received_at: receivedAt,
         });
         return true;
       });
@@ -39,7 +47,9 @@ export function createWebhookEventStore(db: Db): WebhookEventStore {
 
     async markProcessed(ids, at) {
       for (let i = 0; i < ids.length; i += CHUNK) {
-        await db(TABLE).whereIn('id', ids.slice(i, i + CHUNK)).update({ processed_at: at });
+        await db(TABLE)
+          .whereIn('id', ids.slice(i, i + CHUNK))
+          .update({ processed_at: at });
       }
     },
   };

@@ -8,7 +8,12 @@ export interface EntityNotification {
 }
 
 const VERB_TO_OPERATION: Record<string, string> = {
-  created: 'Create', updated: 'Update', deleted: 'Delete', voided: 'Void', emailed: 'Emailed', merged: 'Merge',
+  created: 'Create',
+  updated: 'Update',
+  deleted: 'Delete',
+  voided: 'Void',
+  emailed: 'Emailed',
+  merged: 'Merge',
 };
 
 type Obj = Record<string, unknown>;
@@ -23,7 +28,15 @@ export function parseNotifications(body: unknown): EntityNotification[] {
     return body.flatMap((e: Obj) => {
       const m = /^qbo\.([a-z]+)\.([a-z]+)\.v\d+$/i.exec(String(e.type ?? ''));
       if (!m || typeof e.intuitaccountid !== 'string' || e.intuitentityid === undefined) return [];
-      return [{ realmId: e.intuitaccountid, entity: m[1]!, id: String(e.intuitentityid), operation: VERB_TO_OPERATION[m[2]!.toLowerCase()] ?? m[2]!, lastUpdated: typeof e.time === 'string' ? e.time : null }];
+      return [
+        {
+          realmId: e.intuitaccountid,
+          entity: m[1]!,
+          id: String(e.intuitentityid),
+          operation: VERB_TO_OPERATION[m[2]!.toLowerCase()] ?? m[2]!,
+          lastUpdated: typeof e.time === 'string' ? e.time : null,
+        },
+      ];
     });
   }
   const notifications = (body as Obj | null)?.eventNotifications;
@@ -31,6 +44,12 @@ export function parseNotifications(body: unknown): EntityNotification[] {
   return notifications.flatMap((n: Obj) => {
     const entities = ((n.dataChangeEvent as Obj | undefined)?.entities as Obj[] | undefined) ?? [];
     if (typeof n.realmId !== 'string') return [];
-    return entities.map((e) => ({ realmId: n.realmId as string, entity: String(e.name ?? ''), id: String(e.id ?? ''), operation: String(e.operation ?? 'Update'), lastUpdated: typeof e.lastUpdated === 'string' ? e.lastUpdated : null }));
+    return entities.map((e) => ({
+      realmId: n.realmId as string,
+      entity: String(e.name ?? ''),
+      id: String(e.id ?? ''),
+      operation: String(e.operation ?? 'Update'),
+      lastUpdated: typeof e.lastUpdated === 'string' ? e.lastUpdated : null,
+    }));
   });
 }

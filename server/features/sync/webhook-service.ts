@@ -38,7 +38,13 @@ export class WebhookService {
       const company = entity ? await this.d.connections.getCompany(n.realmId) : undefined;
       if (!entity || company?.status !== 'connected') continue;
       // Duplicates and bursts for one object need one read: a notification joins the one already waiting.
-      const event = { realmId: n.realmId, entity: entity.name, qboId: n.id, operation: n.operation, lastUpdated: n.lastUpdated };
+      const event = {
+        realmId: n.realmId,
+        entity: entity.name,
+        qboId: n.id,
+        operation: n.operation,
+        lastUpdated: n.lastUpdated,
+      };
       if (await this.d.events.enqueue(event, now)) queued++;
     }
     return queued;
@@ -62,15 +68,34 @@ export class WebhookService {
       for (const t of targets.values()) {
         try {
           await this.refresh(t.realmId, t.entity, t.qboId, t.operation);
-          refreshed.set(t.realmId, [...(refreshed.get(t.realmId) ?? []), `${t.entity} ${t.qboId}${t.operation === 'Delete' ? ' (deleted)' : ''}`]);
+          refreshed.set(t.realmId, [
+            ...(refreshed.get(t.realmId) ?? []),
+            `${t.entity} ${t.qboId}${t.operation === 'Delete' ? ' (deleted)' : ''}`,
+          ]);
         } catch (err) {
-          this.d.logger.warn({ realmId: t.realmId, entity: t.entity, errorClass: err instanceof QboError ? err.errorClass : 'unknown', intuitTid: err instanceof QboError ? err.intuitTid : undefined }, 'webhook refresh failed; the next sync will catch up');
+          this.d.logger.warn(
+            {
+              realmId: t.realmId,
+              entity: t.entity,
+              errorClass: err instanceof QboError ? err.errorClass : 'unknown',
+              intuitTid: err instanceof QboError ? err.intuitTid : undefined,
+            },
+            'webhook refresh failed; the next sync will catch up',
+          );
         }
       }
-      await this.d.events.markProcessed(pending.map((p) => p.id), this.d.clock.now());
+      await this.d.events.markProcessed(
+        pending.map((p) => p.id),
+        this.d.clock.now(),
+      );
       handled += pending.length;
       for (const [realmId, what] of refreshed) {
-        await this.d.activity?.record(realmId, { actor: 'QuickBooks webhook', kind: 'sync', summary: `Refreshed ${what.length} record${what.length === 1 ? '' : 's'} QuickBooks said had changed: ${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}`, detail: { records: what } });
+        await this.d.activity?.record(realmId, {
+          actor: 'QuickBooks webhook',
+          kind: 'sync',
+          summary: `Refreshed ${what.length} record${what.length === 1 ? '' : 's'} QuickBooks said had changed: ${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}`,
+          detail: { records: what },
+        });
       }
     }
   }
@@ -79,10 +104,20 @@ export class WebhookService {
     const entity = syncEntity(entityName)!;
     const remote = operation === 'Delete' ? undefined : await this.d.qbo(realmId, (api) => api.read(entity.name, id));
     if (remote) {
-      await this.d.store.writePage(realmId, entity, { upserts: [entity.map(realmId, remote)], sweepId: null, state: null });
+      await this.d.store.writePage(realmId, entity, {
+        upserts: [entity.map(realmId, remote)],
+        sweepId: null,
+        state: null,
+      });
     } else {
       const at = this.d.clock.now();
-      await this.d.store.writePage(realmId, entity, { upserts: [], deletedIds: [id], deletedAt: at, sweepId: null, state: null });
+      await this.d.store.writePage(realmId, entity, {
+        upserts: [],
+        deletedIds: [id],
+        deletedAt: at,
+        sweepId: null,
+        state: null,
+      });
     }
   }
 }

@@ -26,7 +26,12 @@ export function csrfProtection(): RequestHandler {
     if (!UNSAFE.has(req.method)) return next();
     const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
     const expected = req.session.csrfToken;
-    if (typeof sent !== 'string' || !expected || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+    if (
+      typeof sent !== 'string' ||
+      !expected ||
+      sent.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+    ) {
       return next(new CsrfError());
     }
     next();

@@ -50,7 +50,8 @@ export function tenantContext(c: Pick<Container, 'users' | 'connections'>): Requ
  * signed-in user without a company has nothing to see there (404, never another company).
  */
 export const requireCompany: RequestHandler = (req, res, next) => {
-  if (!res.locals.user && (req.method === 'GET' || req.method === 'HEAD')) return res.redirect(303, signInPath(req.originalUrl));
+  if (!res.locals.user && (req.method === 'GET' || req.method === 'HEAD'))
+    return res.redirect(303, signInPath(req.originalUrl));
   if (!res.locals.company) return next(new NotFoundError('Connect a QuickBooks company first.'));
   next();
 };

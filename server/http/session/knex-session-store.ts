@@ -11,12 +11,17 @@ const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
  * sessions live in the same database as everything else and survive restarts.
  */
 export class KnexSessionStore extends session.Store {
-  constructor(private readonly db: Db, private readonly clock: Clock) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.db(TABLE).where({ sid }).first()
+    this.db(TABLE)
+      .where({ sid })
+      .first()
       .then((row: { data: string; expires_at: unknown } | undefined) => {
         if (!row || toDate(row.expires_at)!.getTime() <= this.clock.now().getTime()) return cb(null, null);
         cb(null, JSON.parse(row.data) as session.SessionData);
@@ -26,19 +31,26 @@ export class KnexSessionStore extends session.Store {
 
   override set(sid: string, data: session.SessionData, cb?: (err?: unknown) => void): void {
     const row = { sid, data: JSON.stringify(data), expires_at: this.expiry(data) };
-    this.db(TABLE).insert(row).onConflict('sid').merge(['data', 'expires_at'])
+    this.db(TABLE)
+      .insert(row)
+      .onConflict('sid')
+      .merge(['data', 'expires_at'])
       .then(() => cb?.())
       .catch((err: unknown) => cb?.(err));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    this.db(TABLE).where({ sid }).delete()
+    this.db(TABLE)
+      .where({ sid })
+      .delete()
       .then(() => cb?.())
       .catch((err: unknown) => cb?.(err));
   }
 
   override touch(sid: string, data: session.SessionData, cb?: () => void): void {
-    this.db(TABLE).where({ sid }).update({ expires_at: this.expiry(data) })
+    this.db(TABLE)
+      .where({ sid })
+      .update({ expires_at: this.expiry(data) })
       .then(() => cb?.())
       .catch(() => cb?.());
   }

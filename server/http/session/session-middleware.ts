@@ -42,7 +42,10 @@ export function sessionMiddleware(c: Pick<Container, 'config' | 'sessions'>): Re
 }
 
 /** Replaces the session id (session fixation) while keeping nothing from the old session but what is given. */
-export function regenerateSession(req: Parameters<RequestHandler>[0], keep: Partial<session.SessionData>): Promise<void> {
+export function regenerateSession(
+  req: Parameters<RequestHandler>[0],
+  keep: Partial<session.SessionData>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);

@@ -19,7 +19,14 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
       ({ db, drop } = await open());
       await migrateToLatest(db);
       for (const realm of [REALM, OTHER]) {
-        await db('companies').insert({ realm_id: realm, company_name: realm, environment: 'sandbox', status: 'connected', created_at: clock.now(), updated_at: clock.now() });
+        await db('companies').insert({
+          realm_id: realm,
+          company_name: realm,
+          environment: 'sandbox',
+          status: 'connected',
+          created_at: clock.now(),
+          updated_at: clock.now(),
+        });
       }
       log = createActivityLog(db, clock);
     });
@@ -32,7 +39,13 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
       await log.record(REALM, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 1', customerId: '1' });
       await log.record(REALM, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 10', customerId: '10' });
       await log.record(REALM, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 1_', customerId: '1_' });
-      await log.record(REALM, { actor: 'Dana Demo', kind: 'customer', summary: 'paused 1', customerId: '1', detail: { action: 'pause_reminders' } });
+      await log.record(REALM, {
+        actor: 'Dana Demo',
+        kind: 'customer',
+        summary: 'paused 1',
+        customerId: '1',
+        detail: { action: 'pause_reminders' },
+      });
       const about = async (customerId: string, kind: 'write' | 'customer', realm = REALM) =>
         (await log.list(realm, { kind, customerId })).map((e) => e.summary);
       expect(await about('1', 'write')).toEqual(['note for 1']);
@@ -41,19 +54,39 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
       expect(await about('1', 'write', OTHER)).toEqual([]);
       expect((await log.list(REALM, { customerId: '1' })).map((e) => e.summary)).toEqual(['paused 1', 'note for 1']);
       const [paused] = await log.list(REALM, { kind: 'customer', customerId: '1' });
-      expect(paused).toMatchObject({ actor: 'Dana Demo', customerId: '1', section: null, detail: { action: 'pause_reminders' }, at: clock.now() });
+      expect(paused).toMatchObject({
+        actor: 'Dana Demo',
+        customerId: '1',
+        section: null,
+        detail: { action: 'pause_reminders' },
+        at: clock.now(),
+      });
     });
 
     it("gives each section of Settings its last change, and another company's never", async () => {
-      await log.record(REALM, { actor: 'Dana Demo', kind: 'settings', summary: 'policy v2', section: 'policy', detail: { version: 2 } });
+      await log.record(REALM, {
+        actor: 'Dana Demo',
+        kind: 'settings',
+        summary: 'policy v2',
+        section: 'policy',
+        detail: { version: 2 },
+      });
       clock.advance(60_000);
       await log.record(REALM, { actor: 'Bo Keeper', kind: 'settings', summary: 'schedule 05:00', section: 'schedule' });
       await log.record(REALM, { actor: 'Bo Keeper', kind: 'settings', summary: 'policy v3', section: 'policy' });
       await log.record(OTHER, { actor: 'Eve', kind: 'settings', summary: 'digest on', section: 'digest' });
       expect((await log.lastChange(REALM, 'policy'))?.summary).toBe('policy v3');
-      expect(await log.lastChange(REALM, 'schedule')).toMatchObject({ actor: 'Bo Keeper', summary: 'schedule 05:00', section: 'schedule', at: clock.now() });
+      expect(await log.lastChange(REALM, 'schedule')).toMatchObject({
+        actor: 'Bo Keeper',
+        summary: 'schedule 05:00',
+        section: 'schedule',
+        at: clock.now(),
+      });
       expect(await log.lastChange(REALM, 'digest')).toBeUndefined();
-      expect((await log.list(REALM, { kind: 'settings', section: 'policy' })).map((e) => e.summary)).toEqual(['policy v3', 'policy v2']);
+      expect((await log.list(REALM, { kind: 'settings', section: 'policy' })).map((e) => e.summary)).toEqual([
+        'policy v3',
+        'policy v2',
+      ]);
     });
 
     it('pages back by id, newest first', async () => {
@@ -64,8 +97,14 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
 
     it('backfills the customer and the section of entries written before they were columns', async () => {
       await db.migrate.down(migrationConfig);
-      const old = (realm: string, kind: string, detail: unknown) =>
-        ({ realm_id: realm, at: clock.now(), actor: 'Before', kind, summary: `old ${kind}`, detail_json: detail === undefined ? null : JSON.stringify(detail) });
+      const old = (realm: string, kind: string, detail: unknown) => ({
+        realm_id: realm,
+        at: clock.now(),
+        actor: 'Before',
+        kind,
+        summary: `old ${kind}`,
+        detail_json: detail === undefined ? null : JSON.stringify(detail),
+      });
       await db('activity_log').insert([
         old(REALM, 'customer', { customerId: '7', action: 'exclude' }),
         old(REALM, 'settings', { section: 'credit-scores', count: 3 }),
@@ -76,7 +115,10 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
       ]);
       await db('activity_log').insert({ ...old(REALM, 'write', undefined), detail_json: 'not json' });
       await db.migrate.up(migrationConfig);
-      const rows = await db('activity_log').where({ actor: 'Before' }).orderBy('id').select('kind', 'customer_qbo_id', 'section');
+      const rows = await db('activity_log')
+        .where({ actor: 'Before' })
+        .orderBy('id')
+        .select('kind', 'customer_qbo_id', 'section');
       expect(rows).toEqual([
         { kind: 'customer', customer_qbo_id: '7', section: null },
         { kind: 'settings', customer_qbo_id: null, section: 'credit-scores' },
@@ -86,7 +128,9 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
         { kind: 'write', customer_qbo_id: null, section: null },
         { kind: 'write', customer_qbo_id: null, section: null },
       ]);
-      expect((await log.list(REALM, { kind: 'customer', customerId: '7' })).map((e) => e.summary)).toEqual(['old customer']);
+      expect((await log.list(REALM, { kind: 'customer', customerId: '7' })).map((e) => e.summary)).toEqual([
+        'old customer',
+      ]);
       expect((await log.lastChange(REALM, 'credit-scores'))?.detail).toEqual({ section: 'credit-scores', count: 3 });
     });
   });

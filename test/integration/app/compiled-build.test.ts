@@ -68,7 +68,10 @@ async function startCompiled(dir: string, env: Record<string, string>, port?: nu
       child.kill('SIGKILL');
       throw new Error(`the compiled server did not answer /healthz:\n${output}`);
     }
-    const ok = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (ok) return { child, url, output: () => output };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -123,7 +126,12 @@ describe('the compiled build (npm run build, then npm run start:prod)', () => {
     }
     const packages = [...specifiers]
       .filter((s) => !s.startsWith('node:'))
-      .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+      .map((s) =>
+        s
+          .split('/')
+          .slice(0, s.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
     const expected = ['express', 'knex', 'intuit-oauth', 'node-quickbooks', 'pg', 'chart.js'];
     expect(packages).toEqual(expect.arrayContaining(expected));
     expect([...new Set(packages)].filter((name) => !(name in dependencies))).toEqual([]);
@@ -162,15 +170,19 @@ describe('the compiled build (npm run build, then npm run start:prod)', () => {
     expect(fs.existsSync(path.join(build, 'server', 'emulator', 'emulator.js'))).toBe(true);
     expect(fs.existsSync(path.join(app, 'dist', 'server', 'emulator'))).toBe(false);
     const port = await freePort();
-    const started = await startCompiled(app, {
-      NODE_ENV: 'production',
-      INTUIT_ENVIRONMENT: 'sandbox',
-      INTUIT_CLIENT_ID: 'ABproductionTestClient',
-      INTUIT_CLIENT_SECRET: 'production-test-secret',
-      APP_BASE_URL: 'https://duesense.example.com',
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      SESSION_SECRET: randomBytes(32).toString('base64'),
-    }, port);
+    const started = await startCompiled(
+      app,
+      {
+        NODE_ENV: 'production',
+        INTUIT_ENVIRONMENT: 'sandbox',
+        INTUIT_CLIENT_ID: 'ABproductionTestClient',
+        INTUIT_CLIENT_SECRET: 'production-test-secret',
+        APP_BASE_URL: 'https://duesense.example.com',
+        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        SESSION_SECRET: randomBytes(32).toString('base64'),
+      },
+      port,
+    );
     running.push(started);
     const { url } = started;
 
@@ -194,10 +206,20 @@ describe('the compiled build (npm run build, then npm run start:prod)', () => {
   it('refuses a production start without its settings, naming each, before listening', async () => {
     const app = deploy(build, path.join(dir, 'refused'), { withoutEmulator: true });
     const refused = await run(process.execPath, ['dist/server/main.js'], {
-      cwd: app, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
-    }).then(() => ({ code: 0, stderr: '' }), (err: { code: number; stderr: string }) => err);
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(refused.code).toBe(78);
-    for (const name of ['INTUIT_CLIENT_ID', 'INTUIT_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'SESSION_SECRET', 'APP_BASE_URL']) {
+    for (const name of [
+      'INTUIT_CLIENT_ID',
+      'INTUIT_CLIENT_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+      'SESSION_SECRET',
+      'APP_BASE_URL',
+    ]) {
       expect(refused.stderr).toContain(`  - ${name} `);
     }
   }, 60_000);

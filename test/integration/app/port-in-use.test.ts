@@ -11,7 +11,9 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -41,7 +43,10 @@ describe('a start on a port that is taken', () => {
 
   it('names the port and PORT, in one line without a stack trace', async () => {
     const { code, stderr } = await start({
-      PORT: String(port), INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: 'http://127.0.0.1:9', DATABASE_FILE: path.join(dir, 'a.sqlite'),
+      PORT: String(port),
+      INTUIT_ENVIRONMENT: 'emulator',
+      EMULATOR_URL: 'http://127.0.0.1:9',
+      DATABASE_FILE: path.join(dir, 'a.sqlite'),
     });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
@@ -52,7 +57,10 @@ describe('a start on a port that is taken', () => {
 
   it("names the demo emulator's port and EMULATOR_PORT", async () => {
     const { code, stderr } = await start({
-      EMULATOR_PORT: String(port), DEMO_CUSTOMERS: '3', DEMO_MONTHS: '2', DATABASE_FILE: path.join(dir, 'b.sqlite'),
+      EMULATOR_PORT: String(port),
+      DEMO_CUSTOMERS: '3',
+      DEMO_MONTHS: '2',
+      DATABASE_FILE: path.join(dir, 'b.sqlite'),
     });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(`emulator cannot listen on 127.0.0.1:${port}`)]);

@@ -19,7 +19,15 @@ describe('insertRows', () => {
   it('stores what knex insert stores, value for value', async () => {
     const at = new Date('2026-11-25T10:00:00.000Z');
     await db('samples').insert({ id: 1, label: 'knex', flag: true, ratio: 0.1 + 0.2, at });
-    await insertRows(db, 'samples', ['id', 'label', 'flag', 'ratio', 'at'], [[2, 'knex', true, 0.1 + 0.2, at], [3, null, false, undefined, null]]);
+    await insertRows(
+      db,
+      'samples',
+      ['id', 'label', 'flag', 'ratio', 'at'],
+      [
+        [2, 'knex', true, 0.1 + 0.2, at],
+        [3, null, false, undefined, null],
+      ],
+    );
     const rows = await db('samples').orderBy('id');
     expect(rows[1]).toEqual({ ...rows[0], id: 2 });
     expect(rows[2]).toEqual({ id: 3, label: null, flag: 0, ratio: null, at: null });
@@ -32,16 +40,30 @@ describe('insertRows', () => {
     const stored = await db('samples').count({ n: '*' }).sum({ ids: 'id' }).first();
     expect(Number(stored?.n)).toBe(7_001);
     expect(Number(stored?.ids)).toBe((7_001 * 7_002) / 2);
-    expect(await db('samples').where({ id: 7_001 }).first()).toMatchObject({ label: 'row 7001', flag: 1, ratio: 1_000 });
+    expect(await db('samples').where({ id: 7_001 }).first()).toMatchObject({
+      label: 'row 7001',
+      flag: 1,
+      ratio: 1_000,
+    });
   });
 
   it('writes inside the transaction it is given: a rollback takes its rows with it, a commit keeps them', async () => {
     await db('samples').delete();
-    await expect(db.transaction(async (trx) => {
-      await insertRows(trx, 'samples', ['id', 'label'], [[1, 'kept?'], [2, 'kept?']]);
-      expect(Number((await trx('samples').count({ n: '*' }).first())?.n)).toBe(2);
-      throw new Error('roll back');
-    })).rejects.toThrow('roll back');
+    await expect(
+      db.transaction(async (trx) => {
+        await insertRows(
+          trx,
+          'samples',
+          ['id', 'label'],
+          [
+            [1, 'kept?'],
+            [2, 'kept?'],
+          ],
+        );
+        expect(Number((await trx('samples').count({ n: '*' }).first())?.n)).toBe(2);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
     expect(Number((await db('samples').count({ n: '*' }).first())?.n)).toBe(0);
     await db.transaction((trx) => insertRows(trx, 'samples', ['id', 'label'], [[3, 'kept']]));
     expect(await db('samples').select('id', 'label')).toEqual([{ id: 3, label: 'kept' }]);

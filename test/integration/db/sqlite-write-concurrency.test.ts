@@ -18,8 +18,14 @@ describe('SQLite file database under concurrent writes', () => {
     const config = { client: 'sqlite' as const, filename: path.join(dir, 'test.sqlite') };
     db = createDb(config);
     readDb = createReadDb(config, db);
-    await db.schema.createTable('pages', (t) => { t.integer('id').primary(); t.string('v'); });
-    await db.schema.createTable('touches', (t) => { t.increments('id'); t.string('v'); });
+    await db.schema.createTable('pages', (t) => {
+      t.integer('id').primary();
+      t.string('v');
+    });
+    await db.schema.createTable('touches', (t) => {
+      t.increments('id');
+      t.string('v');
+    });
   });
   afterAll(async () => {
     await readDb.destroy();

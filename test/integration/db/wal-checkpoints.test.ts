@@ -9,7 +9,15 @@ import { silentLogger } from '../../../server/logger.js';
 import { insertRows } from '../../../server/db/insert-rows.js';
 
 /** About 8 MB in one transaction: well past the 1,000 WAL pages at which SQLite checkpoints on its own. */
-const largeWrite = (db: Db) => db.transaction((trx) => insertRows(trx, 'pages', ['id', 'body'], Array.from({ length: 2_000 }, (_, i) => [i, 'x'.repeat(4_000)])));
+const largeWrite = (db: Db) =>
+  db.transaction((trx) =>
+    insertRows(
+      trx,
+      'pages',
+      ['id', 'body'],
+      Array.from({ length: 2_000 }, (_, i) => [i, 'x'.repeat(4_000)]),
+    ),
+  );
 
 describe('WAL checkpoints off the writer connection', () => {
   const cleanup: Array<() => Promise<void>> = [];
@@ -17,13 +25,19 @@ describe('WAL checkpoints off the writer connection', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  async function open(o: { background: boolean; everyMs?: number }): Promise<{ db: Db; file: string; checkpoints?: WalCheckpoints }> {
+  async function open(o: {
+    background: boolean;
+    everyMs?: number;
+  }): Promise<{ db: Db; file: string; checkpoints?: WalCheckpoints }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-wal-'));
     cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'app.sqlite');
     const db = createDb({ client: 'sqlite', filename: file }, { backgroundCheckpoints: o.background });
     cleanup.push(() => db.destroy());
-    await db.schema.createTable('pages', (t) => { t.integer('id'); t.text('body'); });
+    await db.schema.createTable('pages', (t) => {
+      t.integer('id');
+      t.text('body');
+    });
     if (!o.background) return { db, file };
     const checkpoints = startWalCheckpoints(file, { everyMs: o.everyMs ?? 3_600_000 });
     cleanup.push(() => checkpoints.stop());
@@ -67,10 +81,16 @@ describe('WAL checkpoints off the writer connection', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-wal-'));
     cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'app.sqlite');
-    const c = createContainer(loadConfig({ DATABASE_FILE: file, INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: 'http://127.0.0.1:9' }), { logger: silentLogger });
+    const c = createContainer(
+      loadConfig({ DATABASE_FILE: file, INTUIT_ENVIRONMENT: 'emulator', EMULATOR_URL: 'http://127.0.0.1:9' }),
+      { logger: silentLogger },
+    );
     cleanup.push(() => c.close());
     expect(await c.db.raw('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
-    await c.db.schema.createTable('pages', (t) => { t.integer('id'); t.text('body'); });
+    await c.db.schema.createTable('pages', (t) => {
+      t.integer('id');
+      t.text('body');
+    });
     await vi.waitFor(() => expect(fs.statSync(file).size).toBeGreaterThan(0), { timeout: 5_000 });
     const before = fs.statSync(file).size;
     await largeWrite(c.db);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_REALM } from '../../support/fixture-company.js';
-import { failureOf, nodeQuickBooks, startEmulator, tokenFor, type QbCall, type RunningEmulator } from '../../support/emulator-harness.js';
+import {
+  failureOf,
+  nodeQuickBooks,
+  startEmulator,
+  tokenFor,
+  type QbCall,
+  type RunningEmulator,
+} from '../../support/emulator-harness.js';
 
 // The v3 Accounting API as the app meets it: the real node-quickbooks over HTTP against the emulator.
 let running: RunningEmulator;
@@ -42,17 +49,26 @@ describe('reads and derived balances', () => {
 describe('queries', () => {
   it('hides inactive customers unless asked, like QBO', async () => {
     const active = await qb('findCustomers', {});
-    expect(active.QueryResponse.Customer.map((c: { DisplayName: string }) => c.DisplayName)).not.toContain('Dormant Dan');
+    expect(active.QueryResponse.Customer.map((c: { DisplayName: string }) => c.DisplayName)).not.toContain(
+      'Dormant Dan',
+    );
     const all = await qb('findCustomers', [{ field: 'Active', value: [true, false], operator: 'IN' }]);
     expect(all.QueryResponse.Customer).toHaveLength(6);
   });
 
   it('pages with fetchAll exactly as node-quickbooks expects (maxResults = rows returned)', async () => {
-    const paged = await qb('findCustomers', [{ field: 'fetchAll', value: true }, { field: 'limit', value: 2 }]);
+    const paged = await qb('findCustomers', [
+      { field: 'fetchAll', value: true },
+      { field: 'limit', value: 2 },
+    ]);
     expect(paged.QueryResponse.Customer).toHaveLength(5);
     // Default order is FullyQualifiedName, jobs after their parent.
     expect(paged.QueryResponse.Customer.map((c: { FullyQualifiedName: string }) => c.FullyQualifiedName)).toEqual([
-      "Amy's Bird Sanctuary", "Bill's Windsurf Shop", 'Cool Cars', 'Freeman Sporting Goods', 'Freeman Sporting Goods:0969 Ocean View Road',
+      "Amy's Bird Sanctuary",
+      "Bill's Windsurf Shop",
+      'Cool Cars',
+      'Freeman Sporting Goods',
+      'Freeman Sporting Goods:0969 Ocean View Road',
     ]);
   });
 
@@ -65,9 +81,15 @@ describe('queries', () => {
     expect(byCustomer.QueryResponse.Invoice).toHaveLength(2);
     const inList = await qb('findInvoices', { Id: ['103', '104'] });
     expect(inList.QueryResponse.Invoice.map((i: { Id: string }) => i.Id)).toEqual(['103', '104']);
-    const small = await qb('findInvoices', [{ field: 'TotalAmt', value: 80, operator: '<=' }, { field: 'Balance', value: 50, operator: '<' }]);
+    const small = await qb('findInvoices', [
+      { field: 'TotalAmt', value: 80, operator: '<=' },
+      { field: 'Balance', value: 50, operator: '<' },
+    ]);
     expect(small.QueryResponse.Invoice.map((i: { Id: string }) => i.Id)).toEqual(['104']);
-    const recent = await qb('findInvoices', [{ field: 'MetaData.LastUpdatedTime', value: '2025-04-05T00:00:00-08:00', operator: '>=' }, { field: 'desc', value: 'TxnDate' }]);
+    const recent = await qb('findInvoices', [
+      { field: 'MetaData.LastUpdatedTime', value: '2025-04-05T00:00:00-08:00', operator: '>=' },
+      { field: 'desc', value: 'TxnDate' },
+    ]);
     expect(recent.QueryResponse.Invoice.map((i: { Id: string }) => i.Id)).toEqual(['104', '103']);
   });
 
@@ -78,8 +100,16 @@ describe('queries', () => {
 
   it('rejects a bad entity and MAXRESULTS over 1000 with fault 4001', async () => {
     const token = await tokenFor(running.url, FIXTURE_REALM);
-    for (const query of ['select * from Custmoer', 'select * from Invoice maxresults 1500', 'select * from Invoice where TotalAmt > 1 OR Balance > 0', 'select * from Customer where Colour = 1', 'select Id from Customer']) {
-      const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/query?query=${encodeURIComponent(query)}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    for (const query of [
+      'select * from Custmoer',
+      'select * from Invoice maxresults 1500',
+      'select * from Invoice where TotalAmt > 1 OR Balance > 0',
+      'select * from Customer where Colour = 1',
+      'select Id from Customer',
+    ]) {
+      const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/query?query=${encodeURIComponent(query)}`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { Fault: { Error: Array<{ code: string }> } }).Fault.Error[0]!.code).toBe('4001');
     }
@@ -93,24 +123,36 @@ describe('writes', () => {
     const updated = await qb('updateCustomer', { Id: created.Id, SyncToken: '0', sparse: true, Notes: 'net 30 only' });
     expect(updated).toMatchObject({ SyncToken: '1', Notes: 'net 30 only', DisplayName: 'Zed & Co' });
     expect(updated.MetaData.LastUpdatedTime >= created.MetaData.LastUpdatedTime).toBe(true);
-    const stale = failureOf(await qb('updateCustomer', { Id: created.Id, SyncToken: '0', sparse: true, Notes: 'x' }).catch((e) => e));
+    const stale = failureOf(
+      await qb('updateCustomer', { Id: created.Id, SyncToken: '0', sparse: true, Notes: 'x' }).catch((e) => e),
+    );
     expect([stale.status, stale.body.Fault.Error[0].code]).toEqual([400, '5010']);
     const dup = failureOf(await qb('createCustomer', { DisplayName: 'Zed & Co' }).catch((e) => e));
     expect(dup.body.Fault.Error[0].code).toBe('6240');
   });
 
   it('recomputes balances when a payment is created, and voids and deletes invoices', async () => {
-    await qb('createPayment', { CustomerRef: { value: '5' }, TotalAmt: 15, Line: [{ Amount: 15, LinkedTxn: [{ TxnId: '104', TxnType: 'Invoice' }] }] });
+    await qb('createPayment', {
+      CustomerRef: { value: '5' },
+      TotalAmt: 15,
+      Line: [{ Amount: 15, LinkedTxn: [{ TxnId: '104', TxnType: 'Invoice' }] }],
+    });
     expect((await qb('getInvoice', '104')).Balance).toBe(25);
     expect((await qb('getCustomer', '4')).BalanceWithJobs).toBe(25);
 
-    const inv = await qb('createInvoice', { CustomerRef: { value: '3' }, Line: [{ Amount: 60, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
+    const inv = await qb('createInvoice', {
+      CustomerRef: { value: '3' },
+      Line: [{ Amount: 60, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }],
+    });
     expect((await qb('getCustomer', '3')).Balance).toBe(60);
     const voided = await qb('voidInvoice', { Id: inv.Id, SyncToken: inv.SyncToken });
     expect(voided.Balance ?? 0).toBe(0);
     expect((await qb('getCustomer', '3')).Balance).toBe(0);
 
-    const other = await qb('createInvoice', { CustomerRef: { value: '3' }, Line: [{ Amount: 20, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '2' } } }] });
+    const other = await qb('createInvoice', {
+      CustomerRef: { value: '3' },
+      Line: [{ Amount: 20, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '2' } } }],
+    });
     const deleted = await qb('deleteInvoice', { Id: other.Id, SyncToken: other.SyncToken });
     expect(deleted.Invoice).toMatchObject({ status: 'Deleted', Id: other.Id });
     expect(failureOf(await qb('getInvoice', other.Id).catch((e) => e)).body.Fault.Error[0].code).toBe('610');
@@ -121,7 +163,9 @@ describe('writes', () => {
     expect(sent.EmailStatus).toBe('EmailSent');
     expect(sent.DeliveryInfo.DeliveryType).toBe('Email');
     expect(sent.BillEmail.Address).toBe('ap+billing@example.test');
-    const { emails } = (await (await fetch(`${running.url}/emulator/outbox?realmId=${FIXTURE_REALM}`)).json()) as { emails: Array<{ invoiceId: string; to: string }> };
+    const { emails } = (await (await fetch(`${running.url}/emulator/outbox?realmId=${FIXTURE_REALM}`)).json()) as {
+      emails: Array<{ invoiceId: string; to: string }>;
+    };
     expect(emails.at(-1)).toMatchObject({ invoiceId: '102', to: 'ap+billing@example.test' });
   });
 });
@@ -133,7 +177,10 @@ describe('CDC and batch', () => {
     running.clock.advance(60_000);
     const amy = await qb('getCustomer', '1');
     await qb('updateCustomer', { Id: '1', SyncToken: amy.SyncToken, sparse: true, Notes: 'changed' });
-    const doomed = await qb('createInvoice', { CustomerRef: { value: '2' }, Line: [{ Amount: 5, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '2' } } }] });
+    const doomed = await qb('createInvoice', {
+      CustomerRef: { value: '2' },
+      Line: [{ Amount: 5, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '2' } } }],
+    });
     await qb('deleteInvoice', { Id: doomed.Id, SyncToken: doomed.SyncToken });
 
     const cdc = await qb('changeDataCapture', ['Customer', 'Invoice'], since);
@@ -165,17 +212,21 @@ describe('CDC and batch', () => {
 describe('idempotency, auth and headers', () => {
   it('answers a repeated create with the same requestid once', async () => {
     const token = await tokenFor(running.url, FIXTURE_REALM);
-    const post = () => fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer?requestid=abc-123`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ DisplayName: 'Once Only Ltd' }),
-    }).then((r) => r.json() as Promise<{ Customer: { Id: string } }>);
+    const post = () =>
+      fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer?requestid=abc-123`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ DisplayName: 'Once Only Ltd' }),
+      }).then((r) => r.json() as Promise<{ Customer: { Id: string } }>);
     const [a, b] = [await post(), await post()];
     expect(a.Customer.Id).toBe(b.Customer.Id);
     expect((await qb('findCustomers', { DisplayName: 'Once Only Ltd' })).QueryResponse.Customer).toHaveLength(1);
   });
 
   it('answers a bad token with the lower-case 401 body, WWW-Authenticate and an intuit_tid', async () => {
-    const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, { headers: { authorization: 'Bearer not-a-real-token-at-all-000000000000', accept: 'application/json' } });
+    const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, {
+      headers: { authorization: 'Bearer not-a-real-token-at-all-000000000000', accept: 'application/json' },
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="Intuit", error="invalid_token"');
     expect(res.headers.get('intuit_tid')).toMatch(/^1-[0-9a-f]+-[0-9a-f]{24}$/);
@@ -187,16 +238,26 @@ describe('idempotency, auth and headers', () => {
     expect((await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`)).status).toBe(401);
     const token = await tokenFor(running.url, FIXTURE_REALM);
     running.clock.advance(3601_000);
-    const expired = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, { headers: { authorization: `Bearer ${token}` } });
+    const expired = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(expired.status).toBe(401);
-    expect(((await expired.json()) as { fault: { error: Array<{ detail: string }> } }).fault.error[0]!.detail).toBe('Token expired');
+    expect(((await expired.json()) as { fault: { error: Array<{ detail: string }> } }).fault.error[0]!.detail).toBe(
+      'Token expired',
+    );
   });
 
   it('refuses a token issued for another company', async () => {
-    const other = await startEmulator({ companies: [{ ...(await import('../../support/fixture-company.js')).fixtureCompany(), realmId: '4620816365000000002' }] });
+    const other = await startEmulator({
+      companies: [
+        { ...(await import('../../support/fixture-company.js')).fixtureCompany(), realmId: '4620816365000000002' },
+      ],
+    });
     try {
       const foreign = await tokenFor(other.url, '4620816365000000002');
-      const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, { headers: { authorization: `Bearer ${foreign}` } });
+      const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, {
+        headers: { authorization: `Bearer ${foreign}` },
+      });
       expect(res.status).toBe(401);
     } finally {
       await other.close();

@@ -33,7 +33,13 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const newClient = () =>
-  new OAuthClient({ ...CLIENT, environment: 'sandbox', redirectUri: REDIRECT, logging: false, includeRefreshTokenHardExpiresIn: true });
+  new OAuthClient({
+    ...CLIENT,
+    environment: 'sandbox',
+    redirectUri: REDIRECT,
+    logging: false,
+    includeRefreshTokenHardExpiresIn: true,
+  });
 
 /** Walks the consent page like a browser: GET the authorize URL, then POST the approve decision. */
 async function consent(authorizeUrl: string): Promise<string> {
@@ -41,8 +47,13 @@ async function consent(authorizeUrl: string): Promise<string> {
   expect(page.status).toBe(200);
   const q = new URL(authorizeUrl).searchParams;
   const form = new URLSearchParams({
-    client_id: q.get('client_id')!, redirect_uri: q.get('redirect_uri')!, response_type: 'code',
-    scope: q.get('scope')!, state: q.get('state')!, realmId: REALM, decision: 'approve',
+    client_id: q.get('client_id')!,
+    redirect_uri: q.get('redirect_uri')!,
+    response_type: 'code',
+    scope: q.get('scope')!,
+    state: q.get('state')!,
+    realmId: REALM,
+    decision: 'approve',
   });
   const res = await fetch(`${base}/connect/oauth2/decision`, { method: 'POST', body: form, redirect: 'manual' });
   expect(res.status).toBe(302);
@@ -52,10 +63,17 @@ async function consent(authorizeUrl: string): Promise<string> {
 describe('intuit-oauth against the emulator', () => {
   it('connects, validates the id_token, reads userinfo, refreshes and revokes', async () => {
     const client = newClient();
-    const callback = await consent(client.authorizeUri({ scope: ['com.intuit.quickbooks.accounting', 'openid', 'profile', 'email'], state: 'st-9' }));
+    const callback = await consent(
+      client.authorizeUri({ scope: ['com.intuit.quickbooks.accounting', 'openid', 'profile', 'email'], state: 'st-9' }),
+    );
     const created = await client.createToken(callback);
     const token = created.getJson() as Record<string, unknown>;
-    expect(token).toMatchObject({ token_type: 'bearer', expires_in: 3600, x_refresh_token_expires_in: 8_726_400, x_refresh_token_hard_expires_in: 5 * 365 * 86_400 });
+    expect(token).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 3600,
+      x_refresh_token_expires_in: 8_726_400,
+      x_refresh_token_hard_expires_in: 5 * 365 * 86_400,
+    });
     expect(client.getToken().realmId).toBe(REALM);
     expect(await client.validateIdToken()).toBe(true);
 
@@ -68,8 +86,13 @@ describe('intuit-oauth against the emulator', () => {
     expect(authority.verifyAccessToken(String(refreshed.json.access_token), REALM).ok).toBe(true);
 
     await newClient().revoke({ refresh_token: String(token.refresh_token) });
-    expect(authority.verifyAccessToken(String(refreshed.json.access_token), REALM)).toEqual({ ok: false, reason: 'revoked' });
-    const failure = await newClient().refreshUsingToken(String(token.refresh_token)).catch((e: unknown) => e);
+    expect(authority.verifyAccessToken(String(refreshed.json.access_token), REALM)).toEqual({
+      ok: false,
+      reason: 'revoked',
+    });
+    const failure = await newClient()
+      .refreshUsingToken(String(token.refresh_token))
+      .catch((e: unknown) => e);
     expect((failure as { error?: string }).error).toBe('invalid_grant');
   });
 });

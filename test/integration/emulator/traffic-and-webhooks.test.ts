@@ -2,7 +2,13 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { failureOf, nodeQuickBooks, startEmulator, tokenFor, type RunningEmulator } from '../../support/emulator-harness.js';
+import {
+  failureOf,
+  nodeQuickBooks,
+  startEmulator,
+  tokenFor,
+  type RunningEmulator,
+} from '../../support/emulator-harness.js';
 import { FIXTURE_REALM } from '../../support/fixture-company.js';
 
 let running: RunningEmulator | undefined;
@@ -12,13 +18,20 @@ afterEach(async () => {
 });
 
 const control = (url: string, path: string, body: unknown) =>
-  fetch(`${url}/emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${url}/emulator${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('throttling', () => {
   it('answers the 11th request in one second with 429 and the XML fault, then recovers', async () => {
     running = await startEmulator({ throttle: true });
     const token = await tokenFor(running.url, FIXTURE_REALM);
-    const get = () => fetch(`${running!.url}/v3/company/${FIXTURE_REALM}/customer/1`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const get = () =>
+      fetch(`${running!.url}/v3/company/${FIXTURE_REALM}/customer/1`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await get()).status);
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
@@ -35,7 +48,9 @@ describe('throttling', () => {
     await control(running.url, '/throttle', { enabled: false });
     const token = await tokenFor(running.url, FIXTURE_REALM);
     for (let i = 0; i < 25; i++) {
-      const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${running.url}/v3/company/${FIXTURE_REALM}/customer/1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
     }
   });
@@ -45,7 +60,9 @@ describe('scripted faults', () => {
   it('fails the next N requests as asked, then serves normally', async () => {
     running = await startEmulator();
     const qb = nodeQuickBooks(running.url, FIXTURE_REALM, await tokenFor(running.url, FIXTURE_REALM)).call;
-    expect((await control(running.url, '/faults', { spec: { kind: 'status', status: 503 }, count: 2 })).status).toBe(204);
+    expect((await control(running.url, '/faults', { spec: { kind: 'status', status: 503 }, count: 2 })).status).toBe(
+      204,
+    );
     expect(failureOf(await qb('getCustomer', '1').catch((e) => e)).status).toBe(503);
     expect(failureOf(await qb('getCustomer', '1').catch((e) => e)).status).toBe(503);
     expect((await qb('getCustomer', '1')).Id).toBe('1');
@@ -75,7 +92,10 @@ describe('webhooks', () => {
     try {
       for (const format of ['legacy', 'cloudevents'] as const) {
         received.length = 0;
-        running = await startEmulator({ webhook: { url: target, verifierToken: 'verifier-1', format }, webhookTimeScale: 0.001 });
+        running = await startEmulator({
+          webhook: { url: target, verifierToken: 'verifier-1', format },
+          webhookTimeScale: 0.001,
+        });
         const qb = nodeQuickBooks(running.url, FIXTURE_REALM, await tokenFor(running.url, FIXTURE_REALM)).call;
         const amy = await qb('getCustomer', '1');
         await qb('updateCustomer', { Id: '1', SyncToken: amy.SyncToken, sparse: true, Notes: 'webhook me' });
@@ -84,12 +104,26 @@ describe('webhooks', () => {
         const { headers, body } = received[0]!;
         expect(headers['intuit-signature']).toBe(createHmac('sha256', 'verifier-1').update(body).digest('base64'));
         if (format === 'legacy') {
-          const parsed = JSON.parse(body) as { eventNotifications: Array<{ realmId: string; dataChangeEvent: { entities: Array<Record<string, string>> } }> };
+          const parsed = JSON.parse(body) as {
+            eventNotifications: Array<{
+              realmId: string;
+              dataChangeEvent: { entities: Array<Record<string, string>> };
+            }>;
+          };
           expect(parsed.eventNotifications[0]!.realmId).toBe(FIXTURE_REALM);
-          expect(parsed.eventNotifications[0]!.dataChangeEvent.entities[0]).toMatchObject({ id: '1', name: 'Customer', operation: 'Update' });
+          expect(parsed.eventNotifications[0]!.dataChangeEvent.entities[0]).toMatchObject({
+            id: '1',
+            name: 'Customer',
+            operation: 'Update',
+          });
         } else {
           const parsed = JSON.parse(body) as Array<Record<string, string>>;
-          expect(parsed[0]).toMatchObject({ specversion: '1.0', type: 'qbo.customer.updated.v1', intuitentityid: '1', intuitaccountid: FIXTURE_REALM });
+          expect(parsed[0]).toMatchObject({
+            specversion: '1.0',
+            type: 'qbo.customer.updated.v1',
+            intuitentityid: '1',
+            intuitaccountid: FIXTURE_REALM,
+          });
         }
         await running.close();
         running = undefined;

@@ -20,7 +20,15 @@ describe('the nightly dispatcher', () => {
 
   async function company(realmId: string, zone: string, status = 'connected') {
     const now = clock.now();
-    await db('companies').insert({ realm_id: realmId, company_name: `Company ${realmId}`, environment: 'sandbox', status, time_zone: zone, created_at: now, updated_at: now });
+    await db('companies').insert({
+      realm_id: realmId,
+      company_name: `Company ${realmId}`,
+      environment: 'sandbox',
+      status,
+      time_zone: zone,
+      created_at: now,
+      updated_at: now,
+    });
   }
   /** Runs the dispatcher at an instant; returns the companies whose nightly run it started. */
   async function dispatchAt(instant: string): Promise<string[]> {
@@ -42,7 +50,11 @@ describe('the nightly dispatcher', () => {
     await schedule.setNightlyTime('tokyo', '23:45', clock.now());
     await schedule.setNightlyTime('revoked', '00:00', clock.now());
     nightly = new NightlyWorkflow({
-      clock, logger: silentLogger, locks: createJobLockStore(db), companies: createConnectionStore(db), schedule,
+      clock,
+      logger: silentLogger,
+      locks: createJobLockStore(db),
+      companies: createConnectionStore(db),
+      schedule,
       config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles' },
       sync: { sync: async (realmId) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) },
       risk: { score: async () => ({ runId: null, assessment: { customers: [] } }) },
@@ -59,7 +71,7 @@ describe('the nightly dispatcher', () => {
     expect(await dispatchAt('2026-11-25T10:15:00Z')).toEqual([]); // once per local date
   });
 
-  it('uses each company\'s own time zone, and never runs a company that is not connected', async () => {
+  it("uses each company's own time zone, and never runs a company that is not connected", async () => {
     // 23:45 in Tokyo (UTC+9) is 14:45 UTC.
     expect(await dispatchAt('2026-11-25T14:30:00Z')).toEqual([]);
     expect(await dispatchAt('2026-11-25T14:45:00Z')).toEqual(['tokyo']);

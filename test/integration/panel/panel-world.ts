@@ -15,10 +15,20 @@ export const FORMULA_NAME = '=HYPERLINK("http://evil.test")';
  * A generated two-year company whose first top-level customers carry awkward names, synced, and (unless
  * `score: false`) scored twice (a month apart, so every customer has a score history), with a signed-in agent.
  */
-export async function panelWorld(o: { customers?: number; seed?: number; score?: boolean } = {}): Promise<{ w: SyncWorld; agent: Agent; file: CompanyFile; names: Record<'hostile' | 'wildcard' | 'lookalike' | 'formula', string> }> {
+export async function panelWorld(o: { customers?: number; seed?: number; score?: boolean } = {}): Promise<{
+  w: SyncWorld;
+  agent: Agent;
+  file: CompanyFile;
+  names: Record<'hostile' | 'wildcard' | 'lookalike' | 'formula', string>;
+}> {
   const file = generateCompany({ seed: o.seed ?? 5, customers: o.customers ?? 60, months: 24, asOf: '2026-10-31' });
   const roots = file.Customers.filter((c) => !(c as { ParentRef?: unknown }).ParentRef);
-  const ids = { hostile: roots[0]!.Id as string, wildcard: roots[1]!.Id as string, lookalike: roots[2]!.Id as string, formula: roots[3]!.Id as string };
+  const ids = {
+    hostile: roots[0]!.Id as string,
+    wildcard: roots[1]!.Id as string,
+    lookalike: roots[2]!.Id as string,
+    formula: roots[3]!.Id as string,
+  };
   roots[0]!.DisplayName = HOSTILE_NAME;
   roots[1]!.DisplayName = WILDCARD_NAME;
   roots[2]!.DisplayName = LOOKALIKE_NAME;

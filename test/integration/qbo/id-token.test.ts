@@ -42,8 +42,12 @@ beforeEach(() => {
 
 const emulatorToken = (o: { clientId?: string; sub?: string; email?: string } = {}) =>
   signIdToken({
-    clientId: o.clientId ?? CLIENT_ID, sub: o.sub ?? 'user-1', realmId: '9130350000000042', email: o.email,
-    nowSec: signedAtSec, authTimeSec: signedAtSec,
+    clientId: o.clientId ?? CLIENT_ID,
+    sub: o.sub ?? 'user-1',
+    realmId: '9130350000000042',
+    email: o.email,
+    nowSec: signedAtSec,
+    authTimeSec: signedAtSec,
   });
 
 /** A token with the emulator's claims and a key id, signed by a key that is not in the emulator's JWKS. */
@@ -51,8 +55,11 @@ async function tokenFromAnotherKey(kid: string): Promise<string> {
   const { privateKey } = await generateKeyPair('RS256');
   return new SignJWT({ realmid: '9130350000000042' })
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-    .setIssuer(INTUIT_ISSUER).setAudience([CLIENT_ID]).setSubject('user-1')
-    .setIssuedAt(signedAtSec).setExpirationTime(signedAtSec + 3600)
+    .setIssuer(INTUIT_ISSUER)
+    .setAudience([CLIENT_ID])
+    .setSubject('user-1')
+    .setIssuedAt(signedAtSec)
+    .setExpirationTime(signedAtSec + 3600)
     .sign(privateKey);
 }
 
@@ -63,7 +70,11 @@ describe('id_token verification with a cached JWKS', () => {
     const verify = createIdTokenVerifier({ clientId: CLIENT_ID, jwksUrl, clock: manualClock(SIGNED_AT) });
     const first = await verify(emulatorToken({ email: 'ada@example.com' }));
     expect(first).toEqual({ sub: 'user-1', realmId: '9130350000000042', email: 'ada@example.com' });
-    expect(await verify(emulatorToken({ sub: 'user-2' }))).toEqual({ sub: 'user-2', realmId: '9130350000000042', email: undefined });
+    expect(await verify(emulatorToken({ sub: 'user-2' }))).toEqual({
+      sub: 'user-2',
+      realmId: '9130350000000042',
+      email: undefined,
+    });
     expect(jwksRequests).toBe(1);
   });
 
@@ -90,7 +101,9 @@ describe('id_token verification with a cached JWKS', () => {
 
   it('rejects a token issued to another app, and text that is not a JWT', async () => {
     const verify = createIdTokenVerifier({ clientId: CLIENT_ID, jwksUrl, clock: manualClock(SIGNED_AT) });
-    await expect(verify(emulatorToken({ clientId: 'someone-else' }))).rejects.toThrow('id_token was not issued to this app');
+    await expect(verify(emulatorToken({ clientId: 'someone-else' }))).rejects.toThrow(
+      'id_token was not issued to this app',
+    );
     await expect(verify('not.a.jwt')).rejects.toBeInstanceOf(QboPermanent);
   });
 

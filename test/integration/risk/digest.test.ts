@@ -38,14 +38,21 @@ describe('the daily alert digest', () => {
     expect(await w.t.container.digests.sendForRun(w.realmId, runId)).toBe('queued');
     expect(await w.t.container.digests.sendForRun(w.realmId, runId)).toBe('already_sent');
     const [email] = await w.t.container.mail.list(w.realmId);
-    expect(email).toMatchObject({ to: 'owner@duesense-demo.test', status: 'kept', transport: 'local', kind: 'alert_digest' });
+    expect(email).toMatchObject({
+      to: 'owner@duesense-demo.test',
+      status: 'kept',
+      transport: 'local',
+      kind: 'alert_digest',
+    });
     expect(email!.text).toContain("Amy's Bird Sanctuary moved from low to medium risk");
   });
 
   it('is delivered over SMTP when a server is configured', async () => {
     const received: string[] = [];
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
       onData(stream, _session, done) {
         let data = '';
         stream.on('data', (c: Buffer) => (data += c.toString()));
@@ -59,11 +66,22 @@ describe('the daily alert digest', () => {
     try {
       const port = (server.server.address() as AddressInfo).port;
       const c = w.t.container;
-      const outbox = new MailOutbox({ store: createOutboxStore(c.db), transport: createMailTransport(`smtp://127.0.0.1:${port}`), from: 'Duesense <no-reply@duesense.test>', clock: w.emulator.clock, logger: silentLogger });
+      const outbox = new MailOutbox({
+        store: createOutboxStore(c.db),
+        transport: createMailTransport(`smtp://127.0.0.1:${port}`),
+        from: 'Duesense <no-reply@duesense.test>',
+        clock: w.emulator.clock,
+        logger: silentLogger,
+      });
       const digests = new DigestService({
-        preferences: c.preferences, users: c.users, runs: c.scoreRuns, alerts: createRiskAlertStore({ db: c.db, readDb: c.readDb }),
+        preferences: c.preferences,
+        users: c.users,
+        runs: c.scoreRuns,
+        alerts: createRiskAlertStore({ db: c.db, readDb: c.readDb }),
         connections: c.connections,
-        outbox, clock: w.emulator.clock, appUrl: 'http://localhost:3000',
+        outbox,
+        clock: w.emulator.clock,
+        appUrl: 'http://localhost:3000',
       });
       await digests.setPreferences(w.realmId, { enabled: true, to: 'books@example.test' });
       const runId = await runsWithAnAlert(w);

@@ -9,15 +9,49 @@ describe('the facts loader', () => {
   let w: SyncWorld;
   beforeAll(async () => {
     const file = fixtureCompany();
-    file.Preferences = { ...file.Preferences!, CurrencyPrefs: { HomeCurrency: { value: 'USD' }, MultiCurrencyEnabled: true } };
-    file.Customers.push({ Id: '7', SyncToken: '0', MetaData: file.Customers[0]!.MetaData, DisplayName: 'Maple Leaf Supply', CurrencyRef: { value: 'CAD', name: 'Canadian Dollar' } } as never);
-    file.Invoices.push({ Id: '105', SyncToken: '0', MetaData: file.Invoices[0]!.MetaData, DocNumber: '1005', TxnDate: '2025-05-01', DueDate: '2025-05-31', CustomerRef: { value: '7' },
-      CurrencyRef: { value: 'CAD' }, ExchangeRate: 0.75, Line: [{ Amount: 200, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 5, UnitPrice: 40 } }], TotalAmt: 200 } as never);
+    file.Preferences = {
+      ...file.Preferences!,
+      CurrencyPrefs: { HomeCurrency: { value: 'USD' }, MultiCurrencyEnabled: true },
+    };
+    file.Customers.push({
+      Id: '7',
+      SyncToken: '0',
+      MetaData: file.Customers[0]!.MetaData,
+      DisplayName: 'Maple Leaf Supply',
+      CurrencyRef: { value: 'CAD', name: 'Canadian Dollar' },
+    } as never);
+    file.Invoices.push({
+      Id: '105',
+      SyncToken: '0',
+      MetaData: file.Invoices[0]!.MetaData,
+      DocNumber: '1005',
+      TxnDate: '2025-05-01',
+      DueDate: '2025-05-31',
+      CustomerRef: { value: '7' },
+      CurrencyRef: { value: 'CAD' },
+      ExchangeRate: 0.75,
+      Line: [
+        {
+          Amount: 200,
+          DetailType: 'SalesItemLineDetail',
+          SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 5, UnitPrice: 40 },
+        },
+      ],
+      TotalAmt: 200,
+    } as never);
     w = await syncWorld({ file });
     const c = w.company;
-    const voidMe = c.create('Invoice', { CustomerRef: { value: '3' }, TxnDate: '2025-05-02', Line: [{ Amount: 70, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
+    const voidMe = c.create('Invoice', {
+      CustomerRef: { value: '3' },
+      TxnDate: '2025-05-02',
+      Line: [{ Amount: 70, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }],
+    });
     c.void('Invoice', { Id: voidMe.Id, SyncToken: voidMe.SyncToken });
-    const deleteMe = c.create('Invoice', { CustomerRef: { value: '3' }, TxnDate: '2025-05-03', Line: [{ Amount: 90, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }] });
+    const deleteMe = c.create('Invoice', {
+      CustomerRef: { value: '3' },
+      TxnDate: '2025-05-03',
+      Line: [{ Amount: 90, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' } } }],
+    });
     await w.t.container.sync.sync(w.realmId);
     c.delete('Invoice', { Id: deleteMe.Id, SyncToken: deleteMe.SyncToken });
     w.emulator.clock.advance(60_000);
@@ -46,7 +80,11 @@ describe('the facts loader', () => {
 
   it('marks the credit-memo part of a payment as not cash', async () => {
     const facts = await loadCompanyFacts(w.t.container.db, w.realmId, { rollUpJobs: true });
-    expect(facts.invoices.find((i) => i.id === '103')!.applications).toEqual([{ date: '2025-04-20', cents: 3_000, cash: false }]);
-    expect(facts.invoices.find((i) => i.id === '102')!.applications).toEqual([{ date: '2025-05-05', cents: 12_500, cash: true }]);
+    expect(facts.invoices.find((i) => i.id === '103')!.applications).toEqual([
+      { date: '2025-04-20', cents: 3_000, cash: false },
+    ]);
+    expect(facts.invoices.find((i) => i.id === '102')!.applications).toEqual([
+      { date: '2025-05-05', cents: 12_500, cash: true },
+    ]);
   });
 });

@@ -37,9 +37,13 @@ describe('scoring a generated company end to end', () => {
     expect(r.model.auc!).toBeGreaterThanOrEqual(0.85);
     const ahead = r.assessment.openInvoices.filter((i) => i.daysPastDue < 1);
     expect(ahead.length).toBeGreaterThan(0);
-    expect(ahead.every((i) => i.lateProbability !== null && i.lateProbability >= 0 && i.lateProbability <= 1)).toBe(true);
+    expect(ahead.every((i) => i.lateProbability !== null && i.lateProbability >= 0 && i.lateProbability <= 1)).toBe(
+      true,
+    );
     // Past due: late for certain, so no late probability; the forecast's collection chances describe them.
-    expect(r.assessment.openInvoices.filter((i) => i.daysPastDue >= 1).every((i) => i.lateProbability === null)).toBe(true);
+    expect(r.assessment.openInvoices.filter((i) => i.daysPastDue >= 1).every((i) => i.lateProbability === null)).toBe(
+      true,
+    );
   });
 
   it('has a high-risk segment, strategies whose shares add up, clusters and a 6-month forecast that conserves money', () => {
@@ -51,17 +55,30 @@ describe('scoring a generated company end to end', () => {
     expect(new Set(r.clusters.profiles.map((p) => p.name)).size).toBe(4);
     expect(r.forecast.months).toHaveLength(6);
     const f = r.forecast;
-    expect(f.months.reduce((s, m) => s + m.expectedCents, 0) + f.neverCollectedCents + f.beyondHorizonCents).toBe(f.openCents);
+    expect(f.months.reduce((s, m) => s + m.expectedCents, 0) + f.neverCollectedCents + f.beyondHorizonCents).toBe(
+      f.openCents,
+    );
     expect(f.openCents).toBe(r.assessment.totals.outstandingCents);
   });
 
   it("as of today, the engine's balances equal QuickBooks' own (Invoice.Balance in the local copy)", async () => {
-    const rows = await w.t.container.db('qbo_invoices').where({ realm_id: w.realmId }).whereNull('deleted_at').where('voided', false).select('qbo_id', 'balance_cents', 'exchange_rate');
-    const live = rows.reduce((s: number, r: { balance_cents: number; exchange_rate: number | null }) => s + Math.round(Number(r.balance_cents) * (r.exchange_rate === null ? 1 : Number(r.exchange_rate))), 0);
+    const rows = await w.t.container
+      .db('qbo_invoices')
+      .where({ realm_id: w.realmId })
+      .whereNull('deleted_at')
+      .where('voided', false)
+      .select('qbo_id', 'balance_cents', 'exchange_rate');
+    const live = rows.reduce(
+      (s: number, r: { balance_cents: number; exchange_rate: number | null }) =>
+        s + Math.round(Number(r.balance_cents) * (r.exchange_rate === null ? 1 : Number(r.exchange_rate))),
+      0,
+    );
     expect(r.assessment.totals.outstandingCents).toBe(live);
     const byInvoice = new Map(r.assessment.openInvoices.map((i) => [i.invoiceId, i.openCents]));
     for (const row of rows.filter((x: { balance_cents: number }) => Number(x.balance_cents) > 0)) {
-      expect(byInvoice.get(String(row.qbo_id))).toBe(Math.round(Number(row.balance_cents) * (row.exchange_rate === null ? 1 : Number(row.exchange_rate))));
+      expect(byInvoice.get(String(row.qbo_id))).toBe(
+        Math.round(Number(row.balance_cents) * (row.exchange_rate === null ? 1 : Number(row.exchange_rate))),
+      );
     }
   });
 
@@ -70,7 +87,9 @@ describe('scoring a generated company end to end', () => {
     expect(high.length).toBeGreaterThan(0);
     for (const c of high) expect(c.risk.band).toBe('high');
     for (const c of r.assessment.customers) {
-      expect(c.strategy).toBe(c.risk.band === null ? 'Standard' : DEFAULT_RISK_POLICY.strategies.byCell[c.risk.band][c.profitabilityTier]);
+      expect(c.strategy).toBe(
+        c.risk.band === null ? 'Standard' : DEFAULT_RISK_POLICY.strategies.byCell[c.risk.band][c.profitabilityTier],
+      );
     }
     // The Strategies table adds up: every customer once, every open invoice once, shares to 100.00.
     const s = r.assessment.strategies.customers;
@@ -78,21 +97,32 @@ describe('scoring a generated company end to end', () => {
     expect(s.reduce((n, x) => n + (x.openInvoices ?? 0), 0)).toBe(r.assessment.openInvoices.length);
     expect(s.reduce((n, x) => n + x.valueCents, 0)).toBe(r.assessment.totals.outstandingCents);
     expect(Math.round(s.reduce((n, x) => n + x.valueShare, 0) * 100)).toBe(10_000);
-    expect(s.find((x) => x.strategy === 'Standard' && x.count > 0 && x.valueShare > 0)?.openInvoices ?? 1).toBeGreaterThan(0);
+    expect(
+      s.find((x) => x.strategy === 'Standard' && x.count > 0 && x.valueShare > 0)?.openInvoices ?? 1,
+    ).toBeGreaterThan(0);
   });
 
   it("converts every foreign-currency customer's gross profit as metrics.md says: line amounts at the rate, costs as kept", async () => {
-    const rootOf = topLevelParent(new Map(file.Customers.map((c) => [String(c.Id), (c as { ParentRef?: { value: string } }).ParentRef?.value])));
-    const cost = new Map(file.Items.map((i) => [String(i.Id), i.PurchaseCost === undefined ? null : Math.round(Number(i.PurchaseCost) * 100)]));
+    const rootOf = topLevelParent(
+      new Map(file.Customers.map((c) => [String(c.Id), (c as { ParentRef?: { value: string } }).ParentRef?.value])),
+    );
+    const cost = new Map(
+      file.Items.map((i) => [
+        String(i.Id),
+        i.PurchaseCost === undefined ? null : Math.round(Number(i.PurchaseCost) * 100),
+      ]),
+    );
     const expected = new Map<string, number>();
     for (const inv of file.Invoices as unknown as InvoiceJson[]) {
-      if (inv.TxnDate <= '2024-10-31' || inv.TxnDate > '2026-10-31' || !inv.ExchangeRate || Number(inv.TotalAmt) === 0) continue;
+      if (inv.TxnDate <= '2024-10-31' || inv.TxnDate > '2026-10-31' || !inv.ExchangeRate || Number(inv.TotalAmt) === 0)
+        continue;
       let gp = 0;
       for (const line of inv.Line ?? []) {
         const d = line.SalesItemLineDetail;
         if (!d) continue;
         const c = cost.get(String(d.ItemRef?.value));
-        gp += Number(line.Amount) * 100 * Number(inv.ExchangeRate) - (c == null ? 0 : Math.round(Number(d.Qty ?? 0) * c));
+        gp +=
+          Number(line.Amount) * 100 * Number(inv.ExchangeRate) - (c == null ? 0 : Math.round(Number(d.Qty ?? 0) * c));
       }
       const customer = rootOf(String(inv.CustomerRef.value));
       expected.set(customer, (expected.get(customer) ?? 0) + gp);

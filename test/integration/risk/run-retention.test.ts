@@ -20,7 +20,9 @@ describe('score runs kept whole, and the history of older ones', () => {
     const db = w.t.container.db;
     const [invoices, customers, run] = await Promise.all([
       db('invoice_scores').where({ run_id: runId, realm_id: w.realmId }).count({ n: '*' }).first(),
-      db('customer_scores').where({ run_id: runId, realm_id: w.realmId }).select('metrics_json', 'reasons_json', 'score', 'stable_band'),
+      db('customer_scores')
+        .where({ run_id: runId, realm_id: w.realmId })
+        .select('metrics_json', 'reasons_json', 'score', 'stable_band'),
       db('risk_score_runs').where({ id: runId }).first('detail_trimmed_at'),
     ]);
     return { invoices: Number(invoices?.n), customers, trimmed: run?.detail_trimmed_at != null };
@@ -31,7 +33,9 @@ describe('score runs kept whole, and the history of older ones', () => {
       const d = await detail(runId);
       expect(d.trimmed).toBe(false);
       expect(d.invoices).toBeGreaterThan(0);
-      expect(d.customers.every((c) => c.metrics_json !== '{}' && JSON.parse(c.metrics_json).outstandingCents !== undefined)).toBe(true);
+      expect(
+        d.customers.every((c) => c.metrics_json !== '{}' && JSON.parse(c.metrics_json).outstandingCents !== undefined),
+      ).toBe(true);
     }
   });
 
@@ -41,7 +45,9 @@ describe('score runs kept whole, and the history of older ones', () => {
       expect(d.trimmed).toBe(true);
       expect(d.invoices).toBe(0);
       expect(d.customers).toHaveLength(5);
-      expect(d.customers.map((c) => [c.metrics_json, c.reasons_json])).toEqual(Array.from({ length: 5 }, () => ['{}', '[]']));
+      expect(d.customers.map((c) => [c.metrics_json, c.reasons_json])).toEqual(
+        Array.from({ length: 5 }, () => ['{}', '[]']),
+      );
       expect(d.customers.some((c) => c.score !== null && c.stable_band !== null)).toBe(true);
     }
     const history = await w.t.container.scoreRuns.customerHistory(w.realmId, '1');
@@ -62,7 +68,9 @@ describe('score runs kept whole, and the history of older ones', () => {
   });
 
   it('a failed trim does not fail the run it follows: the run is saved and the next one tries again', async () => {
-    const trim = vi.spyOn(w.t.container.scoreRuns, 'trimRunDetail').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    const trim = vi
+      .spyOn(w.t.container.scoreRuns, 'trimRunDetail')
+      .mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
     const { runId } = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-09-30');
     expect(runId).toBeGreaterThan(runIds.at(-1)!);
     expect(trim).toHaveBeenCalledOnce();

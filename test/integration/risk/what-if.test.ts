@@ -37,18 +37,36 @@ function suite(dialect: string, database: Database) {
       activity: await db()('activity_log').where({ realm_id: w.realmId }).orderBy('id'),
     });
     /** Each live run's customers with their smoothing, keyed by the run's as-of date (run ids differ between histories). */
-    const smoothing = async () => (await db()('customer_scores as s').join('risk_score_runs as r', 'r.id', 's.run_id')
-      .where({ 's.realm_id': w.realmId, 'r.what_if': false }).orderBy(['r.id', 's.customer_qbo_id'])
-      .select('r.as_of', 's.customer_qbo_id', 's.score', 's.smoothed_score', 's.stable_band', 's.rising_runs', 's.safer_runs'));
-    const openAlerts = async () => (await db()('risk_alerts as a').join('risk_score_runs as r', 'r.id', 'a.run_id')
-      .where({ 'a.realm_id': w.realmId }).whereNull('a.acknowledged_at').orderBy('a.id').select('r.as_of', 'a.customer_qbo_id', 'a.kind', 'a.message'));
+    const smoothing = async () =>
+      await db()('customer_scores as s')
+        .join('risk_score_runs as r', 'r.id', 's.run_id')
+        .where({ 's.realm_id': w.realmId, 'r.what_if': false })
+        .orderBy(['r.id', 's.customer_qbo_id'])
+        .select(
+          'r.as_of',
+          's.customer_qbo_id',
+          's.score',
+          's.smoothed_score',
+          's.stable_band',
+          's.rising_runs',
+          's.safer_runs',
+        );
+    const openAlerts = async () =>
+      await db()('risk_alerts as a')
+        .join('risk_score_runs as r', 'r.id', 'a.run_id')
+        .where({ 'a.realm_id': w.realmId })
+        .whereNull('a.acknowledged_at')
+        .orderBy('a.id')
+        .select('r.as_of', 'a.customer_qbo_id', 'a.kind', 'a.message');
 
     it('refuses a date after today in the company\u2019s time zone with a one-line reason, and writes nothing', async () => {
       const before = await savedState();
       // 2026-10-31T20:00Z is 13:00 on 10-31 in Los Angeles: 11-01 is tomorrow there.
       const refused = w.t.container.risk.score(w.realmId, { asOf: '2026-11-01' });
       await expect(refused).rejects.toThrow(ValidationError);
-      await expect(refused).rejects.toThrow("Cannot score as of 2026-11-01: it is after today (2026-10-31) in the company's time zone.");
+      await expect(refused).rejects.toThrow(
+        "Cannot score as of 2026-11-01: it is after today (2026-10-31) in the company's time zone.",
+      );
       await expect(w.t.container.risk.score(w.realmId, { asOf: '31/10/2026' })).rejects.toThrow(ValidationError);
       expect(await savedState()).toEqual(before);
     });
@@ -75,13 +93,18 @@ function suite(dialect: string, database: Database) {
       await db()('risk_score_runs').where({ realm_id: w.realmId }).delete();
       for (const asOf of LIVE_DATES) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
       const clean = { smoothing: await smoothing(), alerts: await openAlerts() };
-      expect(clean.alerts.map((a) => [a.as_of, a.kind])).toEqual([['2025-07-31', 'band_up'], ['2025-08-31', 'rising']]);
+      expect(clean.alerts.map((a) => [a.as_of, a.kind])).toEqual([
+        ['2025-07-31', 'band_up'],
+        ['2025-08-31', 'rising'],
+      ]);
 
       // The same history with `score --as-of 2025-12-31` run on 2025-06-20, as older versions saved it.
       await db()('risk_score_runs').where({ realm_id: w.realmId }).delete();
       for (const asOf of LIVE_DATES.slice(0, 2)) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
       const seeded = await scoreOn(w.t.container, w.emulator.clock, w.realmId, '2025-12-31');
-      await db()('risk_score_runs').where({ id: seeded.runId }).update({ created_at: new Date('2025-06-20T19:00:00Z') });
+      await db()('risk_score_runs')
+        .where({ id: seeded.runId })
+        .update({ created_at: new Date('2025-06-20T19:00:00Z') });
       for (const asOf of LIVE_DATES.slice(2)) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
       const seededAlerts = await db()('risk_alerts').where({ run_id: seeded.runId }).pluck('id');
       expect(seededAlerts.length).toBeGreaterThan(0);
@@ -90,7 +113,11 @@ function suite(dialect: string, database: Database) {
 
       const [report, ...others] = await repairWhatIfRuns(db(), new Date('2026-12-06T09:00:00Z'));
       expect(others).toEqual([]);
-      expect(report).toMatchObject({ realmId: w.realmId, marked: [seeded.runId], replayedRuns: [seeded.runId! + 1, seeded.runId! + 2] });
+      expect(report).toMatchObject({
+        realmId: w.realmId,
+        marked: [seeded.runId],
+        replayedRuns: [seeded.runId! + 1, seeded.runId! + 2],
+      });
       // The what-if's band_up is closed, as is the 'rising' it made the next run raise early; the live history's two are added.
       expect(report!.closedAlerts).toHaveLength(seededAlerts.length + 1);
       expect(report!.raisedAlerts).toBe(2);
@@ -98,7 +125,11 @@ function suite(dialect: string, database: Database) {
       expect(await openAlerts()).toEqual(clean.alerts);
       const closed = await db()('risk_alerts').whereIn('id', seededAlerts).select('acknowledged_at', 'acknowledged_by');
       expect(closed.every((a) => a.acknowledged_at !== null)).toBe(true);
-      expect(closed.map((a) => a.acknowledged_by)).toEqual(seededAlerts.map(() => `Duesense repair: raised by what-if run ${seeded.runId} (as of 2025-12-31), not by a live score`));
+      expect(closed.map((a) => a.acknowledged_by)).toEqual(
+        seededAlerts.map(
+          () => `Duesense repair: raised by what-if run ${seeded.runId} (as of 2025-12-31), not by a live score`,
+        ),
+      );
       expect((await w.t.container.scoreRuns.customerHistory(w.realmId, '1')).map((h) => h.asOf)).toEqual(LIVE_DATES);
       expect((await w.t.container.scoreRuns.latestRun(w.realmId))!.asOf).toBe('2025-08-31');
       expect(await repairWhatIfRuns(db(), new Date('2026-12-07T09:00:00Z'))).toEqual([]); // nothing left to do

@@ -4,7 +4,11 @@ import { differences, dumpLocalCopy, syncWorld, type SyncWorld } from '../../sup
 
 const OPTIONS = { seed: 5, customers: 120, months: 12, asOf: '2026-10-31' } as const;
 const control = (w: SyncWorld, path: string, body: unknown) =>
-  fetch(`${w.emulator.url}/emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${w.emulator.url}/emulator${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 /** Syncs until a run succeeds (at most `max` runs), as the nightly schedule would over several nights. */
 async function syncUntilSucceeded(w: SyncWorld, max = 10): Promise<number> {

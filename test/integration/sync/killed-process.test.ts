@@ -24,11 +24,23 @@ describe('a sync process killed mid-pass', () => {
   beforeAll(async () => {
     emulator = await startEmulator({
       companies: [file],
-      clients: [{ clientId: EMULATOR_DEMO_CLIENT.clientId, clientSecret: EMULATOR_DEMO_CLIENT.clientSecret, redirectUris: ['http://localhost:3000/oauth/callback'] }],
+      clients: [
+        {
+          clientId: EMULATOR_DEMO_CLIENT.clientId,
+          clientSecret: EMULATOR_DEMO_CLIENT.clientSecret,
+          redirectUris: ['http://localhost:3000/oauth/callback'],
+        },
+      ],
       now: new Date().toISOString(),
     });
     dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-kill-')), 'duesense.sqlite');
-    env = { ...process.env, LOG_LEVEL: 'silent', DATABASE_FILE: dbFile, EMULATOR_URL: emulator.url, INTUIT_ENVIRONMENT: 'emulator' };
+    env = {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      DATABASE_FILE: dbFile,
+      EMULATOR_URL: emulator.url,
+      INTUIT_ENVIRONMENT: 'emulator',
+    };
     await exec(process.execPath, [BIN, 'connect-demo'], { env });
   });
   afterAll(async () => {
@@ -36,15 +48,24 @@ describe('a sync process killed mid-pass', () => {
     fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
   });
 
-  it('resumes from the last committed page and ends with exactly the emulator\'s data', async () => {
-    await fetch(`${emulator.url}/emulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 60 }) });
+  it("resumes from the last committed page and ends with exactly the emulator's data", async () => {
+    await fetch(`${emulator.url}/emulator/latency`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 60 }),
+    });
     const child = spawn(process.execPath, [BIN, 'sync'], { env, stdio: 'ignore' });
     const config = loadConfig({ DATABASE_FILE: dbFile, EMULATOR_URL: emulator.url, INTUIT_ENVIRONMENT: 'emulator' });
     const container = createContainer(config, { logger: silentLogger, emulatorUrl: emulator.url });
     try {
       // Kill it once the invoice pass has committed a page and before it finishes.
       for (let i = 0; i < 400; i++) {
-        const invoices = await container.db('qbo_sync_state').where({ entity: 'Invoice', phase: 'full' }).whereNotNull('watermark_raw').first().catch(() => undefined);
+        const invoices = await container
+          .db('qbo_sync_state')
+          .where({ entity: 'Invoice', phase: 'full' })
+          .whereNotNull('watermark_raw')
+          .first()
+          .catch(() => undefined);
         if (invoices) break;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -53,11 +74,20 @@ describe('a sync process killed mid-pass', () => {
       const midway = await container.db('qbo_invoices').count({ n: '*' });
       expect(Number(midway[0]!.n)).toBeLessThan(file.Invoices.length);
 
-      await fetch(`${emulator.url}/emulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 0 }) });
+      await fetch(`${emulator.url}/emulator/latency`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ms: 0 }),
+      });
       const again = await exec(process.execPath, [BIN, 'sync'], { env });
       expect(again.stdout).toMatch(/succeeded, full/);
       const realmId = file.realmId;
-      const world = { emulator, realmId, company: emulator.emulator.companies.get(realmId)!, t: { container } } as unknown as SyncWorld;
+      const world = {
+        emulator,
+        realmId,
+        company: emulator.emulator.companies.get(realmId)!,
+        t: { container },
+      } as unknown as SyncWorld;
       expect(await differences(world)).toEqual([]);
       const runs = await container.syncStore.runs(realmId);
       expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed']); // the killed run is marked failed, not left running

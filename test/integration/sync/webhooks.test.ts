@@ -8,7 +8,18 @@ const VERIFIER = 'duesense-demo-verifier';
 describe('webhooks → targeted refresh', () => {
   let w: SyncWorld;
   let app: Awaited<ReturnType<typeof serve>>;
-  const reads = (since: number) => w.emulator.emulator.requests().slice(since).filter((r) => r.method === 'GET' && !r.path.endsWith('/query') && !r.path.includes('/companyinfo') && !r.path.endsWith('/preferences')).map((r) => r.path.replace(/^\/v3\/company\/\d+/, ''));
+  const reads = (since: number) =>
+    w.emulator.emulator
+      .requests()
+      .slice(since)
+      .filter(
+        (r) =>
+          r.method === 'GET' &&
+          !r.path.endsWith('/query') &&
+          !r.path.includes('/companyinfo') &&
+          !r.path.endsWith('/preferences'),
+      )
+      .map((r) => r.path.replace(/^\/v3\/company\/\d+/, ''));
 
   beforeAll(async () => {
     w = await syncWorld({ customers: 20, months: 3 });
@@ -40,26 +51,61 @@ describe('webhooks → targeted refresh', () => {
   }
 
   it('marks a deleted invoice; a repeated notification reads the object once more and changes nothing', async () => {
-    w.emulator.emulator.webhooks.setTarget({ url: `${app.url}/webhooks/intuit`, verifierToken: VERIFIER, format: 'legacy' });
+    w.emulator.emulator.webhooks.setTarget({
+      url: `${app.url}/webhooks/intuit`,
+      verifierToken: VERIFIER,
+      format: 'legacy',
+    });
     const c = w.company;
     const invoice = [...c.table('Invoice').values()].find((i) => !(i.LinkedTxn as unknown[] | undefined)?.length)!;
     c.delete('Invoice', { Id: invoice.Id, SyncToken: invoice.SyncToken });
     await w.emulator.emulator.webhooks.flush();
     await w.t.container.webhooks.drain();
-    expect((await w.t.container.db('qbo_invoices').where({ realm_id: w.realmId, qbo_id: invoice.Id }).first()).deleted_at).not.toBeNull();
+    expect(
+      (await w.t.container.db('qbo_invoices').where({ realm_id: w.realmId, qbo_id: invoice.Id }).first()).deleted_at,
+    ).not.toBeNull();
 
     const last = w.emulator.emulator.webhooks.deliveries().at(-1)!;
-    const again = await fetch(`${app.url}/webhooks/intuit`, { method: 'POST', headers: { 'content-type': 'application/json', 'intuit-signature': createHmac('sha256', VERIFIER).update(last.body).digest('base64') }, body: last.body });
+    const again = await fetch(`${app.url}/webhooks/intuit`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'intuit-signature': createHmac('sha256', VERIFIER).update(last.body).digest('base64'),
+      },
+      body: last.body,
+    });
     expect(await again.json()).toEqual({ queued: 1 });
     await w.t.container.webhooks.drain();
-    expect((await w.t.container.db('qbo_invoices').where({ realm_id: w.realmId, qbo_id: invoice.Id }).first()).deleted_at).not.toBeNull();
+    expect(
+      (await w.t.container.db('qbo_invoices').where({ realm_id: w.realmId, qbo_id: invoice.Id }).first()).deleted_at,
+    ).not.toBeNull();
   });
 
   it('rejects a forged signature and queues nothing', async () => {
-    const body = JSON.stringify({ eventNotifications: [{ realmId: w.realmId, dataChangeEvent: { entities: [{ id: '1', operation: 'Update', name: 'Customer', lastUpdated: '2026-10-31T10:00:00Z' }] } }] });
-    const forged = await fetch(`${app.url}/webhooks/intuit`, { method: 'POST', headers: { 'content-type': 'application/json', 'intuit-signature': createHmac('sha256', 'wrong-verifier').update(body).digest('base64') }, body });
+    const body = JSON.stringify({
+      eventNotifications: [
+        {
+          realmId: w.realmId,
+          dataChangeEvent: {
+            entities: [{ id: '1', operation: 'Update', name: 'Customer', lastUpdated: '2026-10-31T10:00:00Z' }],
+          },
+        },
+      ],
+    });
+    const forged = await fetch(`${app.url}/webhooks/intuit`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'intuit-signature': createHmac('sha256', 'wrong-verifier').update(body).digest('base64'),
+      },
+      body,
+    });
     expect(forged.status).toBe(401);
-    const unsigned = await fetch(`${app.url}/webhooks/intuit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const unsigned = await fetch(`${app.url}/webhooks/intuit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(unsigned.status).toBe(401);
     const pending = await w.t.container.db('qbo_webhook_events').whereNull('processed_at');
     expect(pending).toEqual([]);

@@ -6,7 +6,9 @@ import { loadManifest, ManifestError } from '../../../server/app-manifest.js';
 import { loadConfig } from '../../../server/config.js';
 
 type ManifestJson = Record<string, unknown> & { urls: Record<string, string> };
-const manifest = JSON.parse(fs.readFileSync(new URL('../../../app-manifest.json', import.meta.url), 'utf8')) as ManifestJson;
+const manifest = JSON.parse(
+  fs.readFileSync(new URL('../../../app-manifest.json', import.meta.url), 'utf8'),
+) as ManifestJson;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-manifest-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -25,12 +27,16 @@ describe('app-manifest.json', () => {
 
   it('refuses a redirect URI the manifest does not register', () => {
     const config = loadConfig({ INTUIT_REDIRECT_URI: 'https://elsewhere.example/cb' });
-    expect(() => loadManifest(config)).toThrow(/INTUIT_REDIRECT_URI is https:\/\/elsewhere.example\/cb, but the manifest registers http:\/\/localhost:3000\/oauth\/callback/);
+    expect(() => loadManifest(config)).toThrow(
+      /INTUIT_REDIRECT_URI is https:\/\/elsewhere.example\/cb, but the manifest registers http:\/\/localhost:3000\/oauth\/callback/,
+    );
   });
 
   it('refuses scopes that differ from what the app requests', () => {
     const file = write({ ...manifest, scopes: ['com.intuit.quickbooks.accounting'] });
-    expect(() => loadManifest(loadConfig({}), file)).toThrow(/scopes are com.intuit.quickbooks.accounting, but the app requests/);
+    expect(() => loadManifest(loadConfig({}), file)).toThrow(
+      /scopes are com.intuit.quickbooks.accounting, but the app requests/,
+    );
   });
 
   it('names malformed fields', () => {

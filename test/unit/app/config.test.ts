@@ -4,8 +4,12 @@ import { ConfigError, EMULATOR_DEMO_CLIENT, isDemoMode, loadConfig } from '../..
 const KEY = Buffer.alloc(32, 7).toString('base64');
 /** Everything a production start needs. */
 const PRODUCTION = {
-  NODE_ENV: 'production', INTUIT_CLIENT_ID: 'ABcd1234', INTUIT_CLIENT_SECRET: 'secret', TOKEN_ENCRYPTION_KEY: KEY,
-  SESSION_SECRET: 'x'.repeat(40), APP_BASE_URL: 'https://duesense.example.com',
+  NODE_ENV: 'production',
+  INTUIT_CLIENT_ID: 'ABcd1234',
+  INTUIT_CLIENT_SECRET: 'secret',
+  TOKEN_ENCRYPTION_KEY: KEY,
+  SESSION_SECRET: 'x'.repeat(40),
+  APP_BASE_URL: 'https://duesense.example.com',
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -51,7 +55,9 @@ describe('config', () => {
   });
 
   it('checks token keys are 32 bytes of base64', () => {
-    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEY: `${Buffer.alloc(32).toString('base64')},c2hvcnQ=` })).toThrow(/TOKEN_ENCRYPTION_KEY key 2 must be 32 bytes/);
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEY: `${Buffer.alloc(32).toString('base64')},c2hvcnQ=` })).toThrow(
+      /TOKEN_ENCRYPTION_KEY key 2 must be 32 bytes/,
+    );
   });
 
   it('reads a rotation list of keys, newest first', () => {
@@ -60,7 +66,9 @@ describe('config', () => {
   });
 
   it('requires a token key in production and a URL for PostgreSQL', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', INTUIT_CLIENT_ID: 'a', INTUIT_CLIENT_SECRET: 'b' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', INTUIT_CLIENT_ID: 'a', INTUIT_CLIENT_SECRET: 'b' })).toThrow(
+      /TOKEN_ENCRYPTION_KEY/,
+    );
     expect(() => loadConfig({ DATABASE_CLIENT: 'pg' })).toThrow(/DATABASE_URL/);
   });
 
@@ -78,7 +86,14 @@ describe('session cookies', () => {
   });
 
   it('require a long secret in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', INTUIT_CLIENT_ID: 'a', INTUIT_CLIENT_SECRET: 'b', TOKEN_ENCRYPTION_KEY: KEY })).toThrow(/SESSION_SECRET is required in production/);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        INTUIT_CLIENT_ID: 'a',
+        INTUIT_CLIENT_SECRET: 'b',
+        TOKEN_ENCRYPTION_KEY: KEY,
+      }),
+    ).toThrow(/SESSION_SECRET is required in production/);
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/secret 1 must be at least 32 characters/);
   });
 });
@@ -92,28 +107,34 @@ describe('a production start', () => {
 
   it('never falls back to the demo: with nothing set it names each missing variable', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^INTUIT_CLIENT_ID is required when INTUIT_ENVIRONMENT=production/),
-      expect.stringMatching(/^INTUIT_CLIENT_SECRET is required/),
-      expect.stringMatching(/^TOKEN_ENCRYPTION_KEY is required in production/),
-      expect.stringMatching(/^SESSION_SECRET is required in production/),
-      expect.stringMatching(/^APP_BASE_URL is required in production/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^INTUIT_CLIENT_ID is required when INTUIT_ENVIRONMENT=production/),
+        expect.stringMatching(/^INTUIT_CLIENT_SECRET is required/),
+        expect.stringMatching(/^TOKEN_ENCRYPTION_KEY is required in production/),
+        expect.stringMatching(/^SESSION_SECRET is required in production/),
+        expect.stringMatching(/^APP_BASE_URL is required in production/),
+      ]),
+    );
     expect(problems).toHaveLength(5);
   });
 
   it('refuses the emulator, the demo client and the example key', () => {
-    expect(problemsOf({ ...PRODUCTION, INTUIT_ENVIRONMENT: 'emulator' })).toEqual(
-      [expect.stringMatching(/^INTUIT_ENVIRONMENT cannot be emulator in production/)]);
-    expect(problemsOf({ ...PRODUCTION, INTUIT_CLIENT_ID: EMULATOR_DEMO_CLIENT.clientId })).toEqual(
-      [expect.stringMatching(/^INTUIT_CLIENT_ID is the demo emulator's published client id/)]);
+    expect(problemsOf({ ...PRODUCTION, INTUIT_ENVIRONMENT: 'emulator' })).toEqual([
+      expect.stringMatching(/^INTUIT_ENVIRONMENT cannot be emulator in production/),
+    ]);
+    expect(problemsOf({ ...PRODUCTION, INTUIT_CLIENT_ID: EMULATOR_DEMO_CLIENT.clientId })).toEqual([
+      expect.stringMatching(/^INTUIT_CLIENT_ID is the demo emulator's published client id/),
+    ]);
     expect(problemsOf({ ...PRODUCTION, TOKEN_ENCRYPTION_KEY: 'newKeyBase64=' })).toContainEqual(
-      expect.stringMatching(/^TOKEN_ENCRYPTION_KEY is the example value from .env.example/));
+      expect.stringMatching(/^TOKEN_ENCRYPTION_KEY is the example value from .env.example/),
+    );
   });
 
   it('needs APP_BASE_URL on https', () => {
-    expect(problemsOf({ ...PRODUCTION, APP_BASE_URL: 'http://duesense.example.com' })).toEqual(
-      [expect.stringMatching(/^APP_BASE_URL must be an https:\/\/ URL in production/)]);
+    expect(problemsOf({ ...PRODUCTION, APP_BASE_URL: 'http://duesense.example.com' })).toEqual([
+      expect.stringMatching(/^APP_BASE_URL must be an https:\/\/ URL in production/),
+    ]);
   });
 
   it('still lets development and tests run the demo with nothing set', () => {
@@ -130,12 +151,15 @@ describe('DATABASE_URL', () => {
   });
 
   it('is an error at boot when the app cannot use it', () => {
-    expect(problemsOf({ DATABASE_URL: 'mysql://u:p@db/duesense' })).toEqual(
-      [expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/)]);
-    expect(problemsOf({ DATABASE_URL: 'data/duesense.sqlite' })).toEqual(
-      [expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/)]);
-    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@db/duesense', DATABASE_CLIENT: 'sqlite' })).toEqual(
-      [expect.stringMatching(/^DATABASE_URL is set but DATABASE_CLIENT=sqlite/)]);
+    expect(problemsOf({ DATABASE_URL: 'mysql://u:p@db/duesense' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/),
+    ]);
+    expect(problemsOf({ DATABASE_URL: 'data/duesense.sqlite' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/),
+    ]);
+    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@db/duesense', DATABASE_CLIENT: 'sqlite' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL is set but DATABASE_CLIENT=sqlite/),
+    ]);
   });
 
   it('leaves SQLite the default', () => {

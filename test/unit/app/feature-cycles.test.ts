@@ -30,11 +30,20 @@ describe('folder cycles between server/features/*', () => {
       "const m = await import('../w/m.js');",
       "import './side-effect.js';",
     ].join('\n');
-    expect(importSpecifiers(source).sort()).toEqual(['../w/m.js', '../x/a.js', '../y/b.js', '../z/d.js', './c.js', './side-effect.js']);
+    expect(importSpecifiers(source).sort()).toEqual([
+      '../w/m.js',
+      '../x/a.js',
+      '../y/b.js',
+      '../z/d.js',
+      './c.js',
+      './side-effect.js',
+    ]);
   });
 
   it('reports a two-folder cycle and a longer one, and nothing for a graph without cycles', () => {
-    expect(findCycles(graphOf({ risk: ['panel', 'mail'], panel: ['risk'], mail: [] }))).toEqual([['panel', 'risk', 'panel']]);
+    expect(findCycles(graphOf({ risk: ['panel', 'mail'], panel: ['risk'], mail: [] }))).toEqual([
+      ['panel', 'risk', 'panel'],
+    ]);
     expect(findCycles(graphOf({ a: ['b'], b: ['c'], c: ['a'], d: ['a'] }))).toEqual([['a', 'b', 'c', 'a']]);
     expect(findCycles(graphOf({ a: ['b', 'c'], b: ['c'], c: [] }))).toEqual([]);
   });

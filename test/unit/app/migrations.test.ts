@@ -1,11 +1,20 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../migrations/index.js';
-import { createDb, MIGRATIONS_DIRECTORY, migrateToLatest, migrationsAreCurrent, rollbackAll } from '../../../server/db/knex.js';
+import {
+  createDb,
+  MIGRATIONS_DIRECTORY,
+  migrateToLatest,
+  migrationsAreCurrent,
+  rollbackAll,
+} from '../../../server/db/knex.js';
 
 describe('migrations', () => {
   it('lists every migration file in the folder, in order', () => {
-    const files = fs.readdirSync(MIGRATIONS_DIRECTORY).filter((f) => /^\d{14}_.*\.ts$/.test(f)).sort();
+    const files = fs
+      .readdirSync(MIGRATIONS_DIRECTORY)
+      .filter((f) => /^\d{14}_.*\.ts$/.test(f))
+      .sort();
     expect(MIGRATIONS.map(([name]) => name)).toEqual(files);
   });
 

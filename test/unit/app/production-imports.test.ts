@@ -8,7 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 function staticImports(file: string): string[] {
   const source = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of source.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?\bfrom\s*['"](\.[^'"]+)['"]/gm)) if (!m[2]) found.push(m[3]!);
+  for (const m of source.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?\bfrom\s*['"](\.[^'"]+)['"]/gm))
+    if (!m[2]) found.push(m[3]!);
   for (const m of source.matchAll(/^\s*import\s*['"](\.[^'"]+)['"]/gm)) found.push(m[1]!);
   return found.map((spec) => {
     const resolved = path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts'));

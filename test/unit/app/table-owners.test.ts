@@ -30,14 +30,28 @@ const OWNERS: Record<string, readonly string[]> = {
   qbo_sync_state: ['server/features/sync/sync-store.ts'],
   qbo_sync_runs: ['server/features/sync/sync-store.ts'],
   qbo_webhook_events: ['server/features/sync/webhook-event-store.ts'],
-  qbo_company_settings: ['server/features/sync/company-settings-store.ts', 'server/features/sync/company-facts-loader.ts'],
+  qbo_company_settings: [
+    'server/features/sync/company-settings-store.ts',
+    'server/features/sync/company-facts-loader.ts',
+  ],
 };
 const LOCAL_COPY = [
-  'server/features/sync/sync-entities.ts', 'server/features/sync/qbo-mappers.ts',
-  'server/features/sync/local-copy-reader.ts', 'server/features/sync/company-facts-loader.ts',
+  'server/features/sync/sync-entities.ts',
+  'server/features/sync/qbo-mappers.ts',
+  'server/features/sync/local-copy-reader.ts',
+  'server/features/sync/company-facts-loader.ts',
 ];
-for (const table of ['qbo_customers', 'qbo_invoices', 'qbo_invoice_lines', 'qbo_payments', 'qbo_payment_applications',
-  'qbo_credit_memos', 'qbo_items', 'qbo_terms', 'qbo_customer_types']) {
+for (const table of [
+  'qbo_customers',
+  'qbo_invoices',
+  'qbo_invoice_lines',
+  'qbo_payments',
+  'qbo_payment_applications',
+  'qbo_credit_memos',
+  'qbo_items',
+  'qbo_terms',
+  'qbo_customer_types',
+]) {
   OWNERS[table] = LOCAL_COPY;
 }
 
@@ -55,7 +69,9 @@ function sourceFiles(dir: string): string[] {
  */
 function filesNaming(files: readonly string[], table: string): string[] {
   const quoted = new RegExp(`(?:(?<!\\.(?:command|option|alias))\\(|=|:|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`);
-  return files.filter((f) => quoted.test(fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+  return files.filter((f) =>
+    quoted.test(fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
+  );
 }
 
 describe('table ownership', () => {
@@ -64,14 +80,18 @@ describe('table ownership', () => {
   it('lists every table the migrations create', () => {
     const created = new Set<string>();
     for (const f of sourceFiles('migrations')) {
-      for (const m of fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/createTable\('([a-z_]+)'/g)) created.add(m[1]!);
+      for (const m of fs.readFileSync(path.join(ROOT, f), 'utf8').matchAll(/createTable\('([a-z_]+)'/g))
+        created.add(m[1]!);
     }
     expect([...created].sort()).toEqual(Object.keys(OWNERS).sort());
   });
 
   it("names each table only in its owner's files", () => {
     const strangers = Object.entries(OWNERS).flatMap(([table, owners]) =>
-      filesNaming(files, table).filter((f) => !owners.includes(f)).map((f) => `${table} in ${f}`));
+      filesNaming(files, table)
+        .filter((f) => !owners.includes(f))
+        .map((f) => `${table} in ${f}`),
+    );
     expect(strangers).toEqual([]);
   });
 });

@@ -13,8 +13,14 @@ const cipher = createTokenCipher([Buffer.alloc(32, 7)]);
 
 function tokenSet(generation: number): TokenSet {
   return {
-    accessToken: `access-${generation}`, refreshToken: `refresh-${generation}`, expiresInSec: 3600, refreshExpiresInSec: 100 * 86_400,
-    refreshHardExpiresInSec: undefined, idToken: undefined, realmId: undefined, intuitTid: undefined,
+    accessToken: `access-${generation}`,
+    refreshToken: `refresh-${generation}`,
+    expiresInSec: 3600,
+    refreshExpiresInSec: 100 * 86_400,
+    refreshHardExpiresInSec: undefined,
+    idToken: undefined,
+    realmId: undefined,
+    intuitTid: undefined,
   };
 }
 
@@ -43,7 +49,11 @@ function fakeOAuth() {
     async refresh(refreshToken: string): Promise<TokenSet> {
       spent.push(refreshToken);
       if (gate) await gate.promise;
-      if (refreshToken !== current) throw new QboReauthRequired('Intuit token refresh failed: invalid_grant', { status: 400, code: 'invalid_grant' });
+      if (refreshToken !== current)
+        throw new QboReauthRequired('Intuit token refresh failed: invalid_grant', {
+          status: 400,
+          code: 'invalid_grant',
+        });
       generation++;
       current = `refresh-${generation}`;
       return tokenSet(generation);
@@ -65,11 +75,20 @@ async function setup() {
   const oauth = fakeOAuth();
   const now = clock.now();
   await store.saveConnected(
-    { realmId: REALM, companyName: 'Fixture Landscaping', environment: 'sandbox', status: 'connected', timeZone: null, homeCurrency: null, connectedAt: now },
+    {
+      realmId: REALM,
+      companyName: 'Fixture Landscaping',
+      environment: 'sandbox',
+      status: 'connected',
+      timeZone: null,
+      homeCurrency: null,
+      connectedAt: now,
+    },
     sealTokens(cipher, REALM, tokenSet(0), 'com.intuit.quickbooks.accounting', now, null),
     now,
   );
-  const vault = (sleep: (ms: number) => Promise<void> = yieldOnce) => new TokenVault({ store, cipher, oauth, clock, logger: silentLogger, sleep });
+  const vault = (sleep: (ms: number) => Promise<void> = yieldOnce) =>
+    new TokenVault({ store, cipher, oauth, clock, logger: silentLogger, sleep });
   return { clock, store, oauth, vault };
 }
 
@@ -120,9 +139,19 @@ describe('TokenVault', () => {
     const slow = vault().accessToken(REALM);
     await until(() => oauth.spent.length === 1);
     clock.advance(REFRESH_LEASE_MS + 1);
-    expect(await store.acquireRefreshLease(REALM, 'another-process', new Date(clock.now().getTime() + REFRESH_LEASE_MS), clock.now())).toBe(true);
+    expect(
+      await store.acquireRefreshLease(
+        REALM,
+        'another-process',
+        new Date(clock.now().getTime() + REFRESH_LEASE_MS),
+        clock.now(),
+      ),
+    ).toBe(true);
     oauth.release();
-    await expect(slow).rejects.toMatchObject({ errorClass: 'transient', message: expect.stringMatching(/Lost the refresh lease/) });
+    await expect(slow).rejects.toMatchObject({
+      errorClass: 'transient',
+      message: expect.stringMatching(/Lost the refresh lease/),
+    });
     expect(cipher.decrypt((await store.getConnection(REALM))!.refreshTokenEnc)).toBe('refresh-0');
   });
 
@@ -136,7 +165,10 @@ describe('TokenVault', () => {
       polls++;
       clock.advance(10_000);
     };
-    await expect(vault(tenSecondPolls).accessToken(REALM)).rejects.toMatchObject({ errorClass: 'transient', message: expect.stringMatching(/for too long/) });
+    await expect(vault(tenSecondPolls).accessToken(REALM)).rejects.toMatchObject({
+      errorClass: 'transient',
+      message: expect.stringMatching(/for too long/),
+    });
     expect(polls).toBe(4); // 10, 20, 30 s are within the lease time; 40 s is past it
     expect(oauth.spent).toEqual([]);
   });
@@ -147,9 +179,14 @@ describe('TokenVault', () => {
     oauth.revoke();
     await expect(vault().accessToken(REALM)).rejects.toMatchObject({ errorClass: 'reauth', code: 'invalid_grant' });
     expect((await store.getCompany(REALM))!.status).toBe('needs_reauth');
-    expect(await store.acquireRefreshLease(REALM, 'next', new Date(clock.now().getTime() + REFRESH_LEASE_MS), clock.now())).toBe(true);
+    expect(
+      await store.acquireRefreshLease(REALM, 'next', new Date(clock.now().getTime() + REFRESH_LEASE_MS), clock.now()),
+    ).toBe(true);
     // From now on no call goes to Intuit until the company is reconnected.
-    await expect(vault().accessToken(REALM)).rejects.toMatchObject({ errorClass: 'reauth', message: expect.stringMatching(/not connected/) });
+    await expect(vault().accessToken(REALM)).rejects.toMatchObject({
+      errorClass: 'reauth',
+      message: expect.stringMatching(/not connected/),
+    });
     expect(oauth.spent).toEqual(['refresh-0']);
   });
 

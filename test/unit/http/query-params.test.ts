@@ -18,11 +18,21 @@ describe('paramReader', () => {
 
   it('reads entry numbers of up to 15 digits and page numbers of up to 9, from 1', () => {
     const q = paramReader({
-      id: '999999999999999', longId: '9999999999999999', page: '999999999', longPage: '1000000000', zero: '0', half: '1.5',
+      id: '999999999999999',
+      longId: '9999999999999999',
+      page: '999999999',
+      longPage: '1000000000',
+      zero: '0',
+      half: '1.5',
     });
     expect(q.id('id', 'Before')).toBe(999_999_999_999_999);
     expect(q.page('page', 'Page')).toBe(999_999_999);
-    const rejected = [q.id('longId', 'Before'), q.page('longPage', 'Page'), q.id('zero', 'Before'), q.page('half', 'Page')];
+    const rejected = [
+      q.id('longId', 'Before'),
+      q.page('longPage', 'Page'),
+      q.id('zero', 'Before'),
+      q.page('half', 'Page'),
+    ];
     expect(rejected).toEqual([undefined, undefined, undefined, undefined]);
     expect(q.problems).toEqual([
       'Before "9999999999999999" is not an entry number: use a whole number from 1.',

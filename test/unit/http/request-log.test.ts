@@ -8,17 +8,27 @@ import { createLogger } from '../../../server/logger.js';
 /** An app with only the request log, and the lines it wrote. */
 function appLogging(level: string) {
   const lines: string[] = [];
-  const destination = new Writable({ write(chunk, _e, done) { lines.push(String(chunk)); done(); } });
+  const destination = new Writable({
+    write(chunk, _e, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const app = express().use(requestLog(createLogger({ level, destination })));
-  app.get('/customers', (_req, res) => { res.send('ok'); });
-  app.get('/healthz', (_req, res) => { res.send('ok'); });
+  app.get('/customers', (_req, res) => {
+    res.send('ok');
+  });
+  app.get('/healthz', (_req, res) => {
+    res.send('ok');
+  });
   return { app, lines };
 }
 
 const browserHeaders = {
   'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36',
   accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
-  'accept-language': 'en-US,en;q=0.9', cookie: 'duesense.sid=s%3Aabc.def',
+  'accept-language': 'en-US,en;q=0.9',
+  cookie: 'duesense.sid=s%3Aabc.def',
 };
 
 describe('the request log', () => {

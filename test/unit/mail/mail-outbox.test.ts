@@ -7,7 +7,14 @@ import type { MailTransport, OutgoingMessage } from '../../../server/features/ma
 import { silentLogger } from '../../../server/logger.js';
 
 const REALM = 'realm-1';
-const message = (key: string) => ({ realmId: REALM, kind: 'alert_digest', idempotencyKey: key, to: 'owner@example.test', subject: `Digest ${key}`, text: 'Hello' });
+const message = (key: string) => ({
+  realmId: REALM,
+  kind: 'alert_digest',
+  idempotencyKey: key,
+  to: 'owner@example.test',
+  subject: `Digest ${key}`,
+  text: 'Hello',
+});
 
 function world(o: { kind?: MailTransport['kind']; failures?: number } = {}) {
   const clock = manualClock('2026-11-25T06:00:00Z');
@@ -25,7 +32,14 @@ function world(o: { kind?: MailTransport['kind']; failures?: number } = {}) {
   };
   const store = createFakeOutboxStore();
   const activity = createFakeActivityLog(clock);
-  const outbox = new MailOutbox({ store, transport, from: 'Duesense <no-reply@duesense.test>', clock, logger: silentLogger, activity });
+  const outbox = new MailOutbox({
+    store,
+    transport,
+    from: 'Duesense <no-reply@duesense.test>',
+    clock,
+    logger: silentLogger,
+    activity,
+  });
   return { outbox, sent, clock, activity };
 }
 
@@ -35,7 +49,10 @@ describe('the mail outbox', () => {
     expect(await w.outbox.enqueue(message('a'))).toBe(true);
     expect(await w.outbox.enqueue(message('a'))).toBe(false);
     expect(await w.outbox.enqueue(message('b'))).toBe(true);
-    expect((await w.outbox.list(REALM)).map((e) => [e.subject, e.status])).toEqual([['Digest b', 'pending'], ['Digest a', 'pending']]);
+    expect((await w.outbox.list(REALM)).map((e) => [e.subject, e.status])).toEqual([
+      ['Digest b', 'pending'],
+      ['Digest a', 'pending'],
+    ]);
     expect(await w.outbox.drain()).toEqual({ delivered: 2, failed: 0 });
     expect(w.sent.map((m) => m.subject)).toEqual(['Digest a', 'Digest b']);
   });
@@ -45,7 +62,12 @@ describe('the mail outbox', () => {
       const w = world({ kind });
       await w.outbox.enqueue(message('a'));
       expect(await w.outbox.drain()).toEqual({ delivered: 1, failed: 0 });
-      expect((await w.outbox.list(REALM))[0]).toMatchObject({ status: kind === 'smtp' ? 'sent' : 'kept', transport: kind, attempts: 1, sentAt: w.clock.now() });
+      expect((await w.outbox.list(REALM))[0]).toMatchObject({
+        status: kind === 'smtp' ? 'sent' : 'kept',
+        transport: kind,
+        attempts: 1,
+        sentAt: w.clock.now(),
+      });
       expect(w.activity.entries(REALM).map((e) => e.summary)).toEqual([
         `${kind === 'smtp' ? 'Emailed' : 'Kept in the local mailbox'} "Digest a" to owner@example.test`,
       ]);
@@ -59,7 +81,11 @@ describe('the mail outbox', () => {
     const w = world({ failures: 2 });
     await w.outbox.enqueue(message('a'));
     expect(await w.outbox.drain()).toEqual({ delivered: 0, failed: 1 });
-    expect((await w.outbox.list(REALM))[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'connection refused' });
+    expect((await w.outbox.list(REALM))[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'connection refused',
+    });
     expect(await w.outbox.drain()).toEqual({ delivered: 0, failed: 1 });
     expect(await w.outbox.drain()).toEqual({ delivered: 1, failed: 0 });
     expect((await w.outbox.list(REALM))[0]).toMatchObject({ status: 'sent', attempts: 3 });
@@ -75,7 +101,9 @@ describe('the mail outbox', () => {
     expect(w.activity.entries(REALM)).toEqual([]);
     expect(await w.outbox.drain()).toEqual({ delivered: 0, failed: 1 });
     expect((await w.outbox.list(REALM))[0]).toMatchObject({ status: 'failed', attempts: 5 });
-    expect(w.activity.entries(REALM).map((e) => e.summary)).toEqual(['Gave up emailing "Digest a" to owner@example.test after 5 attempts']);
+    expect(w.activity.entries(REALM).map((e) => e.summary)).toEqual([
+      'Gave up emailing "Digest a" to owner@example.test after 5 attempts',
+    ]);
     // A failed message is not tried again.
     expect(await w.outbox.drain()).toEqual({ delivered: 0, failed: 0 });
     expect(w.sent).toEqual([]);

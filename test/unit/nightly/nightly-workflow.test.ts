@@ -6,18 +6,34 @@ import { NightlyWorkflow } from '../../../server/features/nightly/nightly-workfl
 import { silentLogger } from '../../../server/logger.js';
 
 const company = (realmId: string, o: Partial<Company> = {}): Company => ({
-  realmId, companyName: `Company ${realmId}`, environment: 'sandbox', status: 'connected', timeZone: 'America/New_York',
-  homeCurrency: 'USD', connectedAt: null, disconnectedAt: null, ...o,
+  realmId,
+  companyName: `Company ${realmId}`,
+  environment: 'sandbox',
+  status: 'connected',
+  timeZone: 'America/New_York',
+  homeCurrency: 'USD',
+  connectedAt: null,
+  disconnectedAt: null,
+  ...o,
 });
 
 /** The workflow over a fake lock store, with sync, scoring and digest that record what they were asked to do. */
-function setup(o: { companies?: Company[]; syncStatus?: 'succeeded' | 'failed'; failScoreFor?: string; ownTimes?: Record<string, string> } = {}) {
+function setup(
+  o: {
+    companies?: Company[];
+    syncStatus?: 'succeeded' | 'failed';
+    failScoreFor?: string;
+    ownTimes?: Record<string, string>;
+  } = {},
+) {
   // 03:00 in New York (EST, UTC-5).
   const clock = manualClock('2026-11-25T08:00:00Z');
   const locks = createFakeJobLockStore();
   const steps: string[] = [];
   const workflow = new NightlyWorkflow({
-    clock, locks, logger: silentLogger,
+    clock,
+    locks,
+    logger: silentLogger,
     config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles' },
     companies: { listCompanies: async () => o.companies ?? [company('r1')] },
     schedule: { nightlyTimes: async () => new Map(Object.entries(o.ownTimes ?? {})) },
@@ -47,7 +63,9 @@ function setup(o: { companies?: Company[]; syncStatus?: 'succeeded' | 'failed'; 
 describe('NightlyWorkflow', () => {
   it('syncs, then scores, then sends the digest of the saved run', async () => {
     const t = setup();
-    expect(await t.workflow.runFor(company('r1'))).toBe('Company r1: sync succeeded (cdc, 3 API calls); scored 2 customers; digest no alerts');
+    expect(await t.workflow.runFor(company('r1'))).toBe(
+      'Company r1: sync succeeded (cdc, 3 API calls); scored 2 customers; digest no alerts',
+    );
     expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'digest r1 run 41']);
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'succeeded' });
   });
@@ -78,9 +96,15 @@ describe('NightlyWorkflow', () => {
   });
 
   it('runs every connected company; one that fails is reported and does not stop the others', async () => {
-    const t = setup({ companies: [company('r1'), company('r2'), company('r3', { status: 'needs_reauth' })], failScoreFor: 'r1' });
+    const t = setup({
+      companies: [company('r1'), company('r2'), company('r3', { status: 'needs_reauth' })],
+      failScoreFor: 'r1',
+    });
     const summary = await t.workflow.runAll();
-    expect(summary.split('\n')).toEqual(['Company r1: failed (no policy)', expect.stringMatching(/^Company r2: sync succeeded/)]);
+    expect(summary.split('\n')).toEqual([
+      'Company r1: failed (no policy)',
+      expect.stringMatching(/^Company r2: sync succeeded/),
+    ]);
     expect(t.steps).not.toContain('sync r3 (nightly)');
     // The failure released the night's lock, so it can be tried again.
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'failed' });
@@ -93,11 +117,19 @@ describe('NightlyWorkflow', () => {
       ownTimes: { late: '05:00', tokyo: '16:59' },
     });
     // 03:00 in New York, 17:00 in Tokyo.
-    expect(t.workflow.localNow(company('tokyo', { timeZone: 'Asia/Tokyo' }))).toEqual({ date: '2026-11-25', time: '17:00' });
-    expect((await t.workflow.dispatchDue()).split('\n').map((line) => line.split(':')[0])).toEqual(['Company default', 'Company tokyo']);
+    expect(t.workflow.localNow(company('tokyo', { timeZone: 'Asia/Tokyo' }))).toEqual({
+      date: '2026-11-25',
+      time: '17:00',
+    });
+    expect((await t.workflow.dispatchDue()).split('\n').map((line) => line.split(':')[0])).toEqual([
+      'Company default',
+      'Company tokyo',
+    ]);
     t.clock.set('2026-11-25T10:00:00Z');
     expect((await t.workflow.dispatchDue()).split('\n')).toEqual([
-      'Company default: already done for 2026-11-25', expect.stringMatching(/^Company late: sync succeeded/), 'Company tokyo: already done for 2026-11-25',
+      'Company default: already done for 2026-11-25',
+      expect.stringMatching(/^Company late: sync succeeded/),
+      'Company tokyo: already done for 2026-11-25',
     ]);
   });
 });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { buildAlertDigest } from '../../../server/features/risk/alert-digest.js';
 
-const base = { companyName: 'Harborview', asOf: '2026-11-24', currency: 'USD', outstandingCents: 52_870_000, overdueCents: 35_490_000, highRiskCount: 3, highRiskExposureCents: 6_950_000, consecutiveDeclines: 5, dropPoints: 32.35, appUrl: 'https://duesense.example.com' };
+const base = {
+  companyName: 'Harborview',
+  asOf: '2026-11-24',
+  currency: 'USD',
+  outstandingCents: 52_870_000,
+  overdueCents: 35_490_000,
+  highRiskCount: 3,
+  highRiskExposureCents: 6_950_000,
+  consecutiveDeclines: 5,
+  dropPoints: 32.35,
+  appUrl: 'https://duesense.example.com',
+};
 
 describe('the alert digest', () => {
   it('is not sent on a day without alerts', () => {
@@ -9,10 +20,18 @@ describe('the alert digest', () => {
   });
 
   it('lists the alerts and the headline figures, with a link back', () => {
-    const d = buildAlertDigest({ ...base, alerts: [{ message: 'Acme moved from low to medium risk' }, { message: "Bolt's risk score has risen 3 runs in a row" }] })!;
+    const d = buildAlertDigest({
+      ...base,
+      alerts: [
+        { message: 'Acme moved from low to medium risk' },
+        { message: "Bolt's risk score has risen 3 runs in a row" },
+      ],
+    })!;
     expect(d.subject).toBe('Duesense: 2 risk alerts for Harborview');
     expect(d.text).toContain('  • Acme moved from low to medium risk');
-    expect(d.text).toContain('Receivables: $528.7k outstanding, $354.9k overdue. Meeting the high-risk rule: 3 customers, $69.5k.');
+    expect(d.text).toContain(
+      'Receivables: $528.7k outstanding, $354.9k overdue. Meeting the high-risk rule: 3 customers, $69.5k.',
+    );
     expect(d.text).toContain('Collection rate has fallen 5 months in a row, down 32.35 points.');
     expect(d.text).toContain('https://duesense.example.com/alerts');
   });

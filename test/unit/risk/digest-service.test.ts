@@ -9,14 +9,24 @@ import { DigestService } from '../../../server/features/risk/digest-service.js';
 import type { RunCompanyFigures, ScoreRunSummary } from '../../../server/features/risk/score-run-store-type.js';
 
 /** A run as the digest reads it: its as-of date, its figures and its alerts. */
-interface DigestFacts { asOf: string; company: RunCompanyFigures; alertMessages: string[] }
+interface DigestFacts {
+  asOf: string;
+  company: RunCompanyFigures;
+  alertMessages: string[];
+}
 import { createFakeCompanyPreferencesStore } from '../../../server/features/settings/fake-company-preferences-store.js';
 import { silentLogger } from '../../../server/logger.js';
 
 const REALM = 'realm-1';
 const COMPANY: Company = {
-  realmId: REALM, companyName: 'Harborview', environment: 'sandbox', status: 'connected', timeZone: null, homeCurrency: 'EUR',
-  connectedAt: null, disconnectedAt: null,
+  realmId: REALM,
+  companyName: 'Harborview',
+  environment: 'sandbox',
+  status: 'connected',
+  timeZone: null,
+  homeCurrency: 'EUR',
+  connectedAt: null,
+  disconnectedAt: null,
 };
 
 /** A run's figures: the digest reads the totals, the high-risk exposure and the collection trend only. */
@@ -34,12 +44,22 @@ function world(o: { runs?: Map<number, DigestFacts>; owner?: string | null } = {
   const sent: Array<{ to: string; subject: string; text: string }> = [];
   const transport: MailTransport = { kind: 'local', send: async (m) => void sent.push(m) };
   const store = createFakeOutboxStore();
-  const outbox = new MailOutbox({ store, transport, from: 'Duesense <no-reply@duesense.test>', clock, logger: silentLogger, activity: createFakeActivityLog(clock) });
+  const outbox = new MailOutbox({
+    store,
+    transport,
+    from: 'Duesense <no-reply@duesense.test>',
+    clock,
+    logger: silentLogger,
+    activity: createFakeActivityLog(clock),
+  });
   const runs = o.runs ?? new Map([[1, facts()]]);
   const preferences = createFakeCompanyPreferencesStore();
   const digests = new DigestService({
     preferences,
-    users: { ownerEmail: async (realmId) => (realmId === REALM ? (o.owner === undefined ? 'owner@example.test' : o.owner) : null) },
+    users: {
+      ownerEmail: async (realmId) =>
+        realmId === REALM ? (o.owner === undefined ? 'owner@example.test' : o.owner) : null,
+    },
     runs: {
       run: async (realmId, runId) => {
         const r = realmId === REALM ? runs.get(runId) : undefined;
@@ -47,9 +67,13 @@ function world(o: { runs?: Map<number, DigestFacts>; owner?: string | null } = {
       },
       runDetails: async (_realmId, run: ScoreRunSummary) => ({ ...run, company: runs.get(run.id)!.company }),
     },
-    alerts: { messagesForRun: async (realmId, runId) => (realmId === REALM ? (runs.get(runId)?.alertMessages ?? []) : []) },
+    alerts: {
+      messagesForRun: async (realmId, runId) => (realmId === REALM ? (runs.get(runId)?.alertMessages ?? []) : []),
+    },
     connections: { getCompany: async (realmId) => (realmId === REALM ? COMPANY : undefined) },
-    outbox, clock, appUrl: 'https://duesense.example.com',
+    outbox,
+    clock,
+    appUrl: 'https://duesense.example.com',
   });
   return { digests, sent, store, preferences };
 }
@@ -78,7 +102,13 @@ describe('the alert digest service', () => {
   });
 
   it("queues and delivers the digest to the owner once per company and as-of date, with the company's name and currency", async () => {
-    const w = world({ runs: new Map([[1, facts()], [2, facts()], [3, facts({ asOf: '2026-11-25' })]]) });
+    const w = world({
+      runs: new Map([
+        [1, facts()],
+        [2, facts()],
+        [3, facts({ asOf: '2026-11-25' })],
+      ]),
+    });
     await w.digests.setPreferences(REALM, { enabled: true, to: null });
     expect(await w.digests.sendForRun(REALM, 1)).toBe('queued');
     // A second run of the same as-of date (a rerun of the night) finds the digest already queued.
@@ -91,7 +121,10 @@ describe('the alert digest service', () => {
     expect(w.sent[0]!.text).toContain('Receivables: EUR 528.7k outstanding, EUR 354.9k overdue.');
     expect(w.sent[0]!.text).toContain('Collection rate has fallen 2 months in a row, down 4.5 points.');
     expect(await w.digests.sendForRun(REALM, 3)).toBe('queued');
-    expect((await w.store.list(REALM, 10)).map((e) => [e.kind, e.status])).toEqual([['alert_digest', 'kept'], ['alert_digest', 'kept']]);
+    expect((await w.store.list(REALM, 10)).map((e) => [e.kind, e.status])).toEqual([
+      ['alert_digest', 'kept'],
+      ['alert_digest', 'kept'],
+    ]);
   });
 
   it('goes to the chosen address instead of the owner', async () => {

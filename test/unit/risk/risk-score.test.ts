@@ -10,14 +10,27 @@ import type { CustomerMetrics } from '../../../server/features/risk/domain/custo
 
 const P = DEFAULT_RISK_POLICY;
 const company = (invoices: InvoiceFact[], creditScore: number | null = null): CompanyFacts => ({
-  realmId: 'r', homeCurrency: 'USD', customers: [{ id: 'S', name: 'Sunset Signs', active: true, creditScore }], invoices, items: new Map(),
+  realmId: 'r',
+  homeCurrency: 'USD',
+  customers: [{ id: 'S', name: 'Sunset Signs', active: true, creditScore }],
+  invoices,
+  items: new Map(),
 });
 /** Invoice n of a monthly series: issued on the 1st, net 30, paid `paidAfterDue` days after due (null: open). */
 const monthly = (n: number, cents: number, paidAfterDue: number | null): InvoiceFact => {
   const txnDate = `2025-${String(n).padStart(2, '0')}-01`;
   const dueDate = addDaysToDate(txnDate, 30);
   const paid = paidAfterDue === null ? [] : [{ date: addDaysToDate(dueDate, paidAfterDue), cents, cash: true }];
-  return { id: `I${n}`, docNumber: null, customerId: 'S', txnDate, dueDate, totalCents: cents, applications: paid, lines: [] };
+  return {
+    id: `I${n}`,
+    docNumber: null,
+    customerId: 'S',
+    txnDate,
+    dueDate,
+    totalCents: cents,
+    applications: paid,
+    lines: [],
+  };
 };
 
 describe('the composite score (hand-computed)', () => {
@@ -35,7 +48,10 @@ describe('the composite score (hand-computed)', () => {
 
   it('drops the credit term and rescales when there is neither', () => {
     // (0.4·0 + 0.2·30) / 0.6
-    expect(compositeScore({ ...metrics, paymentScore: null }, null, P)).toMatchObject({ score: 10, creditSource: null });
+    expect(compositeScore({ ...metrics, paymentScore: null }, null, P)).toMatchObject({
+      score: 10,
+      creditSource: null,
+    });
   });
 });
 
@@ -52,8 +68,13 @@ describe('the risk tier', () => {
     expect(r.reasons[0]!.code).toBe('high_risk_rule');
     // At the rule's edges (rate exactly 75, balance exactly $15,000) the rule is not met and the band decides.
     expect(riskScore({ ...lowScore, paymentRate: 75 }, null, P)).toMatchObject({ highRisk: false, band: 'low' });
-    expect(riskScore({ ...lowScore, outstandingCents: 1_500_000 }, null, P)).toMatchObject({ highRisk: false, band: 'low' });
-    expect(riskScore(m({ paymentRate: 10, paymentScore: 5, stability: 10, outstandingCents: 0 }), null, P).band).toBe('high');
+    expect(riskScore({ ...lowScore, outstandingCents: 1_500_000 }, null, P)).toMatchObject({
+      highRisk: false,
+      band: 'low',
+    });
+    expect(riskScore(m({ paymentRate: 10, paymentScore: 5, stability: 10, outstandingCents: 0 }), null, P).band).toBe(
+      'high',
+    );
     expect(riskScore(m({ paymentRate: 50, paymentScore: 60, stability: 60 }), null, P).band).toBe('medium');
   });
 });
@@ -66,7 +87,9 @@ describe('a customer who pays everything late', () => {
 
   it('is no longer scored as safe: the payment score fills the credit term and the reasons say why', () => {
     const c = assessCompany(company(invoices), P, asOf).customers[0]!;
-    expect([c.metrics.paymentRate, c.metrics.avgDaysBeyondTerms, c.metrics.overdue60PlusCents]).toEqual([80, 43.2, 540_000]);
+    expect([c.metrics.paymentRate, c.metrics.avgDaysBeyondTerms, c.metrics.overdue60PlusCents]).toEqual([
+      80, 43.2, 540_000,
+    ]);
     // Points: 35 days 48.33 (×8), 91 days 29.67, 61 days 39.67; mean 45.6 → 46.
     expect(c.metrics.paymentScore).toBe(46);
     // Stability 67: tenure 364/730, 10 of 12 months billed, billing trend 4/6.
@@ -81,17 +104,29 @@ describe('a customer who pays everything late', () => {
   });
 
   it("ranks its reasons by the points of the terms they speak for, with the policy's thresholds and shares", () => {
-    const codes = (policy: typeof P) => assessCompany(company(invoices), policy, asOf).customers[0]!.risk.reasons
-      .map((r) => [r.code, r.weight]);
+    const codes = (policy: typeof P) =>
+      assessCompany(company(invoices), policy, asOf).customers[0]!.risk.reasons.map((r) => [r.code, r.weight]);
     // Terms: payment rate 0.4·20 = 8, credit (payment score) 0.4·54 = 21.6, stability 0.2·33 = 6.6. Days beyond terms
     // speak for the credit term (21.6); the late invoices take 0.9 of it (19.44); $5.4k over 60 days is all the
     // balance: 0.9·8 + 0.5·21.6 + 1 = 19; the payment rate its own 8; billing fell (4/6 < 0.7) 6.6 + 1, fifth.
     const closeTo = (pairs: Array<[string, number]>) => pairs.map(([c, w]) => [c, expect.closeTo(w, 9)]);
-    expect(codes(P)).toEqual(closeTo([['days_beyond_terms', 21.6], ['late_invoices', 19.44], ['overdue_60', 19], ['payment_rate', 8]]));
+    expect(codes(P)).toEqual(
+      closeTo([
+        ['days_beyond_terms', 21.6],
+        ['late_invoices', 19.44],
+        ['overdue_60', 19],
+        ['payment_rate', 8],
+      ]),
+    );
     // Payment rate 80 is not under 75, and supporting reasons take half their own term's points: 10.8 and 15.8.
     const thresholds = { ...P.reasons.thresholds, paymentRateBelow: 75 };
     const tuned = { ...P, reasons: { thresholds, weights: { ...P.reasons.weights, ownTermShare: 0.5 } } };
-    const expected: Array<[string, number]> = [['days_beyond_terms', 21.6], ['overdue_60', 15.8], ['late_invoices', 10.8], ['billing_fell', 7.6]];
+    const expected: Array<[string, number]> = [
+      ['days_beyond_terms', 21.6],
+      ['overdue_60', 15.8],
+      ['late_invoices', 10.8],
+      ['billing_fell', 7.6],
+    ];
     expect(codes(tuned)).toEqual(closeTo(expected));
   });
 
@@ -110,10 +145,23 @@ describe('a customer who pays everything late', () => {
 });
 
 describe('gross profit in the home currency', () => {
-  const items = new Map<string, ItemFact>([['W', { id: 'W', costCents: 600 }], ['Z', { id: 'Z', costCents: null }]]);
+  const items = new Map<string, ItemFact>([
+    ['W', { id: 'W', costCents: 600 }],
+    ['Z', { id: 'Z', costCents: null }],
+  ]);
   const cad: InvoiceFact = {
-    id: 'C1', docNumber: null, customerId: 'S', txnDate: '2025-06-01', dueDate: '2025-07-01', totalCents: 90_000, exchangeRate: 0.75,
-    applications: [], lines: [{ itemId: 'W', qty: 100, amountCents: 100_000 }, { itemId: 'Z', qty: 1, amountCents: 20_000 }],
+    id: 'C1',
+    docNumber: null,
+    customerId: 'S',
+    txnDate: '2025-06-01',
+    dueDate: '2025-07-01',
+    totalCents: 90_000,
+    exchangeRate: 0.75,
+    applications: [],
+    lines: [
+      { itemId: 'W', qty: 100, amountCents: 100_000 },
+      { itemId: 'Z', qty: 1, amountCents: 20_000 },
+    ],
   };
 
   it('converts line amounts at the exchange rate and takes item costs as they are (home currency)', () => {
@@ -121,7 +169,10 @@ describe('gross profit in the home currency', () => {
     expect(invoiceGrossProfit(cad, items)).toEqual({ grossProfitCents: 30_000, estimatedCents: 15_000 });
     // The same from line totals (the loader's form) as from lines.
     const totals = { amountCents: 120_000, uncostedAmountCents: 20_000, costCents: 60_000 };
-    expect(invoiceGrossProfit({ ...cad, lines: [], lineTotals: totals }, items)).toEqual({ grossProfitCents: 30_000, estimatedCents: 15_000 });
+    expect(invoiceGrossProfit({ ...cad, lines: [], lineTotals: totals }, items)).toEqual({
+      grossProfitCents: 30_000,
+      estimatedCents: 15_000,
+    });
     const m = customerMetrics([cad], items, P, '2025-12-31');
     expect([m.grossProfitCents, m.grossProfitEstimatedCents]).toEqual([30_000, 15_000]);
   });

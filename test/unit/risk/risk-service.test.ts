@@ -15,8 +15,14 @@ const REALM = 'realm-1';
 /** Noon UTC: the same date in the company's zone. */
 const TODAY = '2026-07-31';
 const COMPANY: Company = {
-  realmId: REALM, companyName: 'Fixture Co', environment: 'emulator', status: 'connected', timeZone: 'UTC', homeCurrency: 'USD',
-  connectedAt: null, disconnectedAt: null,
+  realmId: REALM,
+  companyName: 'Fixture Co',
+  environment: 'emulator',
+  status: 'connected',
+  timeZone: 'UTC',
+  homeCurrency: 'USD',
+  connectedAt: null,
+  disconnectedAt: null,
 };
 
 /**
@@ -30,8 +36,14 @@ function facts(): CompanyFacts {
   });
   const slow = Array.from({ length: 3 }, (_, m) => invoice(`S${m}`, 'slow', `2026-0${m + 2}-10`, 2_000_000));
   return {
-    realmId: REALM, homeCurrency: 'USD', items: new Map(), invoices: [...prompt, ...slow],
-    customers: [{ id: 'prompt', name: 'Prompt Payer', active: true, creditScore: null }, { id: 'slow', name: 'Slow Payer', active: true, creditScore: null }],
+    realmId: REALM,
+    homeCurrency: 'USD',
+    items: new Map(),
+    invoices: [...prompt, ...slow],
+    customers: [
+      { id: 'prompt', name: 'Prompt Payer', active: true, creditScore: null },
+      { id: 'slow', name: 'Slow Payer', active: true, creditScore: null },
+    ],
   };
 }
 
@@ -43,9 +55,20 @@ function world() {
   const recorded: string[] = [];
   const service = new RiskService({
     companies: { getCompany: async (realmId) => (realmId === REALM ? COMPANY : undefined) },
-    localCopy: { companyFacts: async (realmId, o) => { factsRead.push({ realmId, ...o }); return facts(); } },
-    scoreRuns, policies, customerInputs, clock: fixedClock(`${TODAY}T12:00:00Z`), logger: silentLogger, defaultTimeZone: 'UTC',
-    activity: { record: async (_realmId, e) => void recorded.push(e.summary) }, runsKeptWhole: 3,
+    localCopy: {
+      companyFacts: async (realmId, o) => {
+        factsRead.push({ realmId, ...o });
+        return facts();
+      },
+    },
+    scoreRuns,
+    policies,
+    customerInputs,
+    clock: fixedClock(`${TODAY}T12:00:00Z`),
+    logger: silentLogger,
+    defaultTimeZone: 'UTC',
+    activity: { record: async (_realmId, e) => void recorded.push(e.summary) },
+    runsKeptWhole: 3,
   });
   return { service, scoreRuns, policies, customerInputs, factsRead, recorded };
 }
@@ -54,7 +77,9 @@ describe('RiskService over in-memory stores', () => {
   it('saves a run as of today with every customer, its open invoices and the alerts it raises', async () => {
     const w = world();
     // The previous run had Slow in the Low tier: meeting the high-risk rule now moves it to High at once, with an alert.
-    w.scoreRuns.previous(REALM, { states: new Map([['slow', { smoothed: 10, band: 'low', risingRuns: 0, saferRuns: 0 }]]) });
+    w.scoreRuns.previous(REALM, {
+      states: new Map([['slow', { smoothed: 10, band: 'low', risingRuns: 0, saferRuns: 0 }]]),
+    });
     const result = await w.service.score(REALM, { trigger: 'manual' });
     expect(result).toMatchObject({ runId: 1, whatIf: false });
     expect(w.factsRead).toEqual([{ realmId: REALM, rollUpJobs: DEFAULT_RISK_POLICY.rollUpJobs }]);
@@ -63,7 +88,9 @@ describe('RiskService over in-memory stores', () => {
     expect(saved!.assessment.asOf).toBe(TODAY);
     expect(saved!.assessment.customers.map((c) => c.customerId).sort()).toEqual(['prompt', 'slow']);
     expect(saved!.assessment.openInvoices.map((i) => i.invoiceId).sort()).toEqual(['S0', 'S1', 'S2']);
-    expect(saved!.alerts).toEqual([{ customerId: 'slow', kind: 'band_up', message: 'Slow Payer moved from low to high risk' }]);
+    expect(saved!.alerts).toEqual([
+      { customerId: 'slow', kind: 'band_up', message: 'Slow Payer moved from low to high risk' },
+    ]);
     expect(saved!.states.get('slow')!.band).toBe('high');
     expect(saved!.figures.modelCard).toBe(result.model);
     expect(w.recorded).toEqual(['Scored 2 customers as of 2026-07-31: 1 high risk']);
@@ -71,7 +98,9 @@ describe('RiskService over in-memory stores', () => {
 
   it('a what-if as of an earlier date is scored but never saved, smoothed or logged', async () => {
     const w = world();
-    w.scoreRuns.previous(REALM, { states: new Map([['slow', { smoothed: 10, band: 'low', risingRuns: 0, saferRuns: 0 }]]) });
+    w.scoreRuns.previous(REALM, {
+      states: new Map([['slow', { smoothed: 10, band: 'low', risingRuns: 0, saferRuns: 0 }]]),
+    });
     const result = await w.service.score(REALM, { asOf: '2026-06-30' });
     expect(result).toMatchObject({ runId: null, whatIf: true });
     expect(result.assessment.asOf).toBe('2026-06-30');
@@ -93,7 +122,9 @@ describe('RiskService over in-memory stores', () => {
     const first = (await fresh.service.score(REALM)).assessment.customers.find((c) => c.customerId === 'prompt')!;
     expect(fresh.scoreRuns.runs[0]!.states.get('prompt')!.smoothed).toBe(first.risk.score); // nothing to smooth with
     const w = world();
-    w.scoreRuns.previous(REALM, { states: new Map([['prompt', { smoothed: 40, band: 'medium', risingRuns: 0, saferRuns: 0 }]]) });
+    w.scoreRuns.previous(REALM, {
+      states: new Map([['prompt', { smoothed: 40, band: 'medium', risingRuns: 0, saferRuns: 0 }]]),
+    });
     await w.service.score(REALM);
     const { alpha } = DEFAULT_RISK_POLICY.stability;
     const expected = Math.round((alpha * first.risk.score! + (1 - alpha) * 40) * 100) / 100;

@@ -49,9 +49,11 @@ describe('score stability', () => {
   });
 
   it('small noise around a threshold never moves a customer between bands', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 5, maxLength: 30 }), (noise) => {
-      const { bands } = run([36, ...noise.map((n) => 36 + n)]);
-      return new Set(bands).size === 1;
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 5, maxLength: 30 }), (noise) => {
+        const { bands } = run([36, ...noise.map((n) => 36 + n)]);
+        return new Set(bands).size === 1;
+      }),
+    );
   });
 });

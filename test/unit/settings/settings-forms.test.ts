@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RISK_POLICY } from '../../../server/features/risk/domain/risk-policy.js';
 import { decodeUpload } from '../../../server/features/settings/credit-score-upload.js';
 import { effectiveNightlyTime, nextNightlyRun } from '../../../server/features/settings/nightly-schedule.js';
-import { describePolicy, draftOf, parsePolicyForm, policyChanges, policyToValues } from '../../../server/features/settings/policy-form.js';
+import {
+  describePolicy,
+  draftOf,
+  parsePolicyForm,
+  policyChanges,
+  policyToValues,
+} from '../../../server/features/settings/policy-form.js';
 
 const defaults = draftOf(DEFAULT_RISK_POLICY);
 
@@ -14,7 +20,17 @@ describe('the policy form', () => {
   });
 
   it('takes percentages, dollars with separators and a trailing % or leading $', () => {
-    const parsed = parsePolicyForm({ ...policyToValues(defaults), weightPaymentRate: '33.3', weightCreditScore: '33.3%', weightStability: '33.4', highRiskBalanceAbove: '$1,250,000.50', rollUpJobs: '' }, defaults);
+    const parsed = parsePolicyForm(
+      {
+        ...policyToValues(defaults),
+        weightPaymentRate: '33.3',
+        weightCreditScore: '33.3%',
+        weightStability: '33.4',
+        highRiskBalanceAbove: '$1,250,000.50',
+        rollUpJobs: '',
+      },
+      defaults,
+    );
     expect(parsed.errors).toEqual({});
     expect(parsed.draft!.weights).toEqual({ paymentRate: 0.333, creditScore: 0.333, stability: 0.334 });
     expect(parsed.draft!.highRisk.balanceAboveCents).toBe(125_000_050);
@@ -22,7 +38,18 @@ describe('the policy form', () => {
   });
 
   it('names each bad field and each broken rule in plain words', () => {
-    const { errors, draft } = parsePolicyForm({ ...policyToValues(defaults), weightStability: '30', bandMedium: '60', windowMonths: '2', graceDays: '1.5', profitHighShare: '0', highRiskBalanceAbove: '1,5' }, defaults);
+    const { errors, draft } = parsePolicyForm(
+      {
+        ...policyToValues(defaults),
+        weightStability: '30',
+        bandMedium: '60',
+        windowMonths: '2',
+        graceDays: '1.5',
+        profitHighShare: '0',
+        highRiskBalanceAbove: '1,5',
+      },
+      defaults,
+    );
     expect(draft).toBeUndefined();
     expect(errors).toEqual({
       'group:weights': 'The three weights add up to 110%: they must add up to exactly 100%.',
@@ -35,10 +62,22 @@ describe('the policy form', () => {
   });
 
   it('lists what changed, one phrase per setting', () => {
-    const after = { ...defaults, weights: { paymentRate: 0.5, creditScore: 0.3, stability: 0.2 }, rollUpJobs: false, windowMonths: 12 };
-    expect(policyChanges(defaults, after)).toEqual(['payment-rate weight 40% → 50%', 'credit-score weight 40% → 30%', 'window 24 months → 12 months', 'jobs are now scored on their own']);
+    const after = {
+      ...defaults,
+      weights: { paymentRate: 0.5, creditScore: 0.3, stability: 0.2 },
+      rollUpJobs: false,
+      windowMonths: 12,
+    };
+    expect(policyChanges(defaults, after)).toEqual([
+      'payment-rate weight 40% → 50%',
+      'credit-score weight 40% → 30%',
+      'window 24 months → 12 months',
+      'jobs are now scored on their own',
+    ]);
     expect(policyChanges(defaults, defaults)).toEqual([]);
-    expect(describePolicy(defaults)[0]).toBe('Score weights: Payment rate 40%, Credit (bureau or payment score) 40%, Business stability 20%');
+    expect(describePolicy(defaults)[0]).toBe(
+      'Score weights: Payment rate 40%, Credit (bureau or payment score) 40%, Business stability 20%',
+    );
   });
 
   it('keeps what the form does not show from the current policy, and names a change to it', () => {
@@ -46,7 +85,10 @@ describe('the policy form', () => {
     const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, creditLimit };
     const parsed = parsePolicyForm({ ...policyToValues(tuned), windowMonths: '12' }, tuned);
     expect(parsed.draft).toEqual({ ...tuned, windowMonths: 12 });
-    expect(policyChanges(tuned, defaults)).toEqual(['credit-limit grace and factors changed', 'cluster count and seed changed']);
+    expect(policyChanges(tuned, defaults)).toEqual([
+      'credit-limit grace and factors changed',
+      'cluster count and seed changed',
+    ]);
   });
 });
 
@@ -61,13 +103,30 @@ describe('the nightly schedule', () => {
     const zone = 'America/New_York';
     // 2026-11-25 03:00 in New York.
     const now = new Date('2026-11-25T08:00:00Z');
-    expect(nextNightlyRun({ now, zone, time: '05:00', today: undefined })).toEqual({ when: 'today', date: '2026-11-25', time: '05:00', zone });
+    expect(nextNightlyRun({ now, zone, time: '05:00', today: undefined })).toEqual({
+      when: 'today',
+      date: '2026-11-25',
+      time: '05:00',
+      zone,
+    });
     expect(nextNightlyRun({ now, zone, time: '02:30', today: undefined }).when).toBe('due');
     expect(nextNightlyRun({ now, zone, time: '02:30', today: 'failed' }).when).toBe('due');
     expect(nextNightlyRun({ now, zone, time: '02:30', today: 'running' }).when).toBe('running');
-    expect(nextNightlyRun({ now, zone, time: '02:30', today: 'succeeded' })).toEqual({ when: 'tomorrow', date: '2026-11-26', time: '02:30', zone });
+    expect(nextNightlyRun({ now, zone, time: '02:30', today: 'succeeded' })).toEqual({
+      when: 'tomorrow',
+      date: '2026-11-26',
+      time: '02:30',
+      zone,
+    });
     // The local date, not UTC's: 23:30 on the 25th in Los Angeles is the 26th in UTC.
-    expect(nextNightlyRun({ now: new Date('2026-11-26T07:30:00Z'), zone: 'America/Los_Angeles', time: '02:30', today: 'succeeded' }).date).toBe('2026-11-26');
+    expect(
+      nextNightlyRun({
+        now: new Date('2026-11-26T07:30:00Z'),
+        zone: 'America/Los_Angeles',
+        time: '02:30',
+        today: 'succeeded',
+      }).date,
+    ).toBe('2026-11-26');
   });
 });
 

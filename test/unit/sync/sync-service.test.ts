@@ -30,10 +30,17 @@ async function setup() {
   const locks = createFakeJobLockStore();
   const connections = createFakeConnectionStore();
   const settings = createFakeCompanySettingsStore();
-  const service = (s: SyncStore = store) => new SyncService({
-    store: s, connections, locks, qbo: qbo.qbo, settings, clock, logger: silentLogger,
-    callStats: () => ({ calls: qbo.calls.length, throttledMs: 0, retries: 0 }),
-  });
+  const service = (s: SyncStore = store) =>
+    new SyncService({
+      store: s,
+      connections,
+      locks,
+      qbo: qbo.qbo,
+      settings,
+      clock,
+      logger: silentLogger,
+      callStats: () => ({ calls: qbo.calls.length, throttledMs: 0, retries: 0 }),
+    });
   const customerQueries = () => qbo.calls.filter((c) => c.startsWith('query Customer '));
   const liveCustomers = () => [...store.rows(REALM, Customer).values()].filter((r) => r.deleted_at === null);
   return { clock, qbo, store, locks, connections, settings, service, customerQueries, liveCustomers };
@@ -49,7 +56,12 @@ describe('SyncService', () => {
     expect(t.settings.saved.get(REALM)).toMatchObject({ companyName: 'Fixture Landscaping', homeCurrency: 'USD' });
     const cursor = (await t.store.states(REALM)).get('Customer')!;
     // The next sync starts where the full pass began: the server's time at its first page.
-    expect(cursor).toMatchObject({ phase: 'incremental', watermarkAt: t.clock.now(), watermarkSkip: 0, fullSweepId: null });
+    expect(cursor).toMatchObject({
+      phase: 'incremental',
+      watermarkAt: t.clock.now(),
+      watermarkSkip: 0,
+      fullSweepId: null,
+    });
 
     t.clock.advance(3600_000);
     t.qbo.put('Customer', { Id: '5', DisplayName: 'Renamed customer' });
@@ -57,8 +69,16 @@ describe('SyncService', () => {
     t.qbo.delete('Customer', '7');
     const calls = t.qbo.calls.length;
     const second = await t.service().sync(REALM, { trigger: 'nightly' });
-    expect(second).toMatchObject({ status: 'succeeded', mode: 'cdc', counts: expect.objectContaining({ Customer: { upserted: 2, deleted: 1 } }) });
-    expect(t.qbo.calls.slice(calls)).toEqual(['CompanyInfo', 'Preferences', 'cdc Term,Item,Customer,Invoice,CreditMemo,Payment']);
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      mode: 'cdc',
+      counts: expect.objectContaining({ Customer: { upserted: 2, deleted: 1 } }),
+    });
+    expect(t.qbo.calls.slice(calls)).toEqual([
+      'CompanyInfo',
+      'Preferences',
+      'cdc Term,Item,Customer,Invoice,CreditMemo,Payment',
+    ]);
     const rows = t.store.rows(REALM, Customer);
     expect(rows.get('5')!.display_name).toBe('Renamed customer');
     expect(rows.get('7')!.deleted_at).toEqual(t.clock.now());
@@ -69,13 +89,25 @@ describe('SyncService', () => {
   it('keeps the cursor of the last page written when a run fails mid-pass, and the next run resumes there', async () => {
     const t = await setup();
     let customerPages = 0;
-    t.qbo.failNext((call) => call.startsWith('query Customer ') && ++customerPages === 3, new QboTransient('QuickBooks answered 503', { status: 503 }));
+    t.qbo.failNext(
+      (call) => call.startsWith('query Customer ') && ++customerPages === 3,
+      new QboTransient('QuickBooks answered 503', { status: 503 }),
+    );
     const failed = await t.service().sync(REALM);
-    expect(failed).toMatchObject({ status: 'failed', errorClass: 'transient', errorMessage: 'QuickBooks answered 503' });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errorClass: 'transient',
+      errorMessage: 'QuickBooks answered 503',
+    });
     expect(t.liveCustomers()).toHaveLength(2000);
     // Page two ended with customers 1999 and 2000, the first two of the three updated at second 666.
     const cursor = (await t.store.states(REALM)).get('Customer')!;
-    expect(cursor).toMatchObject({ phase: 'full', watermarkAt: updatedSecond(1999), watermarkSkip: 2, fullSweepId: expect.any(String) });
+    expect(cursor).toMatchObject({
+      phase: 'full',
+      watermarkAt: updatedSecond(1999),
+      watermarkSkip: 2,
+      fullSweepId: expect.any(String),
+    });
 
     const resumed = await t.service().sync(REALM);
     expect(resumed.status).toBe('succeeded');
@@ -88,7 +120,12 @@ describe('SyncService', () => {
 
   it('releases the sync lock as failed when finishing the run fails, so the next sync can run', async () => {
     const t = await setup();
-    const broken: SyncStore = { ...t.store, finishRun: async () => { throw new Error('the database went away'); } };
+    const broken: SyncStore = {
+      ...t.store,
+      finishRun: async () => {
+        throw new Error('the database went away');
+      },
+    };
     await expect(t.service(broken).sync(REALM)).rejects.toThrow('the database went away');
     expect(t.locks.held('sync', REALM)).toMatchObject({ status: 'failed' });
     await expect(t.service().sync(REALM)).resolves.toMatchObject({ status: 'succeeded' });
@@ -97,7 +134,12 @@ describe('SyncService', () => {
   it('refuses to start while another sync of the company holds the lock', async () => {
     const t = await setup();
     const now = t.clock.now();
-    expect(await t.locks.tryAcquire('sync', REALM, 'another-process', now, { staleAfterMs: 30 * 60_000, rerunFinished: true })).toBe(true);
+    expect(
+      await t.locks.tryAcquire('sync', REALM, 'another-process', now, {
+        staleAfterMs: 30 * 60_000,
+        rerunFinished: true,
+      }),
+    ).toBe(true);
     await expect(t.service().sync(REALM)).rejects.toBeInstanceOf(SyncBusyError);
     expect(t.qbo.calls).toEqual([]);
     expect(await t.store.runs(REALM)).toEqual([]);
@@ -107,12 +149,37 @@ describe('SyncService', () => {
     const t = await setup();
     const now = t.clock.now();
     await t.connections.saveConnected(
-      { realmId: REALM, companyName: 'Fixture Landscaping', environment: 'sandbox', status: 'connected', timeZone: null, homeCurrency: null, connectedAt: now },
-      { realmId: REALM, accessTokenEnc: 'sealed', accessExpiresAt: now, refreshTokenEnc: 'sealed', refreshExpiresAt: now, refreshHardExpiresAt: null, scopes: '', lastRefreshAt: null, lastIntuitTid: null },
+      {
+        realmId: REALM,
+        companyName: 'Fixture Landscaping',
+        environment: 'sandbox',
+        status: 'connected',
+        timeZone: null,
+        homeCurrency: null,
+        connectedAt: now,
+      },
+      {
+        realmId: REALM,
+        accessTokenEnc: 'sealed',
+        accessExpiresAt: now,
+        refreshTokenEnc: 'sealed',
+        refreshExpiresAt: now,
+        refreshHardExpiresAt: null,
+        scopes: '',
+        lastRefreshAt: null,
+        lastIntuitTid: null,
+      },
       now,
     );
-    t.qbo.failNext((call) => call === 'CompanyInfo', new QboReauthRequired('Intuit token refresh failed: invalid_grant', { code: 'invalid_grant' }));
-    expect(await t.service().sync(REALM)).toMatchObject({ status: 'failed', errorClass: 'reauth', errorCode: 'invalid_grant' });
+    t.qbo.failNext(
+      (call) => call === 'CompanyInfo',
+      new QboReauthRequired('Intuit token refresh failed: invalid_grant', { code: 'invalid_grant' }),
+    );
+    expect(await t.service().sync(REALM)).toMatchObject({
+      status: 'failed',
+      errorClass: 'reauth',
+      errorCode: 'invalid_grant',
+    });
     expect((await t.connections.getCompany(REALM))!.status).toBe('needs_reauth');
   });
 });

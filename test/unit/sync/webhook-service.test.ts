@@ -15,8 +15,26 @@ async function setup() {
   const connections = createFakeConnectionStore();
   const now = clock.now();
   await connections.saveConnected(
-    { realmId: REALM, companyName: 'Fixture', environment: 'sandbox', status: 'connected', timeZone: null, homeCurrency: null, connectedAt: now },
-    { realmId: REALM, accessTokenEnc: 'sealed', accessExpiresAt: now, refreshTokenEnc: 'sealed', refreshExpiresAt: now, refreshHardExpiresAt: null, scopes: '', lastRefreshAt: null, lastIntuitTid: null },
+    {
+      realmId: REALM,
+      companyName: 'Fixture',
+      environment: 'sandbox',
+      status: 'connected',
+      timeZone: null,
+      homeCurrency: null,
+      connectedAt: now,
+    },
+    {
+      realmId: REALM,
+      accessTokenEnc: 'sealed',
+      accessExpiresAt: now,
+      refreshTokenEnc: 'sealed',
+      refreshExpiresAt: now,
+      refreshHardExpiresAt: null,
+      scopes: '',
+      lastRefreshAt: null,
+      lastIntuitTid: null,
+    },
     now,
   );
   const store = createFakeSyncStore();
@@ -24,21 +42,45 @@ async function setup() {
   const api = {
     async read(entity: string, id: string): Promise<QboEntity | undefined> {
       reads.push(`${entity} ${id}`);
-      return { Id: id, SyncToken: '3', DisplayName: `Customer ${id}`, MetaData: { LastUpdatedTime: '2026-11-25T08:59:00Z' } };
+      return {
+        Id: id,
+        SyncToken: '3',
+        DisplayName: `Customer ${id}`,
+        MetaData: { LastUpdatedTime: '2026-11-25T08:59:00Z' },
+      };
     },
   };
   const webhooks = new WebhookService({
-    store, events: createFakeWebhookEventStore(), connections, clock, logger: silentLogger, qbo: (_realmId, call) => call(api),
+    store,
+    events: createFakeWebhookEventStore(),
+    connections,
+    clock,
+    logger: silentLogger,
+    qbo: (_realmId, call) => call(api),
   });
   return { store, reads, webhooks };
 }
 
-const note = (id: string, operation = 'Update', realmId = REALM, entity = 'Customer') => ({ realmId, entity, id, operation, lastUpdated: null });
+const note = (id: string, operation = 'Update', realmId = REALM, entity = 'Customer') => ({
+  realmId,
+  entity,
+  id,
+  operation,
+  lastUpdated: null,
+});
 
 describe('WebhookService', () => {
   it('queues notifications of connected companies for entities it keeps, one per object', async () => {
     const t = await setup();
-    expect(await t.webhooks.enqueue([note('1'), note('1'), note('2'), note('3', 'Update', 'unknown-realm'), note('4', 'Update', REALM, 'Estimate')])).toBe(2);
+    expect(
+      await t.webhooks.enqueue([
+        note('1'),
+        note('1'),
+        note('2'),
+        note('3', 'Update', 'unknown-realm'),
+        note('4', 'Update', REALM, 'Estimate'),
+      ]),
+    ).toBe(2);
   });
 
   it('refreshes each named object with one read, and marks deleted objects without reading them', async () => {

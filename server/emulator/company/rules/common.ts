@@ -60,16 +60,32 @@ export function requireNumber(value: unknown, element: string): number {
 
 export function checkDate(value: unknown, element: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  ) {
     throw faults.requestNotParsable(`Property Name:${element} has an invalid date: ${JSON.stringify(value)}`);
   }
   return value;
 }
 
 /** Case-insensitive uniqueness among an entity's names (QBO's 6240). */
-export function checkUniqueName(ctx: WriteContext, entity: EntityName, field: string, value: string, selfId?: string): void {
+export function checkUniqueName(
+  ctx: WriteContext,
+  entity: EntityName,
+  field: string,
+  value: string,
+  selfId?: string,
+): void {
   const wanted = value.trim().toLowerCase();
   for (const other of ctx.list(entity)) {
-    if (other.Id !== selfId && String(other[field] ?? '').trim().toLowerCase() === wanted) throw faults.duplicateName();
+    if (
+      other.Id !== selfId &&
+      String(other[field] ?? '')
+        .trim()
+        .toLowerCase() === wanted
+    )
+      throw faults.duplicateName();
   }
 }

@@ -10,7 +10,11 @@ const MAX_JOB_LEVEL = 4; // QBO allows five levels: a customer and four levels o
 /** Customer create/update: names, jobs (ParentRef/Level/FullyQualifiedName), references, defaults. */
 export function prepareCustomer(ctx: WriteContext, b: Body, existing: QboObject | undefined): Body {
   const displayName = deriveDisplayName(b);
-  if (!displayName) throw faults.requiredParam('DisplayName', 'Required parameter DisplayName or one of GivenName, FamilyName, CompanyName is missing in the request');
+  if (!displayName)
+    throw faults.requiredParam(
+      'DisplayName',
+      'Required parameter DisplayName or one of GivenName, FamilyName, CompanyName is missing in the request',
+    );
   checkMaxLength(displayName, 'DisplayName', 500);
   checkMaxLength(b.GivenName, 'GivenName', 25);
   checkMaxLength(b.FamilyName, 'FamilyName', 25);
@@ -34,7 +38,8 @@ export function prepareCustomer(ctx: WriteContext, b: Body, existing: QboObject 
       throw faults.businessValidation('A customer cannot be its own parent or the parent of its parent.', 'ParentRef');
     }
     const level = Number(parentCustomer.Level ?? 0) + 1;
-    if (level > MAX_JOB_LEVEL) throw faults.businessValidation('Sub-customers can be nested only five levels deep.', 'ParentRef');
+    if (level > MAX_JOB_LEVEL)
+      throw faults.businessValidation('Sub-customers can be nested only five levels deep.', 'ParentRef');
     out.ParentRef = { value: parent.value };
     out.Job = true;
     out.Level = level;
@@ -57,7 +62,8 @@ export function prepareCustomer(ctx: WriteContext, b: Body, existing: QboObject 
   if (existing) {
     const current = refValue(existing.CurrencyRef) ?? home.value;
     const asked = refValue(b.CurrencyRef);
-    if (asked && asked !== current) throw faults.businessValidation("You can't change the currency of a customer.", 'CurrencyRef');
+    if (asked && asked !== current)
+      throw faults.businessValidation("You can't change the currency of a customer.", 'CurrencyRef');
     out.CurrencyRef = existing.CurrencyRef;
   } else {
     const code = refValue(b.CurrencyRef) ?? home.value;

@@ -28,7 +28,13 @@ export function applyLoadedDefaults(entity: EntityName, o: QboObject, home: Ref)
       o.PrintStatus ??= 'NeedToPrint';
       o.EmailStatus ??= 'NotSet';
       if (entity === 'Invoice') {
-        for (const flag of ['AllowIPNPayment', 'AllowOnlinePayment', 'AllowOnlineCreditCardPayment', 'AllowOnlineACHPayment']) o[flag] ??= false;
+        for (const flag of [
+          'AllowIPNPayment',
+          'AllowOnlinePayment',
+          'AllowOnlineCreditCardPayment',
+          'AllowOnlineACHPayment',
+        ])
+          o[flag] ??= false;
       }
       break;
     case 'Payment':

@@ -17,7 +17,8 @@ export function prepareItem(ctx: WriteContext, b: Body, existing: QboObject | un
   const type = b.Type ?? existing?.Type;
   if (type === undefined) throw faults.requiredParam('Type');
   if (!ITEM_TYPES.has(String(type))) throw faults.invalidEnumeration('Type', String(type));
-  if (NEEDS_INCOME_ACCOUNT.has(String(type)) && b.IncomeAccountRef === undefined) throw faults.requiredParam('IncomeAccountRef');
+  if (NEEDS_INCOME_ACCOUNT.has(String(type)) && b.IncomeAccountRef === undefined)
+    throw faults.requiredParam('IncomeAccountRef');
   const out: Body = { Active: true, Taxable: false, TrackQtyOnHand: false, ...b, Name: name, Type: type };
   for (const money of ['UnitPrice', 'PurchaseCost'] as const) {
     if (b[money] !== undefined) out[money] = requireNumber(b[money], money);

@@ -72,7 +72,8 @@ export function preparePayment(ctx: WriteContext, b: Body, existing: QboObject |
     TxnDate: checkDate(b.TxnDate, 'TxnDate') ?? ctx.today(),
     CurrencyRef: currency === home.value ? home : customer.CurrencyRef,
   };
-  if (currency !== home.value) out.ExchangeRate = b.ExchangeRate === undefined ? 1 : requireNumber(b.ExchangeRate, 'ExchangeRate');
+  if (currency !== home.value)
+    out.ExchangeRate = b.ExchangeRate === undefined ? 1 : requireNumber(b.ExchangeRate, 'ExchangeRate');
   return out;
 }
 

@@ -6,7 +6,13 @@ import { refValue } from '../ledger.js';
 import { addDaysToDate } from '../../../features/risk/domain/dates.js';
 import { type Body, checkDate, checkMaxLength, isObject, requireNumber, resolveRef } from './common.js';
 
-const LINE_TYPES = new Set(['SalesItemLineDetail', 'SubTotalLineDetail', 'DiscountLineDetail', 'DescriptionOnly', 'GroupLineDetail']);
+const LINE_TYPES = new Set([
+  'SalesItemLineDetail',
+  'SubTotalLineDetail',
+  'DiscountLineDetail',
+  'DescriptionOnly',
+  'GroupLineDetail',
+]);
 const EMAIL_STATUSES = new Set(['NotSet', 'NeedToSend', 'EmailSent']);
 const PRINT_STATUSES = new Set(['NotSet', 'NeedToPrint', 'PrintComplete']);
 
@@ -27,21 +33,35 @@ export function prepareSalesTransaction(ctx: WriteContext, b: Body, existing: Qb
   out.TxnTaxDetail = isObject(b.TxnTaxDetail) ? b.TxnTaxDetail : { TotalTax: 0 };
   out.TotalAmt = fromCents(totalCents + taxCents);
 
-  out.DocNumber = b.DocNumber === undefined || b.DocNumber === '' ? (existing?.DocNumber ?? ctx.nextDocNumber(kind)) : String(b.DocNumber);
+  out.DocNumber =
+    b.DocNumber === undefined || b.DocNumber === ''
+      ? (existing?.DocNumber ?? ctx.nextDocNumber(kind))
+      : String(b.DocNumber);
   checkMaxLength(out.DocNumber, 'DocNumber', 21);
   out.TxnDate = checkDate(b.TxnDate, 'TxnDate') ?? ctx.today();
   checkMaxLength(b.PrivateNote, 'PrivateNote', 4000);
   if (isObject(b.CustomerMemo)) checkMaxLength(b.CustomerMemo.value, 'CustomerMemo', 1000);
 
-  const term = resolveRef(ctx, 'Term', b.SalesTermRef ?? customer.SalesTermRef ?? termRef(ctx.defaultTermId()), 'SalesTermRef', {
-    required: false,
-    mustBeActive: false,
-  });
+  const term = resolveRef(
+    ctx,
+    'Term',
+    b.SalesTermRef ?? customer.SalesTermRef ?? termRef(ctx.defaultTermId()),
+    'SalesTermRef',
+    {
+      required: false,
+      mustBeActive: false,
+    },
+  );
   if (term) out.SalesTermRef = term;
   if (kind === 'Invoice') {
     out.DueDate = checkDate(b.DueDate, 'DueDate') ?? dueDateFor(ctx, out.TxnDate as string, term?.value);
     out.Deposit = b.Deposit === undefined ? 0 : requireNumber(b.Deposit, 'Deposit');
-    for (const flag of ['AllowIPNPayment', 'AllowOnlinePayment', 'AllowOnlineCreditCardPayment', 'AllowOnlineACHPayment']) {
+    for (const flag of [
+      'AllowIPNPayment',
+      'AllowOnlinePayment',
+      'AllowOnlineCreditCardPayment',
+      'AllowOnlineACHPayment',
+    ]) {
       out[flag] = b[flag] ?? false;
     }
   }
@@ -51,18 +71,25 @@ export function prepareSalesTransaction(ctx: WriteContext, b: Body, existing: Qb
     throw faults.businessValidation("The transaction currency must match the customer's currency.", 'CurrencyRef');
   }
   out.CurrencyRef = currency === ctx.homeCurrency().value ? ctx.homeCurrency() : customer.CurrencyRef;
-  if (currency !== ctx.homeCurrency().value) out.ExchangeRate = b.ExchangeRate === undefined ? 1 : requireNumber(b.ExchangeRate, 'ExchangeRate');
+  if (currency !== ctx.homeCurrency().value)
+    out.ExchangeRate = b.ExchangeRate === undefined ? 1 : requireNumber(b.ExchangeRate, 'ExchangeRate');
 
-  const email = isObject(b.BillEmail) ? b.BillEmail : isObject(customer.PrimaryEmailAddr) ? { Address: customer.PrimaryEmailAddr.Address } : undefined;
+  const email = isObject(b.BillEmail)
+    ? b.BillEmail
+    : isObject(customer.PrimaryEmailAddr)
+      ? { Address: customer.PrimaryEmailAddr.Address }
+      : undefined;
   if (email) {
     checkMaxLength(email.Address, 'BillEmail', 100);
     out.BillEmail = email;
   }
   if (b.BillAddr === undefined && customer.BillAddr !== undefined) out.BillAddr = customer.BillAddr;
   out.EmailStatus = b.EmailStatus ?? 'NotSet';
-  if (!EMAIL_STATUSES.has(String(out.EmailStatus))) throw faults.invalidEnumeration('EmailStatus', String(out.EmailStatus));
+  if (!EMAIL_STATUSES.has(String(out.EmailStatus)))
+    throw faults.invalidEnumeration('EmailStatus', String(out.EmailStatus));
   out.PrintStatus = b.PrintStatus ?? 'NeedToPrint';
-  if (!PRINT_STATUSES.has(String(out.PrintStatus))) throw faults.invalidEnumeration('PrintStatus', String(out.PrintStatus));
+  if (!PRINT_STATUSES.has(String(out.PrintStatus)))
+    throw faults.invalidEnumeration('PrintStatus', String(out.PrintStatus));
   out.ApplyTaxAfterDiscount = b.ApplyTaxAfterDiscount ?? false;
   out.CustomField = customFields(ctx, b.CustomField);
   // Payment links are derived from payments; other links (e.g. an Estimate) are the client's to set.
@@ -91,7 +118,8 @@ export function dueDateFor(ctx: WriteContext, txnDate: string, termId: string | 
 }
 
 function normaliseLines(ctx: WriteContext, input: unknown): { lines: Body[]; totalCents: number } {
-  if (!Array.isArray(input) || input.length === 0) throw faults.requiredParam('Line', 'Required parameter Line is missing in the request');
+  if (!Array.isArray(input) || input.length === 0)
+    throw faults.requiredParam('Line', 'Required parameter Line is missing in the request');
   const lines: Body[] = [];
   let subtotalCents = 0;
   let discountCents = 0;
@@ -111,9 +139,10 @@ function normaliseLines(ctx: WriteContext, input: unknown): { lines: Body[]; tot
       const item = resolveRef(ctx, 'Item', detail.ItemRef ?? defaultItemRef(ctx), 'ItemRef', { required: true })!;
       detail.ItemRef = item;
       detail.TaxCodeRef = detail.TaxCodeRef ?? { value: 'NON' };
-      const amount = raw.Amount === undefined && detail.Qty !== undefined && detail.UnitPrice !== undefined
-        ? requireNumber(detail.Qty, 'Qty') * requireNumber(detail.UnitPrice, 'UnitPrice')
-        : requireNumber(raw.Amount, 'Amount');
+      const amount =
+        raw.Amount === undefined && detail.Qty !== undefined && detail.UnitPrice !== undefined
+          ? requireNumber(detail.Qty, 'Qty') * requireNumber(detail.UnitPrice, 'UnitPrice')
+          : requireNumber(raw.Amount, 'Amount');
       if (detail.Qty !== undefined && detail.UnitPrice !== undefined) {
         const expected = toCents(requireNumber(detail.Qty, 'Qty') * requireNumber(detail.UnitPrice, 'UnitPrice'));
         if (Math.abs(expected - toCents(amount)) > 1) {
@@ -125,9 +154,10 @@ function normaliseLines(ctx: WriteContext, input: unknown): { lines: Body[]; tot
       subtotalCents += toCents(amount);
     } else if (type === 'DiscountLineDetail') {
       const detail = isObject(raw.DiscountLineDetail) ? raw.DiscountLineDetail : {};
-      const cents = detail.PercentBased === true
-        ? Math.round((subtotalCents * requireNumber(detail.DiscountPercent, 'DiscountPercent')) / 100)
-        : toCents(requireNumber(raw.Amount, 'Amount'));
+      const cents =
+        detail.PercentBased === true
+          ? Math.round((subtotalCents * requireNumber(detail.DiscountPercent, 'DiscountPercent')) / 100)
+          : toCents(requireNumber(raw.Amount, 'Amount'));
       line.Amount = fromCents(cents);
       discountCents += cents;
     } else if (type === 'DescriptionOnly') {

@@ -5,7 +5,11 @@ import { featureIndex } from './feature-space.js';
  * (in z-scores). Three readable axes: lateness (slow/late vs prompt), invoice size and billing frequency.
  * Names are unique within a run: the strongest (cluster, name) fits are taken first.
  */
-interface Axes { late: number; size: number; freq: number }
+interface Axes {
+  late: number;
+  size: number;
+  freq: number;
+}
 
 function axes(z: readonly number[]): Axes {
   const at = (k: Parameters<typeof featureIndex>[0]) => z[featureIndex(k)] ?? 0;
@@ -36,12 +40,17 @@ const CANDIDATES: ReadonlyArray<readonly [string, (a: Axes) => number]> = [
 ];
 
 /** Names for centres (z-space), none of which may reuse a name in `taken`. */
-export function nameClusters(centresZ: ReadonlyArray<readonly number[]>, taken: ReadonlySet<string> = new Set()): string[] {
+export function nameClusters(
+  centresZ: ReadonlyArray<readonly number[]>,
+  taken: ReadonlySet<string> = new Set(),
+): string[] {
   const names = centresZ.map(() => '');
   const pairs: Array<{ cluster: number; name: string; order: number; fit: number }> = [];
   centresZ.forEach((z, cluster) => {
     const a = axes(z);
-    CANDIDATES.forEach(([name, fit], order) => { if (!taken.has(name)) pairs.push({ cluster, name, order, fit: fit(a) }); });
+    CANDIDATES.forEach(([name, fit], order) => {
+      if (!taken.has(name)) pairs.push({ cluster, name, order, fit: fit(a) });
+    });
   });
   pairs.sort((p, q) => q.fit - p.fit || p.cluster - q.cluster || p.order - q.order);
   const used = new Set(taken);

@@ -20,7 +20,11 @@ export interface OpenInvoiceOutlooks {
   /** 1 − the cash forecast's chance of collection within 30 days. */
   pastDueNotCollectedWithin30Days: number[];
 }
-export interface ClusterCentre { id: number; name: string; centre: Record<string, number> }
+export interface ClusterCentre {
+  id: number;
+  name: string;
+  centre: Record<string, number>;
+}
 export interface ClusterProfile {
   id: number;
   name: string;
@@ -47,7 +51,11 @@ export interface ClusterProfile {
   shareOfInvoiced: number;
   riskLevel: 'low' | 'medium' | 'high';
 }
-export interface ClusterResult { assignments: Map<string, number>; centres: ClusterCentre[]; profiles: ClusterProfile[] }
+export interface ClusterResult {
+  assignments: Map<string, number>;
+  centres: ClusterCentre[];
+  profiles: ClusterProfile[];
+}
 
 /**
  * Risk level of a cluster from its customers' mean forward-looking late probability (customerLateProbability):
@@ -57,7 +65,8 @@ export const CLUSTER_RISK_THRESHOLDS = { medium: 0.25, high: 0.5 } as const;
 
 /** `k` and `seed` come from the policy (`clusters.count`, `clusters.seed`). */
 export function clusterCustomers(
-  inputs: readonly ClusterInput[], o: { k: number; seed: number; previous?: ClusterCentre[] },
+  inputs: readonly ClusterInput[],
+  o: { k: number; seed: number; previous?: ClusterCentre[] },
 ): ClusterResult {
   // Canonical order first: the PRNG draws and float sums then do not depend on how the caller ordered rows.
   const rows = [...inputs].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
@@ -98,7 +107,11 @@ function warmStart(points: readonly number[][], previousZ: readonly number[][], 
  * Ids and names for the new clusters: each is matched to the nearest unclaimed previous centre (greedy by
  * distance) and inherits its id and name. Clusters left over get fresh ids (least late first) and names.
  */
-function identify(centresZ: readonly number[][], previous: readonly ClusterCentre[], previousZ: readonly number[][]): Array<{ id: number; name: string }> {
+function identify(
+  centresZ: readonly number[][],
+  previous: readonly ClusterCentre[],
+  previousZ: readonly number[][],
+): Array<{ id: number; name: string }> {
   const out: Array<{ id: number; name: string } | undefined> = centresZ.map(() => undefined);
   const pairs: Array<{ c: number; p: number; d: number }> = [];
   centresZ.forEach((z, c) => previousZ.forEach((pz, p) => pairs.push({ c, p, d: sqDist(z, pz) })));
@@ -116,7 +129,10 @@ function identify(centresZ: readonly number[][], previous: readonly ClusterCentr
     .map((z, c) => ({ z, c }))
     .filter(({ c }) => out[c] === undefined)
     .sort((a, b) => latenessOf(a.z) - latenessOf(b.z) || compareVectors(a.z, b.z));
-  const names = nameClusters(fresh.map((f) => f.z), taken);
+  const names = nameClusters(
+    fresh.map((f) => f.z),
+    taken,
+  );
   let nextId = previous.reduce((m, p) => Math.max(m, p.id + 1), 0);
   const usedIds = new Set(previous.map((p) => p.id));
   fresh.forEach((f, i) => {
@@ -132,8 +148,13 @@ function compareVectors(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-function profilesOf(rows: readonly ClusterInput[], assignments: ReadonlyMap<string, number>, centres: readonly ClusterCentre[]): ClusterProfile[] {
-  const invoiced = (r: ClusterInput) => Math.max(0, Number.isFinite(r.features.invoicedCents) ? r.features.invoicedCents : 0);
+function profilesOf(
+  rows: readonly ClusterInput[],
+  assignments: ReadonlyMap<string, number>,
+  centres: readonly ClusterCentre[],
+): ClusterProfile[] {
+  const invoiced = (r: ClusterInput) =>
+    Math.max(0, Number.isFinite(r.features.invoicedCents) ? r.features.invoicedCents : 0);
   const totalInvoiced = rows.reduce((s, r) => s + invoiced(r), 0);
   return centres.map(({ id, name }) => {
     const members = rows.filter((r) => assignments.get(r.customerId) === id);
@@ -152,9 +173,11 @@ function profilesOf(rows: readonly ClusterInput[], assignments: ReadonlyMap<stri
       pastDueNotCollectedWithin30Days: mean(pastDue),
       customerLateProbability: level,
       shareOfInvoiced: totalInvoiced > 0 ? clusterInvoiced / totalInvoiced : members.length / rows.length,
-      riskLevel: level >= CLUSTER_RISK_THRESHOLDS.high ? 'high' : level >= CLUSTER_RISK_THRESHOLDS.medium ? 'medium' : 'low',
+      riskLevel:
+        level >= CLUSTER_RISK_THRESHOLDS.high ? 'high' : level >= CLUSTER_RISK_THRESHOLDS.medium ? 'medium' : 'low',
     };
   });
 }
 
-const mean = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
+const mean = (xs: readonly number[]): number | null =>
+  xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length;

@@ -5,7 +5,13 @@
  * next run's standardisation (warm start) and read by people.
  */
 export const FEATURE_KEYS = [
-  'invoicesPerMonth', 'avgInvoiceCents', 'avgDaysBeyondTerms', 'paymentRate', 'lateShare', 'avgLateProbability', 'invoicedCents',
+  'invoicesPerMonth',
+  'avgInvoiceCents',
+  'avgDaysBeyondTerms',
+  'paymentRate',
+  'lateShare',
+  'avgLateProbability',
+  'invoicedCents',
 ] as const;
 export type FeatureKey = (typeof FEATURE_KEYS)[number];
 export type Features = Record<FeatureKey, number>;

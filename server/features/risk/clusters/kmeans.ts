@@ -22,7 +22,10 @@ export function nearest(p: Point, centres: readonly Point[]): { index: number; d
   let d2 = Infinity;
   for (let i = 0; i < centres.length; i++) {
     const d = sqDist(p, centres[i]!);
-    if (d < d2) { index = i; d2 = d; } // strict: ties go to the lowest index, which keeps runs reproducible
+    if (d < d2) {
+      index = i;
+      d2 = d;
+    } // strict: ties go to the lowest index, which keeps runs reproducible
   }
   return { index, d2 };
 }
@@ -32,7 +35,12 @@ export function distinctCount(points: readonly Point[]): number {
 }
 
 /** k-means++: each new centre drawn with probability proportional to D², after any given starting centres. */
-export function kmeansPlusPlus(points: readonly Point[], k: number, rand: () => number, initial: readonly Point[] = []): number[][] {
+export function kmeansPlusPlus(
+  points: readonly Point[],
+  k: number,
+  rand: () => number,
+  initial: readonly Point[] = [],
+): number[][] {
   const centres = initial.map((c) => [...c]);
   if (points.length === 0) return centres;
   if (centres.length === 0 && k > 0) centres.push([...points[Math.floor(rand() * points.length)]!]);
@@ -42,7 +50,11 @@ export function kmeansPlusPlus(points: readonly Point[], k: number, rand: () => 
     if (total <= 1e-18) break; // every point already sits on a centre: no more distinct seeds
     let r = rand() * total;
     let pick = d2.length - 1;
-    for (let i = 0; i < d2.length; i++) if ((r -= d2[i]!) < 0) { pick = i; break; }
+    for (let i = 0; i < d2.length; i++)
+      if ((r -= d2[i]!) < 0) {
+        pick = i;
+        break;
+      }
     centres.push([...points[pick]!]);
   }
   return centres;
@@ -58,14 +70,19 @@ export function lloyd(points: readonly Point[], init: readonly Point[], maxIter 
   const dims = points[0]?.length ?? 0;
   const k = init.length;
   const flat = new Float64Array(points.length * dims);
-  points.forEach((p, i) => { for (let j = 0; j < dims; j++) flat[i * dims + j] = p[j] ?? 0; });
+  points.forEach((p, i) => {
+    for (let j = 0; j < dims; j++) flat[i * dims + j] = p[j] ?? 0;
+  });
   const centres = new Float64Array(k * dims);
-  init.forEach((c, l) => { for (let j = 0; j < dims; j++) centres[l * dims + j] = c[j] ?? 0; });
+  init.forEach((c, l) => {
+    for (let j = 0; j < dims; j++) centres[l * dims + j] = c[j] ?? 0;
+  });
   const space: Space = { flat, n: points.length, dims, k };
   let labels = labelsFor(space, centres);
   for (let iter = 0; iter < maxIter; iter++) {
     const { sums, counts } = means(space, labels);
-    for (let l = 0; l < k; l++) if (counts[l]! > 0) for (let j = 0; j < dims; j++) centres[l * dims + j] = sums[l * dims + j]! / counts[l]!;
+    for (let l = 0; l < k; l++)
+      if (counts[l]! > 0) for (let j = 0; j < dims; j++) centres[l * dims + j] = sums[l * dims + j]! / counts[l]!;
     for (let l = 0; l < k; l++) {
       if (counts[l]! > 0) continue;
       let worst = -1;
@@ -96,7 +113,12 @@ export function lloyd(points: readonly Point[], init: readonly Point[], maxIter 
   return { centres: finalCentres, labels: finalLabels, inertia };
 }
 
-interface Space { flat: Float64Array; n: number; dims: number; k: number }
+interface Space {
+  flat: Float64Array;
+  n: number;
+  dims: number;
+  k: number;
+}
 
 /** Squared distance from point i to centre l (sqDist's arithmetic). */
 function distance(s: Space, i: number, centres: Float64Array, l: number): number {
@@ -121,7 +143,10 @@ function labelsFor({ flat, n, dims, k }: Space, centres: Float64Array): Int32Arr
         const d = flat[base + j]! - centres[l * dims + j]!;
         sum += d * d;
       }
-      if (sum < d2) { index = l; d2 = sum; }
+      if (sum < d2) {
+        index = l;
+        d2 = sum;
+      }
     }
     labels[i] = index;
   }
@@ -140,7 +165,11 @@ function means(s: Space, labels: Int32Array): { sums: Float64Array; counts: Floa
 }
 
 /** Best of `restarts` k-means++ runs (lowest inertia; first wins ties). A warm start gets a single run. */
-export function kmeans(points: readonly Point[], k: number, o: { rand: () => number; initial?: readonly Point[]; restarts?: number }): KMeansResult {
+export function kmeans(
+  points: readonly Point[],
+  k: number,
+  o: { rand: () => number; initial?: readonly Point[]; restarts?: number },
+): KMeansResult {
   if (points.length === 0 || k <= 0) return { centres: [], labels: points.map(() => 0), inertia: 0 };
   const warm = (o.initial?.length ?? 0) > 0;
   const restarts = warm ? 1 : Math.max(1, o.restarts ?? 5);

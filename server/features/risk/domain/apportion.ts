@@ -9,7 +9,10 @@ export function apportion(fractions: readonly number[], total: number): number[]
   const exact = fractions.map((f) => (sum > 0 ? (Math.max(0, f) * total) / sum : 0));
   const out = exact.map(Math.floor);
   let left = total - out.reduce((s, c) => s + c, 0);
-  if (sum <= 0) { out[0]! += left; return out; }
+  if (sum <= 0) {
+    out[0]! += left;
+    return out;
+  }
   const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
   for (let j = 0; left > 0; j = (j + 1) % order.length, left--) out[order[j]!.i]! += 1;
   return out;

@@ -1,4 +1,10 @@
-import { collectionTrend, daysSalesOutstanding, monthlyCollectionRates, type CollectionTrend, type MonthlyCollectionRate } from './company-metrics.js';
+import {
+  collectionTrend,
+  daysSalesOutstanding,
+  monthlyCollectionRates,
+  type CollectionTrend,
+  type MonthlyCollectionRate,
+} from './company-metrics.js';
 import { customerMetrics, type Aging, type CustomerMetrics } from './customer-metrics.js';
 import { riskScore, type RiskBand, type RiskScore } from './risk-score.js';
 import { stabilise, type ScoreState, type StabilityAlert } from './score-stability.js';
@@ -6,8 +12,16 @@ import type { RiskPolicy } from './risk-policy.js';
 import type { CompanyFacts, CustomerFact, InvoiceFact } from './risk-facts.js';
 import { openCents } from './invoice-metrics.js';
 import {
-  customerStrategy, daysPastDue, highRiskSegment, invoiceStrategy, recommendedCreditLimit, summarise,
-  type CreditLimit, type HighRiskSegment, type Strategy, type StrategySummary,
+  customerStrategy,
+  daysPastDue,
+  highRiskSegment,
+  invoiceStrategy,
+  recommendedCreditLimit,
+  summarise,
+  type CreditLimit,
+  type HighRiskSegment,
+  type Strategy,
+  type StrategySummary,
 } from './strategies.js';
 
 export type ProfitabilityTier = 'High' | 'Medium' | 'Low';
@@ -49,7 +63,10 @@ export interface CompanyAssessment {
   customers: CustomerAssessment[];
   totals: { outstandingCents: number; overdueCents: number; aging: Aging; grossProfitCents: number };
   highRisk: {
-    count: number; exposureCents: number; grossProfitShare: number | null; worstCaseLossCents: number;
+    count: number;
+    exposureCents: number;
+    grossProfitShare: number | null;
+    worstCaseLossCents: number;
     segments: Record<HighRiskSegment, number>;
     /** The High tier's strategy cells of the policy scored with, by profitability (runs saved before: the defaults). */
     strategyByProfitability: Readonly<Record<ProfitabilityTier, Strategy>>;
@@ -67,7 +84,11 @@ export interface CompanyAssessment {
  * Each customer's metrics and own risk score as of A, and its invoices: the part of an assessment that a score
  * needs (the backtest reads only this; assessCompany goes on from it).
  */
-export function scoreCustomers(facts: CompanyFacts, policy: RiskPolicy, asOf: string): {
+export function scoreCustomers(
+  facts: CompanyFacts,
+  policy: RiskPolicy,
+  asOf: string,
+): {
   byCustomer: Map<string, InvoiceFact[]>;
   scores: Array<{ customer: CustomerFact; metrics: CustomerMetrics; risk: RiskScore }>;
 } {
@@ -90,7 +111,9 @@ export function scoreCustomers(facts: CompanyFacts, policy: RiskPolicy, asOf: st
  * rolled up into their parent by the facts loader when the policy says so).
  */
 export function assessCompany(
-  facts: CompanyFacts, policy: RiskPolicy, asOf: string,
+  facts: CompanyFacts,
+  policy: RiskPolicy,
+  asOf: string,
   o: { lateProbabilities?: ReadonlyMap<string, number>; previousStates?: ReadonlyMap<string, ScoreState> } = {},
 ): CompanyAssessment {
   const { byCustomer, scores } = scoreCustomers(facts, policy, asOf);
@@ -100,21 +123,42 @@ export function assessCompany(
   const scored = scores.map(({ customer: c, metrics, risk: own }) => {
     const step = stabilise(o.previousStates?.get(c.id), own.score, stability, own.highRisk);
     const risk: CustomerRisk = { ...own, band: step.state.band ?? own.band, ownBand: own.band };
-    return { customerId: c.id, name: c.name, active: c.active, creditScore: c.creditScore, metrics, risk, scoreState: step.state, alerts: step.alerts };
+    return {
+      customerId: c.id,
+      name: c.name,
+      active: c.active,
+      creditScore: c.creditScore,
+      metrics,
+      risk,
+      scoreState: step.state,
+      alerts: step.alerts,
+    };
   });
 
   // Profitability tiers: rank by gross profit; top share High, next Medium, the rest (and GP <= 0) Low.
-  const ranked = scored.filter((s) => s.metrics.grossProfitCents > 0).sort((a, b) => b.metrics.grossProfitCents - a.metrics.grossProfitCents || (a.customerId < b.customerId ? -1 : 1));
+  const ranked = scored
+    .filter((s) => s.metrics.grossProfitCents > 0)
+    .sort((a, b) => b.metrics.grossProfitCents - a.metrics.grossProfitCents || (a.customerId < b.customerId ? -1 : 1));
   const tierOf = new Map<string, ProfitabilityTier>();
   const highCount = Math.round(ranked.length * policy.profitability.highShare);
   const mediumCount = Math.round(ranked.length * policy.profitability.mediumShare);
-  ranked.forEach((s, i) => tierOf.set(s.customerId, i < highCount ? 'High' : i < highCount + mediumCount ? 'Medium' : 'Low'));
+  ranked.forEach((s, i) =>
+    tierOf.set(s.customerId, i < highCount ? 'High' : i < highCount + mediumCount ? 'Medium' : 'Low'),
+  );
   const customers: CustomerAssessment[] = scored.map((s) => {
     const tiered = { ...s, profitabilityTier: tierOf.get(s.customerId) ?? ('Low' as const) };
     const strategy = customerStrategy(tiered, policy.strategies.byCell);
     return {
-      ...tiered, strategy, segment: s.risk.highRisk ? highRiskSegment(tiered.profitabilityTier) : null,
-      creditLimit: recommendedCreditLimit(byCustomer.get(s.customerId) ?? [], tiered, strategy, asOf, policy.creditLimit),
+      ...tiered,
+      strategy,
+      segment: s.risk.highRisk ? highRiskSegment(tiered.profitabilityTier) : null,
+      creditLimit: recommendedCreditLimit(
+        byCustomer.get(s.customerId) ?? [],
+        tiered,
+        strategy,
+        asOf,
+        policy.creditLimit,
+      ),
     };
   });
   const openCount = new Map<string, number>();
@@ -127,11 +171,23 @@ export function assessCompany(
     const p = o.lateProbabilities?.get(i.id) ?? null;
     const late = daysPastDue(i, asOf);
     openInvoices.push({
-      invoiceId: i.id, docNumber: i.docNumber, customerId: i.customerId, dueDate: i.dueDate, openCents: open, daysPastDue: late,
-      lateProbability: p, strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p, policy.strategies.openInvoice),
+      invoiceId: i.id,
+      docNumber: i.docNumber,
+      customerId: i.customerId,
+      dueDate: i.dueDate,
+      openCents: open,
+      daysPastDue: late,
+      lateProbability: p,
+      strategy: invoiceStrategy(strategyOf.get(i.customerId) ?? 'Standard', late, p, policy.strategies.openInvoice),
     });
   }
-  openInvoices.sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1)));
+  openInvoices.sort((a, b) =>
+    a.dueDate < b.dueDate
+      ? -1
+      : a.dueDate > b.dueDate
+        ? 1
+        : Number(a.invoiceId) - Number(b.invoiceId) || (a.invoiceId < b.invoiceId ? -1 : 1),
+  );
 
   const aging: Aging = { current: 0, d1to30: 0, d31to60: 0, d61to90: 0, d91plus: 0 };
   let outstanding = 0;
@@ -150,7 +206,12 @@ export function assessCompany(
     asOf,
     policyVersion: policy.version,
     customers,
-    totals: { outstandingCents: outstanding, overdueCents: outstanding - aging.current, aging, grossProfitCents: grossProfit },
+    totals: {
+      outstandingCents: outstanding,
+      overdueCents: outstanding - aging.current,
+      aging,
+      grossProfitCents: grossProfit,
+    },
     highRisk: {
       count: high.length,
       exposureCents: high.reduce((s, c) => s + c.metrics.outstandingCents, 0),
@@ -166,10 +227,14 @@ export function assessCompany(
     },
     openInvoices,
     strategies: {
-      customers: summarise(customers.map((c) => ({
-        strategy: c.strategy, valueCents: c.metrics.outstandingCents, openInvoices: openCount.get(c.customerId) ?? 0,
-        overdueCents: c.metrics.outstandingCents - c.metrics.aging.current,
-      }))),
+      customers: summarise(
+        customers.map((c) => ({
+          strategy: c.strategy,
+          valueCents: c.metrics.outstandingCents,
+          openInvoices: openCount.get(c.customerId) ?? 0,
+          overdueCents: c.metrics.outstandingCents - c.metrics.aging.current,
+        })),
+      ),
       invoices: summarise(openInvoices.map((i) => ({ strategy: i.strategy, valueCents: i.openCents }))),
     },
     collectionRates: rates,

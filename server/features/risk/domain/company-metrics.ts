@@ -15,9 +15,12 @@ export interface CollectionTrend {
   totalDropPoints: number;
 }
 
-
 /** CEI for each of the 12 complete months before A (metrics.md). */
-export function monthlyCollectionRates(invoices: readonly InvoiceFact[], asOf: string, months = 12): MonthlyCollectionRate[] {
+export function monthlyCollectionRates(
+  invoices: readonly InvoiceFact[],
+  asOf: string,
+  months = 12,
+): MonthlyCollectionRate[] {
   const list = completeMonthsBefore(asOf, months).map((month) => {
     const { first, last } = monthBounds(month);
     return { month, first, last, dayBefore: dateOf(dayOf(first) - 1) };
@@ -40,13 +43,24 @@ export function monthlyCollectionRates(invoices: readonly InvoiceFact[], asOf: s
     const arBegin = open[at(dayBefore)]!;
     const arEnd = open[at(last)]!;
     const denominator = arBegin + billed.get(month)! - current[at(last)]!;
-    return { month, rate: denominator <= 0 ? null : Math.round((10_000 * (arBegin + billed.get(month)! - arEnd)) / denominator) / 100 };
+    return {
+      month,
+      rate: denominator <= 0 ? null : Math.round((10_000 * (arBegin + billed.get(month)! - arEnd)) / denominator) / 100,
+    };
   });
 }
 
 /** Adds the invoice's open balance at each boundary from its issue on, and at month ends the part not yet due. */
-function addOpenBalances(inv: InvoiceFact, boundaries: readonly string[], open: number[], monthEnd: readonly boolean[], current: number[]): void {
-  const apps = inDateOrder(inv.applications) ? inv.applications : [...inv.applications].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+function addOpenBalances(
+  inv: InvoiceFact,
+  boundaries: readonly string[],
+  open: number[],
+  monthEnd: readonly boolean[],
+  current: number[],
+): void {
+  const apps = inDateOrder(inv.applications)
+    ? inv.applications
+    : [...inv.applications].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let k = 0;
   let applied = 0;
   for (let bi = firstOnOrAfter(boundaries, inv.txnDate); bi < boundaries.length; bi++) {
@@ -82,7 +96,10 @@ export function collectionTrend(rates: readonly MonthlyCollectionRate[]): Collec
   }
   const end = rates[rates.length - 1]?.rate ?? null;
   const start = rates[rates.length - 1 - declines]?.rate ?? null;
-  return { consecutiveDeclines: declines, totalDropPoints: declines === 0 || end === null || start === null ? 0 : Math.round((start - end) * 100) / 100 };
+  return {
+    consecutiveDeclines: declines,
+    totalDropPoints: declines === 0 || end === null || start === null ? 0 : Math.round((start - end) * 100) / 100,
+  };
 }
 
 /**
@@ -90,7 +107,10 @@ export function collectionTrend(rates: readonly MonthlyCollectionRate[]): Collec
  * subtracting each month's billing from AR until it runs out. BPDSO uses the same denominator and days with
  * current (not yet due) AR; ADD = DSO − BPDSO.
  */
-export function daysSalesOutstanding(invoices: readonly InvoiceFact[], asOf: string): { dso: number | null; bestPossibleDso: number | null; averageDaysDelinquent: number | null } {
+export function daysSalesOutstanding(
+  invoices: readonly InvoiceFact[],
+  asOf: string,
+): { dso: number | null; bestPossibleDso: number | null; averageDaysDelinquent: number | null } {
   // AR and its part not yet due, in one pass.
   let ar = 0;
   let current = 0;
@@ -101,7 +121,9 @@ export function daysSalesOutstanding(invoices: readonly InvoiceFact[], asOf: str
   }
   if (ar === 0) return { dso: 0, bestPossibleDso: 0, averageDaysDelinquent: 0 };
   const salesByMonth = new Map<string, number>();
-  for (const i of invoices) if (i.txnDate <= asOf) salesByMonth.set(monthOf(i.txnDate), (salesByMonth.get(monthOf(i.txnDate)) ?? 0) + i.totalCents);
+  for (const i of invoices)
+    if (i.txnDate <= asOf)
+      salesByMonth.set(monthOf(i.txnDate), (salesByMonth.get(monthOf(i.txnDate)) ?? 0) + i.totalCents);
   let remaining = ar;
   let dso = 0;
   for (let back = 0; back < 36; back++) {

@@ -1,10 +1,23 @@
 import { addMonths, dayOf, monthOf } from './dates.js';
-import { daysBeyondTerms, invoiceGrossProfit, isLate, isPaidOnTime, openCents, settledDate } from './invoice-metrics.js';
+import {
+  daysBeyondTerms,
+  invoiceGrossProfit,
+  isLate,
+  isPaidOnTime,
+  openCents,
+  settledDate,
+} from './invoice-metrics.js';
 import { paydexPoints } from './paydex.js';
 import type { RiskPolicy } from './risk-policy.js';
 import type { InvoiceFact, ItemFact } from './risk-facts.js';
 
-export interface Aging { current: number; d1to30: number; d31to60: number; d61to90: number; d91plus: number }
+export interface Aging {
+  current: number;
+  d1to30: number;
+  d31to60: number;
+  d61to90: number;
+  d91plus: number;
+}
 
 export interface CustomerMetrics {
   outstandingCents: number;
@@ -45,7 +58,12 @@ const pct = (n: number, d: number) => (d === 0 ? null : Math.round((10_000 * n) 
  * Per-customer metrics at as-of date A (metrics.md): only what existed at A counts; payments after A are
  * ignored. `invoices` are the customer's, voided and deleted ones already left out.
  */
-export function customerMetrics(invoices: readonly InvoiceFact[], items: ReadonlyMap<string, ItemFact>, policy: RiskPolicy, asOf: string): CustomerMetrics {
+export function customerMetrics(
+  invoices: readonly InvoiceFact[],
+  items: ReadonlyMap<string, ItemFact>,
+  policy: RiskPolicy,
+  asOf: string,
+): CustomerMetrics {
   const windowStart = addMonths(asOf, -policy.windowMonths);
   const last12 = addMonths(asOf, -12);
   const last6 = addMonths(asOf, -6);

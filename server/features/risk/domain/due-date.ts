@@ -15,10 +15,11 @@ export interface TermsOnFile {
  * TxnDate. `customerId` is the invoice's own customer (a job keeps its own terms), not the roll-up parent.
  */
 export function effectiveDueDate(
-  inv: { txnDate: string; dueDate: string | null; termId: string | null; customerId: string }, terms: TermsOnFile,
+  inv: { txnDate: string; dueDate: string | null; termId: string | null; customerId: string },
+  terms: TermsOnFile,
 ): string {
   if (inv.dueDate) return inv.dueDate;
   const termId = inv.termId ?? terms.customerTerm.get(inv.customerId) ?? terms.defaultTerm;
-  const days = termId === undefined || termId === null ? null : terms.dueDays.get(termId) ?? null;
+  const days = termId === undefined || termId === null ? null : (terms.dueDays.get(termId) ?? null);
   return addDaysToDate(inv.txnDate, days ?? 0);
 }

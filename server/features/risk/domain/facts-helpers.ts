@@ -17,7 +17,9 @@ export function topLevelParent(parentOf: ReadonlyMap<string, string | null | und
  * One payment's lines: the credit-memo links fund its invoice links first, the rest is money received
  * (metrics.md: credits are applied but are not cash). Returns, per invoice link in order, both parts.
  */
-export function splitPaymentLinks(links: ReadonlyArray<{ type: string; id: string; cents: number }>): Array<{ invoiceId: string; creditCents: number; cashCents: number }> {
+export function splitPaymentLinks(
+  links: ReadonlyArray<{ type: string; id: string; cents: number }>,
+): Array<{ invoiceId: string; creditCents: number; cashCents: number }> {
   // Plain loops: the loader calls this for every payment of the company.
   let credits = 0;
   for (const l of links) if (l.type === 'CreditMemo') credits += l.cents;

@@ -36,7 +36,9 @@ export function settledDate(inv: InvoiceFact, asOf: string): string | undefined 
     }
     return undefined;
   }
-  const sorted = inv.applications.filter((a) => a.date <= asOf).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const sorted = inv.applications
+    .filter((a) => a.date <= asOf)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let applied = 0;
   for (const a of sorted) {
     applied += a.cents;
@@ -76,7 +78,10 @@ export function isPaidOnTime(inv: InvoiceFact, asOf: string, graceDays = 0, sett
  * PurchaseCost, line amounts being in the invoice's currency and item costs in the home currency; lines whose
  * item has no cost count at their full amount, and that part is returned as `estimatedCents` too.
  */
-export function invoiceGrossProfit(inv: InvoiceFact, items: ReadonlyMap<string, ItemFact>): { grossProfitCents: number; estimatedCents: number } {
+export function invoiceGrossProfit(
+  inv: InvoiceFact,
+  items: ReadonlyMap<string, ItemFact>,
+): { grossProfitCents: number; estimatedCents: number } {
   const totals = inv.lineTotals ?? sumLines(inv.lines, items);
   const rate = inv.exchangeRate ?? 1;
   return {

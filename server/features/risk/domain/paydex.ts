@@ -3,7 +3,13 @@
  * 100 (30+ days early) through 80 (prompt) and 50 (30 days late) to 20 (120 days late) and 1 beyond.
  */
 const CHART: ReadonlyArray<readonly [number, number]> = [
-  [-30, 100], [-20, 90], [0, 80], [15, 70], [22, 60], [30, 50], [120, 20],
+  [-30, 100],
+  [-20, 90],
+  [0, 80],
+  [15, 70],
+  [22, 60],
+  [30, 50],
+  [120, 20],
 ];
 
 export function paydexPoints(daysBeyondTerms: number): number {

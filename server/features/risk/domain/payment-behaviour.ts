@@ -27,12 +27,27 @@ export interface BehaviourMonth {
  * on-time share over the window is the on-time rate.
  */
 export function monthlyPaymentBehaviour(
-  invoices: readonly InvoiceFact[], o: { asOf: string; windowMonths: number; graceDays: number },
+  invoices: readonly InvoiceFact[],
+  o: { asOf: string; windowMonths: number; graceDays: number },
 ): BehaviourMonth[] {
   const windowStart = addMonths(o.asOf, -o.windowMonths);
   const months: string[] = [];
   for (let i = o.windowMonths - 1; i >= 0; i--) months.push(monthOf(addMonths(`${monthOf(o.asOf)}-01`, -i)));
-  const byMonth = new Map(months.map((m) => [m, { month: m, invoicedCents: 0, dueCents: 0, paidOnTimeCents: 0, paidLateCents: 0, openCents: 0, dbtSum: 0, dbtWeight: 0 }]));
+  const byMonth = new Map(
+    months.map((m) => [
+      m,
+      {
+        month: m,
+        invoicedCents: 0,
+        dueCents: 0,
+        paidOnTimeCents: 0,
+        paidLateCents: 0,
+        openCents: 0,
+        dbtSum: 0,
+        dbtWeight: 0,
+      },
+    ]),
+  );
   for (const inv of invoices) {
     if (inv.txnDate > o.asOf || inv.totalCents <= 0) continue;
     const issued = byMonth.get(monthOf(inv.txnDate));

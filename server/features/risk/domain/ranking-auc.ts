@@ -9,11 +9,15 @@ export function aucMannWhitney(scores: readonly number[], labels: readonly (0 | 
   const order = scores.map((s, i) => ({ s, y: labels[i]! })).sort((a, b) => a.s - b.s);
   let positives = 0;
   let positiveRankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]!.s === order[i]!.s) j++;
     const averageRank = (i + 1 + j) / 2; // ranks i+1..j share their mean
-    for (let k = i; k < j; k++) if (order[k]!.y === 1) { positives++; positiveRankSum += averageRank; }
+    for (let k = i; k < j; k++)
+      if (order[k]!.y === 1) {
+        positives++;
+        positiveRankSum += averageRank;
+      }
     i = j;
   }
   const negatives = order.length - positives;

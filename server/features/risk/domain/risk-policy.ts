@@ -13,17 +13,34 @@ const probability = z.number().min(0).max(1);
 /** The strategy of each risk tier × profitability tier cell, and the thresholds of an open invoice's strategy. */
 const strategiesSchema = z.strictObject({
   byCell: z.strictObject({ high: cellsOfTier, medium: cellsOfTier, low: cellsOfTier }),
-  openInvoice: z.strictObject({
-    arFollowUp: z.strictObject({ daysPastDueOver: z.number().int().min(0).max(365), lateProbabilityFrom: probability }),
-    sendReminders: z.strictObject({ daysPastDueFrom: z.number().int().min(1).max(365), lateProbabilityFrom: probability }),
-  }).refine((o) => o.sendReminders.daysPastDueFrom <= o.arFollowUp.daysPastDueOver
-    && o.sendReminders.lateProbabilityFrom <= o.arFollowUp.lateProbabilityFrom, 'reminders must start no later than AR follow-up'),
+  openInvoice: z
+    .strictObject({
+      arFollowUp: z.strictObject({
+        daysPastDueOver: z.number().int().min(0).max(365),
+        lateProbabilityFrom: probability,
+      }),
+      sendReminders: z.strictObject({
+        daysPastDueFrom: z.number().int().min(1).max(365),
+        lateProbabilityFrom: probability,
+      }),
+    })
+    .refine(
+      (o) =>
+        o.sendReminders.daysPastDueFrom <= o.arFollowUp.daysPastDueOver &&
+        o.sendReminders.lateProbabilityFrom <= o.arFollowUp.lateProbabilityFrom,
+      'reminders must start no later than AR follow-up',
+    ),
 });
 
 /** Needs-based credit limit: days of grace on top of the usual terms, and the factor of each risk tier. */
 const creditLimitSchema = z.strictObject({
   graceDays: z.number().int().min(0).max(365),
-  factors: z.strictObject({ low: z.number().min(0).max(10), medium: z.number().min(0).max(10), high: z.number().min(0).max(10) })
+  factors: z
+    .strictObject({
+      low: z.number().min(0).max(10),
+      medium: z.number().min(0).max(10),
+      high: z.number().min(0).max(10),
+    })
     .refine((f) => f.low >= f.medium && f.medium >= f.high, 'a riskier tier cannot get a larger factor'),
 });
 
@@ -37,7 +54,14 @@ const stabilitySchema = z.strictObject({
 });
 
 /** Behavioural clusters: how many, and the seed of k-means++ (the same seed gives the same clusters). */
-const clustersSchema = z.strictObject({ count: z.number().int().min(1).max(12), seed: z.number().int().min(0).max(2 ** 32 - 1) });
+const clustersSchema = z.strictObject({
+  count: z.number().int().min(1).max(12),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+});
 
 /**
  * The reasons behind a score: when each is given, and the weights that rank them. A reason ranks by the points of
@@ -75,19 +99,36 @@ export const DEFAULT_STRATEGIES: z.infer<typeof strategiesSchema> = {
     sendReminders: { daysPastDueFrom: 1, lateProbabilityFrom: 0.4 },
   },
 };
-export const DEFAULT_CREDIT_LIMIT: z.infer<typeof creditLimitSchema> = { graceDays: 15, factors: { low: 1.25, medium: 1, high: 0.5 } };
+export const DEFAULT_CREDIT_LIMIT: z.infer<typeof creditLimitSchema> = {
+  graceDays: 15,
+  factors: { low: 1.25, medium: 1, high: 0.5 },
+};
 export const DEFAULT_STABILITY: z.infer<typeof stabilitySchema> = {
-  alpha: 0.3, deadband: 5, saferRunsNeeded: 2, risingRunsAlert: 3, risingBy: 0.5,
+  alpha: 0.3,
+  deadband: 5,
+  saferRunsNeeded: 2,
+  risingRunsAlert: 3,
+  risingBy: 0.5,
 };
 export const DEFAULT_CLUSTERS: z.infer<typeof clustersSchema> = { count: 4, seed: 42 };
 export const DEFAULT_REASONS: z.infer<typeof reasonsSchema> = {
   thresholds: {
-    paymentRateBelow: 95, creditScoreBelow: 650, daysBeyondTermsOver: 5, paymentScoreBelow: 70, lateInvoicesFrom: 2,
-    billingTrendBelow: 0.7, tenureUnderDays: 180,
+    paymentRateBelow: 95,
+    creditScoreBelow: 650,
+    daysBeyondTermsOver: 5,
+    paymentScoreBelow: 70,
+    lateInvoicesFrom: 2,
+    billingTrendBelow: 0.7,
+    tenureUnderDays: 180,
   },
   weights: {
-    ownTermShare: 0.9, relatedTermShare: 0.5, pointsPerDayBeyondTerms: 0.5, maxPointsForDaysBeyondTerms: 40,
-    lateInvoicesPoints: 1, overdue60Points: 1, billingFellPoints: 1,
+    ownTermShare: 0.9,
+    relatedTermShare: 0.5,
+    pointsPerDayBeyondTerms: 0.5,
+    maxPointsForDaysBeyondTerms: 40,
+    lateInvoicesPoints: 1,
+    overdue60Points: 1,
+    billingFellPoints: 1,
   },
 };
 
@@ -102,13 +143,19 @@ export const riskPolicySchema = z.strictObject({
   windowMonths: z.number().int().min(3).max(60),
   graceDays: z.number().int().min(0).max(60),
   rollUpJobs: z.boolean(),
-  weights: z.strictObject({ paymentRate: z.number().min(0), creditScore: z.number().min(0), stability: z.number().min(0) })
+  weights: z
+    .strictObject({ paymentRate: z.number().min(0), creditScore: z.number().min(0), stability: z.number().min(0) })
     .refine((w) => w.paymentRate + w.creditScore + w.stability > 0, 'at least one weight must be positive'),
-  highRisk: z.strictObject({ paymentRateBelow: z.number().min(0).max(100), balanceAboveCents: z.number().int().min(0) }),
+  highRisk: z.strictObject({
+    paymentRateBelow: z.number().min(0).max(100),
+    balanceAboveCents: z.number().int().min(0),
+  }),
   /** Composite score bands: below `medium` is the Low tier, from `high` up the High tier (with the high-risk rule). */
-  bands: z.strictObject({ medium: z.number().min(0).max(100), high: z.number().min(0).max(100) })
+  bands: z
+    .strictObject({ medium: z.number().min(0).max(100), high: z.number().min(0).max(100) })
     .refine((b) => b.medium < b.high, 'medium must be below high'),
-  profitability: z.strictObject({ highShare: z.number().gt(0).lt(1), mediumShare: z.number().gt(0).lt(1) })
+  profitability: z
+    .strictObject({ highShare: z.number().gt(0).lt(1), mediumShare: z.number().gt(0).lt(1) })
     .refine((p) => p.highShare + p.mediumShare < 1, 'the High and Medium shares must leave room for Low'),
   strategies: strategiesSchema.default(() => structuredClone(DEFAULT_STRATEGIES)),
   creditLimit: creditLimitSchema.default(() => structuredClone(DEFAULT_CREDIT_LIMIT)),

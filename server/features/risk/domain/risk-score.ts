@@ -5,8 +5,17 @@ export type RiskBand = 'low' | 'medium' | 'high';
 
 export interface Reason {
   code:
-    | 'high_risk_rule' | 'payment_rate' | 'late_invoices' | 'overdue_60' | 'days_beyond_terms' | 'payment_score'
-    | 'credit_score' | 'billing_fell' | 'short_tenure' | 'irregular' | 'pays_well';
+    | 'high_risk_rule'
+    | 'payment_rate'
+    | 'late_invoices'
+    | 'overdue_60'
+    | 'days_beyond_terms'
+    | 'payment_score'
+    | 'credit_score'
+    | 'billing_fell'
+    | 'short_tenure'
+    | 'irregular'
+    | 'pays_well';
   text: string;
   /** Points of the composite score this factor accounts for (ranking only). */
   weight: number;
@@ -53,11 +62,14 @@ export function bandOfScore(score: number, bands: RiskPolicy['bands']): RiskBand
  * missing is dropped and the remaining weights rescaled to sum to 1. `terms` are each term's points.
  */
 export function compositeScore(
-  m: Pick<CustomerMetrics, 'paymentRate' | 'stability' | 'paymentScore'>, creditScore: number | null, policy: RiskPolicy,
+  m: Pick<CustomerMetrics, 'paymentRate' | 'stability' | 'paymentScore'>,
+  creditScore: number | null,
+  policy: RiskPolicy,
 ): { score: number | null; terms: CompositeTerms; creditSource: CreditTermSource | null } {
   const terms: Array<[keyof CompositeTerms, number, number]> = [];
   if (m.paymentRate !== null) terms.push(['paymentRate', policy.weights.paymentRate, 100 - m.paymentRate]);
-  const creditSource: CreditTermSource | null = creditScore !== null ? 'bureau' : m.paymentScore !== null ? 'payment_score' : null;
+  const creditSource: CreditTermSource | null =
+    creditScore !== null ? 'bureau' : m.paymentScore !== null ? 'payment_score' : null;
   if (creditScore !== null) terms.push(['credit', policy.weights.creditScore, ((850 - creditScore) / 850) * 100]);
   else if (m.paymentScore !== null) terms.push(['credit', policy.weights.creditScore, 100 - m.paymentScore]);
   if (m.stability !== null) terms.push(['stability', policy.weights.stability, 100 - m.stability]);
@@ -69,15 +81,32 @@ export function compositeScore(
 }
 
 /** The high-risk rule (metrics.md): payment rate below the policy's line and a balance above its threshold. */
-export function meetsHighRiskRule(m: Pick<CustomerMetrics, 'paymentRate' | 'outstandingCents'>, policy: RiskPolicy): boolean {
-  return m.paymentRate !== null && m.paymentRate < policy.highRisk.paymentRateBelow && m.outstandingCents > policy.highRisk.balanceAboveCents;
+export function meetsHighRiskRule(
+  m: Pick<CustomerMetrics, 'paymentRate' | 'outstandingCents'>,
+  policy: RiskPolicy,
+): boolean {
+  return (
+    m.paymentRate !== null &&
+    m.paymentRate < policy.highRisk.paymentRateBelow &&
+    m.outstandingCents > policy.highRisk.balanceAboveCents
+  );
 }
 
-export function riskScore(m: CustomerMetrics, creditScore: number | null, policy: RiskPolicy, currency = 'USD'): RiskScore {
+export function riskScore(
+  m: CustomerMetrics,
+  creditScore: number | null,
+  policy: RiskPolicy,
+  currency = 'USD',
+): RiskScore {
   const { score, terms, creditSource } = compositeScore(m, creditScore, policy);
   const highRisk = meetsHighRiskRule(m, policy);
   const band: RiskBand | null = highRisk ? 'high' : score === null ? null : bandOfScore(score, policy.bands);
-  return { score, band, highRisk, reasons: reasons(m, creditScore, { terms, creditSource, highRisk, policy }, currency) };
+  return {
+    score,
+    band,
+    highRisk,
+    reasons: reasons(m, creditScore, { terms, creditSource, highRisk, policy }, currency),
+  };
 }
 
 /**
@@ -87,8 +116,10 @@ export function riskScore(m: CustomerMetrics, creditScore: number | null, policy
  * it ranks are the policy's `reasons` (docs/risk.md explains each weight).
  */
 function reasons(
-  m: CustomerMetrics, creditScore: number | null,
-  s: { terms: CompositeTerms; creditSource: CreditTermSource | null; highRisk: boolean; policy: RiskPolicy }, currency: string,
+  m: CustomerMetrics,
+  creditScore: number | null,
+  s: { terms: CompositeTerms; creditSource: CreditTermSource | null; highRisk: boolean; policy: RiskPolicy },
+  currency: string,
 ): Reason[] {
   const out: Reason[] = [];
   const { thresholds: when, weights: w } = s.policy.reasons;
@@ -106,8 +137,11 @@ function reasons(
   // With the payment score as the credit term, lateness is what the term measures: its reasons share its points.
   const lateness = s.creditSource === 'payment_score' ? credit : 0;
   if (m.avgDaysBeyondTerms !== null && m.avgDaysBeyondTerms > when.daysBeyondTermsOver) {
-    const text = `Pays ${Math.round(m.avgDaysBeyondTerms)} days beyond terms on average`
-      + (s.creditSource === 'payment_score' && m.paymentScore !== null ? ` (payment score ${m.paymentScore} of 100)` : '');
+    const text =
+      `Pays ${Math.round(m.avgDaysBeyondTerms)} days beyond terms on average` +
+      (s.creditSource === 'payment_score' && m.paymentScore !== null
+        ? ` (payment score ${m.paymentScore} of 100)`
+        : '');
     // With a bureau score as the credit term no term measures lateness: the days themselves give the points.
     const ownPoints = Math.min(w.maxPointsForDaysBeyondTerms, m.avgDaysBeyondTerms * w.pointsPerDayBeyondTerms);
     out.push({ code: 'days_beyond_terms', text, weight: Math.max(lateness, ownPoints) });
@@ -117,10 +151,15 @@ function reasons(
   // Supporting reasons take a share of the points of the term they feed, less than that term's own reason.
   if (m.lateOfLast10.late >= when.lateInvoicesFrom) {
     const share = m.lateOfLast10.late / Math.max(1, m.lateOfLast10.of);
-    const weight = lateness > 0
-      ? w.ownTermShare * lateness * share
-      : w.relatedTermShare * payment * share + (m.lateOfLast10.late / 10) * w.lateInvoicesPoints;
-    out.push({ code: 'late_invoices', text: `Paid ${m.lateOfLast10.late} of the last ${m.lateOfLast10.of} invoices late`, weight });
+    const weight =
+      lateness > 0
+        ? w.ownTermShare * lateness * share
+        : w.relatedTermShare * payment * share + (m.lateOfLast10.late / 10) * w.lateInvoicesPoints;
+    out.push({
+      code: 'late_invoices',
+      text: `Paid ${m.lateOfLast10.late} of the last ${m.lateOfLast10.of} invoices late`,
+      weight,
+    });
   }
   if (m.overdue60PlusCents > 0) {
     const share = m.overdue60PlusCents / Math.max(1, m.outstandingCents);
@@ -132,19 +171,28 @@ function reasons(
     out.push({ code: 'billing_fell', text, weight: stability + w.billingFellPoints });
   }
   if (m.lifespanDays !== null && m.lifespanDays < when.tenureUnderDays) {
-    out.push({ code: 'short_tenure', text: `A customer for only ${Math.max(1, Math.round(m.lifespanDays / 30))} months`, weight: stability });
+    out.push({
+      code: 'short_tenure',
+      text: `A customer for only ${Math.max(1, Math.round(m.lifespanDays / 30))} months`,
+      weight: stability,
+    });
   }
   out.sort((a, b) => b.weight - a.weight);
   if (s.highRisk) {
     const rule = s.policy.highRisk;
     out.unshift({
-      code: 'high_risk_rule', weight: 100,
+      code: 'high_risk_rule',
+      weight: 100,
       text: `Meets the high-risk rule: paid under ${rule.paymentRateBelow}% of what fell due and owes ${money(m.outstandingCents)} (over ${money(rule.balanceAboveCents)})`,
     });
   }
   if (out.length === 0 && m.paymentRate !== null) {
     const onTime = m.onTimeRate !== null ? `, ${m.onTimeRate.toFixed(0)}% on time` : '';
-    out.push({ code: 'pays_well', text: `Pays well: ${m.paymentRate.toFixed(0)}% of invoiced dollars collected${onTime}`, weight: 0 });
+    out.push({
+      code: 'pays_well',
+      text: `Pays well: ${m.paymentRate.toFixed(0)}% of invoiced dollars collected${onTime}`,
+      weight: 0,
+    });
   }
   return out.slice(0, 4);
 }

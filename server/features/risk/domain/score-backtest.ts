@@ -33,15 +33,28 @@ export const BACKTEST_MONTHS = 6;
 /** Days beyond terms an invoice must stay unpaid to count as very late. */
 export const VERY_LATE_DAYS = 30;
 
-export interface ScoredCustomer { customerId: string; score: number | null; band: 'low' | 'medium' | 'high' | null }
+export interface ScoredCustomer {
+  customerId: string;
+  score: number | null;
+  band: 'low' | 'medium' | 'high' | null;
+}
 
 /** Scores the company as of `months` before as-of with the same facts and policy, then checks the period after. */
-export function backtestScore(facts: CompanyFacts, policy: RiskPolicy, asOf: string, months = BACKTEST_MONTHS): ScoreBacktest {
+export function backtestScore(
+  facts: CompanyFacts,
+  policy: RiskPolicy,
+  asOf: string,
+  months = BACKTEST_MONTHS,
+): ScoreBacktest {
   const scoredAsOf = addMonths(asOf, -months);
   // Invoices issued later play no part in a score as of then (metrics read those issued by their as-of only):
   // leaving them out gives the same scores for less work.
   // A score needs no company figures, strategies or smoothing (there is no run before it to smooth against).
-  const then = scoreCustomers({ ...facts, invoices: facts.invoices.filter((i) => i.txnDate <= scoredAsOf) }, policy, scoredAsOf);
+  const then = scoreCustomers(
+    { ...facts, invoices: facts.invoices.filter((i) => i.txnDate <= scoredAsOf) },
+    policy,
+    scoredAsOf,
+  );
   const scored = then.scores.map((c) => ({ customerId: c.customer.id, score: c.risk.score, band: c.risk.band }));
   return scoreAgainstOutcomes(scored, facts.invoices, scoredAsOf, asOf);
 }
@@ -53,7 +66,10 @@ export function backtestScore(facts: CompanyFacts, policy: RiskPolicy, asOf: str
  * late dollars count as not caught.
  */
 export function scoreAgainstOutcomes(
-  scored: readonly ScoredCustomer[], invoices: readonly InvoiceFact[], scoredAsOf: string, asOf: string,
+  scored: readonly ScoredCustomer[],
+  invoices: readonly InvoiceFact[],
+  scoredAsOf: string,
+  asOf: string,
 ): ScoreBacktest {
   const from = dayOf(scoredAsOf);
   const to = dayOf(asOf);
@@ -76,11 +92,16 @@ export function scoreAgainstOutcomes(
     if (high.has(customerId)) highRiskLateCents += cents;
   }
   return {
-    scoredAsOf, asOf,
+    scoredAsOf,
+    asOf,
     customers: ranked.length,
     lateCustomers: labels.filter((y) => y === 1).length,
-    auc: aucMannWhitney(ranked.map((c) => c.score!), labels),
-    lateCents, highRiskLateCents,
+    auc: aucMannWhitney(
+      ranked.map((c) => c.score!),
+      labels,
+    ),
+    lateCents,
+    highRiskLateCents,
     highRiskShare: lateCents > 0 ? highRiskLateCents / lateCents : null,
     highRiskCustomers: high.size,
   };

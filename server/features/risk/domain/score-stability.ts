@@ -16,7 +16,8 @@ export interface ScoreState {
   saferRuns: number;
 }
 
-export type StabilityAlert = { kind: 'band_up'; from: RiskBand | null; to: RiskBand } | { kind: 'rising'; runs: number };
+export type StabilityAlert =
+  { kind: 'band_up'; from: RiskBand | null; to: RiskBand } | { kind: 'rising'; runs: number };
 
 const RANK: Record<RiskBand, number> = { low: 0, medium: 1, high: 2 };
 
@@ -32,10 +33,14 @@ function floorOf(band: RiskBand, bands: StabilityPolicy['bands']): number {
  * A customer who meets the high-risk rule this run is in the High tier at once, whatever the smoothed score.
  */
 export function stabilise(
-  prev: ScoreState | undefined, raw: number | null, p: StabilityPolicy, highRisk = false,
+  prev: ScoreState | undefined,
+  raw: number | null,
+  p: StabilityPolicy,
+  highRisk = false,
 ): { state: ScoreState; alerts: StabilityAlert[] } {
   if (raw === null) return { state: prev ?? { smoothed: null, band: null, risingRuns: 0, saferRuns: 0 }, alerts: [] };
-  const smoothed = prev?.smoothed == null ? raw : Math.round((p.alpha * raw + (1 - p.alpha) * prev.smoothed) * 100) / 100;
+  const smoothed =
+    prev?.smoothed == null ? raw : Math.round((p.alpha * raw + (1 - p.alpha) * prev.smoothed) * 100) / 100;
   const target: RiskBand = highRisk ? 'high' : bandOfScore(smoothed, p.bands);
   const alerts: StabilityAlert[] = [];
   let band = prev?.band ?? null;

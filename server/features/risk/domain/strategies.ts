@@ -20,20 +20,25 @@ export function highRiskSegment(tier: ProfitabilityTier): HighRiskSegment {
  * the tier and the profitability a page shows always agree.
  */
 export function customerStrategy(
-  c: { risk: Pick<RiskScore, 'band'>; profitabilityTier: ProfitabilityTier }, byCell: RiskPolicy['strategies']['byCell'],
+  c: { risk: Pick<RiskScore, 'band'>; profitabilityTier: ProfitabilityTier },
+  byCell: RiskPolicy['strategies']['byCell'],
 ): Strategy {
   return c.risk.band === null ? 'Standard' : byCell[c.risk.band][c.profitabilityTier];
 }
 
 /** An open invoice's strategy: its customer's restriction first, then how late it is or is likely to be. */
 export function invoiceStrategy(
-  customer: Strategy, daysPastDue: number, lateProbability: number | null, t: RiskPolicy['strategies']['openInvoice'],
+  customer: Strategy,
+  daysPastDue: number,
+  lateProbability: number | null,
+  t: RiskPolicy['strategies']['openInvoice'],
 ): Strategy {
   if (customer === 'Credit restriction') return 'Credit restriction';
   // A past-due invoice is late already: its age decides, not a chance of paying late.
   const ahead = daysPastDue >= 1 ? 0 : (lateProbability ?? 0);
   if (daysPastDue > t.arFollowUp.daysPastDueOver || ahead >= t.arFollowUp.lateProbabilityFrom) return 'AR follow-up';
-  if (daysPastDue >= t.sendReminders.daysPastDueFrom || ahead >= t.sendReminders.lateProbabilityFrom) return 'Send reminders';
+  if (daysPastDue >= t.sendReminders.daysPastDueFrom || ahead >= t.sendReminders.lateProbabilityFrom)
+    return 'Send reminders';
   if (customer === 'Loyalty') return 'Loyalty';
   return 'Standard';
 }
@@ -53,19 +58,31 @@ export interface StrategySummary {
 }
 
 /** Per strategy, in STRATEGIES order: how many, how much, the share of the total, and what else is given. */
-export function summarise(items: ReadonlyArray<{ strategy: Strategy; valueCents: number; openInvoices?: number; overdueCents?: number }>): StrategySummary[] {
+export function summarise(
+  items: ReadonlyArray<{ strategy: Strategy; valueCents: number; openInvoices?: number; overdueCents?: number }>,
+): StrategySummary[] {
   const total = items.reduce((s, i) => s + i.valueCents, 0);
   const groups = STRATEGIES.map((strategy) => {
     const mine = items.filter((i) => i.strategy === strategy);
     const sum = (f: (i: (typeof mine)[number]) => number | undefined) => mine.reduce((s, i) => s + (f(i) ?? 0), 0);
     const withCustomerFigures = items.some((i) => i.openInvoices !== undefined);
     return {
-      strategy, count: mine.length, valueCents: sum((i) => i.valueCents),
-      ...(withCustomerFigures ? { openInvoices: sum((i) => i.openInvoices), overdueCents: sum((i) => i.overdueCents) } : {}),
+      strategy,
+      count: mine.length,
+      valueCents: sum((i) => i.valueCents),
+      ...(withCustomerFigures
+        ? { openInvoices: sum((i) => i.openInvoices), overdueCents: sum((i) => i.overdueCents) }
+        : {}),
     };
   });
   // Basis points that add up to 10,000, so the shown percentages add up to 100.00.
-  const shares = total === 0 ? groups.map(() => 0) : apportion(groups.map((g) => g.valueCents), 10_000);
+  const shares =
+    total === 0
+      ? groups.map(() => 0)
+      : apportion(
+          groups.map((g) => g.valueCents),
+          10_000,
+        );
   return groups.map((g, k) => ({ ...g, valueShare: shares[k]! / 100 }));
 }
 
@@ -80,15 +97,21 @@ export interface CreditLimit {
  * zero under Credit restriction. Rounded to $100.
  */
 export function recommendedCreditLimit(
-  invoices: readonly InvoiceFact[], c: { risk: Pick<RiskScore, 'band'> }, strategy: Strategy, asOf: string,
+  invoices: readonly InvoiceFact[],
+  c: { risk: Pick<RiskScore, 'band'> },
+  strategy: Strategy,
+  asOf: string,
   policy: RiskPolicy['creditLimit'],
 ): CreditLimit {
-  if (strategy === 'Credit restriction') return { cents: 0, basis: 'Credit restriction: no new credit until overdue invoices are paid' };
+  if (strategy === 'Credit restriction')
+    return { cents: 0, basis: 'Credit restriction: no new credit until overdue invoices are paid' };
   const from = addMonths(asOf, -12);
   const recent = invoices.filter((i) => i.txnDate > from && i.txnDate <= asOf);
   if (recent.length === 0) return { cents: 0, basis: 'No invoices in the last 12 months' };
   const monthly = recent.reduce((s, i) => s + i.totalCents, 0) / 12;
-  const terms = [...recent.map((i) => dayOf(i.dueDate) - dayOf(i.txnDate))].sort((a, b) => a - b)[Math.floor(recent.length / 2)]!;
+  const terms = [...recent.map((i) => dayOf(i.dueDate) - dayOf(i.txnDate))].sort((a, b) => a - b)[
+    Math.floor(recent.length / 2)
+  ]!;
   const factor = c.risk.band ? policy.factors[c.risk.band] : 1;
   const grace = policy.graceDays;
   const cents = Math.round((monthly * ((terms + grace) / 30) * factor) / 10_000) * 10_000;

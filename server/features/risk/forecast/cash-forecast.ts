@@ -3,7 +3,14 @@ import { openCents, settledDate } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
 import { apportion } from '../domain/apportion.js';
 import {
-  blend, conditionalOnAge, kaplanMeier, MIN_DELAY, newMass, onDueDate, type DelayDistribution, type DelayObservation,
+  blend,
+  conditionalOnAge,
+  kaplanMeier,
+  MIN_DELAY,
+  newMass,
+  onDueDate,
+  type DelayDistribution,
+  type DelayObservation,
 } from './delay-distribution.js';
 
 /**
@@ -18,7 +25,12 @@ import {
  *   Σ months.expectedCents + beyondHorizonCents + neverCollectedCents = openCents.
  * Only data dated on or before asOf is used. Future billings are not included.
  */
-export interface ForecastMonth { month: string; expectedCents: number; lowCents: number; highCents: number }
+export interface ForecastMonth {
+  month: string;
+  expectedCents: number;
+  lowCents: number;
+  highCents: number;
+}
 export interface CashForecast {
   asOf: string;
   months: ForecastMonth[];
@@ -44,7 +56,10 @@ export interface ForecastOptions {
  * What is still uncertain about one open invoice, from the same conditional distribution the months come from:
  * the chance it is collected within COLLECTION_WINDOW_DAYS after asOf, and the chance it is never collected.
  */
-export interface InvoiceOutlook { collectedWithin30Days: number; neverCollected: number }
+export interface InvoiceOutlook {
+  collectedWithin30Days: number;
+  neverCollected: number;
+}
 export const COLLECTION_WINDOW_DAYS = 30;
 
 /** z for the 10th/90th percentiles of a normal approximation to the sum of independent invoices. */
@@ -55,8 +70,12 @@ export function forecastCollections(invoices: readonly InvoiceFact[], o: Forecas
 }
 
 /** The forecast and each open invoice's outlook (keyed by invoice id), computed in one pass. */
-export function forecastWithOutlooks(invoices: readonly InvoiceFact[], o: ForecastOptions): {
-  forecast: CashForecast; outlooks: Map<string, InvoiceOutlook>;
+export function forecastWithOutlooks(
+  invoices: readonly InvoiceFact[],
+  o: ForecastOptions,
+): {
+  forecast: CashForecast;
+  outlooks: Map<string, InvoiceOutlook>;
 } {
   const { asOf } = o;
   const horizon = Math.max(1, Math.floor(o.months ?? 6));
@@ -101,7 +120,9 @@ export function forecastWithOutlooks(invoices: readonly InvoiceFact[], o: Foreca
       p[j < horizon ? j : BEYOND]! += prob;
     }
     outlooks.set(inv.id, { collectedWithin30Days: Math.min(1, withinWindow), neverCollected: dist.never });
-    p.forEach((pj, j) => { expected[j]! += balance * pj; });
+    p.forEach((pj, j) => {
+      expected[j]! += balance * pj;
+    });
     for (let j = 0; j < horizon; j++) {
       const pj = p[j]!;
       variance[j]! += balance * balance * Math.max(0, pj * (1 - pj)); // each invoice paid in month j or not: a Bernoulli
@@ -121,7 +142,11 @@ export function forecastWithOutlooks(invoices: readonly InvoiceFact[], o: Foreca
     };
   });
   const forecast: CashForecast = {
-    asOf, months, neverCollectedCents: cents[NEVER]!, beyondHorizonCents: cents[BEYOND]!, openCents: open,
+    asOf,
+    months,
+    neverCollectedCents: cents[NEVER]!,
+    beyondHorizonCents: cents[BEYOND]!,
+    openCents: open,
     worstCaseHighRiskLossCents: highRisk,
   };
   return { forecast, outlooks };
@@ -135,9 +160,10 @@ function delayModels(existing: readonly InvoiceFact[], asOf: string, historyStar
   for (const inv of existing) {
     if (inv.dueDate <= historyStart) continue;
     const settled = settledDate(inv, asOf); // payments after asOf are invisible here
-    const obs: DelayObservation = settled !== undefined
-      ? { delay: dayOf(settled) - dayOf(inv.dueDate), settled: true }
-      : { delay: asOfDay - dayOf(inv.dueDate), settled: false };
+    const obs: DelayObservation =
+      settled !== undefined
+        ? { delay: dayOf(settled) - dayOf(inv.dueDate), settled: true }
+        : { delay: asOfDay - dayOf(inv.dueDate), settled: false };
     pooled.push(obs);
     const own = byCustomer.get(inv.customerId) ?? [];
     own.push(obs);

@@ -19,7 +19,10 @@ export interface DelayDistribution {
 }
 
 /** settled: paid at `delay`; otherwise open and known unpaid through `delay` days past due (censored). */
-export interface DelayObservation { delay: number; settled: boolean }
+export interface DelayObservation {
+  delay: number;
+  settled: boolean;
+}
 
 const indexOf = (delay: number) => Math.min(NEVER_INDEX, Math.max(0, Math.round(delay) - MIN_DELAY));
 
@@ -35,7 +38,8 @@ export function kaplanMeier(observations: readonly DelayObservation[]): DelayDis
   let last = -1;
   for (const o of observations) {
     if (o.settled && o.delay <= NEVER_AGE) events[indexOf(o.delay)]! += 1;
-    else if (o.delay >= MIN_DELAY) censored[indexOf(Math.min(o.delay, NEVER_AGE))]! += 1; // unpaid before MIN_DELAY tells nothing
+    else if (o.delay >= MIN_DELAY)
+      censored[indexOf(Math.min(o.delay, NEVER_AGE))]! += 1; // unpaid before MIN_DELAY tells nothing
     else continue;
     last = Math.max(last, indexOf(Math.min(o.delay, NEVER_AGE)));
   }

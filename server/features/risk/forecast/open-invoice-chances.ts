@@ -16,7 +16,9 @@ export interface OpenInvoiceChances {
 const isPastDue = (daysPastDue: number) => daysPastDue >= 1;
 
 export function openInvoiceChances(
-  daysPastDue: number, lateProbability: number | null, outlook: InvoiceOutlook | undefined,
+  daysPastDue: number,
+  lateProbability: number | null,
+  outlook: InvoiceOutlook | undefined,
 ): OpenInvoiceChances {
   if (!isPastDue(daysPastDue)) return { lateProbability, collectedWithin30Days: null, neverCollected: null };
   return {

@@ -1,8 +1,20 @@
-import { designMatrix, fitLogistic, fitStandardizer, packRows, sigmoid, type LogisticFit, type Rows, type Standardizer } from './logistic.js';
+import {
+  designMatrix,
+  fitLogistic,
+  fitStandardizer,
+  packRows,
+  sigmoid,
+  type LogisticFit,
+  type Rows,
+  type Standardizer,
+} from './logistic.js';
 import { hasBothClasses } from './training-set.js';
 
 /** Platt scaling p = σ(a·z + b) on the model's logit z; identity when it could not be estimated. */
-export interface Platt { a: number; b: number }
+export interface Platt {
+  a: number;
+  b: number;
+}
 const IDENTITY: Platt = { a: 1, b: 0 };
 /** The latest share of the (time-ordered) rows the recalibration is estimated on: the most recent behaviour. */
 export const CALIBRATION_SHARE = 0.1;
@@ -19,12 +31,23 @@ export interface CalibratedLogistic extends PlainLogistic {
   shift?: { column: number; reference: number; table: ShiftTable };
 }
 
-export interface Scored { probability: number; contributions: number[] }
+export interface Scored {
+  probability: number;
+  contributions: number[];
+}
 
 /** A regression on standardised features: coefficients only mean something with their standardizer. */
-export interface PlainLogistic { standardizer: Standardizer; fit: LogisticFit }
+export interface PlainLogistic {
+  standardizer: Standardizer;
+  fit: LogisticFit;
+}
 
-export function fitPlain(x: readonly number[][], y: ArrayLike<number>, l2: number, start?: PlainLogistic): PlainLogistic {
+export function fitPlain(
+  x: readonly number[][],
+  y: ArrayLike<number>,
+  l2: number,
+  start?: PlainLogistic,
+): PlainLogistic {
   return fitPlainRows(packRows(x), y, l2, start);
 }
 
@@ -32,7 +55,13 @@ export function fitPlain(x: readonly number[][], y: ArrayLike<number>, l2: numbe
 export function fitPlainRows(x: Rows, y: ArrayLike<number>, l2: number, start?: PlainLogistic): PlainLogistic {
   const standardizer = fitStandardizer(x);
   const warm = start ? restandardize(start, standardizer) : undefined;
-  return { standardizer, fit: fitLogistic(designMatrix(x, standardizer), x.to - x.from, x.cols + 1, y, { l2, ...(warm ? { start: warm } : {}) }) };
+  return {
+    standardizer,
+    fit: fitLogistic(designMatrix(x, standardizer), x.to - x.from, x.cols + 1, y, {
+      l2,
+      ...(warm ? { start: warm } : {}),
+    }),
+  };
 }
 
 /**
@@ -55,13 +84,19 @@ function restandardize(m: PlainLogistic, to: Standardizer): LogisticFit {
  * regression is then refitted on every row and keeps that recalibration (it is estimated on a model of the
  * same form; refitting on all puts the newest behaviour into the coefficients).
  */
-export function fitCalibratedLogistic(x: readonly number[][], y: ArrayLike<number>, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic }): CalibratedLogistic {
+export function fitCalibratedLogistic(
+  x: readonly number[][],
+  y: ArrayLike<number>,
+  o: { l2: number; refitOnAll: boolean; start?: PlainLogistic },
+): CalibratedLogistic {
   return fitCalibratedRows(packRows(x), Uint8Array.from(y), o);
 }
 
 /** The same on packed rows; `y` is indexed like the rows (y[i] labels row i). */
 export function fitCalibratedRows(
-  x: Rows, y: Uint8Array, o: { l2: number; refitOnAll: boolean; start?: PlainLogistic; shiftColumn?: number },
+  x: Rows,
+  y: Uint8Array,
+  o: { l2: number; refitOnAll: boolean; start?: PlainLogistic; shiftColumn?: number },
 ): CalibratedLogistic {
   const cut = x.from + Math.round((x.to - x.from) * (1 - CALIBRATION_SHARE));
   const early: Rows = { ...x, to: cut };
@@ -71,7 +106,9 @@ export function fitCalibratedRows(
   if (lateLabels.length >= MIN_CALIBRATION_ROWS && hasBothClasses(lateLabels)) {
     const z = new Float64Array(lateLabels.length);
     for (let i = cut; i < x.to; i++) z[i - cut] = logitOf(first, x.data, i * x.cols);
-    const p = fitLogistic(designMatrix({ data: z, cols: 1, from: 0, to: z.length }), z.length, 2, lateLabels, { l2: 1e-3 });
+    const p = fitLogistic(designMatrix({ data: z, cols: 1, from: 0, to: z.length }), z.length, 2, lateLabels, {
+      l2: 1e-3,
+    });
     // A non-positive slope would invert the ranking: keep the raw model rather than trust it.
     if (p.weights[0]! > 0) platt = { a: p.weights[0]!, b: p.intercept };
   }
@@ -83,7 +120,8 @@ export function fitCalibratedRows(
     // Every stride-th row: a mean over a thousand invoices is as good as over all, and the table costs less.
     const stride = Math.ceil((x.to - cut) / MAX_SHIFT_ROWS);
     const logits = new Float64Array(Math.ceil((x.to - cut) / stride));
-    for (let i = cut, k = 0; i < x.to; i += stride) logits[k++] = platt.a * logitOf(final, x.data, i * x.cols) + platt.b;
+    for (let i = cut, k = 0; i < x.to; i += stride)
+      logits[k++] = platt.a * logitOf(final, x.data, i * x.cols) + platt.b;
     shift = { column: o.shiftColumn, reference: sum / (x.to - cut), table: shiftTable(logits) };
   }
   return { ...final, platt, ...(shift ? { shift } : {}) };
@@ -93,7 +131,8 @@ export function fitCalibratedRows(
 function logitOf(m: PlainLogistic, data: ArrayLike<number>, offset: number): number {
   const { means, scales } = m.standardizer;
   let z = m.fit.intercept;
-  for (let j = 0; j < m.fit.weights.length; j++) z += m.fit.weights[j]! * ((data[offset + j]! - means[j]!) / scales[j]!);
+  for (let j = 0; j < m.fit.weights.length; j++)
+    z += m.fit.weights[j]! * ((data[offset + j]! - means[j]!) / scales[j]!);
   return z;
 }
 
@@ -104,13 +143,20 @@ export function probabilityAt(m: CalibratedLogistic, data: ArrayLike<number>, of
 }
 
 export function scoreCalibrated(m: CalibratedLogistic, row: readonly number[]): Scored {
-  const contributions = row.map((v, j) => m.platt.a * m.fit.weights[j]! * ((v - m.standardizer.means[j]!) / m.standardizer.scales[j]!)
-    + (m.shift?.column === j ? shiftFor(m.shift, v - m.shift.reference) : 0));
+  const contributions = row.map(
+    (v, j) =>
+      m.platt.a * m.fit.weights[j]! * ((v - m.standardizer.means[j]!) / m.standardizer.scales[j]!) +
+      (m.shift?.column === j ? shiftFor(m.shift, v - m.shift.reference) : 0),
+  );
   return { probability: probabilityAt(m, row, 0), contributions };
 }
 
 /** Per-invoice logit shifts for company logit shifts from, from + step, …; linear between, clamped at the ends. */
-export interface ShiftTable { from: number; step: number; values: Float64Array }
+export interface ShiftTable {
+  from: number;
+  step: number;
+  values: Float64Array;
+}
 const GRID = { from: -5, to: 5, step: 0.25 } as const;
 /** At most this many calibration rows go into the shift table. */
 const MAX_SHIFT_ROWS = 1_000;

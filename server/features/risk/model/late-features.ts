@@ -63,7 +63,12 @@ export function lateFeatures(history: PointInTimeHistory, invoice: InvoiceFact):
  * The features of one invoice written into `out` from `offset` (LATE_FEATURES order): training fills one
  * packed matrix with them instead of holding an array per row.
  */
-export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceFact, out: Float64Array, offset: number): { smoothedLateShare: number; companyLateRate: number } {
+export function writeLateFeatures(
+  history: PointInTimeHistory,
+  invoice: InvoiceFact,
+  out: Float64Array,
+  offset: number,
+): { smoothedLateShare: number; companyLateRate: number } {
   const day = dayOf(invoice.txnDate);
   // Knowledge cut: the day before issue, and never past the model's as-of date.
   const known = Math.min(day - 1, history.asOfDay);
@@ -130,14 +135,17 @@ export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceF
   out[offset + AT.priorLateShare] = logit(smoothedLateShare);
   out[offset + AT.averageDaysBeyondTerms] = averageDbt;
   out[offset + AT.recentDaysBeyondTerms] = recentDbt;
-  out[offset + AT.daysSinceLastLate] = Math.log1p(Math.min(NO_LATE_DAYS, lastLateDay === -Infinity ? NO_LATE_DAYS : day - lastLateDay));
+  out[offset + AT.daysSinceLastLate] = Math.log1p(
+    Math.min(NO_LATE_DAYS, lastLateDay === -Infinity ? NO_LATE_DAYS : day - lastLateDay),
+  );
   out[offset + AT.openBalance] = Math.log1p(open / 100);
   out[offset + AT.overdueBalance] = Math.log1p(overdue / 100);
   out[offset + AT.oldestOverdueDays] = Math.log1p(oldestOverdue);
   out[offset + AT.priorInvoiceCount] = Math.log1p(priorCount);
   out[offset + AT.customerTenure] = Math.log1p(priorCount > 0 ? day - firstPriorDay : 0);
   out[offset + AT.invoiceAmount] = Math.log1p(Math.max(0, dollars));
-  out[offset + AT.amountVsCustomerAverage] = averageAmount > 0 && invoice.totalCents > 0 ? Math.log(invoice.totalCents / averageAmount) : 0;
+  out[offset + AT.amountVsCustomerAverage] =
+    averageAmount > 0 && invoice.totalCents > 0 ? Math.log(invoice.totalCents / averageAmount) : 0;
   out[offset + AT.termsDays] = dayOf(invoice.dueDate) - day;
   out[offset + AT.seasonSine] = Math.sin((2 * Math.PI * month) / 12);
   out[offset + AT.seasonCosine] = Math.cos((2 * Math.PI * month) / 12);
@@ -146,7 +154,12 @@ export function writeLateFeatures(history: PointInTimeHistory, invoice: InvoiceF
   const recentShare = (recentLate + RECENT_SHRINKAGE * companyRecent) / (recentLate + recentOnTime + RECENT_SHRINKAGE);
   out[offset + AT.recentLateShare] = logit(recentShare);
   out[offset + AT.latestDaysBeyondTerms] = latestDueDay === -Infinity ? averageDbt : latestDbt;
-  out[offset + AT.companyLateTrend] = projectedCompanyLogit(history, known, dayOf(invoice.dueDate) - day, companyRecent);
+  out[offset + AT.companyLateTrend] = projectedCompanyLogit(
+    history,
+    known,
+    dayOf(invoice.dueDate) - day,
+    companyRecent,
+  );
   return { smoothedLateShare, companyLateRate: companyRate };
 }
 
@@ -168,16 +181,29 @@ function projectedCompanyLogit(history: PointInTimeHistory, known: number, terms
  */
 class RecentSettlements {
   count = 0;
-  private d0 = 0; private d1 = 0; private d2 = 0;
-  private v0 = 0; private v1 = 0; private v2 = 0;
+  private d0 = 0;
+  private d1 = 0;
+  private d2 = 0;
+  private v0 = 0;
+  private v1 = 0;
+  private v2 = 0;
   add(day: number, dbt: number): void {
     if (this.count === 3 && this.d2 >= day) return;
     if (this.count === 0 || this.d0 < day) {
-      this.d2 = this.d1; this.v2 = this.v1; this.d1 = this.d0; this.v1 = this.v0; this.d0 = day; this.v0 = dbt;
+      this.d2 = this.d1;
+      this.v2 = this.v1;
+      this.d1 = this.d0;
+      this.v1 = this.v0;
+      this.d0 = day;
+      this.v0 = dbt;
     } else if (this.count === 1 || this.d1 < day) {
-      this.d2 = this.d1; this.v2 = this.v1; this.d1 = day; this.v1 = dbt;
+      this.d2 = this.d1;
+      this.v2 = this.v1;
+      this.d1 = day;
+      this.v1 = dbt;
     } else {
-      this.d2 = day; this.v2 = dbt;
+      this.d2 = day;
+      this.v2 = dbt;
     }
     if (this.count < 3) this.count++;
   }

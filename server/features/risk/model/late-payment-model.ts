@@ -1,6 +1,12 @@
 import { openCents } from '../domain/invoice-metrics.js';
 import type { InvoiceFact } from '../domain/risk-facts.js';
-import { CALIBRATION_SHARE, fitCalibratedRows, probabilityAt, scoreCalibrated, type CalibratedLogistic } from './calibrated-logistic.js';
+import {
+  CALIBRATION_SHARE,
+  fitCalibratedRows,
+  probabilityAt,
+  scoreCalibrated,
+  type CalibratedLogistic,
+} from './calibrated-logistic.js';
 import { aucMannWhitney } from '../domain/ranking-auc.js';
 import { brierScore, calibrationBins, expectedCalibrationError } from './evaluation.js';
 import { TREND_COLUMN, LATE_FEATURES, lateFeatures, SHRINKAGE_K, writeLateFeatures } from './late-features.js';
@@ -76,17 +82,25 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
   // One packed matrix of features (row i = entries[i]) and each row's smoothed late share.
   const x: Rows = { data: new Float64Array(n * LATE_FEATURES.length), cols: LATE_FEATURES.length, from: 0, to: n };
   const smoothed = new Float64Array(n);
-  entries.forEach((k, i) => { smoothed[i] = writeLateFeatures(history, history.invoices[k]!, x.data, i * x.cols).smoothedLateShare; });
+  entries.forEach((k, i) => {
+    smoothed[i] = writeLateFeatures(history, history.invoices[k]!, x.data, i * x.cols).smoothedLateShare;
+  });
   const holdoutFrom = Math.round(n * (1 - HOLDOUT_SHARE));
   const train: Rows = { ...x, to: holdoutFrom };
   const holdoutLabels = Array.from(labels.subarray(holdoutFrom)) as (0 | 1)[];
 
-  const fittable = n >= MIN_TRAINING_INVOICES && hasBothClasses(labels.subarray(0, holdoutFrom))
-    && hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * (1 - CALIBRATION_SHARE))));
+  const fittable =
+    n >= MIN_TRAINING_INVOICES &&
+    hasBothClasses(labels.subarray(0, holdoutFrom)) &&
+    hasBothClasses(labels.subarray(0, Math.round(holdoutFrom * (1 - CALIBRATION_SHARE))));
   const fallbackPredict: Predictor = (invoice) => {
     const f = lateFeatures(history, invoice);
     const contribution = logit(f.smoothedLateShare) - logit(f.companyLateRate);
-    return { invoiceId: invoice.id, probability: f.smoothedLateShare, topFeatures: [{ feature: 'priorLateShare', contribution }] };
+    return {
+      invoiceId: invoice.id,
+      probability: f.smoothedLateShare,
+      topFeatures: [{ feature: 'priorLateShare', contribution }],
+    };
   };
 
   let predict: Predictor;
@@ -116,10 +130,10 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
     ece: expectedCalibrationError(holdoutProbabilities, holdoutLabels),
     calibration: calibrationBins(holdoutProbabilities, holdoutLabels),
     method: fittable
-      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, `
-        + `Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows`
-        + `${o.followCompanyTrend === false ? '' : ', shifted by the company\'s projected late-rate trend'}; `
-        + `holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
+      ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, ` +
+        `Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows` +
+        `${o.followCompanyTrend === false ? '' : ", shifted by the company's projected late-rate trend"}; ` +
+        `holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
       : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],
@@ -143,6 +157,12 @@ function explain(model: CalibratedLogistic, invoice: InvoiceFact, values: number
  * An invoice already past due is late for certain: what is uncertain about it is collection, which the cash
  * forecast answers (openInvoiceChances), so it is not predicted.
  */
-export function predictOpenInvoices(model: TrainedLateModel, invoices: readonly InvoiceFact[], asOf: string): InvoiceLateProbability[] {
-  return invoices.filter((i) => i.totalCents > 0 && i.dueDate >= asOf && openCents(i, asOf) > 0).map((i) => model.predict(i));
+export function predictOpenInvoices(
+  model: TrainedLateModel,
+  invoices: readonly InvoiceFact[],
+  asOf: string,
+): InvoiceLateProbability[] {
+  return invoices
+    .filter((i) => i.totalCents > 0 && i.dueDate >= asOf && openCents(i, asOf) > 0)
+    .map((i) => model.predict(i));
 }

@@ -13,18 +13,28 @@ export function logit(p: number, eps = 1e-6): number {
   return Math.log(q / (1 - q));
 }
 
-export interface Standardizer { means: number[]; scales: number[] }
+export interface Standardizer {
+  means: number[];
+  scales: number[];
+}
 
 /**
  * Rows [from, to) of a row-major matrix with `cols` columns in one Float64Array: the model's training rows
  * (a company's history is tens of thousands of rows × 15 features) without an array per row.
  */
-export interface Rows { data: Float64Array; cols: number; from: number; to: number }
+export interface Rows {
+  data: Float64Array;
+  cols: number;
+  from: number;
+  to: number;
+}
 
 export function packRows(rows: readonly number[][]): Rows {
   const cols = rows[0]?.length ?? 0;
   const data = new Float64Array(rows.length * cols);
-  rows.forEach((r, i) => { for (let j = 0; j < cols; j++) data[i * cols + j] = r[j]!; });
+  rows.forEach((r, i) => {
+    for (let j = 0; j < cols; j++) data[i * cols + j] = r[j]!;
+  });
   return { data, cols, from: 0, to: rows.length };
 }
 
@@ -48,12 +58,18 @@ export function designMatrix(x: Rows, s?: Standardizer): Float64Array {
   for (let i = from; i < to; i++) {
     const base = (i - from) * dim;
     packed[base] = 1;
-    for (let j = 0; j < d; j++) packed[base + j + 1] = s ? (data[i * d + j]! - s.means[j]!) / s.scales[j]! : data[i * d + j]!;
+    for (let j = 0; j < d; j++)
+      packed[base + j + 1] = s ? (data[i * d + j]! - s.means[j]!) / s.scales[j]! : data[i * d + j]!;
   }
   return packed;
 }
 
-export interface LogisticFit { intercept: number; weights: number[]; iterations: number; converged: boolean }
+export interface LogisticFit {
+  intercept: number;
+  weights: number[];
+  iterations: number;
+  converged: boolean;
+}
 export interface LogisticOptions {
   l2: number;
   maxIterations?: number;
@@ -67,7 +83,13 @@ export interface LogisticOptions {
  * the rest already standardised). The inner loops run over one Float64Array: arrays of arrays would be
  * chased through memory on every Newton step.
  */
-export function fitLogistic(packed: Float64Array, n: number, dim: number, y: ArrayLike<number>, o: LogisticOptions): LogisticFit {
+export function fitLogistic(
+  packed: Float64Array,
+  n: number,
+  dim: number,
+  y: ArrayLike<number>,
+  o: LogisticOptions,
+): LogisticFit {
   const d = dim - 1;
   const beta = new Float64Array(dim); // beta[0] = intercept
   // A warm start (the same model fitted on most of these rows) converges in a couple of Newton steps.
@@ -122,7 +144,10 @@ export function fitLogistic(packed: Float64Array, n: number, dim: number, y: Arr
       for (let b = 0; b < dim; b++) h[a]!.push(b <= a ? hessian[a * dim + b]! : hessian[b * dim + a]!);
     }
     const g = Array.from(gradient);
-    for (let j = 1; j < dim; j++) { g[j]! += o.l2 * beta[j]!; h[j]![j]! += o.l2; }
+    for (let j = 1; j < dim; j++) {
+      g[j]! += o.l2 * beta[j]!;
+      h[j]![j]! += o.l2;
+    }
     h[0]![0]! += 1e-9; // keeps the system solvable when one class is (nearly) absent
     const step = solve(h, g);
     const decrement = g.reduce((sum, gj, j) => sum + gj * step[j]!, 0) / 2;
@@ -140,7 +165,8 @@ export function fitLogistic(packed: Float64Array, n: number, dim: number, y: Arr
       nextLoss = loss(next);
     }
     // No step along Newton's direction lowers the loss: rounding has the last word; beta is as good as it gets.
-    if (nextLoss > current) return { intercept: beta[0]!, weights: Array.from(beta.slice(1)), iterations: iter, converged: false };
+    if (nextLoss > current)
+      return { intercept: beta[0]!, weights: Array.from(beta.slice(1)), iterations: iter, converged: false };
     beta.set(next);
     current = nextLoss;
   }

@@ -22,7 +22,11 @@ const COMPANY_PRIOR = { lateRate: 0.3, delayDays: 5, weight: 5 } as const;
 
 /** The company's pooled behaviour as known on day d: the prior every customer aggregate is shrunk toward. */
 export class CompanyHistory {
-  constructor(private late: EventLine, private onTime: EventLine, private settled: EventLine) {}
+  constructor(
+    private late: EventLine,
+    private onTime: EventLine,
+    private settled: EventLine,
+  ) {}
   lateRate(day: number): number {
     const late = this.late.countUpTo(day);
     const known = late + this.onTime.countUpTo(day);
@@ -38,7 +42,10 @@ export class CompanyHistory {
     return (late + COMPANY_PRIOR.weight * this.lateRate(day)) / (known + COMPANY_PRIOR.weight);
   }
   meanDbt(day: number): number {
-    return (this.settled.sumUpTo(day) + COMPANY_PRIOR.weight * COMPANY_PRIOR.delayDays) / (this.settled.countUpTo(day) + COMPANY_PRIOR.weight);
+    return (
+      (this.settled.sumUpTo(day) + COMPANY_PRIOR.weight * COMPANY_PRIOR.delayDays) /
+      (this.settled.countUpTo(day) + COMPANY_PRIOR.weight)
+    );
   }
 }
 
@@ -87,7 +94,9 @@ export class PointInTimeHistory {
     const slotOf = this.groupByCustomer(kept, byIssue);
     this.issueOrder = Int32Array.from(byIssue, (i) => slotOf[i]!);
     this.invoices = new Array<InvoiceFact>(n);
-    kept.forEach((inv, i) => { this.invoices[slotOf[i]!] = inv; });
+    kept.forEach((inv, i) => {
+      this.invoices[slotOf[i]!] = inv;
+    });
     this.entryOfId = entriesById(kept, slotOf);
     this.txnDay = new Float64Array(n);
     this.dueDay = new Float64Array(n);
@@ -178,7 +187,8 @@ export class PointInTimeHistory {
   openOnDay(k: number, day: number): number {
     if (this.txnDay[k]! > day) return 0;
     let applied = 0;
-    for (let a = this.appStart[k]!, end = this.appStart[k + 1]!; a < end && this.appDay[a]! <= day; a++) applied += this.appCents[a]!;
+    for (let a = this.appStart[k]!, end = this.appStart[k + 1]!; a < end && this.appDay[a]! <= day; a++)
+      applied += this.appCents[a]!;
     return Math.max(0, this.totalCents[k]! - applied);
   }
 }
@@ -189,7 +199,9 @@ const EMPTY_RANGE = Object.freeze({ start: 0, end: 0 });
 function byIssueDate(invoices: readonly InvoiceFact[]): number[] {
   const day = invoices.map((i) => dayOf(i.txnDate));
   const byId = (a: InvoiceFact, b: InvoiceFact) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return Array.from({ length: invoices.length }, (_, i) => i).sort((a, b) => day[a]! - day[b]! || byId(invoices[a]!, invoices[b]!));
+  return Array.from({ length: invoices.length }, (_, i) => i).sort(
+    (a, b) => day[a]! - day[b]! || byId(invoices[a]!, invoices[b]!),
+  );
 }
 
 function entriesById(kept: readonly InvoiceFact[], slotOf: Int32Array): Map<string, number> {
@@ -211,5 +223,9 @@ function applicationOffsets(kept: readonly InvoiceFact[], slotOf: Int32Array, as
 }
 
 function companyHistory(h: PointInTimeHistory): CompanyHistory {
-  return new CompanyHistory(new EventLine(h.knownLateDay), new EventLine(h.knownOnTimeDay), new EventLine(h.settleDay, h.clippedDbt));
+  return new CompanyHistory(
+    new EventLine(h.knownLateDay),
+    new EventLine(h.knownOnTimeDay),
+    new EventLine(h.settleDay, h.clippedDbt),
+  );
 }

@@ -11,7 +11,8 @@ export function decidedEntries(history: PointInTimeHistory): { entries: Int32Arr
   const { asOfDay, graceDays, dueDay, paidDay } = history;
   const entries = history.issueOrder.filter((k) => dueDay[k]! + graceDays < asOfDay);
   const late = entries.map((k) => {
-    const dbt = paidDay[k] !== NEVER ? paidDay[k]! - dueDay[k]! : asOfDay > dueDay[k]! ? asOfDay - dueDay[k]! : undefined;
+    const dbt =
+      paidDay[k] !== NEVER ? paidDay[k]! - dueDay[k]! : asOfDay > dueDay[k]! ? asOfDay - dueDay[k]! : undefined;
     return dbt !== undefined && dbt > graceDays ? 1 : 0;
   });
   return { entries, late: Uint8Array.from(late) };

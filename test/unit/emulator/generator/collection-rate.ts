@@ -8,15 +8,22 @@ import { toCents } from '../../../../server/money.js';
 export function monthlyCollectionRates(file: CompanyFile, months: string[]): number[] {
   const applied = new Map<string, Array<{ date: string; cents: number }>>();
   for (const p of file.Payments) {
-    for (const line of (p.Line as Array<{ Amount: number; LinkedTxn: Array<{ TxnId: string; TxnType: string }> }>) ?? []) {
+    for (const line of (p.Line as Array<{ Amount: number; LinkedTxn: Array<{ TxnId: string; TxnType: string }> }>) ??
+      []) {
       for (const l of line.LinkedTxn) {
         if (l.TxnType !== 'Invoice') continue;
-        applied.set(l.TxnId, [...(applied.get(l.TxnId) ?? []), { date: String(p.TxnDate), cents: toCents(line.Amount) }]);
+        applied.set(l.TxnId, [
+          ...(applied.get(l.TxnId) ?? []),
+          { date: String(p.TxnDate), cents: toCents(line.Amount) },
+        ]);
       }
     }
   }
   const invoices = file.Invoices.filter((i) => i.PrivateNote !== 'Voided').map((i) => ({
-    date: String(i.TxnDate), due: String(i.DueDate), total: toCents(i.TotalAmt as number), pays: applied.get(i.Id) ?? [],
+    date: String(i.TxnDate),
+    due: String(i.DueDate),
+    total: toCents(i.TotalAmt as number),
+    pays: applied.get(i.Id) ?? [],
   }));
   const open = (inv: (typeof invoices)[number], day: string) =>
     inv.date > day ? 0 : inv.total - inv.pays.filter((p) => p.date <= day).reduce((s, p) => s + p.cents, 0);

@@ -35,7 +35,9 @@ describe('the demo company generator', () => {
       unapplied.set(c, (unapplied.get(c) ?? 0) + Math.round(((p.UnappliedAmt as number) ?? 0) * 100));
     }
     for (const c of loaded.table('Customer').values()) {
-      expect(Math.round((c.Balance as number) * 100)).toBe((openByCustomer.get(c.Id) ?? 0) - (unapplied.get(c.Id) ?? 0));
+      expect(Math.round((c.Balance as number) * 100)).toBe(
+        (openByCustomer.get(c.Id) ?? 0) - (unapplied.get(c.Id) ?? 0),
+      );
     }
   });
 
@@ -50,9 +52,12 @@ describe('the demo company generator', () => {
   });
 
   it('never dates anything after its today, and leaves overdue invoices open', () => {
-    for (const t of [...company.Invoices, ...company.Payments, ...company.CreditMemos]) expect(String(t.TxnDate) <= OPTIONS.asOf).toBe(true);
+    for (const t of [...company.Invoices, ...company.Payments, ...company.CreditMemos])
+      expect(String(t.TxnDate) <= OPTIONS.asOf).toBe(true);
     const loaded = companyFromFile(company, NOW);
-    const overdue = [...loaded.table('Invoice').values()].filter((i) => (i.Balance as number) > 0 && String(i.DueDate) < '2026-10-01');
+    const overdue = [...loaded.table('Invoice').values()].filter(
+      (i) => (i.Balance as number) > 0 && String(i.DueDate) < '2026-10-01',
+    );
     expect(overdue.length).toBeGreaterThan(10);
   });
 
@@ -88,8 +93,14 @@ describe('the demo company generator', () => {
 
   it('tells a story: the collection rate falls in each of the last three complete months', () => {
     for (const seed of [1, 2, 3]) {
-      const rates = monthlyCollectionRates(generateCompany({ ...OPTIONS, seed, customers: 600 }), ['2026-07', '2026-08', '2026-09', '2026-10']);
-      for (let i = 1; i < rates.length; i++) expect(rates[i]!, `seed ${seed}: ${rates.map((r) => r.toFixed(1)).join(' ')}`).toBeLessThan(rates[i - 1]!);
+      const rates = monthlyCollectionRates(generateCompany({ ...OPTIONS, seed, customers: 600 }), [
+        '2026-07',
+        '2026-08',
+        '2026-09',
+        '2026-10',
+      ]);
+      for (let i = 1; i < rates.length; i++)
+        expect(rates[i]!, `seed ${seed}: ${rates.map((r) => r.toFixed(1)).join(' ')}`).toBeLessThan(rates[i - 1]!);
     }
   });
 });

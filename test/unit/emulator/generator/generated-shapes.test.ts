@@ -13,7 +13,13 @@ type Line = { Amount: number; DetailType?: string; LinkedTxn?: Array<{ TxnId: st
 describe('generated company shapes', () => {
   it('stamps MetaData in the company zone, updated no earlier than created and no later than its today', () => {
     const endOfToday = parseQboDateTime('2026-11-16', 'America/Los_Angeles')!.getTime();
-    for (const o of [...company.Customers, ...company.Invoices, ...company.Payments, ...company.CreditMemos, ...company.Items]) {
+    for (const o of [
+      ...company.Customers,
+      ...company.Invoices,
+      ...company.Payments,
+      ...company.CreditMemos,
+      ...company.Items,
+    ]) {
       const m = o.MetaData as { CreateTime: string; LastUpdatedTime: string };
       expect(m.CreateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}-0[78]:00$/);
       const created = parseQboDateTime(m.CreateTime, 'UTC')!.getTime();
@@ -51,9 +57,10 @@ describe('generated company shapes', () => {
   it('makes lateness predictable from a customer’s own history (AUC of a one-feature model ≥ 0.85)', () => {
     const paidOn = new Map<string, number>(); // invoice Id → day its last payment arrived
     for (const p of company.Payments) {
-      for (const l of p.Line as Line[]) for (const t of l.LinkedTxn ?? []) {
-        if (t.TxnType === 'Invoice') paidOn.set(t.TxnId, Math.max(paidOn.get(t.TxnId) ?? 0, day(String(p.TxnDate))));
-      }
+      for (const l of p.Line as Line[])
+        for (const t of l.LinkedTxn ?? []) {
+          if (t.TxnType === 'Invoice') paidOn.set(t.TxnId, Math.max(paidOn.get(t.TxnId) ?? 0, day(String(p.TxnDate))));
+        }
     }
     const loaded = companyFromFile(company, fixedClock('2026-11-15T20:00:00Z'));
     const asOf = day(OPTIONS.asOf);
@@ -71,7 +78,11 @@ describe('generated company shapes', () => {
       list.sort((a, b) => a.issued - b.issued);
       list.forEach((inv, i) => {
         if (inv.due + 15 > asOf) return;
-        const history = list.slice(0, i).flatMap((h) => (h.settled <= inv.issued ? [h.settled - h.due] : h.due < inv.issued ? [inv.issued - h.due] : []));
+        const history = list
+          .slice(0, i)
+          .flatMap((h) =>
+            h.settled <= inv.issued ? [h.settled - h.due] : h.due < inv.issued ? [inv.issued - h.due] : [],
+          );
         if (history.length === 0) return;
         const recent = history.slice(-4);
         scored.push({ score: recent.reduce((s, x) => s + x, 0) / recent.length, late: inv.settled - inv.due > 15 });
@@ -79,13 +90,17 @@ describe('generated company shapes', () => {
     }
     scored.sort((a, b) => a.score - b.score);
     let rankSum = 0;
-    scored.forEach((s, i) => { if (s.late) rankSum += i + 1; });
+    scored.forEach((s, i) => {
+      if (s.late) rankSum += i + 1;
+    });
     const positives = scored.filter((s) => s.late).length;
     const auc = (rankSum - (positives * (positives + 1)) / 2) / (positives * (scored.length - positives));
     expect(auc).toBeGreaterThanOrEqual(0.85);
   });
 
   it('mixes all five paying habits', () => {
-    expect(new Set(truth.values())).toEqual(new Set(['prompt', 'steady_slow', 'chronic_late', 'deteriorating', 'defaulter']));
+    expect(new Set(truth.values())).toEqual(
+      new Set(['prompt', 'steady_slow', 'chronic_late', 'deteriorating', 'defaulter']),
+    );
   });
 });

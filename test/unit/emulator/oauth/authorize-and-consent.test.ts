@@ -33,7 +33,9 @@ describe('discovery', () => {
 describe('GET /connect/oauth2', () => {
   it('renders a self-contained consent page with stable hooks, escaping what it echoes', async () => {
     const { app } = oauthKit();
-    const res = await request(app).get('/connect/oauth2').query(authorizeQuery({ state: '"><script>alert(1)</script>' }));
+    const res = await request(app)
+      .get('/connect/oauth2')
+      .query(authorizeQuery({ state: '"><script>alert(1)</script>' }));
     expect(res.status).toBe(200);
     expect(res.type).toBe('text/html');
     expect(res.text).toContain('<form id="consent" method="post" action="/connect/oauth2/decision">');
@@ -49,7 +51,11 @@ describe('GET /connect/oauth2', () => {
 
   it('shows an error page, never a redirect, for an unknown client or an unregistered redirect_uri', async () => {
     const { app } = oauthKit();
-    const cases: Array<Record<string, string>> = [{ client_id: 'nope' }, { redirect_uri: 'http://evil.test/cb' }, { redirect_uri: `${CLIENT.redirectUris[0]}/` }];
+    const cases: Array<Record<string, string>> = [
+      { client_id: 'nope' },
+      { redirect_uri: 'http://evil.test/cb' },
+      { redirect_uri: `${CLIENT.redirectUris[0]}/` },
+    ];
     for (const over of cases) {
       const res = await request(app).get('/connect/oauth2').query(authorizeQuery(over));
       expect(res.status).toBe(400);
@@ -72,7 +78,9 @@ describe('GET /connect/oauth2', () => {
 
   it('redirects unsupported_response_type and invalid_request for a bad or missing response_type', async () => {
     const { app } = oauthKit();
-    const token = await request(app).get('/connect/oauth2').query(authorizeQuery({ response_type: 'token' }));
+    const token = await request(app)
+      .get('/connect/oauth2')
+      .query(authorizeQuery({ response_type: 'token' }));
     expect(new URL(token.headers.location!).searchParams.get('error')).toBe('unsupported_response_type');
     const { response_type: _omit, ...rest } = authorizeQuery();
     const missing = await request(app).get('/connect/oauth2').query(rest);

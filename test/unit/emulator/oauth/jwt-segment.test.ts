@@ -4,7 +4,17 @@ import { atobSafeJson, jwtSegment } from '../../../../server/emulator/oauth/jwt-
 
 describe('jwtSegment', () => {
   it('round-trips any claims and never emits the base64url-only characters atob() rejects', () => {
-    const claims = fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('https://oauth.platform.intuit.com/op/v1', '~?>~?>~?>'), fc.integer(), fc.array(fc.string()), fc.boolean()));
+    const claims = fc.dictionary(
+      fc.string(),
+      fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom('https://oauth.platform.intuit.com/op/v1', '~?>~?>~?>'),
+        fc.integer(),
+        fc.array(fc.string()),
+        fc.boolean(),
+      ),
+    );
     fc.assert(
       fc.property(claims, (value) => {
         const segment = jwtSegment(value);

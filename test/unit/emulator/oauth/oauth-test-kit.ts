@@ -4,8 +4,16 @@ import { manualClock, type ManualClock } from '../../../../server/clock.js';
 import { createOAuthRouter } from '../../../../server/emulator/oauth/oauth-routes.js';
 import { TokenAuthority, type TokenResponse } from '../../../../server/emulator/oauth/token-authority.js';
 
-export const CLIENT = { clientId: 'ABclientId123', clientSecret: 'sekret-value', redirectUris: ['http://localhost:3000/callback'] };
-export const OTHER_CLIENT = { clientId: 'ABotherClient', clientSecret: 'other-secret', redirectUris: ['http://localhost:4000/cb'] };
+export const CLIENT = {
+  clientId: 'ABclientId123',
+  clientSecret: 'sekret-value',
+  redirectUris: ['http://localhost:3000/callback'],
+};
+export const OTHER_CLIENT = {
+  clientId: 'ABotherClient',
+  clientSecret: 'other-secret',
+  redirectUris: ['http://localhost:4000/cb'],
+};
 export const REALM = '9130350000000001';
 export const OTHER_REALM = '9130350000000002';
 export const HOUR = 3_600_000;
@@ -22,10 +30,15 @@ export function oauthKit(): Kit {
   const clock = manualClock('2026-03-02T09:00:00Z');
   const authority = new TokenAuthority({ clock, clients: [CLIENT, OTHER_CLIENT] });
   const app = express();
-  app.use(createOAuthRouter({
-    authority,
-    companies: () => [{ realmId: REALM, companyName: 'Fixture <Landscaping>' }, { realmId: OTHER_REALM, companyName: 'Other Co' }],
-  }));
+  app.use(
+    createOAuthRouter({
+      authority,
+      companies: () => [
+        { realmId: REALM, companyName: 'Fixture <Landscaping>' },
+        { realmId: OTHER_REALM, companyName: 'Other Co' },
+      ],
+    }),
+  );
   return { app, clock, authority };
 }
 
@@ -66,12 +79,18 @@ export async function authorizationCode(app: express.Express, input: DecisionInp
 }
 
 export function exchange(app: express.Express, code: string, redirectUri = CLIENT.redirectUris[0]!) {
-  return request(app).post('/oauth2/v1/tokens/bearer').set('Authorization', basic()).type('form')
+  return request(app)
+    .post('/oauth2/v1/tokens/bearer')
+    .set('Authorization', basic())
+    .type('form')
     .send({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
 }
 
 export function refresh(app: express.Express, refreshToken: string, client = CLIENT) {
-  return request(app).post('/oauth2/v1/tokens/bearer').set('Authorization', basic(client)).type('form')
+  return request(app)
+    .post('/oauth2/v1/tokens/bearer')
+    .set('Authorization', basic(client))
+    .type('form')
     .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 

@@ -1,7 +1,16 @@
 import { createPublicKey, createVerify, type JsonWebKey } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { authorizationCode, basic, CLIENT, connect, exchange, oauthKit, OTHER_CLIENT, REALM } from './oauth-test-kit.js';
+import {
+  authorizationCode,
+  basic,
+  CLIENT,
+  connect,
+  exchange,
+  oauthKit,
+  OTHER_CLIENT,
+  REALM,
+} from './oauth-test-kit.js';
 
 const tokenPost = (app: ReturnType<typeof oauthKit>['app']) => request(app).post('/oauth2/v1/tokens/bearer');
 
@@ -34,7 +43,10 @@ describe('authorization_code grant', () => {
     expect(again.status).toBe(400);
     expect(again.body).toEqual({ error: 'invalid_grant' });
     expect(authority.verifyAccessToken(first.body.access_token, REALM)).toEqual({ ok: false, reason: 'revoked' });
-    const refreshed = await tokenPost(app).set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
+    const refreshed = await tokenPost(app)
+      .set('Authorization', basic())
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
     expect(refreshed.body).toEqual({ error: 'invalid_grant' });
   });
 
@@ -48,7 +60,9 @@ describe('authorization_code grant', () => {
     expect((await exchange(app, wrongUri, 'http://localhost:3000/other')).body).toEqual({ error: 'invalid_grant' });
 
     const otherClient = await authorizationCode(app);
-    const res = await tokenPost(app).set('Authorization', basic(OTHER_CLIENT)).type('form')
+    const res = await tokenPost(app)
+      .set('Authorization', basic(OTHER_CLIENT))
+      .type('form')
       .send({ grant_type: 'authorization_code', code: otherClient, redirect_uri: CLIENT.redirectUris[0] });
     expect(res.body).toEqual({ error: 'invalid_grant' });
     expect((await exchange(app, 'AB11doesnotexist')).body).toEqual({ error: 'invalid_grant' });
@@ -61,9 +75,14 @@ describe('authorization_code grant', () => {
     const none = await tokenPost(app).type('form').send(form);
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ error: 'invalid_client' });
-    const wrong = await tokenPost(app).set('Authorization', basic({ ...CLIENT, clientSecret: 'guess' })).type('form').send(form);
+    const wrong = await tokenPost(app)
+      .set('Authorization', basic({ ...CLIENT, clientSecret: 'guess' }))
+      .type('form')
+      .send(form);
     expect([wrong.status, wrong.body.error]).toEqual([401, 'invalid_client']);
-    const post = await tokenPost(app).type('form').send({ ...form, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+    const post = await tokenPost(app)
+      .type('form')
+      .send({ ...form, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
     expect(post.status).toBe(200);
   });
 
@@ -88,12 +107,24 @@ describe('id_token, JWKS and userinfo', () => {
     expect(JSON.parse(atob(h))).toMatchObject({ alg: 'RS256' });
     const claims = JSON.parse(atob(p));
     const nowSec = clock.now().getTime() / 1000;
-    expect(claims).toMatchObject({ iss: 'https://oauth.platform.intuit.com/op/v1', aud: [CLIENT.clientId], realmid: REALM, iat: nowSec, exp: nowSec + 3600, auth_time: nowSec, email: 'owner@duesense-demo.test' });
-    const jwks = (await request(app).get('/op/v1/jwks')).body as { keys: Array<JsonWebKey & { kid: string; use: string; alg: string }> };
+    expect(claims).toMatchObject({
+      iss: 'https://oauth.platform.intuit.com/op/v1',
+      aud: [CLIENT.clientId],
+      realmid: REALM,
+      iat: nowSec,
+      exp: nowSec + 3600,
+      auth_time: nowSec,
+      email: 'owner@duesense-demo.test',
+    });
+    const jwks = (await request(app).get('/op/v1/jwks')).body as {
+      keys: Array<JsonWebKey & { kid: string; use: string; alg: string }>;
+    };
     const key = jwks.keys.find((k) => k.kid === JSON.parse(atob(h)).kid)!;
     expect(key).toMatchObject({ kty: 'RSA', use: 'sig', alg: 'RS256' });
     expect(key.d).toBeUndefined();
-    const ok = createVerify('RSA-SHA256').update(`${h}.${p}`).verify(createPublicKey({ key, format: 'jwk' }), Buffer.from(sig, 'base64url'));
+    const ok = createVerify('RSA-SHA256')
+      .update(`${h}.${p}`)
+      .verify(createPublicKey({ key, format: 'jwk' }), Buffer.from(sig, 'base64url'));
     expect(ok).toBe(true);
   });
 
@@ -105,9 +136,17 @@ describe('id_token, JWKS and userinfo', () => {
       return token ? req.set('Authorization', `Bearer ${token}`) : req;
     };
     const me = await get(full.access_token);
-    expect(me.body).toEqual({ sub: expect.any(String), email: 'owner@duesense-demo.test', emailVerified: true, givenName: 'Dana', familyName: 'Demo' });
+    expect(me.body).toEqual({
+      sub: expect.any(String),
+      email: 'owner@duesense-demo.test',
+      emailVerified: true,
+      givenName: 'Dana',
+      familyName: 'Demo',
+    });
     expect((await get((await connect(app, { scope: 'openid' })).access_token)).body).toEqual({ sub: me.body.sub });
-    expect((await get((await connect(app, { scope: 'com.intuit.quickbooks.accounting' })).access_token)).status).toBe(403);
+    expect((await get((await connect(app, { scope: 'com.intuit.quickbooks.accounting' })).access_token)).status).toBe(
+      403,
+    );
     expect((await get()).status).toBe(401);
     authority.revokeRealm(REALM);
     expect((await get(full.access_token)).status).toBe(401);

@@ -1,6 +1,17 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { basic, CLIENT, connect, DAY, HOUR, oauthKit, OTHER_CLIENT, OTHER_REALM, REALM, refresh } from './oauth-test-kit.js';
+import {
+  basic,
+  CLIENT,
+  connect,
+  DAY,
+  HOUR,
+  oauthKit,
+  OTHER_CLIENT,
+  OTHER_REALM,
+  REALM,
+  refresh,
+} from './oauth-test-kit.js';
 
 describe('refresh_token grant and rotation', () => {
   it('keeps the refresh token within 24 h, with a new access token each time; old access tokens live on', async () => {
@@ -91,7 +102,11 @@ describe('revocation', () => {
     const { app, authority } = oauthKit();
     const tokens = await connect(app);
     const other = await connect(app);
-    const res = await request(app).post('/v2/oauth2/tokens/revoke').set('Authorization', basic()).type('form').send({ token: tokens.access_token });
+    const res = await request(app)
+      .post('/v2/oauth2/tokens/revoke')
+      .set('Authorization', basic())
+      .type('form')
+      .send({ token: tokens.access_token });
     expect(res.status).toBe(200);
     expect((await refresh(app, tokens.refresh_token)).body).toEqual({ error: 'invalid_grant' });
     expect(authority.verifyAccessToken(other.access_token, REALM).ok).toBe(true);

@@ -7,14 +7,19 @@ const TZ = 'America/Los_Angeles';
 
 function customer(id: number, name: string, extra: Record<string, unknown> = {}): QboObject {
   return {
-    Id: String(id), SyncToken: '0', DisplayName: name, FullyQualifiedName: name, Active: true,
-    MetaData: { CreateTime: '2026-01-01T09:00:00-08:00', LastUpdatedTime: '2026-01-01T09:00:00-08:00' }, ...extra,
+    Id: String(id),
+    SyncToken: '0',
+    DisplayName: name,
+    FullyQualifiedName: name,
+    Active: true,
+    MetaData: { CreateTime: '2026-01-01T09:00:00-08:00', LastUpdatedTime: '2026-01-01T09:00:00-08:00' },
+    ...extra,
   };
 }
 
 const customers: QboObject[] = [
   customer(1, "Amy's Bird Sanctuary", { PrimaryEmailAddr: { Address: 'Birds@Intuit.com' }, Balance: 739 }),
-  customer(2, 'Bill\'s Windsurf Shop', { Balance: 85, CustomerTypeRef: { value: '12', name: 'Retail' } }),
+  customer(2, "Bill's Windsurf Shop", { Balance: 85, CustomerTypeRef: { value: '12', name: 'Retail' } }),
   customer(9, 'cool cars', { Balance: 0, CustomerTypeRef: { value: '9' } }),
   customer(12, 'Dukes Basketball Camp', { Active: false, Balance: 0 }),
   customer(100, 'Freeman Sporting Goods', { Balance: 1000, ParentRef: null }),
@@ -73,7 +78,10 @@ describe('compileQuery matching', () => {
   });
 
   it('AND requires every condition', () => {
-    expect(run("SELECT * FROM Customer WHERE Balance > 0 AND DisplayName LIKE '%s%' AND Id < '100'")).toEqual(['1', '2']);
+    expect(run("SELECT * FROM Customer WHERE Balance > 0 AND DisplayName LIKE '%s%' AND Id < '100'")).toEqual([
+      '1',
+      '2',
+    ]);
   });
 });
 
@@ -85,7 +93,10 @@ describe('compileQuery inactive names', () => {
   });
 
   it('does not filter transactions by Active', () => {
-    const invoices = [{ Id: '1', SyncToken: '0' }, { Id: '2', SyncToken: '0', Active: false }] as QboObject[];
+    const invoices = [
+      { Id: '1', SyncToken: '0' },
+      { Id: '2', SyncToken: '0', Active: false },
+    ] as QboObject[];
     expect(run('SELECT * FROM Invoice', invoices)).toEqual(['1', '2']);
   });
 
@@ -97,20 +108,34 @@ describe('compileQuery inactive names', () => {
 
 describe('compileQuery DateTimes', () => {
   const rows = [
-    customer(1, 'a', { MetaData: { CreateTime: '2026-01-01T08:30:00+01:00', LastUpdatedTime: '2026-01-01T00:30:00-08:00' } }),
-    customer(2, 'b', { MetaData: { CreateTime: '2025-12-31T23:40:00-08:00', LastUpdatedTime: '2026-01-01T10:20:30-08:00' } }),
-    customer(3, 'c', { MetaData: { CreateTime: '2026-01-02T00:00:00-08:00', LastUpdatedTime: '2026-01-01T09:00:00-08:00' } }),
+    customer(1, 'a', {
+      MetaData: { CreateTime: '2026-01-01T08:30:00+01:00', LastUpdatedTime: '2026-01-01T00:30:00-08:00' },
+    }),
+    customer(2, 'b', {
+      MetaData: { CreateTime: '2025-12-31T23:40:00-08:00', LastUpdatedTime: '2026-01-01T10:20:30-08:00' },
+    }),
+    customer(3, 'c', {
+      MetaData: { CreateTime: '2026-01-02T00:00:00-08:00', LastUpdatedTime: '2026-01-01T09:00:00-08:00' },
+    }),
   ];
 
   it('compares as instants across offsets, accepting -0700 style literals', () => {
-    expect(run("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2026-01-01T18:00:00+0000'", rows)).toEqual(['2']);
-    expect(run("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime = '2026-01-01T13:20:30-0500'", rows)).toEqual(['2']);
+    expect(run("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2026-01-01T18:00:00+0000'", rows)).toEqual([
+      '2',
+    ]);
+    expect(run("SELECT * FROM Customer WHERE MetaData.LastUpdatedTime = '2026-01-01T13:20:30-0500'", rows)).toEqual([
+      '2',
+    ]);
   });
 
   it('reads a bare date as midnight in the company time zone', () => {
     // Rows 1 and 2 were created at 07:30Z/07:40Z: Dec 31 in Los Angeles, Jan 1 in Paris.
     expect(run("SELECT * FROM Customer WHERE MetaData.CreateTime >= '2026-01-01'", rows)).toEqual(['3']);
-    expect(run("SELECT * FROM Customer WHERE MetaData.CreateTime >= '2026-01-01'", rows, 'Europe/Paris')).toEqual(['1', '2', '3']);
+    expect(run("SELECT * FROM Customer WHERE MetaData.CreateTime >= '2026-01-01'", rows, 'Europe/Paris')).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
   });
 
   it('matches nothing when the literal is not a date', () => {
@@ -156,8 +181,11 @@ describe('compileQuery ordering', () => {
 
   it('orders Ids and Ref values numerically', () => {
     expect(run(`${all} ORDERBY Id DESC`)).toEqual(['101', '100', '12', '9', '2', '1']);
-    expect(run('SELECT * FROM Customer WHERE CustomerTypeRef > \' \' ORDERBY CustomerTypeRef')).toEqual([]);
-    expect(run("SELECT * FROM Customer WHERE CustomerTypeRef IN ('9', '12') ORDERBY CustomerTypeRef")).toEqual(['9', '2']);
+    expect(run("SELECT * FROM Customer WHERE CustomerTypeRef > ' ' ORDERBY CustomerTypeRef")).toEqual([]);
+    expect(run("SELECT * FROM Customer WHERE CustomerTypeRef IN ('9', '12') ORDERBY CustomerTypeRef")).toEqual([
+      '9',
+      '2',
+    ]);
   });
 
   it('does not mutate its input and names the ordering', () => {
@@ -166,7 +194,9 @@ describe('compileQuery ordering', () => {
     compiled.sort(input);
     expect(input).toEqual(customers);
     expect(compiled.orderKey).toBe('MetaData.LastUpdatedTime DESC');
-    expect(compileQuery(parseQuery('SELECT * FROM Customer'), { timeZone: TZ }).orderKey).toBe('FullyQualifiedName ASC');
+    expect(compileQuery(parseQuery('SELECT * FROM Customer'), { timeZone: TZ }).orderKey).toBe(
+      'FullyQualifiedName ASC',
+    );
     expect(compileQuery(parseQuery('SELECT * FROM Invoice ORDER BY TxnDate, Id DESC'), { timeZone: TZ }).orderKey).toBe(
       'TxnDate ASC, Id DESC',
     );

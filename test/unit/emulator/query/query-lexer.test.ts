@@ -3,16 +3,30 @@ import { LexError, tokenize } from '../../../../server/emulator/query/query-lexe
 
 describe('tokenize', () => {
   it('splits words, dotted paths, operators, punctuation, strings and numbers', () => {
-    const tokens = tokenize("select count(*) from Invoice where MetaData.LastUpdatedTime >= '2026-01-01' and Balance<=-12.5");
+    const tokens = tokenize(
+      "select count(*) from Invoice where MetaData.LastUpdatedTime >= '2026-01-01' and Balance<=-12.5",
+    );
     expect(tokens.map((t) => [t.kind, t.text])).toEqual([
-      ['word', 'select'], ['word', 'count'], ['punct', '('], ['punct', '*'], ['punct', ')'], ['word', 'from'],
-      ['word', 'Invoice'], ['word', 'where'], ['word', 'MetaData.LastUpdatedTime'], ['op', '>='],
-      ['string', "'2026-01-01'"], ['word', 'and'], ['word', 'Balance'], ['op', '<='], ['number', '-12.5'],
+      ['word', 'select'],
+      ['word', 'count'],
+      ['punct', '('],
+      ['punct', '*'],
+      ['punct', ')'],
+      ['word', 'from'],
+      ['word', 'Invoice'],
+      ['word', 'where'],
+      ['word', 'MetaData.LastUpdatedTime'],
+      ['op', '>='],
+      ['string', "'2026-01-01'"],
+      ['word', 'and'],
+      ['word', 'Balance'],
+      ['op', '<='],
+      ['number', '-12.5'],
       ['eof', '<EOF>'],
     ]);
   });
 
-  it('unescapes \\\' inside strings and keeps the raw text', () => {
+  it("unescapes \\' inside strings and keeps the raw text", () => {
     const [, , t] = tokenize("DisplayName = 'Amy\\'s Bird Sanctuary'");
     expect(t).toMatchObject({ kind: 'string', value: "Amy's Bird Sanctuary", text: "'Amy\\'s Bird Sanctuary'" });
   });

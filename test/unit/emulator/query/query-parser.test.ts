@@ -38,7 +38,9 @@ describe('parseQuery', () => {
   });
 
   it('parses LIKE, IN lists, booleans and AND chains', () => {
-    const q = parseQuery("SELECT * FROM Customer WHERE DisplayName LIKE 'Amy%' AND Id IN ('5', '6') AND Active IN (true, false)");
+    const q = parseQuery(
+      "SELECT * FROM Customer WHERE DisplayName LIKE 'Amy%' AND Id IN ('5', '6') AND Active IN (true, false)",
+    );
     expect(q.where).toEqual([
       { path: ['DisplayName'], operator: 'LIKE', values: ['Amy%'] },
       { path: ['Id'], operator: 'IN', values: ['5', '6'] },
@@ -58,9 +60,13 @@ describe('parseQuery', () => {
 
   it('keeps nested path segments after the canonical first segment', () => {
     const q = parseQuery("SELECT * FROM Invoice WHERE customerref.value = '1' AND metadata.CreateTime > '2026-01-01'");
-    expect(q.where.map((c) => c.path)).toEqual([['CustomerRef', 'value'], ['MetaData', 'CreateTime']]);
+    expect(q.where.map((c) => c.path)).toEqual([
+      ['CustomerRef', 'value'],
+      ['MetaData', 'CreateTime'],
+    ]);
     expect(parseQuery("SELECT * FROM Customer WHERE PrimaryEmailAddr.Address = 'a@b.c'").where[0]?.path).toEqual([
-      'PrimaryEmailAddr', 'Address',
+      'PrimaryEmailAddr',
+      'Address',
     ]);
   });
 
@@ -75,8 +81,14 @@ describe('parseQuery', () => {
   });
 
   it('parses STARTPOSITION and MAXRESULTS in either order', () => {
-    expect(parseQuery('SELECT * FROM Invoice STARTPOSITION 11 MAXRESULTS 10')).toMatchObject({ startPosition: 11, maxResults: 10 });
-    expect(parseQuery('SELECT * FROM Invoice maxresults 10 startposition 11')).toMatchObject({ startPosition: 11, maxResults: 10 });
+    expect(parseQuery('SELECT * FROM Invoice STARTPOSITION 11 MAXRESULTS 10')).toMatchObject({
+      startPosition: 11,
+      maxResults: 10,
+    });
+    expect(parseQuery('SELECT * FROM Invoice maxresults 10 startposition 11')).toMatchObject({
+      startPosition: 11,
+      maxResults: 10,
+    });
   });
 
   it('accepts MAXRESULTS 1000 and rejects 1001', () => {
@@ -99,8 +111,12 @@ describe('parseQuery', () => {
   });
 
   it('reports an unknown property as not queryable', () => {
-    expect(detailOf("SELECT * FROM Customer WHERE Colour = 'red'")).toBe("QueryValidationError: property 'Colour' is not queryable");
-    expect(detailOf('SELECT * FROM Customer ORDERBY Shoe.Size')).toBe("QueryValidationError: property 'Shoe' is not queryable");
+    expect(detailOf("SELECT * FROM Customer WHERE Colour = 'red'")).toBe(
+      "QueryValidationError: property 'Colour' is not queryable",
+    );
+    expect(detailOf('SELECT * FROM Customer ORDERBY Shoe.Size')).toBe(
+      "QueryValidationError: property 'Shoe' is not queryable",
+    );
   });
 
   it.each([

@@ -25,12 +25,23 @@ const invoices = fc
   .map((rows) => rows as unknown as QboObject[]);
 
 const conditions = fc.constantFrom(
-  'Balance > 5', 'Balance <= 10', "DocNumber LIKE 'a%'", "DocNumber = ' '", "TxnDate >= '2026-01-01'",
-  "Id IN ('1', '2', '3', '100')", "Id < '2500'", 'Balance IN (0, 99)',
+  'Balance > 5',
+  'Balance <= 10',
+  "DocNumber LIKE 'a%'",
+  "DocNumber = ' '",
+  "TxnDate >= '2026-01-01'",
+  "Id IN ('1', '2', '3', '100')",
+  "Id < '2500'",
+  'Balance IN (0, 99)',
 );
 
 const orderings = fc.constantFrom(
-  '', 'ORDERBY Balance', 'ORDERBY Balance DESC', 'ORDERBY DocNumber, TxnDate DESC', 'ORDERBY TxnDate', 'ORDERBY Id DESC',
+  '',
+  'ORDERBY Balance',
+  'ORDERBY Balance DESC',
+  'ORDERBY DocNumber, TxnDate DESC',
+  'ORDERBY TxnDate',
+  'ORDERBY Id DESC',
 );
 
 function compile(text: string) {
@@ -53,7 +64,9 @@ describe('query properties', () => {
     fc.assert(
       fc.property(invoices, orderings, fc.integer(), (rows, order, seed) => {
         const q = compile(`SELECT * FROM Invoice ${order}`);
-        const shuffled = [...rows].sort((a, b) => ((Number(a.Id) * 7919 + seed) % 101) - ((Number(b.Id) * 7919 + seed) % 101));
+        const shuffled = [...rows].sort(
+          (a, b) => ((Number(a.Id) * 7919 + seed) % 101) - ((Number(b.Id) * 7919 + seed) % 101),
+        );
         const once = q.sort(rows);
         expect(q.sort(shuffled).map((r) => r.Id)).toEqual(once.map((r) => r.Id));
         expect(q.sort(once).map((r) => r.Id)).toEqual(once.map((r) => r.Id));

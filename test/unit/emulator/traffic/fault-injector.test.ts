@@ -2,7 +2,11 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../../../server/clock.js';
-import { createFaultInjector, faultSpecSchema, type FaultSpec } from '../../../../server/emulator/traffic/fault-injector.js';
+import {
+  createFaultInjector,
+  faultSpecSchema,
+  type FaultSpec,
+} from '../../../../server/emulator/traffic/fault-injector.js';
 
 const API = '/v3/company/123/customer/1';
 const TOKEN = '/oauth2/v1/tokens/bearer';
@@ -104,23 +108,32 @@ describe('fault injector: rendering', () => {
     const res = await request(app).get(API);
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="Intuit", error="invalid_token"');
-    expect(res.body.fault.error[0]).toEqual({ message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail: 'Token revoked', code: '3200', element: null });
+    expect(res.body.fault.error[0]).toEqual({
+      message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401',
+      detail: 'Token revoked',
+      code: '3200',
+      element: null,
+    });
     expect(res.body.fault.type).toBe('AUTHENTICATION');
     expect(res.body.time).toBe(Date.parse('2024-01-15T20:00:00.123Z'));
   });
 
-  it.each<FaultSpec>([{ kind: 'throttle' }, { kind: 'fault', code: '3001' }, { kind: 'fault', code: '429' }, { kind: 'status', status: 429 }])(
-    '%j renders the XML 429',
-    async (spec) => {
-      const { app, injector } = setup();
-      injector.failNext(spec, 1);
-      const res = await request(app).get(API);
-      expect(res.status).toBe(429);
-      expect(res.headers['content-type']).toMatch(/application\/xml/);
-      expect(res.text).toContain(`time="${time}"`);
-      expect(res.text).toContain('<Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>');
-    },
-  );
+  it.each<FaultSpec>([
+    { kind: 'throttle' },
+    { kind: 'fault', code: '3001' },
+    { kind: 'fault', code: '429' },
+    { kind: 'status', status: 429 },
+  ])('%j renders the XML 429', async (spec) => {
+    const { app, injector } = setup();
+    injector.failNext(spec, 1);
+    const res = await request(app).get(API);
+    expect(res.status).toBe(429);
+    expect(res.headers['content-type']).toMatch(/application\/xml/);
+    expect(res.text).toContain(`time="${time}"`);
+    expect(res.text).toContain(
+      '<Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>',
+    );
+  });
 
   it('a bare 403 is an AuthorizationFault', async () => {
     const { app, injector } = setup();
@@ -133,7 +146,12 @@ describe('fault injector: rendering', () => {
   it('drop destroys the socket: the client sees a connection error, then the next request succeeds', async () => {
     const { app, injector } = setup();
     injector.failNext({ kind: 'drop' }, 1);
-    const err = await request(app).get(API).then(() => null, (e: unknown) => e as NodeJS.ErrnoException);
+    const err = await request(app)
+      .get(API)
+      .then(
+        () => null,
+        (e: unknown) => e as NodeJS.ErrnoException,
+      );
     expect(err).not.toBeNull();
     expect(err!.code ?? err!.message).toMatch(/ECONNRESET|socket hang up/);
     expect((await request(app).get(API)).status).toBe(200);

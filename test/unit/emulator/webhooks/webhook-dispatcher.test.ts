@@ -4,13 +4,24 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../../../server/clock.js';
 import { silentLogger } from '../../../../server/logger.js';
-import { createWebhookDispatcher, type WebhookDispatcher, type WebhookTarget } from '../../../../server/emulator/webhooks/webhook-dispatcher.js';
+import {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookTarget,
+} from '../../../../server/emulator/webhooks/webhook-dispatcher.js';
 import type { EntityChange } from '../../../../server/emulator/webhooks/webhook-payloads.js';
 
-interface Received { headers: http.IncomingHttpHeaders; body: string }
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 type Responder = (n: number, received: Received) => number | 'hang';
 
-interface Receiver { url: string; received: Received[]; close(): Promise<void> }
+interface Receiver {
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}
 
 /** A local endpoint that records each POST and answers with the status the responder picks. */
 async function receiver(respond: Responder = () => 200): Promise<Receiver> {
@@ -29,10 +40,11 @@ async function receiver(respond: Responder = () => 200): Promise<Receiver> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/intuit`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -47,7 +59,11 @@ async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<voi
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const change = (realmId: string, id: string, operation: EntityChange['operation'] = 'Update'): EntityChange => ({
-  realmId, entity: 'Invoice', id, operation, lastUpdated: '2024-05-01T09:00:00-07:00',
+  realmId,
+  entity: 'Invoice',
+  id,
+  operation,
+  lastUpdated: '2024-05-01T09:00:00-07:00',
 });
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -55,19 +71,28 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(o: { respond?: Responder; format?: WebhookTarget['format']; timeScale?: number; batchWindowMs?: number } = {}) {
+async function setup(
+  o: { respond?: Responder; format?: WebhookTarget['format']; timeScale?: number; batchWindowMs?: number } = {},
+) {
   const rx = await receiver(o.respond);
   const target: WebhookTarget = { url: rx.url, verifierToken: 'verifier-1', format: o.format ?? 'legacy' };
   const dispatcher: WebhookDispatcher = createWebhookDispatcher({
-    clock: manualClock('2024-05-01T16:00:00Z'), target, logger: silentLogger,
-    timeScale: o.timeScale ?? 1, batchWindowMs: o.batchWindowMs ?? 60_000,
+    clock: manualClock('2024-05-01T16:00:00Z'),
+    target,
+    logger: silentLogger,
+    timeScale: o.timeScale ?? 1,
+    batchWindowMs: o.batchWindowMs ?? 60_000,
   });
   cleanups.push(rx.close, () => dispatcher.stop());
   return { rx, dispatcher };
 }
 
-const realmsOf = (r: Received) => (JSON.parse(r.body) as { eventNotifications: Array<{ realmId: string; dataChangeEvent: { entities: Array<{ id: string }> } }> })
-  .eventNotifications.map((n) => `${n.realmId}:${n.dataChangeEvent.entities.map((e) => e.id).join(',')}`);
+const realmsOf = (r: Received) =>
+  (
+    JSON.parse(r.body) as {
+      eventNotifications: Array<{ realmId: string; dataChangeEvent: { entities: Array<{ id: string }> } }>;
+    }
+  ).eventNotifications.map((n) => `${n.realmId}:${n.dataChangeEvent.entities.map((e) => e.id).join(',')}`);
 
 describe('webhook dispatcher', () => {
   it('POSTs legacy JSON signed over the raw body, one batch per realm', async () => {
@@ -81,10 +106,20 @@ describe('webhook dispatcher', () => {
     expect(rx.received.flatMap(realmsOf).sort()).toEqual(['A:1,2', 'B:9']);
     for (const r of rx.received) {
       expect(r.headers['content-type']).toBe('application/json');
-      expect(r.headers['intuit-signature']).toBe(createHmac('sha256', 'verifier-1').update(Buffer.from(r.body, 'utf8')).digest('base64'));
+      expect(r.headers['intuit-signature']).toBe(
+        createHmac('sha256', 'verifier-1').update(Buffer.from(r.body, 'utf8')).digest('base64'),
+      );
     }
     expect(dispatcher.pending()).toBe(0);
-    expect(dispatcher.deliveries().map((d) => [d.realmId, d.events, d.attempt, d.status, d.ok]).sort()).toEqual([['A', 2, 1, 200, true], ['B', 1, 1, 200, true]]);
+    expect(
+      dispatcher
+        .deliveries()
+        .map((d) => [d.realmId, d.events, d.attempt, d.status, d.ok])
+        .sort(),
+    ).toEqual([
+      ['A', 2, 1, 200, true],
+      ['B', 1, 1, 200, true],
+    ]);
   });
 
   it('sends CloudEvents arrays as application/cloudevents+json', async () => {
@@ -93,7 +128,15 @@ describe('webhook dispatcher', () => {
     await dispatcher.flush();
     expect(rx.received[0]!.headers['content-type']).toBe('application/cloudevents+json');
     const events = JSON.parse(rx.received[0]!.body) as Array<Record<string, unknown>>;
-    expect(events).toEqual([expect.objectContaining({ specversion: '1.0', type: 'qbo.invoice.deleted.v1', intuitentityid: '1', intuitaccountid: 'A', data: {} })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        specversion: '1.0',
+        type: 'qbo.invoice.deleted.v1',
+        intuitentityid: '1',
+        intuitaccountid: 'A',
+        data: {},
+      }),
+    ]);
     expect(events[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -115,7 +158,10 @@ describe('webhook dispatcher', () => {
     await waitFor(() => rx.received.length === 2); // 10 s × 0.001
     await waitFor(() => dispatcher.pending() === 0);
     expect(rx.received[1]!.body).toBe(rx.received[0]!.body);
-    expect(dispatcher.deliveries().map((d) => [d.attempt, d.status])).toEqual([[1, 500], [2, 200]]);
+    expect(dispatcher.deliveries().map((d) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
   });
 
   it('holds later events for a realm until the earlier batch is acknowledged, then sends them in order', async () => {
@@ -131,7 +177,12 @@ describe('webhook dispatcher', () => {
     await waitFor(() => rx.received.some((r) => realmsOf(r)[0] === 'B:7'));
     expect(rx.received.filter((r) => realmsOf(r)[0]!.startsWith('A:'))).toHaveLength(1);
     await waitFor(() => rx.received.length === 5);
-    expect(rx.received.map((r) => realmsOf(r)[0]).filter((s) => s!.startsWith('A:'))).toEqual(['A:1', 'A:1', 'A:1', 'A:2,3']);
+    expect(rx.received.map((r) => realmsOf(r)[0]).filter((s) => s!.startsWith('A:'))).toEqual([
+      'A:1',
+      'A:1',
+      'A:1',
+      'A:2,3',
+    ]);
   });
 
   it('treats a slow answer as a failure and stop() aborts it promptly', async () => {
@@ -166,13 +217,19 @@ describe('webhook dispatcher', () => {
     dispatcher.publish(change('A', '2'));
     await dispatcher.flush();
     expect(rx.received).toHaveLength(1);
-    expect(rx.received[0]!.headers['intuit-signature']).toBe(createHmac('sha256', 'other').update(rx.received[0]!.body).digest('base64'));
+    expect(rx.received[0]!.headers['intuit-signature']).toBe(
+      createHmac('sha256', 'other').update(rx.received[0]!.body).digest('base64'),
+    );
   });
 
   it('records an unreachable endpoint as an error and keeps the batch for retry', async () => {
     const rx = await receiver();
     await rx.close();
-    const dispatcher = createWebhookDispatcher({ clock: manualClock('2024-05-01T16:00:00Z'), target: { url: rx.url, verifierToken: 'v', format: 'legacy' }, logger: silentLogger });
+    const dispatcher = createWebhookDispatcher({
+      clock: manualClock('2024-05-01T16:00:00Z'),
+      target: { url: rx.url, verifierToken: 'v', format: 'legacy' },
+      logger: silentLogger,
+    });
     cleanups.push(() => dispatcher.stop());
     dispatcher.publish(change('A', '1'));
     await dispatcher.flush();

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signWebhookBody, verifyWebhookSignature } from '../../../../server/qbo/webhook-signature.js';
 
-const BODY = '{"eventNotifications":[{"realmId":"310687","dataChangeEvent":{"entities":[{"id":"1234","operation":"Create","name":"Account","lastUpdated":"2025-09-08T20:52:31.657Z"}]}}]}';
+const BODY =
+  '{"eventNotifications":[{"realmId":"310687","dataChangeEvent":{"entities":[{"id":"1234","operation":"Create","name":"Account","lastUpdated":"2025-09-08T20:52:31.657Z"}]}}]}';
 const VERIFIER = 'verifier-token-123';
 
 describe('webhook signature', () => {
@@ -11,7 +12,9 @@ describe('webhook signature', () => {
     expect(signWebhookBody(BODY, VERIFIER)).toBe(expected);
     expect(signWebhookBody(Buffer.from(BODY, 'utf8'), VERIFIER)).toBe(expected);
     // Published known answer: HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog") = f7bc83f4…2d1a3cd8.
-    const known = Buffer.from('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8', 'hex').toString('base64');
+    const known = Buffer.from('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8', 'hex').toString(
+      'base64',
+    );
     expect(signWebhookBody('The quick brown fox jumps over the lazy dog', 'key')).toBe(known);
   });
 

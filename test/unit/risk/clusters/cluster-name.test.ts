@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { clusterName } from '../../../../server/features/risk/clusters/cluster-names.js';
 
 describe('clusterName', () => {
-  const clusters = [{ id: 1, name: 'Prompt payers' }, { id: 4, name: 'Big and slow' }];
+  const clusters = [
+    { id: 1, name: 'Prompt payers' },
+    { id: 4, name: 'Big and slow' },
+  ];
 
   it("gives the run's name of a customer's cluster", () => {
     expect(clusterName(clusters, 4)).toBe('Big and slow');

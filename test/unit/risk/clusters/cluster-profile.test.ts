@@ -11,7 +11,10 @@ import { clusterInputs } from '../../../../server/features/risk/risk-service.js'
 const size = { invoicesPerMonth: 1, avgInvoiceCents: 20_000, invoicedCents: 480_000 };
 const prompt = { ...size, avgDaysBeyondTerms: -2, paymentRate: 99, lateShare: 0.05, avgLateProbability: 0.1 };
 const slow = { ...size, avgDaysBeyondTerms: 60, paymentRate: 60, lateShare: 0.9, avgLateProbability: 0.3 };
-const open = (notYetDueLateProbabilities: number[], pastDueNotCollectedWithin30Days: number[]) => ({ notYetDueLateProbabilities, pastDueNotCollectedWithin30Days });
+const open = (notYetDueLateProbabilities: number[], pastDueNotCollectedWithin30Days: number[]) => ({
+  notYetDueLateProbabilities,
+  pastDueNotCollectedWithin30Days,
+});
 
 describe('cluster profiles: forward-looking chances only', () => {
   it('averages the not-yet-due late probabilities and the past-due chances over the cluster’s invoices', () => {
@@ -26,32 +29,58 @@ describe('cluster profiles: forward-looking chances only', () => {
     expect(of('p1')).toBe(of('p2'));
     expect(of('s1')).toBe(of('s2'));
     expect(of('p1')).toMatchObject({
-      customers: 2, notYetDueInvoices: 3, pastDueInvoices: 1, pastDueNotCollectedWithin30Days: 0.5, customerLateProbability: 0.1,
+      customers: 2,
+      notYetDueInvoices: 3,
+      pastDueInvoices: 1,
+      pastDueNotCollectedWithin30Days: 0.5,
+      customerLateProbability: 0.1,
     });
     expect(of('p1').notYetDueLateProbability).toBeCloseTo(0.2, 12);
     expect(of('p1').riskLevel).toBe('low');
     // Nothing coming due: no late probability; the risk level follows the customers' feature (0.3) all the same.
     expect(of('s1')).toMatchObject({
-      customers: 2, notYetDueInvoices: 0, notYetDueLateProbability: null, pastDueInvoices: 2, customerLateProbability: 0.3,
+      customers: 2,
+      notYetDueInvoices: 0,
+      notYetDueLateProbability: null,
+      pastDueInvoices: 2,
+      customerLateProbability: 0.3,
     });
     expect(of('s1').riskLevel).toBe('medium');
     expect(of('s1').pastDueNotCollectedWithin30Days).toBeCloseTo(0.8, 12);
     expect(of('s1')).not.toHaveProperty('avgLateProbability');
     // The export says what each figure is, and leaves a missing one blank.
-    const run = { runId: 1, asOf: '2026-10-31', whatIf: false, customers: [], invoices: [], company: { clusters: { profiles: r.profiles } } };
+    const run = {
+      runId: 1,
+      asOf: '2026-10-31',
+      whatIf: false,
+      customers: [],
+      invoices: [],
+      company: { clusters: { profiles: r.profiles } },
+    };
     const table = clustersTable(run as unknown as ExportRun);
     const rowOf = (id: string) => table.rows.find((x) => x[0] === r.assignments.get(id))!;
     const row = (id: string) => Object.fromEntries(table.columns.map((c, i) => [c, rowOf(id)[i]]));
     expect(row('s1')).toMatchObject({
-      not_yet_due_invoices: 0, not_yet_due_avg_late_probability: null, past_due_invoices: 2, past_due_avg_chance_not_collected_within_30_days: 0.8,
-      avg_customer_late_probability_ahead: 0.3, risk_level: 'medium',
+      not_yet_due_invoices: 0,
+      not_yet_due_avg_late_probability: null,
+      past_due_invoices: 2,
+      past_due_avg_chance_not_collected_within_30_days: 0.8,
+      avg_customer_late_probability_ahead: 0.3,
+      risk_level: 'medium',
     });
-    expect(row('p1')).toMatchObject({ not_yet_due_avg_late_probability: 0.2, past_due_avg_chance_not_collected_within_30_days: 0.5 });
+    expect(row('p1')).toMatchObject({
+      not_yet_due_avg_late_probability: 0.2,
+      past_due_avg_chance_not_collected_within_30_days: 0.5,
+    });
   });
 
   it('the risk level is per customer: one customer with many invoices coming due does not decide it', () => {
     const inputs: ClusterInput[] = [
-      { customerId: 'busy', features: { ...prompt, avgLateProbability: 0.9 }, openInvoices: open(Array<number>(20).fill(0.9), []) },
+      {
+        customerId: 'busy',
+        features: { ...prompt, avgLateProbability: 0.9 },
+        openInvoices: open(Array<number>(20).fill(0.9), []),
+      },
       ...['q1', 'q2', 'q3'].map((customerId) => ({ customerId, features: prompt, openInvoices: open([0.1], []) })),
     ];
     const [p] = clusterCustomers(inputs, { seed: 1, k: 1 }).profiles;
@@ -67,9 +96,15 @@ describe('clusterInputs', () => {
   const inv = (customerId: string, dueInDays: number, paidAfterDue: number | null): InvoiceFact => {
     const due = addDaysToDate(AS_OF, dueInDays);
     return {
-      id: `c${++seq}`, docNumber: null, customerId, txnDate: addDaysToDate(due, -30) < AS_OF ? addDaysToDate(due, -30) : AS_OF, dueDate: due,
-      totalCents: 10_000, lines: [],
-      applications: paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents: 10_000, cash: true }],
+      id: `c${++seq}`,
+      docNumber: null,
+      customerId,
+      txnDate: addDaysToDate(due, -30) < AS_OF ? addDaysToDate(due, -30) : AS_OF,
+      dueDate: due,
+      totalCents: 10_000,
+      lines: [],
+      applications:
+        paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents: 10_000, cash: true }],
     };
   };
 
@@ -82,13 +117,20 @@ describe('clusterInputs', () => {
     const customers = ['A', 'B'].map((id) => ({ id, name: id, active: true, creditScore: null }));
     const facts = { realmId: 'r', homeCurrency: 'USD', items: new Map(), invoices, customers };
     // The model's probabilities, fixed here: a past-due invoice's (0.99) must not reach the clustering feature.
-    const late = new Map([[pastDue.id, 0.99], [ahead[0]!.id, 0.2], [ahead[1]!.id, 0.4], [bPastDue.id, 0.95]]);
+    const late = new Map([
+      [pastDue.id, 0.99],
+      [ahead[0]!.id, 0.2],
+      [ahead[1]!.id, 0.4],
+      [bPastDue.id, 0.95],
+    ]);
     const a = assessCompany(facts, DEFAULT_RISK_POLICY, AS_OF, { lateProbabilities: late });
     const { outlooks } = forecastWithOutlooks(invoices, { asOf: AS_OF });
     const inputs = new Map(clusterInputs(a, outlooks, DEFAULT_RISK_POLICY.windowMonths).map((x) => [x.customerId, x]));
     expect(inputs.get('A')!.features.avgLateProbability).toBeCloseTo(0.3, 12);
     expect(inputs.get('A')!.openInvoices!.notYetDueLateProbabilities).toEqual([0.2, 0.4]);
-    expect(inputs.get('A')!.openInvoices!.pastDueNotCollectedWithin30Days).toEqual([1 - outlooks.get(pastDue.id)!.collectedWithin30Days]);
+    expect(inputs.get('A')!.openInvoices!.pastDueNotCollectedWithin30Days).toEqual([
+      1 - outlooks.get(pastDue.id)!.collectedWithin30Days,
+    ]);
     // B has only a past-due invoice: its recent late share stands in (0 of its 1 decided invoice was late).
     const b = a.customers.find((c) => c.customerId === 'B')!.metrics.lateOfLast10;
     expect(inputs.get('B')!.features.avgLateProbability).toBe(b.of === 0 ? 0 : b.late / b.of);

@@ -5,10 +5,42 @@ import { seededRandom } from '../../../../server/random.js';
 
 type Group = 'bigSlow' | 'smallPrompt' | 'frequent' | 'chronic';
 const PROFILES: Record<Group, ClusterInput['features']> = {
-  bigSlow: { invoicesPerMonth: 1, avgInvoiceCents: 5_000_000, avgDaysBeyondTerms: 35, paymentRate: 80, lateShare: 0.7, avgLateProbability: 0.6, invoicedCents: 120_000_000 },
-  smallPrompt: { invoicesPerMonth: 1, avgInvoiceCents: 20_000, avgDaysBeyondTerms: -2, paymentRate: 99, lateShare: 0.05, avgLateProbability: 0.08, invoicedCents: 480_000 },
-  frequent: { invoicesPerMonth: 12, avgInvoiceCents: 200_000, avgDaysBeyondTerms: 1, paymentRate: 98, lateShare: 0.1, avgLateProbability: 0.1, invoicedCents: 57_600_000 },
-  chronic: { invoicesPerMonth: 2, avgInvoiceCents: 150_000, avgDaysBeyondTerms: 75, paymentRate: 45, lateShare: 0.95, avgLateProbability: 0.9, invoicedCents: 7_200_000 },
+  bigSlow: {
+    invoicesPerMonth: 1,
+    avgInvoiceCents: 5_000_000,
+    avgDaysBeyondTerms: 35,
+    paymentRate: 80,
+    lateShare: 0.7,
+    avgLateProbability: 0.6,
+    invoicedCents: 120_000_000,
+  },
+  smallPrompt: {
+    invoicesPerMonth: 1,
+    avgInvoiceCents: 20_000,
+    avgDaysBeyondTerms: -2,
+    paymentRate: 99,
+    lateShare: 0.05,
+    avgLateProbability: 0.08,
+    invoicedCents: 480_000,
+  },
+  frequent: {
+    invoicesPerMonth: 12,
+    avgInvoiceCents: 200_000,
+    avgDaysBeyondTerms: 1,
+    paymentRate: 98,
+    lateShare: 0.1,
+    avgLateProbability: 0.1,
+    invoicedCents: 57_600_000,
+  },
+  chronic: {
+    invoicesPerMonth: 2,
+    avgInvoiceCents: 150_000,
+    avgDaysBeyondTerms: 75,
+    paymentRate: 45,
+    lateShare: 0.95,
+    avgLateProbability: 0.9,
+    invoicedCents: 7_200_000,
+  },
 };
 const GROUPS = Object.keys(PROFILES) as Group[];
 
@@ -19,7 +51,8 @@ function company(perGroup: number, seed: number, jitter = 0.05): ClusterInput[] 
   for (const g of GROUPS)
     for (let i = 0; i < perGroup; i++) {
       const f = { ...PROFILES[g] };
-      for (const key of Object.keys(f) as Array<keyof typeof f>) f[key] = f[key] * (1 + jitter * (rand() * 2 - 1)) + jitter * (rand() - 0.5);
+      for (const key of Object.keys(f) as Array<keyof typeof f>)
+        f[key] = f[key] * (1 + jitter * (rand() * 2 - 1)) + jitter * (rand() - 0.5);
       out.push({ customerId: `${g}-${i}`, features: f });
     }
   return out;
@@ -59,7 +92,10 @@ describe('clusterCustomers', () => {
     const base = clusterCustomers(data, { k: 4, seed: 5 });
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: data.length, maxLength: data.length }), (keys) => {
-        const shuffled = data.map((d, i) => ({ d, key: keys[i]! })).sort((a, b) => a.key - b.key).map((x) => x.d);
+        const shuffled = data
+          .map((d, i) => ({ d, key: keys[i]! }))
+          .sort((a, b) => a.key - b.key)
+          .map((x) => x.d);
         const again = clusterCustomers(shuffled, { k: 4, seed: 5 });
         expect([...again.assignments].sort()).toEqual([...base.assignments].sort());
         expect(again.centres).toEqual(base.centres);
@@ -89,14 +125,19 @@ describe('clusterCustomers', () => {
 
   it('profiles: shares of invoiced money sum to 1 and customers add up', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 6 }), (n, seed, k) => {
-        const data = company(n, seed, 0.9).slice(0, n);
-        const { profiles, assignments } = clusterCustomers(data, { seed, k });
-        expect(profiles.reduce((s, p) => s + p.shareOfInvoiced, 0)).toBeCloseTo(1, 9);
-        expect(profiles.reduce((s, p) => s + p.customers, 0)).toBe(data.length);
-        expect(assignments.size).toBe(data.length);
-        expect(profiles.length).toBeLessThanOrEqual(k);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 6 }),
+        (n, seed, k) => {
+          const data = company(n, seed, 0.9).slice(0, n);
+          const { profiles, assignments } = clusterCustomers(data, { seed, k });
+          expect(profiles.reduce((s, p) => s + p.shareOfInvoiced, 0)).toBeCloseTo(1, 9);
+          expect(profiles.reduce((s, p) => s + p.customers, 0)).toBe(data.length);
+          expect(assignments.size).toBe(data.length);
+          expect(profiles.length).toBeLessThanOrEqual(k);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -10,15 +10,24 @@ let seq = 0;
 function inv(customerId: string, due: string, cents: number, paidAfterDue: number | null): InvoiceFact {
   const issued = addDaysToDate(due, -30);
   return {
-    id: `i${++seq}`, docNumber: null, customerId, txnDate: issued < AS_OF ? issued : AS_OF, dueDate: due, totalCents: cents, lines: [],
+    id: `i${++seq}`,
+    docNumber: null,
+    customerId,
+    txnDate: issued < AS_OF ? issued : AS_OF,
+    dueDate: due,
+    totalCents: cents,
+    lines: [],
     applications: paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents, cash: true }],
   };
 }
-const total = (f: CashForecast) => f.months.reduce((s, m) => s + m.expectedCents, 0) + f.beyondHorizonCents + f.neverCollectedCents;
+const total = (f: CashForecast) =>
+  f.months.reduce((s, m) => s + m.expectedCents, 0) + f.beyondHorizonCents + f.neverCollectedCents;
 
 describe('forecastCollections', () => {
   it('puts each open invoice in the month of due + 10 when every invoice is paid 10 days after due', () => {
-    const history = ['2025-11-10', '2025-12-10', '2026-01-10', '2026-02-10', '2026-03-10', '2026-04-10'].flatMap((d) => [inv('A', d, 5_000, 10), inv('B', d, 7_000, 10)]);
+    const history = ['2025-11-10', '2025-12-10', '2026-01-10', '2026-02-10', '2026-03-10', '2026-04-10'].flatMap(
+      (d) => [inv('A', d, 5_000, 10), inv('B', d, 7_000, 10)],
+    );
     const open = [
       inv('A', '2026-05-15', 10_000, null), // 5 days late: paid 05-25, in May (month 1 is the rest of May)
       inv('B', '2026-05-25', 20_000, null), // paid 06-04
@@ -27,21 +36,34 @@ describe('forecastCollections', () => {
     ];
     const f = forecastCollections([...history, ...open], { asOf: AS_OF });
     expect(f.months.map((m) => [m.month, m.expectedCents])).toEqual([
-      ['2026-05', 10_000], ['2026-06', 20_000], ['2026-07', 0], ['2026-08', 40_000], ['2026-09', 0], ['2026-10', 0],
+      ['2026-05', 10_000],
+      ['2026-06', 20_000],
+      ['2026-07', 0],
+      ['2026-08', 40_000],
+      ['2026-09', 0],
+      ['2026-10', 0],
     ]);
     expect(f.months.every((m) => m.lowCents === m.expectedCents && m.highCents === m.expectedCents)).toBe(true); // no uncertainty
     expect([f.beyondHorizonCents, f.neverCollectedCents, f.openCents]).toEqual([80_000, 0, 150_000]);
   });
 
   it('month 1 is the next full month when asOf is a month end', () => {
-    const f = forecastCollections([inv('A', '2026-04-01', 100, 10), inv('A', '2026-06-10', 500, null)], { asOf: '2026-05-31', months: 2 });
-    expect(f.months.map((m) => [m.month, m.expectedCents])).toEqual([['2026-06', 500], ['2026-07', 0]]);
+    const f = forecastCollections([inv('A', '2026-04-01', 100, 10), inv('A', '2026-06-10', 500, null)], {
+      asOf: '2026-05-31',
+      months: 2,
+    });
+    expect(f.months.map((m) => [m.month, m.expectedCents])).toEqual([
+      ['2026-06', 500],
+      ['2026-07', 0],
+    ]);
   });
 
   it('never collected: the share of old invoices still open 180+ days past due', () => {
     const invoices = [
-      inv('A', '2025-06-01', 3_000, 0), inv('A', '2025-07-01', 3_000, 0),
-      inv('A', '2025-08-01', 2_000, null), inv('A', '2025-09-01', 1_000, null), // 200+ days past due at asOf
+      inv('A', '2025-06-01', 3_000, 0),
+      inv('A', '2025-07-01', 3_000, 0),
+      inv('A', '2025-08-01', 2_000, null),
+      inv('A', '2025-09-01', 1_000, null), // 200+ days past due at asOf
       inv('A', '2026-06-15', 10_000, null),
     ];
     const f = forecastCollections(invoices, { asOf: AS_OF });
@@ -53,7 +75,10 @@ describe('forecastCollections', () => {
 
   it('conditions on age: an invoice already late is only paid on later days of the history', () => {
     // Pool: paid 0, 30 or 60 days late. An invoice 45 days late can only be paid at 60 days.
-    const history = [0, 30, 60].flatMap((d, i) => [inv('A', `2025-0${i + 1}-10`, 1_000, d), inv('A', `2025-0${i + 4}-10`, 1_000, d)]);
+    const history = [0, 30, 60].flatMap((d, i) => [
+      inv('A', `2025-0${i + 1}-10`, 1_000, d),
+      inv('A', `2025-0${i + 4}-10`, 1_000, d),
+    ]);
     const f = forecastCollections([...history, inv('A', addDaysToDate(AS_OF, -45), 9_000, null)], { asOf: AS_OF });
     expect(f.months.map((m) => m.expectedCents)).toEqual([0, 9_000, 0, 0, 0, 0]); // due 04-05 + 60 = 06-04
   });
@@ -61,7 +86,10 @@ describe('forecastCollections', () => {
   it('shrinkage: with none, a customer follows only its own history; with a lot, the company pool', () => {
     const history = [
       ...['2026-01-05', '2026-02-05', '2026-03-05'].map((d) => inv('slow', d, 1_000, 40)),
-      ...['2025-12-05', '2026-01-05', '2026-02-05', '2026-03-05', '2026-04-05'].flatMap((d) => [inv('x', d, 1_000, 0), inv('y', d, 1_000, 0)]),
+      ...['2025-12-05', '2026-01-05', '2026-02-05', '2026-03-05', '2026-04-05'].flatMap((d) => [
+        inv('x', d, 1_000, 0),
+        inv('y', d, 1_000, 0),
+      ]),
     ];
     const open = inv('slow', '2026-05-25', 10_000, null);
     const own = forecastCollections([...history, open], { asOf: AS_OF, shrinkage: 0 });
@@ -74,7 +102,12 @@ describe('forecastCollections', () => {
   });
 
   it('worst case for high-risk customers is their full open exposure', () => {
-    const invoices = [inv('A', '2026-05-01', 1_000, null), inv('A', '2026-03-01', 2_000, 5), inv('B', '2026-06-01', 4_000, null), inv('C', '2026-04-01', 8_000, null)];
+    const invoices = [
+      inv('A', '2026-05-01', 1_000, null),
+      inv('A', '2026-03-01', 2_000, 5),
+      inv('B', '2026-06-01', 4_000, null),
+      inv('C', '2026-04-01', 8_000, null),
+    ];
     const f = forecastCollections(invoices, { asOf: AS_OF, highRiskCustomerIds: new Set(['A', 'C']) });
     expect(f.worstCaseHighRiskLossCents).toBe(9_000);
     expect(forecastCollections(invoices, { asOf: AS_OF }).worstCaseHighRiskLossCents).toBe(0);
@@ -88,41 +121,63 @@ describe('forecastCollections', () => {
     delay: fc.option(fc.integer({ min: -40, max: 250 }), { nil: null }),
     partial: fc.option(fc.integer({ min: 1, max: 99 }), { nil: null }),
   });
-  const toInvoices = (rows: Array<{ customer: string; dueOffset: number; cents: number; delay: number | null; partial: number | null }>) =>
+  const toInvoices = (
+    rows: Array<{ customer: string; dueOffset: number; cents: number; delay: number | null; partial: number | null }>,
+  ) =>
     rows.map((r, i): InvoiceFact => {
       const due = addDaysToDate(AS_OF, r.dueOffset);
       const base = inv(r.customer, due, r.cents, r.delay);
       base.id = `r${i}`;
-      if (r.partial !== null) base.applications.push({ date: addDaysToDate(due, -5), cents: Math.floor((r.cents * r.partial) / 100), cash: false });
+      if (r.partial !== null)
+        base.applications.push({
+          date: addDaysToDate(due, -5),
+          cents: Math.floor((r.cents * r.partial) / 100),
+          cash: false,
+        });
       return base;
     });
 
   it('conserves money to the cent: months + beyond horizon + never = open', () => {
     fc.assert(
-      fc.property(fc.array(invoiceArb, { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 20 }), (rows, months, shrinkage) => {
-        const f = forecastCollections(toInvoices(rows), { asOf: AS_OF, months, shrinkage });
-        expect(f.months).toHaveLength(months);
-        expect(total(f)).toBe(f.openCents);
-        for (const m of f.months) {
-          expect(Number.isInteger(m.expectedCents)).toBe(true);
-          expect(m.lowCents).toBeGreaterThanOrEqual(0);
-          expect(m.lowCents).toBeLessThanOrEqual(m.expectedCents);
-          expect(m.highCents).toBeGreaterThanOrEqual(m.expectedCents);
-        }
-      }),
+      fc.property(
+        fc.array(invoiceArb, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 20 }),
+        (rows, months, shrinkage) => {
+          const f = forecastCollections(toInvoices(rows), { asOf: AS_OF, months, shrinkage });
+          expect(f.months).toHaveLength(months);
+          expect(total(f)).toBe(f.openCents);
+          for (const m of f.months) {
+            expect(Number.isInteger(m.expectedCents)).toBe(true);
+            expect(m.lowCents).toBeGreaterThanOrEqual(0);
+            expect(m.lowCents).toBeLessThanOrEqual(m.expectedCents);
+            expect(m.highCents).toBeGreaterThanOrEqual(m.expectedCents);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('uses only data dated on or before asOf: later payments and invoices change nothing', () => {
     fc.assert(
-      fc.property(fc.array(invoiceArb, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 30, maxLength: 30 }), (rows, later) => {
-        const invoices = toInvoices(rows);
-        const before = forecastCollections(invoices, { asOf: AS_OF, highRiskCustomerIds: new Set(['A']) });
-        const withFuture = invoices.map((i, k) => ({ ...i, applications: [...i.applications, { date: addDaysToDate(AS_OF, later[k]!), cents: i.totalCents, cash: true }] }));
-        withFuture.push({ ...inv('A', addDaysToDate(AS_OF, 60), 1_000, 0), txnDate: addDaysToDate(AS_OF, 1) });
-        expect(forecastCollections(withFuture, { asOf: AS_OF, highRiskCustomerIds: new Set(['A']) })).toEqual(before);
-      }),
+      fc.property(
+        fc.array(invoiceArb, { maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 30, maxLength: 30 }),
+        (rows, later) => {
+          const invoices = toInvoices(rows);
+          const before = forecastCollections(invoices, { asOf: AS_OF, highRiskCustomerIds: new Set(['A']) });
+          const withFuture = invoices.map((i, k) => ({
+            ...i,
+            applications: [
+              ...i.applications,
+              { date: addDaysToDate(AS_OF, later[k]!), cents: i.totalCents, cash: true },
+            ],
+          }));
+          withFuture.push({ ...inv('A', addDaysToDate(AS_OF, 60), 1_000, 0), txnDate: addDaysToDate(AS_OF, 1) });
+          expect(forecastCollections(withFuture, { asOf: AS_OF, highRiskCustomerIds: new Set(['A']) })).toEqual(before);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -130,7 +185,10 @@ describe('forecastCollections', () => {
   it('monotone: a customer with a worse history never has more expected in month 1', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 120 }), extra: fc.nat({ max: 60 }) }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 120 }), extra: fc.nat({ max: 60 }) }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.integer({ min: 1, max: 40 }),
         (history, dueIn) => {
           // Same invoices for both customers; the worse one paid each of them `extra` days later. The open

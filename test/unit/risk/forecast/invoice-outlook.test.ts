@@ -11,14 +11,24 @@ let seq = 0;
 function inv(customerId: string, due: string, cents: number, paidAfterDue: number | null): InvoiceFact {
   const issued = addDaysToDate(due, -30);
   return {
-    id: `o${++seq}`, docNumber: null, customerId, txnDate: issued < AS_OF ? issued : AS_OF, dueDate: due, totalCents: cents, lines: [],
+    id: `o${++seq}`,
+    docNumber: null,
+    customerId,
+    txnDate: issued < AS_OF ? issued : AS_OF,
+    dueDate: due,
+    totalCents: cents,
+    lines: [],
     applications: paidAfterDue === null ? [] : [{ date: addDaysToDate(due, paidAfterDue), cents, cash: true }],
   };
 }
 
 describe('per-invoice outlook from the cash forecast', () => {
   it('an invoice 20 days past due, for a customer whose invoices were paid 10, 40 or 60 days late or never', () => {
-    const paid = [inv('A', '2026-03-01', 1_000, 10), inv('A', '2026-04-01', 1_000, 40), inv('A', '2026-05-01', 1_000, 60)];
+    const paid = [
+      inv('A', '2026-03-01', 1_000, 10),
+      inv('A', '2026-04-01', 1_000, 40),
+      inv('A', '2026-05-01', 1_000, 60),
+    ];
     const abandoned = inv('A', addDaysToDate(AS_OF, -200), 4_000, null); // past the write-off age
     const target = inv('A', addDaysToDate(AS_OF, -20), 9_000, null);
     const notYetDue = inv('A', addDaysToDate(AS_OF, 5), 3_000, null);
@@ -39,8 +49,14 @@ describe('per-invoice outlook from the cash forecast', () => {
   });
 
   it('the forecast alone is the same forecast', () => {
-    const invoices = [inv('A', '2026-03-01', 1_000, 10), inv('A', '2026-10-20', 5_000, null), inv('B', '2026-11-20', 7_000, null)];
-    expect(forecastWithOutlooks(invoices, { asOf: AS_OF }).forecast).toEqual(forecastCollections(invoices, { asOf: AS_OF }));
+    const invoices = [
+      inv('A', '2026-03-01', 1_000, 10),
+      inv('A', '2026-10-20', 5_000, null),
+      inv('B', '2026-11-20', 7_000, null),
+    ];
+    expect(forecastWithOutlooks(invoices, { asOf: AS_OF }).forecast).toEqual(
+      forecastCollections(invoices, { asOf: AS_OF }),
+    );
   });
 
   // Random companies: the outlooks weighted by open balance are the forecast's own money for month 1 and never.

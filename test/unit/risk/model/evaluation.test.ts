@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { aucMannWhitney } from '../../../../server/features/risk/domain/ranking-auc.js';
-import { brierScore, calibrationBins, expectedCalibrationError } from '../../../../server/features/risk/model/evaluation.js';
+import {
+  brierScore,
+  calibrationBins,
+  expectedCalibrationError,
+} from '../../../../server/features/risk/model/evaluation.js';
 
 describe('AUC (Mann-Whitney)', () => {
   it('is 1 for a perfect ranking and 0 for a reversed one', () => {
@@ -17,9 +21,14 @@ describe('AUC (Mann-Whitney)', () => {
     const y = [1, 0, 1, 0, 1, 0, 0] as const;
     let wins = 0;
     let pairs = 0;
-    s.forEach((sp, i) => s.forEach((sn, j) => {
-      if (y[i] === 1 && y[j] === 0) { pairs++; wins += sp > sn ? 1 : sp === sn ? 0.5 : 0; }
-    }));
+    s.forEach((sp, i) =>
+      s.forEach((sn, j) => {
+        if (y[i] === 1 && y[j] === 0) {
+          pairs++;
+          wins += sp > sn ? 1 : sp === sn ? 0.5 : 0;
+        }
+      }),
+    );
     expect(aucMannWhitney(s, [...y])).toBeCloseTo(wins / pairs, 12);
   });
   it('is null when a class is missing', () => {
@@ -46,9 +55,12 @@ describe('Brier and calibration bins', () => {
 describe('expected calibration error', () => {
   it('is the count-weighted mean gap between mean predicted and observed, over 10 equal-width bins', () => {
     // Bins: 0.0-0.1 {0.05→0}: gap 0.05 ×1; 0.1-0.2 {0.15, 0.12 → ½}: mean 0.135, gap 0.365 ×2; 0.9-1.0 {0.95, 1 → 1}: gap 0.025 ×2.
-    expect(expectedCalibrationError([0.05, 0.15, 0.12, 0.95, 1], [0, 1, 0, 1, 1])).toBeCloseTo((0.05 + 2 * 0.365 + 2 * 0.025) / 5, 12);
+    expect(expectedCalibrationError([0.05, 0.15, 0.12, 0.95, 1], [0, 1, 0, 1, 1])).toBeCloseTo(
+      (0.05 + 2 * 0.365 + 2 * 0.025) / 5,
+      12,
+    );
   });
-  it('is zero when each bin\'s late share matches its predictions, and null on nothing', () => {
+  it("is zero when each bin's late share matches its predictions, and null on nothing", () => {
     expect(expectedCalibrationError([0.25, 0.25, 0.25, 0.25], [1, 0, 0, 0])).toBeCloseTo(0, 12);
     expect(expectedCalibrationError([], [])).toBeNull();
   });

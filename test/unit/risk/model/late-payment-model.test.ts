@@ -4,7 +4,10 @@ import { addDaysToDate, dateOf, dayOf } from '../../../../server/features/risk/d
 import { openCents } from '../../../../server/features/risk/domain/invoice-metrics.js';
 import type { InvoiceFact } from '../../../../server/features/risk/domain/risk-facts.js';
 import { lateFeatures } from '../../../../server/features/risk/model/late-features.js';
-import { predictOpenInvoices, trainLatePaymentModel } from '../../../../server/features/risk/model/late-payment-model.js';
+import {
+  predictOpenInvoices,
+  trainLatePaymentModel,
+} from '../../../../server/features/risk/model/late-payment-model.js';
 import { PointInTimeHistory } from '../../../../server/features/risk/model/point-in-time-history.js';
 import { companyToInvoiceFacts } from './company-to-facts.js';
 import { prng } from './seeded.js';
@@ -22,8 +25,16 @@ function habitCompany(seed: number, customers: number, months: number, allOnTime
       const due = addDaysToDate(txn, 30);
       const paid = dayOf(due) + habit + r.int(-4, 4);
       const total = r.int(5, 200) * 1000;
-      out.push({ id: `${c}-${m}`, docNumber: null, customerId: `C${c}`, txnDate: txn, dueDate: due, totalCents: total, lines: [],
-        applications: paid <= dayOf(AS_OF) ? [{ date: dateOf(paid), cents: total, cash: true }] : [] });
+      out.push({
+        id: `${c}-${m}`,
+        docNumber: null,
+        customerId: `C${c}`,
+        txnDate: txn,
+        dueDate: due,
+        totalCents: total,
+        lines: [],
+        applications: paid <= dayOf(AS_OF) ? [{ date: dateOf(paid), cents: total, cash: true }] : [],
+      });
     }
   }
   return out;
@@ -45,8 +56,16 @@ function slowingCompany(seed: number, slowdownDays: number): InvoiceFact[] {
       const slowdown = daysBefore >= 180 ? 0 : ((180 - daysBefore) / 180) ** 2 * slowdownDays;
       const paid = dayOf(due) + Math.round(habit + slowdown + 6 * r.normal());
       const total = r.int(5, 200) * 1000;
-      out.push({ id: `${c}-${m}`, docNumber: null, customerId: `C${c}`, txnDate: txn, dueDate: due, totalCents: total, lines: [],
-        applications: paid <= dayOf(AS_OF) ? [{ date: dateOf(paid), cents: total, cash: true }] : [] });
+      out.push({
+        id: `${c}-${m}`,
+        docNumber: null,
+        customerId: `C${c}`,
+        txnDate: txn,
+        dueDate: due,
+        totalCents: total,
+        lines: [],
+        applications: paid <= dayOf(AS_OF) ? [{ date: dateOf(paid), cents: total, cash: true }] : [],
+      });
     }
   }
   return out;
@@ -82,7 +101,9 @@ describe('late-payment model', () => {
     expect(model.card.calibration.reduce((s, b) => s + b.count, 0)).toBe(model.card.holdoutSize);
     const open = predictOpenInvoices(model, invoices, AS_OF);
     // Open and not yet past due: a past-due invoice is late for certain, its open questions are the forecast's.
-    expect(open.map((p) => p.invoiceId)).toEqual(invoices.filter((i) => openCents(i, AS_OF) > 0 && i.dueDate >= AS_OF).map((i) => i.id));
+    expect(open.map((p) => p.invoiceId)).toEqual(
+      invoices.filter((i) => openCents(i, AS_OF) > 0 && i.dueDate >= AS_OF).map((i) => i.id),
+    );
     expect(open.length).toBeGreaterThan(0);
     expect(invoices.some((i) => openCents(i, AS_OF) > 0 && i.dueDate < AS_OF)).toBe(true);
     for (const p of open) {
@@ -101,7 +122,7 @@ describe('late-payment model', () => {
     expect(invoices.map((i) => b.predict(i))).toEqual(invoices.map((i) => a.predict(i)));
   });
 
-  it('ranks a generated company\'s late payers well on the time-ordered holdout', () => {
+  it("ranks a generated company's late payers well on the time-ordered holdout", () => {
     const { company, truth } = generateCompanyWithTruth({ seed: 7, customers: 150, months: 24, asOf: AS_OF });
     const invoices = companyToInvoiceFacts(company);
     const model = trainLatePaymentModel(invoices, { asOf: AS_OF });

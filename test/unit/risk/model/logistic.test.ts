@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitCalibratedLogistic, fitPlain, scoreCalibrated, shiftFor, shiftTable } from '../../../../server/features/risk/model/calibrated-logistic.js';
+import {
+  fitCalibratedLogistic,
+  fitPlain,
+  scoreCalibrated,
+  shiftFor,
+  shiftTable,
+} from '../../../../server/features/risk/model/calibrated-logistic.js';
 import { aucMannWhitney } from '../../../../server/features/risk/domain/ranking-auc.js';
 import { sigmoid } from '../../../../server/features/risk/model/logistic.js';
 import { prng } from './seeded.js';
@@ -27,7 +33,10 @@ describe('L2 logistic regression (Newton)', () => {
     expect(fit.weights[0]! / standardizer.scales[0]!).toBeCloseTo(2, 0);
     expect(Math.abs(fit.weights[1]!)).toBeLessThan(0.15);
     expect(fit.weights[2]).toBe(0);
-    expect(fit.intercept + fit.weights[0]! * (0 - standardizer.means[0]!) / standardizer.scales[0]!).toBeCloseTo(-0.5, 0);
+    expect(fit.intercept + (fit.weights[0]! * (0 - standardizer.means[0]!)) / standardizer.scales[0]!).toBeCloseTo(
+      -0.5,
+      0,
+    );
   });
 
   it('separates held-out synthetic data and shrinks harder with a larger penalty', () => {
@@ -60,7 +69,8 @@ describe('L2 logistic regression (Newton)', () => {
 
 describe('company-trend shift', () => {
   const shift = (logits: number[]) => ({ column: 0, reference: 0, table: shiftTable(Float64Array.from(logits)) });
-  const meanProbability = (logits: number[], d: number) => logits.reduce((s, z) => s + sigmoid(z + d), 0) / logits.length;
+  const meanProbability = (logits: number[], d: number) =>
+    logits.reduce((s, z) => s + sigmoid(z + d), 0) / logits.length;
 
   it('moves invoices as far as the company when they are all alike', () => {
     const alike = [0.3, 0.3, 0.3, 0.3];

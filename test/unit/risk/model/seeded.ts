@@ -1,5 +1,9 @@
 /** Tiny seeded PRNG helpers for the tests (mulberry32 + Box-Muller): deterministic synthetic data. */
-export function prng(seed: number): { next: () => number; int: (lo: number, hi: number) => number; normal: () => number } {
+export function prng(seed: number): {
+  next: () => number;
+  int: (lo: number, hi: number) => number;
+  normal: () => number;
+} {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
