@@ -68,6 +68,9 @@ describe('NightlyWorkflow', () => {
     );
     expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'digest r1 run 41']);
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'succeeded' });
+    // What Settings shows: how tonight stands, and nothing for a night that has not started.
+    expect(await t.workflow.statusOf('r1', '2026-11-25')).toBe('succeeded');
+    expect(await t.workflow.statusOf('r1', '2026-11-26')).toBeUndefined();
   });
 
   it('still scores the local copy when the sync failed, and leaves the night failed so a later check tries again', async () => {
