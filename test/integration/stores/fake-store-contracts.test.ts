@@ -52,7 +52,9 @@ describe.each(stores<JobLockStore>(() => createJobLockStore(db), createFakeJobLo
     it('lets one owner hold a running lock until it goes stale', async () => {
       const locks = make();
       const bucket = await nextRealm();
+      expect(await locks.status('nightly', bucket)).toBeUndefined();
       expect(await locks.tryAcquire('nightly', bucket, 'a', at(0), terms)).toBe(true);
+      expect(await locks.status('nightly', bucket)).toBe('running');
       expect(await locks.tryAcquire('nightly', bucket, 'b', at(59), terms)).toBe(false);
       await locks.release('nightly', bucket, 'b', 'succeeded', at(59)); // not b's to release
       expect(await locks.tryAcquire('nightly', bucket, 'c', at(59), terms)).toBe(false);
@@ -64,6 +66,7 @@ describe.each(stores<JobLockStore>(() => createJobLockStore(db), createFakeJobLo
       const bucket = await nextRealm();
       await locks.tryAcquire('nightly', bucket, 'a', at(0), terms);
       await locks.release('nightly', bucket, 'a', 'succeeded', at(1));
+      expect(await locks.status('nightly', bucket)).toBe('succeeded');
       expect(await locks.tryAcquire('nightly', bucket, 'b', at(2), terms)).toBe(false);
       expect(await locks.tryAcquire('nightly', bucket, 'b', at(2), { ...terms, rerunFinished: true })).toBe(true);
       await locks.release('nightly', bucket, 'b', 'failed', at(3));
