@@ -26,6 +26,17 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Work that talks to QuickBooks, asked for while the company is disconnected or needs reconnecting. */
+export class NotConnectedError extends AppError {
+  readonly httpStatus = 409;
+  readonly code = 'not_connected';
+  constructor(companyName: string) {
+    super(`${companyName} is not connected to QuickBooks, so Duesense cannot read from it now.`, {
+      help: "Choose Reconnect, approve Duesense on Intuit's page, then sync again.",
+    });
+  }
+}
+
 export class ValidationError extends AppError {
   readonly httpStatus = 400;
   readonly code = 'validation_failed';

@@ -3,6 +3,7 @@ import type { Container } from '../container.js';
 import { ConnectError } from '../features/connections/connection-service.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { actorOf, personLabel } from './actor.js';
+import { loadTenant } from './middleware/tenant-context.js';
 import { returnPath } from './return-to.js';
 import { regenerateSession } from './session/session-middleware.js';
 
@@ -21,7 +22,7 @@ function alreadyIn(res: Response, realmId: unknown): boolean {
  * Connecting signs the user in (OpenID), links them to the company and starts a new session id.
  */
 export function connectRoutes(
-  c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'risk' | 'activity'>,
+  c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'syncStore' | 'risk' | 'activity'>,
   options: { syncOnConnect?: boolean } = {},
 ): Router {
   const router = Router();
@@ -67,8 +68,10 @@ export function connectRoutes(
     });
     // A new session id on sign-in: a session id planted before login is worthless after it.
     await regenerateSession(req, { userId: user.id, realmId: company.realmId });
+    // A company synced before (signing in again, reconnecting) only catches up on changes since its last sync.
+    const lastSyncedAt = await c.syncStore.lastSucceededAt(company.realmId);
     if (options.syncOnConnect !== false) {
-      // The first full sync (then scoring) starts now, in the background; the Sync page shows its progress.
+      // The sync (then scoring) starts now, in the background; the Sync page shows its progress.
       void c.sync
         .sync(company.realmId, { trigger: 'connect', actor: personLabel(user) })
         .then((run) =>
@@ -84,7 +87,11 @@ export function connectRoutes(
         );
     }
     if (returnTo) return res.redirect(303, returnTo);
-    res.render('pages/connected', { title: 'Connected', company });
+    // The tenant context ran before signing in: load it again so the header shows the user, company and Sign out.
+    await loadTenant(c, req, res);
+    // This page itself says what the sync is doing; no connection banner repeats it.
+    delete res.locals.connection;
+    res.render('pages/connected', { title: 'Connected', company, lastSyncedAt });
   });
 
   router.post('/disconnect', async (_req, res) => {

@@ -30,6 +30,7 @@ export function homeRoutes(
     const company = res.locals.company!;
     res.render('pages/company', {
       title: company.companyName,
+      nav: 'company',
       tokenTimes: await c.connections.tokenTimes(company.realmId),
     });
   });

@@ -10,6 +10,7 @@ export function mailboxRoutes(c: Pick<Container, 'mail' | 'digests' | 'config'>)
     const realmId = res.locals.company!.realmId;
     res.render('pages/mailbox', {
       title: 'Mailbox',
+      nav: 'mailbox',
       emails: await c.mail.list(realmId),
       digest: await c.digests.preferences(realmId),
       owner: await c.digests.ownerEmail(realmId),

@@ -42,6 +42,7 @@ type Deps = Pick<
   | 'config'
   | 'users'
   | 'connections'
+  | 'syncStore'
 >;
 
 const STYLES = ['/assets/css/settings.css'];

@@ -3,7 +3,8 @@ import type { Container } from '../container.js';
 import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError } from '../features/sync/sync-service.js';
 import { actorOf } from './actor.js';
-import { requireCompany } from './middleware/tenant-context.js';
+import { NotConnectedError } from '../errors.js';
+import { canReachQuickBooks, requireCompany } from './middleware/tenant-context.js';
 
 /** The selected company's sync: runs with their figures, a running sync's progress, and "Sync now". */
 export function syncRoutes(c: Pick<Container, 'sync' | 'syncStore' | 'logger'>): Router {
@@ -14,6 +15,8 @@ export function syncRoutes(c: Pick<Container, 'sync' | 'syncStore' | 'logger'>):
     const states = await c.syncStore.states(company.realmId);
     res.render('pages/sync', {
       title: 'Sync',
+      nav: 'sync',
+      canSync: canReachQuickBooks(res.locals.connection),
       runs,
       running: runs.find((r) => r.status === 'running'),
       rows: await c.syncStore.rowCounts(company.realmId, SYNC_ENTITIES),
@@ -22,6 +25,8 @@ export function syncRoutes(c: Pick<Container, 'sync' | 'syncStore' | 'logger'>):
   });
   router.post('/sync', requireCompany, async (req, res) => {
     const company = res.locals.company!;
+    // Without a live connection the sync could only fail (and would mark a disconnected company "needs reconnecting").
+    if (!canReachQuickBooks(res.locals.connection)) throw new NotConnectedError(company.companyName);
     const full = (req.body as { full?: string }).full === '1';
     // The sync runs on after the answer; the page shows its progress.
     c.sync.sync(company.realmId, { full, trigger: 'manual', actor: actorOf(res) }).catch((err: unknown) => {

@@ -23,11 +23,13 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let realmId: string;
   const dialogs: string[] = [];
 
   beforeAll(async () => {
     const file = generateCompany({ seed: 21, customers: 40, months: 24, asOf: '2025-06-14' });
     file.Customers[0]!.DisplayName = HOSTILE_NAME;
+    realmId = file.realmId;
     emulator = await startEmulator({ companies: [file] });
     t = await startApp(emulator, { syncOnConnect: true });
     server = await serve(t.app, Number(new URL(TEST_CLIENT.redirectUris[0]!).port));
@@ -175,4 +177,88 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
       await page.screenshot({ path: screenshotPath(`panel-tablet${path.replace(/\//g, '-')}`), fullPage: true });
     }
   });
+
+  /** Every page of the panel: its screenshot name, path, and the link that marks it current (main nav or header). */
+  async function panelPages(): Promise<Array<{ name: string; path: string; current: string }>> {
+    await page.goto(`${server.url}/customers`);
+    const customerHref = await page.locator('#customers-table tbody tr th a').first().getAttribute('href');
+    const customerPath = new URL(customerHref ?? '/', server.url).pathname;
+    return [
+      { name: 'dashboard', path: '/dashboard', current: '/dashboard' },
+      { name: 'customers', path: '/customers', current: '/customers' },
+      { name: 'customer', path: customerPath, current: '/customers' },
+      { name: 'alerts', path: '/alerts', current: '/alerts' },
+      { name: 'sync', path: '/sync', current: '/sync' },
+      { name: 'activity', path: '/activity', current: '/activity' },
+      { name: 'settings', path: '/settings', current: '/settings' },
+      { name: 'mailbox', path: '/mailbox', current: '/mailbox' },
+      { name: 'company', path: '/company', current: '/company' },
+    ];
+  }
+
+  /** Opens the page at each width, checks it fits, and writes `<name>-1366.png` and `<name>-768.png`. */
+  async function atBothWidths(name: string, path: string, each: () => Promise<void>): Promise<void> {
+    for (const [width, height] of [
+      [1366, 900],
+      [768, 1024],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      const res = await page.goto(`${server.url}${path}`);
+      expect(res?.status(), `${path} at ${width}px`).toBe(200);
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'), path).toBe(true);
+      await each();
+      await page.screenshot({ path: screenshotPath(`${name}-${width}`), fullPage: true });
+    }
+  }
+
+  it('highlights the tab of every page (the company link on the Company page), with no connection banner', async () => {
+    for (const { name, path, current } of await panelPages()) {
+      await atBothWidths(name, path, async () => {
+        const marked = page.locator('a[aria-current="page"]');
+        await expect(marked.count(), path).resolves.toBe(1);
+        await expect(marked.getAttribute('href'), path).resolves.toBe(current);
+        await expect(page.locator('[data-banner]').count(), path).resolves.toBe(0);
+      });
+    }
+  }, 180_000);
+
+  it('after Disconnect, every page says so with Reconnect; Sync now waits, scoring still works', async () => {
+    const pages = await panelPages();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${server.url}/company`);
+    await page.locator('[data-action="disconnect"]').click();
+    await page.waitForURL(`${server.url}/?disconnected=1`);
+    for (const { name, path, current } of pages) {
+      await atBothWidths(`${name}-disconnected`, path, async () => {
+        const banner = page.locator('[data-banner="disconnected"]');
+        await expect(banner.isVisible(), path).resolves.toBe(true);
+        await expect(banner.textContent(), path).resolves.toMatch(/is disconnected from QuickBooks/);
+        await expect(banner.getByRole('link', { name: 'Reconnect' }).getAttribute('href'), path).resolves.toBe(
+          '/connect',
+        );
+        await expect(page.locator('a[aria-current="page"]').getAttribute('href'), path).resolves.toBe(current);
+      });
+      if (name === 'dashboard') {
+        await expect(page.locator('[data-action="score"]').isEnabled()).resolves.toBe(true);
+        await expect(page.locator('#dashboard-offline').isVisible()).resolves.toBe(true);
+      }
+      if (name === 'sync') await expect(page.locator('#action-sync').isDisabled()).resolves.toBe(true);
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await page.goto(`${server.url}${path}`);
+      expect(await seriousAccessibilityViolations(page), `${path}: serious or critical axe violations`).toEqual([]);
+    }
+
+    // The banner's one action fixes it: Reconnect, approve, and the company catches up on what changed.
+    const scoredBefore = (await t.container.scoreRuns.latestRun(realmId))?.id;
+    await page.goto(`${server.url}/dashboard`);
+    await page.locator('[data-banner="disconnected"]').getByRole('link', { name: 'Reconnect' }).click();
+    await page.locator('button[name="decision"][value="approve"]').click();
+    await page.waitForURL(`${server.url}/oauth/callback**`);
+    await expect(page.locator('#connected-sync').getAttribute('data-sync')).resolves.toBe('catch-up');
+    await expect(page.locator('[data-banner]').count()).resolves.toBe(0);
+    // The catch-up sync and its score run finish before the app closes.
+    await expect
+      .poll(async () => (await t.container.scoreRuns.latestRun(realmId))?.id, { timeout: 30_000, interval: 250 })
+      .not.toBe(scoredBefore);
+  }, 240_000);
 });

@@ -121,6 +121,12 @@ export function createFakeSyncStore(): FakeSyncStore {
         intuitTid: o.intuitTid ?? null,
       });
     },
+    async lastSucceededAt(realmId) {
+      const times = runs
+        .filter((r) => r.realmId === realmId && r.status === 'succeeded' && r.finishedAt)
+        .map((r) => r.finishedAt!.getTime());
+      return times.length > 0 ? new Date(Math.max(...times)) : null;
+    },
     async runs(realmId, limit = 20) {
       return runs
         .filter((r) => r.realmId === realmId)

@@ -72,6 +72,8 @@ export interface SyncStore {
   finishRun(id: number, outcome: SyncRunOutcome): Promise<void>;
   /** The company's runs, newest first. */
   runs(realmId: string, limit?: number): Promise<SyncRun[]>;
+  /** When the company's last successful sync finished; null if no sync of it has ever succeeded. */
+  lastSucceededAt(realmId: string): Promise<Date | null>;
   /** Runs left "running" by a process that died are marked failed. */
   failAbandonedRuns(realmId: string, at: Date): Promise<void>;
 }

@@ -201,6 +201,14 @@ export function createSyncStore(db: Db): SyncStore {
       return (await db(RUNS).where({ realm_id: realmId }).orderBy('id', 'desc').limit(limit)).map(rowToRun);
     },
 
+    async lastSucceededAt(realmId) {
+      const row = (await db(RUNS)
+        .where({ realm_id: realmId, status: 'succeeded' })
+        .max({ at: 'finished_at' })
+        .first()) as { at?: unknown } | undefined;
+      return toDate(row?.at);
+    },
+
     /** Runs left "running" by a process that died are marked failed (a restart must not show them forever). */
     async failAbandonedRuns(realmId, at) {
       await db(RUNS).where({ realm_id: realmId, status: 'running' }).update({

@@ -217,4 +217,26 @@ describe.each(stores<SyncStore>(() => createSyncStore(db), createFakeSyncStore))
       progress: { entity: 'Term', rows: 3, pages: 1 },
     });
   });
+
+  it('tells when the last successful sync finished, and null for a company never synced', async () => {
+    const store = make();
+    const realmId = await nextRealm();
+    expect(await store.lastSucceededAt(realmId)).toBeNull();
+    const failed = await store.startRun(realmId, 'connect', 'full', at(0));
+    await store.finishRun(failed, { status: 'failed', at: at(1) });
+    expect(await store.lastSucceededAt(realmId)).toBeNull();
+    for (const [start, end] of [
+      [2, 3],
+      [4, 5],
+    ] as const)
+      await store.finishRun(await store.startRun(realmId, 'manual', 'incremental', at(start)), {
+        status: 'succeeded',
+        at: at(end),
+      });
+    await store.finishRun(await store.startRun(realmId, 'manual', 'incremental', at(6)), {
+      status: 'failed',
+      at: at(7),
+    });
+    expect(await store.lastSucceededAt(realmId)).toEqual(at(5));
+  });
 });
