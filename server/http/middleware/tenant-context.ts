@@ -12,6 +12,8 @@ declare module 'express-serve-static-core' {
     company?: Company;
     /** Companies the signed-in user may switch to. */
     companies?: Company[];
+    /** The time zone every page shows times in: the selected company's, else DEFAULT_COMPANY_TIME_ZONE. */
+    timeZone?: string;
   }
 }
 
@@ -20,7 +22,7 @@ declare module 'express-serve-static-core' {
  * that the user is no longer linked to is dropped, so a stale or forged session never reaches another
  * company's data.
  */
-export function tenantContext(c: Pick<Container, 'users' | 'connections'>): RequestHandler {
+export function tenantContext(c: Pick<Container, 'users' | 'connections' | 'config'>): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (!userId) return next();
@@ -41,6 +43,8 @@ export function tenantContext(c: Pick<Container, 'users' | 'connections'>): Requ
     } else {
       delete req.session.realmId;
     }
+    // Times on every page are the company's local times (fmt.dateTime(at, timeZone)).
+    res.locals.timeZone = res.locals.company?.timeZone ?? c.config.sync.defaultCompanyTimeZone;
     next();
   };
 }
