@@ -22,7 +22,10 @@ function alreadyIn(res: Response, realmId: unknown): boolean {
  * Connecting signs the user in (OpenID), links them to the company and starts a new session id.
  */
 export function connectRoutes(
-  c: Pick<Container, 'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'syncStore' | 'risk' | 'activity'>,
+  c: Pick<
+    Container,
+    'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'syncStore' | 'risk' | 'activity' | 'config'
+  >,
   options: { syncOnConnect?: boolean } = {},
 ): Router {
   const router = Router();

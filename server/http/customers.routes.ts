@@ -26,6 +26,7 @@ import {
 } from '../features/risk/score-run-store-type.js';
 import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
+import { customerCounts } from './customer-count-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
 
@@ -188,7 +189,10 @@ const NOTICES: Record<string, (name: string) => string> = {
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
 
-type Deps = Pick<Container, 'customerList' | 'customerPage' | 'customerInputs' | 'activity' | 'clock'>;
+type Deps = Pick<
+  Container,
+  'customerList' | 'customerPage' | 'customerInputs' | 'activity' | 'clock' | 'localCopy' | 'riskPolicies'
+>;
 
 /** The customer list (filters, sort, pages, CSV) and each customer's page with its controls. */
 export function customerRoutes(c: Deps): Router {
@@ -200,7 +204,10 @@ export function customerRoutes(c: Deps): Router {
     const page = { title: 'Customers', nav: 'customers', stylesheets: STYLES };
     const { state, query } = parseListQuery(req.query, run);
     if (!run) return res.render('pages/customers', { ...page, run: undefined });
-    const { rows, total } = await c.customerList.page(realmId, run.id, query);
+    const [{ rows, total }, counts] = await Promise.all([
+      c.customerList.page(realmId, run.id, query),
+      customerCounts(c, realmId, run.policyVersion),
+    ]);
     const pages = Math.max(1, Math.ceil(total / state.size));
     const filtered = Boolean(
       state.q || state.risk || state.strategy || state.cluster || state.profit || state.highRisk,
@@ -210,6 +217,7 @@ export function customerRoutes(c: Deps): Router {
       run,
       rows,
       total,
+      counted: counts.text,
       pages,
       state,
       filtered,

@@ -39,6 +39,34 @@ export function monthLabel(month: string, style: 'long' | 'short' = 'long'): str
 const points = (p: number) => fmt.number(Math.abs(p), 1);
 const plural = (n: number, one: string, many = `${one}s`) => `${fmt.number(n)} ${n === 1 ? one : many}`;
 
+const SCORED_HOW: Readonly<Record<string, string>> = {
+  connect: 'scored after connecting',
+  manual: 'scored on request',
+  nightly: 'scored in the nightly run',
+};
+
+/**
+ * The dashboard header's account of a score run in words, not codes: when and why it was scored ("scored after
+ * connecting, 6 Dec 2026, 07:30 PST") and which policy it used ("using the default policy", "policy saved …").
+ * Version 1 is the defaults (never stored); `savedAt` is when the company's current version was saved.
+ */
+export function runInWords(
+  run: { createdAt: Date; trigger: string; policyVersion: number },
+  policy: { version: number; savedAt: Date | undefined },
+  zone: string | undefined,
+): { scored: string; policy: string } {
+  const how = SCORED_HOW[run.trigger] ?? 'scored';
+  return {
+    scored: `${how}, ${fmt.dateTime(run.createdAt, zone)}`,
+    policy:
+      run.policyVersion === 1
+        ? 'using the default policy'
+        : run.policyVersion === policy.version && policy.savedAt
+          ? `using the policy saved ${fmt.dateTime(policy.savedAt, zone)}`
+          : 'using an earlier saved policy (changed since: the next score run uses the current one)',
+  };
+}
+
 export interface TrendSentence {
   direction: 'down' | 'up' | 'flat' | 'none';
   text: string;

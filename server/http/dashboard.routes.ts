@@ -5,8 +5,10 @@ import { NotFoundError } from '../errors.js';
 import { EXPORTS, exportTable, toCsv, toJson, type ExportWhat } from '../features/risk/exports.js';
 import type { RunDetails, RunDistribution, ScoreRunSummary } from '../features/risk/score-run-store-type.js';
 import { actorOf } from './actor.js';
-import { buildDashboard, type DashboardModel } from './dashboard-view.js';
+import { customerCounts } from './customer-count-view.js';
+import { buildDashboard, runInWords, type DashboardModel } from './dashboard-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
+import { entityInWords } from './sync-view.js';
 
 /** Built dashboards kept per score run id: a run never changes, so only the most recently viewed few need keeping. */
 const CACHED_RUNS = 32;
@@ -24,7 +26,9 @@ export interface DashboardRun {
  * The selected company at a glance from its latest score run (tiles, trend, charts, clusters, strategies,
  * model card), scoring on demand, and the downloads. GET /risk, the page before the dashboard, redirects here.
  */
-export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncStore' | 'logger'>): Router {
+export function dashboardRoutes(
+  c: Pick<Container, 'risk' | 'scoreRuns' | 'syncStore' | 'logger' | 'riskPolicies' | 'localCopy'>,
+): Router {
   const router = Router();
   const built = new LRUCache<number, Promise<DashboardRun | undefined>>({ max: CACHED_RUNS });
 
@@ -61,10 +65,23 @@ export function dashboardRoutes(c: Pick<Container, 'risk' | 'scoreRuns' | 'syncS
     const [lastSync] = await c.syncStore.runs(realmId, 1);
     const syncRunning = lastSync?.status === 'running' ? lastSync : undefined;
     const dashboard = summary ? await dashboardFor(req.app, realmId, summary) : undefined;
+    const [policy, savedAt, counts] = dashboard
+      ? await Promise.all([
+          c.riskPolicies.policy(realmId),
+          c.riskPolicies.policySavedAt(realmId),
+          customerCounts(c, realmId, dashboard.run.policyVersion),
+        ])
+      : [];
     res.render('pages/dashboard', {
       ...PAGE,
       title: 'Dashboard',
       dashboard,
+      runWords:
+        dashboard && policy
+          ? runInWords(dashboard.run, { version: policy.version, savedAt }, res.locals.timeZone)
+          : undefined,
+      customersCounted: counts?.text,
+      entityInWords,
       syncRunning,
       everSynced: lastSync !== undefined,
       ...(dashboard ? { scripts: ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'] } : {}),

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import type { Container } from '../container.js';
-import { ValidationError } from '../errors.js';
 import { requireCompany } from './middleware/tenant-context.js';
 
-/** The company's outgoing email (kept here when no SMTP server is configured) and the digest switch. */
+/**
+ * The company's outgoing email (kept here when no SMTP server is configured), and whether the alert digest is on:
+ * it is switched in one place, Settings, which this page links to.
+ */
 export function mailboxRoutes(c: Pick<Container, 'mail' | 'digests' | 'config'>): Router {
   const router = Router();
   router.get('/mailbox', requireCompany, async (_req, res) => {
@@ -16,19 +18,6 @@ export function mailboxRoutes(c: Pick<Container, 'mail' | 'digests' | 'config'>)
       owner: await c.digests.ownerEmail(realmId),
       smtp: Boolean(c.config.mail.smtpUrl),
     });
-  });
-  router.post('/mailbox/digest', requireCompany, async (req, res) => {
-    const body = req.body as { enabled?: string; to?: string };
-    const to = (body.to ?? '').trim();
-    if (to !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
-      throw new ValidationError(`"${to}" is not an email address.`, [], {
-        help: 'Leave it empty to send the digest to the owner.',
-      });
-    await c.digests.setPreferences(res.locals.company!.realmId, {
-      enabled: body.enabled === '1',
-      to: to === '' ? null : to,
-    });
-    res.redirect(303, '/mailbox');
   });
   return router;
 }

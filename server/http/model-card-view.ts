@@ -74,7 +74,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
   return {
     fallback: card.fallback,
     summary:
-      `Learned from ${fmt.number(card.trainedOn)} invoices whose outcome was known by ${card.asOf}, then checked on the latest ` +
+      `Learned from ${fmt.number(card.trainedOn)} invoices whose outcome was known by ${fmt.date(card.asOf)}, ` +
+      'then checked on the latest ' +
       `${fmt.number(card.holdoutSize)} of them, which it had not seen.`,
     ranking: rankingInWords(card.auc),
     calibration: calibrationInWords(ece),
@@ -85,7 +86,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
           `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ${fmt.probability(b.observed)} were.`,
       ),
     details: {
-      method: card.method,
+      // The method text is saved with the run; its counts ("all 6554 … at most 30000") get separators here.
+      method: card.method.replace(/\d{4,}/g, (n) => fmt.number(Number(n))),
       features: card.features.join(', '),
       figures: [
         { label: 'Training invoices', value: fmt.number(card.trainedOn) },
@@ -101,8 +103,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
 
 export function backtestView(b: ScoreBacktest): BacktestView {
   const sentences = [
-    `Scored as of ${b.scoredAsOf}, ${fmt.number(b.customers)} customers had invoices that could go more than 30 days ` +
-      `past their terms by ${b.asOf}; ${fmt.number(b.lateCustomers)} of them let one do so.`,
+    `Scored as of ${fmt.date(b.scoredAsOf)}, ${fmt.number(b.customers)} customers had invoices that could go more ` +
+      `than 30 days past their terms by ${fmt.date(b.asOf)}; ${fmt.number(b.lateCustomers)} of them let one do so.`,
   ];
   if (b.auc !== null) {
     sentences.push(

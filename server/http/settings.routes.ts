@@ -25,6 +25,7 @@ import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/se
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
 import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
+import { customerCounts } from './customer-count-view.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 
@@ -112,7 +113,7 @@ function settingsPage(c: Deps) {
   async function render(res: Response, status: number, o: Overrides = {}, notice?: string): Promise<void> {
     const company = res.locals.company!;
     const realmId = company.realmId;
-    const [policy, savedAt, latestRun, ownTime, digest, owner, scores, customers] = await Promise.all([
+    const [policy, savedAt, latestRun, ownTime, digest, owner, scores, customers, counts] = await Promise.all([
       c.riskPolicies.policy(realmId),
       c.riskPolicies.policySavedAt(realmId),
       c.scoreRuns.latestRun(realmId),
@@ -121,6 +122,7 @@ function settingsPage(c: Deps) {
       c.digests.ownerEmail(realmId),
       c.customerInputs.creditScores(realmId),
       c.localCopy.customerNames(realmId),
+      customerCounts(c, realmId),
     ]);
     const lastChange: Partial<Record<SettingsSection, ActivityEntry>> = {};
     for (const s of SETTINGS_SECTIONS) lastChange[s] = await c.activity.lastChange(realmId, s);
@@ -172,6 +174,8 @@ function settingsPage(c: Deps) {
         ...(o.creditScores ?? {}),
         count: scores.size,
         customers: customers.size,
+        counted: counts.text,
+        examples: counts.overview.examples,
         limitLabel: `${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB`,
         lastChange: lastChange['credit-scores'],
       },

@@ -15,6 +15,34 @@ const compact = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 1,
 });
 
+/** One Intl formatter per zone, made on first use. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function partsIn(zone: string, d: Date): Record<string, string> {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    zoneFormats.set(zone, f);
+  }
+  return Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
+}
+const dateIn = (zone: string, d: Date) => {
+  const p = partsIn(zone, d);
+  return `${p.day} ${p.month} ${p.year}`;
+};
+const dateTimeIn = (zone: string, d: Date) => {
+  const p = partsIn(zone, d);
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
+};
+
 export const fmt = {
   /** Whole dollars from integer cents: "$12,345". */
   cents: (c: number | null | undefined): string =>
@@ -31,12 +59,23 @@ export const fmt = {
   /** A probability 0–1 as a percentage: "34%". */
   probability: (p: number | null | undefined): string =>
     p === null || p === undefined ? '—' : `${Math.round(p * 100)}%`,
+  /** A count or amount with thousands separators: "12,893". */
   number: (n: number | null | undefined, digits = 0): string =>
     n === null || n === undefined
       ? '—'
       : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }),
-  /** UTC timestamp as "2026-11-25 07:35 UTC". */
-  dateTime: (d: Date | null | undefined): string => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—'),
+  /**
+   * An instant in words in a time zone (the company's: res.locals.timeZone on every page): "6 Dec 2026, 07:30 PST".
+   * Without a zone it is shown in UTC, and says so.
+   */
+  dateTime: (d: Date | null | undefined, zone?: string): string => (d ? dateTimeIn(zone ?? 'UTC', d) : '—'),
+  /** A calendar date in words: "24 Nov 2026" from "2026-11-24" (an as-of date), or an instant's date in a zone. */
+  date: (d: string | Date | null | undefined, zone?: string): string => {
+    if (d === null || d === undefined) return '—';
+    if (d instanceof Date) return dateIn(zone ?? 'UTC', d);
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+    return m ? dateIn('UTC', new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))) : d;
+  },
   /**
    * JSON for a <script type="application/json"> block: "<" escaped so no string (a customer's name) can close
    * the tag. Rendered with <%- %>, never with inline script.

@@ -29,7 +29,12 @@ describe('the activity log page', () => {
     expect(page.text).toContain('Score run</span>');
     expect(page.text).toMatch(/Scored \d+ customers as of 2026-10-31/);
     expect(page.text).toContain('Sync</span>');
-    expect(page.text).toMatch(/<time datetime="\d{4}-\d{2}-\d{2}T[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2}<\/time>/);
+    // In words, in the company's zone (Los Angeles), never an ISO timestamp.
+    expect(page.text).toMatch(
+      /<time datetime="\d{4}-\d{2}-\d{2}T[^"]+">\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} P[SD]T<\/time>/,
+    );
+    expect(page.text).toContain('<th scope="col">When</th>');
+    expect(page.text).not.toContain('UTC');
     // Manual runs from the test harness are the CLI's system actor; the connection is the person who connected.
     expect(page.text).toContain('Someone (CLI)');
     expect(page.text).not.toMatch(/ style="/);

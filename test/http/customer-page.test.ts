@@ -75,7 +75,7 @@ describe('a customer page', () => {
       `<p class="big-figure">$${Math.round(creditLimit.cents / 100).toLocaleString('en-US')}</p>`,
     );
     expect(page.text).toContain(creditLimit.basis);
-    expect(page.text).toContain('Scores as of 2026-10-31');
+    expect(page.text).toContain('Scores as of 31 Oct 2026');
   });
 
   it('shows one risk label per customer, and a strategy that is its risk tier × profitability cell', async () => {

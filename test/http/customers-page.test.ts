@@ -103,7 +103,7 @@ describe('the customer list', () => {
       /<th scope="col" class="sortable "><a id="sort-name" href="\/customers\?sort=name&amp;dir=asc">/,
     );
     expect(page.text).toMatch(/<a id="sort-outstanding" href="\/customers\?sort=outstanding&amp;dir=desc">/);
-    expect(page.text).toContain(`${all.length} customers · scores as of 2026-10-31`);
+    expect(page.text).toContain(`${all.length} customers · scores as of 31 Oct 2026`);
     expect(page.text).toContain('id="page-next"');
     expect(page.text).not.toContain('id="page-prev"');
   });

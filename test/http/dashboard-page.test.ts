@@ -39,8 +39,8 @@ const byCustomer = (rows: Array<Record<string, string>>) => new Map(rows.map((r)
 describe('the dashboard', () => {
   let w: SyncWorld;
   let agent: Agent;
+  const file = generateCompany({ seed: 4, customers: 60, months: 24, asOf: '2026-10-31' });
   beforeAll(async () => {
-    const file = generateCompany({ seed: 4, customers: 60, months: 24, asOf: '2026-10-31' });
     file.Customers[0]!.DisplayName = '<script>alert(1)</script>';
     w = await syncWorld({ file });
     agent = newAgent(w.t.app);
@@ -115,6 +115,33 @@ describe('the dashboard', () => {
     expect(activity.actor).toBe('Dana Demo');
   });
 
+  it('says in words how the run was scored and with which policy, and what its customer count counts', async () => {
+    const page = await agent.get('/dashboard');
+    // Scored by Score now under the policy saved above (version 2), times in the company's zone (Los Angeles).
+    const when = String.raw`\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} P[SD]T`;
+    expect(page.text).toMatch(
+      new RegExp(
+        `id="dashboard-run">As of 31 Oct 2026 · scored on request, ${when} · ` + `using the policy saved ${when}`,
+      ),
+    );
+    expect(page.text).not.toContain('policy version');
+    expect(page.text).not.toContain('(manual)');
+    // The generated company's own list: jobs roll up into their parents, inactive customers are scored too.
+    const jobs = file.Customers.filter((c) => c.ParentRef).length;
+    const inactive = file.Customers.filter((c) => !c.ParentRef && c.Active === false).length;
+    expect(jobs).toBeGreaterThan(0);
+    const scored = file.Customers.length - jobs;
+    const run = (await w.t.container.scoreRuns.latestRun(w.realmId))!;
+    const { bands } = await w.t.container.scoreRuns.runDistribution(w.realmId, run.id);
+    expect(bands.low + bands.medium + bands.high + bands.unscored).toBe(scored);
+    expect(page.text).toContain(
+      `<p class="muted" id="dashboard-customers-counted">${file.Customers.length} customers in QuickBooks: ` +
+        `${scored} scored (${scored - inactive} active, ${inactive} marked inactive in QuickBooks) and ${jobs} ` +
+        `${jobs === 1 ? 'job, whose invoices count under its' : 'jobs, whose invoices count under their'} ` +
+        'parent customer.</p>',
+    );
+  });
+
   it('shows the tiles, the trend in words and every chart with valid JSON, a label that states its point, and a table', async () => {
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
@@ -174,7 +201,8 @@ describe('the dashboard', () => {
       /<details id="model-details">\s*<summary>Technical details<\/summary>[\s\S]*?AUC|Too little history/,
     );
     expect(co.scoreBacktest?.scoredAsOf).toBeDefined();
-    expect(page.text).toContain(`Scored as of ${co.scoreBacktest!.scoredAsOf}`);
+    expect(co.scoreBacktest!.scoredAsOf).toBe('2026-04-30');
+    expect(page.text).toContain('Scored as of 30 Apr 2026');
     for (const href of [
       '/exports/customers.csv',
       '/exports/invoices.json',

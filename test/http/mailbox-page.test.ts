@@ -3,7 +3,7 @@ import { connectCompany, csrfFrom, newAgent, type Agent } from '../support/conne
 import { fixtureCompany } from '../support/fixture-company.js';
 import { syncWorld, type SyncWorld } from '../support/sync-harness.js';
 
-describe('the mailbox page and the digest switch', () => {
+describe('the mailbox page and the digest it links to', () => {
   let w: SyncWorld;
   let agent: Agent;
   beforeAll(async () => {
@@ -13,21 +13,33 @@ describe('the mailbox page and the digest switch', () => {
   });
   afterAll(() => w.close());
 
-  it('says email stays local without SMTP, turns the digest on for the owner, and refuses a bad address', async () => {
+  it('says email stays local without SMTP and shows the digest off, with a link to Settings and no form', async () => {
     const page = await agent.get('/mailbox');
     expect(page.text).toContain('No SMTP server is configured');
-    expect(page.text).toContain('owner@duesense-demo.test');
-    const csrf = csrfFrom(page.text);
-    expect((await agent.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: '' })).status).toBe(
-      303,
-    );
-    expect(await w.t.container.digests.preferences(w.realmId)).toEqual({ enabled: true, to: null });
-    const bad = await agent
-      .post('/mailbox/digest')
+    expect(page.text).toMatch(/<strong>Off<\/strong>: no digest email is sent\./);
+    expect(page.text).toContain('<a href="/settings#digest" id="mailbox-digest-settings">Change it in Settings</a>');
+    expect(page.text).not.toContain('action="/mailbox/digest"');
+    expect(page.text).not.toContain('name="enabled"');
+  });
+
+  it('shows the state switched in Settings: on, for the owner, then for another address', async () => {
+    const csrf = csrfFrom((await agent.get('/settings')).text);
+    const on = await agent
+      .post('/settings/digest')
       .type('form')
-      .send({ _csrf: csrf, enabled: '1', to: 'not-an-address' });
-    expect(bad.status).toBe(400);
-    expect(bad.text).toContain('is not an email address');
-    expect(await w.t.container.digests.preferences(w.realmId)).toEqual({ enabled: true, to: null });
+      .send({ _csrf: csrf, enabled: '1', recipient: 'owner', to: '' });
+    expect(on.status).toBe(303);
+    expect((await agent.get('/mailbox')).text).toContain('sent to the owner, owner@duesense-demo.test');
+    await agent
+      .post('/settings/digest')
+      .type('form')
+      .send({ _csrf: csrf, enabled: '1', recipient: 'address', to: 'books@example.test' });
+    expect((await agent.get('/mailbox')).text).toMatch(/<strong>On<\/strong>: .*sent to books@example\.test\./);
+  });
+
+  it('has no second digest form: a post to the old address is not found', async () => {
+    const csrf = csrfFrom((await agent.get('/mailbox')).text);
+    const old = await agent.post('/mailbox/digest').type('form').send({ _csrf: csrf, enabled: '1', to: '' });
+    expect(old.status).toBe(404);
   });
 });

@@ -138,7 +138,7 @@ describe('the settings page', () => {
         .select('score', 'band');
       for (const b of bands) expect(b.band === 'high', String(b.score)).toBe(Number(b.score) >= 65);
       const page2 = await world.agent.get('/settings');
-      expect(page2.text).toContain('The latest scores, as of 2026-10-31, used version 2.');
+      expect(page2.text).toContain('The latest scores, as of 31 Oct 2026, used version 2.');
     });
 
     it('answers a bad policy with 400: every message next to its field, the values kept, nothing saved', async () => {
@@ -314,7 +314,7 @@ describe('the settings page', () => {
       const after = await world.agent.get('/settings');
       expect(input(after.text, 'schedule-time')).toContain('value="05:00"');
       expect(after.text).toContain(
-        '<strong>Next run: within 15 minutes.</strong> 05:00 has passed today (2026-10-31, America/Los_Angeles)',
+        '<strong>Next run: within 15 minutes.</strong> 05:00 has passed today (31 Oct 2026, America/Los_Angeles)',
       );
       expect(after.text).toContain('by Dana Demo: Set the nightly run to 05:00');
       // Each section shows its own last change (the section column), not the newest settings entry.
@@ -335,7 +335,7 @@ describe('the settings page', () => {
           status: 'succeeded',
         });
       expect((await world.agent.get('/settings')).text).toContain(
-        '<strong>Next run: tomorrow, 2026-11-01 at 05:00</strong> (America/Los_Angeles)',
+        '<strong>Next run: tomorrow, 1 Nov 2026 at 05:00</strong> (America/Los_Angeles)',
       );
       await c().db('job_locks').where({ job: 'nightly' }).delete();
       // Saved again unchanged: nothing logged.

@@ -60,11 +60,11 @@ describe('tenant isolation', () => {
     }
     // Bravo was synced, Alice's company never: her Sync page shows none of Bravo's runs.
     expect((await alice.get('/sync')).text).toContain('No sync has run yet');
-    const csrf = csrfFrom((await alice.get('/mailbox')).text);
+    const csrf = csrfFrom((await alice.get('/settings')).text);
     await alice
-      .post('/mailbox/digest')
+      .post('/settings/digest')
       .type('form')
-      .send({ _csrf: csrf, enabled: '1', to: 'alice@example.test', realmId: REALM_B });
+      .send({ _csrf: csrf, enabled: '1', recipient: 'address', to: 'alice@example.test', realmId: REALM_B });
     expect(await t.container.digests.preferences(REALM_B)).toEqual({ enabled: false, to: null });
     expect(await t.container.digests.preferences(FIXTURE_REALM)).toEqual({ enabled: true, to: 'alice@example.test' });
     // Downloads read the company's saved run: Bravo's is Bob's alone, and Alice's company has none yet.

@@ -13,6 +13,18 @@ export interface InvoiceOnFile {
   totalCents: number | null;
 }
 
+/** What the company's customer list is made of, so a page can say what a customer count counts. */
+export interface CustomerOverview {
+  /** Every customer in the local copy (ones deleted in QuickBooks left out), jobs included. */
+  all: number;
+  /** Of them, jobs (sub-customers): when jobs roll up, their invoices count under their top-level customer. */
+  jobs: number;
+  /** Top-level customers marked inactive in QuickBooks (they are scored all the same). */
+  inactive: number;
+  /** The first two active top-level customers by Id (the credit-score CSV example). */
+  examples: Array<{ id: string; name: string }>;
+}
+
 /**
  * The read side of the local copy of a company's QuickBooks data (the qbo_* tables, which the sync writes),
  * for the features that score and show it. Every read is scoped to one company.
@@ -31,4 +43,6 @@ export interface LocalCopyReader {
   invoicesOnFile(realmId: string, invoiceIds: readonly string[]): Promise<Map<string, InvoiceOnFile>>;
   /** Every live customer's display name by id. */
   customerNames(realmId: string): Promise<Map<string, string>>;
+  /** How many customers, jobs and inactive customers the copy holds, and two active ones to show as examples. */
+  customerOverview(realmId: string): Promise<CustomerOverview>;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/knex.js';
 import { loadCompanyFacts } from './company-facts-loader.js';
-import type { CoveredCustomer, InvoiceOnFile, LocalCopyReader } from './local-copy-reader-type.js';
+import type { CoveredCustomer, CustomerOverview, InvoiceOnFile, LocalCopyReader } from './local-copy-reader-type.js';
 
 /** Ids per IN (…) list: well under every database's limit on bound parameters. */
 const CHUNK = 500;
@@ -75,6 +75,24 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
     async customerNames(realmId: string): Promise<Map<string, string>> {
       const rows = await customers(realmId).whereNull('deleted_at').select('qbo_id', 'display_name');
       return new Map(rows.map((r: { qbo_id: string; display_name: string }) => [String(r.qbo_id), r.display_name]));
+    },
+
+    async customerOverview(realmId: string): Promise<CustomerOverview> {
+      const rows: Row[] = await customers(realmId)
+        .whereNull('deleted_at')
+        .select('qbo_id', 'display_name', 'active', 'parent_qbo_id');
+      const top = rows.filter((r) => r.parent_qbo_id === null || r.parent_qbo_id === undefined);
+      const examples = top
+        .filter((r) => Boolean(r.active))
+        .map((r) => ({ id: String(r.qbo_id), name: String(r.display_name) }))
+        .sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, 2);
+      return {
+        all: rows.length,
+        jobs: rows.length - top.length,
+        inactive: top.filter((r) => !r.active).length,
+        examples,
+      };
     },
   };
 }

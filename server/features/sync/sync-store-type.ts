@@ -22,7 +22,7 @@ export interface SyncRun {
   status: 'running' | 'succeeded' | 'failed';
   startedAt: Date;
   finishedAt: Date | null;
-  progress: { entity?: string; rows?: number; pages?: number } | null;
+  progress: { entity?: string; mode?: string; rows?: number; pages?: number } | null;
   counts: Record<string, { upserted: number; deleted: number }> | null;
   apiCalls: number;
   throttledMs: number;

@@ -14,6 +14,8 @@ declare module 'express-serve-static-core' {
     companies?: Company[];
     /** The selected company's connection as every page shows it (head.ejs); absent without a company. */
     connection?: ConnectionState;
+    /** The time zone every page shows times in: the selected company's, else DEFAULT_COMPANY_TIME_ZONE. */
+    timeZone?: string;
   }
 }
 
@@ -45,7 +47,7 @@ export async function connectionStateOf(c: Pick<Container, 'syncStore'>, company
  * in the session that the user is no longer linked to is dropped, so a stale or forged session never reaches
  * another company's data.
  */
-export function tenantContext(c: Pick<Container, 'users' | 'connections' | 'syncStore'>): RequestHandler {
+export function tenantContext(c: Pick<Container, 'users' | 'connections' | 'syncStore' | 'config'>): RequestHandler {
   return async (req, res, next) => {
     await loadTenant(c, req, res);
     next();
@@ -54,10 +56,12 @@ export function tenantContext(c: Pick<Container, 'users' | 'connections' | 'sync
 
 /** The tenant context of the session as it is now; also run right after signing in, for the page that follows. */
 export async function loadTenant(
-  c: Pick<Container, 'users' | 'connections' | 'syncStore'>,
+  c: Pick<Container, 'users' | 'connections' | 'syncStore' | 'config'>,
   req: Request,
   res: Response,
 ): Promise<void> {
+  // Times on every page are the company's local times (fmt.dateTime(at, timeZone)).
+  res.locals.timeZone = c.config.sync.defaultCompanyTimeZone;
   const userId = req.session?.userId;
   if (!userId) return;
   const user = await c.users.get(userId);
@@ -73,6 +77,7 @@ export async function loadTenant(
   const selected = companies.find((co) => co.realmId === req.session.realmId) ?? companies[0];
   if (selected) {
     res.locals.company = selected;
+    res.locals.timeZone = selected.timeZone ?? c.config.sync.defaultCompanyTimeZone;
     res.locals.connection = await connectionStateOf(c, selected);
     req.session.realmId = selected.realmId;
   } else {

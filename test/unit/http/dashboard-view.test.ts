@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RunDetails, RunDistribution } from '../../../server/features/risk/score-run-store-type.js';
-import { buildDashboard, collectionTrendSentence, monthLabel } from '../../../server/http/dashboard-view.js';
+import {
+  buildDashboard,
+  collectionTrendSentence,
+  monthLabel,
+  runInWords,
+} from '../../../server/http/dashboard-view.js';
 
 const months = (rates: Array<number | null>) =>
   rates.map((rate, i) => ({ month: `2026-${String(i + 1).padStart(2, '0')}`, rate }));
@@ -323,6 +328,30 @@ describe('buildDashboard', () => {
     withBacktest.company.scoreBacktest = backtest;
     expect(buildDashboard(withBacktest, distribution).modelCard.backtest!.sentences[2]).toBe(
       'Customers in the High risk tier then owed 100% of the $500 that went that late.',
+    );
+  });
+});
+
+describe('the score run in the dashboard header, in words', () => {
+  const createdAt = new Date('2026-12-06T15:30:00Z');
+  const zone = 'America/Los_Angeles';
+  it('says why and when a run was scored, in the company zone, and that it used the default policy', () => {
+    expect(
+      runInWords({ createdAt, trigger: 'connect', policyVersion: 1 }, { version: 1, savedAt: undefined }, zone),
+    ).toEqual({ scored: 'scored after connecting, 6 Dec 2026, 07:30 PST', policy: 'using the default policy' });
+    expect(
+      runInWords({ createdAt, trigger: 'nightly', policyVersion: 1 }, { version: 1, savedAt: undefined }, zone).scored,
+    ).toBe('scored in the nightly run, 6 Dec 2026, 07:30 PST');
+  });
+
+  it("names a saved policy by when it was saved, and says when the run's policy has been changed since", () => {
+    const savedAt = new Date('2026-11-20T18:00:00Z');
+    expect(runInWords({ createdAt, trigger: 'manual', policyVersion: 3 }, { version: 3, savedAt }, zone)).toEqual({
+      scored: 'scored on request, 6 Dec 2026, 07:30 PST',
+      policy: 'using the policy saved 20 Nov 2026, 10:00 PST',
+    });
+    expect(runInWords({ createdAt, trigger: 'manual', policyVersion: 2 }, { version: 3, savedAt }, zone).policy).toBe(
+      'using an earlier saved policy (changed since: the next score run uses the current one)',
     );
   });
 });

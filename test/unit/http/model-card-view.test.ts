@@ -24,7 +24,8 @@ describe('model card in plain words', () => {
   it('says what it learned from, how well it ranks and how far its percentages are off, bin by bin', () => {
     const v = modelCardView(card, undefined);
     expect(v.summary).toBe(
-      'Learned from 6,756 invoices whose outcome was known by 2026-10-31, then checked on the latest 1,351 of them, which it had not seen.',
+      'Learned from 6,756 invoices whose outcome was known by 31 Oct 2026, then checked on the latest 1,351 of them, ' +
+        'which it had not seen.',
     );
     expect(v.ranking).toBe(
       'Ranks invoices very well: given one invoice that was paid late and one that was not, it gave the late one the higher chance 93 times in 100.',
@@ -40,6 +41,18 @@ describe('model card in plain words', () => {
     expect(v.details.figures).toContainEqual({ label: 'Expected calibration error (10 bins)', value: '0.031' });
     expect(v.details.method).toBe('L2 logistic regression');
     expect(v.backtest).toBeNull();
+  });
+
+  it("puts thousands separators in the method's counts, not in its small numbers", () => {
+    const method =
+      'L2 logistic regression (Newton/IRLS, l2=1) on 9 point-in-time features, Platt-scaled on the latest 20% of ' +
+      'training rows; holdout = latest 20% by TxnDate; refitted on all 6554 (the most recent, at most 30000) ' +
+      'decided invoices';
+    expect(modelCardView({ ...card, method }, undefined).details.method).toBe(
+      'L2 logistic regression (Newton/IRLS, l2=1) on 9 point-in-time features, Platt-scaled on the latest 20% of ' +
+        'training rows; holdout = latest 20% by TxnDate; refitted on all 6,554 (the most recent, at most 30,000) ' +
+        'decided invoices',
+    );
   });
 
   it('grades AUC and ECE in words at their boundaries', () => {
@@ -77,7 +90,8 @@ describe('model card in plain words', () => {
       highRiskCustomers: 31,
     };
     expect(modelCardView(card, b).backtest!.sentences).toEqual([
-      'Scored as of 2026-04-30, 250 customers had invoices that could go more than 30 days past their terms by 2026-10-31; ' +
+      'Scored as of 30 Apr 2026, 250 customers had invoices that could go more than 30 days past their terms ' +
+        'by 31 Oct 2026; ' +
         '80 of them let one do so.',
       'The risk score then put such a customer above one who paid in time 78 times in 100.',
       'Customers in the High risk tier then owed 62% of the $123,456 that went that late.',
