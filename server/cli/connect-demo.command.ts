@@ -13,7 +13,8 @@ export function registerConnectDemoCommand(program: Command): void {
   program
     .command('connect-demo')
     .description(
-      "Connect the app to an emulator company through the real OAuth code flow, approving the emulator's consent page for you.",
+      'Connect the app to an emulator company through the real OAuth code flow, ' +
+        "approving the emulator's consent page for you.",
     )
     .option('--realm <realmId>', 'the company to connect (default: the first one the emulator serves)')
     .option(
@@ -57,7 +58,8 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
       callbackUrl = await submitEmulatorConsent({ authorizeUrl, realmId: company.realmId });
     } catch (err) {
       throw new CliError(
-        `${(err as Error).message}. Is the app's client (${config.intuit.clientId}, redirect ${config.intuit.redirectUri}) registered with this emulator?`,
+        `${(err as Error).message}. Is the app's client ` +
+          `(${config.intuit.clientId}, redirect ${config.intuit.redirectUri}) registered with this emulator?`,
       );
     }
     const { company: connected, identity } = await container.connections.completeConnect(callbackUrl, {
@@ -69,7 +71,8 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
       await container.users.linkCompany(user.id, connected.realmId, container.clock.now());
     }
     process.stdout.write(
-      `Connected ${connected.companyName} (realm ${connected.realmId})${identity?.email ? ` for ${identity.email}` : ''}.\n`,
+      `Connected ${connected.companyName} (realm ${connected.realmId})` +
+        `${identity?.email ? ` for ${identity.email}` : ''}.\n`,
     );
   } catch (err) {
     if (err instanceof ConnectError) throw new CliError(`${err.message} ${err.help ?? ''}`.trim());

@@ -52,7 +52,8 @@ export function registerRiskCommands(program: Command): void {
   program
     .command('score')
     .description(
-      "Score every customer of connected companies from the local copy as of today in the company's time zone and save the run; " +
+      'Score every customer of connected companies from the local copy ' +
+        "as of today in the company's time zone and save the run; " +
         'with --as-of an earlier date, a what-if that is shown but never saved.',
     )
     .option('--realm <realmId>', 'only this company')
@@ -71,17 +72,29 @@ export function registerRiskCommands(program: Command): void {
           const { runId, whatIf, assessment: a, facts, model, forecast, clusters } = scored;
           const m = (cents: number) => compactMoney(cents, facts.homeCurrency);
           const latest = a.collectionRates.at(-1);
+          const trend = a.collectionTrend;
+          const fallen =
+            trend.consecutiveDeclines > 0
+              ? ` (fallen ${trend.consecutiveDeclines} months in a row, down ${trend.totalDropPoints} points)`
+              : '';
+          const modelLine = model.fallback
+            ? "too little history, using each customer's smoothed late share"
+            : `trained on ${model.trainedOn} invoices, ` +
+              `holdout AUC ${model.auc?.toFixed(3) ?? '—'} on ${model.holdoutSize}`;
           const label = whatIf
             ? `WHAT-IF as of ${a.asOf} (not saved: the dashboard, smoothing and alerts are unchanged)`
             : `as of ${a.asOf} (score run ${runId})`;
           process.stdout.write(
-            `${realmId} ${label}: ${a.customers.length} customers, AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, ` +
-              `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}` +
+            `${realmId} ${label}: ${a.customers.length} customers, ` +
+              `AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, ` +
+              `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ` +
+              `${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}` +
               `${latest?.rate !== null && latest ? `, collection rate ${latest.rate}% in ${latest.month}` : ''}` +
-              `${a.collectionTrend.consecutiveDeclines > 0 ? ` (fallen ${a.collectionTrend.consecutiveDeclines} months in a row, down ${a.collectionTrend.totalDropPoints} points)` : ''}\n` +
-              `  6-month forecast: ${forecast.months.map((f) => `${f.month} ${m(f.expectedCents)}`).join(', ')}; never collected ${m(forecast.neverCollectedCents)}\n` +
+              `${fallen}\n` +
+              `  6-month forecast: ${forecast.months.map((f) => `${f.month} ${m(f.expectedCents)}`).join(', ')}; ` +
+              `never collected ${m(forecast.neverCollectedCents)}\n` +
               `  clusters: ${clusters.profiles.map((p) => `${p.name} (${p.customers})`).join(', ')}\n` +
-              `  late-payment model: ${model.fallback ? "too little history, using each customer's smoothed late share" : `trained on ${model.trainedOn} invoices, holdout AUC ${model.auc?.toFixed(3) ?? '—'} on ${model.holdoutSize}`}\n`,
+              `  late-payment model: ${modelLine}\n`,
           );
         }
       }),
@@ -90,7 +103,8 @@ export function registerRiskCommands(program: Command): void {
   program
     .command('export')
     .description(
-      'Export the latest saved score run as CSV or JSON; with --as-of an earlier date, a what-if (labelled, not saved).',
+      'Export the latest saved score run as CSV or JSON; ' +
+        'with --as-of an earlier date, a what-if (labelled, not saved).',
     )
     .option('--realm <realmId>', 'the company (required when several are connected)')
     .addOption(
@@ -205,7 +219,8 @@ export function registerRiskCommands(program: Command): void {
         const owner = await c.digests.ownerEmail(realmId);
         process.stdout.write(
           p.enabled
-            ? `Daily alert digest: on, to ${p.to ?? `the owner (${owner ?? 'no email known yet'})`}${c.config.mail.smtpUrl ? '' : ". No SMTP_URL is set, so messages stay in the app's Mailbox."}\n`
+            ? `Daily alert digest: on, to ${p.to ?? `the owner (${owner ?? 'no email known yet'})`}` +
+                `${c.config.mail.smtpUrl ? '' : ". No SMTP_URL is set, so messages stay in the app's Mailbox."}\n`
             : 'Daily alert digest: off.\n',
         );
       }),

@@ -56,13 +56,16 @@ export function registerSyncCommands(program: Command): void {
             const rows = Object.entries(run.counts ?? {})
               .map(([e, n]) => `${e} ${n.upserted}${n.deleted ? `/-${n.deleted}` : ''}`)
               .join(', ');
+            const seconds = (run.finishedAt!.getTime() - run.startedAt.getTime()) / 1000;
             process.stdout.write(
-              `${company.companyName} (${company.realmId}): ${run.status}, ${run.mode}, ${run.apiCalls} API calls, ${((run.finishedAt!.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s${rows ? ` — ${rows}` : ''}\n`,
+              `${company.companyName} (${company.realmId}): ${run.status}, ${run.mode}, ${run.apiCalls} API calls, ` +
+                `${seconds.toFixed(1)} s${rows ? ` — ${rows}` : ''}\n`,
             );
             if (run.status !== 'succeeded') {
               failed++;
               process.stdout.write(
-                `  error (${run.errorClass}${run.errorCode ? ` ${run.errorCode}` : ''}): ${run.errorMessage}${run.intuitTid ? ` [intuit_tid ${run.intuitTid}]` : ''}\n`,
+                `  error (${run.errorClass}${run.errorCode ? ` ${run.errorCode}` : ''}): ${run.errorMessage}` +
+                  `${run.intuitTid ? ` [intuit_tid ${run.intuitTid}]` : ''}\n`,
               );
             }
           } catch (err) {
@@ -106,7 +109,9 @@ export function registerSyncCommands(program: Command): void {
           if (r.runs.length === 0) process.stdout.write('  no sync yet\n');
           for (const run of r.runs) {
             process.stdout.write(
-              `  ${run.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ${run.status.padEnd(9)} ${run.mode.padEnd(10)} ${String(run.apiCalls).padStart(5)} calls${run.errorMessage ? `  ${run.errorClass}: ${run.errorMessage}` : ''}\n`,
+              `  ${run.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ` +
+                `${run.status.padEnd(9)} ${run.mode.padEnd(10)} ${String(run.apiCalls).padStart(5)} calls` +
+                `${run.errorMessage ? `  ${run.errorClass}: ${run.errorMessage}` : ''}\n`,
             );
           }
         }

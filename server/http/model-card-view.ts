@@ -74,7 +74,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
   return {
     fallback: card.fallback,
     summary:
-      `Learned from ${fmt.number(card.trainedOn)} invoices whose outcome was known by ${card.asOf}, then checked on the latest ` +
+      `Learned from ${fmt.number(card.trainedOn)} invoices whose outcome was known by ${card.asOf}, ` +
+      'then checked on the latest ' +
       `${fmt.number(card.holdoutSize)} of them, which it had not seen.`,
     ranking: rankingInWords(card.auc),
     calibration: calibrationInWords(ece),
@@ -82,7 +83,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
       .filter((b) => b.count >= MIN_BIN_INVOICES)
       .map(
         (b) =>
-          `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ${fmt.probability(b.observed)} were.`,
+          `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ` +
+          `${fmt.probability(b.observed)} were.`,
       ),
     details: {
       method: card.method,
@@ -112,7 +114,8 @@ export function backtestView(b: ScoreBacktest): BacktestView {
   sentences.push(
     b.highRiskShare === null
       ? 'No invoice went that late in the period.'
-      : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`,
+      : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} ` +
+          `of the ${fmt.cents(b.lateCents)} that went that late.`,
   );
   return {
     sentences,
