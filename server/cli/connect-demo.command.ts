@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { migrateToLatest } from '../db/knex.js';
 import { ConnectError } from '../features/connections/connection-service.js';
+import { cliActor } from './cli-actor.js';
 import { CliError, cliContainer, configOrExit, emulatorRequest, emulatorUrlFrom, parseUrl } from './cli-support.js';
 import { submitEmulatorConsent } from './emulator-consent.js';
 
@@ -70,6 +71,12 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
       const user = await container.users.upsertFromIntuit(identity, container.clock.now());
       await container.users.linkCompany(user.id, connected.realmId, container.clock.now());
     }
+    // Logged as the browser's connect logs it (connect.routes.ts), by the CLI's user.
+    await container.activity.record(connected.realmId, {
+      actor: cliActor(),
+      kind: 'connection',
+      summary: `Connected ${connected.companyName} to Duesense`,
+    });
     process.stdout.write(
       `Connected ${connected.companyName} (realm ${connected.realmId})` +
         `${identity?.email ? ` for ${identity.email}` : ''}.\n`,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   EXPORTS,
@@ -14,6 +15,7 @@ import { ValidationError } from '../errors.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/credit-score.js';
+import { cliActor } from './cli-actor.js';
 import { CliError, companiesFor, withCliContainer, parseIsoDate } from './cli-support.js';
 import type { Container } from '../container.js';
 
@@ -68,7 +70,11 @@ export function registerRiskCommands(program: Command): void {
         const realms = await realmsFor(c, o.realm);
         if (realms.length === 0) return void process.stdout.write('No connected companies.\n');
         for (const realmId of realms) {
-          const scored = await scoreOrRefuse(c, realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+          const scored = await scoreOrRefuse(c, realmId, {
+            ...(o.asOf ? { asOf: o.asOf } : {}),
+            trigger: 'manual',
+            actor: cliActor(),
+          });
           const { runId, whatIf, assessment: a, facts, model, forecast, clusters } = scored;
           const m = (cents: number) => compactMoney(cents, facts.homeCurrency);
           const latest = a.collectionRates.at(-1);
@@ -171,7 +177,16 @@ export function registerRiskCommands(program: Command): void {
           return;
         }
         await c.customerInputs.importCreditScores(realms[0]!, report.accepted, c.clock.now());
-        process.stdout.write(`Imported ${report.accepted.length} credit score(s).\n`);
+        const n = report.accepted.length;
+        const fileName = path.basename(file);
+        await c.activity.record(realms[0]!, {
+          actor: cliActor(),
+          kind: 'settings',
+          summary: `Imported ${n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'} from ${fileName}`,
+          section: 'credit-scores',
+          detail: { count: n, fileName },
+        });
+        process.stdout.write(`Imported ${n} credit score(s).\n`);
       }),
     );
   credit
@@ -190,9 +205,16 @@ export function registerRiskCommands(program: Command): void {
       withCliContainer(async (c) => {
         const realms = await realmsFor(c, o.realm);
         if (realms.length !== 1) throw new CliError('choose the company with --realm', 2);
-        if (!(await c.localCopy.customerNames(realms[0]!)).has(o.customer))
-          throw new CliError(`no customer with Id ${o.customer}`, 2);
+        const name = (await c.localCopy.customerNames(realms[0]!)).get(o.customer);
+        if (name === undefined) throw new CliError(`no customer with Id ${o.customer}`, 2);
         await c.customerInputs.setCreditScore(realms[0]!, o.customer, o.score, 'manual', c.clock.now());
+        await c.activity.record(realms[0]!, {
+          actor: cliActor(),
+          kind: 'customer',
+          summary: `Set the credit score of ${name} to ${o.score}`,
+          customerId: o.customer,
+          detail: { action: 'set_credit_score', score: o.score },
+        });
         process.stdout.write(`Credit score of customer ${o.customer} set to ${o.score}.\n`);
       }),
     );

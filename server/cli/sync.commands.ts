@@ -4,6 +4,7 @@ import { JOBS } from '../../jobs/schedule.js';
 import type { Container } from '../container.js';
 import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError, type SyncProgress } from '../features/sync/sync-service.js';
+import { cliActor } from './cli-actor.js';
 import { CliError, companiesFor, withCliContainer } from './cli-support.js';
 
 /** A progress bar on a terminal; plain lines (one per entity) when output is piped. */
@@ -50,6 +51,7 @@ export function registerSyncCommands(program: Command): void {
             const run = await c.sync.sync(company.realmId, {
               full: o.full === true,
               trigger: 'manual',
+              actor: cliActor(),
               onProgress: (p) => progress.update(p),
             });
             progress.stop();
@@ -127,12 +129,14 @@ export function registerSyncCommands(program: Command): void {
     .action((name: string, o: { realm?: string; force?: boolean }) =>
       withCliContainer(async (c) => {
         const job = (
-          JOBS as Record<string, { run(c: Container, o?: { realmId?: string; force?: boolean }): Promise<string> }>
+          JOBS as Record<
+            string,
+            { run(c: Container, o?: { realmId?: string; force?: boolean; actor?: string }): Promise<string> }
+          >
         )[name];
         if (!job) throw new CliError(`no job "${name}"; jobs: ${Object.keys(JOBS).join(', ')}`, 2);
-        process.stdout.write(
-          `${await job.run(c, { ...(o.realm ? { realmId: o.realm } : {}), ...(o.force ? { force: true } : {}) })}\n`,
-        );
+        const options = { ...(o.realm ? { realmId: o.realm } : {}), ...(o.force ? { force: true } : {}) };
+        process.stdout.write(`${await job.run(c, { ...options, actor: cliActor() })}\n`);
       }),
     );
 }
