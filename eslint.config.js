@@ -152,6 +152,10 @@ export default defineConfig(
       ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // Lines a person can read without scrolling (issue 14): Prettier's printWidth, also for the strings,
+      // template literals and comments Prettier does not break. Split long text with + instead; only URLs and
+      // regex literals may run on.
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   {

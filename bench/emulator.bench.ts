@@ -84,7 +84,8 @@ export const queryBenchmark: Benchmark = {
       return {
         name: 'emulator-query',
         description:
-          'Page every invoice of the 5,000-customer company through the emulator over HTTP, 1,000 rows a page, ordered by MetaData.LastUpdatedTime; then 20 filtered incremental queries.',
+          'Page every invoice of the 5,000-customer company through the emulator over HTTP, 1,000 rows a page, ' +
+          'ordered by MetaData.LastUpdatedTime; then 20 filtered incremental queries.',
         figures: {
           invoices: rows,
           pages: latencies.length,

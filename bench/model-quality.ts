@@ -43,7 +43,8 @@ for (const [name, spec] of [
   const trainMs = median(3, () => trainLatePaymentModel(invoices, { asOf: spec.asOf }));
   process.stdout.write(
     `${name} as of ${spec.asOf}: ${invoices.length} invoices, trained on ${card.trainedOn}, ` +
-      `holdout ${card.holdoutSize}, AUC ${card.auc?.toFixed(3)}, ECE ${card.ece?.toFixed(3)}, Brier ${card.brier?.toFixed(3)}, ` +
+      `holdout ${card.holdoutSize}, AUC ${card.auc?.toFixed(3)}, ` +
+      `ECE ${card.ece?.toFixed(3)}, Brier ${card.brier?.toFixed(3)}, ` +
       `training ${trainMs.toFixed(0)} ms\n`,
   );
   for (const b of card.calibration) {

@@ -116,7 +116,11 @@ export const panelBenchmark: Benchmark = {
       }
       return {
         name: 'panel',
-        description: `The risk panel under ${CLIENTS} concurrent clients for ${SECONDS} s per page (autocannon, every response timed), app in its own process on SQLite, for a generated ${customers}-customer company connected, synced and scored by the app itself.`,
+        description:
+          `The risk panel under ${CLIENTS} concurrent clients for ${SECONDS} s per page ` +
+          '(autocannon, every response timed), ' +
+          `app in its own process on SQLite, for a generated ${customers}-customer company connected, ` +
+          'synced and scored by the app itself.',
         figures,
         targets,
       };

@@ -15,7 +15,8 @@ import { type Benchmark, generateLargeCompany, startEmulatorProcess, round } fro
 const SQL_FLOOR = `
   SELECT i.customer_qbo_id, COUNT(*) AS invoices, SUM(i.total_cents) AS billed, SUM(COALESCE(a.applied, 0)) AS applied
   FROM qbo_invoices i
-  LEFT JOIN (SELECT txn_qbo_id, SUM(amount_cents) AS applied FROM qbo_payment_applications WHERE realm_id = ? AND txn_type = 'Invoice' GROUP BY txn_qbo_id) a
+  LEFT JOIN (SELECT txn_qbo_id, SUM(amount_cents) AS applied FROM qbo_payment_applications
+             WHERE realm_id = ? AND txn_type = 'Invoice' GROUP BY txn_qbo_id) a
     ON a.txn_qbo_id = i.qbo_id
   WHERE i.realm_id = ? AND i.deleted_at IS NULL
   GROUP BY i.customer_qbo_id`;
@@ -110,7 +111,11 @@ export const scoreBenchmark: Benchmark = {
       const trainingMs = performance.now() - t0;
       return {
         name: 'score',
-        description: `A score run (median of ${SCORED_RUNS}; load the facts from SQLite, every customer and company metric, train and apply the late-payment model, clusters, forecast, persist the run) for a generated ${customers}-customer, ${invoices}-invoice company, against one plain SQL aggregate over the same invoice and payment rows.`,
+        description:
+          `A score run (median of ${SCORED_RUNS}; load the facts from SQLite, every customer and company metric, ` +
+          'train and apply the late-payment model, clusters, forecast, persist the run) ' +
+          `for a generated ${customers}-customer, ${invoices}-invoice company, ` +
+          'against one plain SQL aggregate over the same invoice and payment rows.',
         figures: {
           customers,
           invoices,

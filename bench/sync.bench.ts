@@ -102,7 +102,11 @@ export const syncBenchmark: Benchmark = {
       const callsOverMinimum = (full.apiCalls - minimumCalls) / minimumCalls;
       return {
         name: 'sync',
-        description: `Full sync of a generated ${sizes.Customer}-customer company (${sizes.Invoice} invoices, ${sizes.Payment} payments, ${sizes.CreditMemo} credit memos) from an emulator in another process, production rate limits, SQLite file; then incremental syncs after 900 changed invoices and after 1% of all rows changed (1,000 invoices and the rest customers).`,
+        description:
+          `Full sync of a generated ${sizes.Customer}-customer company (${sizes.Invoice} invoices, ` +
+          `${sizes.Payment} payments, ${sizes.CreditMemo} credit memos) from an emulator in another process, ` +
+          'production rate limits, SQLite file; then incremental syncs after 900 changed invoices ' +
+          'and after 1% of all rows changed (1,000 invoices and the rest customers).',
         figures: {
           rows: totalRows,
           fullApiCalls: full.apiCalls,

@@ -3,7 +3,8 @@ import type { Container } from '../server/container.js';
 export const nightlyJob = {
   name: 'nightly',
   description: "Each connected company's nightly run (sync, then scoring), once per local date.",
-  run(c: Pick<Container, 'nightly'>, o: { realmId?: string; force?: boolean } = {}): Promise<string> {
+  /** `actor`: who ran it by hand (the CLI's user), for the activity log; else the nightly schedule. */
+  run(c: Pick<Container, 'nightly'>, o: { realmId?: string; force?: boolean; actor?: string } = {}): Promise<string> {
     return c.nightly.runAll(o);
   },
 };

@@ -15,7 +15,8 @@ export const JOBS = {
  * database (job_locks) make a second process or a restart harmless.
  */
 export const SCHEDULE = [
-  // Each quarter hour: companies whose local nightly time (their own from Settings, else NIGHTLY_LOCAL_TIME) has come run once per date.
+  // Each quarter hour: companies whose local nightly time (their own from Settings, else NIGHTLY_LOCAL_TIME)
+  // has come run once per date.
   { cron: '*/15 * * * *', job: nightlyDispatchJob },
   // Daily at 03:17 UTC, off the hour so many deployments do not call Intuit at once.
   { cron: '17 3 * * *', job: tokenKeepaliveJob },

@@ -62,7 +62,8 @@ export function loadManifest(config: Pick<Config, 'http' | 'intuit'>, file = MAN
   const expectedRedirect = `${config.http.baseUrl}${manifest.urls.redirect}`;
   if (config.intuit.redirectUri !== expectedRedirect) {
     problems.push(
-      `INTUIT_REDIRECT_URI is ${config.intuit.redirectUri}, but the manifest registers ${expectedRedirect} (APP_BASE_URL + urls.redirect)`,
+      `INTUIT_REDIRECT_URI is ${config.intuit.redirectUri}, ` +
+        `but the manifest registers ${expectedRedirect} (APP_BASE_URL + urls.redirect)`,
     );
   }
   if (problems.length > 0) throw new ManifestError(problems);

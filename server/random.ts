@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32), shared by the demo generator and the clusters: pure code never uses Math.random, so a seed fixes the result. */
+/**
+ * A small seeded PRNG (mulberry32), shared by the demo generator and the clusters: pure code never uses Math.random, so
+ * a seed fixes the result.
+ */
 export class Rng {
   private state: number;
 

@@ -20,7 +20,9 @@ export function localDate(instant: Date, zone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** A local time of day as configured and stored (NIGHTLY_LOCAL_TIME, a company's nightly time): HH:MM, 00:00 to 23:59. */
+/**
+ * A local time of day as configured and stored (NIGHTLY_LOCAL_TIME, a company's nightly time): HH:MM, 00:00 to 23:59.
+ */
 export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** A time of day as a person types it: "5:00" and "05:00" are the same time; anything else is not one. */

@@ -65,7 +65,8 @@ export async function emulatorRequest<T>(baseUrl: string, path: string, init: Re
     });
   } catch (err) {
     throw new CliError(
-      `cannot reach the emulator at ${baseUrl} (${(err as Error).message}). Is it running? Start it with \`npx duesense emulator\` or \`npm start\`.`,
+      `cannot reach the emulator at ${baseUrl} (${(err as Error).message}). ` +
+        'Is it running? Start it with `npx duesense emulator` or `npm start`.',
     );
   }
   const text = await res.text();

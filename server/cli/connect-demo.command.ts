@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { migrateToLatest } from '../db/knex.js';
 import { ConnectError } from '../features/connections/connection-service.js';
+import { cliActor } from './cli-actor.js';
 import { CliError, cliContainer, configOrExit, emulatorRequest, emulatorUrlFrom, parseUrl } from './cli-support.js';
 import { submitEmulatorConsent } from './emulator-consent.js';
 
@@ -13,7 +14,8 @@ export function registerConnectDemoCommand(program: Command): void {
   program
     .command('connect-demo')
     .description(
-      "Connect the app to an emulator company through the real OAuth code flow, approving the emulator's consent page for you.",
+      'Connect the app to an emulator company through the real OAuth code flow, ' +
+        "approving the emulator's consent page for you.",
     )
     .option('--realm <realmId>', 'the company to connect (default: the first one the emulator serves)')
     .option(
@@ -57,7 +59,8 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
       callbackUrl = await submitEmulatorConsent({ authorizeUrl, realmId: company.realmId });
     } catch (err) {
       throw new CliError(
-        `${(err as Error).message}. Is the app's client (${config.intuit.clientId}, redirect ${config.intuit.redirectUri}) registered with this emulator?`,
+        `${(err as Error).message}. Is the app's client ` +
+          `(${config.intuit.clientId}, redirect ${config.intuit.redirectUri}) registered with this emulator?`,
       );
     }
     const { company: connected, identity } = await container.connections.completeConnect(callbackUrl, {
@@ -68,8 +71,15 @@ async function connectDemo(o: ConnectDemoOptions): Promise<void> {
       const user = await container.users.upsertFromIntuit(identity, container.clock.now());
       await container.users.linkCompany(user.id, connected.realmId, container.clock.now());
     }
+    // Logged as the browser's connect logs it (connect.routes.ts), by the CLI's user.
+    await container.activity.record(connected.realmId, {
+      actor: cliActor(),
+      kind: 'connection',
+      summary: `Connected ${connected.companyName} to Duesense`,
+    });
     process.stdout.write(
-      `Connected ${connected.companyName} (realm ${connected.realmId})${identity?.email ? ` for ${identity.email}` : ''}.\n`,
+      `Connected ${connected.companyName} (realm ${connected.realmId})` +
+        `${identity?.email ? ` for ${identity.email}` : ''}.\n`,
     );
   } catch (err) {
     if (err instanceof ConnectError) throw new CliError(`${err.message} ${err.help ?? ''}`.trim());

@@ -131,7 +131,8 @@ export function registerEmulatorCommands(program: Command): void {
       if (companies.length === 0) return void process.stdout.write('The emulator serves no companies.\n');
       for (const c of companies) {
         process.stdout.write(
-          `${c.realmId}  ${c.companyName}  (${c.counts.Customer} customers, ${c.counts.Invoice} invoices, ${c.counts.Payment} payments)\n`,
+          `${c.realmId}  ${c.companyName}  ` +
+            `(${c.counts.Customer} customers, ${c.counts.Invoice} invoices, ${c.counts.Payment} payments)\n`,
         );
       }
     });
@@ -181,7 +182,8 @@ async function serve(o: ServeOptions): Promise<void> {
     const generated = generateCompany({ seed: o.seed, customers: o.customers, months: o.months, asOf });
     companies.push(generated);
     process.stderr.write(
-      `  ${generated.Customers.length} customers, ${generated.Invoices.length} invoices, ${generated.Payments.length} payments in ${Date.now() - started} ms\n`,
+      `  ${generated.Customers.length} customers, ${generated.Invoices.length} invoices, ` +
+        `${generated.Payments.length} payments in ${Date.now() - started} ms\n`,
     );
   }
   if (o.save) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   EXPORTS,
@@ -14,6 +15,7 @@ import { ValidationError } from '../errors.js';
 import { compactMoney } from '../features/risk/domain/risk-score.js';
 import { parseCreditScoreCsv } from '../features/risk/credit-score-import.js';
 import { CREDIT_SCORE_RULE, readCreditScore } from '../features/risk/domain/credit-score.js';
+import { cliActor } from './cli-actor.js';
 import { CliError, companiesFor, withCliContainer, parseIsoDate } from './cli-support.js';
 import type { Container } from '../container.js';
 
@@ -52,7 +54,8 @@ export function registerRiskCommands(program: Command): void {
   program
     .command('score')
     .description(
-      "Score every customer of connected companies from the local copy as of today in the company's time zone and save the run; " +
+      'Score every customer of connected companies from the local copy ' +
+        "as of today in the company's time zone and save the run; " +
         'with --as-of an earlier date, a what-if that is shown but never saved.',
     )
     .option('--realm <realmId>', 'only this company')
@@ -67,21 +70,37 @@ export function registerRiskCommands(program: Command): void {
         const realms = await realmsFor(c, o.realm);
         if (realms.length === 0) return void process.stdout.write('No connected companies.\n');
         for (const realmId of realms) {
-          const scored = await scoreOrRefuse(c, realmId, { ...(o.asOf ? { asOf: o.asOf } : {}), trigger: 'manual' });
+          const scored = await scoreOrRefuse(c, realmId, {
+            ...(o.asOf ? { asOf: o.asOf } : {}),
+            trigger: 'manual',
+            actor: cliActor(),
+          });
           const { runId, whatIf, assessment: a, facts, model, forecast, clusters } = scored;
           const m = (cents: number) => compactMoney(cents, facts.homeCurrency);
           const latest = a.collectionRates.at(-1);
+          const trend = a.collectionTrend;
+          const fallen =
+            trend.consecutiveDeclines > 0
+              ? ` (fallen ${trend.consecutiveDeclines} months in a row, down ${trend.totalDropPoints} points)`
+              : '';
+          const modelLine = model.fallback
+            ? "too little history, using each customer's smoothed late share"
+            : `trained on ${model.trainedOn} invoices, ` +
+              `holdout AUC ${model.auc?.toFixed(3) ?? '—'} on ${model.holdoutSize}`;
           const label = whatIf
             ? `WHAT-IF as of ${a.asOf} (not saved: the dashboard, smoothing and alerts are unchanged)`
             : `as of ${a.asOf} (score run ${runId})`;
           process.stdout.write(
-            `${realmId} ${label}: ${a.customers.length} customers, AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, ` +
-              `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}` +
+            `${realmId} ${label}: ${a.customers.length} customers, ` +
+              `AR ${m(a.totals.outstandingCents)}, overdue ${m(a.totals.overdueCents)}, ` +
+              `${a.highRisk.count} high-risk (${m(a.highRisk.exposureCents)}, ` +
+              `${a.highRisk.grossProfitShare ?? 0}% of gross profit), DSO ${a.dso ?? '—'}` +
               `${latest?.rate !== null && latest ? `, collection rate ${latest.rate}% in ${latest.month}` : ''}` +
-              `${a.collectionTrend.consecutiveDeclines > 0 ? ` (fallen ${a.collectionTrend.consecutiveDeclines} months in a row, down ${a.collectionTrend.totalDropPoints} points)` : ''}\n` +
-              `  6-month forecast: ${forecast.months.map((f) => `${f.month} ${m(f.expectedCents)}`).join(', ')}; never collected ${m(forecast.neverCollectedCents)}\n` +
+              `${fallen}\n` +
+              `  6-month forecast: ${forecast.months.map((f) => `${f.month} ${m(f.expectedCents)}`).join(', ')}; ` +
+              `never collected ${m(forecast.neverCollectedCents)}\n` +
               `  clusters: ${clusters.profiles.map((p) => `${p.name} (${p.customers})`).join(', ')}\n` +
-              `  late-payment model: ${model.fallback ? "too little history, using each customer's smoothed late share" : `trained on ${model.trainedOn} invoices, holdout AUC ${model.auc?.toFixed(3) ?? '—'} on ${model.holdoutSize}`}\n`,
+              `  late-payment model: ${modelLine}\n`,
           );
         }
       }),
@@ -90,7 +109,8 @@ export function registerRiskCommands(program: Command): void {
   program
     .command('export')
     .description(
-      'Export the latest saved score run as CSV or JSON; with --as-of an earlier date, a what-if (labelled, not saved).',
+      'Export the latest saved score run as CSV or JSON; ' +
+        'with --as-of an earlier date, a what-if (labelled, not saved).',
     )
     .option('--realm <realmId>', 'the company (required when several are connected)')
     .addOption(
@@ -157,7 +177,16 @@ export function registerRiskCommands(program: Command): void {
           return;
         }
         await c.customerInputs.importCreditScores(realms[0]!, report.accepted, c.clock.now());
-        process.stdout.write(`Imported ${report.accepted.length} credit score(s).\n`);
+        const n = report.accepted.length;
+        const fileName = path.basename(file);
+        await c.activity.record(realms[0]!, {
+          actor: cliActor(),
+          kind: 'settings',
+          summary: `Imported ${n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'} from ${fileName}`,
+          section: 'credit-scores',
+          detail: { count: n, fileName },
+        });
+        process.stdout.write(`Imported ${n} credit score(s).\n`);
       }),
     );
   credit
@@ -176,9 +205,16 @@ export function registerRiskCommands(program: Command): void {
       withCliContainer(async (c) => {
         const realms = await realmsFor(c, o.realm);
         if (realms.length !== 1) throw new CliError('choose the company with --realm', 2);
-        if (!(await c.localCopy.customerNames(realms[0]!)).has(o.customer))
-          throw new CliError(`no customer with Id ${o.customer}`, 2);
+        const name = (await c.localCopy.customerNames(realms[0]!)).get(o.customer);
+        if (name === undefined) throw new CliError(`no customer with Id ${o.customer}`, 2);
         await c.customerInputs.setCreditScore(realms[0]!, o.customer, o.score, 'manual', c.clock.now());
+        await c.activity.record(realms[0]!, {
+          actor: cliActor(),
+          kind: 'customer',
+          summary: `Set the credit score of ${name} to ${o.score}`,
+          customerId: o.customer,
+          detail: { action: 'set_credit_score', score: o.score },
+        });
         process.stdout.write(`Credit score of customer ${o.customer} set to ${o.score}.\n`);
       }),
     );
@@ -205,7 +241,8 @@ export function registerRiskCommands(program: Command): void {
         const owner = await c.digests.ownerEmail(realmId);
         process.stdout.write(
           p.enabled
-            ? `Daily alert digest: on, to ${p.to ?? `the owner (${owner ?? 'no email known yet'})`}${c.config.mail.smtpUrl ? '' : ". No SMTP_URL is set, so messages stay in the app's Mailbox."}\n`
+            ? `Daily alert digest: on, to ${p.to ?? `the owner (${owner ?? 'no email known yet'})`}` +
+                `${c.config.mail.smtpUrl ? '' : ". No SMTP_URL is set, so messages stay in the app's Mailbox."}\n`
             : 'Daily alert digest: off.\n',
         );
       }),

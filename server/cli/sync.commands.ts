@@ -4,6 +4,7 @@ import { JOBS } from '../../jobs/schedule.js';
 import type { Container } from '../container.js';
 import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError, type SyncProgress } from '../features/sync/sync-service.js';
+import { cliActor } from './cli-actor.js';
 import { CliError, companiesFor, withCliContainer } from './cli-support.js';
 
 /** A progress bar on a terminal; plain lines (one per entity) when output is piped. */
@@ -50,19 +51,23 @@ export function registerSyncCommands(program: Command): void {
             const run = await c.sync.sync(company.realmId, {
               full: o.full === true,
               trigger: 'manual',
+              actor: cliActor(),
               onProgress: (p) => progress.update(p),
             });
             progress.stop();
             const rows = Object.entries(run.counts ?? {})
               .map(([e, n]) => `${e} ${n.upserted}${n.deleted ? `/-${n.deleted}` : ''}`)
               .join(', ');
+            const seconds = (run.finishedAt!.getTime() - run.startedAt.getTime()) / 1000;
             process.stdout.write(
-              `${company.companyName} (${company.realmId}): ${run.status}, ${run.mode}, ${run.apiCalls} API calls, ${((run.finishedAt!.getTime() - run.startedAt.getTime()) / 1000).toFixed(1)} s${rows ? ` — ${rows}` : ''}\n`,
+              `${company.companyName} (${company.realmId}): ${run.status}, ${run.mode}, ${run.apiCalls} API calls, ` +
+                `${seconds.toFixed(1)} s${rows ? ` — ${rows}` : ''}\n`,
             );
             if (run.status !== 'succeeded') {
               failed++;
               process.stdout.write(
-                `  error (${run.errorClass}${run.errorCode ? ` ${run.errorCode}` : ''}): ${run.errorMessage}${run.intuitTid ? ` [intuit_tid ${run.intuitTid}]` : ''}\n`,
+                `  error (${run.errorClass}${run.errorCode ? ` ${run.errorCode}` : ''}): ${run.errorMessage}` +
+                  `${run.intuitTid ? ` [intuit_tid ${run.intuitTid}]` : ''}\n`,
               );
             }
           } catch (err) {
@@ -106,7 +111,9 @@ export function registerSyncCommands(program: Command): void {
           if (r.runs.length === 0) process.stdout.write('  no sync yet\n');
           for (const run of r.runs) {
             process.stdout.write(
-              `  ${run.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ${run.status.padEnd(9)} ${run.mode.padEnd(10)} ${String(run.apiCalls).padStart(5)} calls${run.errorMessage ? `  ${run.errorClass}: ${run.errorMessage}` : ''}\n`,
+              `  ${run.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ` +
+                `${run.status.padEnd(9)} ${run.mode.padEnd(10)} ${String(run.apiCalls).padStart(5)} calls` +
+                `${run.errorMessage ? `  ${run.errorClass}: ${run.errorMessage}` : ''}\n`,
             );
           }
         }
@@ -122,12 +129,14 @@ export function registerSyncCommands(program: Command): void {
     .action((name: string, o: { realm?: string; force?: boolean }) =>
       withCliContainer(async (c) => {
         const job = (
-          JOBS as Record<string, { run(c: Container, o?: { realmId?: string; force?: boolean }): Promise<string> }>
+          JOBS as Record<
+            string,
+            { run(c: Container, o?: { realmId?: string; force?: boolean; actor?: string }): Promise<string> }
+          >
         )[name];
         if (!job) throw new CliError(`no job "${name}"; jobs: ${Object.keys(JOBS).join(', ')}`, 2);
-        process.stdout.write(
-          `${await job.run(c, { ...(o.realm ? { realmId: o.realm } : {}), ...(o.force ? { force: true } : {}) })}\n`,
-        );
+        const options = { ...(o.realm ? { realmId: o.realm } : {}), ...(o.force ? { force: true } : {}) };
+        process.stdout.write(`${await job.run(c, { ...options, actor: cliActor() })}\n`);
       }),
     );
 }

@@ -1,6 +1,9 @@
 import { foldForSearch } from '../shared/search-text.js';
 
-/** Text for a LIKE pattern in which `%`, `_` and the escape character match literally (ESCAPE '!', the same on SQLite and PostgreSQL). */
+/**
+ * Text for a LIKE pattern in which `%`, `_` and the escape character match literally (ESCAPE '!', the same on SQLite
+ * and PostgreSQL).
+ */
 export function escapeLike(text: string): string {
   return text.replace(/[!%_]/g, (ch) => `!${ch}`);
 }

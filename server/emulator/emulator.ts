@@ -44,7 +44,9 @@ export interface Emulator {
   throttle: Throttle;
   faults: FaultInjector;
   webhooks: WebhookDispatcher;
-  /** The recent requests (at least the last 10,000; method and path), newest last: what tests count (e.g. token calls). */
+  /**
+   * The recent requests (at least the last 10,000; method and path), newest last: what tests count (e.g. token calls).
+   */
   requests(): ReadonlyArray<{ method: string; path: string; at: Date }>;
   /** Serves another company; `adopt` hands over the file's objects instead of copying them. */
   addCompany(file: CompanyFile, options?: { adopt?: boolean }): void;

@@ -35,7 +35,8 @@ export const faults = {
     new QboFault(400, {
       Message: 'Object Not Found',
       Detail:
-        "Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.",
+        "Object Not Found : Something you're trying to use has been made inactive. " +
+        'Check the fields with accounts, customers, items, vendors or employees.',
       code: '610',
       element: '',
     }),
@@ -43,7 +44,9 @@ export const faults = {
   staleObject: (entity: string) =>
     new QboFault(400, {
       Message: 'Stale Object Error',
-      Detail: `Stale Object Error : You and another user were working on this at the same time. The other user finished before you did, so your work was not saved. Entity=${entity}`,
+      Detail:
+        'Stale Object Error : You and another user were working on this at the same time. ' +
+        `The other user finished before you did, so your work was not saved. Entity=${entity}`,
       code: '5010',
       element: '',
     }),
@@ -58,14 +61,19 @@ export const faults = {
   unknownProperty: (entity: string, property: string, known: readonly string[]) =>
     new QboFault(400, {
       Message: 'Request has invalid or unsupported property',
-      Detail: `Property Name:Unrecognized field "${property}" (class com.intuit.schema.finance.v3.${entity}), not marked as ignorable (${known.length} known properties: ${known.map((k) => `"${k}"`).join(', ')}]) specified is unsupported or invalid`,
+      Detail:
+        `Property Name:Unrecognized field "${property}" (class com.intuit.schema.finance.v3.${entity}), ` +
+        `not marked as ignorable (${known.length} known properties: ${known.map((k) => `"${k}"`).join(', ')}]) ` +
+        'specified is unsupported or invalid',
       code: '2010',
     }),
 
   stringTooLong: (element: string, max: number, supplied: number) =>
     new QboFault(400, {
       Message: 'String length is either shorter or longer than supported by specification',
-      Detail: `String length specified does not match the supported length. Min:0 Max:${max} supported. Supplied length:${supplied}`,
+      Detail:
+        'String length specified does not match the supported length. ' +
+        `Min:0 Max:${max} supported. Supplied length:${supplied}`,
       code: '2050',
       element,
     }),

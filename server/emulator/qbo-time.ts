@@ -54,7 +54,8 @@ function offsetSuffix(minutes: number): string {
 /** "2015-10-01T16:48:43-07:00": the format of MetaData.CreateTime / LastUpdatedTime. */
 export function formatQboDateTime(instant: Date, timeZone: string): string {
   const p = localParts(instant, timeZone);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offsetSuffix(offsetMinutes(instant, timeZone))}`;
+  const offset = offsetSuffix(offsetMinutes(instant, timeZone));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${offset}`;
 }
 
 /** "2020-09-29T06:04:49.352-07:00": the format of a response envelope's `time`. */

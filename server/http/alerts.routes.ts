@@ -56,7 +56,9 @@ function readState(source: Record<string, unknown> | undefined, what: string): A
   return { status, kind, ...(before !== undefined ? { before } : {}) };
 }
 
-/** Alerts raised by score runs: newest first, filtered by status and kind, acknowledged one by one or a page at once. */
+/**
+ * Alerts raised by score runs: newest first, filtered by status and kind, acknowledged one by one or a page at once.
+ */
 export function alertsRoutes(c: Pick<Container, 'alertsPage'>): Router {
   const router = Router();
 

@@ -253,7 +253,10 @@ export function customerRoutes(c: Deps): Router {
     res.type('text/csv').send(toCsv(csvTable(rows, (id) => clusterName(run.clusters, id))));
   });
 
-  /** The latest run and this customer in it (the run's snapshot of them), or a 404 that never says whether another company has the id. */
+  /**
+   * The latest run and this customer in it (the run's snapshot of them), or a 404 that never says whether another
+   * company has the id.
+   */
   async function scoredCustomer(res: Response, id: string) {
     const realmId = res.locals.company!.realmId;
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');

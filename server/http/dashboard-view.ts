@@ -87,7 +87,9 @@ export function collectionTrendSentence(
       return { direction: 'none', text: 'Not enough billing in the last 12 months to measure the collection rate.' };
     return {
       direction: 'none',
-      text: `Nothing was collectable in ${monthLabel(last.month)}, so it has no collection rate; it was ${fmt.percent(known.rate)} in ${monthLabel(known.month)}.`,
+      text:
+        `Nothing was collectable in ${monthLabel(last.month)}, so it has no collection rate; ` +
+        `it was ${fmt.percent(known.rate)} in ${monthLabel(known.month)}.`,
     };
   }
   const at = `${fmt.percent(last.rate)} in ${monthLabel(last.month)}`;
@@ -96,8 +98,10 @@ export function collectionTrendSentence(
       direction: 'down',
       text:
         trend.consecutiveDeclines === 1
-          ? `Collection rate fell in ${monthLabel(last.month)}, down ${points(trend.totalDropPoints)} points to ${fmt.percent(last.rate)}.`
-          : `Collection rate has fallen ${trend.consecutiveDeclines} months in a row, down ${points(trend.totalDropPoints)} points to ${at}.`,
+          ? `Collection rate fell in ${monthLabel(last.month)}, ` +
+            `down ${points(trend.totalDropPoints)} points to ${fmt.percent(last.rate)}.`
+          : `Collection rate has fallen ${trend.consecutiveDeclines} months in a row, ` +
+            `down ${points(trend.totalDropPoints)} points to ${at}.`,
     };
   }
   let rises = 0;
@@ -184,7 +188,8 @@ function collectionChart(rates: readonly MonthlyCollectionRate[], trend: TrendSe
     id: 'collection-rate',
     title: 'Collection rate, last 12 months',
     label: drawable
-      ? `Monthly collection rate from ${labels[0]} to ${labels[labels.length - 1]}, with the change from each month before. ${trend.text}`
+      ? `Monthly collection rate from ${labels[0]} to ${labels[labels.length - 1]}, ` +
+        `with the change from each month before. ${trend.text}`
       : trend.text,
     config: drawable
       ? {
@@ -238,7 +243,8 @@ function collectionChart(rates: readonly MonthlyCollectionRate[], trend: TrendSe
       ? {}
       : {
           empty:
-            'Not enough billing in the last 12 months to measure a collection rate. It appears once invoices fall due and are paid.',
+            'Not enough billing in the last 12 months to measure a collection rate. ' +
+            'It appears once invoices fall due and are paid.',
         }),
     note: 'Collection rate (CEI): the share of what could be collected in a month that was collected.',
     table: {
@@ -272,7 +278,8 @@ function agingChart(run: RunDetails): ChartView {
     label:
       total === 0
         ? 'No open receivables.'
-        : `Open receivables by days past due: ${fmt.cents(total)} in all, ${fmt.percent(overdueShare)} past due; ${fmt.cents(a.d91plus)} is more than 90 days past due.`,
+        : `Open receivables by days past due: ${fmt.cents(total)} in all, ${fmt.percent(overdueShare)} past due; ` +
+          `${fmt.cents(a.d91plus)} is more than 90 days past due.`,
     config:
       total === 0
         ? null
@@ -321,7 +328,8 @@ function bandsChart(d: RunDistribution): ChartView {
     label:
       total === 0
         ? 'No customers were scored.'
-        : `${plural(total, 'customer')} by risk tier: ${rows.map(([name, n]) => `${fmt.number(n)} ${name.toLowerCase()}`).join(', ')}.`,
+        : `${plural(total, 'customer')} by risk tier: ` +
+          `${rows.map(([name, n]) => `${fmt.number(n)} ${name.toLowerCase()}`).join(', ')}.`,
     config:
       total === 0
         ? null
@@ -338,7 +346,9 @@ function bandsChart(d: RunDistribution): ChartView {
             format: { y: 'count', tooltip: 'count' },
           },
     ...(total === 0 ? { empty: 'No customers were scored. Sync the company, then score again.' } : {}),
-    note: 'The stable band: a customer moves to a riskier band at once, to a safer one only after staying clearly below it for two runs.',
+    note:
+      'The stable band: a customer moves to a riskier band at once, ' +
+      'to a safer one only after staying clearly below it for two runs.',
     table: {
       caption: 'Customers by risk tier',
       columns: ['Risk tier', 'Customers', 'Share'],
@@ -357,7 +367,8 @@ function scoresChart(d: RunDistribution): ChartView {
     label:
       total === 0
         ? 'No customer has a risk score yet.'
-        : `Smoothed risk scores of ${plural(total, 'customer')} in 10-point ranges (higher is riskier); the most common range is ${labels[top]} with ${plural(d.scoreBins[top]!, 'customer')}.`,
+        : `Smoothed risk scores of ${plural(total, 'customer')} in 10-point ranges (higher is riskier); ` +
+          `the most common range is ${labels[top]} with ${plural(d.scoreBins[top]!, 'customer')}.`,
     config:
       total === 0
         ? null
@@ -398,10 +409,13 @@ function tiersChart(run: RunDetails): ChartView {
   }
   const drawable = tiers.some((t) => t.highRisk.avgInvoiceCents !== null || t.other.avgInvoiceCents !== null);
   const said = (c: number | null) => (c === null ? 'none' : fmt.cents(c));
+  const byTier = tiers
+    .map((t) => `${t.tier} tier ${said(t.highRisk.avgInvoiceCents)} against ${said(t.other.avgInvoiceCents)}`)
+    .join('; ');
   return {
     ...base,
     label: drawable
-      ? `Average invoice amount by profitability tier, high-risk customers against the others: ${tiers.map((t) => `${t.tier} tier ${said(t.highRisk.avgInvoiceCents)} against ${said(t.other.avgInvoiceCents)}`).join('; ')}.`
+      ? 'Average invoice amount by profitability tier, high-risk customers against the others: ' + `${byTier}.`
       : 'No invoices in the metrics window.',
     config: drawable
       ? {
@@ -426,7 +440,9 @@ function tiersChart(run: RunDetails): ChartView {
         }
       : null,
     ...(drawable ? {} : { empty: 'No invoices in the metrics window, so there is no average to show.' }),
-    note: 'Over each group’s invoices in the metrics window. Tiers rank customers by gross profit: the top share High, the next Medium, the rest (and anyone without profit) Low.',
+    note:
+      'Over each group’s invoices in the metrics window. Tiers rank customers by gross profit: ' +
+      'the top share High, the next Medium, the rest (and anyone without profit) Low.',
     table: {
       caption: 'Average invoice amount by profitability tier',
       columns: [
@@ -459,7 +475,9 @@ function forecastChart(run: RunDetails): ChartView {
     id: 'cash-forecast',
     title: `Cash forecast, next ${f.months.length} months`,
     label: drawable
-      ? `Expected collections from today's open invoices over the next ${f.months.length} months: ${fmt.cents(expected)}, the most in ${monthLabel(best!.month)} (${fmt.cents(best!.expectedCents)}); ${fmt.cents(f.neverCollectedCents)} is expected never to be collected.`
+      ? `Expected collections from today's open invoices over the next ${f.months.length} months: ` +
+        `${fmt.cents(expected)}, the most in ${monthLabel(best!.month)} (${fmt.cents(best!.expectedCents)}); ` +
+        `${fmt.cents(f.neverCollectedCents)} is expected never to be collected.`
       : 'Nothing is open, so no collections are expected.',
     config: drawable
       ? {
@@ -507,7 +525,10 @@ function forecastChart(run: RunDetails): ChartView {
         }
       : null,
     ...(drawable ? {} : { empty: 'Nothing is open, so no collections are expected.' }),
-    note: `Expected never to be collected: ${fmt.cents(f.neverCollectedCents)}. Expected later than ${f.months.length} months: ${fmt.cents(f.beyondHorizonCents)}. Worst case for high-risk customers (nothing paid): ${fmt.cents(f.worstCaseHighRiskLossCents)}.`,
+    note:
+      `Expected never to be collected: ${fmt.cents(f.neverCollectedCents)}. ` +
+      `Expected later than ${f.months.length} months: ${fmt.cents(f.beyondHorizonCents)}. ` +
+      `Worst case for high-risk customers (nothing paid): ${fmt.cents(f.worstCaseHighRiskLossCents)}.`,
     table: {
       caption: 'Expected collections from open invoices',
       columns: ['Month', 'Expected', 'Low (10th percentile)', 'High (90th percentile)'],
@@ -547,13 +568,16 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
         detail:
           total === 0
             ? 'Nothing outstanding'
-            : `${fmt.percent((100 * co.totals.overdueCents) / total)} of receivables; ${fmt.cents(co.totals.aging.d91plus)} over 90 days`,
+            : `${fmt.percent((100 * co.totals.overdueCents) / total)} of receivables; ` +
+              `${fmt.cents(co.totals.aging.d91plus)} over 90 days`,
       },
       {
         id: 'high-risk',
         label: 'High-risk exposure',
         value: fmt.cents(co.highRisk.exposureCents),
-        detail: `${plural(co.highRisk.count, 'customer')}; ${share === null ? 'no customer has positive gross profit' : `${fmt.percent(share)} of gross profit`}`,
+        detail:
+          `${plural(co.highRisk.count, 'customer')}; ` +
+          `${share === null ? 'no customer has positive gross profit' : `${fmt.percent(share)} of gross profit`}`,
       },
       {
         id: 'dso',
@@ -562,7 +586,8 @@ export function buildDashboard(run: RunDetails, distribution: RunDistribution): 
         detail:
           co.dso === null
             ? 'Not measurable: receivables exceed three years of billing'
-            : `Best possible ${fmt.number(co.bestPossibleDso, 1)} days; ${fmt.number(co.averageDaysDelinquent, 1)} days delinquent (ADD)`,
+            : `Best possible ${fmt.number(co.bestPossibleDso, 1)} days; ` +
+              `${fmt.number(co.averageDaysDelinquent, 1)} days delinquent (ADD)`,
       },
     ],
     trend,

@@ -83,7 +83,8 @@ export function modelCardView(card: LatePaymentModelCard, backtest: ScoreBacktes
       .filter((b) => b.count >= MIN_BIN_INVOICES)
       .map(
         (b) =>
-          `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ${fmt.probability(b.observed)} were.`,
+          `Of the ${fmt.number(b.count)} invoices we predicted ${binRange(b.bin)}% likely to be late, ` +
+          `${fmt.probability(b.observed)} were.`,
       ),
     details: {
       // The method text is saved with the run; its counts ("all 6554 … at most 30000") get separators here.
@@ -114,7 +115,8 @@ export function backtestView(b: ScoreBacktest): BacktestView {
   sentences.push(
     b.highRiskShare === null
       ? 'No invoice went that late in the period.'
-      : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} of the ${fmt.cents(b.lateCents)} that went that late.`,
+      : `Customers in the High risk tier then owed ${fmt.probability(b.highRiskShare)} ` +
+          `of the ${fmt.cents(b.lateCents)} that went that late.`,
   );
   return {
     sentences,

@@ -60,7 +60,8 @@ const NOTICES: Record<string, (n: number | undefined) => string> = {
   'policy-unchanged': () => 'Nothing to save: the policy already has these values.',
   schedule: () => 'Nightly schedule saved.',
   'credit-scores': (n) =>
-    `Imported ${n === undefined ? 'the' : n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'}. They count from the next score run.`,
+    `Imported ${n === undefined ? 'the' : n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'}. ` +
+    'They count from the next score run.',
   digest: () => 'Alert digest saved.',
   unchanged: () => 'Nothing changed.',
 };
@@ -267,7 +268,10 @@ export function settingsUploadRoutes(c: Deps): Router {
 function uploadErrorMessage(err: unknown): string {
   const code = (err as { code?: string }).code;
   if (code === 'LIMIT_FILE_SIZE')
-    return `The file is larger than ${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB. Upload at most about 25,000 rows at a time.`;
+    return (
+      `The file is larger than ${CREDIT_SCORE_UPLOAD_BYTES / 1024 / 1024} MB. ` +
+      'Upload at most about 25,000 rows at a time.'
+    );
   if (code === 'LIMIT_UNEXPECTED_FILE' || code === 'LIMIT_FILE_COUNT')
     return 'Upload one CSV file, with the form on this page.';
   return 'The upload could not be read. Choose the file again and upload it with the form on this page.';
@@ -325,7 +329,9 @@ export function settingsRoutes(c: Deps): Router {
     const timeRaw = useDefault ? '' : text(req.body, 'time', 20);
     const time = timeRaw === '' ? null : readLocalTime(timeRaw);
     if (time === undefined) {
-      const error = `"${timeRaw}" is not a time of day: enter HH:MM from 00:00 to 23:59, for example 05:00, or leave it empty for the default.`;
+      const error =
+        `"${timeRaw}" is not a time of day: enter HH:MM from 00:00 to 23:59, ` +
+        'for example 05:00, or leave it empty for the default.';
       return render(res, 400, { schedule: { time: timeRaw, errors: { time: error } } });
     }
     const before = await c.preferences.nightlyTime(company.realmId);

@@ -77,7 +77,8 @@ export function classifyQboError(err: unknown, context: string): QboError {
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSec: retryAfter } : {}),
     cause: err,
   };
-  const message = `${context}: ${faultMessage(body) ?? e.message ?? 'request failed'}${status ? ` (HTTP ${status})` : ''}`;
+  const httpStatus = status ? ` (HTTP ${status})` : '';
+  const message = `${context}: ${faultMessage(body) ?? e.message ?? 'request failed'}${httpStatus}`;
 
   if (status === 401 || (code !== undefined && (REAUTH_FAULTS.has(code) || OAUTH_REAUTH.has(code))))
     return new QboReauthRequired(message, details);

@@ -75,7 +75,8 @@ export class QboApiClient {
 
   /**
    * A query given as the part after `select * from <entity>` (node-quickbooks appends a string criterion
-   * verbatim and URL-encodes it), e.g. `where MetaData.LastUpdatedTime >= '…' orderby … startposition 1 maxresults 1000`.
+   * verbatim and URL-encodes it),
+   * e.g. `where MetaData.LastUpdatedTime >= '…' orderby … startposition 1 maxresults 1000`.
    */
   async query(entity: string, criteria: string): Promise<QueryPage> {
     const data = await this.call<{ QueryResponse?: Record<string, unknown>; time?: string }>(

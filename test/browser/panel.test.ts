@@ -77,14 +77,15 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
     await expect
       .poll(() =>
         page.evaluate(
-          'Array.from(document.querySelectorAll("canvas[data-chart]")).every((c) => window.Chart && window.Chart.getChart(c))',
+          'Array.from(document.querySelectorAll("canvas[data-chart]"))' +
+            '.every((c) => window.Chart && window.Chart.getChart(c))',
         ),
       )
       .toBe(true);
     await check('dashboard');
   });
 
-  it('sorts and filters the customer list, shows a hostile name as text, and downloads what is shown as CSV', async () => {
+  it('sorts and filters the customer list, shows a hostile name as text, downloads what is shown as CSV', async () => {
     await page.getByRole('navigation', { name: 'Duesense' }).getByRole('link', { name: 'Customers' }).click();
     await page.waitForURL(`${server.url}/customers**`);
     await check('customers');

@@ -182,7 +182,8 @@ describe('the alerts page', () => {
       .post('/alerts/acknowledge')
       .type('form')
       .send(
-        `_csrf=${encodeURIComponent(csrfFrom(page.text))}&status=open&kind=rising&${ids.map((i) => `ids=${i}`).join('&')}`,
+        `_csrf=${encodeURIComponent(csrfFrom(page.text))}&status=open&kind=rising&` +
+          ids.map((i) => `ids=${i}`).join('&'),
       );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/alerts?kind=rising&done=acknowledged-all#alerts-notice');

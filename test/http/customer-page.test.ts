@@ -58,7 +58,7 @@ describe('a customer page', () => {
   });
   afterAll(() => world.w.close());
 
-  it('shows the stabilised and raw score, the band and its reasons in words, and the recommended credit limit', async () => {
+  it('shows the stabilised and raw score, the band and its reasons in words, the suggested credit limit', async () => {
     const { db } = world.w.t.container;
     const run = await db('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id');
     const row = await db('customer_scores').where({ run_id: run.id, customer_qbo_id: busiest }).first();
@@ -126,7 +126,7 @@ describe('a customer page', () => {
     expect(page.text).not.toMatch(/ style="/);
   });
 
-  it("shows payment behaviour month by month, covering a parent's jobs, and the figures add up to the engine's", async () => {
+  it("shows payment behaviour by month, covering a parent's jobs; the figures add up to the engine's", async () => {
     const { db } = world.w.t.container;
     const page = await world.agent.get(`/customers/${parent.id}`);
     expect(page.status).toBe(200);
@@ -166,7 +166,7 @@ describe('a customer page', () => {
     expect(page.text).toContain('id="table-days-beyond-terms"');
   });
 
-  it('lists open invoices: a chance of paying late for those not yet due, collection chances for those past due', async () => {
+  it('lists open invoices: chance of paying late if not yet due, collection chances if past due', async () => {
     const { db } = world.w.t.container;
     const run = await db('risk_score_runs').where({ realm_id: world.w.realmId }).orderBy('id', 'desc').first('id');
     // A customer with open invoices both past due and not yet due.
@@ -185,7 +185,8 @@ describe('a customer page', () => {
       page.text,
     )![1]!;
     expect(table).toContain(
-      '<th scope="col" class="num">Chance of paying late</th><th scope="col" class="num">Chance collected within 30 days</th>' +
+      '<th scope="col" class="num">Chance of paying late</th>' +
+        '<th scope="col" class="num">Chance collected within 30 days</th>' +
         '<th scope="col" class="num">Chance never collected</th>',
     );
     const rows = table.split('<tr>').slice(2);
@@ -225,7 +226,7 @@ describe('a customer page', () => {
     expect(table).not.toMatch(/priorLateShare|averageDaysBeyondTerms|companyLateRate/);
   });
 
-  it('says plainly that no reminders are sent or scheduled, and that nothing was written into QuickBooks yet', async () => {
+  it('says plainly that no reminders are sent or scheduled, and nothing was written into QuickBooks yet', async () => {
     const page = await world.agent.get(`/customers/${busiest}`);
     expect(page.text).toContain('id="reminders-none"');
     expect(page.text).toContain('automatic reminders are not set up in Duesense yet');
@@ -371,7 +372,7 @@ describe('a customer page', () => {
     ).toMatch(/^Removed the credit score of /);
   });
 
-  it('answers 404 for an unknown id, a malformed one, a job rolled into its parent, and actions on any of them', async () => {
+  it('answers 404 for an unknown id, a malformed one, a job rolled into its parent, and actions on them', async () => {
     const csrf = csrfFrom((await world.agent.get(`/customers/${busiest}`)).text);
     for (const id of ['999999', 'no%20such', '..', parent.jobs[0]!, 'x'.repeat(40)]) {
       expect((await world.agent.get(`/customers/${id}`)).status, id).toBe(404);

@@ -134,7 +134,7 @@ describe('the customer list', () => {
     );
   });
 
-  it('filters by risk tier, strategy, cluster, profitability and high risk, alone and together, and keeps them in every link', async () => {
+  it('filters by tier, strategy, cluster, profitability, high risk, alone and together, kept in links', async () => {
     const check = async (qs: string, keep: (r: Scored) => boolean) => {
       const page = await world.agent.get(`/customers?${qs}&size=100`);
       expect(page.status, qs).toBe(200);
@@ -195,7 +195,7 @@ describe('the customer list', () => {
     expect(page.text).not.toContain('id="customers-table"');
   });
 
-  it('pages in SQL: page sizes 25, 50 and 100, a partial last page, and a page past the end with a link back', async () => {
+  it('pages in SQL: page sizes 25, 50 and 100, a partial last page, a page past the end with a link back', async () => {
     const order = sorted(all, (r) => r.smoothed, 'desc');
     const second = await world.agent.get('/customers?size=25&page=2');
     expect(idsOn(second.text)).toEqual(order.slice(25, 50));
@@ -275,7 +275,8 @@ describe('the customer list', () => {
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="?duesense-customers-2026-10-31\.csv"?$/);
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'customer_id,name,risk_score,raw_risk_score,risk_tier,meets_high_risk_rule,outstanding,overdue,payment_rate_pct,gross_profit,profitability_tier,strategy,cluster,recommended_credit_limit',
+      'customer_id,name,risk_score,raw_risk_score,risk_tier,meets_high_risk_rule,outstanding,overdue,' +
+        'payment_rate_pct,gross_profit,profitability_tier,strategy,cluster,recommended_credit_limit',
     );
     expect(lines).toHaveLength(all.length + 1); // every row, not one page
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(sorted(all, (r) => r.name.toLowerCase(), 'asc'));

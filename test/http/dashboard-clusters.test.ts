@@ -19,7 +19,7 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
   });
   afterAll(() => w.close());
 
-  it("the clusters table shows each cluster's not-yet-due late chance and past-due chance of staying unpaid, and says so", async () => {
+  it("the clusters table shows each cluster's not-yet-due late and past-due unpaid chances, and says so", async () => {
     const run = (await w.t.container.scoreRuns.latestRunDetails(w.realmId))!;
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
@@ -31,8 +31,10 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
     expect(run.company.clusters.profiles.length).toBeGreaterThan(0);
     for (const p of run.company.clusters.profiles) {
       expect(table).toContain(
-        `<td class="num">${fmt.probability(p.notYetDueLateProbability)} <span class="muted">of ${fmt.number(p.notYetDueInvoices)}</span></td>` +
-          `<td class="num">${fmt.probability(p.pastDueNotCollectedWithin30Days)} <span class="muted">of ${fmt.number(p.pastDueInvoices)}</span></td>`,
+        `<td class="num">${fmt.probability(p.notYetDueLateProbability)} ` +
+          `<span class="muted">of ${fmt.number(p.notYetDueInvoices)}</span></td>` +
+          `<td class="num">${fmt.probability(p.pastDueNotCollectedWithin30Days)} ` +
+          `<span class="muted">of ${fmt.number(p.pastDueInvoices)}</span></td>`,
       );
     }
     // The counts are the run's open invoices, split by whether they are past due.
@@ -56,7 +58,7 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
     );
   });
 
-  it('exports past-due invoices with their collection chances and not-yet-due ones with their late probability', async () => {
+  it('exports past-due invoices with collection chances, not-yet-due ones with their late probability', async () => {
     const res = await agent.get('/exports/invoices.json');
     const rows = JSON.parse(res.text) as Array<Record<string, number | null>>;
     const pastDue = rows.filter((r) => Number(r.days_past_due) >= 1);
@@ -86,7 +88,8 @@ describe('forward-looking chances on the dashboard and in the exports', () => {
     const clusters = await agent.get('/exports/clusters.csv');
     expect(clusters.text.split('\r\n')[0]).toBe(
       'cluster_id,name,customers,invoices_per_month,share_of_invoiced,risk_level,' +
-        'not_yet_due_invoices,not_yet_due_avg_late_probability,past_due_invoices,past_due_avg_chance_not_collected_within_30_days,' +
+        'not_yet_due_invoices,not_yet_due_avg_late_probability,' +
+        'past_due_invoices,past_due_avg_chance_not_collected_within_30_days,' +
         'avg_customer_late_probability_ahead,as_of,what_if',
     );
   });

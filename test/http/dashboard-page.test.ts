@@ -94,7 +94,8 @@ describe('the dashboard', () => {
   it('scores only with a CSRF token, records who asked, and lands on the dashboard', async () => {
     expect((await agent.post('/risk/score').type('form').send({})).status).toBe(403);
     expect(await w.t.container.scoreRuns.latestRun(w.realmId)).toBeUndefined();
-    // Every customer with a balance and a payment rate under 100% is high risk: the high-risk parts of the page fill up.
+    // Every customer with a balance and a payment rate under 100% is high risk:
+    // the high-risk parts of the page fill up.
     const { version: _v, ...policy } = DEFAULT_RISK_POLICY;
     await w.t.container.riskPolicies.savePolicy(
       w.realmId,
@@ -142,7 +143,7 @@ describe('the dashboard', () => {
     );
   });
 
-  it('shows the tiles, the trend in words and every chart with valid JSON, a label that states its point, and a table', async () => {
+  it('shows tiles, the trend in words, each chart with valid JSON, a label stating its point, a table', async () => {
     const page = await agent.get('/dashboard');
     expect(page.status).toBe(200);
     const run = (await w.t.container.scoreRuns.latestRunDetails(w.realmId))!;
@@ -212,17 +213,18 @@ describe('the dashboard', () => {
       expect(page.text).toContain(`href="${href}"`);
   });
 
-  it('names each high-risk group by the strategy it really has, and shows strategy tables whose rows add up to their totals', async () => {
+  it('names each high-risk group by the strategy it really has; strategy table rows add up to totals', async () => {
     const page = await agent.get('/dashboard');
     const run = (await w.t.container.scoreRuns.latestRunDetails(w.realmId))!;
     const co = run.company;
     expect(co.highRisk.count).toBeGreaterThan(0);
     const summary = /id="high-risk-summary">([\s\S]*?)<\/p>/.exec(page.text)![1]!.replace(/\s+/g, ' ');
+    const highCell = DEFAULT_RISK_POLICY.strategies.byCell.high;
     expect(summary).toContain(
-      `${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${DEFAULT_RISK_POLICY.strategies.byCell.high.High}`,
+      `${co.highRisk.segments['Strategic retention']} highly profitable to keep through ${highCell.High}`,
     );
     expect(summary).toContain(
-      `${co.highRisk.segments['Active collection']} of low profitability under ${DEFAULT_RISK_POLICY.strategies.byCell.high.Low}`,
+      `${co.highRisk.segments['Active collection']} of low profitability under ${highCell.Low}`,
     );
     // Every high-risk customer's saved strategy is its High-tier cell's: the sentence and the rows agree.
     const rows = await w.t.container
@@ -265,7 +267,7 @@ describe('the dashboard', () => {
     );
   });
 
-  it('keeps the run’s company figures small: open invoices and cluster assignments have rows of their own', async () => {
+  it('keeps the run’s company figures small: open invoices and cluster assignments have own rows', async () => {
     const row = await w.t.container.db('risk_score_runs').where({ realm_id: w.realmId }).orderBy('id', 'desc').first();
     const company = JSON.parse(row.company_json);
     expect(company.openInvoices).toBeUndefined();
@@ -364,7 +366,7 @@ describe('the dashboard', () => {
     expect(details!.company.clusters).not.toHaveProperty('assignments');
   });
 
-  it('downloads the saved run: the customers export agrees with the customer list, and a sync alone changes neither', async () => {
+  it('downloads the saved run: the customers export agrees with the list; a sync alone changes neither', async () => {
     const { runId } = await w.t.container.risk.score(w.realmId, { trigger: 'manual' });
     const exported = byCustomer(parseCsv((await agent.get('/exports/customers.csv')).text));
     const listed = byCustomer(parseCsv((await agent.get('/customers.csv')).text));

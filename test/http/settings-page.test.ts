@@ -110,7 +110,8 @@ describe('the settings page', () => {
         actor: 'Dana Demo',
         kind: 'settings',
         summary:
-          'Saved risk policy version 2: payment-rate weight 40% → 50%, credit-score weight 40% → 30%, high band from 45 → 65, high-risk balance above $15,000 → $20,000, grace 0 days → 5 days',
+          'Saved risk policy version 2: payment-rate weight 40% → 50%, credit-score weight 40% → 30%, ' +
+          'high band from 45 → 65, high-risk balance above $15,000 → $20,000, grace 0 days → 5 days',
         section: 'policy',
         detail: { version: 2 },
       });
@@ -249,7 +250,7 @@ describe('the settings page', () => {
       expect(page2.text).toContain('(the default values)');
     });
 
-    it('keeps the tuning that is only in the policy JSON when the form is saved, and restores it with the defaults', async () => {
+    it('keeps the tuning only in the policy JSON when the form is saved, restores it with the defaults', async () => {
       const { version: _v, ...defaults } = DEFAULT_RISK_POLICY;
       const tuned = { ...defaults, clusters: { count: 6, seed: 7 }, stability: { ...defaults.stability, alpha: 0.5 } };
       await c().riskPolicies.savePolicy(realm(), tuned, new Date('2026-11-01T00:00:00Z'));
@@ -265,7 +266,8 @@ describe('the settings page', () => {
       expect(await c().riskPolicies.policy(realm())).toEqual({ ...DEFAULT_RISK_POLICY, version: saved.version + 1 });
       const [entry] = await settingsEntries();
       expect(entry!.summary).toBe(
-        `Restored the default risk policy as version ${saved.version + 1}: window 12 months → 24 months, score smoothing changed, cluster count and seed changed`,
+        `Restored the default risk policy as version ${saved.version + 1}: window 12 months → 24 months, ` +
+          'score smoothing changed, cluster count and seed changed',
       );
     });
 
@@ -310,7 +312,8 @@ describe('the settings page', () => {
         section: 'schedule',
         detail: { time: '05:00', previous: null },
       });
-      // The clock reads 2026-10-31 20:00 UTC, 13:00 in Los Angeles: 05:00 has passed and tonight's run has not happened.
+      // The clock reads 2026-10-31 20:00 UTC, 13:00 in Los Angeles:
+      // 05:00 has passed and tonight's run has not happened.
       const after = await world.agent.get('/settings');
       expect(input(after.text, 'schedule-time')).toContain('value="05:00"');
       expect(after.text).toContain(
@@ -343,7 +346,8 @@ describe('the settings page', () => {
       expect(same.headers.location).toBe('/settings?done=unchanged#schedule');
       // "Use the default" wins over whatever is in the field.
       expect(after.text).toContain(
-        '<button type="submit" class="btn" name="nightly" value="default" id="action-schedule-default">Use the default, 02:30</button>',
+        '<button type="submit" class="btn" name="nightly" value="default" id="action-schedule-default">' +
+          'Use the default, 02:30</button>',
       );
       const back = await world.agent
         .post('/settings/schedule')
@@ -365,7 +369,8 @@ describe('the settings page', () => {
         const res = await world.agent.post('/settings/schedule').type('form').send({ _csrf: csrf, time: bad });
         expect(res.status, bad).toBe(400);
         expect(res.text).toContain(
-          `&#34;${bad}&#34; is not a time of day: enter HH:MM from 00:00 to 23:59, for example 05:00, or leave it empty for the default.`,
+          `&#34;${bad}&#34; is not a time of day: enter HH:MM from 00:00 to 23:59, ` +
+            'for example 05:00, or leave it empty for the default.',
         );
         expect(input(res.text, 'schedule-time')).toContain(
           `value="${bad}" aria-describedby="schedule-time-hint schedule-time-error" aria-invalid="true"`,
@@ -516,7 +521,8 @@ describe('the settings page', () => {
         '<td class="num">3</td><td><code>nobody,650</code></td><td>no customer with Id &#34;nobody&#34;</td>',
       );
       expect(table).toContain(
-        `<td class="num">4</td><td><code>${ids[4]},900</code></td><td>score &#34;900&#34; must be a whole number from 300 to 850</td>`,
+        `<td class="num">4</td><td><code>${ids[4]},900</code></td>` +
+          '<td>score &#34;900&#34; must be a whole number from 300 to 850</td>',
       );
       expect(table).toContain('score &#34;abc&#34; must be a whole number from 300 to 850');
       expect(table).toContain('<td class="num">6</td>');
@@ -525,7 +531,7 @@ describe('the settings page', () => {
       expect((await settingsEntries()).length).toBe(entries);
     });
 
-    it('answers no file, an empty or binary file, a missing header and a file over the limit with 400 and a message', async () => {
+    it('answers no file, an empty or binary file, no header, a file over the limit with 400 and a reason', async () => {
       const before = await scores();
       const none = await upload();
       expect(none.status).toBe(400);

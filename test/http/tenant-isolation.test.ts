@@ -75,7 +75,7 @@ describe('tenant isolation', () => {
     expect(csv.text).toContain('No scores yet');
   });
 
-  it("never shows or changes another company's customer: the list, the CSV, a customer page and its actions", async () => {
+  it("never shows or changes another company's customer: list, CSV, a customer page and its actions", async () => {
     const bravoOnly = emulator.emulator.companies
       .get(REALM_B)!
       .create('Customer', { DisplayName: 'Bravo Only Customer' });

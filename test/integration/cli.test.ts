@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../server/clock.js';
 import { EMULATOR_DEMO_CLIENT } from '../../server/config.js';
+import { createDb } from '../../server/db/knex.js';
+import { createActivityLog } from '../../server/features/activity/activity-log.js';
+import type { ActivityEntry, ActivityKind } from '../../server/features/activity/activity-log-type.js';
 import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
 import { fixtureCompany, FIXTURE_REALM } from '../support/fixture-company.js';
 
@@ -32,6 +36,18 @@ describe('the duesense CLI', () => {
   let dir: string;
   let emulator: RunningEmulator;
   let env: Record<string, string>;
+  /** Who the activity log says ran a CLI command: this process's operating-system user. */
+  const cliUser = `${os.userInfo().username} (CLI)`;
+
+  /** The company's activity entries of one kind, newest first, read from the CLI's database file. */
+  async function activity(kind: ActivityKind): Promise<ActivityEntry[]> {
+    const db = createDb({ client: 'sqlite', filename: env.DATABASE_FILE! });
+    try {
+      return await createActivityLog(db, systemClock).list(FIXTURE_REALM, { kind });
+    } finally {
+      await db.destroy();
+    }
+  }
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-cli-'));
@@ -97,6 +113,9 @@ describe('the duesense CLI', () => {
     expect(connected.stdout).toMatch(
       /Connected Fixture Landscaping \(realm 9130350000000001\) for owner@duesense-demo.test/,
     );
+    expect(await activity('connection')).toMatchObject([
+      { actor: cliUser, summary: 'Connected Fixture Landscaping to Duesense' },
+    ]);
     const listed = await duesense(['companies', '--json'], env);
     const [company] = JSON.parse(listed.stdout) as Array<{
       realmId: string;
@@ -118,6 +137,7 @@ describe('the duesense CLI', () => {
   it('syncs, reports status and runs the nightly job once per local date', async () => {
     const synced = await duesense(['sync'], env);
     expect(synced.stdout).toMatch(/Fixture Landscaping \(9130350000000001\): succeeded, full, 9 API calls/);
+    expect((await activity('sync'))[0]).toMatchObject({ actor: cliUser, summary: expect.stringMatching(/^Synced /) });
     const status = JSON.parse((await duesense(['status', '--json'], env)).stdout) as Array<{
       rows: Record<string, number>;
       runs: Array<{ status: string }>;
@@ -127,6 +147,9 @@ describe('the duesense CLI', () => {
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(
       /Fixture Landscaping: sync succeeded \(cdc, 3 API calls\)/,
     );
+    // The nightly run started by hand is the CLI user's, not the schedule's.
+    expect((await activity('sync'))[0]!.actor).toBe(cliUser);
+    expect((await activity('score'))[0]!.actor).toBe(cliUser);
     expect((await duesense(['job', 'nightly'], env)).stdout).toMatch(/already done for \d{4}-\d{2}-\d{2}/);
     expect((await duesense(['export', '--what', 'nonsense'], env)).stderr).toMatch(/argument 'nonsense' is invalid/);
     const bogus = await duesense(['job', 'bogus'], env);
@@ -219,4 +242,22 @@ describe('the duesense CLI', () => {
       /9130350000000001 {2}Fixture Landscaping/,
     );
   });
+
+  it('logs a credit score set and credit scores imported through the CLI as its user did them', async () => {
+    const set = await duesense(['credit-scores', 'set', '--customer', '3', '--score', '700'], env);
+    expect([set.code, set.stdout]).toEqual([0, 'Credit score of customer 3 set to 700.\n']);
+    const file = path.join(dir, 'scores.csv');
+    fs.writeFileSync(file, 'customer_id,score\n1,650\n2,720\n');
+    expect((await duesense(['credit-scores', 'import', file], env)).stdout).toBe('Imported 2 credit score(s).\n');
+    expect((await activity('customer'))[0]).toMatchObject({
+      actor: cliUser,
+      summary: 'Set the credit score of Cool Cars to 700',
+      customerId: '3',
+    });
+    expect((await activity('settings'))[0]).toMatchObject({
+      actor: cliUser,
+      summary: 'Imported 2 credit scores from scores.csv',
+      section: 'credit-scores',
+    });
+  }, 90_000);
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
 import { connectCompany, newAgent } from '../support/connect-helper.js';
 
-/** The dashboard's SQL (the latest run, its aggregates over customer_scores) and policy versions on a real PostgreSQL server. */
+/**
+ * The dashboard's SQL (the latest run, its aggregates over customer_scores) and policy versions on a real PostgreSQL
+ * server.
+ */
 if (!PG_ADMIN_URL) console.warn(`Dashboard on PostgreSQL ${PG_SKIP_MESSAGE}`);
 
 describe.skipIf(!PG_ADMIN_URL)('the dashboard on PostgreSQL', () => {

@@ -7,10 +7,14 @@ import type { Express } from 'express';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
-export const CHROMIUM_SKIP_MESSAGE = `browser tests need Chromium at ${CHROMIUM} (.ci/run installs Debian's chromium); skipped`;
+export const CHROMIUM_SKIP_MESSAGE =
+  `browser tests need Chromium at ${CHROMIUM} ` + "(.ci/run installs Debian's chromium); skipped";
 export const ARTIFACTS_DIR = path.resolve('test-artifacts', 'screenshots');
 
-/** Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background networking); playwright gives it a fresh profile. */
+/**
+ * Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no background networking);
+ * playwright gives it a fresh profile.
+ */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

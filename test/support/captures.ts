@@ -8,11 +8,13 @@ export const CAPTURES_DIR = path.resolve(
   '../../../shared/reference/qbo-captures',
 );
 export const capturesAvailable = fs.existsSync(CAPTURES_DIR);
-export const CAPTURES_SKIP_MESSAGE = `golden tests need Intuit's recorded responses in ${CAPTURES_DIR} (not part of a user's clone); skipped`;
+export const CAPTURES_SKIP_MESSAGE =
+  `golden tests need Intuit's recorded responses in ${CAPTURES_DIR} ` + "(not part of a user's clone); skipped";
 
 export interface Interaction {
   request: { method: string; uri: string; body: unknown };
-  response: { status: number; headers: Record<string, string>; body: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  response: { status: number; headers: Record<string, string>; body: any };
 }
 
 export function capture(name: string): Interaction[] {

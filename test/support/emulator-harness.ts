@@ -35,7 +35,8 @@ export async function startEmulator(
 }
 
 type Callback = (err: unknown, data: unknown, res?: unknown) => void;
-export type QbCall = (method: string, ...args: unknown[]) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type QbCall = (method: string, ...args: unknown[]) => Promise<any>;
 
 /**
  * The real node-quickbooks client, pointed at the emulator, with its callback API wrapped in promises.

@@ -108,7 +108,9 @@ export class CompanyApi {
     if (now - since.getTime() > CDC_LOOKBACK_DAYS * 86_400_000) {
       throw new QboFault(400, {
         Message: 'Unsupported Operation',
-        Detail: `Operation cdc with changedSince date ${changedSinceParam} which is older than fixed days is not supported.`,
+        Detail:
+          `Operation cdc with changedSince date ${changedSinceParam} ` +
+          'which is older than fixed days is not supported.',
         code: '500',
       });
     }

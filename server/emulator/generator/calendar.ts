@@ -28,7 +28,8 @@ export function localDateTimes(timeZone: string): (day: number, secondOfDay: num
     if (suffix === undefined) {
       const m = offsetMinutes(new Date(day * DAY_MS + 12 * 3_600_000), timeZone);
       const abs = Math.abs(m);
-      suffix = `${m < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+      const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+      suffix = `${m < 0 ? '-' : '+'}${hh}:${String(abs % 60).padStart(2, '0')}`;
       suffixes.set(day, suffix);
     }
     const s = Math.max(0, Math.min(86_399, Math.floor(secondOfDay)));

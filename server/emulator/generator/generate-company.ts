@@ -18,7 +18,10 @@ export interface GenerateOptions {
   asOf: string;
   realmId?: string;
   companyName?: string;
-  /** Average invoices per customer per month (default 0.9: 300 customers × 24 months ≈ 7,000 invoices; 0.78 gives ~100,000 for 5,000 × 24). */
+  /**
+   * Average invoices per customer per month (default 0.9: 300 customers × 24 months ≈ 7,000 invoices; 0.78 gives
+   * ~100,000 for 5,000 × 24).
+   */
   invoicesPerCustomerMonth?: number;
   timeZone?: string;
 }

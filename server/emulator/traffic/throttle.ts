@@ -116,7 +116,8 @@ export function createThrottle(o: { clock: Clock; enabled: boolean; limits?: Par
 export function throttleFaultXml(time: string): string {
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
-    `<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="${time}"><Fault type="SERVICE"><Error code="3001">` +
+    `<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="${time}">` +
+    '<Fault type="SERVICE"><Error code="3001">' +
     '<Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>' +
     '<Detail>The request limit was reached.  Try again later</Detail></Error></Fault></IntuitResponse>'
   );

@@ -44,7 +44,8 @@ export function createTokenCipher(keys: Buffer[]): TokenCipher {
       const key = byId.get(id);
       if (!key)
         throw new Error(
-          `No configured key can open this token (key id ${id}); was TOKEN_ENCRYPTION_KEY changed without keeping the old key?`,
+          `No configured key can open this token (key id ${id}); ` +
+            'was TOKEN_ENCRYPTION_KEY changed without keeping the old key?',
         );
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));

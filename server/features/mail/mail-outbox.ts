@@ -66,7 +66,9 @@ export class MailOutbox {
       await this.d.activity?.record(email.realmId, {
         actor: 'Duesense',
         kind: 'email',
-        summary: `${transport.kind === 'smtp' ? 'Emailed' : 'Kept in the local mailbox'} "${email.subject}" to ${email.to}`,
+        summary:
+          `${transport.kind === 'smtp' ? 'Emailed' : 'Kept in the local mailbox'} ` +
+          `"${email.subject}" to ${email.to}`,
         detail: { emailId: email.id, kind: email.kind },
       });
     }

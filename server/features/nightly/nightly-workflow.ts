@@ -16,12 +16,17 @@ const nightlyBucket = (realmId: string, localDay: string): string => `${realmId}
 const NIGHTLY_STALE_AFTER_MS = 3 * 3600_000;
 
 export interface NightlyWorkflowDeps {
-  sync: { sync(realmId: string, o: { trigger: string }): Promise<Pick<SyncRun, 'status' | 'mode' | 'apiCalls'>> };
+  sync: {
+    sync(
+      realmId: string,
+      o: { trigger: string; actor?: string },
+    ): Promise<Pick<SyncRun, 'status' | 'mode' | 'apiCalls'>>;
+  };
   /** RiskService fits: the workflow reads only the saved run's id and how many customers it scored. */
   risk: {
     score(
       realmId: string,
-      o: { trigger: string },
+      o: { trigger: string; actor?: string },
     ): Promise<{ runId: number | null; assessment: { customers: readonly unknown[] } }>;
   };
   digests: Pick<DigestService, 'sendForRun'>;
@@ -53,8 +58,11 @@ export class NightlyWorkflow {
     return this.d.locks.status(NIGHTLY_JOB, nightlyBucket(realmId, localDay));
   }
 
-  /** One company's night; `force` runs it again even when tonight's run has finished. Returns a summary line. */
-  async runFor(company: Company, o: { force?: boolean } = {}): Promise<string> {
+  /**
+   * One company's night; `force` runs it again even when tonight's run has finished; `actor` is who started it by
+   * hand (the activity log says the nightly schedule otherwise). Returns a summary line.
+   */
+  async runFor(company: Company, o: { force?: boolean; actor?: string } = {}): Promise<string> {
     const { date } = this.localNow(company);
     const lock = {
       job: NIGHTLY_JOB,
@@ -63,9 +71,9 @@ export class NightlyWorkflow {
       rerunFinished: o.force === true,
     };
     const locked = await withJobLock(this.d.locks, this.d.clock, lock, async () => {
-      const run = await this.d.sync.sync(company.realmId, { trigger: 'nightly' });
+      const run = await this.d.sync.sync(company.realmId, { trigger: 'nightly', actor: o.actor });
       // Scores come from the local copy, so a failed sync still scores what is known (and says so).
-      const scored = await this.d.risk.score(company.realmId, { trigger: 'nightly' });
+      const scored = await this.d.risk.score(company.realmId, { trigger: 'nightly', actor: o.actor });
       const digest = scored.runId === null ? 'off' : await this.d.digests.sendForRun(company.realmId, scored.runId);
       const summary =
         `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); ` +
@@ -76,10 +84,10 @@ export class NightlyWorkflow {
   }
 
   /** Every connected company's night (or one company's), one after the other; one failing does not stop the rest. */
-  async runAll(o: { realmId?: string; force?: boolean } = {}): Promise<string> {
+  async runAll(o: { realmId?: string; force?: boolean; actor?: string } = {}): Promise<string> {
     const companies = (await this.connected()).filter((co) => !o.realmId || co.realmId === o.realmId);
     if (companies.length === 0) return o.realmId ? `no connected company ${o.realmId}` : 'no connected companies';
-    return this.runEach(companies, { force: o.force === true });
+    return this.runEach(companies, { force: o.force === true, actor: o.actor });
   }
 
   /**
@@ -98,7 +106,7 @@ export class NightlyWorkflow {
     return (await this.d.companies.listCompanies()).filter((co) => co.status === 'connected');
   }
 
-  private async runEach(companies: Company[], o: { force: boolean }): Promise<string> {
+  private async runEach(companies: Company[], o: { force: boolean; actor?: string }): Promise<string> {
     const lines: string[] = [];
     for (const company of companies) {
       try {

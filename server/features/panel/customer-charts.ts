@@ -26,7 +26,8 @@ export function scoreHistoryChart(points: readonly ScorePoint[], name: string): 
     ? `${name} has no risk score yet.`
     : scored.length === 1
       ? `${name}'s risk score is ${Math.round(last.smoothed!)} of 100 (one run so far).`
-      : `${name}'s risk score went from ${Math.round(first!.smoothed!)} on ${first!.asOf} to ${Math.round(last.smoothed!)} on ${last.asOf} over ${scored.length} runs (0 is safest, 100 riskiest).`;
+      : `${name}'s risk score went from ${Math.round(first!.smoothed!)} on ${first!.asOf} ` +
+        `to ${Math.round(last.smoothed!)} on ${last.asOf} over ${scored.length} runs (0 is safest, 100 riskiest).`;
   return {
     label,
     config: {
@@ -70,7 +71,8 @@ export function behaviourChart(months: readonly BehaviourMonth[], name: string):
   const label =
     due === 0
       ? `Nothing fell due for ${name} in the last ${months.length} months.`
-      : `Of what fell due for ${name} in the last ${months.length} months, ${pct(onTime)} was paid on time, ${pct(late)} late and ${pct(open)} is still open.`;
+      : `Of what fell due for ${name} in the last ${months.length} months, ` +
+        `${pct(onTime)} was paid on time, ${pct(late)} late and ${pct(open)} is still open.`;
   return {
     label,
     config: {
@@ -130,8 +132,10 @@ export function daysBeyondTermsChart(months: readonly BehaviourMonth[], name: st
   };
   const label =
     known.length === 0
-      ? `No invoice of ${name}'s fell due in the last ${months.length} months, so there are no days beyond terms to show.`
-      : `${name} paid ${Math.round(avg(known))} days beyond terms on average over the last ${months.length} months, ${Math.round(avg(recent))} in the last ${recent.length} months with invoices due (negative is early).`;
+      ? `No invoice of ${name}'s fell due in the last ${months.length} months, ` +
+        'so there are no days beyond terms to show.'
+      : `${name} paid ${Math.round(avg(known))} days beyond terms on average over the last ${months.length} months, ` +
+        `${Math.round(avg(recent))} in the last ${recent.length} months with invoices due (negative is early).`;
   return {
     label,
     config: {

@@ -32,10 +32,13 @@ export function buildAlertDigest(d: DigestInput): { subject: string; text: strin
     ...d.alerts.slice(0, 25).map((a) => `  • ${a.message}`),
     ...(d.alerts.length > 25 ? [`  … and ${d.alerts.length - 25} more in the app`] : []),
     '',
-    `Receivables: ${m(d.outstandingCents)} outstanding, ${m(d.overdueCents)} overdue. Meeting the high-risk rule: ${d.highRiskCount} customer${d.highRiskCount === 1 ? '' : 's'}, ${m(d.highRiskExposureCents)}.`,
+    `Receivables: ${m(d.outstandingCents)} outstanding, ${m(d.overdueCents)} overdue. ` +
+      `Meeting the high-risk rule: ${d.highRiskCount} customer${d.highRiskCount === 1 ? '' : 's'}, ` +
+      `${m(d.highRiskExposureCents)}.`,
     ...(d.consecutiveDeclines > 0
       ? [
-          `Collection rate has fallen ${d.consecutiveDeclines} month${d.consecutiveDeclines === 1 ? '' : 's'} in a row, down ${d.dropPoints} points.`,
+          `Collection rate has fallen ${d.consecutiveDeclines} month${d.consecutiveDeclines === 1 ? '' : 's'} ` +
+            `in a row, down ${d.dropPoints} points.`,
         ]
       : []),
     '',

@@ -50,7 +50,9 @@ export interface CustomerInputStore {
     by: string,
     at: Date,
   ): Promise<CustomerControls>;
-  /** The credit score and the controls of one customer in one statement (what a customer's page reads on every view). */
+  /**
+   * The credit score and the controls of one customer in one statement (what a customer's page reads on every view).
+   */
   current(
     realmId: string,
     customerId: string,

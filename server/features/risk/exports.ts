@@ -39,7 +39,9 @@ export interface ExportRun {
   invoices: ExportInvoice[];
 }
 
-/** An open invoice with the chances that describe it (openInvoiceChances: late if not yet due, collection if past due). */
+/**
+ * An open invoice with the chances that describe it (openInvoiceChances: late if not yet due, collection if past due).
+ */
 export type ExportInvoice = OpenInvoiceAssessment & { chances: OpenInvoiceChances };
 
 /** A what-if as an export: scored as of a past date, not saved, not smoothed. */

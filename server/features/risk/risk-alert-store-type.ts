@@ -1,4 +1,6 @@
-/** What a score run raises (risk-service.ts): a customer moved to a riskier band, or its score rose three runs in a row. */
+/**
+ * What a score run raises (risk-service.ts): a customer moved to a riskier band, or its score rose three runs in a row.
+ */
 export const ALERT_KINDS = ['band_up', 'rising'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_STATUSES = ['open', 'acknowledged', 'all'] as const;

@@ -9,7 +9,9 @@ export interface RiskPolicyStore {
   policy(realmId: string): Promise<RiskPolicy>;
   /** Saves a new version of the policy (validated); returns it with its version number. */
   savePolicy(realmId: string, policy: Omit<RiskPolicy, 'version'>, at: Date): Promise<RiskPolicy>;
-  /** The windows, grace and job roll-up of a version the company saved, else the defaults (version 1 is never stored). */
+  /**
+   * The windows, grace and job roll-up of a version the company saved, else the defaults (version 1 is never stored).
+   */
   runPolicy(realmId: string, version: number): Promise<RunPolicy>;
   /** When the newest saved version was saved; undefined while the company uses the defaults. */
   policySavedAt(realmId: string): Promise<Date | undefined>;

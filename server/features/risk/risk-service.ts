@@ -157,7 +157,8 @@ export class RiskService {
         outlooks,
       });
     }
-    // The run that replaces older ones trims their detail, most of a run's size (docs/risk.md, "Stability across runs").
+    // The run that replaces older ones trims their detail, most of a run's size
+    // (docs/risk.md, "Stability across runs").
     // The run is saved by then: a failed trim is only logged, and the next run tries again.
     const trimmedRuns =
       runId === null
@@ -172,7 +173,9 @@ export class RiskService {
       await this.d.activity?.record(realmId, {
         actor: actorFor(o.trigger, o.actor),
         kind: 'score',
-        summary: `Scored ${assessment.customers.length.toLocaleString('en-US')} customers as of ${asOf}: ${assessment.highRisk.count} high risk`,
+        summary:
+          `Scored ${assessment.customers.length.toLocaleString('en-US')} customers as of ${asOf}: ` +
+          `${assessment.highRisk.count} high risk`,
         detail: { runId, asOf, policyVersion: policy.version, highRisk: assessment.highRisk.count },
       });
     }

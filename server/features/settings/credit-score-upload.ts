@@ -13,7 +13,8 @@ export function decodeUpload(buffer: Buffer): { text: string } | { error: string
   if (buffer.includes(0))
     return {
       error:
-        'This is not a CSV file (it holds binary data). In your spreadsheet, choose Save As or Download, then CSV (comma-separated values), and upload that file.',
+        'This is not a CSV file (it holds binary data). In your spreadsheet, choose Save As or Download, ' +
+        'then CSV (comma-separated values), and upload that file.',
     };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(buffer) };

@@ -77,7 +77,9 @@ export const POLICY_FIELDS: readonly FieldSpec[] = [
     min: 0,
     max: 100,
     decimals: 1,
-    hint: 'How much a low credit score counts; without a bureau score entered, the payment score (how late the customer pays) stands in.',
+    hint:
+      'How much a low credit score counts; without a bureau score entered, ' +
+      'the payment score (how late the customer pays) stands in.',
     get: (p) => p.weights.creditScore * 100,
   },
   {
@@ -322,7 +324,9 @@ export function parsePolicyForm(
     return {
       values: form,
       errors: {
-        form: `The policy was not saved: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+        form:
+          'The policy was not saved: ' +
+          `${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
       },
     };
   return { values: form, errors, draft };

@@ -99,7 +99,8 @@ export async function loadCompanyFacts(
         INVOICE_COLUMNS,
         `due_date NULLS FIRST, ${pg ? 'qbo_id' : 'stored'}`,
       ),
-      // Exchange rates as plain numbers, not through JSON (SQLite writes reals there with 15 digits); a rate of 1 changes nothing.
+      // Exchange rates as plain numbers, not through JSON (SQLite writes reals there with 15 digits); a rate of 1
+      // changes nothing.
       liveInvoices()
         .modify((q) => (ids ? q.whereIn('customer_qbo_id', ids) : q))
         .whereNotNull('exchange_rate')
@@ -124,7 +125,8 @@ export async function loadCompanyFacts(
           )
           .select(
             db.raw(
-              'SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN 0 ELSE ROUND(COALESCE(l.qty, 0) * it.purchase_cost_cents) END) AS cost_cents',
+              'SUM(CASE WHEN it.purchase_cost_cents IS NULL THEN 0 ' +
+                'ELSE ROUND(COALESCE(l.qty, 0) * it.purchase_cost_cents) END) AS cost_cents',
             ),
           ),
         LINE_TOTAL_COLUMNS,

@@ -105,7 +105,8 @@ export class SyncService {
       kind: 'sync',
       summary:
         status === 'succeeded'
-          ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ${run.apiCalls} API calls`
+          ? `Synced from QuickBooks (${run.mode}): ${changed.toLocaleString('en-US')} records changed, ` +
+            `${run.apiCalls} API calls`
           : `Sync failed: ${failure?.message ?? 'unknown error'}`,
       detail: { runId, status, mode: run.mode, counts, apiCalls: run.apiCalls },
     });
@@ -295,7 +296,9 @@ export class SyncService {
     return { watermarkAt: from, watermarkRaw: from.toISOString().replace(/\.\d{3}Z$/, 'Z'), watermarkSkip: 0 };
   }
 
-  /** One CDC call for all young cursors; answers of 1,000 objects were cut short and go per entity, then to query mode. */
+  /**
+   * One CDC call for all young cursors; answers of 1,000 objects were cut short and go per entity, then to query mode.
+   */
   private async cdcPass(
     realmId: string,
     entities: SyncEntity[],
@@ -356,7 +359,8 @@ export function criteria(entity: SyncEntity, s: SyncState): string {
     ...(s.watermarkRaw ? [`MetaData.LastUpdatedTime >= '${s.watermarkRaw}'`] : []),
     ...(entity.nameList ? ['Active IN (true, false)'] : []),
   ];
-  return `${conditions.length ? `where ${conditions.join(' and ')} ` : ''}orderby MetaData.LastUpdatedTime startposition ${s.watermarkSkip + 1} maxresults ${PAGE_SIZE}`;
+  const where = conditions.length ? `where ${conditions.join(' and ')} ` : '';
+  return `${where}orderby MetaData.LastUpdatedTime startposition ${s.watermarkSkip + 1} maxresults ${PAGE_SIZE}`;
 }
 
 /** The cursor after a page: its last LastUpdatedTime, and how many rows at exactly that time have been read. */

@@ -93,7 +93,9 @@ export class WebhookService {
         await this.d.activity?.record(realmId, {
           actor: 'QuickBooks webhook',
           kind: 'sync',
-          summary: `Refreshed ${what.length} record${what.length === 1 ? '' : 's'} QuickBooks said had changed: ${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}`,
+          summary:
+            `Refreshed ${what.length} record${what.length === 1 ? '' : 's'} QuickBooks said had changed: ` +
+            `${what.slice(0, 5).join(', ')}${what.length > 5 ? ', …' : ''}`,
           detail: { records: what },
         });
       }

@@ -50,7 +50,8 @@ describe('a start on a port that is taken', () => {
     });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(
-      `Duesense failed to start: Duesense cannot listen on 127.0.0.1:${port}: the port is in use (is Duesense already running?). ` +
+      `Duesense failed to start: Duesense cannot listen on 127.0.0.1:${port}: ` +
+        'the port is in use (is Duesense already running?). ' +
         'Stop the other process or choose another port with PORT=<port>.',
     );
   });

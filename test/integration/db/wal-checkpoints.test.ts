@@ -45,7 +45,7 @@ describe('WAL checkpoints off the writer connection', () => {
     return { db, file, checkpoints };
   }
 
-  it('a large commit leaves its pages in the WAL, and a checkpoint moves every one into the database file', async () => {
+  it('a large commit leaves its pages in the WAL; a checkpoint moves every one into the database file', async () => {
     const { db, file, checkpoints } = await open({ background: true });
     const before = fs.statSync(file).size;
     await largeWrite(db);
@@ -58,7 +58,7 @@ describe('WAL checkpoints off the writer connection', () => {
     expect(await db('pages').count({ n: '*' }).first()).toEqual({ n: 2_000 });
   });
 
-  it('without them, the writer copies the pages inside its own commit (what the background checkpoints avoid)', async () => {
+  it('without them, the writer copies pages inside its own commit (what background checkpoints avoid)', async () => {
     const { db, file } = await open({ background: false });
     const before = fs.statSync(file).size;
     await largeWrite(db);
@@ -77,7 +77,7 @@ describe('WAL checkpoints off the writer connection', () => {
     expect(fs.statSync(file).size).toBe(stopped);
   });
 
-  it('the app container wires them: its writer never checkpoints, its own checkpointer does within seconds', async () => {
+  it('the app container wires them: its writer never checkpoints, its checkpointer does within seconds', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duesense-wal-'));
     cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'app.sqlite');

@@ -18,7 +18,7 @@ describe('migration 1400 (risk_score_runs.what_if) on a database that holds a sa
   const db = createDb({ client: 'sqlite', filename: ':memory:' });
   afterAll(() => db.destroy());
 
-  it('marks it, replays the smoothing of the live run after it, closes its alert and fills the search names', async () => {
+  it('marks it, replays the smoothing of the live run after it, closes its alert, fills the search names', async () => {
     await db.migrate.latest(upTo1300);
     const at = (iso: string) => new Date(iso);
     await db('companies').insert({

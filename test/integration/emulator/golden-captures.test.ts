@@ -21,7 +21,8 @@ describe.skipIf(!capturesAvailable)('golden: emulator vs recorded Intuit respons
       },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
   };
 
   beforeAll(async () => {
@@ -165,7 +166,7 @@ describe.skipIf(!capturesAvailable)('golden: emulator vs recorded Intuit respons
     });
   });
 
-  it('faults: bad entity (4001), bad JSON property (2010), unknown path (500), bad id (2030), duplicate name (6240)', async () => {
+  it('faults: bad entity (4001), bad property (2010), bad path (500), bad id (2030), duplicate (6240)', async () => {
     const cases: Array<[string, () => ReturnType<typeof api>, number]> = [
       ['error-400', () => api('GET', `/query?query=${encodeURIComponent('SELECT * FROM Custmoer')}`), 1],
       ['error-400_json', () => api('POST', '/invoice', { BadJson: true }), 0],

@@ -271,7 +271,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       expect(await ids({ sort: 'grossProfit', dir: 'asc' })).toEqual(['5', '4', '7', '8', '9', '6', '1', '2', '3']);
     });
 
-    it('filters by stable band, strategy, cluster, profitability and high risk, and counts the matches in SQL', async () => {
+    it('filters by stable band, strategy, cluster, profitability, high risk; counts the matches in SQL', async () => {
       expect(await store.page(A, runA, { ...base, risk: 'high' })).toMatchObject({
         total: 2,
         rows: [{ customerId: '2' }, { customerId: '1' }],
@@ -364,7 +364,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
       await db('risk_score_runs').where({ id: newer }).delete();
     });
 
-    it('keeps the 200 most recently read pages: reading a page keeps it, the least recently read is read again', async () => {
+    it('keeps the 200 most recently read pages: reading one keeps it, the least recent is read again', async () => {
       const pageOf = (page: number) => store.page(A, runA, { ...base, strategy: 'AR follow-up', page });
       const first = await pageOf(1);
       const second = await pageOf(2);

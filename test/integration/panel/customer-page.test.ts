@@ -34,7 +34,7 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       await drop?.();
     });
 
-    it('reads the scored customer with its metrics, reasons, strategy and credit limit; unknown ids are undefined', async () => {
+    it('reads the scored customer: metrics, reasons, strategy, credit limit; unknown ids are undefined', async () => {
       const amy = await c.customerPage.scored(w.realmId, runId, '1');
       expect(amy).toMatchObject({
         customerId: '1',
@@ -91,14 +91,15 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect(await c.customerPage.openInvoices('another-realm', runId, '4')).toEqual([]);
     });
 
-    it('gives payment behaviour per month: invoiced, and of what fell due, paid on time, late, or still open, with days beyond terms', async () => {
+    it('gives monthly payment behaviour: invoiced; of what fell due on time, late, open; days past terms', async () => {
       const amy = await c.customerPage.paymentBehaviour(w.realmId, ['1'], '2025-06-15', POLICY);
       expect(amy).toHaveLength(24);
       expect(amy[0]!.month).toBe('2023-07');
       expect(amy.at(-1)!.month).toBe('2025-06');
       const by = (months: typeof amy) =>
         Object.fromEntries(months.filter((m) => m.invoicedCents > 0 || m.dueCents > 0).map((m) => [m.month, m]));
-      // 1001: $100 due 03-31, paid 03-20 (11 days early). 1002: $250 due 05-01, $125 paid 05-05, $125 open 45 days past due.
+      // 1001: $100 due 03-31, paid 03-20 (11 days early).
+      // 1002: $250 due 05-01, $125 paid 05-05, $125 open 45 days past due.
       expect(by(amy)).toEqual({
         '2025-03': {
           month: '2025-03',
@@ -139,7 +140,8 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect(
         by(await c.customerPage.paymentBehaviour(w.realmId, ['1'], '2025-05-02', POLICY))['2025-05'],
       ).toMatchObject({ dueCents: 25_000, paidLateCents: 0, openCents: 25_000, avgDaysBeyondTerms: 1 });
-      // Bill: $80 due 05-10 with a $30 credit applied 04-20 (credits count as paid), $50 open: not settled, so not on time.
+      // Bill: $80 due 05-10 with a $30 credit applied 04-20 (credits count as paid),
+      // $50 open: not settled, so not on time.
       expect(by(await c.customerPage.paymentBehaviour(w.realmId, ['2'], '2025-06-15', POLICY))['2025-05']).toEqual({
         month: '2025-05',
         invoicedCents: 0,
@@ -295,7 +297,10 @@ if (PG_ADMIN_URL) {
   });
 }
 
-/** On a generated two-year company (jobs, credit memos, foreign currencies), every customer's months add up to the engine's figures. */
+/**
+ * On a generated two-year company (jobs, credit memos, foreign currencies), every customer's months add up to the
+ * engine's figures.
+ */
 describe("payment behaviour against the engine's metrics", () => {
   let w: SyncWorld;
   beforeAll(async () => {
@@ -305,7 +310,7 @@ describe("payment behaviour against the engine's metrics", () => {
   });
   afterAll(() => w.close());
 
-  it("what fell due in the window is the payment rate's denominator, and what was paid of it its numerator", async () => {
+  it("what fell due in the window is the payment rate's denominator, what was paid of it its numerator", async () => {
     const { customerPage, localCopy, customerList, db } = w.t.container;
     const run = (await customerList.latestRun(w.realmId))!;
     const rows = await db('customer_scores').where({ run_id: run.id }).select('customer_qbo_id', 'metrics_json');

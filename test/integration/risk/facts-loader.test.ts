@@ -61,7 +61,7 @@ describe('the facts loader', () => {
   });
   afterAll(() => w.close());
 
-  it('leaves out voided and deleted invoices, converts currency, fills a missing due date and rolls jobs up', async () => {
+  it('leaves out voided and deleted invoices, converts currency, fills a missing due date, rolls jobs up', async () => {
     const facts = await loadCompanyFacts(w.t.container.db, w.realmId, { rollUpJobs: true });
     expect(facts.invoices.map((i) => i.id).sort()).toEqual(['101', '102', '103', '104', '105']);
     const cad = facts.invoices.find((i) => i.id === '105')!;

@@ -46,7 +46,7 @@ describe('scoring a generated company end to end', () => {
     );
   });
 
-  it('has a high-risk segment, strategies whose shares add up, clusters and a 6-month forecast that conserves money', () => {
+  it('has a high-risk segment, strategies whose shares add up, clusters, a 6-month forecast conserving money', () => {
     expect(r.assessment.highRisk.count).toBeGreaterThan(0);
     for (const list of [r.assessment.strategies.customers, r.assessment.strategies.invoices]) {
       expect(list.reduce((n, s) => n + s.valueShare, 0)).toBeCloseTo(100, 0);
@@ -82,7 +82,7 @@ describe('scoring a generated company end to end', () => {
     }
   });
 
-  it('gives every customer one risk tier: High for all who meet the high-risk rule, and the strategy of its cell', () => {
+  it('gives every customer one risk tier: High for all who meet the high-risk rule; the strategy of its cell', () => {
     const high = r.assessment.customers.filter((c) => c.risk.highRisk);
     expect(high.length).toBeGreaterThan(0);
     for (const c of high) expect(c.risk.band).toBe('high');
@@ -102,7 +102,7 @@ describe('scoring a generated company end to end', () => {
     ).toBeGreaterThan(0);
   });
 
-  it("converts every foreign-currency customer's gross profit as metrics.md says: line amounts at the rate, costs as kept", async () => {
+  it('converts foreign-currency gross profit as metrics.md says: line amounts at the rate, costs as kept', async () => {
     const rootOf = topLevelParent(
       new Map(file.Customers.map((c) => [String(c.Id), (c as { ParentRef?: { value: string } }).ParentRef?.value])),
     );

@@ -58,7 +58,8 @@ describe('score runs kept whole, and the history of older ones', () => {
   it('works off a backlog a few runs at a time, oldest first, and leaves nothing to do after', async () => {
     const store = w.t.container.scoreRuns;
     const db = w.t.container.db;
-    await db('risk_score_runs').where({ realm_id: w.realmId }).update({ detail_trimmed_at: null }); // as if before retention
+    // as if before retention
+    await db('risk_score_runs').where({ realm_id: w.realmId }).update({ detail_trimmed_at: null });
     const at = w.emulator.clock.now();
     expect(await store.trimRunDetail(w.realmId, 1, at, 3)).toEqual(runIds.slice(0, 3));
     expect(await store.trimRunDetail(w.realmId, 1, at, 3)).toEqual([runIds[3]]);

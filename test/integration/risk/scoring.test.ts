@@ -26,7 +26,8 @@ describe('scoring from the local copy', () => {
     ]);
     expect(byName["Amy's Bird Sanctuary"]!.metrics).toMatchObject({ outstandingCents: 12_500, paymentRate: 64.29 });
     expect(byName["Bill's Windsurf Shop"]!.metrics).toMatchObject({ outstandingCents: 5_000, paymentRate: 37.5 });
-    expect(byName['Freeman Sporting Goods']!.metrics).toMatchObject({ outstandingCents: 4_000, paymentRate: 0 }); // its job's invoice
+    // its job's invoice
+    expect(byName['Freeman Sporting Goods']!.metrics).toMatchObject({ outstandingCents: 4_000, paymentRate: 0 });
     expect(byName['Cool Cars']!.risk.score).toBeNull(); // no history, no credit score: nothing to score
     expect(a.totals.outstandingCents).toBe(21_500);
     expect(runId).toBeGreaterThan(0);

@@ -36,7 +36,9 @@ function suite(dialect: string, database: Database) {
       alerts: await db()('risk_alerts').where({ realm_id: w.realmId }).orderBy('id'),
       activity: await db()('activity_log').where({ realm_id: w.realmId }).orderBy('id'),
     });
-    /** Each live run's customers with their smoothing, keyed by the run's as-of date (run ids differ between histories). */
+    /**
+     * Each live run's customers with their smoothing, keyed by the run's as-of date (run ids differ between histories).
+     */
     const smoothing = async () =>
       await db()('customer_scores as s')
         .join('risk_score_runs as r', 'r.id', 's.run_id')
@@ -59,7 +61,7 @@ function suite(dialect: string, database: Database) {
         .orderBy('a.id')
         .select('r.as_of', 'a.customer_qbo_id', 'a.kind', 'a.message');
 
-    it('refuses a date after today in the company\u2019s time zone with a one-line reason, and writes nothing', async () => {
+    it('refuses a date after today in the company\u2019s time zone in one line; writes nothing', async () => {
       const before = await savedState();
       // 2026-10-31T20:00Z is 13:00 on 10-31 in Los Angeles: 11-01 is tomorrow there.
       const refused = w.t.container.risk.score(w.realmId, { asOf: '2026-11-01' });
@@ -71,7 +73,7 @@ function suite(dialect: string, database: Database) {
       expect(await savedState()).toEqual(before);
     });
 
-    it('a past as-of run leaves the latest run, the smoothed scores, the alerts and the activity log exactly as they were', async () => {
+    it('a past as-of run leaves the latest run, smoothed scores, alerts and activity log as they were', async () => {
       for (const asOf of LIVE_DATES) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
       w.emulator.clock.set('2025-09-30T12:00:00Z');
       const before = await savedState();
@@ -88,7 +90,7 @@ function suite(dialect: string, database: Database) {
       expect(live.runId).toBeGreaterThan(latest!.id);
     });
 
-    it('the repair marks a what-if run saved by an older version, restores the smoothing after it and closes its alerts', async () => {
+    it('repairs a what-if run saved by an older version: marks it, restores the smoothing, closes alerts', async () => {
       // The history without the what-if run: what the repair must come back to.
       await db()('risk_score_runs').where({ realm_id: w.realmId }).delete();
       for (const asOf of LIVE_DATES) await scoreOn(w.t.container, w.emulator.clock, w.realmId, asOf);
@@ -118,7 +120,8 @@ function suite(dialect: string, database: Database) {
         marked: [seeded.runId],
         replayedRuns: [seeded.runId! + 1, seeded.runId! + 2],
       });
-      // The what-if's band_up is closed, as is the 'rising' it made the next run raise early; the live history's two are added.
+      // The what-if's band_up is closed, as is the 'rising' it made the next run raise early;
+      // the live history's two are added.
       expect(report!.closedAlerts).toHaveLength(seededAlerts.length + 1);
       expect(report!.raisedAlerts).toBe(2);
       expect(await smoothing()).toEqual(clean.smoothing);

@@ -173,7 +173,7 @@ describe.each(stores<SyncStore>(() => createSyncStore(db), createFakeSyncStore))
     lastReconcileAt: null,
   };
 
-  it('never replaces a newer row with an older one, saves the cursor with the page, and sweeps what a pass did not see', async () => {
+  it('never replaces a newer row with an older one, saves the cursor with the page, sweeps rows not seen', async () => {
     const store = make();
     const realmId = await nextRealm();
     await store.writePage(realmId, Term, {

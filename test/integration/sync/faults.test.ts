@@ -47,7 +47,7 @@ describe('sync under faults converges to what a clean run produces', () => {
     }
   });
 
-  it('when the process dies between reading a page and committing it, the next run resumes without loss or duplicates', async () => {
+  it('a crash between reading and committing a page: the next run resumes without loss or duplicates', async () => {
     const w = await syncWorld({ file: generateCompany(OPTIONS) });
     try {
       const store = w.t.container.syncStore;
@@ -61,7 +61,8 @@ describe('sync under faults converges to what a clean run produces', () => {
       expect(crashed.status).toBe('failed');
       store.writePage = original;
       const states = await store.states(w.realmId);
-      expect([...states.values()].some((s) => s.phase === 'full' && s.watermarkRaw !== null)).toBe(true); // a cursor was kept mid-pass
+      // a cursor was kept mid-pass
+      expect([...states.values()].some((s) => s.phase === 'full' && s.watermarkRaw !== null)).toBe(true);
       expect(await syncUntilSucceeded(w)).toBe(1);
       expect(await dumpLocalCopy(w)).toEqual(expected);
     } finally {

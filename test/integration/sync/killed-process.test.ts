@@ -90,7 +90,8 @@ describe('a sync process killed mid-pass', () => {
       } as unknown as SyncWorld;
       expect(await differences(world)).toEqual([]);
       const runs = await container.syncStore.runs(realmId);
-      expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed']); // the killed run is marked failed, not left running
+      // the killed run is marked failed, not left running
+      expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed']);
     } finally {
       await container.close();
     }

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-/** Relative modules a file loads when it is loaded: static value imports and re-exports (not `import type`, not import()). */
+/**
+ * Relative modules a file loads when it is loaded: static value imports and re-exports (not `import type`, not
+ * import()).
+ */
 function staticImports(file: string): string[] {
   const source = readFileSync(file, 'utf8');
   const found: string[] = [];
@@ -31,7 +34,7 @@ function loadedBy(entry: string): Set<string> {
 }
 
 describe('what a start loads', () => {
-  it('loads the QBO emulator only in demo mode: nothing the server entry imports statically is under server/emulator', () => {
+  it('loads the QBO emulator only in demo mode: no static import of the server entry is in server/emulator', () => {
     const loaded = [...loadedBy(path.join(ROOT, 'server/main.ts'))].map((f) => path.relative(ROOT, f));
     expect(loaded).toContain('server/container.ts');
     expect(loaded.filter((f) => f.startsWith(`server${path.sep}emulator${path.sep}`))).toEqual([]);

@@ -155,7 +155,7 @@ describe('TokenVault', () => {
     expect(cipher.decrypt((await store.getConnection(REALM))!.refreshTokenEnc)).toBe('refresh-0');
   });
 
-  it('gives up waiting for another holder of the lease once the lease time has passed on the injected clock', async () => {
+  it('gives up waiting for another holder of the lease once the lease time passed on the injected clock', async () => {
     const { clock, store, oauth, vault } = await setup();
     clock.advance(2 * 60 * MINUTE);
     const now = clock.now();
@@ -173,7 +173,7 @@ describe('TokenVault', () => {
     expect(oauth.spent).toEqual([]);
   });
 
-  it('marks the company for reconnecting when Intuit refuses the refresh token (invalid_grant), and releases the lease', async () => {
+  it('on invalid_grant for the refresh token, marks the company for reconnecting and releases the lease', async () => {
     const { clock, store, oauth, vault } = await setup();
     clock.advance(2 * 60 * MINUTE);
     oauth.revoke();

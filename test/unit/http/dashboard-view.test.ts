@@ -80,7 +80,9 @@ describe('collectionTrendSentence', () => {
     });
     expect(collectionTrendSentence(months([null, 70]), noDecline)).toEqual({
       direction: 'none',
-      text: 'Collection rate was 70.0% in February 2026; the month before had nothing collectable, so there is no trend yet.',
+      text:
+        'Collection rate was 70.0% in February 2026; ' +
+        'the month before had nothing collectable, so there is no trend yet.',
     });
     expect(collectionTrendSentence(months([68.5, 70, null]), noDecline)).toEqual({
       direction: 'none',
@@ -243,7 +245,8 @@ describe('buildDashboard', () => {
     expect(data.datasets[0]!.data).toEqual([90, 88, 91.5]);
     expect(data.datasets[1]!.data).toEqual([null, -2, 3.5]);
     expect(c.label).toBe(
-      'Monthly collection rate from Jan 2026 to Mar 2026, with the change from each month before. Collection rate rose in March 2026, up 3.5 points to 91.5%.',
+      'Monthly collection rate from Jan 2026 to Mar 2026, with the change from each month before. ' +
+        'Collection rate rose in March 2026, up 3.5 points to 91.5%.',
     );
     expect(c.table.rows).toEqual([
       ['January 2026', '90.0%', '—'],
@@ -265,14 +268,16 @@ describe('buildDashboard', () => {
     expect(series(charts.bands)).toEqual([5, 3, 2, 1]);
     expect(charts.bands.label).toBe('11 customers by risk tier: 5 low, 3 medium, 2 high, 1 not scored.');
     expect(charts.scores.label).toBe(
-      'Smoothed risk scores of 10 customers in 10-point ranges (higher is riskier); the most common range is 20–29 with 4 customers.',
+      'Smoothed risk scores of 10 customers in 10-point ranges (higher is riskier); ' +
+        'the most common range is 20–29 with 4 customers.',
     );
     expect(charts.scores.table.rows[9]).toEqual(['90–100', '0']);
 
     expect(series(charts.tiers, 0)).toEqual([2_500, null, 300]);
     expect(series(charts.tiers, 1)).toEqual([1_200.5, 800, 450]);
     expect(charts.tiers.label).toBe(
-      'Average invoice amount by profitability tier, high-risk customers against the others: High tier $2,500 against $1,201; Medium tier none against $800; Low tier $300 against $450.',
+      'Average invoice amount by profitability tier, high-risk customers against the others: ' +
+        'High tier $2,500 against $1,201; Medium tier none against $800; Low tier $300 against $450.',
     );
 
     expect(series(charts.forecast, 0)).toEqual([5_000, 3_000, 1_300]);
@@ -280,7 +285,8 @@ describe('buildDashboard', () => {
     expect(series(charts.forecast, 2)).toEqual([6_000, 3_500, 1_600]);
     expect(charts.forecast.title).toBe('Cash forecast, next 3 months');
     expect(charts.forecast.label).toBe(
-      "Expected collections from today's open invoices over the next 3 months: $9,300, the most in November 2026 ($5,000); $500 is expected never to be collected.",
+      "Expected collections from today's open invoices over the next 3 months: " +
+        '$9,300, the most in November 2026 ($5,000); $500 is expected never to be collected.',
     );
     expect(charts.forecast.table.rows.slice(-3)).toEqual([
       ['Later than 3 months', '$200', '—', '—'],

@@ -24,11 +24,12 @@ describe('model card in plain words', () => {
   it('says what it learned from, how well it ranks and how far its percentages are off, bin by bin', () => {
     const v = modelCardView(card, undefined);
     expect(v.summary).toBe(
-      'Learned from 6,756 invoices whose outcome was known by 31 Oct 2026, then checked on the latest 1,351 of them, ' +
-        'which it had not seen.',
+      'Learned from 6,756 invoices whose outcome was known by 31 Oct 2026, ' +
+        'then checked on the latest 1,351 of them, which it had not seen.',
     );
     expect(v.ranking).toBe(
-      'Ranks invoices very well: given one invoice that was paid late and one that was not, it gave the late one the higher chance 93 times in 100.',
+      'Ranks invoices very well: given one invoice that was paid late and one that was not, ' +
+        'it gave the late one the higher chance 93 times in 100.',
     );
     expect(v.calibration).toBe(
       'Its percentages can be read as they are: on average they were 3 percentage points from what happened.',
@@ -65,7 +66,8 @@ describe('model card in plain words', () => {
     expect(calibrationInWords(0.01)).toMatch(/ 1 percentage point from/);
     expect(calibrationInWords(0.08)).toMatch(/^Its percentages are close: /);
     expect(calibrationInWords(0.24)).toBe(
-      'Its percentages were 24 percentage points from what happened on average: use them to compare invoices, not as odds.',
+      'Its percentages were 24 percentage points from what happened on average: ' +
+        'use them to compare invoices, not as odds.',
     );
   });
 
@@ -91,8 +93,7 @@ describe('model card in plain words', () => {
     };
     expect(modelCardView(card, b).backtest!.sentences).toEqual([
       'Scored as of 30 Apr 2026, 250 customers had invoices that could go more than 30 days past their terms ' +
-        'by 31 Oct 2026; ' +
-        '80 of them let one do so.',
+        'by 31 Oct 2026; 80 of them let one do so.',
       'The risk score then put such a customer above one who paid in time 78 times in 100.',
       'Customers in the High risk tier then owed 62% of the $123,456 that went that late.',
     ]);

@@ -73,7 +73,7 @@ describe('NightlyWorkflow', () => {
     expect(await t.workflow.statusOf('r1', '2026-11-26')).toBeUndefined();
   });
 
-  it('still scores the local copy when the sync failed, and leaves the night failed so a later check tries again', async () => {
+  it('still scores the local copy when the sync failed, leaving the night failed for a later check', async () => {
     const t = setup({ syncStatus: 'failed' });
     expect(await t.workflow.runFor(company('r1'))).toMatch(/^Company r1: sync failed .*; scored 2 customers/);
     expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'digest r1 run 41']);
@@ -82,7 +82,7 @@ describe('NightlyWorkflow', () => {
     expect(t.steps.filter((s) => s.startsWith('sync'))).toHaveLength(2);
   });
 
-  it('does nothing the second time the same local night, reruns when forced, and runs again the next local date', async () => {
+  it('does nothing a second time the same local night, reruns when forced, runs again the next date', async () => {
     const t = setup();
     await t.workflow.runFor(company('r1'));
     expect(await t.workflow.runFor(company('r1'))).toBe('Company r1: already done for 2026-11-25');

@@ -101,7 +101,7 @@ describe('the alert digest service', () => {
     expect(w.sent).toEqual([]);
   });
 
-  it("queues and delivers the digest to the owner once per company and as-of date, with the company's name and currency", async () => {
+  it("sends the digest to the owner once per company and as-of date, with the company's name, currency", async () => {
     const w = world({
       runs: new Map([
         [1, facts()],

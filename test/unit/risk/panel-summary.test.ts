@@ -16,10 +16,12 @@ describe('panelSummary: average invoice amount by profitability tier, high-risk 
   it('averages over the group’s invoices (not its customers), rounds to the cent, and leaves empty groups null', () => {
     const summary = panelSummary([
       customer('High', true, 4, 25_000), // $1,000 over 4 invoices
-      customer('High', true, 1, 100_000), // $1,000 over 1 invoice → group: $2,000 / 5 = $400 (a mean of customers would say $625)
+      // $1,000 over 1 invoice → group: $2,000 / 5 = $400 (a mean of customers would say $625)
+      customer('High', true, 1, 100_000),
       customer('High', false, 2, 12_345),
       customer('Medium', false, 3, 100),
-      customer('Medium', false, 0, null), // a customer without invoices in the window counts as a customer, adds no invoice
+      // a customer without invoices in the window counts as a customer, adds no invoice
+      customer('Medium', false, 0, null),
       customer('Low', true, 2, 101),
       customer('Low', true, 1, 100), // (202 + 100) / 3 = 100.67 → 101
     ]);

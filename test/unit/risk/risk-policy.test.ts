@@ -88,7 +88,7 @@ describe('the risk policy', () => {
     expect(riskPolicySchema.parse(DEFAULT_RISK_POLICY)).toEqual(DEFAULT_RISK_POLICY);
   });
 
-  it('refuses a group written only in part, a strategy it does not know, and settings that contradict each other', () => {
+  it('refuses a group written only in part, a strategy it does not know, and settings that contradict', () => {
     const refused = (patch: Record<string, unknown>) =>
       riskPolicySchema.safeParse({ ...DEFAULT_RISK_POLICY, ...patch }).success === false;
     expect(refused({ clusters: { count: 5 } })).toBe(true);

@@ -76,7 +76,8 @@ function world() {
 describe('RiskService over in-memory stores', () => {
   it('saves a run as of today with every customer, its open invoices and the alerts it raises', async () => {
     const w = world();
-    // The previous run had Slow in the Low tier: meeting the high-risk rule now moves it to High at once, with an alert.
+    // The previous run had Slow in the Low tier:
+    // meeting the high-risk rule now moves it to High at once, with an alert.
     w.scoreRuns.previous(REALM, {
       states: new Map([['slow', { smoothed: 10, band: 'low', risingRuns: 0, saferRuns: 0 }]]),
     });

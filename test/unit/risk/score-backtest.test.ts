@@ -22,7 +22,8 @@ describe('score backtest: outcomes against the score then', () => {
     { customerId: 'E', score: 10, band: 'low' },
   ];
   const invoices = [
-    invoice('A0', 'A', '2025-12-31', 5_000), // 31 days past due on the scoring day itself: already late then, not counted
+    // 31 days past due on the scoring day itself: already late then, not counted
+    invoice('A0', 'A', '2025-12-31', 5_000),
     invoice('A1', 'A', '2026-03-01', 1_000, [['2026-04-15', 1_000]]), // paid 45 days after due: 1,000 open at day 30
     invoice('A2', 'A', '2026-06-01', 500, [['2026-06-10', 200]]), // 300 still open at day 30 (2026-07-01)
     invoice('B1', 'B', '2026-02-15', 2_000, [['2026-03-10', 2_000]]), // 23 days after due: on the list, not very late

@@ -15,7 +15,9 @@ describe('which saved runs migration 1400 marks as what-ifs', () => {
     expect(isWhatIfRun({ asOf: '2030-01-01', createdAt: new Date('2026-10-31T20:00:00Z') }, LA)).toBe(true);
   });
   it('a run begun before local midnight and saved just after keeps the earlier date and is live', () => {
-    expect(isWhatIfRun({ asOf: '2026-10-31', createdAt: new Date('2026-11-01T07:00:05Z') }, LA)).toBe(false); // 00:00:05 local
-    expect(isWhatIfRun({ asOf: '2026-10-31', createdAt: new Date('2026-11-01T08:30:00Z') }, LA)).toBe(true); // 01:30 local
+    // 00:00:05 local
+    expect(isWhatIfRun({ asOf: '2026-10-31', createdAt: new Date('2026-11-01T07:00:05Z') }, LA)).toBe(false);
+    // 01:30 local
+    expect(isWhatIfRun({ asOf: '2026-10-31', createdAt: new Date('2026-11-01T08:30:00Z') }, LA)).toBe(true);
   });
 });

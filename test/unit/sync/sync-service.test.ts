@@ -50,7 +50,8 @@ describe('SyncService', () => {
   it('copies everything with a full pass in pages, then only the changes through CDC', async () => {
     const t = await setup();
     const first = await t.service().sync(REALM, { trigger: 'manual' });
-    expect(first).toMatchObject({ status: 'succeeded', mode: 'full', apiCalls: 2 + 7 + 2 }); // settings, one page per entity, two more of customers
+    // settings, one page per entity, two more of customers
+    expect(first).toMatchObject({ status: 'succeeded', mode: 'full', apiCalls: 2 + 7 + 2 });
     expect(t.customerQueries()).toHaveLength(3);
     expect(t.liveCustomers()).toHaveLength(CUSTOMERS);
     expect(t.settings.saved.get(REALM)).toMatchObject({ companyName: 'Fixture Landscaping', homeCurrency: 'USD' });
@@ -86,7 +87,7 @@ describe('SyncService', () => {
     expect((await t.store.states(REALM)).get('Customer')!.watermarkAt).toEqual(t.clock.now());
   });
 
-  it('keeps the cursor of the last page written when a run fails mid-pass, and the next run resumes there', async () => {
+  it('keeps the cursor of the last page written when a run fails mid-pass; the next run resumes there', async () => {
     const t = await setup();
     let customerPages = 0;
     t.qbo.failNext(

@@ -44,7 +44,8 @@ export function preparePayment(ctx: WriteContext, b: Body, existing: QboObject |
     const available = open + (alreadyApplied.get(`${kind}:${txn.Id}`) ?? 0);
     if (cents > available) {
       throw faults.businessValidation(
-        `The amount applied to ${kind} ${String(txn.DocNumber ?? txn.Id)} (${fromCents(cents)}) is more than its open balance (${fromCents(available)}).`,
+        `The amount applied to ${kind} ${String(txn.DocNumber ?? txn.Id)} (${fromCents(cents)}) ` +
+          `is more than its open balance (${fromCents(available)}).`,
         'Line',
       );
     }
@@ -55,7 +56,8 @@ export function preparePayment(ctx: WriteContext, b: Body, existing: QboObject |
   }
   if (invoiceCents - creditCents > totalCents) {
     throw faults.businessValidation(
-      `Total amount of the payment, ${fromCents(totalCents)}, is less than the total amount applied to transactions, ${fromCents(invoiceCents - creditCents)}.`,
+      `Total amount of the payment, ${fromCents(totalCents)}, ` +
+        `is less than the total amount applied to transactions, ${fromCents(invoiceCents - creditCents)}.`,
       'TotalAmt',
     );
   }

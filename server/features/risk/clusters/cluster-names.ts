@@ -74,7 +74,9 @@ export function latenessOf(z: readonly number[]): number {
   return axes(z).late;
 }
 
-/** A customer's cluster by the names a run gave its clusters: "Cluster <id>" when the run names none; null without one. */
+/**
+ * A customer's cluster by the names a run gave its clusters: "Cluster <id>" when the run names none; null without one.
+ */
 export function clusterName(clusters: ReadonlyArray<{ id: number; name: string }>, id: number | null): string | null {
   return id === null ? null : (clusters.find((c) => c.id === id)?.name ?? `Cluster ${id}`);
 }

@@ -183,7 +183,9 @@ function reasons(
     out.unshift({
       code: 'high_risk_rule',
       weight: 100,
-      text: `Meets the high-risk rule: paid under ${rule.paymentRateBelow}% of what fell due and owes ${money(m.outstandingCents)} (over ${money(rule.balanceAboveCents)})`,
+      text:
+        `Meets the high-risk rule: paid under ${rule.paymentRateBelow}% of what fell due ` +
+        `and owes ${money(m.outstandingCents)} (over ${money(rule.balanceAboveCents)})`,
     });
   }
   if (out.length === 0 && m.paymentRate !== null) {

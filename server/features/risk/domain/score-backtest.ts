@@ -13,7 +13,9 @@ export interface ScoreBacktest {
   /** The date the company was scored as of: as-of minus `months`. */
   scoredAsOf: string;
   asOf: string;
-  /** Customers with a score then and an invoice that reached 31 days past due within the period (they could be late). */
+  /**
+   * Customers with a score then and an invoice that reached 31 days past due within the period (they could be late).
+   */
   customers: number;
   /** Of those, the ones with an invoice still open more than 30 days past due within the period. */
   lateCustomers: number;

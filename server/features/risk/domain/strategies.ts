@@ -5,7 +5,8 @@ import { apportion } from './apportion.js';
 import type { InvoiceFact } from './risk-facts.js';
 import { STRATEGIES, type RiskPolicy, type Strategy } from './risk-policy.js';
 
-// The strategy vocabulary belongs to the policy, whose cells choose from it; re-exported where strategies are worked out.
+// The strategy vocabulary belongs to the policy, whose cells choose from it;
+// re-exported where strategies are worked out.
 export { STRATEGIES, type Strategy };
 export type HighRiskSegment = 'Strategic retention' | 'Close monitoring' | 'Active collection';
 
@@ -115,7 +116,8 @@ export function recommendedCreditLimit(
   const factor = c.risk.band ? policy.factors[c.risk.band] : 1;
   const grace = policy.graceDays;
   const cents = Math.round((monthly * ((terms + grace) / 30) * factor) / 10_000) * 10_000;
-  const basis = `average monthly billing ${Math.round(monthly / 100)} × (${terms}-day terms + ${grace} days grace) / 30`;
+  const dollars = Math.round(monthly / 100);
+  const basis = `average monthly billing ${dollars} × (${terms}-day terms + ${grace} days grace) / 30`;
   return { cents, basis: `${basis} × ${factor} for ${c.risk.band ?? 'unscored'} risk` };
 }
 

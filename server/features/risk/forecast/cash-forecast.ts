@@ -125,7 +125,8 @@ export function forecastWithOutlooks(
     });
     for (let j = 0; j < horizon; j++) {
       const pj = p[j]!;
-      variance[j]! += balance * balance * Math.max(0, pj * (1 - pj)); // each invoice paid in month j or not: a Bernoulli
+      // each invoice paid in month j or not: a Bernoulli
+      variance[j]! += balance * balance * Math.max(0, pj * (1 - pj));
       if (pj > 0) reachable[j]! += balance;
     }
   }

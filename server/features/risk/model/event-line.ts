@@ -11,7 +11,9 @@ export class EventLine {
   private counts: Float64Array;
   private sums: Float64Array;
 
-  /** `values[i]` belongs to `days[i]`; without values every event counts 1. A day that never comes (NEVER) is no event. */
+  /**
+   * `values[i]` belongs to `days[i]`; without values every event counts 1. A day that never comes (NEVER) is no event.
+   */
   constructor(days: Float64Array, values?: Float64Array) {
     this.days = Float64Array.from(new Set(days)).filter(Number.isFinite).sort();
     const index = new Map<number, number>();

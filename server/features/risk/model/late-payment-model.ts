@@ -133,8 +133,11 @@ export function trainLatePaymentModel(invoices: readonly InvoiceFact[], o: Train
       ? `L2 logistic regression (Newton/IRLS, l2=${l2}) on ${LATE_FEATURES.length} point-in-time features, ` +
         `Platt-scaled on the latest ${CALIBRATION_SHARE * 100}% of training rows` +
         `${o.followCompanyTrend === false ? '' : ", shifted by the company's projected late-rate trend"}; ` +
-        `holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
-      : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) toward the company's late rate (fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
+        `holdout = latest ${HOLDOUT_SHARE * 100}% by TxnDate; ` +
+        `refitted on all ${n} (the most recent, at most ${MAX_TRAINING_INVOICES}) decided invoices`
+      : `Fallback: the customer's late share smoothed with a Beta prior (k=${SHRINKAGE_K}) ` +
+        "toward the company's late rate " +
+        `(fewer than ${MIN_TRAINING_INVOICES} decided invoices, or only one outcome class)`,
     fallback: !fittable,
     features: fittable ? [...LATE_FEATURES] : ['priorLateShare'],
     asOf: o.asOf,

@@ -92,7 +92,8 @@ describe('authorization_code grant', () => {
     expect((await auth().type('form').send({ code: 'x' })).body.error).toBe('invalid_request');
     expect((await auth().type('form').send({ grant_type: 'authorization_code' })).body.error).toBe('invalid_request');
     expect((await auth().type('form').send({ grant_type: 'refresh_token' })).body.error).toBe('invalid_request');
-    expect((await auth().send({ grant_type: 'refresh_token', refresh_token: 'x' })).body.error).toBe('invalid_request'); // JSON, not a form
+    // JSON, not a form
+    expect((await auth().send({ grant_type: 'refresh_token', refresh_token: 'x' })).body.error).toBe('invalid_request');
     const pw = await auth().type('form').send({ grant_type: 'password', username: 'u' });
     expect([pw.status, pw.body.error]).toEqual([400, 'unsupported_grant_type']);
   });

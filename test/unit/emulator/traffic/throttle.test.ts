@@ -125,7 +125,8 @@ describe('throttleFaultXml', () => {
       '<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time="2024-05-01T05:00:00.000-07:00">',
     );
     expect(xml).toContain(
-      '<Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>',
+      '<Fault type="SERVICE"><Error code="3001">' +
+        '<Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>',
     );
     expect(xml).toContain('<Detail>The request limit was reached.  Try again later</Detail>');
   });

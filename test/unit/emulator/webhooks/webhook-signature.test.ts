@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { signWebhookBody, verifyWebhookSignature } from '../../../../server/qbo/webhook-signature.js';
 
 const BODY =
-  '{"eventNotifications":[{"realmId":"310687","dataChangeEvent":{"entities":[{"id":"1234","operation":"Create","name":"Account","lastUpdated":"2025-09-08T20:52:31.657Z"}]}}]}';
+  '{"eventNotifications":[{"realmId":"310687","dataChangeEvent":{"entities":' +
+  '[{"id":"1234","operation":"Create","name":"Account","lastUpdated":"2025-09-08T20:52:31.657Z"}]}}]}';
 const VERIFIER = 'verifier-token-123';
 
 describe('webhook signature', () => {

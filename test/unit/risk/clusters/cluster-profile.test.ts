@@ -108,7 +108,7 @@ describe('clusterInputs', () => {
     };
   };
 
-  it('clusters on the late probability of invoices not yet due, and carries each past-due invoice’s chance of staying unpaid', () => {
+  it('clusters on the late probability of not-yet-due invoices; keeps past-due ones’ chance of staying unpaid', () => {
     const history = [inv('A', -200, 5), inv('A', -150, 20), inv('A', -100, 40), inv('B', -120, 0)];
     const pastDue = inv('A', -20, null);
     const ahead = [inv('A', 10, null), inv('A', 25, null)];

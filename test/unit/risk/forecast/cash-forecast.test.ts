@@ -6,7 +6,10 @@ import { forecastCollections, type CashForecast } from '../../../../server/featu
 
 const AS_OF = '2026-05-20';
 let seq = 0;
-/** An invoice issued 30 days before `due` (or on asOf, if that is later); paid in full `paidAfterDue` days after due, or open (null). */
+/**
+ * An invoice issued 30 days before `due` (or on asOf, if that is later); paid in full `paidAfterDue` days after due, or
+ * open (null).
+ */
 function inv(customerId: string, due: string, cents: number, paidAfterDue: number | null): InvoiceFact {
   const issued = addDaysToDate(due, -30);
   return {
@@ -43,7 +46,8 @@ describe('forecastCollections', () => {
       ['2026-09', 0],
       ['2026-10', 0],
     ]);
-    expect(f.months.every((m) => m.lowCents === m.expectedCents && m.highCents === m.expectedCents)).toBe(true); // no uncertainty
+    // no uncertainty
+    expect(f.months.every((m) => m.lowCents === m.expectedCents && m.highCents === m.expectedCents)).toBe(true);
     expect([f.beyondHorizonCents, f.neverCollectedCents, f.openCents]).toEqual([80_000, 0, 150_000]);
   });
 

@@ -67,7 +67,7 @@ describe('per-invoice outlook from the cash forecast', () => {
     delay: fc.option(fc.integer({ min: -20, max: 250 }), { nil: null }),
   });
 
-  it("agrees with the forecast's money: balance-weighted sums equal month 1 and never collected, within rounding", () => {
+  it("agrees with the forecast's money: balance-weighted sums equal month 1 and never collected, to rounding", () => {
     fc.assert(
       fc.property(fc.array(rowArb, { minLength: 1, maxLength: 40 }), (rows) => {
         const invoices = rows.map((r) => inv(r.customer, addDaysToDate(AS_OF, r.dueOffset), r.cents, r.delay));

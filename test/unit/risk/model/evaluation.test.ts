@@ -54,7 +54,8 @@ describe('Brier and calibration bins', () => {
 
 describe('expected calibration error', () => {
   it('is the count-weighted mean gap between mean predicted and observed, over 10 equal-width bins', () => {
-    // Bins: 0.0-0.1 {0.05→0}: gap 0.05 ×1; 0.1-0.2 {0.15, 0.12 → ½}: mean 0.135, gap 0.365 ×2; 0.9-1.0 {0.95, 1 → 1}: gap 0.025 ×2.
+    // Bins: 0.0-0.1 {0.05→0}: gap 0.05 ×1; 0.1-0.2 {0.15, 0.12 → ½}: mean 0.135, gap 0.365 ×2;
+    // 0.9-1.0 {0.95, 1 → 1}: gap 0.025 ×2.
     expect(expectedCalibrationError([0.05, 0.15, 0.12, 0.95, 1], [0, 1, 0, 1, 1])).toBeCloseTo(
       (0.05 + 2 * 0.365 + 2 * 0.025) / 5,
       12,

@@ -131,7 +131,8 @@ describe('late-payment features', () => {
     expect(at('averageDaysBeyondTerms')).toBeCloseTo((10 - 11 + 5 * ((10 - 11 + 5 * 5) / 7)) / 7, 12);
     expect(at('priorInvoiceCount')).toBeCloseTo(Math.log1p(2), 12);
     expect(at('customerTenure')).toBeCloseTo(Math.log1p(90), 12);
-    expect(at('daysSinceLastLate')).toBeCloseTo(Math.log1p(dayOf('2025-04-01') - dayOf('2025-02-01')), 12); // late from due + 1
+    // late from due + 1
+    expect(at('daysSinceLastLate')).toBeCloseTo(Math.log1p(dayOf('2025-04-01') - dayOf('2025-02-01')), 12);
     expect(at('termsDays')).toBe(30);
     expect(at('openBalance')).toBe(0);
     // Both outcomes (late known 2025-02-01, on time 2025-02-20) fall in the 90 days before 2025-03-31; none in

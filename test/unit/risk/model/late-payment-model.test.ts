@@ -41,8 +41,8 @@ function habitCompany(seed: number, customers: number, months: number, allOnTime
 }
 
 /**
- * 300 customers of five habits, with noise, and a company-wide slowdown: invoices due in the last 180 days before as-of are
- * paid up to `slowdownDays` later, growing with the square of time (as the demo generator's slowdown does).
+ * 300 customers of five habits, with noise, and a company-wide slowdown: invoices due in the last 180 days before
+ * as-of are paid up to `slowdownDays` later, growing with the square of time (as the demo generator's slowdown does).
  */
 function slowingCompany(seed: number, slowdownDays: number): InvoiceFact[] {
   const r = prng(seed);
