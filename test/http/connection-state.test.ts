@@ -86,7 +86,7 @@ describe('the connection state on every page', () => {
     const again = await connectCompany(newAgent(w.t.app), w.realmId);
     expect(again.status).toBe(200);
     expect(again.text).toContain('data-sync="catch-up"');
-    expect(again.text).toMatch(/synced \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(again.text).toMatch(/synced \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d P[SD]T/);
     expect(again.text).toContain('catching up on the changes made in QuickBooks since then');
     expect(again.text).not.toContain('first full sync');
     expect(again.text).toContain('Sign out');
@@ -123,7 +123,7 @@ describe('the connection state on every page', () => {
       expect(page.status, path).toBe(200);
       expect(banners(page.text), path).toEqual(['disconnected']);
       expect(page.text, path).toMatch(/is disconnected from QuickBooks\.<\/strong>/);
-      expect(page.text, path).toMatch(/Everything here is from the copy synced \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(page.text, path).toMatch(/Everything here is from the copy synced \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d P[SD]T/);
       expect(page.text, path).toContain('<a class="btn btn-small" href="/connect">Reconnect</a>');
     }
 
