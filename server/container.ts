@@ -141,7 +141,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     new QboApiClient(intuit, realmId, accessToken, (call) => limiter.run(realmId, call));
   const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) =>
     vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
-  const syncStore = createSyncStore(db);
+  const syncStore = createSyncStore(db, readDb);
   const activity = createActivityLog(db, clock);
   const locks = createJobLockStore(db);
   const sync = new SyncService({

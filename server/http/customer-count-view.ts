@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import type { Container } from '../container.js';
 import type { CustomerOverview } from '../features/sync/local-copy-reader-type.js';
 import { fmt } from './view-helpers.js';
@@ -36,11 +37,17 @@ export function customerCountWords(o: CustomerOverview, rollUpJobs: boolean): st
 export async function customerCounts(
   c: Pick<Container, 'localCopy' | 'riskPolicies'>,
   realmId: string,
-  policyVersion?: number,
+  o: { syncedAt: Date | null; policyVersion?: number },
 ): Promise<{ overview: CustomerOverview; text: string }> {
+  const policyVersion = o.policyVersion;
   const [overview, policy] = await Promise.all([
-    c.localCopy.customerOverview(realmId),
+    c.localCopy.customerOverview(realmId, o.syncedAt),
     policyVersion === undefined ? c.riskPolicies.policy(realmId) : c.riskPolicies.runPolicy(realmId, policyVersion),
   ]);
   return { overview, text: customerCountWords(overview, policy.rollUpJobs) };
+}
+
+/** When the company's last sync finished, as the tenant context found it for this request (null: never). */
+export function syncedAt(res: Response): Date | null {
+  return res.locals.connection?.lastSyncedAt ?? null;
 }

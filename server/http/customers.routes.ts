@@ -26,7 +26,7 @@ import {
 } from '../features/risk/score-run-store-type.js';
 import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
-import { customerCounts } from './customer-count-view.js';
+import { customerCounts, syncedAt } from './customer-count-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
 
@@ -206,7 +206,7 @@ export function customerRoutes(c: Deps): Router {
     if (!run) return res.render('pages/customers', { ...page, run: undefined });
     const [{ rows, total }, counts] = await Promise.all([
       c.customerList.page(realmId, run.id, query),
-      customerCounts(c, realmId, run.policyVersion),
+      customerCounts(c, realmId, { syncedAt: syncedAt(res), policyVersion: run.policyVersion }),
     ]);
     const pages = Math.max(1, Math.ceil(total / state.size));
     const filtered = Boolean(

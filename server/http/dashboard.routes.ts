@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors.js';
 import { EXPORTS, exportTable, toCsv, toJson, type ExportWhat } from '../features/risk/exports.js';
 import type { RunDetails, RunDistribution, ScoreRunSummary } from '../features/risk/score-run-store-type.js';
 import { actorOf } from './actor.js';
-import { customerCounts } from './customer-count-view.js';
+import { customerCounts, syncedAt } from './customer-count-view.js';
 import { buildDashboard, runInWords, type DashboardModel } from './dashboard-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { entityInWords } from './sync-view.js';
@@ -69,7 +69,7 @@ export function dashboardRoutes(
       ? await Promise.all([
           c.riskPolicies.policy(realmId),
           c.riskPolicies.policySavedAt(realmId),
-          customerCounts(c, realmId, dashboard.run.policyVersion),
+          customerCounts(c, realmId, { syncedAt: syncedAt(res), policyVersion: dashboard.run.policyVersion }),
         ])
       : [];
     res.render('pages/dashboard', {

@@ -25,7 +25,7 @@ import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/se
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
 import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
-import { customerCounts } from './customer-count-view.js';
+import { customerCounts, syncedAt } from './customer-count-view.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 
@@ -123,7 +123,7 @@ function settingsPage(c: Deps) {
       c.digests.ownerEmail(realmId),
       c.customerInputs.creditScores(realmId),
       c.localCopy.customerNames(realmId),
-      customerCounts(c, realmId),
+      customerCounts(c, realmId, { syncedAt: syncedAt(res) }),
     ]);
     const lastChange: Partial<Record<SettingsSection, ActivityEntry>> = {};
     for (const s of SETTINGS_SECTIONS) lastChange[s] = await c.activity.lastChange(realmId, s);

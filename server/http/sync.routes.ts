@@ -4,7 +4,7 @@ import { SYNC_ENTITIES } from '../features/sync/sync-entities.js';
 import { SyncBusyError } from '../features/sync/sync-service.js';
 import { actorOf } from './actor.js';
 import { NotConnectedError } from '../errors.js';
-import { customerCounts } from './customer-count-view.js';
+import { customerCounts, syncedAt } from './customer-count-view.js';
 import { canReachQuickBooks, requireCompany } from './middleware/tenant-context.js';
 import { entityInWords, modeInWords, syncProgressText, triggerInWords } from './sync-view.js';
 
@@ -17,7 +17,7 @@ export function syncRoutes(c: Pick<Container, 'sync' | 'syncStore' | 'logger' | 
       c.syncStore.runs(company.realmId, 20),
       c.syncStore.states(company.realmId),
       c.syncStore.rowCounts(company.realmId, SYNC_ENTITIES),
-      customerCounts(c, company.realmId),
+      customerCounts(c, company.realmId, { syncedAt: syncedAt(res) }),
     ]);
     const running = runs.find((r) => r.status === 'running');
     const order = SYNC_ENTITIES.map((e) => e.name);

@@ -123,7 +123,9 @@ describe('the connection state on every page', () => {
       expect(page.status, path).toBe(200);
       expect(banners(page.text), path).toEqual(['disconnected']);
       expect(page.text, path).toMatch(/is disconnected from QuickBooks\.<\/strong>/);
-      expect(page.text, path).toMatch(/Everything here is from the copy synced \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d P[SD]T/);
+      expect(page.text, path).toMatch(
+        /Everything here is from the copy synced \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d P[SD]T/,
+      );
       expect(page.text, path).toContain('<a class="btn btn-small" href="/connect">Reconnect</a>');
     }
 

@@ -39,7 +39,10 @@ describe('the sync page', () => {
     expect(after.text.replace(/datetime="[^"]*"/g, '')).not.toMatch(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/);
     expect(after.text).toContain('<td>Sync now</td>');
     // What the customer rows are: every one in QuickBooks, of them the ones scored, the jobs and the inactive.
-    const o = await w.t.container.localCopy.customerOverview(w.realmId);
+    const o = await w.t.container.localCopy.customerOverview(
+      w.realmId,
+      await w.t.container.syncStore.lastSucceededAt(w.realmId),
+    );
     expect(o.all).toBe(rows.Customer);
     expect([o.all, o.jobs, o.inactive]).toEqual([15, 0, 2]);
     expect(after.text).toContain(

@@ -44,5 +44,9 @@ export interface LocalCopyReader {
   /** Every live customer's display name by id. */
   customerNames(realmId: string): Promise<Map<string, string>>;
   /** How many customers, jobs and inactive customers the copy holds, and two active ones to show as examples. */
-  customerOverview(realmId: string): Promise<CustomerOverview>;
+  /**
+   * `syncedAt` is when the last sync of the company finished: the overview is kept until another sync finishes
+   * (and for at most 30 seconds, for what webhooks change in between).
+   */
+  customerOverview(realmId: string, syncedAt: Date | null): Promise<CustomerOverview>;
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
 import { loadCompanyFacts } from './company-facts-loader.js';
 import type { CoveredCustomer, CustomerOverview, InvoiceOnFile, LocalCopyReader } from './local-copy-reader-type.js';
@@ -10,7 +11,14 @@ const MAX_JOB_DEPTH = 8;
 type Row = Record<string, unknown>;
 
 /** The local copy's reads for risk and the panel, on the read-only pool (`readDb`). */
+/** Companies whose customer overview is kept, and for how long: it changes only when a sync or webhook lands. */
+const OVERVIEWS_KEPT = 256;
+const OVERVIEW_TTL_MS = 30_000;
+
 export function createLocalCopyReader(readDb: Db): LocalCopyReader {
+  // Several pages show the overview on every view; counting a large company's customers each time was the largest
+  // part of those pages' time under load (docs/benchmarks.md, "Panel"). Kept per finished sync.
+  const overviews = new LRUCache<string, Promise<CustomerOverview>>({ max: OVERVIEWS_KEPT, ttl: OVERVIEW_TTL_MS });
   const customers = (realmId: string) => readDb('qbo_customers').where({ realm_id: realmId });
 
   async function inChunks(ids: readonly string[], read: (chunk: string[]) => Promise<Row[]>): Promise<Row[]> {
@@ -77,22 +85,43 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
       return new Map(rows.map((r: { qbo_id: string; display_name: string }) => [String(r.qbo_id), r.display_name]));
     },
 
-    async customerOverview(realmId: string): Promise<CustomerOverview> {
-      const rows: Row[] = await customers(realmId)
-        .whereNull('deleted_at')
-        .select('qbo_id', 'display_name', 'active', 'parent_qbo_id');
-      const top = rows.filter((r) => r.parent_qbo_id === null || r.parent_qbo_id === undefined);
-      const examples = top
-        .filter((r) => Boolean(r.active))
-        .map((r) => ({ id: String(r.qbo_id), name: String(r.display_name) }))
-        .sort((a, b) => Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .slice(0, 2);
-      return {
-        all: rows.length,
-        jobs: rows.length - top.length,
-        inactive: top.filter((r) => !r.active).length,
-        examples,
-      };
+    customerOverview(realmId: string, syncedAt: Date | null): Promise<CustomerOverview> {
+      const key = `${realmId}\u0000${syncedAt?.getTime() ?? 'never'}`;
+      let overview = overviews.get(key);
+      if (!overview) {
+        overview = countCustomers(realmId);
+        overview.catch(() => overviews.delete(key));
+        overviews.set(key, overview);
+      }
+      return overview;
     },
   };
+
+  /** Counted in SQL, not by reading every customer. */
+  async function countCustomers(realmId: string): Promise<CustomerOverview> {
+    const live = () => customers(realmId).whereNull('deleted_at');
+    const [counts, examples] = await Promise.all([
+      live()
+        .select(
+          readDb.raw('count(*) as all_n'),
+          readDb.raw('sum(case when parent_qbo_id is not null then 1 else 0 end) as jobs_n'),
+          readDb.raw('sum(case when parent_qbo_id is null and not active then 1 else 0 end) as inactive_n'),
+        )
+        .first(),
+      // Ids are numeric strings: shorter first, then by text, is numeric order.
+      live()
+        .whereNull('parent_qbo_id')
+        .where({ active: true })
+        .orderByRaw('length(qbo_id), qbo_id')
+        .limit(2)
+        .select('qbo_id', 'display_name'),
+    ]);
+    const c = (counts ?? {}) as Row;
+    return {
+      all: Number(c.all_n ?? 0),
+      jobs: Number(c.jobs_n ?? 0),
+      inactive: Number(c.inactive_n ?? 0),
+      examples: (examples as Row[]).map((r) => ({ id: String(r.qbo_id), name: String(r.display_name) })),
+    };
+  }
 }

@@ -60,7 +60,11 @@ function rowToRun(r: Record<string, unknown>): SyncRun {
 }
 
 /** The local copy's writes: each page of rows and the cursor that follows it commit together, or not at all. */
-export function createSyncStore(db: Db): SyncStore {
+/**
+ * `readDb` answers what pages read on every view (the last successful sync, row counts) so they never queue behind
+ * the single writer; the sync's own reads and writes use `db`.
+ */
+export function createSyncStore(db: Db, readDb: Db = db): SyncStore {
   async function upsertRows(
     trx: Knex.Transaction,
     realmId: string,
@@ -159,7 +163,7 @@ export function createSyncStore(db: Db): SyncStore {
     async rowCounts(realmId, entities) {
       const counts: Record<string, number> = {};
       for (const e of entities) {
-        const [r] = await db(e.table).where({ realm_id: realmId }).whereNull('deleted_at').count({ n: '*' });
+        const [r] = await readDb(e.table).where({ realm_id: realmId }).whereNull('deleted_at').count({ n: '*' });
         counts[e.name] = Number((r as { n: number | string }).n);
       }
       return counts;
@@ -202,7 +206,7 @@ export function createSyncStore(db: Db): SyncStore {
     },
 
     async lastSucceededAt(realmId) {
-      const row = (await db(RUNS)
+      const row = (await readDb(RUNS)
         .where({ realm_id: realmId, status: 'succeeded' })
         .max({ at: 'finished_at' })
         .first()) as { at?: unknown } | undefined;
