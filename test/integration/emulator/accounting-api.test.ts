@@ -131,6 +131,21 @@ describe('writes', () => {
     expect(dup.body.Fault.Error[0].code).toBe('6240');
   });
 
+  it("keeps Customer.Notes within QuickBooks' 1,024 characters", async () => {
+    // What write-back relies on (qbo-api.md: Notes max 1,024 per the XSD, longer is fault 2050).
+    const created = await qb('createCustomer', { DisplayName: 'Notes Limit Co' });
+    const full = await qb('updateCustomer', { Id: created.Id, SyncToken: '0', sparse: true, Notes: 'é'.repeat(1024) });
+    expect([full.SyncToken, full.Notes.length]).toEqual(['1', 1024]);
+    const tooLong = failureOf(
+      await qb('updateCustomer', { Id: created.Id, SyncToken: '1', sparse: true, Notes: 'x'.repeat(1025) }).catch(
+        (e) => e,
+      ),
+    );
+    expect([tooLong.status, tooLong.body.Fault.Error[0].code]).toEqual([400, '2050']);
+    // The user's text is untouched by the refused write.
+    expect((await qb('getCustomer', created.Id)).Notes).toBe('é'.repeat(1024));
+  });
+
   it('recomputes balances when a payment is created, and voids and deletes invoices', async () => {
     await qb('createPayment', {
       CustomerRef: { value: '5' },
