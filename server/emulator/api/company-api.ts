@@ -182,13 +182,13 @@ export class CompanyApi {
     }
     for (const d of company.deleted) {
       if (d.entity === entity.name && d.deletedAtMs >= sinceMs) {
-        const stub = {
+        const deletedEntry = {
           domain: 'QBO',
           status: 'Deleted',
           Id: d.id,
           MetaData: { LastUpdatedTime: d.lastUpdated },
         } as unknown as QboObject;
-        changed.push({ at: d.deletedAtMs, obj: stub });
+        changed.push({ at: d.deletedAtMs, obj: deletedEntry });
       }
     }
     changed.sort((a, b) => a.at - b.at || Number(a.obj.Id) - Number(b.obj.Id));

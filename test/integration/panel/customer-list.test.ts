@@ -1,3 +1,4 @@
+import { LIST_COLUMNS } from '../../../server/features/risk/score-run-rows.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrateToLatest, type Db } from '../../../server/db/knex.js';
 import { escapeLike, likeContains } from '../../../server/db/like-pattern.js';
@@ -392,23 +393,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; close(): Promise<v
         const page = db('customer_scores')
           .where({ run_id: runA, realm_id: A })
           .where('stable_band', 'high')
-          .select(
-            'customer_qbo_id',
-            'display_name',
-            'smoothed_score',
-            'score',
-            'stable_band',
-            'band',
-            'high_risk',
-            'payment_rate',
-            'outstanding_cents',
-            'overdue_cents',
-            'gross_profit_cents',
-            'profitability_tier',
-            'strategy',
-            'cluster_id',
-            'credit_limit_cents',
-          )
+          .select(...LIST_COLUMNS)
           .orderBy('smoothed_score', 'desc')
           .limit(25)
           .toSQL();
