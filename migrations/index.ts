@@ -15,6 +15,7 @@ import * as m1300 from './20261205001300_add_score_run_detail_trimmed.js';
 import * as m1400 from './20261206001400_mark_what_if_runs.js';
 import * as m1500 from './20261206001500_add_invoice_collection_chances.js';
 import * as m1600 from './20261207001600_add_activity_log_columns.js';
+import * as m1700 from './20261208001700_create_qbo_writebacks.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -38,4 +39,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261206001400_mark_what_if_runs.ts', m1400],
   ['20261206001500_add_invoice_collection_chances.ts', m1500],
   ['20261207001600_add_activity_log_columns.ts', m1600],
+  ['20261208001700_create_qbo_writebacks.ts', m1700],
 ];

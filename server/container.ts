@@ -37,6 +37,10 @@ import type { ScoreRunStore } from './features/risk/score-run-store-type.js';
 import { createLocalCopyReader } from './features/sync/local-copy-reader.js';
 import type { LocalCopyReader } from './features/sync/local-copy-reader-type.js';
 import { AlertsPageService } from './features/panel/alerts-page-service.js';
+import { createLocalCopyWriter } from './features/sync/local-copy-writer.js';
+import { WritebackExecutor, type WritebackExecutorOptions } from './features/writeback/writeback-executor.js';
+import { WritebackService } from './features/writeback/writeback-service.js';
+import { createWritebackStore } from './features/writeback/writeback-store.js';
 import { CustomerListService } from './features/panel/customer-list-service.js';
 import { CustomerPageService } from './features/panel/customer-page-service.js';
 import { KnexSessionStore } from './http/session/knex-session-store.js';
@@ -67,7 +71,9 @@ export interface Container {
   syncStore: SyncStore;
   locks: JobLockStore;
   webhooks: WebhookService;
-  /** Each company's night: sync, score, digest (jobs/nightly.job.ts). */
+  /** Risk labels into QuickBooks through the outbox (server/features/writeback/). */
+  writeback: WritebackService;
+  /** Each company's night: sync, score, write-back, digest (jobs/nightly.job.ts). */
   nightly: NightlyWorkflow;
   tokenKeepalive: TokenKeepaliveService;
   risk: RiskService;
@@ -106,6 +112,8 @@ export interface ContainerOptions {
   /** Tests shorten backoff and loosen spacing; production uses QBO's documented limits. */
   rateLimit?: Partial<RateLimitPolicy>;
   sync?: Partial<SyncOptions>;
+  /** Tests shorten the executor's backoff and stale-row timeout. */
+  writeback?: Partial<WritebackExecutorOptions>;
 }
 
 export function createContainer(config: Config, options: ContainerOptions): Container {
@@ -138,7 +146,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const vault = new TokenVault({ store, cipher, oauth, clock, logger });
   const limiter = new QboRateLimiter({ policy: options.rateLimit ?? {} });
   const qboClient = (realmId: string, accessToken: string) =>
-    new QboApiClient(intuit, realmId, accessToken, (call) => limiter.run(realmId, call));
+    new QboApiClient(intuit, realmId, accessToken, (call, kind) => limiter.run(realmId, call, kind));
   const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) =>
     vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
   const syncStore = createSyncStore(db, readDb);
@@ -206,9 +214,33 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     defaultTimeZone: config.sync.defaultCompanyTimeZone,
     runsKeptWhole: config.risk.runsKeptWhole,
   });
+  const writebackStore = createWritebackStore(db);
+  const writeback = new WritebackService({
+    store: writebackStore,
+    executor: new WritebackExecutor({
+      store: writebackStore,
+      localCopy,
+      localCopyWriter: createLocalCopyWriter(syncStore),
+      excludedCustomers: (realmId) => customerInputs.excludedCustomerIds(realmId),
+      qbo,
+      clock,
+      logger,
+      activity,
+      ...(options.writeback ? { options: options.writeback } : {}),
+    }),
+    scoreRuns,
+    localCopy,
+    customerInputs,
+    companies: store,
+    locks,
+    clock,
+    logger,
+    activity,
+  });
   const nightly = new NightlyWorkflow({
     sync,
     risk,
+    writeback,
     digests,
     locks,
     companies: store,
@@ -250,6 +282,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     alertsPage: new AlertsPageService({ alerts: riskAlerts, activity, clock }),
     digests,
     risk,
+    writeback,
     nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,

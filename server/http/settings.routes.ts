@@ -72,6 +72,7 @@ const FAILED: Record<SettingsSection, { section: SettingsSection; title: string;
   schedule: { section: 'schedule', title: 'Nightly schedule', message: 'The schedule was not saved.' },
   'credit-scores': { section: 'credit-scores', title: 'Credit scores', message: 'No credit scores were imported.' },
   digest: { section: 'digest', title: 'Alert digest', message: 'The alert digest was not saved.' },
+  writeback: { section: 'writeback', title: 'Write-back', message: 'The write-back settings were not saved.' },
 };
 
 export interface ScheduleForm {

@@ -1,4 +1,5 @@
 import { classifyQboError } from './classify-error.js';
+import type { QboError } from './qbo-errors.js';
 import { type IntuitEndpoints, pointLibrariesAt } from './endpoints.js';
 import { NodeQuickBooks } from './node-quickbooks-module.js';
 
@@ -13,8 +14,24 @@ export interface QboApiSettings {
 }
 
 type Callback = (err: unknown, data: unknown) => void;
-/** Runs one API call: the per-realm rate limiter (spacing and retries of transient failures). */
-export type Gate = <T>(call: () => Promise<T>) => Promise<T>;
+/**
+ * Runs one API call: the per-realm rate limiter (spacing and retries of transient failures). Batch requests have a
+ * quota of their own besides (40 a minute per company).
+ */
+export type Gate = <T>(call: () => Promise<T>, kind?: 'api' | 'batch') => Promise<T>;
+
+/** One update of a batch request: its bId (unique in the batch), the entity type and the sparse body. */
+export interface BatchUpdate {
+  bId: string;
+  entity: 'Customer' | 'Invoice';
+  body: Record<string, unknown>;
+}
+
+/** One operation's answer: the entity as QBO now has it, or its failure (each operation succeeds or fails alone). */
+export type BatchItemOutcome = { entity: QboEntity; error?: undefined } | { entity?: undefined; error: QboError };
+
+/** QuickBooks' documented maximum of operations in one batch request. */
+export const BATCH_MAX_OPERATIONS = 30;
 
 /** One page of a query: the rows and the server's time when it answered. */
 export interface QueryPage {
@@ -116,8 +133,45 @@ export class QboApiClient {
     }
   }
 
-  protected call<T>(method: string, args: unknown[], what: string): Promise<T> {
-    return this.gate(() => this.callOnce<T>(method, args, what));
+  /**
+   * Sparse updates (Customer and Invoice may mix) in one batch request (at most 30). node-quickbooks' batch() sends no
+   * `requestid`: a replayed batch is made harmless by the SyncToken each update carries (docs/writeback.md).
+   */
+  async batchUpdate(updates: readonly BatchUpdate[]): Promise<Map<string, BatchItemOutcome>> {
+    if (updates.length > BATCH_MAX_OPERATIONS)
+      throw new RangeError(`A batch holds at most ${BATCH_MAX_OPERATIONS} operations, not ${updates.length}`);
+    const items = updates.map((u) => ({ bId: u.bId, operation: 'update', [u.entity]: u.body }));
+    const data = await this.call<{ BatchItemResponse?: Array<Record<string, unknown>> }>(
+      'batch',
+      [items],
+      `batch of ${updates.length} updates`,
+      'batch',
+    );
+    const entityOf = new Map(updates.map((u) => [u.bId, u.entity]));
+    const outcomes = new Map<string, BatchItemOutcome>();
+    for (const item of data.BatchItemResponse ?? []) {
+      const bId = String(item.bId);
+      const entity = entityOf.get(bId);
+      if (entity === undefined) continue;
+      if (item.Fault)
+        outcomes.set(bId, { error: classifyQboError({ Fault: item.Fault }, `QuickBooks update of ${entity}`) });
+      else if (item[entity]) outcomes.set(bId, { entity: item[entity] as QboEntity });
+    }
+    return outcomes;
+  }
+
+  /** A sparse update of one entity, sent with a `requestid` so that a retry of the same request is answered once. */
+  async update(entity: 'Customer' | 'Invoice', body: Record<string, unknown>, requestId: string): Promise<QboEntity> {
+    const data = await this.call<Record<string, QboEntity>>(
+      `update${entity}`,
+      [{ ...body, requestId }],
+      `update ${entity} ${String(body.Id)}`,
+    );
+    return (data[entity] ?? data) as QboEntity;
+  }
+
+  protected call<T>(method: string, args: unknown[], what: string, kind: 'api' | 'batch' = 'api'): Promise<T> {
+    return this.gate(() => this.callOnce<T>(method, args, what), kind);
   }
 
   private callOnce<T>(method: string, args: unknown[], what: string): Promise<T> {

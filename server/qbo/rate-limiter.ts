@@ -4,6 +4,13 @@ export interface RateLimitPolicy {
   /** Below QBO's 10 per second and 500 per minute per realm, leaving room for other callers. */
   perSecond: number;
   perMinute: number;
+  /** QBO's separate quota of batch requests: 40 a minute per realm and app. */
+  batchPerMinute: number;
+  /**
+   * Added to the batch window: a request reaches QuickBooks a little after it leaves, by a varying amount, so a
+   * window of exactly 60 s here can be 40 in 59.99 s there.
+   */
+  batchWindowMarginMs: number;
   /** Requests in flight at once per realm. */
   concurrency: number;
   /** Transient failures: attempts in all (the first included) and the backoff curve. */
@@ -15,6 +22,8 @@ export interface RateLimitPolicy {
 export const DEFAULT_POLICY: RateLimitPolicy = {
   perSecond: 8,
   perMinute: 450,
+  batchPerMinute: 40,
+  batchWindowMarginMs: 1_000,
   concurrency: 4,
   maxAttempts: 6,
   backoffBaseMs: 1_000,
@@ -30,6 +39,7 @@ export interface RealmCallStats {
 
 interface RealmState {
   starts: number[];
+  batchStarts: number[];
   active: number;
   waiters: Array<() => void>;
   stats: RealmCallStats;
@@ -60,10 +70,10 @@ export class QboRateLimiter {
     return { ...this.state(realmId).stats };
   }
 
-  async run<T>(realmId: string, call: () => Promise<T>): Promise<T> {
+  async run<T>(realmId: string, call: () => Promise<T>, kind: 'api' | 'batch' = 'api'): Promise<T> {
     const s = this.state(realmId);
     for (let attempt = 1; ; attempt++) {
-      await this.acquire(s);
+      await this.acquire(s, kind);
       s.stats.calls++;
       try {
         return await call();
@@ -86,20 +96,25 @@ export class QboRateLimiter {
     return Math.round(ceiling / 2 + (this.o.random ?? Math.random)() * (ceiling / 2));
   }
 
-  private async acquire(s: RealmState): Promise<void> {
+  private async acquire(s: RealmState, kind: 'api' | 'batch'): Promise<void> {
     while (s.active >= this.policy.concurrency) await new Promise<void>((resolve) => s.waiters.push(resolve));
     s.active++;
+    const batchWindow = 60_000 + this.policy.batchWindowMarginMs;
     for (;;) {
       const now = (this.o.now ?? Date.now)();
       while (s.starts.length > 0 && s.starts[0]! <= now - 60_000) s.starts.shift();
+      while (s.batchStarts.length > 0 && s.batchStarts[0]! <= now - batchWindow) s.batchStarts.shift();
       const lastSecond = s.starts.filter((t) => t > now - 1000);
       const waits: number[] = [];
       if (lastSecond.length >= this.policy.perSecond)
         waits.push(lastSecond[lastSecond.length - this.policy.perSecond]! + 1000 - now);
       if (s.starts.length >= this.policy.perMinute)
         waits.push(s.starts[s.starts.length - this.policy.perMinute]! + 60_000 - now);
+      if (kind === 'batch' && s.batchStarts.length >= this.policy.batchPerMinute)
+        waits.push(s.batchStarts[s.batchStarts.length - this.policy.batchPerMinute]! + batchWindow - now);
       if (waits.length === 0) {
         s.starts.push(now);
+        if (kind === 'batch') s.batchStarts.push(now);
         return;
       }
       const wait = Math.max(1, ...waits);
@@ -118,7 +133,7 @@ export class QboRateLimiter {
     if (!s)
       this.realms.set(
         realmId,
-        (s = { starts: [], active: 0, waiters: [], stats: { calls: 0, throttledMs: 0, retries: 0 } }),
+        (s = { starts: [], batchStarts: [], active: 0, waiters: [], stats: { calls: 0, throttledMs: 0, retries: 0 } }),
       );
     return s;
   }

@@ -9,6 +9,7 @@ import { createContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../server/logger.js';
 import type { RateLimitPolicy } from '../../server/qbo/rate-limiter.js';
 import type { SyncOptions } from '../../server/features/sync/sync-service.js';
+import type { WritebackExecutorOptions } from '../../server/features/writeback/writeback-executor.js';
 import { migrateToLatest } from '../../server/db/knex.js';
 import { TEST_CLIENT, type RunningEmulator } from './emulator-harness.js';
 
@@ -30,6 +31,7 @@ export async function startApp(
     file?: boolean;
     rateLimit?: Partial<RateLimitPolicy>;
     sync?: Partial<SyncOptions>;
+    writeback?: Partial<WritebackExecutorOptions>;
     syncOnConnect?: boolean;
   } = {},
 ): Promise<TestApp> {
@@ -63,6 +65,7 @@ export async function startApp(
     emulatorUrl: emulator.url,
     ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
     ...(o.sync ? { sync: o.sync } : {}),
+    ...(o.writeback ? { writeback: o.writeback } : {}),
   });
   await migrateToLatest(container.db);
   // Tests start syncs themselves; a background sync after connecting would race with them.

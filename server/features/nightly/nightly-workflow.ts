@@ -29,6 +29,8 @@ export interface NightlyWorkflowDeps {
       o: { trigger: string; actor?: string },
     ): Promise<{ runId: number | null; assessment: { customers: readonly unknown[] } }>;
   };
+  /** After scoring: the labels into QuickBooks, when the owner has turned nightly write-back on. */
+  writeback: { afterScoring(realmId: string): Promise<string> };
   digests: Pick<DigestService, 'sendForRun'>;
   locks: JobLockStore;
   companies: { listCompanies(): Promise<Company[]> };
@@ -40,8 +42,8 @@ export interface NightlyWorkflowDeps {
 }
 
 /**
- * Each connected company's night: sync, then scoring, then the alert digest. Locked per company and local date,
- * so a restart, a second process or a manual run never repeats a night that succeeded.
+ * Each connected company's night: sync, then scoring, then write-back (when on), then the alert digest. Locked per
+ * company and local date, so a restart, a second process or a manual run never repeats a night that succeeded.
  */
 export class NightlyWorkflow {
   constructor(private readonly d: NightlyWorkflowDeps) {}
@@ -74,13 +76,24 @@ export class NightlyWorkflow {
       const run = await this.d.sync.sync(company.realmId, { trigger: 'nightly', actor: o.actor });
       // Scores come from the local copy, so a failed sync still scores what is known (and says so).
       const scored = await this.d.risk.score(company.realmId, { trigger: 'nightly', actor: o.actor });
+      const written = scored.runId === null ? 'write-back off' : await this.writeBack(company.realmId);
       const digest = scored.runId === null ? 'off' : await this.d.digests.sendForRun(company.realmId, scored.runId);
       const summary =
         `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); ` +
-        `scored ${scored.assessment.customers.length} customers; digest ${digest.replace('_', ' ')}`;
+        `scored ${scored.assessment.customers.length} customers; ${written}; digest ${digest.replace('_', ' ')}`;
       return { value: summary, status: run.status === 'succeeded' ? 'succeeded' : 'failed' };
     });
     return locked.acquired ? locked.value : `${company.companyName}: already done for ${date}`;
+  }
+
+  /** A failed write-back does not cost the company its digest: it is reported and retried by the drain job. */
+  private async writeBack(realmId: string): Promise<string> {
+    try {
+      return await this.d.writeback.afterScoring(realmId);
+    } catch (err) {
+      this.d.logger.error({ err, realmId }, 'nightly write-back failed');
+      return `write-back failed (${(err as Error).message})`;
+    }
   }
 
   /** Every connected company's night (or one company's), one after the other; one failing does not stop the rest. */

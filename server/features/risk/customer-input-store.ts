@@ -80,6 +80,12 @@ export function createCustomerInputStore({ db, readDb }: { db: Db; readDb: Db })
       return (await db(CREDIT_SCORES).where({ realm_id: realmId, customer_qbo_id: customerId }).delete()) > 0;
     },
 
+    async excludedCustomerIds(realmId) {
+      const rows = (await readDb(CONTROLS)
+        .where({ realm_id: realmId, excluded: true })
+        .select('customer_qbo_id')) as Array<Record<string, unknown>>;
+      return new Set(rows.map((r) => String(r.customer_qbo_id)));
+    },
     controls: (realmId, customerId) => readControls(readDb, realmId, customerId),
 
     async setControls(realmId, customerId, change, by, at) {

@@ -48,6 +48,13 @@ export class FakeCustomerInputStore implements CustomerInputStore {
     return this.scores.delete(key(realmId, customerId));
   }
 
+  async excludedCustomerIds(realmId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const prefix = key(realmId, '');
+    for (const [k, c] of this.switches) if (c.excluded && k.startsWith(prefix)) ids.add(k.slice(prefix.length));
+    return ids;
+  }
+
   async controls(realmId: string, customerId: string): Promise<CustomerControls> {
     return { ...(this.switches.get(key(realmId, customerId)) ?? NO_CONTROLS) };
   }

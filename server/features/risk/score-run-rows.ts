@@ -7,6 +7,7 @@ import type { RiskBand, RiskScore } from './domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from './domain/strategies.js';
 import type { ExportCustomer, ExportInvoice } from './exports.js';
 import { openInvoiceChances } from './forecast/open-invoice-chances.js';
+import type { ScoredCustomer } from '../writeback/domain/risk-label.js';
 import type {
   CustomerListRow,
   ListSort,
@@ -173,6 +174,19 @@ export function customerScoreFromRow(r: Row): ExportCustomer {
     segment: segment ?? null,
     creditLimit: creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' },
     clusterId: toNumberOrNull(r.cluster_id),
+  };
+}
+
+/** A customer_scores row as write-back reads it (the credit limit's basis is in metrics_json, when kept). */
+export function scoredCustomerFromRow(r: Row): ScoredCustomer {
+  const metrics = r.metrics_json ? (JSON.parse(String(r.metrics_json)) as { creditLimit?: CreditLimit }) : {};
+  const band = (r.band as RiskBand | null) ?? null;
+  return {
+    customerId: String(r.customer_qbo_id),
+    name: String(r.display_name),
+    band: (r.stable_band as RiskBand | null) ?? band,
+    strategy: r.strategy as Strategy,
+    creditLimit: metrics.creditLimit ?? { cents: Number(r.credit_limit_cents ?? 0), basis: '' },
   };
 }
 

@@ -8,6 +8,7 @@ import type { ExportCustomer, ExportRun } from './exports.js';
 import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
 import type { LatePaymentModelCard } from './model/late-payment-model.js';
 import type { PanelSummary } from './panel-summary.js';
+import type { ScoredCustomer } from '../writeback/domain/risk-label.js';
 
 export interface ScoreRunSummary {
   id: number;
@@ -184,6 +185,8 @@ export interface ScoreRunStore {
     runId: number,
     q: Omit<CustomerListQuery, 'page' | 'pageSize'>,
   ): Promise<CustomerListRow[]>;
+  /** Every customer of a run as a write-back label is made from: stable band, strategy, credit limit and basis. */
+  labelFacts(realmId: string, runId: number): Promise<ScoredCustomer[]>;
   /** One customer as a run scored them; undefined when not in the run. */
   customerScore(realmId: string, runId: number, customerId: string): Promise<ExportCustomer | undefined>;
   /** The customer's score over the last `limit` saved runs, oldest first. */

@@ -13,6 +13,7 @@ import {
   LIST_COLUMNS,
   SORT_SQL,
   customerScoreFromRow,
+  scoredCustomerFromRow,
   customerScoreValues,
   exportInvoiceFromRow,
   invoiceScoreValues,
@@ -308,6 +309,21 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
 
     async customerRows(realmId, runId, q) {
       return ((await ordered(filtered(realmId, runId, q).select(LIST_COLUMNS), q)) as Row[]).map(listRowFromRow);
+    },
+
+    async labelFacts(realmId, runId) {
+      const rows = (await runCustomers(realmId, runId)
+        .orderBy('customer_qbo_id')
+        .select(
+          'customer_qbo_id',
+          'display_name',
+          'band',
+          'stable_band',
+          'strategy',
+          'credit_limit_cents',
+          'metrics_json',
+        )) as Row[];
+      return rows.map(scoredCustomerFromRow);
     },
 
     async customerScore(realmId, runId, customerId) {

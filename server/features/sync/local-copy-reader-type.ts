@@ -1,3 +1,4 @@
+import type { QboEntity } from '../../qbo/qbo-api-client.js';
 import type { CompanyFacts } from '../risk/domain/risk-facts.js';
 
 /** A customer and the jobs below it, with names; depth 0 is the customer itself. */
@@ -49,4 +50,11 @@ export interface LocalCopyReader {
    * (and for at most 30 seconds, for what webhooks change in between).
    */
   customerOverview(realmId: string, syncedAt: Date | null): Promise<CustomerOverview>;
+  /**
+   * Live records as QuickBooks sent them (raw JSON, SyncToken included): these ids, or every live one of the entity
+   * when no ids are given. What write-back merges into.
+   */
+  rawEntities(realmId: string, entity: 'Customer' | 'Invoice', ids?: readonly string[]): Promise<QboEntity[]>;
+  /** Open invoices (balance above zero, not voided) as QuickBooks sent them. */
+  openInvoiceEntities(realmId: string): Promise<QboEntity[]>;
 }

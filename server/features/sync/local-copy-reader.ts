@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
+import type { QboEntity } from '../../qbo/qbo-api-client.js';
 import { loadCompanyFacts } from './company-facts-loader.js';
 import type { CoveredCustomer, CustomerOverview, InvoiceOnFile, LocalCopyReader } from './local-copy-reader-type.js';
 
@@ -27,8 +28,27 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
     return rows;
   }
 
+  const RAW_TABLES = { Customer: 'qbo_customers', Invoice: 'qbo_invoices' } as const;
+  const parseRaw = (rows: Row[]): QboEntity[] => rows.map((r) => JSON.parse(String(r.raw_json)) as QboEntity);
+
   return {
     companyFacts: (realmId, o) => loadCompanyFacts(readDb, realmId, o),
+
+    async rawEntities(realmId, entity, ids) {
+      const live = () => readDb(RAW_TABLES[entity]).where({ realm_id: realmId }).whereNull('deleted_at');
+      if (ids === undefined) return parseRaw(await live().orderBy('qbo_id').select('raw_json'));
+      return parseRaw(await inChunks(ids, (chunk) => live().whereIn('qbo_id', chunk).select('raw_json')));
+    },
+
+    async openInvoiceEntities(realmId) {
+      const rows = await readDb('qbo_invoices')
+        .where({ realm_id: realmId, voided: false })
+        .whereNull('deleted_at')
+        .andWhere('balance_cents', '>', 0)
+        .orderBy('qbo_id')
+        .select('raw_json');
+      return parseRaw(rows);
+    },
 
     async customerAndJobs(realmId: string, customerId: string, rollUpJobs: boolean): Promise<CoveredCustomer[]> {
       if (!rollUpJobs) {

@@ -58,6 +58,7 @@ describe('the nightly dispatcher', () => {
       config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles' },
       sync: { sync: async (realmId) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) },
       risk: { score: async () => ({ runId: null, assessment: { customers: [] } }) },
+      writeback: { afterScoring: async () => 'write-back off' },
       digests: { sendForRun: async () => 'off' },
     });
   });

@@ -23,6 +23,7 @@ function setup(
     companies?: Company[];
     syncStatus?: 'succeeded' | 'failed';
     failScoreFor?: string;
+    failWritebackFor?: string;
     ownTimes?: Record<string, string>;
   } = {},
 ) {
@@ -50,6 +51,13 @@ function setup(
         return { runId: 41, assessment: { customers: [{}, {}] } };
       },
     },
+    writeback: {
+      async afterScoring(realmId) {
+        steps.push(`write-back ${realmId}`);
+        if (realmId === o.failWritebackFor) throw new Error('QuickBooks is down');
+        return 'write-back: 2 queued; 2 written';
+      },
+    },
     digests: {
       async sendForRun(realmId, runId) {
         steps.push(`digest ${realmId} run ${runId}`);
@@ -61,12 +69,21 @@ function setup(
 }
 
 describe('NightlyWorkflow', () => {
-  it('syncs, then scores, then sends the digest of the saved run', async () => {
+  it('a failed write-back is reported and the digest still goes', async () => {
+    const t = setup({ failWritebackFor: 'r1' });
+    expect(await t.workflow.runFor(company('r1'))).toContain(
+      'write-back failed (QuickBooks is down); digest no alerts',
+    );
+    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'digest r1 run 41']);
+  });
+
+  it('syncs, then scores, then writes back, then sends the digest of the saved run', async () => {
     const t = setup();
     expect(await t.workflow.runFor(company('r1'))).toBe(
-      'Company r1: sync succeeded (cdc, 3 API calls); scored 2 customers; digest no alerts',
+      'Company r1: sync succeeded (cdc, 3 API calls); scored 2 customers; write-back: 2 queued; 2 written; ' +
+        'digest no alerts',
     );
-    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'digest r1 run 41']);
+    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'digest r1 run 41']);
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'succeeded' });
     // What Settings shows: how tonight stands, and nothing for a night that has not started.
     expect(await t.workflow.statusOf('r1', '2026-11-25')).toBe('succeeded');
@@ -76,7 +93,7 @@ describe('NightlyWorkflow', () => {
   it('still scores the local copy when the sync failed, leaving the night failed for a later check', async () => {
     const t = setup({ syncStatus: 'failed' });
     expect(await t.workflow.runFor(company('r1'))).toMatch(/^Company r1: sync failed .*; scored 2 customers/);
-    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'digest r1 run 41']);
+    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'digest r1 run 41']);
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'failed' });
     await t.workflow.runFor(company('r1'));
     expect(t.steps.filter((s) => s.startsWith('sync'))).toHaveLength(2);

@@ -90,6 +90,11 @@ export function summarise(
 export interface CreditLimit {
   cents: number;
   basis: string;
+  /**
+   * The basis in a few words that stay the same while the recommendation does (no billing amount): what the label
+   * in QuickBooks shows, so a label is rewritten only when the recommendation changes. Absent on older runs.
+   */
+  summary?: string;
 }
 
 /**
@@ -105,10 +110,15 @@ export function recommendedCreditLimit(
   policy: RiskPolicy['creditLimit'],
 ): CreditLimit {
   if (strategy === 'Credit restriction')
-    return { cents: 0, basis: 'Credit restriction: no new credit until overdue invoices are paid' };
+    return {
+      cents: 0,
+      basis: 'Credit restriction: no new credit until overdue invoices are paid',
+      summary: 'no new credit until overdue invoices are paid',
+    };
   const from = addMonths(asOf, -12);
   const recent = invoices.filter((i) => i.txnDate > from && i.txnDate <= asOf);
-  if (recent.length === 0) return { cents: 0, basis: 'No invoices in the last 12 months' };
+  if (recent.length === 0)
+    return { cents: 0, basis: 'No invoices in the last 12 months', summary: 'no invoices in the last 12 months' };
   const monthly = recent.reduce((s, i) => s + i.totalCents, 0) / 12;
   const terms = [...recent.map((i) => dayOf(i.dueDate) - dayOf(i.txnDate))].sort((a, b) => a - b)[
     Math.floor(recent.length / 2)
@@ -118,7 +128,12 @@ export function recommendedCreditLimit(
   const cents = Math.round((monthly * ((terms + grace) / 30) * factor) / 10_000) * 10_000;
   const dollars = Math.round(monthly / 100);
   const basis = `average monthly billing ${dollars} × (${terms}-day terms + ${grace} days grace) / 30`;
-  return { cents, basis: `${basis} × ${factor} for ${c.risk.band ?? 'unscored'} risk` };
+  const band = c.risk.band ?? 'unscored';
+  return {
+    cents,
+    basis: `${basis} × ${factor} for ${band} risk`,
+    summary: `12 months' billing over ${terms}-day terms + ${grace} days grace, x${factor} for ${band} risk`,
+  };
 }
 
 /** Days past due of an open invoice at A (negative when not yet due). */
