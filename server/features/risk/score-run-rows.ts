@@ -7,12 +7,12 @@ import type { RiskBand, RiskScore } from './domain/risk-score.js';
 import type { CreditLimit, HighRiskSegment, Strategy } from './domain/strategies.js';
 import type { ExportCustomer, ExportInvoice } from './exports.js';
 import { openInvoiceChances } from './forecast/open-invoice-chances.js';
-import type { ScoredCustomer } from '../writeback/domain/risk-label.js';
 import type {
   CustomerListRow,
   ListSort,
   RunCompanyFigures,
   RunToSave,
+  ScoredCustomer,
   ScoredOpenInvoice,
 } from './score-run-store-type.js';
 

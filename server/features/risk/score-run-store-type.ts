@@ -8,7 +8,6 @@ import type { ExportCustomer, ExportRun } from './exports.js';
 import type { CashForecast, InvoiceOutlook } from './forecast/cash-forecast.js';
 import type { LatePaymentModelCard } from './model/late-payment-model.js';
 import type { PanelSummary } from './panel-summary.js';
-import type { ScoredCustomer } from '../writeback/domain/risk-label.js';
 
 export interface ScoreRunSummary {
   id: number;
@@ -119,6 +118,16 @@ export interface CustomerListRow {
   strategy: Strategy;
   clusterId: number | null;
   creditLimitCents: number | null;
+}
+
+/** A customer as a run scored them, as a write-back label is made from it. */
+export interface ScoredCustomer {
+  customerId: string;
+  name: string;
+  /** The stable band (what the panel shows); null when never scored. */
+  band: RiskBand | null;
+  strategy: Strategy;
+  creditLimit: { cents: number; basis: string; summary?: string };
 }
 
 /** One point of a customer's score history. */

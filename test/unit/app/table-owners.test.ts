@@ -30,6 +30,8 @@ const OWNERS: Record<string, readonly string[]> = {
   qbo_sync_state: ['server/features/sync/sync-store.ts'],
   qbo_sync_runs: ['server/features/sync/sync-store.ts'],
   qbo_webhook_events: ['server/features/sync/webhook-event-store.ts'],
+  qbo_writebacks: ['server/features/writeback/writeback-store.ts'],
+  writeback_settings: ['server/features/writeback/writeback-store.ts'],
   qbo_company_settings: [
     'server/features/sync/company-settings-store.ts',
     'server/features/sync/company-facts-loader.ts',

@@ -3,18 +3,10 @@
  * recommended credit limit with its basis, and a credit hold under Credit restriction. Pure.
  */
 import type { RiskBand } from '../../risk/domain/risk-score.js';
-import type { Strategy } from '../../risk/domain/risk-policy.js';
-import { blockBasis, type RiskLabel, type RiskTier, type ShownLabel } from './notes-block.js';
+import type { ScoredCustomer } from '../../risk/score-run-store-type.js';
 
-/** A customer as the latest score run saw them: what a label is made from. */
-export interface ScoredCustomer {
-  customerId: string;
-  name: string;
-  /** The stable band (what the panel shows); null when never scored. */
-  band: RiskBand | null;
-  strategy: Strategy;
-  creditLimit: { cents: number; basis: string; summary?: string };
-}
+export type { ScoredCustomer };
+import { blockBasis, type RiskLabel, type RiskTier, type ShownLabel } from './notes-block.js';
 
 const TIER_OF_BAND: Record<RiskBand, RiskTier> = { low: 'Low', medium: 'Medium', high: 'High' };
 
