@@ -17,7 +17,14 @@ import {
   type WritebackSettings,
 } from './domain/writeback-plan.js';
 import type { DrainReport, WritebackExecutor } from './writeback-executor.js';
-import type { NewWriteback, Writeback, WritebackOrigin, WritebackStore } from './writeback-store-type.js';
+import type {
+  NewWriteback,
+  Writeback,
+  WritebackOrigin,
+  WritebackQuery,
+  WritebackStatus,
+  WritebackStore,
+} from './writeback-store-type.js';
 
 export type WritebackMode = 'label' | 'remove';
 
@@ -164,6 +171,15 @@ export class WritebackService {
       lines.push(`${realmId}: ${report ? drainSummary(report) : 'already draining'}`);
     }
     return lines.length === 0 ? 'nothing due' : lines.join('\n');
+  }
+
+  /** The company's outbox rows, newest first (filters and keyset paging as the store takes them). */
+  list(realmId: string, q?: WritebackQuery): Promise<Writeback[]> {
+    return this.d.store.list(realmId, q);
+  }
+
+  counts(realmId: string): Promise<Record<WritebackStatus, number>> {
+    return this.d.store.counts(realmId);
   }
 
   async retry(realmId: string, id: number, actor: string): Promise<boolean> {
