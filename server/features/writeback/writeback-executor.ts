@@ -85,6 +85,11 @@ export class WritebackExecutor {
     this.o = { ...DEFAULT_EXECUTOR_OPTIONS, ...d.options };
   }
 
+  /** Rows in flight since before this instant were left by a process that died: a drain takes them again. */
+  staleBefore(now: Date): Date {
+    return new Date(now.getTime() - this.o.staleAfterMs);
+  }
+
   async drain(realmId: string, o: { onProgress?: (r: DrainReport) => void } = {}): Promise<DrainReport> {
     const report: DrainReport = {
       written: 0,
@@ -99,7 +104,7 @@ export class WritebackExecutor {
       const now = this.d.clock.now();
       const rows = await this.d.store.claim(realmId, {
         now,
-        staleBefore: new Date(now.getTime() - this.o.staleAfterMs),
+        staleBefore: this.staleBefore(now),
         limit: this.o.batchSize,
       });
       if (rows.length === 0) return report;
