@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOCK_START, NOTES_LIMIT, readNotesBlock } from '../../../server/features/writeback/domain/notes-block.js';
+import { NOTES_LIMIT, readNotesBlock } from '../../../server/features/writeback/domain/notes-block.js';
+import { notesWithEditedBlock, userNotes } from '../../support/notes-arbitraries.js';
 import { writebackWorld, type WritebackWorld } from '../../support/writeback-harness.js';
 
 /**
@@ -20,31 +21,11 @@ describe('the user’s notes survive write-back (property, against the emulator)
   });
   afterAll(() => w.close());
 
-  const lookAlikes = fc.constantFrom(
-    BLOCK_START,
-    `${BLOCK_START}\n`,
-    '\n--- end Duesense (check 0123abcd) ---',
-    '--- end Duesense ---',
-    'Risk tier: High\n',
-    'Credit hold: yes',
-    '\r\n',
-    '\n',
-    '\n\n',
-    '   ',
-    '\r',
-    '\t',
+  const size = { pieces: 8, pieceLength: 24 };
+  const userText = fc.oneof(
+    { arbitrary: userNotes(size), weight: 4 },
+    { arbitrary: notesWithEditedBlock(size), weight: 1 },
   );
-  const piece = fc.oneof(
-    fc.string({ unit: 'grapheme', maxLength: 30 }),
-    fc.string({ unit: 'binary', maxLength: 20 }),
-    lookAlikes,
-  );
-  const filler = fc.tuple(fc.constantFrom('a', 'é', '😀', '\r\n', ' ', '支'), fc.integer({ min: 0, max: NOTES_LIMIT }));
-  /** Unicode, line breaks, look-alike delimiters and long runs, up to the limit (an exact copy of a block aside). */
-  const userText = fc
-    .tuple(fc.array(piece, { maxLength: 8 }), fc.option(filler, { freq: 2 }))
-    .map(([pieces, fill]) => (pieces.join('') + (fill ? fill[0].repeat(fill[1]) : '')).slice(0, NOTES_LIMIT))
-    .filter((text) => readNotesBlock(text).state !== 'ours');
 
   it('keeps the text, holds the limit, writes nothing twice and removes exactly', async () => {
     const outcomes = new Set<string>();
