@@ -207,7 +207,12 @@ export class WritebackExecutor {
       const ids = items.filter((p) => p.row.targetType === type).map((p) => p.row.targetId);
       if (ids.length === 0) continue;
       const list = ids.map((id) => `'${id.replace(/'/g, "\\'")}'`).join(',');
-      const page = await this.d.qbo(realmId, (api) => api.query(type, `where Id in (${list}) maxresults 1000`));
+      // Customer is a name list: without `Active IN (true, false)` QuickBooks leaves inactive customers out, and an
+      // inactive customer would read as gone.
+      const active = type === 'Customer' ? ' and Active IN (true, false)' : '';
+      const page = await this.d.qbo(realmId, (api) =>
+        api.query(type, `where Id in (${list})${active} maxresults 1000`),
+      );
       await this.d.localCopyWriter.apply(realmId, type, page.rows);
       for (const e of page.rows) found.set(key(type, e.Id), e);
     }

@@ -176,7 +176,7 @@ describe('the write-back executor', () => {
     const row = (await t.store.list(REALM, { customerId: '1' }))[0]!;
     expect(t.qbo.calls).toEqual([
       'batch 2',
-      "query Customer where Id in ('1') maxresults 1000",
+      "query Customer where Id in ('1') and Active IN (true, false) maxresults 1000",
       `update Customer 1 ${requestIdFor(row, '1')}`,
     ]);
     expect(t.notes('1')).toBe(labelled('Changed in QuickBooks after the sync'));
