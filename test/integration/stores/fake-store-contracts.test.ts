@@ -156,6 +156,28 @@ describe.each(stores<WebhookEventStore>(() => createWebhookEventStore(db), creat
       expect((await events.pending(10)).filter((e) => e.realmId === realmId)).toEqual([]);
       expect(await events.enqueue(event('1', 'Update'), at(2))).toBe(true);
     });
+
+    it('keeps the later lastUpdated of joined notifications, and none when one of them has none', async () => {
+      const events = make();
+      const realmId = await nextRealm();
+      const event = (qboId: string, lastUpdated: string | null) => ({
+        realmId,
+        entity: 'Customer',
+        qboId,
+        operation: 'Update',
+        lastUpdated,
+      });
+      await events.enqueue(event('1', '2026-11-25T09:00:05Z'), T0);
+      await events.enqueue(event('1', '2026-11-25T01:00:10-08:00'), T0);
+      await events.enqueue(event('1', '2026-11-25T09:00:07Z'), T0);
+      await events.enqueue(event('2', '2026-11-25T09:00:05Z'), T0);
+      await events.enqueue(event('2', null), T0);
+      const pending = (await events.pending(10)).filter((e) => e.realmId === realmId);
+      expect(pending.map((e) => [e.qboId, e.operation, e.lastUpdated])).toEqual([
+        ['1', 'Update', '2026-11-25T01:00:10-08:00'],
+        ['2', 'Update', null],
+      ]);
+    });
   },
 );
 
@@ -205,6 +227,31 @@ describe.each(stores<SyncStore>(() => createSyncStore(db), createFakeSyncStore))
         state: null,
       }),
     ).toEqual({ upserted: 0, deleted: 1 });
+  });
+
+  it('tells when each record last changed as the copy holds it, leaving out deleted and unknown ones', async () => {
+    const store = make();
+    const realmId = await nextRealm();
+    await store.writePage(realmId, Term, {
+      upserts: [term(realmId, '1', at(5)), term(realmId, '2', at(6)), term(realmId, '3', at(7))],
+      deletedIds: [],
+      sweepId: null,
+      state: null,
+    });
+    await store.writePage(realmId, Term, {
+      upserts: [],
+      deletedIds: ['3'],
+      deletedAt: at(8),
+      sweepId: null,
+      state: null,
+    });
+    expect(await store.updatedAt(realmId, Term, ['1', '2', '3', '4'])).toEqual(
+      new Map([
+        ['1', at(5)],
+        ['2', at(6)],
+      ]),
+    );
+    expect(await store.updatedAt(await nextRealm(), Term, ['1'])).toEqual(new Map());
   });
 
   it('lists runs newest first and fails the ones a dead process left running', async () => {
