@@ -30,7 +30,7 @@ export type WritebackMode = 'label' | 'remove';
 
 export interface WritebackServiceDeps {
   store: WritebackStore;
-  executor: Pick<WritebackExecutor, 'drain'>;
+  executor: Pick<WritebackExecutor, 'drain' | 'staleBefore'>;
   scoreRuns: Pick<ScoreRunStore, 'latestRun' | 'labelFacts'>;
   localCopy: Pick<LocalCopyReader, 'rawEntities' | 'openInvoiceEntities'>;
   customerInputs: Pick<CustomerInputStore, 'excludedCustomerIds'>;
@@ -160,9 +160,10 @@ export class WritebackService {
     return locked.acquired ? locked.value : undefined;
   }
 
-  /** Every company with rows due (retries whose time has come); one at a time. */
+  /** Every company with rows due (retries whose time has come, rows a dead process left in flight); one at a time. */
   async drainDue(): Promise<string> {
-    const realms = await this.d.store.realmsWithDueRows(this.d.clock.now());
+    const now = this.d.clock.now();
+    const realms = await this.d.store.realmsWithDueRows(now, this.d.executor.staleBefore(now));
     const lines: string[] = [];
     for (const realmId of realms) {
       const company = await this.d.companies.getCompany(realmId);
