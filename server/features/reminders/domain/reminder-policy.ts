@@ -130,17 +130,23 @@ export const reminderPolicySchema = z
       100_000_000,
     ),
   })
-  .superRefine((policy, ctx) => {
-    for (const strategy of STRATEGIES) {
-      const strays = policy.strategies[strategy].stages.filter((days) => !policy.stages.includes(days));
-      if (strays.length > 0)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['strategies', strategy, 'stages'],
-          message: `${strategy} customers: ${strays.map(stageInWords).join(', ')} is not a stage of the schedule.`,
-        });
-    }
-  });
+  .superRefine(
+    (policy, ctx) => {
+      for (const strategy of STRATEGIES) {
+        const strays = policy.strategies[strategy].stages.filter((days) => !policy.stages.includes(days));
+        if (strays.length > 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['strategies', strategy, 'stages'],
+            message:
+              `${strategy} customers: ${strays.map(stageInWords).join(', ')} ` +
+              `${strays.length === 1 ? 'is not a stage' : 'are not stages'} of the schedule.`,
+          });
+      }
+    },
+    // Only a schedule that is right on its own can be compared with: one error at a time, where it is.
+    { when: (payload) => payload.issues.length === 0 },
+  );
 
 export type ReminderPolicy = z.output<typeof reminderPolicySchema>;
 export type StrategyReminders = ReminderPolicy['strategies'][Strategy];
