@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   renderReminder,
@@ -5,7 +6,9 @@ import {
   type MessageFacts,
   type MessageInvoice,
 } from '../../../server/features/reminders/domain/reminder-message.js';
+import { addDaysToDate } from '../../../server/features/reminders/domain/calendar.js';
 import { DEFAULT_TEMPLATE_TEXTS } from '../../../server/features/reminders/domain/reminder-default-texts.js';
+import { REMINDER_TONES } from '../../../server/features/reminders/domain/reminder-policy.js';
 import {
   DEFAULT_REMINDER_TEMPLATES,
   checkReminderTemplates,
@@ -246,5 +249,41 @@ describe('writing a reminder', () => {
     expect(() =>
       renderReminder(DEFAULT_REMINDER_TEMPLATES, 'friendly', message({ invoices: [] }), NO_WORDING, '2026-03-17'),
     ).toThrow('at least one invoice');
+  });
+});
+
+describe('what every written reminder guarantees', () => {
+  const words = fc.string({ unit: fc.constantFrom(...'abc XYZ.,:\n\t-'.split('')), minLength: 1, maxLength: 20 });
+  const invoiceArb = fc.record({
+    number: fc.stringMatching(/^[A-Z0-9-]{1,8}$/),
+    totalCents: fc.integer({ min: 0, max: 10_000_000_00 }),
+    openBalanceCents: fc.integer({ min: 1, max: 10_000_000_00 }),
+    currency: fc.constantFrom('USD', 'EUR', 'GBP', 'JPY', 'AUD'),
+    dueDate: fc.integer({ min: -400, max: 60 }).map((d) => addDaysToDate('2026-03-10', d)),
+    paymentLink: fc.constantFrom(null, '', 'https://pay.test/x?y=1', 'not a link'),
+  });
+  const runArb = fc.record({
+    tone: fc.constantFrom(...REMINDER_TONES),
+    facts: fc.record({
+      customerName: words,
+      contactName: fc.option(words),
+      companyName: words,
+      companyEmail: fc.constantFrom(null, '', 'billing@acme.test'),
+      invoices: fc.array(invoiceArb, { minLength: 1, maxLength: 6 }),
+    }),
+    wording: fc.record({ earlyPaymentDiscount: fc.option(words), lateFee: fc.option(words) }),
+  });
+
+  it('never an empty placeholder, a dangling "Pay online:", a broken subject or a run of blank lines', () => {
+    fc.assert(
+      fc.property(runArb, ({ tone, facts, wording }) => {
+        const m = renderReminder(DEFAULT_REMINDER_TEMPLATES, tone, facts, wording, '2026-03-10');
+        expect(m.subject).not.toMatch(/\{\{|\}\}|[\r\n]/);
+        expect(m.subject.length).toBeGreaterThan(0);
+        expect(m.text).not.toMatch(/\{\{|\}\}|\n\n\n/);
+        expect(m.text).not.toMatch(/Pay online:\s*($|\n)/);
+        for (const i of facts.invoices) expect(m.text).toContain(`Invoice ${i.number} (`);
+      }),
+    );
   });
 });

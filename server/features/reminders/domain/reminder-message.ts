@@ -62,8 +62,10 @@ export function renderReminder(
     (invoice) => `- ${fillText(templates.invoiceLine, invoiceValues(invoice, today, locale))}`,
   );
   const values = messageValues(facts, invoices, wording, locale);
+  // A checked subject always keeps a sentence, unless a name QuickBooks should have is blank: never send none.
+  const subject = oneLine(fillText(template.subject, values)) || `Payment reminder: ${values.whichInvoices}`;
   return {
-    subject: oneLine(fillText(template.subject, values)),
+    subject,
     text: fillText(template.body, values, lines),
     template: { tone, fromDay: template.fromDay },
   };

@@ -12,7 +12,7 @@ import { addDaysToDate, isBusinessDay, nextBusinessDay } from './calendar.js';
 import { reachedCustomer, type InvoiceToRemind, type ReminderFacts, type ReminderRecord } from './reminder-facts.js';
 import { addressesFor, holdBlock, safetyBlock } from './reminder-guards.js';
 import { remindersFor, type ReminderChannel, type ReminderPolicy, type ReminderTone } from './reminder-policy.js';
-import type { NotRemindedReason } from './reminder-reasons.js';
+import { RECORD_STATUSES, type NotRemindedReason } from './reminder-reasons.js';
 
 export interface DueReminder {
   invoiceId: string;
@@ -163,12 +163,22 @@ function notReminded(invoice: InvoiceToRemind, stageDays: number | null, reason:
   return { invoiceId, docNumber, customerId, stageDays, reason };
 }
 
-/** The record of the latest stage an invoice reached, whatever its status. */
+/**
+ * The record of the latest stage an invoice reached, whatever its status. The store keeps one per (invoice, stage);
+ * should two ever come, the later one speaks, so the answer never depends on the order rows were read in.
+ */
 function furthestStage(records: readonly ReminderRecord[]) {
   let furthest: (ReminderRecord & { stageDays: number }) | undefined;
   for (const r of records) {
-    if (r.stageDays !== null && (furthest === undefined || r.stageDays > furthest.stageDays))
-      furthest = { ...r, stageDays: r.stageDays };
+    if (r.stageDays === null) continue;
+    const later =
+      furthest === undefined ||
+      r.stageDays > furthest.stageDays ||
+      (r.stageDays === furthest.stageDays &&
+        (r.at.getTime() > furthest.at.getTime() ||
+          (r.at.getTime() === furthest.at.getTime() &&
+            RECORD_STATUSES.indexOf(r.status) > RECORD_STATUSES.indexOf(furthest.status))));
+    if (later) furthest = { ...r, stageDays: r.stageDays };
   }
   return furthest;
 }
