@@ -5,6 +5,8 @@ import type {
   ReminderFacts,
   ReminderRecord,
 } from '../../../server/features/reminders/domain/reminder-facts.js';
+
+export type { CustomerToRemind, InvoiceToRemind, ReminderFacts, ReminderRecord };
 import { planReminders, type ReminderPlan } from '../../../server/features/reminders/domain/reminder-plan.js';
 import {
   DEFAULT_REMINDER_POLICY,

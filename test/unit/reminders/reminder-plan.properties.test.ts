@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../../../server/features/risk/domain/risk-policy.js';
 import { addDaysToDate, daysBetween, WEEKDAYS } from '../../../server/features/reminders/domain/calendar.js';
-import type {
-  CustomerToRemind,
-  InvoiceToRemind,
-  ReminderFacts,
-  ReminderRecord,
-} from '../../../server/features/reminders/domain/reminder-facts.js';
+import type { CustomerToRemind, InvoiceToRemind, ReminderFacts, ReminderRecord } from './reminder-builders.js';
 import { planReminders, type ReminderPlan } from '../../../server/features/reminders/domain/reminder-plan.js';
 import {
   DEFAULT_REMINDER_POLICY,
