@@ -5,6 +5,7 @@
  * The email channel sends it; the Settings preview shows it for any real customer and invoice.
  */
 import { formatMoney } from '../../../money.js';
+import { compareText } from './collections.js';
 import { dateInWords, daysBetween, daysInWords, dueStatusInWords } from './calendar.js';
 import { fillText, oneLine, type InvoiceField, type MessageField } from './merge-fields.js';
 import type { ReminderTone, ReminderWording } from './reminder-policy.js';
@@ -41,9 +42,7 @@ export interface ReminderMessage {
 
 /** The invoices an email lists, most overdue first. */
 function inEmailOrder(invoices: readonly MessageInvoice[]): MessageInvoice[] {
-  return [...invoices].sort((a, b) =>
-    a.dueDate !== b.dueDate ? (a.dueDate < b.dueDate ? -1 : 1) : a.number < b.number ? -1 : a.number > b.number ? 1 : 0,
-  );
+  return [...invoices].sort((a, b) => compareText(a.dueDate, b.dueDate) || compareText(a.number, b.number));
 }
 
 export function renderReminder(

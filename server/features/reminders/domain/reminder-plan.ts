@@ -9,10 +9,18 @@
  */
 import { localDate } from '../../../time-zone.js';
 import { addDaysToDate, isBusinessDay, nextBusinessDay } from './calendar.js';
-import { reachedCustomer, type InvoiceToRemind, type ReminderFacts, type ReminderRecord } from './reminder-facts.js';
+import {
+  reachedCustomer,
+  type CustomerToRemind,
+  type InvoiceToRemind,
+  type ReminderFacts,
+  type ReminderRecord,
+} from './reminder-facts.js';
 import { addressesFor, holdBlock, safetyBlock } from './reminder-guards.js';
 import { remindersFor, type ReminderChannel, type ReminderPolicy, type ReminderTone } from './reminder-policy.js';
 import { RECORD_STATUSES, type NotRemindedReason } from './reminder-reasons.js';
+import { compareText, groupBy } from './collections.js';
+import { admitWithinCap, type ReadyReminder } from './daily-cap.js';
 
 export interface DueReminder {
   invoiceId: string;
@@ -58,85 +66,37 @@ export interface ReminderPlan {
   dailyCap: { cap: number; usedBefore: number; planned: number };
 }
 
-/** A reminder that passed every rule but the daily cap, with what orders it in the queue for the cap. */
-interface Ready {
-  reminder: DueReminder;
-  /** The date of the earliest stage it owes: how long it has been waiting. */
-  owedSince: string;
-  homeOpenBalanceCents: number;
-}
+type Outcome = ReadyReminder | { stageDays: number | null; reason: NotRemindedReason };
 
-type Outcome = Ready | { stageDays: number | null; reason: NotRemindedReason };
+/** What every invoice of one run is checked against. */
+interface Run {
+  today: string;
+  businessDay: boolean;
+  policy: ReminderPolicy;
+  homeCurrency: string;
+  customers: ReadonlyMap<string, CustomerToRemind>;
+  recordsOf: ReadonlyMap<string, ReminderRecord[]>;
+  lastEmailOn: ReadonlyMap<string, string>;
+}
 
 export function planReminders(facts: ReminderFacts, policy: ReminderPolicy, now: Date, timeZone: string): ReminderPlan {
   const today = localDate(now, timeZone);
   const dayOf = (at: Date) => localDate(at, timeZone);
-  const customers = new Map(facts.customers.map((c) => [c.customerId, c]));
-  const recordsOf = groupBy(facts.records, (r) => r.invoiceId);
-  const lastEmailOn = lastEmailDates(facts, dayOf);
-  const businessDay = isBusinessDay(today, policy);
+  const run: Run = {
+    today,
+    businessDay: isBusinessDay(today, policy),
+    policy,
+    homeCurrency: facts.homeCurrency,
+    customers: new Map(facts.customers.map((c) => [c.customerId, c])),
+    recordsOf: groupBy(facts.records, (r) => r.invoiceId),
+    lastEmailOn: lastEmailDates(facts, dayOf),
+  };
 
-  function outcomeOf(invoice: InvoiceToRemind): Outcome {
-    const customer = customers.get(invoice.customerId);
-    if (customer === undefined) return { stageDays: null, reason: { code: 'unknown-customer' } };
-    const blocked = safetyBlock(invoice, customer, today);
-    if (blocked) return { stageDays: null, reason: blocked };
-    const homeOpenBalanceCents = Math.round(invoice.openBalanceCents * invoice.exchangeRate);
-    if (homeOpenBalanceCents < policy.minimumAmountCents) {
-      const minimum = { minimumCents: policy.minimumAmountCents, currency: facts.homeCurrency };
-      return { stageDays: null, reason: { code: 'under-minimum', ...minimum } };
-    }
-    const rule = remindersFor(policy, customer.strategy);
-    if (rule.stages.length === 0)
-      return { stageDays: null, reason: { code: 'no-stages', strategy: customer.strategy ?? 'Standard' } };
-
-    const stageOn = (days: number) => addDaysToDate(invoice.dueDate, days);
-    const records = recordsOf.get(invoice.invoiceId) ?? [];
-    const furthest = furthestStage(records);
-    const nextAfter = (days: number) => {
-      const next = rule.stages.find((s) => s > days && stageOn(s) > today);
-      return next === undefined ? null : stageOn(next);
-    };
-    const fallenDue = rule.stages.filter((s) => stageOn(s) <= today);
-    if (fallenDue.length === 0)
-      return { stageDays: null, reason: { code: 'no-stage-due', nextStageOn: nextAfter(-Infinity)! } };
-    // Catching up sends the latest stage that fell due, never the ones it missed, and never one at or before a
-    // stage already on record: at most one reminder per (invoice, stage), and the tone never steps back.
-    const latest = fallenDue.at(-1)!;
-    const skip = (reason: NotRemindedReason): Outcome => ({ stageDays: latest, reason });
-    if (furthest !== undefined && furthest.stageDays >= latest) {
-      const { stageDays, status } = furthest;
-      return skip({ code: 'stage-already-done', stageDays, status, nextStageOn: nextAfter(stageDays) });
-    }
-    if (records.filter(reachedCustomer).length >= policy.maxPerInvoice)
-      return skip({ code: 'max-per-invoice', max: policy.maxPerInvoice });
-    const held = holdBlock(invoice, customer);
-    if (held) return skip(held);
-    const to = addressesFor(rule.channel, invoice, customer);
-    if (to.length === 0) return skip({ code: 'no-email' });
-    if (!businessDay) return skip({ code: 'not-business-day', nextBusinessDay: nextBusinessDay(today, policy) });
-    const last = lastEmailOn.get(customer.customerId);
-    const nextAllowedOn = last === undefined ? today : addDaysToDate(last, policy.minGapDays);
-    if (last !== undefined && today < nextAllowedOn)
-      return skip({ code: 'min-gap', lastEmailOn: last, nextAllowedOn, minGapDays: policy.minGapDays });
-
-    const owed = fallenDue.filter((s) => furthest === undefined || s > furthest.stageDays);
-    const { invoiceId, docNumber, customerId } = invoice;
-    return {
-      reminder: {
-        ...{ invoiceId, docNumber, customerId, stageDays: latest, stageOn: stageOn(latest) },
-        ...{ passedOver: owed.slice(0, -1), tone: rule.tone, channel: rule.channel, to },
-      },
-      owedSince: stageOn(owed[0]!),
-      homeOpenBalanceCents,
-    };
-  }
-
-  const ready: Ready[] = [];
+  const ready: ReadyReminder[] = [];
   const skipped: Array<{ invoice: InvoiceToRemind; entry: NotReminded }> = [];
   const invoiceById = new Map(facts.invoices.map((i) => [i.invoiceId, i]));
   for (const invoice of invoiceById.values()) {
-    const outcome = outcomeOf(invoice);
+    const outcome = outcomeOf(invoice, run);
     if ('reminder' in outcome) ready.push(outcome);
     else skipped.push({ invoice, entry: notReminded(invoice, outcome.stageDays, outcome.reason) });
   }
@@ -150,12 +110,106 @@ export function planReminders(facts: ReminderFacts, policy: ReminderPolicy, now:
   skipped.sort((a, b) => compareInvoices(a.invoice, b.invoice));
   return {
     today,
-    businessDay,
+    businessDay: run.businessDay,
     due: admitted,
     emails: emailsOf(admitted),
     notReminded: skipped.map((s) => s.entry),
     dailyCap: { cap: policy.dailyCap, usedBefore, planned: admitted.length },
   };
+}
+
+/** The rules in order: the first that applies is the invoice's reason; one that passes them all is ready. */
+function outcomeOf(invoice: InvoiceToRemind, run: Run): Outcome {
+  const customer = run.customers.get(invoice.customerId);
+  if (customer === undefined) return { stageDays: null, reason: { code: 'unknown-customer' } };
+  const early = reasonBeforeSchedule(invoice, customer, run);
+  if (early) return { stageDays: null, reason: early };
+  const rule = remindersFor(run.policy, customer.strategy);
+  const records = run.recordsOf.get(invoice.invoiceId) ?? [];
+  const stage = stageDue(invoice, rule.stages, records, run.today);
+  if ('reason' in stage) return stage;
+  const skip = (reason: NotRemindedReason): Outcome => ({ stageDays: stage.latest, reason });
+  if (records.filter(reachedCustomer).length >= run.policy.maxPerInvoice)
+    return skip({ code: 'max-per-invoice', max: run.policy.maxPerInvoice });
+  const held = holdBlock(invoice, customer);
+  if (held) return skip(held);
+  const to = addressesFor(rule.channel, invoice, customer);
+  if (to.length === 0) return skip({ code: 'no-email' });
+  if (!run.businessDay)
+    return skip({ code: 'not-business-day', nextBusinessDay: nextBusinessDay(run.today, run.policy) });
+  const tooSoon = gapReason(customer.customerId, run);
+  if (tooSoon) return skip(tooSoon);
+
+  const { invoiceId, docNumber, customerId } = invoice;
+  const stageOn = (days: number) => addDaysToDate(invoice.dueDate, days);
+  return {
+    reminder: {
+      ...{ invoiceId, docNumber, customerId, stageDays: stage.latest, stageOn: stageOn(stage.latest) },
+      ...{ passedOver: stage.owed.slice(0, -1), tone: rule.tone, channel: rule.channel, to },
+    },
+    owedSince: stageOn(stage.owed[0]!),
+    homeOpenBalanceCents: homeCents(invoice),
+  };
+}
+
+function homeCents(invoice: InvoiceToRemind): number {
+  return Math.round(invoice.openBalanceCents * invoice.exchangeRate);
+}
+
+/** What a person decided, whether it is paid, and whether it is worth a reminder at all. */
+function reasonBeforeSchedule(
+  invoice: InvoiceToRemind,
+  customer: CustomerToRemind,
+  run: Run,
+): NotRemindedReason | null {
+  const blocked = safetyBlock(invoice, customer, run.today);
+  if (blocked) return blocked;
+  if (homeCents(invoice) < run.policy.minimumAmountCents)
+    return { code: 'under-minimum', minimumCents: run.policy.minimumAmountCents, currency: run.homeCurrency };
+  if (remindersFor(run.policy, customer.strategy).stages.length === 0)
+    return { code: 'no-stages', strategy: customer.strategy ?? 'Standard' };
+  return null;
+}
+
+/**
+ * The stage due now: the latest that fell due, with the stages it owes (fallen due, later than any on record).
+ * Catching up sends that latest stage, never the ones it missed, and never one at or before a stage already on
+ * record: at most one reminder per (invoice, stage), and the tone never steps back.
+ */
+function stageDue(
+  invoice: InvoiceToRemind,
+  stages: readonly number[],
+  records: readonly ReminderRecord[],
+  today: string,
+): { latest: number; owed: number[] } | { stageDays: number | null; reason: NotRemindedReason } {
+  const stageOn = (days: number) => addDaysToDate(invoice.dueDate, days);
+  const nextAfter = (days: number) => {
+    const next = stages.find((s) => s > days && stageOn(s) > today);
+    return next === undefined ? null : stageOn(next);
+  };
+  const fallenDue = stages.filter((s) => stageOn(s) <= today);
+  if (fallenDue.length === 0)
+    return { stageDays: null, reason: { code: 'no-stage-due', nextStageOn: stageOn(stages[0]!) } };
+  const latest = fallenDue.at(-1)!;
+  const furthest = furthestStage(records);
+  if (furthest !== undefined && furthest.stageDays >= latest) {
+    const { stageDays, status } = furthest;
+    return {
+      stageDays: latest,
+      reason: { code: 'stage-already-done', stageDays, status, nextStageOn: nextAfter(stageDays) },
+    };
+  }
+  return { latest, owed: fallenDue.filter((s) => furthest === undefined || s > furthest.stageDays) };
+}
+
+/** Too soon after the customer's last email: it can go `minGapDays` after the day of that email. */
+function gapReason(customerId: string, run: Run): NotRemindedReason | null {
+  const last = run.lastEmailOn.get(customerId);
+  if (last === undefined) return null;
+  const nextAllowedOn = addDaysToDate(last, run.policy.minGapDays);
+  return run.today < nextAllowedOn
+    ? { code: 'min-gap', lastEmailOn: last, nextAllowedOn, minGapDays: run.policy.minGapDays }
+    : null;
 }
 
 function notReminded(invoice: InvoiceToRemind, stageDays: number | null, reason: NotRemindedReason): NotReminded {
@@ -205,37 +259,6 @@ function lastEmailDates(facts: ReminderFacts, dayOf: (at: Date) => string): Map<
   return last;
 }
 
-/**
- * The daily cap, applied customer by customer so a customer's reminders go out together. Customers are taken in
- * this order, which favours:
- * 1. the customer whose reminder has waited longest (the earliest stage date it owes): a reminder the cap holds
- *    back moves ahead of everything that falls due after it, so none waits for ever;
- * 2. then the larger open balance of the invoices due (in the home currency): among equal waits, the one that
- *    matters more to the company's cash;
- * 3. then the customer id, so the same facts always give the same plan.
- * Within a customer, the latest stage first. The first customer that does not fit whole gets what room is left
- * (its latest stages); everyone after waits for the next run, with the reason 'daily-cap'.
- */
-function admitWithinCap(ready: readonly Ready[], room: number): { admitted: DueReminder[]; capped: DueReminder[] } {
-  const batches = [...groupBy(ready, (r) => r.reminder.customerId).values()].map((batch) => ({
-    customerId: batch[0]!.reminder.customerId,
-    owedSince: batch.map((r) => r.owedSince).sort()[0]!,
-    balance: batch.reduce((sum, r) => sum + r.homeOpenBalanceCents, 0),
-    reminders: batch.map((r) => r.reminder).sort(byStageThenInvoice),
-  }));
-  batches.sort(
-    (a, b) => compareText(a.owedSince, b.owedSince) || b.balance - a.balance || compareText(a.customerId, b.customerId),
-  );
-  const admitted: DueReminder[] = [];
-  const capped: DueReminder[] = [];
-  for (const batch of batches) {
-    const take = Math.min(room - admitted.length, batch.reminders.length);
-    admitted.push(...batch.reminders.slice(0, take));
-    capped.push(...batch.reminders.slice(take));
-  }
-  return { admitted, capped };
-}
-
 function emailsOf(due: readonly DueReminder[]): CustomerEmail[] {
   const emails = new Map<string, CustomerEmail>();
   for (const r of due) {
@@ -248,30 +271,10 @@ function emailsOf(due: readonly DueReminder[]): CustomerEmail[] {
   return [...emails.values()];
 }
 
-function byStageThenInvoice(a: DueReminder, b: DueReminder): number {
-  return b.stageDays - a.stageDays || compareText(a.stageOn, b.stageOn) || compareText(a.invoiceId, b.invoiceId);
-}
-
 function compareInvoices(a: InvoiceToRemind, b: InvoiceToRemind): number {
   return (
     compareText(a.customerId, b.customerId) ||
     compareText(a.dueDate, b.dueDate) ||
     compareText(a.invoiceId, b.invoiceId)
   );
-}
-
-/** Code-unit order, not the locale's: the same on every machine. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
