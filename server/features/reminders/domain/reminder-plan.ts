@@ -81,7 +81,13 @@ interface Run {
 
 export function planReminders(facts: ReminderFacts, policy: ReminderPolicy, now: Date, timeZone: string): ReminderPlan {
   const today = localDate(now, timeZone);
-  const dayOf = (at: Date) => localDate(at, timeZone);
+  // A company has a few thousand records; formatting each instant once keeps a night's plan fast.
+  const days = new Map<number, string>();
+  const dayOf = (at: Date) => {
+    let day = days.get(at.getTime());
+    if (day === undefined) days.set(at.getTime(), (day = localDate(at, timeZone)));
+    return day;
+  };
   const run: Run = {
     today,
     businessDay: isBusinessDay(today, policy),
