@@ -8,6 +8,8 @@ import type { JobLockStore } from '../jobs/job-lock-store-type.js';
 import { withJobLock } from '../jobs/with-job-lock.js';
 import type { CustomerInputStore } from '../risk/customer-input-store-type.js';
 import type { ScoreRunStore, ScoreRunSummary } from '../risk/score-run-store-type.js';
+import { enabledSalesFormFields, type SalesFormCustomField } from '../sync/company-settings.js';
+import type { CompanySettingsStore } from '../sync/company-settings-store-type.js';
 import type { LocalCopyReader } from '../sync/local-copy-reader-type.js';
 import {
   planWriteback,
@@ -17,7 +19,14 @@ import {
   type WritebackSettings,
 } from './domain/writeback-plan.js';
 import type { DrainReport, WritebackExecutor } from './writeback-executor.js';
-import type { NewWriteback, Writeback, WritebackOrigin, WritebackStore } from './writeback-store-type.js';
+import type {
+  NewWriteback,
+  Writeback,
+  WritebackOrigin,
+  WritebackQuery,
+  WritebackStatus,
+  WritebackStore,
+} from './writeback-store-type.js';
 
 export type WritebackMode = 'label' | 'remove';
 
@@ -25,7 +34,8 @@ export interface WritebackServiceDeps {
   store: WritebackStore;
   executor: Pick<WritebackExecutor, 'drain'>;
   scoreRuns: Pick<ScoreRunStore, 'latestRun' | 'labelFacts'>;
-  localCopy: Pick<LocalCopyReader, 'rawEntities' | 'openInvoiceEntities'>;
+  localCopy: Pick<LocalCopyReader, 'rawEntities' | 'openInvoiceEntities' | 'customerTypes'>;
+  companySettings: Pick<CompanySettingsStore, 'preferences'>;
   customerInputs: Pick<CustomerInputStore, 'excludedCustomerIds'>;
   companies: { getCompany(realmId: string): Promise<Company | undefined> };
   locks: JobLockStore;
@@ -40,6 +50,15 @@ export interface WritebackPreview {
   /** The score run the labels come from; undefined before the first run (nothing to label). */
   run: ScoreRunSummary | undefined;
   settings: WritebackSettings;
+}
+
+/** Settings a preview may try before they are saved (what switching the invoice field on would cost). */
+export type ProposedWritebackSettings = Partial<Omit<WritebackSettings, 'updatedAt' | 'updatedBy'>>;
+
+/** What the settings may point at in this company: its CustomerTypes and the sales-form fields it turned on. */
+export interface WritebackChoices {
+  customerTypes: Array<{ id: string; name: string }>;
+  invoiceFields: SalesFormCustomField[];
 }
 
 export interface WritebackRunResult extends WritebackPreview {
@@ -81,30 +100,85 @@ export class WritebackService {
     });
   }
 
-  /** What a run would write now. Reads only. */
-  async preview(realmId: string, mode: WritebackMode = 'label'): Promise<WritebackPreview> {
-    const settings = await this.d.store.settings(realmId);
+  /** What the company's CustomerTypes (local copy) and enabled sales-form custom fields (Preferences) offer. */
+  async choices(realmId: string): Promise<WritebackChoices> {
+    const [customerTypes, prefs] = await Promise.all([
+      this.d.localCopy.customerTypes(realmId),
+      this.d.companySettings.preferences(realmId),
+    ]);
+    return { customerTypes, invoiceFields: enabledSalesFormFields(prefs) };
+  }
+
+  /** What a run would write now, with the saved settings or with `proposed` ones in their place. Reads only. */
+  async preview(
+    realmId: string,
+    mode: WritebackMode = 'label',
+    proposed: ProposedWritebackSettings = {},
+  ): Promise<WritebackPreview> {
+    return (await this.previewEach(realmId, mode, [proposed]))[0]!;
+  }
+
+  /** One preview per set of proposed settings, from one read of the score run and the local copy. Reads only. */
+  async previewEach(
+    realmId: string,
+    mode: WritebackMode,
+    proposals: readonly ProposedWritebackSettings[],
+  ): Promise<WritebackPreview[]> {
+    const saved = await this.d.store.settings(realmId);
+    const variants: WritebackSettings[] = proposals.map((p) => ({ ...saved, ...p }));
     const run = await this.d.scoreRuns.latestRun(realmId);
     const company = await this.d.companies.getCompany(realmId);
     const [scored, customers, invoices, excluded] = await Promise.all([
       run && mode === 'label' ? this.d.scoreRuns.labelFacts(realmId, run.id) : Promise.resolve([]),
       this.d.localCopy.rawEntities(realmId, 'Customer'),
-      mode === 'label' && settings.invoiceFieldId !== null
+      mode === 'label' && variants.some((v) => v.invoiceFieldId !== null)
         ? this.d.localCopy.openInvoiceEntities(realmId)
         : Promise.resolve([]),
       this.d.customerInputs.excludedCustomerIds(realmId),
     ]);
-    const plan = planWriteback({
-      mode,
-      runAsOf: run?.asOf ?? '',
-      currency: company?.homeCurrency ?? 'USD',
-      scored,
-      customers: new Map(customers.map((c) => [c.Id, customerOnFile(c)])),
-      excluded,
-      openInvoices: invoices.map(invoiceOnFile),
+    const onFile = new Map(customers.map((c) => [c.Id, customerOnFile(c)]));
+    const openInvoices = invoices.map(invoiceOnFile);
+    return variants.map((settings) => ({
+      plan: planWriteback({
+        mode,
+        runAsOf: run?.asOf ?? '',
+        currency: company?.homeCurrency ?? 'USD',
+        scored,
+        customers: onFile,
+        excluded,
+        openInvoices,
+        settings,
+      }),
+      run,
       settings,
-    });
-    return { plan, run, settings };
+    }));
+  }
+
+  /** The outbox, newest first. */
+  list(realmId: string, q: WritebackQuery = {}): Promise<Writeback[]> {
+    return this.d.store.list(realmId, q);
+  }
+
+  /** One row of the company's outbox; undefined for another company's id. */
+  get(realmId: string, id: number): Promise<Writeback | undefined> {
+    return this.d.store.get(realmId, id);
+  }
+
+  counts(realmId: string): Promise<Record<WritebackStatus, number>> {
+    return this.d.store.counts(realmId);
+  }
+
+  /**
+   * Plans and queues in one transaction, without draining: for callers that drain in the background (the panel's
+   * "Write into QuickBooks now", the removal before a disconnect). Excluded customers are never queued.
+   */
+  async enqueue(
+    realmId: string,
+    o: { mode?: WritebackMode; origin: WritebackOrigin; actor: string },
+  ): Promise<WritebackRunResult> {
+    const preview = await this.preview(realmId, o.mode ?? 'label');
+    const queued = await this.queue(realmId, preview.plan, o);
+    return { ...preview, queued, drained: undefined };
   }
 
   /**
@@ -121,11 +195,9 @@ export class WritebackService {
       onProgress?: (r: DrainReport) => void;
     },
   ): Promise<WritebackRunResult> {
-    const preview = await this.preview(realmId, o.mode ?? 'label');
-    if (o.dryRun) return { ...preview, queued: 0, drained: undefined };
-    const queued = await this.queue(realmId, preview.plan, o);
-    const drained = await this.drain(realmId, o);
-    return { ...preview, queued, drained };
+    if (o.dryRun) return { ...(await this.preview(realmId, o.mode ?? 'label')), queued: 0, drained: undefined };
+    const queued = await this.enqueue(realmId, o);
+    return { ...queued, drained: await this.drain(realmId, o) };
   }
 
   /** The nightly step after scoring: writes what changed when the owner has turned nightly write-back on. */
