@@ -400,8 +400,17 @@ describe('write-back in the panel: its page, its settings, a customer’s writes
       `Dana Demo: Disconnected ${companyName()} after removing the Duesense notes from ${m} customers ` +
         '(data kept; reconnect to resume syncing)',
     );
-    // The page a person lands on after reloading says the company is disconnected.
-    expect((await alice.get('/writeback')).text).toContain('data-banner="disconnected"');
+    // The page a person lands on after reloading says the company is disconnected; writing waits for a reconnect.
+    const after = await alice.get('/writeback');
+    expect(after.text).toContain('data-banner="disconnected"');
+    expect(after.text).not.toContain('id="form-writeback-run"');
+    const csrf = csrfFrom(after.text);
+    const refused = await alice.post('/writeback/run').type('form').send({ _csrf: csrf });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('so Duesense cannot write into it now');
+    const [failed] = await c().writeback.list(REALM_A, { status: 'failed', limit: 1 });
+    expect((await alice.post(`/writeback/${failed!.id}/retry`).type('form').send({ _csrf: csrf })).status).toBe(409);
+    expect(await c().writeback.get(REALM_A, failed!.id)).toMatchObject({ status: 'failed' });
   });
 
   it('with nothing to remove, disconnecting with the box ticked disconnects at once', async () => {
