@@ -4,45 +4,33 @@ import { createFakeActivityLog } from '../../../server/features/activity/fake-ac
 import { createFakeJobLockStore } from '../../../server/features/jobs/fake-job-lock-store.js';
 import {
   DEFAULT_WRITEBACK_SETTINGS,
+  planWriteback,
   type WritebackPlan,
 } from '../../../server/features/writeback/domain/writeback-plan.js';
-import type { DrainReport } from '../../../server/features/writeback/writeback-executor.js';
+import { emptyDrainReport, type DrainReport } from '../../../server/features/writeback/writeback-executor.js';
 import { WritebackRemoval } from '../../../server/features/writeback/writeback-removal.js';
 import type { WritebackRunResult } from '../../../server/features/writeback/writeback-service.js';
 import { silentLogger } from '../../../server/logger.js';
 
 const REALM = 'r1';
 
+/** A removal plan that would clean `customerWrites` customers (the counts are all the removal reads). */
 function planOf(customerWrites: number): WritebackPlan {
-  return {
+  const plan = planWriteback({
     mode: 'remove',
-    writes: [],
-    editedBlocks: [],
-    counts: {
-      considered: customerWrites,
-      customerWrites,
-      invoiceWrites: 0,
-      unchanged: 0,
-      excluded: 0,
-      unscored: 0,
-      editedBlocksKept: 0,
-      noRoom: 0,
-      shortened: 0,
-      invoiceValuesKept: 0,
-    },
-  };
+    runAsOf: '',
+    currency: 'USD',
+    scored: [],
+    customers: new Map(),
+    excluded: new Set(),
+    openInvoices: [],
+    settings: { ...DEFAULT_WRITEBACK_SETTINGS },
+  });
+  plan.counts.customerWrites = customerWrites;
+  return plan;
 }
 
-const drained = (o: Partial<DrainReport> = {}): DrainReport => ({
-  written: 0,
-  alreadyThere: 0,
-  skipped: 0,
-  failed: 0,
-  retrying: 0,
-  conflicts: 0,
-  reconnectNeeded: false,
-  ...o,
-});
+const drained = (o: Partial<DrainReport> = {}): DrainReport => ({ ...emptyDrainReport(), ...o });
 
 /**
  * A company whose customers carry `blocks` Duesense blocks in QuickBooks: a removal queues them, a drain takes them
