@@ -2,8 +2,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import { startApp, type TestApp } from '../support/app-harness.js';
-import { seriousAccessibilityViolations } from '../support/axe.js';
-import { CHROMIUM_SKIP_MESSAGE, chromiumAvailable, launchChromium, screenshotPath, serve } from '../support/browser.js';
+import {
+  CHROMIUM_SKIP_MESSAGE,
+  chromiumAvailable,
+  closeAll,
+  launchChromium,
+  screenshotAndAxe,
+  screenshotPath,
+  serve,
+} from '../support/browser.js';
 import { startEmulator, TEST_CLIENT, type RunningEmulator } from '../support/emulator-harness.js';
 import { scoreOn } from '../support/score-on.js';
 
@@ -37,18 +44,9 @@ describe.skipIf(!chromiumAvailable)('write-back in Chromium', () => {
     context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
   });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-    await emulator?.close();
-  });
+  afterAll(() => closeAll(context, browser, server, t, emulator));
 
-  async function check(name: string): Promise<void> {
-    await page.screenshot({ path: screenshotPath(`writeback-${name}`), fullPage: true });
-    expect(await seriousAccessibilityViolations(page), `${name}: serious or critical axe violations`).toEqual([]);
-  }
+  const check = (name: string) => screenshotAndAxe(page, `writeback-${name}`);
 
   it('connects, then the Write-back page previews the notes with nightly write-back off', async () => {
     await page.goto(`${server.url}/`);
