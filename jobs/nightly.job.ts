@@ -2,7 +2,7 @@ import type { Container } from '../server/container.js';
 
 export const nightlyJob = {
   name: 'nightly',
-  description: "Each connected company's nightly run (sync, then scoring), once per local date.",
+  description: "Each connected company's nightly run (sync, scoring, write-back when on, digest), once per local date.",
   /** `actor`: who ran it by hand (the CLI's user), for the activity log; else the nightly schedule. */
   run(c: Pick<Container, 'nightly'>, o: { realmId?: string; force?: boolean; actor?: string } = {}): Promise<string> {
     return c.nightly.runAll(o);

@@ -2,12 +2,14 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Container } from '../server/container.js';
 import { nightlyDispatchJob, nightlyJob } from './nightly.job.js';
 import { tokenKeepaliveJob } from './token-keepalive.job.js';
+import { writebackDrainJob } from './writeback-drain.job.js';
 
 /** Every job, by name: what `duesense job NAME` runs and what the schedule below starts. */
 export const JOBS = {
   [nightlyJob.name]: nightlyJob,
   [nightlyDispatchJob.name]: nightlyDispatchJob,
   [tokenKeepaliveJob.name]: tokenKeepaliveJob,
+  [writebackDrainJob.name]: writebackDrainJob,
 } as const;
 
 /**
@@ -20,6 +22,8 @@ export const SCHEDULE = [
   { cron: '*/15 * * * *', job: nightlyDispatchJob },
   // Daily at 03:17 UTC, off the hour so many deployments do not call Intuit at once.
   { cron: '17 3 * * *', job: tokenKeepaliveJob },
+  // Every minute: writes into QuickBooks whose backoff has passed (a company's drain holds a lock of its own).
+  { cron: '* * * * *', job: writebackDrainJob },
 ] as const;
 
 export function startSchedule(c: Container): { stop(): Promise<void> } {

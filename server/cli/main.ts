@@ -7,10 +7,11 @@ import { registerEmulatorCommands } from './emulator.commands.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerSyncCommands } from './sync.commands.js';
 import { registerRiskCommands } from './risk.commands.js';
+import { registerWritebackCommands } from './writeback.commands.js';
 
 const program = new Command()
   .name('duesense')
-  .description('Duesense operator commands: the QuickBooks emulator, connections, sync and scoring.')
+  .description('Duesense operator commands: the QuickBooks emulator, connections, sync, scoring and write-back.')
   // Wrong usage prints one line and a hint, not the whole help (subcommands inherit both settings).
   .showHelpAfterError('(run with --help for usage)')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'duesense: ')) })
@@ -21,6 +22,7 @@ registerConnectDemoCommand(program);
 registerCompaniesCommand(program);
 registerSyncCommands(program);
 registerRiskCommands(program);
+registerWritebackCommands(program);
 registerMigrateCommand(program);
 
 try {

@@ -4,7 +4,7 @@ import { readNotesBlock } from '../features/writeback/domain/notes-block.js';
 import type { PlannedWrite, WritebackPlan } from '../features/writeback/domain/writeback-plan.js';
 import { DEFAULT_EXECUTOR_OPTIONS } from '../features/writeback/writeback-executor.js';
 import type { Writeback, WritebackStatus } from '../features/writeback/writeback-store-type.js';
-import { omittedWords, outcomeWords } from '../features/writeback/writeback-words.js';
+import { errorWords, omittedWords, outcomeWords } from '../features/writeback/writeback-words.js';
 import { DEFAULT_POLICY } from '../qbo/rate-limiter.js';
 
 export const STATUS_WORDS: Record<WritebackStatus, string> = {
@@ -20,13 +20,6 @@ export const KIND_WORDS: Record<Writeback['kind'], string> = {
   customer_label: 'Risk label in the customer’s notes',
   customer_unlabel: 'Removal of the Duesense notes',
   invoice_tier: 'Risk tier on an open invoice',
-};
-
-const ERROR_WORDS: Record<NonNullable<Writeback['lastError']>['errorClass'], string> = {
-  permanent: 'QuickBooks refused the write',
-  transient: 'QuickBooks was unavailable',
-  reauth: 'QuickBooks no longer accepts Duesense’s access (reconnect)',
-  unknown: 'An unexpected error in Duesense',
 };
 
 export interface WritebackRowView {
@@ -45,6 +38,7 @@ export interface WritebackRowView {
   what: string | undefined;
   /** Parts of the label a shorter form left out for lack of room, in words. */
   leftOut: string | undefined;
+  /** What the failure means in words (errorWords), then QuickBooks' own message, code and intuit_tid. */
   error: { words: string; code: string | null; message: string; intuitTid: string | null } | undefined;
   /** A failed attempt that waits for its next try. */
   retryAt: Date | undefined;
@@ -73,6 +67,8 @@ function whatOf(w: Writeback): string | undefined {
   return undefined;
 }
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 export function writebackRow(w: Writeback): WritebackRowView {
   const finished = w.status !== 'pending' && w.status !== 'in_flight';
   const written = w.result?.outcome === 'written';
@@ -85,13 +81,13 @@ export function writebackRow(w: Writeback): WritebackRowView {
     status: w.status,
     statusWords: STATUS_WORDS[w.status],
     attempts: w.attempts,
-    outcome: w.result ? outcomeWords(w.result.outcome) : undefined,
+    outcome: w.result ? capitalised(outcomeWords(w.result.outcome)) : undefined,
     block,
     what: block === undefined ? whatOf(w) : undefined,
     leftOut: omittedWords(w.result?.omitted),
     error: w.lastError
       ? {
-          words: ERROR_WORDS[w.lastError.errorClass],
+          words: capitalised(errorWords(w.lastError)),
           code: w.lastError.code,
           message: w.lastError.message,
           intuitTid: w.lastError.intuitTid,

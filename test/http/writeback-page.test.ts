@@ -275,7 +275,7 @@ describe('write-back in the panel: its page, its settings, a customer’s writes
     expect(page.text).toContain(`Queued ${n} writes into QuickBooks. They are being written now`);
     expect(page.text).toMatch(/id="writeback-counts">\s*\d+ done · 30 failed\s*</);
     expect(page.text).toMatch(
-      /QuickBooks refused the write:<\/strong> [^<]+ \(QuickBooks error 2010\)<br><span class="muted">intuit_tid <code>1-[0-9a-f]+-[0-9a-f]+<\/code>/,
+      /QuickBooks does not accept one of the fields Duesense sent:<\/strong> [^<]+ \(QuickBooks error 2010\)<br><span class="muted">intuit_tid <code>1-[0-9a-f]+-[0-9a-f]+<\/code>/,
     );
     // The failed ones were the first batch, the oldest rows: all 30 have Retry on the Failed list.
     const failedList = await alice.get('/writeback?status=failed');

@@ -155,7 +155,7 @@ describe('the duesense CLI', () => {
     const bogus = await duesense(['job', 'bogus'], env);
     expect([bogus.code, bogus.stderr]).toEqual([
       2,
-      expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive/),
+      expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive, writeback-drain/),
     ]);
   }, 90_000);
 
@@ -186,6 +186,41 @@ describe('the duesense CLI', () => {
         /^duesense: Cannot score as of 2999-01-01: it is after today \(\d{4}-\d{2}-\d{2}\) in the company's time zone\.\n$/,
       );
     }
+  }, 90_000);
+
+  it('writes risk labels with `duesense writeback`: a dry run writes nothing, a rerun nothing more', async () => {
+    const company = emulator.emulator.companies.get(FIXTURE_REALM)!;
+    const notes = () => [...company.table('Customer').values()].map((x) => [x.Id, x.Notes ?? null, x.SyncToken]);
+    const before = notes();
+    const dry = await duesense(['writeback', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      /Fixture Landscaping \(9130350000000001\): dry run, nothing written: \d+ customers to label/,
+    );
+    expect(dry.stdout).toMatch(/^ {2}would write .+ \(\d+\): Notes — (Low|Medium|High) risk/m);
+    expect(notes()).toEqual(before);
+
+    const written = await duesense(['writeback'], env);
+    expect(written.code).toBe(0);
+    const queued = written.stdout.match(/^ {2}queued /gm)?.length ?? 0;
+    expect(queued).toBeGreaterThan(0);
+    expect(written.stdout).toContain(`${queued} written`);
+    const labelled = [...company.table('Customer').values()].filter((x) => String(x.Notes ?? '').includes('Duesense'));
+    expect(labelled).toHaveLength(queued);
+    expect((await activity('write')).length).toBeGreaterThanOrEqual(queued);
+    expect((await activity('write'))[0]!.actor).toBe(cliUser);
+
+    const again = await duesense(['writeback'], env);
+    expect(again.stdout).toMatch(/: 0 customers to label; \d+ already as they should be/);
+    expect(again.stdout).not.toMatch(/^ {2}queued /m);
+
+    const removed = await duesense(['writeback', '--remove', '--realm', FIXTURE_REALM], env);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(new RegExp(`${queued} blocks to remove`));
+    const restored = new Map(notes().map(([id, n]) => [id, n]));
+    // A customer who had no Notes gets empty Notes back (whether QBO then omits the field is unconfirmed).
+    for (const [id, n] of before) expect(restored.get(id) ?? '', `customer ${String(id)}`).toEqual(n ?? '');
+    expect((await duesense(['writeback', '--realm', '42'], env)).code).toBe(2);
   }, 90_000);
 
   it('answers every wrong use with exit code 2 and one line plus a hint, never the whole help', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
+import { readNotesBlock } from '../../server/features/writeback/domain/notes-block.js';
+import { scoreOn } from '../support/score-on.js';
 import { differences, dumpLocalCopy } from '../support/sync-harness.js';
 
 /**
@@ -33,5 +35,22 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
     const before = await dumpLocalCopy(w);
     await w.t.container.sync.sync(w.realmId);
     expect(await dumpLocalCopy(w)).toEqual(before);
+  });
+
+  it('writes risk labels through the outbox, and a second run writes nothing', async () => {
+    const w = world();
+    const c = w.t.container;
+    await c.sync.sync(w.realmId);
+    await scoreOn(c, w.emulator.clock, w.realmId, '2026-11-01');
+    const first = await c.writeback.run(w.realmId, { origin: 'cli', actor: 'test' });
+    expect(first.drained).toMatchObject({ failed: 0, retrying: 0, reconnectNeeded: false });
+    expect(first.drained!.written).toBe(first.queued);
+    const labelled = [...w.company.table('Customer').values()].filter(
+      (x) => readNotesBlock(String(x.Notes ?? '')).state === 'ours',
+    );
+    expect(labelled).toHaveLength(first.queued);
+    const again = await c.writeback.run(w.realmId, { origin: 'cli', actor: 'test' });
+    expect([again.queued, again.plan.counts.customerWrites]).toEqual([0, 0]);
+    expect((await c.writeback.list(w.realmId, { status: 'done' })).length).toBe(Math.min(first.queued, 50));
   });
 });

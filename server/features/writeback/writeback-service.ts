@@ -154,18 +154,9 @@ export class WritebackService {
     }));
   }
 
-  /** The outbox, newest first. */
-  list(realmId: string, q: WritebackQuery = {}): Promise<Writeback[]> {
-    return this.d.store.list(realmId, q);
-  }
-
   /** One row of the company's outbox; undefined for another company's id. */
   get(realmId: string, id: number): Promise<Writeback | undefined> {
     return this.d.store.get(realmId, id);
-  }
-
-  counts(realmId: string): Promise<Record<WritebackStatus, number>> {
-    return this.d.store.counts(realmId);
   }
 
   /**
@@ -236,6 +227,15 @@ export class WritebackService {
       lines.push(`${realmId}: ${report ? drainSummary(report) : 'already draining'}`);
     }
     return lines.length === 0 ? 'nothing due' : lines.join('\n');
+  }
+
+  /** The company's outbox rows, newest first (filters and keyset paging as the store takes them). */
+  list(realmId: string, q?: WritebackQuery): Promise<Writeback[]> {
+    return this.d.store.list(realmId, q);
+  }
+
+  counts(realmId: string): Promise<Record<WritebackStatus, number>> {
+    return this.d.store.counts(realmId);
   }
 
   async retry(realmId: string, id: number, actor: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { QboErrorClass } from '../../qbo/qbo-errors.js';
-import type { WritebackKind, WritebackPayload } from './domain/entity-changes.js';
-import type { WritebackSettings } from './domain/writeback-plan.js';
+import type { WritebackKind } from './domain/entity-changes.js';
+import type { WritebackSettings, WriteTarget } from './domain/writeback-plan.js';
 
 export const WRITEBACK_STATUSES = ['pending', 'in_flight', 'done', 'failed', 'skipped', 'superseded'] as const;
 export type WritebackStatus = (typeof WRITEBACK_STATUSES)[number];
@@ -23,16 +23,9 @@ export interface WritebackResult {
 }
 
 /** One intended write into QuickBooks (qbo_writebacks). */
-export interface Writeback {
+export interface Writeback extends WriteTarget {
   id: number;
   realmId: string;
-  kind: WritebackKind;
-  targetType: 'Customer' | 'Invoice';
-  targetId: string;
-  customerId: string;
-  targetName: string;
-  payload: WritebackPayload;
-  idempotencyKey: string;
   requestId: string;
   status: WritebackStatus;
   origin: WritebackOrigin;
@@ -51,15 +44,8 @@ export interface Writeback {
   finishedAt: Date | null;
 }
 
-export interface NewWriteback {
+export interface NewWriteback extends WriteTarget {
   realmId: string;
-  kind: WritebackKind;
-  targetType: 'Customer' | 'Invoice';
-  targetId: string;
-  customerId: string;
-  targetName: string;
-  payload: WritebackPayload;
-  idempotencyKey: string;
   origin: WritebackOrigin;
   actor: string;
   /** 'skipped' records a decision not to write (an edited block kept) once, for the page and the log. */

@@ -47,3 +47,30 @@ export function writeSummary(row: Pick<Writeback, 'kind' | 'targetName'>, result
       : `Wrote ${WHAT[row.kind]} into QuickBooks for ${row.targetName} (${fields})`;
   return left ? `${base}; left out ${left} for lack of room` : base;
 }
+
+/** What a QuickBooks fault code means for a write, in words; QuickBooks' own message follows it on the page. */
+const FAULT_WORDS: Record<string, string> = {
+  '610': 'the record is inactive or no longer exists in QuickBooks',
+  '2010': 'QuickBooks does not accept one of the fields Duesense sent',
+  '2020': 'QuickBooks wants a field that was not sent',
+  '2050': 'a value is longer than QuickBooks allows',
+  '2500': 'QuickBooks refused a value as invalid',
+  '3001': 'QuickBooks asked Duesense to slow down; it retries on its own',
+  '3100': 'QuickBooks refused the app access to this company; reconnect',
+  '3200': 'the connection to QuickBooks has expired; reconnect',
+  '5010': 'someone kept changing this record in QuickBooks at the same moment; retry',
+  '6000': 'QuickBooks refused the change for a business rule',
+  '10000': 'QuickBooks had an internal error; it retries on its own',
+};
+
+const CLASS_WORDS: Record<string, string> = {
+  reauth: 'the connection to QuickBooks must be renewed; reconnect, then retry',
+  transient: 'QuickBooks could not be reached or was busy; Duesense retries on its own',
+  permanent: 'QuickBooks refused the change',
+  unknown: 'the write failed unexpectedly',
+};
+
+/** A failed write in words: what the fault means, for a person who does not read fault codes. */
+export function errorWords(error: { errorClass: string; code: string | null }): string {
+  return (error.code ? FAULT_WORDS[error.code] : undefined) ?? CLASS_WORDS[error.errorClass] ?? 'the write failed';
+}

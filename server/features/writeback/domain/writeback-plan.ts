@@ -8,6 +8,7 @@ import {
   changeFor,
   type CustomerLabelPayload,
   type EditedBlockPolicy,
+  type EntityChange,
   type InvoiceTierPayload,
   type WritebackKind,
   type WritebackPayload,
@@ -68,7 +69,8 @@ export interface PlanFacts {
   settings: WritebackSettings;
 }
 
-export interface PlannedWrite {
+/** One change to one QuickBooks record: what the outbox keeps of a planned write. */
+export interface WriteTarget {
   kind: WritebackKind;
   targetType: 'Customer' | 'Invoice';
   targetId: string;
@@ -76,9 +78,12 @@ export interface PlannedWrite {
   /** The customer's name, or the invoice's number, as the pages show it. */
   targetName: string;
   payload: WritebackPayload;
+  idempotencyKey: string;
+}
+
+export interface PlannedWrite extends WriteTarget {
   /** The SyncToken of the local copy the plan was made from: part of the idempotency key. */
   baseSyncToken: string;
-  idempotencyKey: string;
   /** What the write would change, as the preview shows it. */
   fields: string[];
   notes?: string | undefined;
@@ -156,6 +161,33 @@ function typeRef(id: string | null): { value: string } | undefined {
   return id === null ? undefined : { value: id };
 }
 
+function customerWrite(
+  kind: 'customer_label' | 'customer_unlabel',
+  onFile: CustomerOnFile,
+  payload: WritebackPayload,
+  change: Extract<EntityChange, { write: true }>,
+): PlannedWrite {
+  return {
+    kind,
+    targetType: 'Customer',
+    targetId: onFile.customerId,
+    customerId: onFile.customerId,
+    targetName: onFile.name,
+    payload,
+    baseSyncToken: onFile.syncToken,
+    idempotencyKey: idempotencyKey(kind, onFile.customerId, onFile.syncToken, payload),
+    fields: change.fields,
+    notes: change.notes,
+    omitted: change.omitted,
+    noRoom: change.noRoom,
+  };
+}
+
+function noticeEdited(plan: WritebackPlan, onFile: CustomerOnFile, block: string): void {
+  plan.counts.editedBlocksKept++;
+  plan.editedBlocks.push({ customerId: onFile.customerId, name: onFile.name, blockHash: hashText(block) });
+}
+
 function planLabels(f: PlanFacts, plan: WritebackPlan): void {
   const tierOfCustomer = new Map<string, RiskTier>();
   const mapped = f.settings.customerTypes;
@@ -186,34 +218,16 @@ function planLabels(f: PlanFacts, plan: WritebackPlan): void {
     };
     const change = changeFor('customer_label', payload, asEntity(onFile));
     if (!change.write) {
-      if (change.reason === 'edited-block-kept' && reading.state === 'edited') {
-        plan.counts.editedBlocksKept++;
-        plan.editedBlocks.push({
-          customerId: onFile.customerId,
-          name: onFile.name,
-          blockHash: hashText(reading.block),
-        });
-      } else if (change.reason === 'no-room') plan.counts.noRoom++;
+      if (change.reason === 'edited-block-kept' && reading.state === 'edited')
+        noticeEdited(plan, onFile, reading.block);
+      else if (change.reason === 'no-room') plan.counts.noRoom++;
       else plan.counts.unchanged++;
       continue;
     }
     if (change.noRoom) plan.counts.noRoom++;
     if ((change.omitted?.length ?? 0) > 0) plan.counts.shortened++;
     plan.counts.customerWrites++;
-    plan.writes.push({
-      kind: 'customer_label',
-      targetType: 'Customer',
-      targetId: onFile.customerId,
-      customerId: onFile.customerId,
-      targetName: onFile.name,
-      payload,
-      baseSyncToken: onFile.syncToken,
-      idempotencyKey: idempotencyKey('customer_label', onFile.customerId, onFile.syncToken, payload),
-      fields: change.fields,
-      notes: change.notes,
-      omitted: change.omitted,
-      noRoom: change.noRoom,
-    });
+    plan.writes.push(customerWrite('customer_label', onFile, payload, change));
   }
   if (f.settings.invoiceFieldId !== null) planInvoiceTiers(f, plan, tierOfCustomer, f.settings.invoiceFieldId);
 }
@@ -270,28 +284,12 @@ function planRemoval(f: PlanFacts, plan: WritebackPlan): void {
     const payload = { editedBlock: f.settings.editedBlock };
     const change = changeFor('customer_unlabel', payload, asEntity(onFile));
     if (!change.write) {
-      if (change.reason === 'edited-block-kept' && reading.state === 'edited') {
-        plan.counts.editedBlocksKept++;
-        plan.editedBlocks.push({
-          customerId: onFile.customerId,
-          name: onFile.name,
-          blockHash: hashText(reading.block),
-        });
-      } else plan.counts.unchanged++;
+      if (change.reason === 'edited-block-kept' && reading.state === 'edited')
+        noticeEdited(plan, onFile, reading.block);
+      else plan.counts.unchanged++;
       continue;
     }
     plan.counts.customerWrites++;
-    plan.writes.push({
-      kind: 'customer_unlabel',
-      targetType: 'Customer',
-      targetId: onFile.customerId,
-      customerId: onFile.customerId,
-      targetName: onFile.name,
-      payload,
-      baseSyncToken: onFile.syncToken,
-      idempotencyKey: idempotencyKey('customer_unlabel', onFile.customerId, onFile.syncToken, payload),
-      fields: change.fields,
-      notes: change.notes,
-    });
+    plan.writes.push(customerWrite('customer_unlabel', onFile, payload, change));
   }
 }
