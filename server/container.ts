@@ -13,6 +13,7 @@ import { createJobLockStore } from './features/jobs/job-lock-store.js';
 import type { JobLockStore } from './features/jobs/job-lock-store-type.js';
 import { NightlyWorkflow } from './features/nightly/nightly-workflow.js';
 import { createCompanySettingsStore } from './features/sync/company-settings-store.js';
+import type { CompanySettingsStore } from './features/sync/company-settings-store-type.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
 import { createSyncStore } from './features/sync/sync-store.js';
 import type { SyncStore } from './features/sync/sync-store-type.js';
@@ -86,6 +87,8 @@ export interface Container {
   customerInputs: CustomerInputStore;
   /** The local copy of QBO data as risk and the panel read it (the sync feature owns the tables). */
   localCopy: LocalCopyReader;
+  /** CompanyInfo and Preferences as the sync keeps them (the sync feature's qbo_company_settings). */
+  companySettings: CompanySettingsStore;
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
@@ -234,7 +237,6 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     }),
     scoreRuns,
     localCopy,
-    companySettings,
     customerInputs,
     companies: store,
     locks,
@@ -269,6 +271,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     riskPolicies,
     customerInputs,
     localCopy,
+    companySettings,
     mail,
     activity,
     preferences,

@@ -29,7 +29,7 @@ import { actorOf } from './actor.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
-import { writebackSection } from './writeback-settings-view.js';
+import { writebackChoices, writebackSection } from './writeback-settings-view.js';
 
 type Deps = Pick<
   Container,
@@ -47,6 +47,7 @@ type Deps = Pick<
   | 'connections'
   | 'syncStore'
   | 'writeback'
+  | 'companySettings'
 >;
 
 const STYLES = ['/assets/css/settings.css'];
@@ -414,7 +415,7 @@ export function settingsRoutes(c: Deps): Router {
   router.post('/settings/writeback', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { form, settings } = parseWritebackForm(body, await c.writeback.choices(realmId));
+    const { form, settings } = parseWritebackForm(body, await writebackChoices(c, realmId));
     if (!settings) return render(res, 400, { writeback: form });
     const before = await c.writeback.settings(realmId);
     if (sameWritebackSettings(before, settings)) return redirectDone(res, 'unchanged', 'writeback');

@@ -1,8 +1,21 @@
 import type { Container } from '../container.js';
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
-import { writebackFormOf, type WritebackForm } from '../features/settings/writeback-form.js';
+import { writebackFormOf, type WritebackChoices, type WritebackForm } from '../features/settings/writeback-form.js';
+import { enabledSalesFormFields } from '../features/sync/company-settings.js';
 import { RISK_TIERS } from '../features/writeback/domain/notes-block.js';
 import { invoiceCostWords } from './writeback-view.js';
+
+/** The company's active CustomerTypes (local copy) and the sales-form custom fields it turned on (Preferences). */
+export async function writebackChoices(
+  c: Pick<Container, 'localCopy' | 'companySettings'>,
+  realmId: string,
+): Promise<WritebackChoices> {
+  const [customerTypes, prefs] = await Promise.all([
+    c.localCopy.customerTypes(realmId),
+    c.companySettings.preferences(realmId),
+  ]);
+  return { customerTypes, invoiceFields: enabledSalesFormFields(prefs) };
+}
 
 /**
  * The Write-back section of Settings: the form (as saved, or as sent back with errors), what the company offers
@@ -10,11 +23,11 @@ import { invoiceCostWords } from './writeback-view.js';
  * what switching it on would write now.
  */
 export async function writebackSection(
-  c: Pick<Container, 'writeback'>,
+  c: Pick<Container, 'writeback' | 'localCopy' | 'companySettings'>,
   realmId: string,
   o: { form?: WritebackForm | undefined; scored: boolean; lastChange: ActivityEntry | undefined },
 ) {
-  const [saved, choices] = await Promise.all([c.writeback.settings(realmId), c.writeback.choices(realmId)]);
+  const [saved, choices] = await Promise.all([c.writeback.settings(realmId), writebackChoices(c, realmId)]);
   const offered = choices.invoiceFields.filter((f) => f.definitionId !== saved.invoiceFieldId);
   const previews =
     o.scored && offered.length > 0

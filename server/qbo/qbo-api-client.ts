@@ -13,7 +13,7 @@ export interface QboApiSettings {
   environment: 'sandbox' | 'production' | 'emulator';
 }
 
-type Callback = (err: unknown, data: unknown) => void;
+type Callback = (err: unknown, data: unknown, res?: unknown) => void;
 /**
  * Runs one API call: the per-realm rate limiter (spacing and retries of transient failures). Batch requests have a
  * quota of their own besides (40 a minute per company).
@@ -141,7 +141,7 @@ export class QboApiClient {
     if (updates.length > BATCH_MAX_OPERATIONS)
       throw new RangeError(`A batch holds at most ${BATCH_MAX_OPERATIONS} operations, not ${updates.length}`);
     const items = updates.map((u) => ({ bId: u.bId, operation: 'update', [u.entity]: u.body }));
-    const data = await this.call<{ BatchItemResponse?: Array<Record<string, unknown>> }>(
+    const { data, intuitTid } = await this.answer<{ BatchItemResponse?: Array<Record<string, unknown>> }>(
       'batch',
       [items],
       `batch of ${updates.length} updates`,
@@ -153,8 +153,11 @@ export class QboApiClient {
       const bId = String(item.bId);
       const entity = entityOf.get(bId);
       if (entity === undefined) continue;
+      // An operation's fault carries the batch request's intuit_tid: the id Intuit support asks for.
       if (item.Fault)
-        outcomes.set(bId, { error: classifyQboError({ Fault: item.Fault }, `QuickBooks update of ${entity}`) });
+        outcomes.set(bId, {
+          error: classifyQboError({ Fault: item.Fault, intuit_tid: intuitTid }, `QuickBooks update of ${entity}`),
+        });
       else if (item[entity]) outcomes.set(bId, { entity: item[entity] as QboEntity });
     }
     return outcomes;
@@ -171,23 +174,44 @@ export class QboApiClient {
   }
 
   protected call<T>(method: string, args: unknown[], what: string, kind: 'api' | 'batch' = 'api'): Promise<T> {
+    return this.answer<T>(method, args, what, kind).then((a) => a.data);
+  }
+
+  /** The answer's body and its intuit_tid header. */
+  private answer<T>(
+    method: string,
+    args: unknown[],
+    what: string,
+    kind: 'api' | 'batch' = 'api',
+  ): Promise<{ data: T; intuitTid: string | undefined }> {
     return this.gate(() => this.callOnce<T>(method, args, what), kind);
   }
 
-  private callOnce<T>(method: string, args: unknown[], what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  private callOnce<T>(
+    method: string,
+    args: unknown[],
+    what: string,
+  ): Promise<{ data: T; intuitTid: string | undefined }> {
+    return new Promise((resolve, reject) => {
       const fn = this.qb[method];
       if (typeof fn !== 'function') return reject(new Error(`node-quickbooks has no method ${method}`));
       try {
-        fn.call(this.qb, ...args, ((err, data) => {
+        fn.call(this.qb, ...args, ((err, data, res) => {
           if (err) reject(classifyQboError(err, `QuickBooks ${what}`));
-          else resolve(data as T);
+          else resolve({ data: data as T, intuitTid: intuitTidOf(res) });
         }) as Callback);
       } catch (err) {
         reject(classifyQboError(err, `QuickBooks ${what}`));
       }
     });
   }
+}
+
+/** The intuit_tid header of node-quickbooks' axios response, when there is one. */
+function intuitTidOf(res: unknown): string | undefined {
+  const headers = (res as { headers?: Record<string, unknown> } | undefined)?.headers;
+  const tid = headers?.intuit_tid ?? headers?.['intuit-tid'];
+  return typeof tid === 'string' ? tid : undefined;
 }
 
 /** node-quickbooks' plural method names: findCustomers, findCreditMemos, findPreferenceses (sic). */

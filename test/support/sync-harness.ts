@@ -36,7 +36,8 @@ export async function syncWorld(
   const t = await startApp(emulator, {
     file: o.appFile ?? false,
     ...(o.appEnv ? { env: o.appEnv } : {}),
-    rateLimit: { perSecond: 1000, perMinute: 100_000, backoffBaseMs: 5, backoffMaxMs: 20 },
+    // Loose spacing (batch quota included): tests about the quota itself build their own limiter.
+    rateLimit: { perSecond: 1000, perMinute: 100_000, batchPerMinute: 100_000, backoffBaseMs: 5, backoffMaxMs: 20 },
     sync: { reconcileEveryMs: 90 * 86_400_000 },
     ...(o.writeback ? { writeback: o.writeback } : {}),
   });

@@ -4,9 +4,15 @@
  */
 import { RISK_TIERS, type RiskTier } from '../writeback/domain/notes-block.js';
 import type { WritebackSettings } from '../writeback/domain/writeback-plan.js';
-import type { WritebackChoices } from '../writeback/writeback-service.js';
+import type { SalesFormCustomField } from '../sync/company-settings.js';
 
 export type SavedWritebackSettings = Omit<WritebackSettings, 'updatedAt' | 'updatedBy'>;
+
+/** What the settings may point at in this company: its CustomerTypes and the sales-form fields it turned on. */
+export interface WritebackChoices {
+  customerTypes: Array<{ id: string; name: string }>;
+  invoiceFields: SalesFormCustomField[];
+}
 
 export interface WritebackForm {
   nightlyEnabled: boolean;

@@ -81,6 +81,15 @@ export function createFakeSyncStore(): FakeSyncStore {
       }
       return swept;
     },
+    async updatedAt(realmId, entity, ids) {
+      const rows = table(realmId, entity.table);
+      const found = new Map<string, Date>();
+      for (const id of ids) {
+        const row = rows.get(id);
+        if (row && row.deleted_at === null && row.qbo_updated_at instanceof Date) found.set(id, row.qbo_updated_at);
+      }
+      return found;
+    },
     async rowCounts(realmId, entities) {
       const counts: Record<string, number> = {};
       for (const e of entities)

@@ -1,6 +1,10 @@
 import type { WebhookEvent, WebhookEventStore } from './webhook-event-store-type.js';
+import { laterLastUpdated } from './webhook-notifications.js';
 
-/** WebhookEventStore in memory, for unit tests: the same joining of a notification onto a waiting one, in order. */
+/**
+ * WebhookEventStore in memory, for unit tests: the same joining of a notification onto a waiting one (a Delete wins,
+ * the later lastUpdated is kept), in order.
+ */
 export function createFakeWebhookEventStore(): WebhookEventStore {
   const events: Array<WebhookEvent & { processedAt: Date | null }> = [];
   return {
@@ -9,7 +13,8 @@ export function createFakeWebhookEventStore(): WebhookEventStore {
         (w) => w.processedAt === null && w.realmId === e.realmId && w.entity === e.entity && w.qboId === e.qboId,
       );
       if (waiting) {
-        if (e.operation === 'Delete') Object.assign(waiting, { operation: 'Delete', lastUpdated: e.lastUpdated });
+        waiting.lastUpdated = laterLastUpdated(waiting.lastUpdated, e.lastUpdated);
+        if (e.operation === 'Delete') waiting.operation = 'Delete';
         return false;
       }
       events.push({ ...e, id: events.length + 1, processedAt: null });

@@ -65,6 +65,11 @@ export interface SyncStore {
   writePage(realmId: string, entity: SyncEntity, page: SyncPage): Promise<{ upserted: number; deleted: number }>;
   /** End of a full pass: marks deleted whatever the pass did not see. Returns how many rows it marked. */
   sweep(realmId: string, entity: SyncEntity, sweepId: string, at: Date): Promise<number>;
+  /**
+   * When each of these records last changed (QuickBooks' LastUpdatedTime) as the local copy holds it; records it does
+   * not hold, or holds as deleted, are left out.
+   */
+  updatedAt(realmId: string, entity: SyncEntity, ids: readonly string[]): Promise<Map<string, Date>>;
   /** Rows not marked deleted, per entity name. */
   rowCounts(realmId: string, entities: readonly SyncEntity[]): Promise<Record<string, number>>;
   startRun(realmId: string, trigger: string, mode: string, at: Date): Promise<number>;

@@ -160,6 +160,22 @@ export function createSyncStore(db: Db, readDb: Db = db): SyncStore {
         .update({ deleted_at: at });
     },
 
+    async updatedAt(realmId, entity, ids) {
+      const found = new Map<string, Date>();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const rows = (await db(entity.table)
+          .where('realm_id', realmId)
+          .whereIn('qbo_id', ids.slice(i, i + CHUNK))
+          .whereNull('deleted_at')
+          .select('qbo_id', 'qbo_updated_at')) as Array<Record<string, unknown>>;
+        for (const r of rows) {
+          const at = toDate(r.qbo_updated_at);
+          if (at) found.set(String(r.qbo_id), at);
+        }
+      }
+      return found;
+    },
+
     async rowCounts(realmId, entities) {
       const counts: Record<string, number> = {};
       for (const e of entities) {

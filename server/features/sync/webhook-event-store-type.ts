@@ -14,7 +14,8 @@ export type NewWebhookEvent = Omit<WebhookEvent, 'id'>;
 export interface WebhookEventStore {
   /**
    * Queues a notification unless one for the same object is still waiting: then it joins that one (a Delete
-   * turns the waiting one into a Delete). True when a new event was queued.
+   * turns the waiting one into a Delete; the later `lastUpdated` is kept, null when either is unknown). True when a
+   * new event was queued.
    */
   enqueue(event: NewWebhookEvent, receivedAt: Date): Promise<boolean>;
   /** Events not yet processed, oldest first. */

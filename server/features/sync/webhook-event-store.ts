@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex.js';
 import type { NewWebhookEvent, WebhookEvent, WebhookEventStore } from './webhook-event-store-type.js';
+import { laterLastUpdated } from './webhook-notifications.js';
 
 const TABLE = 'qbo_webhook_events';
 const CHUNK = 400;
@@ -19,14 +20,14 @@ export function createWebhookEventStore(db: Db): WebhookEventStore {
   return {
     async enqueue(e: NewWebhookEvent, receivedAt: Date) {
       return db.transaction(async (trx) => {
-        const waiting = await trx(TABLE)
+        const waiting = (await trx(TABLE)
           .where({ realm_id: e.realmId, entity: e.entity, qbo_id: e.qboId })
           .whereNull('processed_at')
-          .first('id');
+          .first('id', 'operation', 'last_updated')) as Record<string, unknown> | undefined;
         if (waiting) {
-          if (e.operation === 'Delete') {
-            await trx(TABLE).where({ id: waiting.id }).update({ operation: 'Delete', last_updated: e.lastUpdated });
-          }
+          const lastUpdated = laterLastUpdated((waiting.last_updated as string | null) ?? null, e.lastUpdated);
+          const operation = e.operation === 'Delete' ? 'Delete' : String(waiting.operation);
+          await trx(TABLE).where({ id: waiting.id }).update({ operation, last_updated: lastUpdated });
           return false;
         }
         await trx(TABLE).insert({

@@ -53,3 +53,21 @@ export function parseNotifications(body: unknown): EntityNotification[] {
     }));
   });
 }
+
+/** A notification's `lastUpdated` as epoch ms; undefined when it is missing or not a time. */
+export function notifiedAt(lastUpdated: string | null): number | undefined {
+  if (lastUpdated === null) return undefined;
+  const ms = Date.parse(lastUpdated);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The `lastUpdated` a waiting notification keeps when another for the same object joins it: the later of the two, so
+ * the drain compares the local copy with the newest version QuickBooks announced; null (read it) when either is
+ * unknown.
+ */
+export function laterLastUpdated(waiting: string | null, joining: string | null): string | null {
+  const [a, b] = [notifiedAt(waiting), notifiedAt(joining)];
+  if (a === undefined || b === undefined) return null;
+  return b > a ? joining : waiting;
+}

@@ -6,8 +6,8 @@ import { QboError } from '../../qbo/qbo-errors.js';
 import type { ConnectionStore } from '../connections/connection-store-type.js';
 import { syncEntity } from './sync-entities.js';
 import type { SyncStore } from './sync-store-type.js';
-import type { WebhookEventStore } from './webhook-event-store-type.js';
-import type { EntityNotification } from './webhook-notifications.js';
+import type { WebhookEvent, WebhookEventStore } from './webhook-event-store-type.js';
+import { notifiedAt, type EntityNotification } from './webhook-notifications.js';
 
 export interface WebhookServiceDeps {
   store: SyncStore;
@@ -21,8 +21,9 @@ export interface WebhookServiceDeps {
 
 /**
  * Webhook notifications become queued rows (one per waiting object) and the request is answered
- * at once; a drain then refreshes exactly the named entities: one read each, or a deletion mark. Rows are
- * guarded by LastUpdatedTime, so out-of-order and repeated notifications are harmless.
+ * at once; a drain then refreshes exactly the named entities: one read each, or a deletion mark, and no read at all
+ * for a version the local copy already holds (the echo of Duesense's own write). Rows are guarded by
+ * LastUpdatedTime, so out-of-order and repeated notifications are harmless.
  */
 export class WebhookService {
   private draining: Promise<number> | undefined;
@@ -64,8 +65,10 @@ export class WebhookService {
       // Several notifications for one object need one read.
       const targets = new Map<string, (typeof pending)[number]>();
       for (const p of pending) targets.set(`${p.realmId}|${p.entity}|${p.qboId}`, p);
+      const held = await this.alreadyHeld([...targets.values()]);
       const refreshed = new Map<string, string[]>();
       for (const t of targets.values()) {
+        if (held.has(t)) continue;
         try {
           await this.refresh(t.realmId, t.entity, t.qboId, t.operation);
           refreshed.set(t.realmId, [
@@ -100,6 +103,38 @@ export class WebhookService {
         });
       }
     }
+  }
+
+  /**
+   * Notifications of versions the local copy already holds, found without calling QuickBooks: the record's
+   * LastUpdatedTime in the local copy is at or after the notification's `lastUpdated`. These are mostly the echoes of
+   * Duesense's own writes, whose answers the write-back already put into the local copy. Deletions, merges and
+   * notifications without a time are always acted on. LastUpdatedTime has one-second resolution: a person's change in
+   * the same second as an earlier version the copy holds looks the same, and is picked up by the next sync (its CDC
+   * window overlaps, and a row with an equal time replaces the stored one).
+   */
+  private async alreadyHeld(events: readonly WebhookEvent[]): Promise<Set<WebhookEvent>> {
+    const groups = new Map<string, WebhookEvent[]>();
+    for (const e of events) {
+      if (e.operation === 'Delete' || e.operation === 'Merge' || notifiedAt(e.lastUpdated) === undefined) continue;
+      const key = `${e.realmId}|${e.entity}`;
+      groups.set(key, [...(groups.get(key) ?? []), e]);
+    }
+    const held = new Set<WebhookEvent>();
+    for (const group of groups.values()) {
+      const { realmId, entity } = group[0]!;
+      const local = await this.d.store.updatedAt(
+        realmId,
+        syncEntity(entity)!,
+        group.map((e) => e.qboId),
+      );
+      for (const e of group) {
+        const at = local.get(e.qboId);
+        if (at !== undefined && at.getTime() >= notifiedAt(e.lastUpdated)!) held.add(e);
+      }
+    }
+    if (held.size > 0) this.d.logger.debug({ skipped: held.size }, 'webhook: versions already in the local copy');
+    return held;
   }
 
   private async refresh(realmId: string, entityName: string, id: string, operation: string): Promise<void> {

@@ -90,13 +90,18 @@ export class WritebackExecutor {
     this.o = { ...DEFAULT_EXECUTOR_OPTIONS, ...d.options };
   }
 
+  /** Rows in flight since before this instant were left by a process that died: a drain takes them again. */
+  staleBefore(now: Date): Date {
+    return new Date(now.getTime() - this.o.staleAfterMs);
+  }
+
   async drain(realmId: string, o: { onProgress?: (r: DrainReport) => void } = {}): Promise<DrainReport> {
     const report = emptyDrainReport();
     for (;;) {
       const now = this.d.clock.now();
       const rows = await this.d.store.claim(realmId, {
         now,
-        staleBefore: new Date(now.getTime() - this.o.staleAfterMs),
+        staleBefore: this.staleBefore(now),
         limit: this.o.batchSize,
       });
       if (rows.length === 0) return report;
@@ -199,7 +204,12 @@ export class WritebackExecutor {
       const ids = items.filter((p) => p.row.targetType === type).map((p) => p.row.targetId);
       if (ids.length === 0) continue;
       const list = ids.map((id) => `'${id.replace(/'/g, "\\'")}'`).join(',');
-      const page = await this.d.qbo(realmId, (api) => api.query(type, `where Id in (${list}) maxresults 1000`));
+      // Customer is a name list: without `Active IN (true, false)` QuickBooks leaves inactive customers out, and an
+      // inactive customer would read as gone.
+      const active = type === 'Customer' ? ' and Active IN (true, false)' : '';
+      const page = await this.d.qbo(realmId, (api) =>
+        api.query(type, `where Id in (${list})${active} maxresults 1000`),
+      );
       await this.d.localCopyWriter.apply(realmId, type, page.rows);
       for (const e of page.rows) found.set(key(type, e.Id), e);
     }

@@ -8,8 +8,6 @@ import type { JobLockStore } from '../jobs/job-lock-store-type.js';
 import { withJobLock } from '../jobs/with-job-lock.js';
 import type { CustomerInputStore } from '../risk/customer-input-store-type.js';
 import type { ScoreRunStore, ScoreRunSummary } from '../risk/score-run-store-type.js';
-import { enabledSalesFormFields, type SalesFormCustomField } from '../sync/company-settings.js';
-import type { CompanySettingsStore } from '../sync/company-settings-store-type.js';
 import type { LocalCopyReader } from '../sync/local-copy-reader-type.js';
 import {
   planWriteback,
@@ -32,10 +30,9 @@ export type WritebackMode = 'label' | 'remove';
 
 export interface WritebackServiceDeps {
   store: WritebackStore;
-  executor: Pick<WritebackExecutor, 'drain'>;
+  executor: Pick<WritebackExecutor, 'drain' | 'staleBefore'>;
   scoreRuns: Pick<ScoreRunStore, 'latestRun' | 'labelFacts'>;
-  localCopy: Pick<LocalCopyReader, 'rawEntities' | 'openInvoiceEntities' | 'customerTypes'>;
-  companySettings: Pick<CompanySettingsStore, 'preferences'>;
+  localCopy: Pick<LocalCopyReader, 'rawEntities' | 'openInvoiceEntities'>;
   customerInputs: Pick<CustomerInputStore, 'excludedCustomerIds'>;
   companies: { getCompany(realmId: string): Promise<Company | undefined> };
   locks: JobLockStore;
@@ -54,12 +51,6 @@ export interface WritebackPreview {
 
 /** Settings a preview may try before they are saved (what switching the invoice field on would cost). */
 export type ProposedWritebackSettings = Partial<Omit<WritebackSettings, 'updatedAt' | 'updatedBy'>>;
-
-/** What the settings may point at in this company: its CustomerTypes and the sales-form fields it turned on. */
-export interface WritebackChoices {
-  customerTypes: Array<{ id: string; name: string }>;
-  invoiceFields: SalesFormCustomField[];
-}
 
 export interface WritebackRunResult extends WritebackPreview {
   /** Rows this run added to the outbox (a rerun before they are written adds none). */
@@ -98,15 +89,6 @@ export class WritebackService {
       summary: `Write-back settings: ${changes.join('; ')}`,
       detail: { section: 'writeback', before: { ...before }, after: { ...s } },
     });
-  }
-
-  /** What the company's CustomerTypes (local copy) and enabled sales-form custom fields (Preferences) offer. */
-  async choices(realmId: string): Promise<WritebackChoices> {
-    const [customerTypes, prefs] = await Promise.all([
-      this.d.localCopy.customerTypes(realmId),
-      this.d.companySettings.preferences(realmId),
-    ]);
-    return { customerTypes, invoiceFields: enabledSalesFormFields(prefs) };
   }
 
   /** What a run would write now, with the saved settings or with `proposed` ones in their place. Reads only. */
@@ -216,9 +198,10 @@ export class WritebackService {
     return locked.acquired ? locked.value : undefined;
   }
 
-  /** Every company with rows due (retries whose time has come); one at a time. */
+  /** Every company with rows due (retries whose time has come, rows a dead process left in flight); one at a time. */
   async drainDue(): Promise<string> {
-    const realms = await this.d.store.realmsWithDueRows(this.d.clock.now());
+    const now = this.d.clock.now();
+    const realms = await this.d.store.realmsWithDueRows(now, this.d.executor.staleBefore(now));
     const lines: string[] = [];
     for (const realmId of realms) {
       const company = await this.d.companies.getCompany(realmId);

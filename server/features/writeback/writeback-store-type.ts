@@ -88,8 +88,11 @@ export interface WritebackStore {
   /** Newest first. */
   list(realmId: string, q?: WritebackQuery): Promise<Writeback[]>;
   counts(realmId: string): Promise<Record<WritebackStatus, number>>;
-  /** Companies with rows due by `now`. */
-  realmsWithDueRows(now: Date): Promise<string[]>;
+  /**
+   * Companies with rows due by `now`: pending rows whose time has come, and rows in flight since before
+   * `staleBefore` (left by a process that died; {@link claim} takes them again).
+   */
+  realmsWithDueRows(now: Date, staleBefore: Date): Promise<string[]>;
   settings(realmId: string): Promise<WritebackSettings>;
   saveSettings(
     realmId: string,

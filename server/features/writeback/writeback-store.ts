@@ -181,10 +181,10 @@ export function createWritebackStore(db: Db): WritebackStore {
       for (const r of rows) counts[r.status as WritebackStatus] = Number(r.n);
       return counts;
     },
-    async realmsWithDueRows(now) {
+    async realmsWithDueRows(now, staleBefore) {
       const rows = (await db(OUTBOX)
-        .where('status', 'pending')
-        .andWhere('next_attempt_at', '<=', now)
+        .where((p) => p.where('status', 'pending').andWhere('next_attempt_at', '<=', now))
+        .orWhere((s) => s.where('status', 'in_flight').andWhere('updated_at', '<', staleBefore))
         .distinct('realm_id')) as Row[];
       return rows.map((r) => String(r.realm_id));
     },
@@ -209,7 +209,7 @@ export function createWritebackStore(db: Db): WritebackStore {
 }
 
 /** Keys are unique across companies: the company's id comes first. */
-function storedKey(r: Pick<NewWriteback, 'realmId' | 'idempotencyKey'>): string {
+export function storedKey(r: Pick<NewWriteback, 'realmId' | 'idempotencyKey'>): string {
   return `${r.realmId}:${r.idempotencyKey}`.slice(0, 200);
 }
 

@@ -6,7 +6,6 @@ import type { ActivityLog } from '../../../server/features/activity/activity-log
 import { createPgDatabase, PG_ADMIN_URL } from '../../support/pg-database.js';
 
 const REALM = 'realm-a';
-const ACTIVITY_COLUMNS = { ...migrationConfig, name: '20261207001600_add_activity_log_columns.ts' };
 const OTHER = 'realm-b';
 
 function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
@@ -97,8 +96,9 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
     });
 
     it('backfills the customer and the section of entries written before they were columns', async () => {
-      // That migration by name: later ones (write-back's tables) stay as they are.
-      await db.migrate.down(ACTIVITY_COLUMNS);
+      // The migration that added the columns, by name: later migrations (write-back's) stay as they are.
+      const columns = { ...migrationConfig, name: '20261207001600_add_activity_log_columns.ts' };
+      await db.migrate.down(columns);
       const old = (realm: string, kind: string, detail: unknown) => ({
         realm_id: realm,
         at: clock.now(),
@@ -116,7 +116,7 @@ function suite(dialect: string, open: () => Promise<{ db: Db; drop(): Promise<vo
         old(REALM, 'write', { customerId: 'x'.repeat(40) }),
       ]);
       await db('activity_log').insert({ ...old(REALM, 'write', undefined), detail_json: 'not json' });
-      await db.migrate.up(ACTIVITY_COLUMNS);
+      await db.migrate.up(columns);
       const rows = await db('activity_log')
         .where({ actor: 'Before' })
         .orderBy('id')

@@ -13,6 +13,15 @@ import { createSyncStore } from '../../../server/features/sync/sync-store.js';
 import type { SyncStore } from '../../../server/features/sync/sync-store-type.js';
 import { createWebhookEventStore } from '../../../server/features/sync/webhook-event-store.js';
 import type { WebhookEventStore } from '../../../server/features/sync/webhook-event-store-type.js';
+import type { WritebackKind } from '../../../server/features/writeback/domain/entity-changes.js';
+import { DEFAULT_WRITEBACK_SETTINGS } from '../../../server/features/writeback/domain/writeback-plan.js';
+import { createFakeWritebackStore } from '../../../server/features/writeback/fake-writeback-store.js';
+import { createWritebackStore } from '../../../server/features/writeback/writeback-store.js';
+import type {
+  NewWriteback,
+  Writeback,
+  WritebackStore,
+} from '../../../server/features/writeback/writeback-store-type.js';
 
 /** The in-memory fakes keep the rules of the knex stores that services rely on: the same steps, the same answers. */
 let db: Db;
@@ -147,6 +156,28 @@ describe.each(stores<WebhookEventStore>(() => createWebhookEventStore(db), creat
       expect((await events.pending(10)).filter((e) => e.realmId === realmId)).toEqual([]);
       expect(await events.enqueue(event('1', 'Update'), at(2))).toBe(true);
     });
+
+    it('keeps the later lastUpdated of joined notifications, and none when one of them has none', async () => {
+      const events = make();
+      const realmId = await nextRealm();
+      const event = (qboId: string, lastUpdated: string | null) => ({
+        realmId,
+        entity: 'Customer',
+        qboId,
+        operation: 'Update',
+        lastUpdated,
+      });
+      await events.enqueue(event('1', '2026-11-25T09:00:05Z'), T0);
+      await events.enqueue(event('1', '2026-11-25T01:00:10-08:00'), T0);
+      await events.enqueue(event('1', '2026-11-25T09:00:07Z'), T0);
+      await events.enqueue(event('2', '2026-11-25T09:00:05Z'), T0);
+      await events.enqueue(event('2', null), T0);
+      const pending = (await events.pending(10)).filter((e) => e.realmId === realmId);
+      expect(pending.map((e) => [e.qboId, e.operation, e.lastUpdated])).toEqual([
+        ['1', 'Update', '2026-11-25T01:00:10-08:00'],
+        ['2', 'Update', null],
+      ]);
+    });
   },
 );
 
@@ -198,6 +229,31 @@ describe.each(stores<SyncStore>(() => createSyncStore(db), createFakeSyncStore))
     ).toEqual({ upserted: 0, deleted: 1 });
   });
 
+  it('tells when each record last changed as the copy holds it, leaving out deleted and unknown ones', async () => {
+    const store = make();
+    const realmId = await nextRealm();
+    await store.writePage(realmId, Term, {
+      upserts: [term(realmId, '1', at(5)), term(realmId, '2', at(6)), term(realmId, '3', at(7))],
+      deletedIds: [],
+      sweepId: null,
+      state: null,
+    });
+    await store.writePage(realmId, Term, {
+      upserts: [],
+      deletedIds: ['3'],
+      deletedAt: at(8),
+      sweepId: null,
+      state: null,
+    });
+    expect(await store.updatedAt(realmId, Term, ['1', '2', '3', '4'])).toEqual(
+      new Map([
+        ['1', at(5)],
+        ['2', at(6)],
+      ]),
+    );
+    expect(await store.updatedAt(await nextRealm(), Term, ['1'])).toEqual(new Map());
+  });
+
   it('lists runs newest first and fails the ones a dead process left running', async () => {
     const store = make();
     const realmId = await nextRealm();
@@ -240,3 +296,230 @@ describe.each(stores<SyncStore>(() => createSyncStore(db), createFakeSyncStore))
     expect(await store.lastSucceededAt(realmId)).toEqual(at(5));
   });
 });
+
+describe.each(stores<WritebackStore>(() => createWritebackStore(db), createFakeWritebackStore))(
+  'WritebackStore ($name)',
+  ({ make }) => {
+    const row = (realmId: string, targetId: string, o: Partial<NewWriteback> = {}): NewWriteback => ({
+      realmId,
+      kind: 'customer_unlabel' as WritebackKind,
+      targetType: 'Customer',
+      targetId,
+      customerId: targetId,
+      targetName: `Customer ${targetId}`,
+      payload: { editedBlock: 'keep' },
+      idempotencyKey: `key-${targetId}`,
+      origin: 'cli',
+      actor: 'test',
+      ...o,
+    });
+    const ids = (rows: readonly Writeback[]) => rows.map((r) => r.id);
+    const statuses = async (store: WritebackStore, realmId: string) =>
+      Object.fromEntries((await store.list(realmId, { limit: 100 })).map((r) => [r.targetId, r.status]));
+    const error = { errorClass: 'transient' as const, code: '10000', message: 'QuickBooks failed', intuitTid: 'tid-1' };
+
+    it('adds a row once per key and company; a new pending row supersedes the pending ones it replaces', async () => {
+      const store = make();
+      const [a, b] = [await nextRealm(), await nextRealm()];
+      const first = await store.enqueue([row(a, '1'), row(a, '1'), row(a, '2'), row(b, '1')], at(0));
+      expect(first.map((r) => [r.realmId, r.targetId, r.status])).toEqual([
+        [a, '1', 'pending'],
+        [a, '2', 'pending'],
+        [b, '1', 'pending'],
+      ]);
+      expect(first[0]).toMatchObject({
+        kind: 'customer_unlabel',
+        targetType: 'Customer',
+        customerId: '1',
+        targetName: 'Customer 1',
+        payload: { editedBlock: 'keep' },
+        origin: 'cli',
+        actor: 'test',
+        attempts: 0,
+        nextAttemptAt: at(0),
+        lastError: null,
+        result: null,
+        createdAt: at(0),
+        updatedAt: at(0),
+        finishedAt: null,
+      });
+      expect(first[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set(first.map((r) => r.requestId)).size).toBe(3);
+      expect(await store.get(a, first[0]!.id)).toEqual(first[0]);
+      expect(await store.get(b, first[0]!.id)).toBeUndefined();
+      // The same key again adds nothing; a new key for target 1 supersedes its pending row, not target 2's, not
+      // another kind's, not another company's.
+      expect(await store.enqueue([row(a, '1')], at(1))).toEqual([]);
+      await store.enqueue([row(a, '2', { kind: 'customer_label', idempotencyKey: 'label-2' })], at(1));
+      const second = await store.enqueue([row(a, '1', { idempotencyKey: 'key-1-again' })], at(2));
+      expect(second).toHaveLength(1);
+      const rows = await store.list(a);
+      expect(rows.map((r) => [r.targetId, r.kind, r.status])).toEqual([
+        ['1', 'customer_unlabel', 'pending'],
+        ['2', 'customer_label', 'pending'],
+        ['2', 'customer_unlabel', 'pending'],
+        ['1', 'customer_unlabel', 'superseded'],
+      ]);
+      expect(rows[3]).toMatchObject({ updatedAt: at(2), finishedAt: at(2) });
+      expect(await statuses(store, b)).toEqual({ '1': 'pending' });
+    });
+
+    it('records a decision not to write as a skipped row, which supersedes nothing', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      await store.enqueue([row(realmId, '1')], at(0));
+      const [skipped] = await store.enqueue(
+        [
+          row(realmId, '1', {
+            idempotencyKey: 'edited-block:1:abc',
+            status: 'skipped',
+            result: { outcome: 'edited-block-kept', fields: [] },
+          }),
+        ],
+        at(1),
+      );
+      expect(skipped).toMatchObject({
+        status: 'skipped',
+        result: { outcome: 'edited-block-kept', fields: [] },
+        finishedAt: at(1),
+      });
+      expect((await store.list(realmId)).map((r) => r.status)).toEqual(['skipped', 'pending']);
+    });
+
+    it('claims due rows oldest first, and takes again rows a dead process left in flight', async () => {
+      const store = make();
+      const [realmId, other] = [await nextRealm(), await nextRealm()];
+      const added = await store.enqueue(
+        ['1', '2', '3', '4'].map((id) => row(realmId, id)),
+        at(0),
+      );
+      await store.enqueue([row(other, '9')], at(0));
+      await store.fail(added[3]!.id, { error, retryAt: at(100), at: at(0) }); // not due before 100 s
+      const claimed = await store.claim(realmId, { now: at(10), staleBefore: at(-600), limit: 2 });
+      expect(ids(claimed)).toEqual(ids(added.slice(0, 2)));
+      expect(claimed.every((r) => r.status === 'in_flight' && r.attempts === 1)).toBe(true);
+      expect(claimed[0]!.updatedAt).toEqual(at(10));
+      // In flight and not stale: not taken again.
+      expect(ids(await store.claim(realmId, { now: at(20), staleBefore: at(-580), limit: 10 }))).toEqual([
+        added[2]!.id,
+      ]);
+      expect(await store.claim(realmId, { now: at(30), staleBefore: at(5), limit: 10 })).toEqual([]);
+      // Stale (in flight since before staleBefore): taken again, with the row whose retry time has come.
+      const again = await store.claim(realmId, { now: at(700), staleBefore: at(15), limit: 10 });
+      expect(again.map((r) => [r.id, r.attempts])).toEqual([
+        [added[0]!.id, 2],
+        [added[1]!.id, 2],
+        [added[3]!.id, 1],
+      ]);
+      expect(await statuses(store, other)).toEqual({ '9': 'pending' });
+    });
+
+    it('finishes, fails (to retry or for good), releases and retries rows', async () => {
+      const store = make();
+      const [realmId, other] = [await nextRealm(), await nextRealm()];
+      const added = await store.enqueue(
+        ['1', '2', '3', '4'].map((id) => row(realmId, id)),
+        at(0),
+      );
+      await store.claim(realmId, { now: at(1), staleBefore: at(0), limit: 10 });
+      const [done, retrying, failed, released] = ids(added) as [number, number, number, number];
+      await store.finish(done, { status: 'done', result: { outcome: 'written', fields: ['Notes'] }, at: at(2) });
+      await store.fail(retrying, { error, retryAt: at(60), at: at(2) });
+      await store.fail(failed, { error: { ...error, message: 'x'.repeat(1500) }, retryAt: null, at: at(2) });
+      await store.release([released], at(2));
+      expect(await store.get(realmId, done)).toMatchObject({
+        status: 'done',
+        result: { outcome: 'written', fields: ['Notes'] },
+        finishedAt: at(2),
+        attempts: 1,
+      });
+      expect(await store.get(realmId, retrying)).toMatchObject({
+        status: 'pending',
+        nextAttemptAt: at(60),
+        lastError: error,
+        finishedAt: null,
+      });
+      const parked = (await store.get(realmId, failed))!;
+      expect(parked).toMatchObject({ status: 'failed', finishedAt: at(2), attempts: 1 });
+      expect(parked.lastError?.message).toHaveLength(1000);
+      expect(await store.get(realmId, released)).toMatchObject({ status: 'pending', attempts: 0, updatedAt: at(2) });
+      // Only a failed row of the company goes back.
+      expect(await store.retry(other, failed, at(3))).toBe(false);
+      expect(await store.retry(realmId, done, at(3))).toBe(false);
+      expect(await store.retry(realmId, failed, at(3))).toBe(true);
+      expect(await store.get(realmId, failed)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: at(3),
+        finishedAt: null,
+      });
+      expect(await store.counts(realmId)).toEqual({
+        pending: 3,
+        in_flight: 0,
+        done: 1,
+        failed: 0,
+        skipped: 0,
+        superseded: 0,
+      });
+    });
+
+    it('lists newest first with filters and keyset paging', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      const added = await store.enqueue(
+        [
+          row(realmId, '1'),
+          row(realmId, '2'),
+          row(realmId, '3', { kind: 'customer_label' }),
+          row(realmId, '4', { kind: 'invoice_tier', targetType: 'Invoice', customerId: '1' }),
+        ],
+        at(0),
+      );
+      await store.claim(realmId, { now: at(1), staleBefore: at(0), limit: 1 });
+      const all = ids(added).reverse();
+      expect(ids(await store.list(realmId))).toEqual(all);
+      expect(ids(await store.list(realmId, { limit: 2 }))).toEqual(all.slice(0, 2));
+      expect(ids(await store.list(realmId, { beforeId: all[1], limit: 2 }))).toEqual(all.slice(2, 4));
+      expect(ids(await store.list(realmId, { customerId: '1' }))).toEqual([added[3]!.id, added[0]!.id]);
+      expect(ids(await store.list(realmId, { kind: 'customer_label' }))).toEqual([added[2]!.id]);
+      expect(ids(await store.list(realmId, { status: 'in_flight' }))).toEqual([added[0]!.id]);
+      expect(await store.list(await nextRealm())).toEqual([]);
+    });
+
+    it('names the companies with rows due: pending rows whose time has come and stale rows in flight', async () => {
+      const store = make();
+      const [due, later, stuck, done] = [await nextRealm(), await nextRealm(), await nextRealm(), await nextRealm()];
+      const mine = new Set([due, later, stuck, done]);
+      await store.enqueue([row(due, '1')], at(0));
+      const [l] = await store.enqueue([row(later, '1')], at(0));
+      await store.fail(l!.id, { error, retryAt: at(100), at: at(0) });
+      await store.enqueue([row(stuck, '1')], at(0));
+      await store.claim(stuck, { now: at(1), staleBefore: at(0), limit: 10 });
+      const [d] = await store.enqueue([row(done, '1')], at(0));
+      await store.finish(d!.id, { status: 'done', result: { outcome: 'written', fields: [] }, at: at(1) });
+      const realms = async (now: number, staleBefore: number) =>
+        (await store.realmsWithDueRows(at(now), at(staleBefore))).filter((r) => mine.has(r)).sort();
+      expect(await realms(10, 0)).toEqual([due]);
+      expect(await realms(100, 0)).toEqual([due, later].sort());
+      expect(await realms(700, 100)).toEqual([due, later, stuck].sort());
+    });
+
+    it('answers the defaults until the owner saves settings, then what was saved', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      expect(await store.settings(realmId)).toEqual(DEFAULT_WRITEBACK_SETTINGS);
+      expect(DEFAULT_WRITEBACK_SETTINGS).toMatchObject({ nightlyEnabled: false, editedBlock: 'keep' });
+      const saved = {
+        nightlyEnabled: true,
+        editedBlock: 'replace' as const,
+        customerTypes: { Low: '1', Medium: null, High: '3' },
+        invoiceFieldId: '2',
+      };
+      await store.saveSettings(realmId, saved, 'ada', at(1));
+      expect(await store.settings(realmId)).toEqual({ ...saved, updatedAt: at(1), updatedBy: 'ada' });
+      await store.saveSettings(realmId, { ...saved, customerTypes: null, invoiceFieldId: null }, 'bo', at(2));
+      expect(await store.settings(realmId)).toMatchObject({ customerTypes: null, invoiceFieldId: null });
+      expect((await store.settings(realmId)).updatedBy).toBe('bo');
+    });
+  },
+);

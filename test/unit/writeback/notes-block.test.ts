@@ -18,6 +18,7 @@ import {
   type RiskLabel,
   type ShownLabel,
 } from '../../../server/features/writeback/domain/notes-block.js';
+import { userNotes } from '../../support/notes-arbitraries.js';
 
 const label = (o: Partial<RiskLabel> = {}): RiskLabel => ({
   riskTier: 'High',
@@ -241,31 +242,8 @@ describe('merging the block into Notes', () => {
 describe('properties of merge, read and remove', () => {
   const RUNS = { numRuns: 500, seed: 20_260_131 };
 
-  const lookAlikes = fc.constantFrom(
-    BLOCK_START,
-    `${BLOCK_START}\n`,
-    '\n--- end Duesense (check 0123abcd) ---',
-    '--- end Duesense ---',
-    '--- Duesense risk ---',
-    'Risk tier: High\n',
-    'Credit hold: yes',
-    '\r\n',
-    '\n',
-    '\n\n',
-    '   ',
-    '\r',
-  );
-  const piece = fc.oneof(
-    fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.string({ unit: 'binary', maxLength: 40 }),
-    lookAlikes,
-  );
-  const filler = fc.tuple(fc.constantFrom('a', 'é', '😀', '\r\n', ' ', '支'), fc.integer({ min: 0, max: 1024 }));
   /** Arbitrary user text up to 1,024 code units: unicode pieces, line breaks, look-alike delimiters, long runs. */
-  const userText = fc
-    .tuple(fc.array(piece, { maxLength: 12 }), fc.option(filler, { freq: 3 }))
-    .map(([pieces, fill]) => (pieces.join('') + (fill ? fill[0].repeat(fill[1]) : '')).slice(0, NOTES_LIMIT))
-    .filter((text) => readNotesBlock(text).state !== 'ours');
+  const userText = userNotes({ pieces: 12, pieceLength: 40 });
 
   const riskLabel: fc.Arbitrary<RiskLabel> = fc.record({
     riskTier: fc.constantFrom(...RISK_TIERS),
