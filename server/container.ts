@@ -13,6 +13,7 @@ import { createJobLockStore } from './features/jobs/job-lock-store.js';
 import type { JobLockStore } from './features/jobs/job-lock-store-type.js';
 import { NightlyWorkflow } from './features/nightly/nightly-workflow.js';
 import { createCompanySettingsStore } from './features/sync/company-settings-store.js';
+import type { CompanySettingsStore } from './features/sync/company-settings-store-type.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
 import { createSyncStore } from './features/sync/sync-store.js';
 import type { SyncStore } from './features/sync/sync-store-type.js';
@@ -39,6 +40,7 @@ import type { LocalCopyReader } from './features/sync/local-copy-reader-type.js'
 import { AlertsPageService } from './features/panel/alerts-page-service.js';
 import { createLocalCopyWriter } from './features/sync/local-copy-writer.js';
 import { WritebackExecutor, type WritebackExecutorOptions } from './features/writeback/writeback-executor.js';
+import { WritebackRemoval } from './features/writeback/writeback-removal.js';
 import { WritebackService } from './features/writeback/writeback-service.js';
 import { createWritebackStore } from './features/writeback/writeback-store.js';
 import { CustomerListService } from './features/panel/customer-list-service.js';
@@ -73,6 +75,8 @@ export interface Container {
   webhooks: WebhookService;
   /** Risk labels into QuickBooks through the outbox (server/features/writeback/). */
   writeback: WritebackService;
+  /** "Also remove the Duesense notes" on disconnect: the removal, then the disconnect, in the background. */
+  writebackRemoval: WritebackRemoval;
   /** Each company's night: sync, score, write-back, digest (jobs/nightly.job.ts). */
   nightly: NightlyWorkflow;
   tokenKeepalive: TokenKeepaliveService;
@@ -83,6 +87,8 @@ export interface Container {
   customerInputs: CustomerInputStore;
   /** The local copy of QBO data as risk and the panel read it (the sync feature owns the tables). */
   localCopy: LocalCopyReader;
+  /** CompanyInfo and Preferences as the sync keeps them (the sync feature's qbo_company_settings). */
+  companySettings: CompanySettingsStore;
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
@@ -150,6 +156,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) =>
     vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
   const syncStore = createSyncStore(db, readDb);
+  const companySettings = createCompanySettingsStore(db, readDb);
   const activity = createActivityLog(db, clock);
   const locks = createJobLockStore(db);
   const sync = new SyncService({
@@ -158,7 +165,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     locks,
     qbo,
     callStats: (realmId) => limiter.stats(realmId),
-    settings: createCompanySettingsStore(db),
+    settings: companySettings,
     clock,
     logger,
     activity,
@@ -237,6 +244,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
     activity,
   });
+  const writebackRemoval = new WritebackRemoval({ writeback, connections, locks, clock, logger, activity });
   const nightly = new NightlyWorkflow({
     sync,
     risk,
@@ -263,6 +271,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     riskPolicies,
     customerInputs,
     localCopy,
+    companySettings,
     mail,
     activity,
     preferences,
@@ -278,11 +287,19 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
       },
     },
     customerList: new CustomerListService(scoreRuns),
-    customerPage: new CustomerPageService({ scoreRuns, policies: riskPolicies, customerInputs, localCopy, activity }),
+    customerPage: new CustomerPageService({
+      scoreRuns,
+      policies: riskPolicies,
+      customerInputs,
+      localCopy,
+      activity,
+      writebacks: writeback,
+    }),
     alertsPage: new AlertsPageService({ alerts: riskAlerts, activity, clock }),
     digests,
     risk,
     writeback,
+    writebackRemoval,
     nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,

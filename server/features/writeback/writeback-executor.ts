@@ -51,6 +51,11 @@ export interface DrainReport {
   reconnectNeeded: boolean;
 }
 
+/** A drain that has done nothing yet. */
+export function emptyDrainReport(): DrainReport {
+  return { written: 0, alreadyThere: 0, skipped: 0, failed: 0, retrying: 0, conflicts: 0, reconnectNeeded: false };
+}
+
 export interface WritebackExecutorDeps {
   store: WritebackStore;
   localCopy: Pick<LocalCopyReader, 'rawEntities'>;
@@ -91,15 +96,7 @@ export class WritebackExecutor {
   }
 
   async drain(realmId: string, o: { onProgress?: (r: DrainReport) => void } = {}): Promise<DrainReport> {
-    const report: DrainReport = {
-      written: 0,
-      alreadyThere: 0,
-      skipped: 0,
-      failed: 0,
-      retrying: 0,
-      conflicts: 0,
-      reconnectNeeded: false,
-    };
+    const report = emptyDrainReport();
     for (;;) {
       const now = this.d.clock.now();
       const rows = await this.d.store.claim(realmId, {

@@ -49,6 +49,9 @@ export interface WritebackPreview {
   settings: WritebackSettings;
 }
 
+/** Settings a preview may try before they are saved (what switching the invoice field on would cost). */
+export type ProposedWritebackSettings = Partial<Omit<WritebackSettings, 'updatedAt' | 'updatedBy'>>;
+
 export interface WritebackRunResult extends WritebackPreview {
   /** Rows this run added to the outbox (a rerun before they are written adds none). */
   queued: number;
@@ -88,30 +91,67 @@ export class WritebackService {
     });
   }
 
-  /** What a run would write now. Reads only. */
-  async preview(realmId: string, mode: WritebackMode = 'label'): Promise<WritebackPreview> {
-    const settings = await this.d.store.settings(realmId);
+  /** What a run would write now, with the saved settings or with `proposed` ones in their place. Reads only. */
+  async preview(
+    realmId: string,
+    mode: WritebackMode = 'label',
+    proposed: ProposedWritebackSettings = {},
+  ): Promise<WritebackPreview> {
+    return (await this.previewEach(realmId, mode, [proposed]))[0]!;
+  }
+
+  /** One preview per set of proposed settings, from one read of the score run and the local copy. Reads only. */
+  async previewEach(
+    realmId: string,
+    mode: WritebackMode,
+    proposals: readonly ProposedWritebackSettings[],
+  ): Promise<WritebackPreview[]> {
+    const saved = await this.d.store.settings(realmId);
+    const variants: WritebackSettings[] = proposals.map((p) => ({ ...saved, ...p }));
     const run = await this.d.scoreRuns.latestRun(realmId);
     const company = await this.d.companies.getCompany(realmId);
     const [scored, customers, invoices, excluded] = await Promise.all([
       run && mode === 'label' ? this.d.scoreRuns.labelFacts(realmId, run.id) : Promise.resolve([]),
       this.d.localCopy.rawEntities(realmId, 'Customer'),
-      mode === 'label' && settings.invoiceFieldId !== null
+      mode === 'label' && variants.some((v) => v.invoiceFieldId !== null)
         ? this.d.localCopy.openInvoiceEntities(realmId)
         : Promise.resolve([]),
       this.d.customerInputs.excludedCustomerIds(realmId),
     ]);
-    const plan = planWriteback({
-      mode,
-      runAsOf: run?.asOf ?? '',
-      currency: company?.homeCurrency ?? 'USD',
-      scored,
-      customers: new Map(customers.map((c) => [c.Id, customerOnFile(c)])),
-      excluded,
-      openInvoices: invoices.map(invoiceOnFile),
+    const onFile = new Map(customers.map((c) => [c.Id, customerOnFile(c)]));
+    const openInvoices = invoices.map(invoiceOnFile);
+    return variants.map((settings) => ({
+      plan: planWriteback({
+        mode,
+        runAsOf: run?.asOf ?? '',
+        currency: company?.homeCurrency ?? 'USD',
+        scored,
+        customers: onFile,
+        excluded,
+        openInvoices,
+        settings,
+      }),
+      run,
       settings,
-    });
-    return { plan, run, settings };
+    }));
+  }
+
+  /** One row of the company's outbox; undefined for another company's id. */
+  get(realmId: string, id: number): Promise<Writeback | undefined> {
+    return this.d.store.get(realmId, id);
+  }
+
+  /**
+   * Plans and queues in one transaction, without draining: for callers that drain in the background (the panel's
+   * "Write into QuickBooks now", the removal before a disconnect). Excluded customers are never queued.
+   */
+  async enqueue(
+    realmId: string,
+    o: { mode?: WritebackMode; origin: WritebackOrigin; actor: string },
+  ): Promise<WritebackRunResult> {
+    const preview = await this.preview(realmId, o.mode ?? 'label');
+    const queued = await this.queue(realmId, preview.plan, o);
+    return { ...preview, queued, drained: undefined };
   }
 
   /**
@@ -128,11 +168,9 @@ export class WritebackService {
       onProgress?: (r: DrainReport) => void;
     },
   ): Promise<WritebackRunResult> {
-    const preview = await this.preview(realmId, o.mode ?? 'label');
-    if (o.dryRun) return { ...preview, queued: 0, drained: undefined };
-    const queued = await this.queue(realmId, preview.plan, o);
-    const drained = await this.drain(realmId, o);
-    return { ...preview, queued, drained };
+    if (o.dryRun) return { ...(await this.preview(realmId, o.mode ?? 'label')), queued: 0, drained: undefined };
+    const queued = await this.enqueue(realmId, o);
+    return { ...queued, drained: await this.drain(realmId, o) };
   }
 
   /** The nightly step after scoring: writes what changed when the owner has turned nightly write-back on. */
