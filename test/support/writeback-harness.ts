@@ -126,3 +126,15 @@ export function writebackWith(
   });
   return { service, executor, store };
 }
+
+/** Wraps a store so that its first `times` finishes throw: the process dying after QuickBooks answered the batch. */
+export function dyingAfterTheAnswer(times = 1): (store: WritebackStore) => WritebackStore {
+  let left = times;
+  return (store) => ({
+    ...store,
+    async finish(id, o) {
+      if (left-- > 0) throw new Error('the process died after QuickBooks answered the batch');
+      return store.finish(id, o);
+    },
+  });
+}

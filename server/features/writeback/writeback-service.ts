@@ -9,6 +9,7 @@ import { withJobLock } from '../jobs/with-job-lock.js';
 import type { CustomerInputStore } from '../risk/customer-input-store-type.js';
 import type { ScoreRunStore, ScoreRunSummary } from '../risk/score-run-store-type.js';
 import type { LocalCopyReader } from '../sync/local-copy-reader-type.js';
+import { invoiceNoteLineProblem } from './domain/invoice-note.js';
 import {
   planWriteback,
   type CustomerOnFile,
@@ -210,6 +211,43 @@ export class WritebackService {
       lines.push(`${realmId}: ${report ? drainSummary(report) : 'already draining'}`);
     }
     return lines.length === 0 ? 'nothing due' : lines.join('\n');
+  }
+
+  /**
+   * Queues one dated line for an invoice's PrivateNote (the `invoice_note` kind): the trace of a reminder emailed,
+   * where the bookkeeper sees it in QuickBooks. Called by the reminders sender in the flow that sent the email; the
+   * row is written by the next drain (`drain(realmId)` after a run's emails, or the `writeback-drain` job). Once per
+   * `key` (the reminder's id): a second call with the same key adds nothing and returns undefined. Written whether or
+   * not nightly write-back is on (the owner chose the email channel, which records its emails there), never for a
+   * customer excluded from automatic actions. Throws a RangeError for a line that is not one of ours
+   * (`invoiceNoteLineProblem`).
+   */
+  async queueInvoiceNote(
+    realmId: string,
+    n: { invoiceId: string; customerId: string; targetName: string; line: string; key: string; actor: string },
+  ): Promise<Writeback | undefined> {
+    const problem = invoiceNoteLineProblem(n.line);
+    if (problem) throw new RangeError(`Invoice note line ${JSON.stringify(n.line)}: ${problem}`);
+    // The stored key is cut at 200 characters with the realm in front: a longer key could meet another.
+    if (n.key === '' || n.key.length > 100) throw new RangeError('An invoice note key is 1 to 100 characters');
+    const [added] = await this.d.store.enqueue(
+      [
+        {
+          realmId,
+          kind: 'invoice_note',
+          targetType: 'Invoice',
+          targetId: n.invoiceId,
+          customerId: n.customerId,
+          targetName: n.targetName,
+          payload: { line: n.line, key: n.key },
+          idempotencyKey: `invoice_note:${n.invoiceId}:${n.key}`,
+          origin: 'reminders',
+          actor: n.actor,
+        },
+      ],
+      this.d.clock.now(),
+    );
+    return added;
   }
 
   /** The company's outbox rows, newest first (filters and keyset paging as the store takes them). */

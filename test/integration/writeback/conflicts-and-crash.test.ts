@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNotesBlock } from '../../../server/features/writeback/domain/notes-block.js';
-import { writebackWith, writebackWorld, type WritebackWorld } from '../../support/writeback-harness.js';
+import {
+  dyingAfterTheAnswer,
+  writebackWith,
+  writebackWorld,
+  type WritebackWorld,
+} from '../../support/writeback-harness.js';
 
 const STALE_AFTER_MS = 10 * 60_000;
 
@@ -54,16 +59,9 @@ describe('concurrent edits and crashes against the emulator', () => {
   it('a crash after the answers reached the local copy, before the rows were done, never writes twice', async () => {
     w = await writebackWorld({ customers: 12, writeback: { staleAfterMs: STALE_AFTER_MS } });
     const world = w;
-    let crashes = 1;
     const { service } = writebackWith(world.t.container, {
       options: { staleAfterMs: STALE_AFTER_MS },
-      wrapStore: (store) => ({
-        ...store,
-        async finish(id, o) {
-          if (crashes-- > 0) throw new Error('the process died after QuickBooks answered the batch');
-          return store.finish(id, o);
-        },
-      }),
+      wrapStore: dyingAfterTheAnswer(),
     });
     const start = tokensOf(world);
     await expect(service.run(world.realmId, { origin: 'cli', actor: 'test' })).rejects.toThrow('the process died');
