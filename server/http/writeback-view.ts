@@ -20,6 +20,7 @@ export const KIND_WORDS: Record<Writeback['kind'], string> = {
   customer_label: 'Risk label in the customer’s notes',
   customer_unlabel: 'Removal of the Duesense notes',
   invoice_tier: 'Risk tier on an open invoice',
+  invoice_note: 'Reminder noted on the invoice',
 };
 
 export interface WritebackRowView {
