@@ -38,6 +38,9 @@ import { createLocalCopyReader } from './features/sync/local-copy-reader.js';
 import type { LocalCopyReader } from './features/sync/local-copy-reader-type.js';
 import { AlertsPageService } from './features/panel/alerts-page-service.js';
 import { createLocalCopyWriter } from './features/sync/local-copy-writer.js';
+import { ReminderExecutor, type ReminderExecutorOptions } from './features/reminders/reminder-executor.js';
+import { ReminderService } from './features/reminders/reminder-service.js';
+import { createReminderStore } from './features/reminders/reminder-store.js';
 import { WritebackExecutor, type WritebackExecutorOptions } from './features/writeback/writeback-executor.js';
 import { WritebackService } from './features/writeback/writeback-service.js';
 import { createWritebackStore } from './features/writeback/writeback-store.js';
@@ -73,6 +76,8 @@ export interface Container {
   webhooks: WebhookService;
   /** Risk labels into QuickBooks through the outbox (server/features/writeback/). */
   writeback: WritebackService;
+  /** Reminders of overdue invoices through the reminder outbox (server/features/reminders/). */
+  reminders: ReminderService;
   /** Each company's night: sync, score, write-back, digest (jobs/nightly.job.ts). */
   nightly: NightlyWorkflow;
   tokenKeepalive: TokenKeepaliveService;
@@ -114,6 +119,8 @@ export interface ContainerOptions {
   sync?: Partial<SyncOptions>;
   /** Tests shorten the executor's backoff and stale-row timeout. */
   writeback?: Partial<WritebackExecutorOptions>;
+  /** Tests shorten the time after which a send left unresolved is reconciled. */
+  reminders?: Partial<ReminderExecutorOptions>;
 }
 
 export function createContainer(config: Config, options: ContainerOptions): Container {
@@ -237,10 +244,33 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
     activity,
   });
+  const reminderStore = createReminderStore(db);
+  const reminders = new ReminderService({
+    store: reminderStore,
+    executor: new ReminderExecutor({
+      store: reminderStore,
+      localCopyWriter: createLocalCopyWriter(syncStore),
+      customerInputs,
+      qbo,
+      clock,
+      logger,
+      activity,
+      ...(options.reminders ? { options: options.reminders } : {}),
+    }),
+    localCopy,
+    scoreRuns,
+    customerInputs,
+    companies: store,
+    clock,
+    logger,
+    activity,
+    defaultTimeZone: config.sync.defaultCompanyTimeZone,
+  });
   const nightly = new NightlyWorkflow({
     sync,
     risk,
     writeback,
+    reminders,
     digests,
     locks,
     companies: store,
@@ -283,6 +313,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     digests,
     risk,
     writeback,
+    reminders,
     nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,

@@ -57,4 +57,14 @@ export interface LocalCopyReader {
   rawEntities(realmId: string, entity: 'Customer' | 'Invoice', ids?: readonly string[]): Promise<QboEntity[]>;
   /** Open invoices (balance above zero, not voided) as QuickBooks sent them. */
   openInvoiceEntities(realmId: string): Promise<QboEntity[]>;
+  /**
+   * Money each customer has in QuickBooks not yet matched to an invoice: payments' UnappliedAmt and credit memos'
+   * RemainingCredit, in cents (customers with none left out). What holds a reminder.
+   */
+  moneyWaiting(realmId: string): Promise<Map<string, MoneyWaiting>>;
+}
+
+export interface MoneyWaiting {
+  unappliedPaymentCents: number;
+  unusedCreditCents: number;
 }
