@@ -8,7 +8,7 @@ import { runSummary, type ReminderRunResult } from '../features/reminders/remind
 import type { Reminder } from '../features/reminders/reminder-store-type.js';
 import { CHANNEL_IN_WORDS, invoiceInWords, reminderReasonInWords } from '../features/reminders/reminder-words.js';
 import { cliActor } from './cli-actor.js';
-import { companiesFor, withCliContainer } from './cli-support.js';
+import { forEachCompany, withCliContainer } from './cli-support.js';
 
 interface RemindOptions {
   realm?: string;
@@ -91,17 +91,8 @@ export function runLines(name: string, r: ReminderRunResult): string[] {
   return lines;
 }
 
-async function remindCompanies(c: Container, o: RemindOptions): Promise<void> {
-  const companies = await companiesFor(c, o.realm);
-  if (companies.length === 0) return void process.stdout.write('No connected companies.\n');
-  let ok = true;
-  for (const company of companies) {
-    const name = `${company.companyName} (${company.realmId})`;
-    if (company.status !== 'connected') {
-      process.stdout.write(`${name}: not connected (${company.status}); reconnect first\n`);
-      ok = false;
-      continue;
-    }
+function remindCompanies(c: Container, o: RemindOptions): Promise<void> {
+  return forEachCompany(c, o.realm, async (company, name) => {
     const result = await c.reminders.run(company.realmId, {
       origin: 'cli',
       actor: cliActor(),
@@ -109,9 +100,8 @@ async function remindCompanies(c: Container, o: RemindOptions): Promise<void> {
       approveAll: o.approveAll === true,
     });
     process.stdout.write(`${runLines(name, result).join('\n')}\n`);
-    ok = ok && !result.sent?.reconnectNeeded && (result.sent?.failed ?? 0) === 0;
-  }
-  if (!ok) process.exitCode = 1;
+    return !result.sent?.reconnectNeeded && (result.sent?.failed ?? 0) === 0;
+  });
 }
 
 export function registerRemindCommands(program: Command): void {
