@@ -162,7 +162,8 @@ export class ReminderExecutor {
     if (fresh) await this.d.localCopyWriter.apply(pass.realmId, 'Invoice', [fresh]);
     if (!fresh || fresh.Voided === true || fresh.void === true)
       return this.close(row, 'skipped', { code: 'invoice-gone' }, pass);
-    const delivered = lastEmailedAt(fresh);
+    // Only a send left unresolved can have gone already: a row just taken from approved was never sent.
+    const delivered = reclaimed ? lastEmailedAt(fresh) : null;
     if (delivered && delivered.getTime() >= since.getTime() - this.o.clockSkewMs)
       return this.markSent(row, fresh, delivered, 'reconciled', pass);
 
