@@ -42,11 +42,16 @@ export async function reminderWorld(
     seed?: number;
     edit?: (file: CompanyFile) => void;
     reminders?: Partial<ReminderExecutorOptions>;
+    emailDailyLimit?: number;
   } = {},
 ): Promise<ReminderWorld> {
   const file = generateCompany({ seed: o.seed ?? 11, customers: o.customers ?? 12, months: 12, asOf: AS_OF });
   o.edit?.(file);
-  const w = await syncWorld({ file, ...(o.reminders ? { reminders: o.reminders } : {}) });
+  const w = await syncWorld({
+    file,
+    ...(o.reminders ? { reminders: o.reminders } : {}),
+    ...(o.emailDailyLimit === undefined ? {} : { emailDailyLimit: o.emailDailyLimit }),
+  });
   const c = w.t.container;
   await c.sync.sync(w.realmId);
   await scoreOn(c, w.emulator.clock, w.realmId, AS_OF);

@@ -28,13 +28,19 @@ export async function syncWorld(
     appEnv?: Record<string, string>;
     writeback?: Partial<WritebackExecutorOptions>;
     reminders?: Partial<ReminderExecutorOptions>;
+    /** QuickBooks' emails a day per company (a sandbox has 40); unlimited unless given. */
+    emailDailyLimit?: number;
   } = {},
 ): Promise<SyncWorld> {
   const file =
     o.file ??
     generateCompany({ seed: o.seed ?? 11, customers: o.customers ?? 40, months: o.months ?? 12, asOf: '2026-10-31' });
   const realmId = file.realmId;
-  const emulator = await startEmulator({ companies: [file], now: '2026-10-31T20:00:00Z' });
+  const emulator = await startEmulator({
+    companies: [file],
+    now: '2026-10-31T20:00:00Z',
+    ...(o.emailDailyLimit === undefined ? {} : { emailDailyLimit: o.emailDailyLimit }),
+  });
   const t = await startApp(emulator, {
     file: o.appFile ?? false,
     ...(o.appEnv ? { env: o.appEnv } : {}),

@@ -50,6 +50,8 @@ export interface SendReport {
   /** Sends whose answer never came: left in `sending`, reconciled on a later pass. */
   unresolved: number;
   reconnectNeeded: boolean;
+  /** QuickBooks' daily email limit (40 a day in a sandbox company) was reached: the rest wait for the next run. */
+  dailyLimitReached: boolean;
   outcomes: SendOutcome[];
 }
 
@@ -100,6 +102,7 @@ export class ReminderExecutor {
       failed: 0,
       unresolved: 0,
       reconnectNeeded: false,
+      dailyLimitReached: false,
       outcomes: [],
     };
     const now = this.d.clock.now();
@@ -284,6 +287,19 @@ export class ReminderExecutor {
    */
   private async sendFailed(row: Reminder, err: unknown, pass: Pass): Promise<void> {
     if (err instanceof QboReauthRequired) return this.notSent(row, err, pass);
+    if (isDailyEmailLimit(err)) {
+      // Nothing went, and nothing more will today: the row goes back to approved and the pass stops.
+      await this.d.store.move(pass.realmId, row.id, {
+        from: ['sending'],
+        to: 'approved',
+        at: this.d.clock.now(),
+        sendingAt: null,
+        attempts: -1,
+        lastError: errorOf(err),
+      });
+      pass.report.dailyLimitReached = true;
+      throw new StopPass();
+    }
     if (errorOf(err).errorClass === 'permanent') return this.fail(row, errorOf(err), pass);
     await this.unresolved(row, err, pass, { to: 'sending' });
   }
@@ -340,6 +356,11 @@ export class ReminderExecutor {
       detail: { reminderId: row.id, invoiceId: row.invoiceId, error: { ...error } },
     });
   }
+}
+
+/** QuickBooks' answer when the company's emails for the day are used up (a sandbox company has 40). */
+function isDailyEmailLimit(err: unknown): boolean {
+  return err instanceof QboError && err.errorClass === 'permanent' && /emails? (a|per) day/i.test(err.message);
 }
 
 function errorOf(err: unknown): ReminderError {

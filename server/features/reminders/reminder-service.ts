@@ -305,6 +305,7 @@ export function runSummary(r: ReminderRunResult): string {
       if (r.sent.failed) parts.push(`${r.sent.failed} failed`);
       if (r.sent.unresolved) parts.push(`${r.sent.unresolved} unresolved`);
       if (r.sent.reconnectNeeded) parts.push('stopped: reconnect to QuickBooks');
+      if (r.sent.dailyLimitReached) parts.push('stopped: QuickBooks’ daily email limit reached, the rest go next run');
     }
   }
   const held = heldByPlan + (r.sent?.held ?? 0);

@@ -253,6 +253,25 @@ describe('exactly once', () => {
   });
 });
 
+describe('QuickBooks’ daily email limit', () => {
+  it('stops the send when the sandbox’s emails for the day are used up; the rest go the next day', async () => {
+    w = await reminderWorld({ emailDailyLimit: 3 });
+    await w.policy({ mode: 'automatic' });
+    const first = await w.run();
+    expect(first.plan.due.length).toBeGreaterThan(3);
+    expect(first.sent).toMatchObject({ sent: 3, failed: 0, dailyLimitReached: true });
+    expect(w.emails()).toHaveLength(3);
+    const waiting = await w.store.list(w.realmId, { status: 'approved' });
+    expect(waiting).toHaveLength(first.plan.due.length - 3);
+    expect(waiting.find((r) => r.lastError)?.lastError?.message).toMatch(/limit of 3 emails a day/);
+    // QuickBooks counts the last 24 hours.
+    w.emulator.clock.advance(86_400_000 + 60_000);
+    const next = await w.run();
+    expect(next.sent!.sent).toBe(Math.min(3, waiting.length));
+    expect([...byInvoice(w.emails()).values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
 describe('the nightly step', () => {
   it('catches up a missed night with one reminder per invoice, never a stage twice', async () => {
     w = await reminderWorld();

@@ -266,7 +266,7 @@ describe('ReminderExecutor', () => {
   it('a fault QuickBooks answered with fails the row for review; approving it sends it again', async () => {
     const t = setup({ mode: 'automatic' });
     await t.save();
-    const limit = new QboPermanent('You have reached the limit of 40 emails a day', {
+    const limit = new QboPermanent('Business Validation Error: Invalid email address: ap1@example', {
       status: 400,
       code: '6000',
       intuitTid: 'tid-9',
@@ -278,13 +278,33 @@ describe('ReminderExecutor', () => {
     expect(failed!.lastError).toEqual({
       errorClass: 'permanent',
       code: '6000',
-      message: 'You have reached the limit of 40 emails a day',
+      message: 'Business Validation Error: Invalid email address: ap1@example',
       intuitTid: 'tid-9',
     });
     expect((await run(t)).sent).toMatchObject({ sent: 0 });
     expect(await t.service.approve(REALM, [failed!.id], 'Ada')).toBe(1);
     expect(await t.service.sendApproved(REALM)).toMatchObject({ sent: 1 });
     expect(t.qb.sent.map((s) => s.id).sort()).toEqual(['1', '2']);
+  });
+
+  it('QuickBooks’ daily email limit stops the pass; the row waits, approved, and goes on the next run', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    t.qb.sendFailures.push(
+      new QboPermanent(
+        'QuickBooks send invoice 1: Business Validation Error: You have reached the limit of 40 emails a day ' +
+          'for this company. (HTTP 400)',
+        { status: 400, code: '6000' },
+      ),
+    );
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ dailyLimitReached: true, sent: 0, failed: 0 });
+    expect(runSummary(r)).toContain('daily email limit reached');
+    expect(t.store.rows().map((x) => [x.status, x.attempts])).toEqual([
+      ['approved', 0],
+      ['approved', 0],
+    ]);
+    expect((await run(t)).sent).toMatchObject({ sent: 2 });
   });
 
   it('a company that must reconnect stops the pass; its rows wait, approved, with no attempt counted', async () => {
