@@ -30,6 +30,9 @@ export interface LoadedFacts {
   names: Map<string, string>;
   /** Every reminder on record for the company. */
   rows: Reminder[];
+  /** The open invoices and the customers as QuickBooks sent them, by id (what an email's text is written from). */
+  invoiceEntities: Map<string, QboEntity>;
+  customerEntities: Map<string, QboEntity>;
 }
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
@@ -148,5 +151,7 @@ export async function loadReminderFacts(
     },
     names: new Map([...byId].map(([id, c]) => [id, text(c.DisplayName) ?? id])),
     rows,
+    invoiceEntities: new Map(invoices.map((i) => [i.Id, i])),
+    customerEntities: byId,
   };
 }

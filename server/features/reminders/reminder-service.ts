@@ -6,9 +6,12 @@ import type { Company } from '../connections/connection-store-type.js';
 import type { FieldError } from './domain/field-errors.js';
 import { checkSendNow } from './domain/reminder-guards.js';
 import { planReminders, type ReminderPlan } from './domain/reminder-plan.js';
+import type { ReminderMessage } from './domain/reminder-message.js';
 import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-policy.js';
+import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
 import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
+import { emailTexts } from './reminder-texts.js';
 import type {
   InvoiceControls,
   NewReminder,
@@ -40,6 +43,8 @@ export interface ReminderPreview {
   names: Map<string, string>;
   timeZone: string;
   homeCurrency: string;
+  /** The email channel's text of each reminder due by that channel, by invoice id. */
+  texts: Map<string, ReminderMessage>;
 }
 
 export interface ReminderRunResult extends ReminderPreview {
@@ -104,9 +109,16 @@ export class ReminderService {
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
     const { policy } = await this.d.store.policy(realmId);
-    const { facts, names } = await loadReminderFacts(this.d, realmId, homeCurrency);
-    const plan = planReminders(facts, policy, this.d.clock.now(), timeZone);
-    return { plan, policy, names, timeZone, homeCurrency };
+    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
+    const texts = emailTexts(plan, loaded, {
+      policy,
+      templates: DEFAULT_REMINDER_TEMPLATES,
+      companyName: company?.companyName ?? '',
+      companyEmail: null,
+      homeCurrency,
+    });
+    return { plan, policy, names: loaded.names, timeZone, homeCurrency, texts };
   }
 
   /**
@@ -127,6 +139,8 @@ export class ReminderService {
       channel: r.channel,
       tone: r.tone,
       to: r.to,
+      subject: preview.texts.get(r.invoiceId)?.subject ?? null,
+      text: preview.texts.get(r.invoiceId)?.text ?? null,
       origin: o.origin,
       actor: o.actor,
       // Until the SMTP piece lands the email channel's rows wait, and say why.

@@ -183,6 +183,11 @@ describe('ReminderService', () => {
       ['awaiting_approval', { code: 'email-channel-not-set-up' }],
       ['awaiting_approval', { code: 'email-channel-not-set-up' }],
     ]);
+    // Written in the tone's words when queued, one email per customer, for the email channel to send.
+    expect(r.queued[0]!.subject).toMatch(/101/);
+    expect(r.queued[0]!.text).toContain('Customer 1');
+    expect(r.queued[0]!.text).toMatch(/- .*101/);
+    expect(r.queued[1]!.text).toMatch(/- .*102/);
     expect(await t.service.approve(REALM, [r.queued[0]!.id], 'Ada')).toBe(0);
     expect(t.qb.sent).toEqual([]);
     expect(runSummary(r)).toBe('0 queued for approval, 0 sent, 2 waiting: email channel not set up');
