@@ -157,7 +157,9 @@ describe('the duesense CLI', () => {
     const bogus = await duesense(['job', 'bogus'], env);
     expect([bogus.code, bogus.stderr]).toEqual([
       2,
-      expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive, writeback-drain/),
+      expect.stringMatching(
+        /no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive, writeback-drain, reminders-send/,
+      ),
     ]);
   }, 90_000);
 

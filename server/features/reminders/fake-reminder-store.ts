@@ -142,6 +142,16 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
       return counts;
     },
 
+    async realmsToSend(staleBefore) {
+      const due = rows.filter(
+        (r) =>
+          r.channel === 'quickbooks' &&
+          (r.status === 'approved' ||
+            (r.status === 'sending' && r.sendingAt !== null && r.sendingAt.getTime() < staleBefore.getTime())),
+      );
+      return [...new Set(due.map((r) => r.realmId))].sort();
+    },
+
     async policy(realmId) {
       const saved = policies.get(realmId);
       if (!saved) return { policy: DEFAULT_REMINDER_POLICY, savedBy: null, savedAt: null };

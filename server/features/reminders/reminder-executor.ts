@@ -93,6 +93,11 @@ export class ReminderExecutor {
     this.o = { ...DEFAULT_REMINDER_EXECUTOR_OPTIONS, ...d.options };
   }
 
+  /** Sends started before this instant and still unresolved were left by a process that died: reconciled. */
+  staleBefore(now: Date): Date {
+    return new Date(now.getTime() - this.o.staleAfterMs);
+  }
+
   async sendApproved(realmId: string, o: { timeZone: string; homeCurrency: string }): Promise<SendReport> {
     const report: SendReport = {
       sent: 0,
@@ -123,7 +128,7 @@ export class ReminderExecutor {
     };
     try {
       // First what a dead process left mid-send: QuickBooks says whether it went.
-      const stale = await this.d.store.staleSending(realmId, new Date(now.getTime() - this.o.staleAfterMs));
+      const stale = await this.d.store.staleSending(realmId, this.staleBefore(now));
       for (const row of stale.filter((r) => r.channel === 'quickbooks')) {
         const at = this.d.clock.now();
         const taken = await this.d.store.move(realmId, row.id, {

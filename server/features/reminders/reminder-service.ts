@@ -26,7 +26,7 @@ import type {
 
 export interface ReminderServiceDeps extends ReminderFactsDeps {
   store: ReminderStore;
-  executor: Pick<ReminderExecutor, 'sendApproved'>;
+  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore'>;
   companies: { getCompany(realmId: string): Promise<Company | undefined> };
   clock: Clock;
   logger: Logger;
@@ -186,6 +186,22 @@ export class ReminderService {
     return this.d.executor.sendApproved(realmId, where);
   }
 
+  /**
+   * Every connected company with reminders to send (approved since the last run, or a send a dead process left
+   * unresolved): what the `reminders-send` job runs between nights.
+   */
+  async sendDue(): Promise<string> {
+    const realms = await this.d.store.realmsToSend(this.d.executor.staleBefore(this.d.clock.now()));
+    const lines: string[] = [];
+    for (const realmId of realms) {
+      const company = await this.d.companies.getCompany(realmId);
+      if (company?.status !== 'connected') continue;
+      const report = await this.sendApproved(realmId);
+      lines.push(`${realmId}: ${sendSummary(report).join(', ')}`);
+    }
+    return lines.length === 0 ? 'nothing to send' : lines.join('\n');
+  }
+
   /** The nightly step after write-back: queues (approval mode) or sends (automatic mode) what is due. */
   async nightly(realmId: string): Promise<string> {
     const result = await this.run(realmId, { origin: 'nightly', actor: 'Nightly schedule' });
@@ -302,6 +318,18 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** What a send pass did, in parts of a line (how many were held is the caller's to add). */
+export function sendSummary(s: SendReport): string[] {
+  const parts = [`${s.sent} sent`];
+  if (s.reconciled) parts.push(`${s.reconciled} found already sent`);
+  if (s.skipped) parts.push(`${s.skipped} skipped (paid or gone)`);
+  if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.unresolved) parts.push(`${s.unresolved} unresolved`);
+  if (s.reconnectNeeded) parts.push('stopped: reconnect to QuickBooks');
+  if (s.dailyLimitReached) parts.push('stopped: QuickBooks’ daily email limit reached, the rest go next run');
+  return parts;
+}
+
 /** A run in one line: what was queued, sent, held and skipped. */
 export function runSummary(r: ReminderRunResult): string {
   const parts: string[] = [];
@@ -312,15 +340,7 @@ export function runSummary(r: ReminderRunResult): string {
   if (r.dryRun) parts.push(`${r.plan.due.length} due (dry run, nothing queued or sent)`);
   else {
     parts.push(`${awaiting} queued for approval`);
-    if (r.sent) {
-      parts.push(`${r.sent.sent} sent`);
-      if (r.sent.reconciled) parts.push(`${r.sent.reconciled} found already sent`);
-      if (r.sent.skipped) parts.push(`${r.sent.skipped} skipped (paid or gone)`);
-      if (r.sent.failed) parts.push(`${r.sent.failed} failed`);
-      if (r.sent.unresolved) parts.push(`${r.sent.unresolved} unresolved`);
-      if (r.sent.reconnectNeeded) parts.push('stopped: reconnect to QuickBooks');
-      if (r.sent.dailyLimitReached) parts.push('stopped: QuickBooks’ daily email limit reached, the rest go next run');
-    }
+    if (r.sent) parts.push(...sendSummary(r.sent));
   }
   const held = heldByPlan + (r.sent?.held ?? 0);
   if (held) parts.push(`${held} held`);

@@ -160,6 +160,8 @@ export interface ReminderStore {
   /** Rows in `sending` whose send started before `before`: left by a process that died, or still unresolved. */
   staleSending(realmId: string, before: Date): Promise<Reminder[]>;
   counts(realmId: string): Promise<Record<ReminderStatus, number>>;
+  /** Companies with QuickBooks-channel rows to send: approved ones, and sends left unresolved since `staleBefore`. */
+  realmsToSend(staleBefore: Date): Promise<string[]>;
   /** Validated on every read: a saved policy that fails its checks throws, naming every field. */
   policy(realmId: string): Promise<StoredReminderPolicy>;
   /** Validated again; saved as the next version. Returns what was saved. */

@@ -192,6 +192,18 @@ export function createReminderStore(db: Db): ReminderStore {
       for (const r of rows) counts[r.status as ReminderStatus] = Number(r.n);
       return counts;
     },
+    async realmsToSend(staleBefore) {
+      const rows = (await db(OUTBOX)
+        .where('channel', 'quickbooks')
+        .andWhere((w) =>
+          w
+            .where('status', 'approved')
+            .orWhere((s) => s.where('status', 'sending').andWhere('sending_at', '<', staleBefore)),
+        )
+        .distinct('realm_id')
+        .orderBy('realm_id')) as Row[];
+      return rows.map((r) => String(r.realm_id));
+    },
     async policy(realmId) {
       const row = (await db(SETTINGS).where({ realm_id: realmId }).first()) as Row | undefined;
       if (!row) return { policy: DEFAULT_REMINDER_POLICY, savedBy: null, savedAt: null };

@@ -669,6 +669,24 @@ describe.each(stores<ReminderStore>(() => createReminderStore(db), createFakeRem
       expect((await store.get(realmId, r!.id))!.attempts).toBe(1);
     });
 
+    it('names the companies with QuickBooks rows to send: approved, or a send left unresolved', async () => {
+      const store = make();
+      const [approved, stale, email, waiting] = [
+        await nextRealm(),
+        await nextRealm(),
+        await nextRealm(),
+        await nextRealm(),
+      ];
+      await store.enqueue([row(approved, '1', { status: 'approved' })], at(0));
+      const [s] = await store.enqueue([row(stale, '1', { status: 'approved' })], at(0));
+      await store.move(stale, s!.id, { from: ['approved'], to: 'sending', at: at(1), sendingAt: at(1) });
+      await store.enqueue([row(email, '1', { status: 'approved', channel: 'email' })], at(0));
+      await store.enqueue([row(waiting, '1')], at(0));
+      const mine = (realms: string[]) => realms.filter((r) => [approved, stale, email, waiting].includes(r));
+      expect(mine(await store.realmsToSend(at(1)))).toEqual([approved]);
+      expect(mine(await store.realmsToSend(at(2)))).toEqual([approved, stale].sort());
+    });
+
     it('keeps the policy (the default until saved; each save the next version) and invoice controls', async () => {
       const store = make();
       const realmId = await nextRealm();

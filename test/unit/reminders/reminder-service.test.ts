@@ -209,6 +209,17 @@ describe('ReminderService', () => {
     expect((await t.service.preview(REALM)).plan.due.map((d) => [d.invoiceId, d.stageDays])).toContainEqual(['1', 14]);
   });
 
+  it('the reminders-send job sends what a person approved since the run, company by company', async () => {
+    const t = setup();
+    await t.save();
+    expect(await t.service.sendDue()).toBe('nothing to send');
+    const { queued } = await run(t);
+    await t.service.approve(REALM, [queued[1]!.id], 'Ada');
+    expect(await t.service.sendDue()).toBe(`${REALM}: 1 sent`);
+    expect(t.qb.sent.map((x) => x.id)).toEqual(['2']);
+    expect(await t.service.sendDue()).toBe('nothing to send');
+  });
+
   it('refuses a policy with errors, field by field, and logs a saved one', async () => {
     const t = setup();
     const bad = await t.service.savePolicy(REALM, { ...DEFAULT_REMINDER_POLICY, dailyCap: 0 }, 'Owner');
