@@ -269,7 +269,12 @@ export class ReminderService {
     const { facts } = await loadReminderFacts(this.d, realmId, homeCurrency);
     const invoice = facts.invoices.find((i) => i.invoiceId === invoiceId);
     const customer = invoice && facts.customers.find((c) => c.customerId === invoice.customerId);
-    if (!invoice || !customer) return { ok: false, reason: { code: invoice ? 'unknown-customer' : 'balance-zero' } };
+    if (!invoice) {
+      // Not open: paid (or voided) if the copy has it, else not in QuickBooks (as far as the last sync knows).
+      const known = await this.d.localCopy.rawEntities(realmId, 'Invoice', [invoiceId]);
+      return { ok: false, reason: { code: known.length > 0 ? 'balance-zero' : 'invoice-gone' } };
+    }
+    if (!customer) return { ok: false, reason: { code: 'unknown-customer' } };
     const check = checkSendNow(invoice, customer, policy, this.d.clock.now(), timeZone);
     if (!check.ok) return check;
     if (check.channel === 'email') return { ok: false, reason: { code: 'email-channel-not-set-up' } };

@@ -107,7 +107,8 @@ function setup(policy: Partial<ReminderPolicy> = {}) {
     localCopy: {
       // The local copy as of the last sync: what QuickBooks had then (tests change qb after it when they need to).
       openInvoiceEntities: async () => [...qb.invoices.values()].filter((i) => Number(i.Balance) > 0),
-      rawEntities: async () => customers,
+      rawEntities: async (_realmId, entity, ids) =>
+        entity === 'Customer' ? customers : [...qb.invoices.values()].filter((i) => ids?.includes(i.Id) ?? true),
       moneyWaiting: async () => new Map(),
     },
     scoreRuns: { latestRun: async () => undefined, labelFacts: async () => [] },
@@ -242,6 +243,9 @@ describe('ReminderService', () => {
     ]);
     await t.customerInputs.setControls(REALM, '2', { remindersPaused: true }, 'Ada', t.clock.now());
     expect(await t.service.sendNow(REALM, '2', 'Ada')).toEqual({ ok: false, reason: { code: 'paused' } });
+    expect(await t.service.sendNow(REALM, '99', 'Ada')).toEqual({ ok: false, reason: { code: 'invoice-gone' } });
+    t.qb.invoices.set('1', { ...t.qb.invoices.get('1')!, Balance: 0 });
+    expect(await t.service.sendNow(REALM, '1', 'Ada')).toEqual({ ok: false, reason: { code: 'balance-zero' } });
   });
 });
 
