@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_REMINDER_POLICY } from '../../../server/features/reminders/domain/reminder-policy.js';
 import { reasonInWords } from '../../../server/features/reminders/domain/reminder-reasons.js';
 import { runSummary } from '../../../server/features/reminders/reminder-service.js';
 import type { Reminder, ReminderStore } from '../../../server/features/reminders/reminder-store-type.js';
@@ -142,6 +143,30 @@ describe('the QuickBooks channel', () => {
     expect(r.plan.notReminded.filter((n) => n.customerId === paused).map((n) => n.reason.code)).toContain('paused');
   });
 
+  it('sends to the customer’s email when the invoice has no BillEmail; "send now" sends again, by hand', async () => {
+    w = await reminderWorld();
+    await w.policy({ mode: 'automatic' });
+    const { plan } = await w.c.reminders.preview(w.realmId);
+    const target = plan.due[0]!;
+    const invoice = w.invoice(target.invoiceId);
+    w.company.update('Invoice', { Id: invoice.Id, SyncToken: invoice.SyncToken, BillEmail: { Address: '' } }, true);
+    await w.syncNow();
+    const customer = w.company.table('Customer').get(target.customerId)!;
+    const address = (customer.PrimaryEmailAddr as { Address: string }).Address;
+    await w.run();
+    const [email] = w.emails().filter((e) => e.invoiceId === target.invoiceId);
+    expect(email!.to).toBe(address);
+    expect((w.invoice(target.invoiceId).BillEmail as { Address: string }).Address).toBe(address);
+    const now = await w.c.reminders.sendNow(w.realmId, target.invoiceId, 'Ada');
+    expect(now).toMatchObject({ ok: true, report: { sent: 1 } });
+    expect(w.emails().filter((e) => e.invoiceId === target.invoiceId)).toHaveLength(2);
+    const rows = await w.store.list(w.realmId, { invoiceId: target.invoiceId });
+    expect(rows.map((r) => [r.stageDays, r.origin, r.status])).toEqual([
+      [null, 'send-now', 'sent'],
+      [target.stageDays, 'cli', 'sent'],
+    ]);
+  });
+
   it('a reminder without an email address is listed as "cannot send: no email", never sent', async () => {
     w = await reminderWorld();
     await w.policy({ mode: 'automatic' });
@@ -280,8 +305,8 @@ describe('the nightly step', () => {
     expect(first).toMatch(/reminders: 0 queued for approval, \d+ sent/);
     const sentFirst = w.emails().length;
     expect(sentFirst).toBeGreaterThan(0);
-    // The app is down for ten days; the next night catches up.
-    w.emulator.clock.advance(10 * 86_400_000);
+    // The app is down for seventeen days (to Thursday 19 November); the next night catches up.
+    w.emulator.clock.advance(17 * 86_400_000);
     const second = await w.c.nightly.runAll({ realmId: w.realmId });
     expect(second).toMatch(/reminders: 0 queued for approval, \d+ sent/);
     const later = w.emails().slice(sentFirst);
@@ -291,5 +316,26 @@ describe('the nightly step', () => {
     const keys = rows.map((r) => `${r.invoiceId}:${r.stageDays}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(w.emails().length);
+    // Catching up sends the latest stage that fell due, never the ones missed in between (7 days after the due
+    // date was missed while the app was down; the reminder a fortnight after went instead).
+    const stagesOf = new Map<string, number[]>();
+    for (const r of rows) stagesOf.set(r.invoiceId, [...(stagesOf.get(r.invoiceId) ?? []), r.stageDays!]);
+    const caughtUp = [...stagesOf.values()].filter((stages) => stages.length === 2);
+    expect(caughtUp.length).toBeGreaterThan(0);
+    expect(caughtUp.some(([a, b]) => DEFAULT_REMINDER_POLICY.stages.some((s) => s > a! && s < b!))).toBe(true);
+  });
+
+  it('in approval mode fills the queue and sends nothing', async () => {
+    w = await reminderWorld();
+    const summary = await w.c.nightly.runAll({ realmId: w.realmId });
+    const queued = Number(/reminders: (\d+) queued for approval, 0 sent/.exec(summary)?.[1]);
+    expect(queued).toBeGreaterThan(0);
+    expect(w.emails()).toEqual([]);
+    expect(await w.store.counts(w.realmId)).toMatchObject({ awaiting_approval: queued, sent: 0 });
+    const log = await w.c.activity.list(w.realmId, { kind: 'email' });
+    expect(log.map((e) => [e.actor, e.summary])).toContainEqual([
+      'Nightly schedule',
+      `${queued} reminders queued for approval`,
+    ]);
   });
 });
