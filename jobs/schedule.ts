@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Container } from '../server/container.js';
 import { nightlyDispatchJob, nightlyJob } from './nightly.job.js';
+import { remindersSendJob } from './reminders-send.job.js';
 import { tokenKeepaliveJob } from './token-keepalive.job.js';
 import { writebackDrainJob } from './writeback-drain.job.js';
 
@@ -10,6 +11,7 @@ export const JOBS = {
   [nightlyDispatchJob.name]: nightlyDispatchJob,
   [tokenKeepaliveJob.name]: tokenKeepaliveJob,
   [writebackDrainJob.name]: writebackDrainJob,
+  [remindersSendJob.name]: remindersSendJob,
 } as const;
 
 /**
@@ -24,6 +26,9 @@ export const SCHEDULE = [
   { cron: '17 3 * * *', job: tokenKeepaliveJob },
   // Every minute: writes into QuickBooks whose backoff has passed (a company's drain holds a lock of its own).
   { cron: '* * * * *', job: writebackDrainJob },
+  // Every five minutes: reminders a person approved, and sends a stopped process left unresolved (each row is taken
+  // by a conditional update, so this never sends what a nightly run is sending).
+  { cron: '*/5 * * * *', job: remindersSendJob },
 ] as const;
 
 export function startSchedule(c: Container): { stop(): Promise<void> } {

@@ -16,6 +16,7 @@ import * as m1400 from './20261206001400_mark_what_if_runs.js';
 import * as m1500 from './20261206001500_add_invoice_collection_chances.js';
 import * as m1600 from './20261207001600_add_activity_log_columns.js';
 import * as m1700 from './20261208001700_create_qbo_writebacks.js';
+import * as m1800 from './20261209001800_create_reminders.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -40,4 +41,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261206001500_add_invoice_collection_chances.ts', m1500],
   ['20261207001600_add_activity_log_columns.ts', m1600],
   ['20261208001700_create_qbo_writebacks.ts', m1700],
+  ['20261209001800_create_reminders.ts', m1800],
 ];

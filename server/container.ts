@@ -39,6 +39,9 @@ import { createLocalCopyReader } from './features/sync/local-copy-reader.js';
 import type { LocalCopyReader } from './features/sync/local-copy-reader-type.js';
 import { AlertsPageService } from './features/panel/alerts-page-service.js';
 import { createLocalCopyWriter } from './features/sync/local-copy-writer.js';
+import { ReminderExecutor, type ReminderExecutorOptions } from './features/reminders/reminder-executor.js';
+import { ReminderService } from './features/reminders/reminder-service.js';
+import { createReminderStore } from './features/reminders/reminder-store.js';
 import { WritebackExecutor, type WritebackExecutorOptions } from './features/writeback/writeback-executor.js';
 import { WritebackRemoval } from './features/writeback/writeback-removal.js';
 import { WritebackService } from './features/writeback/writeback-service.js';
@@ -77,6 +80,8 @@ export interface Container {
   writeback: WritebackService;
   /** "Also remove the Duesense notes" on disconnect: the removal, then the disconnect, in the background. */
   writebackRemoval: WritebackRemoval;
+  /** Reminders of overdue invoices through the reminder outbox (server/features/reminders/). */
+  reminders: ReminderService;
   /** Each company's night: sync, score, write-back, digest (jobs/nightly.job.ts). */
   nightly: NightlyWorkflow;
   tokenKeepalive: TokenKeepaliveService;
@@ -120,6 +125,8 @@ export interface ContainerOptions {
   sync?: Partial<SyncOptions>;
   /** Tests shorten the executor's backoff and stale-row timeout. */
   writeback?: Partial<WritebackExecutorOptions>;
+  /** Tests shorten the time after which a send left unresolved is reconciled. */
+  reminders?: Partial<ReminderExecutorOptions>;
 }
 
 export function createContainer(config: Config, options: ContainerOptions): Container {
@@ -245,10 +252,33 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     activity,
   });
   const writebackRemoval = new WritebackRemoval({ writeback, connections, locks, clock, logger, activity });
+  const reminderStore = createReminderStore(db);
+  const reminders = new ReminderService({
+    store: reminderStore,
+    executor: new ReminderExecutor({
+      store: reminderStore,
+      localCopyWriter: createLocalCopyWriter(syncStore),
+      customerInputs,
+      qbo,
+      clock,
+      logger,
+      activity,
+      ...(options.reminders ? { options: options.reminders } : {}),
+    }),
+    localCopy,
+    scoreRuns,
+    customerInputs,
+    companies: store,
+    clock,
+    logger,
+    activity,
+    defaultTimeZone: config.sync.defaultCompanyTimeZone,
+  });
   const nightly = new NightlyWorkflow({
     sync,
     risk,
     writeback,
+    reminders,
     digests,
     locks,
     companies: store,
@@ -300,6 +330,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     risk,
     writeback,
     writebackRemoval,
+    reminders,
     nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,

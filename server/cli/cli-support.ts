@@ -115,3 +115,27 @@ export async function companiesFor(c: Container, realm: string | undefined): Pro
     );
   return chosen;
 }
+
+/**
+ * Runs `each` for the company named by --realm, or every connected company, one after the other; a company that is
+ * not connected is reported and counts as a failure. Sets exit code 1 when any `each` reports one.
+ */
+export async function forEachCompany(
+  c: Container,
+  realm: string | undefined,
+  each: (company: Company, name: string) => Promise<boolean>,
+): Promise<void> {
+  const companies = await companiesFor(c, realm);
+  if (companies.length === 0) return void process.stdout.write('No connected companies.\n');
+  let ok = true;
+  for (const company of companies) {
+    const name = `${company.companyName} (${company.realmId})`;
+    if (company.status !== 'connected') {
+      process.stdout.write(`${name}: not connected (${company.status}); reconnect first\n`);
+      ok = false;
+      continue;
+    }
+    ok = (await each(company, name)) && ok;
+  }
+  if (!ok) process.exitCode = 1;
+}

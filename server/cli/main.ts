@@ -6,6 +6,7 @@ import { registerConnectDemoCommand } from './connect-demo.command.js';
 import { registerEmulatorCommands } from './emulator.commands.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerSyncCommands } from './sync.commands.js';
+import { registerRemindCommands } from './remind.commands.js';
 import { registerRiskCommands } from './risk.commands.js';
 import { registerWritebackCommands } from './writeback.commands.js';
 
@@ -23,6 +24,7 @@ registerCompaniesCommand(program);
 registerSyncCommands(program);
 registerRiskCommands(program);
 registerWritebackCommands(program);
+registerRemindCommands(program);
 registerMigrateCommand(program);
 
 try {

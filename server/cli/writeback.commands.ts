@@ -6,7 +6,7 @@ import type { DrainReport } from '../features/writeback/writeback-executor.js';
 import { drainSummary, type WritebackRunResult } from '../features/writeback/writeback-service.js';
 import { omittedWords, outcomeWords } from '../features/writeback/writeback-words.js';
 import { cliActor } from './cli-actor.js';
-import { companiesFor, withCliContainer } from './cli-support.js';
+import { forEachCompany, withCliContainer } from './cli-support.js';
 
 interface WritebackOptions {
   realm?: string;
@@ -82,17 +82,8 @@ function progressLine(name: string): (r: DrainReport) => void {
   };
 }
 
-async function writebackCompanies(c: Container, o: WritebackOptions): Promise<void> {
-  const companies = await companiesFor(c, o.realm);
-  if (companies.length === 0) return void process.stdout.write('No connected companies.\n');
-  let ok = true;
-  for (const company of companies) {
-    const name = `${company.companyName} (${company.realmId})`;
-    if (company.status !== 'connected') {
-      process.stdout.write(`${name}: not connected (${company.status}); reconnect first\n`);
-      ok = false;
-      continue;
-    }
+function writebackCompanies(c: Container, o: WritebackOptions): Promise<void> {
+  return forEachCompany(c, o.realm, async (company, name) => {
     const result = await c.writeback.run(company.realmId, {
       mode: o.remove ? 'remove' : 'label',
       origin: 'cli',
@@ -101,9 +92,8 @@ async function writebackCompanies(c: Container, o: WritebackOptions): Promise<vo
       onProgress: progressLine(name),
     });
     if (process.stderr.isTTY && !o.dryRun) process.stderr.write('\n');
-    ok = reportResult(name, result, o.dryRun === true) && ok;
-  }
-  if (!ok) process.exitCode = 1;
+    return reportResult(name, result, o.dryRun === true);
+  });
 }
 
 export function registerWritebackCommands(program: Command): void {

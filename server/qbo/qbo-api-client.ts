@@ -192,6 +192,17 @@ export class QboApiClient {
     return (data[entity] ?? data) as QboEntity;
   }
 
+  /**
+   * QuickBooks' own invoice email (POST /invoice/{id}/send): to the invoice's BillEmail, or to `sendTo` (which
+   * QuickBooks then keeps as the BillEmail). Returns the invoice with its EmailStatus and DeliveryInfo.
+   */
+  async sendInvoice(id: string, sendTo?: string): Promise<QboEntity> {
+    // node-quickbooks appends sendTo to the path as it is: encoded here so an address cannot add a parameter.
+    const args: unknown[] = sendTo === undefined ? [id] : [id, encodeURIComponent(sendTo)];
+    const data = await this.call<Record<string, QboEntity>>('sendInvoicePdf', args, `send invoice ${id}`);
+    return (data.Invoice ?? data) as QboEntity;
+  }
+
   protected call<T>(method: string, args: unknown[], what: string, kind: 'api' | 'batch' = 'api'): Promise<T> {
     return this.answer<T>(method, args, what, kind).then((a) => a.data);
   }

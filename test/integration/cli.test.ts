@@ -8,6 +8,8 @@ import { systemClock } from '../../server/clock.js';
 import { EMULATOR_DEMO_CLIENT } from '../../server/config.js';
 import { createDb } from '../../server/db/knex.js';
 import { createActivityLog } from '../../server/features/activity/activity-log.js';
+import { WEEKDAYS } from '../../server/features/reminders/domain/calendar.js';
+import { createReminderStore } from '../../server/features/reminders/reminder-store.js';
 import type { ActivityEntry, ActivityKind } from '../../server/features/activity/activity-log-type.js';
 import { startEmulator, type RunningEmulator } from '../support/emulator-harness.js';
 import { fixtureCompany, FIXTURE_REALM } from '../support/fixture-company.js';
@@ -155,7 +157,9 @@ describe('the duesense CLI', () => {
     const bogus = await duesense(['job', 'bogus'], env);
     expect([bogus.code, bogus.stderr]).toEqual([
       2,
-      expect.stringMatching(/no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive, writeback-drain/),
+      expect.stringMatching(
+        /no job "bogus"; jobs: nightly, nightly-dispatch, token-keepalive, writeback-drain, reminders-send/,
+      ),
     ]);
   }, 90_000);
 
@@ -221,6 +225,49 @@ describe('the duesense CLI', () => {
     // A customer who had no Notes gets empty Notes back (whether QBO then omits the field is unconfirmed).
     for (const [id, n] of before) expect(restored.get(id) ?? '', `customer ${String(id)}`).toEqual(n ?? '');
     expect((await duesense(['writeback', '--realm', '42'], env)).code).toBe(2);
+  }, 90_000);
+
+  it('reminds with `duesense remind`: dry run, then approval mode queues, --approve-all sends once', async () => {
+    const db = createDb({ client: 'sqlite', filename: env.DATABASE_FILE! });
+    try {
+      // Every day a business day, so the test does not depend on the weekday it runs on (the CLI has the real clock).
+      const { policy } = await createReminderStore(db).policy(FIXTURE_REALM);
+      const everyDay = [...WEEKDAYS];
+      await createReminderStore(db).savePolicy(
+        FIXTURE_REALM,
+        { ...policy, businessDays: everyDay },
+        'test',
+        new Date(),
+      );
+    } finally {
+      await db.destroy();
+    }
+    const emails = () => emulator.emulator.outbox.list({ realmId: FIXTURE_REALM });
+    const before = emails().length;
+    const dry = await duesense(['remind', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    const due = Number(/dry run, nothing queued or sent: (\d+) due/.exec(dry.stdout)?.[1]);
+    expect(due).toBeGreaterThan(0);
+    expect(dry.stdout.match(/^ {2}would queue {2}invoice .+ to .+ by QuickBooks, /gm)).toHaveLength(due);
+    expect(emails()).toHaveLength(before);
+
+    const queued = await duesense(['remind'], env);
+    expect(queued.code).toBe(0);
+    expect(queued.stdout).toContain(`approval mode: ${due} queued for approval, 0 sent`);
+    expect(queued.stdout.match(/^ {2}queued {7}invoice .+: awaiting approval$/gm)).toHaveLength(due);
+    expect(emails()).toHaveLength(before);
+
+    const sent = await duesense(['remind', '--approve-all', '--realm', FIXTURE_REALM], env);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toContain(`0 queued for approval, ${due} sent`);
+    expect(sent.stdout.match(/^ {2}sent {9}invoice /gm)).toHaveLength(due);
+    expect(emails()).toHaveLength(before + due);
+    expect((await activity('email')).filter((e) => e.summary.startsWith('Reminder sent'))).toHaveLength(due);
+
+    const again = await duesense(['remind', '--approve-all'], env);
+    expect(again.stdout).toContain('0 queued for approval, 0 sent');
+    expect(emails()).toHaveLength(before + due);
+    expect((await duesense(['remind', '--realm', '42'], env)).code).toBe(2);
   }, 90_000);
 
   it('answers every wrong use with exit code 2 and one line plus a hint, never the whole help', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
 import { readNotesBlock } from '../../server/features/writeback/domain/notes-block.js';
+import { DEFAULT_REMINDER_POLICY } from '../../server/features/reminders/domain/reminder-policy.js';
+import { remindersWith } from '../support/reminder-harness.js';
 import { scoreOn } from '../support/score-on.js';
 import { differences, dumpLocalCopy } from '../support/sync-harness.js';
 
@@ -52,5 +54,29 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
     const again = await c.writeback.run(w.realmId, { origin: 'cli', actor: 'test' });
     expect([again.queued, again.plan.counts.customerWrites]).toEqual([0, 0]);
     expect((await c.writeback.list(w.realmId, { status: 'done' })).length).toBe(Math.min(first.queued, 50));
+  });
+
+  it('sends reminders exactly once with two runners at once, and reconciles a send left unresolved', async () => {
+    const w = world();
+    const c = w.t.container;
+    // Monday 2 November 2026, a business day, after the scoring above.
+    w.emulator.clock.set('2026-11-02T15:00:00Z');
+    await c.reminders.savePolicy(w.realmId, { ...DEFAULT_REMINDER_POLICY, mode: 'automatic' }, 'test');
+    const emails = () => w.emulator.emulator.outbox.list({ realmId: w.realmId });
+    const [a, b] = [remindersWith(c).service, remindersWith(c).service];
+    const [ra, rb] = await Promise.all([
+      a.run(w.realmId, { origin: 'nightly', actor: 'a' }),
+      b.run(w.realmId, { origin: 'nightly', actor: 'b' }),
+    ]);
+    expect(ra.plan.due.length).toBeGreaterThan(0);
+    expect(emails()).toHaveLength(ra.plan.due.length);
+    expect(new Set(emails().map((e) => e.invoiceId)).size).toBe(emails().length);
+    expect(ra.sent!.sent + rb.sent!.sent).toBe(ra.plan.due.length);
+    // A row left sending (its answer lost): taken again once it is stale, found sent, never sent twice.
+    const [row] = await c.reminders.list(w.realmId, { status: 'sent', limit: 1 });
+    await c.db('reminders').where({ id: row!.id }).update({ status: 'sending', sending_at: row!.sentAt });
+    w.emulator.clock.advance(11 * 60_000);
+    expect(await c.reminders.sendApproved(w.realmId)).toMatchObject({ reconciled: 1, sent: 0 });
+    expect(emails()).toHaveLength(ra.plan.due.length);
   });
 });

@@ -9,6 +9,7 @@ import { createContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../server/logger.js';
 import type { RateLimitPolicy } from '../../server/qbo/rate-limiter.js';
 import type { SyncOptions } from '../../server/features/sync/sync-service.js';
+import type { ReminderExecutorOptions } from '../../server/features/reminders/reminder-executor.js';
 import type { WritebackExecutorOptions } from '../../server/features/writeback/writeback-executor.js';
 import { migrateToLatest } from '../../server/db/knex.js';
 import { TEST_CLIENT, type RunningEmulator } from './emulator-harness.js';
@@ -32,6 +33,7 @@ export async function startApp(
     rateLimit?: Partial<RateLimitPolicy>;
     sync?: Partial<SyncOptions>;
     writeback?: Partial<WritebackExecutorOptions>;
+    reminders?: Partial<ReminderExecutorOptions>;
     syncOnConnect?: boolean;
   } = {},
 ): Promise<TestApp> {
@@ -66,6 +68,7 @@ export async function startApp(
     ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
     ...(o.sync ? { sync: o.sync } : {}),
     ...(o.writeback ? { writeback: o.writeback } : {}),
+    ...(o.reminders ? { reminders: o.reminders } : {}),
   });
   await migrateToLatest(container.db);
   // Tests start syncs themselves; a background sync after connecting would race with them.

@@ -2,6 +2,7 @@ import type { EmulatedCompany } from '../../server/emulator/company/emulated-com
 import type { CompanyFile } from '../../server/emulator/company-file-format.js';
 import { DEFAULT_RISK_POLICY } from '../../server/features/risk/domain/risk-policy.js';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
+import type { ReminderExecutorOptions } from '../../server/features/reminders/reminder-executor.js';
 import type { WritebackExecutorOptions } from '../../server/features/writeback/writeback-executor.js';
 import { toCents } from '../../server/money.js';
 import { startApp, type TestApp } from './app-harness.js';
@@ -26,13 +27,20 @@ export async function syncWorld(
     appFile?: boolean;
     appEnv?: Record<string, string>;
     writeback?: Partial<WritebackExecutorOptions>;
+    reminders?: Partial<ReminderExecutorOptions>;
+    /** QuickBooks' emails a day per company (a sandbox has 40); unlimited unless given. */
+    emailDailyLimit?: number;
   } = {},
 ): Promise<SyncWorld> {
   const file =
     o.file ??
     generateCompany({ seed: o.seed ?? 11, customers: o.customers ?? 40, months: o.months ?? 12, asOf: '2026-10-31' });
   const realmId = file.realmId;
-  const emulator = await startEmulator({ companies: [file], now: '2026-10-31T20:00:00Z' });
+  const emulator = await startEmulator({
+    companies: [file],
+    now: '2026-10-31T20:00:00Z',
+    ...(o.emailDailyLimit === undefined ? {} : { emailDailyLimit: o.emailDailyLimit }),
+  });
   const t = await startApp(emulator, {
     file: o.appFile ?? false,
     ...(o.appEnv ? { env: o.appEnv } : {}),
@@ -40,6 +48,7 @@ export async function syncWorld(
     rateLimit: { perSecond: 1000, perMinute: 100_000, batchPerMinute: 100_000, backoffBaseMs: 5, backoffMaxMs: 20 },
     sync: { reconcileEveryMs: 90 * 86_400_000 },
     ...(o.writeback ? { writeback: o.writeback } : {}),
+    ...(o.reminders ? { reminders: o.reminders } : {}),
   });
   const res = await connectCompany(newAgent(t.app), realmId);
   if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${res.text.slice(0, 300)}`);

@@ -31,6 +31,8 @@ export interface NightlyWorkflowDeps {
   };
   /** After scoring: the labels into QuickBooks, when the owner has turned nightly write-back on. */
   writeback: { afterScoring(realmId: string): Promise<string> };
+  /** After write-back: queues (approval mode) or sends (automatic mode) what is due; a missed night catches up. */
+  reminders: { nightly(realmId: string): Promise<string> };
   digests: Pick<DigestService, 'sendForRun'>;
   locks: JobLockStore;
   companies: { listCompanies(): Promise<Company[]> };
@@ -42,8 +44,9 @@ export interface NightlyWorkflowDeps {
 }
 
 /**
- * Each connected company's night: sync, then scoring, then write-back (when on), then the alert digest. Locked per
- * company and local date, so a restart, a second process or a manual run never repeats a night that succeeded.
+ * Each connected company's night: sync, then scoring, then write-back (when on), then reminders, then the alert
+ * digest. Locked per company and local date, so a restart, a second process or a manual run never repeats a night
+ * that succeeded.
  */
 export class NightlyWorkflow {
   constructor(private readonly d: NightlyWorkflowDeps) {}
@@ -77,10 +80,12 @@ export class NightlyWorkflow {
       // Scores come from the local copy, so a failed sync still scores what is known (and says so).
       const scored = await this.d.risk.score(company.realmId, { trigger: 'nightly', actor: o.actor });
       const written = scored.runId === null ? 'write-back off' : await this.writeBack(company.realmId);
+      const reminded = await this.remind(company.realmId);
       const digest = scored.runId === null ? 'off' : await this.d.digests.sendForRun(company.realmId, scored.runId);
       const summary =
         `${company.companyName}: sync ${run.status} (${run.mode}, ${run.apiCalls} API calls); ` +
-        `scored ${scored.assessment.customers.length} customers; ${written}; digest ${digest.replace('_', ' ')}`;
+        `scored ${scored.assessment.customers.length} customers; ${written}; ${reminded}; ` +
+        `digest ${digest.replace('_', ' ')}`;
       return { value: summary, status: run.status === 'succeeded' ? 'succeeded' : 'failed' };
     });
     return locked.acquired ? locked.value : `${company.companyName}: already done for ${date}`;
@@ -93,6 +98,16 @@ export class NightlyWorkflow {
     } catch (err) {
       this.d.logger.error({ err, realmId }, 'nightly write-back failed');
       return `write-back failed (${(err as Error).message})`;
+    }
+  }
+
+  /** A failed reminder step does not cost the company its digest: the rows it queued wait for the next send. */
+  private async remind(realmId: string): Promise<string> {
+    try {
+      return await this.d.reminders.nightly(realmId);
+    } catch (err) {
+      this.d.logger.error({ err, realmId }, 'nightly reminders failed');
+      return `reminders failed (${(err as Error).message})`;
     }
   }
 

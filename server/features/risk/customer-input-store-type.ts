@@ -52,6 +52,8 @@ export interface CustomerInputStore {
   ): Promise<CustomerControls>;
   /** The customers of the company excluded from automatic actions (write-back and reminders skip them). */
   excludedCustomerIds(realmId: string): Promise<Set<string>>;
+  /** The customers of the company whose reminders a person paused. */
+  pausedCustomerIds(realmId: string): Promise<Set<string>>;
   /**
    * The credit score and the controls of one customer in one statement (what a customer's page reads on every view).
    */

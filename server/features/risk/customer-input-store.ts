@@ -86,6 +86,12 @@ export function createCustomerInputStore({ db, readDb }: { db: Db; readDb: Db })
         .select('customer_qbo_id')) as Array<Record<string, unknown>>;
       return new Set(rows.map((r) => String(r.customer_qbo_id)));
     },
+    async pausedCustomerIds(realmId) {
+      const rows = (await readDb(CONTROLS)
+        .where({ realm_id: realmId, reminders_paused: true })
+        .select('customer_qbo_id')) as Array<Record<string, unknown>>;
+      return new Set(rows.map((r) => String(r.customer_qbo_id)));
+    },
     controls: (realmId, customerId) => readControls(readDb, realmId, customerId),
 
     async setControls(realmId, customerId, change, by, at) {

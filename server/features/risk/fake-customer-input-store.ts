@@ -55,6 +55,13 @@ export class FakeCustomerInputStore implements CustomerInputStore {
     return ids;
   }
 
+  async pausedCustomerIds(realmId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const prefix = key(realmId, '');
+    for (const [k, c] of this.switches) if (c.remindersPaused && k.startsWith(prefix)) ids.add(k.slice(prefix.length));
+    return ids;
+  }
+
   async controls(realmId: string, customerId: string): Promise<CustomerControls> {
     return { ...(this.switches.get(key(realmId, customerId)) ?? NO_CONTROLS) };
   }

@@ -2,7 +2,13 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/knex.js';
 import type { QboEntity } from '../../qbo/qbo-api-client.js';
 import { loadCompanyFacts } from './company-facts-loader.js';
-import type { CoveredCustomer, CustomerOverview, InvoiceOnFile, LocalCopyReader } from './local-copy-reader-type.js';
+import type {
+  CoveredCustomer,
+  CustomerOverview,
+  InvoiceOnFile,
+  LocalCopyReader,
+  MoneyWaiting,
+} from './local-copy-reader-type.js';
 
 /** Ids per IN (…) list: well under every database's limit on bound parameters. */
 const CHUNK = 500;
@@ -48,6 +54,29 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
         .orderBy('qbo_id')
         .select('raw_json');
       return parseRaw(rows);
+    },
+
+    async moneyWaiting(realmId) {
+      const sums = async (table: string, column: string) =>
+        (await readDb(table)
+          .where({ realm_id: realmId })
+          .whereNull('deleted_at')
+          .andWhere(column, '>', 0)
+          .groupBy('customer_qbo_id')
+          .select('customer_qbo_id')
+          .sum({ cents: column })) as Row[];
+      const waiting = new Map<string, MoneyWaiting>();
+      const of = (id: unknown) => {
+        const key = String(id);
+        const found = waiting.get(key) ?? { unappliedPaymentCents: 0, unusedCreditCents: 0 };
+        waiting.set(key, found);
+        return found;
+      };
+      for (const r of await sums('qbo_payments', 'unapplied_cents'))
+        of(r.customer_qbo_id).unappliedPaymentCents = Number(r.cents);
+      for (const r of await sums('qbo_credit_memos', 'remaining_credit_cents'))
+        of(r.customer_qbo_id).unusedCreditCents = Number(r.cents);
+      return waiting;
     },
 
     async customerAndJobs(realmId: string, customerId: string, rollUpJobs: boolean): Promise<CoveredCustomer[]> {

@@ -59,6 +59,7 @@ describe('the nightly dispatcher', () => {
       sync: { sync: async (realmId) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) },
       risk: { score: async () => ({ runId: null, assessment: { customers: [] } }) },
       writeback: { afterScoring: async () => 'write-back off' },
+      reminders: { nightly: async () => 'reminders: 0 queued for approval, 0 sent' },
       digests: { sendForRun: async () => 'off' },
     });
   });

@@ -17,6 +17,10 @@ import type { WritebackKind } from '../../../server/features/writeback/domain/en
 import { DEFAULT_WRITEBACK_SETTINGS } from '../../../server/features/writeback/domain/writeback-plan.js';
 import { createFakeWritebackStore } from '../../../server/features/writeback/fake-writeback-store.js';
 import { createWritebackStore } from '../../../server/features/writeback/writeback-store.js';
+import { DEFAULT_REMINDER_POLICY } from '../../../server/features/reminders/domain/reminder-policy.js';
+import { createFakeReminderStore } from '../../../server/features/reminders/fake-reminder-store.js';
+import { createReminderStore } from '../../../server/features/reminders/reminder-store.js';
+import type { NewReminder, ReminderStore } from '../../../server/features/reminders/reminder-store-type.js';
 import type {
   NewWriteback,
   Writeback,
@@ -538,6 +542,194 @@ describe.each(stores<WritebackStore>(() => createWritebackStore(db), createFakeW
       await store.saveSettings(realmId, { ...saved, customerTypes: null, invoiceFieldId: null }, 'bo', at(2));
       expect(await store.settings(realmId)).toMatchObject({ customerTypes: null, invoiceFieldId: null });
       expect((await store.settings(realmId)).updatedBy).toBe('bo');
+    });
+  },
+);
+
+describe.each(stores<ReminderStore>(() => createReminderStore(db), createFakeReminderStore))(
+  'ReminderStore ($name)',
+  ({ make }) => {
+    const row = (realmId: string, invoiceId: string, o: Partial<NewReminder> = {}): NewReminder => ({
+      realmId,
+      invoiceId,
+      docNumber: `10${invoiceId}`,
+      customerId: 'c1',
+      stageDays: 7,
+      idempotencyKey: `reminder:${invoiceId}:stage:7`,
+      channel: 'quickbooks',
+      tone: 'friendly',
+      status: 'awaiting_approval',
+      to: ['ap@example.com', 'boss@example.com'],
+      origin: 'nightly',
+      actor: 'Nightly schedule',
+      ...o,
+    });
+
+    it('adds a row once per key and company, and reads it back as it was given', async () => {
+      const store = make();
+      const [a, b] = [await nextRealm(), await nextRealm()];
+      const first = await store.enqueue([row(a, '1'), row(a, '1'), row(a, '2'), row(b, '1')], at(0));
+      expect(first.map((r) => [r.realmId, r.invoiceId])).toEqual([
+        [a, '1'],
+        [a, '2'],
+        [b, '1'],
+      ]);
+      expect(first[0]).toMatchObject({
+        docNumber: '101',
+        customerId: 'c1',
+        stageDays: 7,
+        channel: 'quickbooks',
+        tone: 'friendly',
+        status: 'awaiting_approval',
+        reason: null,
+        to: ['ap@example.com', 'boss@example.com'],
+        subject: null,
+        text: null,
+        origin: 'nightly',
+        actor: 'Nightly schedule',
+        attempts: 0,
+        lastError: null,
+        decidedBy: null,
+        decidedAt: null,
+        sendingAt: null,
+        sentAt: null,
+        createdAt: at(0),
+        updatedAt: at(0),
+      });
+      expect(await store.get(a, first[0]!.id)).toEqual(first[0]);
+      expect(await store.get(b, first[0]!.id)).toBeUndefined();
+      expect(await store.enqueue([row(a, '1', { status: 'approved' })], at(1))).toEqual([]);
+      const [held] = await store.enqueue(
+        [
+          row(a, '3', {
+            stageDays: null,
+            idempotencyKey: 'reminder:3:now:x',
+            status: 'approved',
+            decidedBy: 'Ada',
+            reason: { code: 'email-channel-not-set-up' },
+          }),
+        ],
+        at(2),
+      );
+      expect(held).toMatchObject({ stageDays: null, decidedBy: 'Ada', decidedAt: at(2) });
+      expect(held!.reason).toEqual({ code: 'email-channel-not-set-up' });
+      expect((await store.all(a)).map((r) => r.invoiceId)).toEqual(['1', '2', '3']);
+      expect((await store.list(a)).map((r) => r.invoiceId)).toEqual(['3', '2', '1']);
+      expect((await store.list(a, { status: 'approved' })).map((r) => r.invoiceId)).toEqual(['3']);
+      expect((await store.list(a, { invoiceId: '2' })).map((r) => r.invoiceId)).toEqual(['2']);
+      expect((await store.list(a, { beforeId: held!.id, limit: 1 })).map((r) => r.invoiceId)).toEqual(['2']);
+      expect(await store.counts(a)).toMatchObject({ awaiting_approval: 2, approved: 1, sent: 0 });
+    });
+
+    it('moves a row only from the states named, and a stale send only once', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      const [r] = await store.enqueue([row(realmId, '1', { status: 'approved' })], at(0));
+      const claim = {
+        from: ['approved'] as const,
+        to: 'sending' as const,
+        at: at(1),
+        sendingAt: at(1),
+        attempts: 1 as const,
+      };
+      expect(await store.move(realmId, r!.id, claim)).toBe(true);
+      expect(await store.move(realmId, r!.id, claim)).toBe(false);
+      expect(await store.move(String(Number(realmId) + 1000), r!.id, { ...claim, from: ['sending'] })).toBe(false);
+      expect(await store.get(realmId, r!.id)).toMatchObject({ status: 'sending', sendingAt: at(1), attempts: 1 });
+      expect(await store.staleSending(realmId, at(1))).toEqual([]);
+      expect((await store.staleSending(realmId, at(2))).map((x) => x.id)).toEqual([r!.id]);
+      const retake = {
+        from: ['sending'] as const,
+        to: 'sending' as const,
+        at: at(5),
+        whileSendingAt: at(1),
+        sendingAt: at(5),
+      };
+      expect(await store.move(realmId, r!.id, retake)).toBe(true);
+      expect(await store.move(realmId, r!.id, retake)).toBe(false);
+      const error = { errorClass: 'permanent' as const, code: '6000', message: 'x'.repeat(1200), intuitTid: 'tid-1' };
+      expect(await store.move(realmId, r!.id, { from: ['sending'], to: 'failed', at: at(6), lastError: error })).toBe(
+        true,
+      );
+      const failed = (await store.get(realmId, r!.id))!;
+      expect(failed).toMatchObject({
+        status: 'failed',
+        updatedAt: at(6),
+        lastError: { code: '6000', intuitTid: 'tid-1' },
+      });
+      expect(failed.lastError!.message).toHaveLength(1000);
+      await store.move(realmId, r!.id, {
+        from: ['failed'],
+        to: 'approved',
+        at: at(7),
+        decidedBy: 'Ada',
+        lastError: null,
+      });
+      await store.move(realmId, r!.id, { from: ['approved'], to: 'sending', at: at(8), sendingAt: at(8), attempts: 1 });
+      await store.move(realmId, r!.id, {
+        from: ['sending'],
+        to: 'sent',
+        at: at(9),
+        sentAt: at(9),
+        sentTo: ['new@example.com'],
+        reason: null,
+      });
+      expect(await store.get(realmId, r!.id)).toMatchObject({
+        status: 'sent',
+        sentAt: at(9),
+        to: ['new@example.com'],
+        decidedBy: 'Ada',
+        decidedAt: at(7),
+        lastError: null,
+        attempts: 2,
+      });
+      await store.move(realmId, r!.id, { from: ['sent'], to: 'sent', at: at(10), attempts: -1 });
+      expect((await store.get(realmId, r!.id))!.attempts).toBe(1);
+    });
+
+    it('names the companies with QuickBooks rows to send: approved, or a send left unresolved', async () => {
+      const store = make();
+      const [approved, stale, email, waiting] = [
+        await nextRealm(),
+        await nextRealm(),
+        await nextRealm(),
+        await nextRealm(),
+      ];
+      await store.enqueue([row(approved, '1', { status: 'approved' })], at(0));
+      const [s] = await store.enqueue([row(stale, '1', { status: 'approved' })], at(0));
+      await store.move(stale, s!.id, { from: ['approved'], to: 'sending', at: at(1), sendingAt: at(1) });
+      await store.enqueue([row(email, '1', { status: 'approved', channel: 'email' })], at(0));
+      await store.enqueue([row(waiting, '1')], at(0));
+      const mine = (realms: string[]) => realms.filter((r) => [approved, stale, email, waiting].includes(r));
+      expect(mine(await store.realmsToSend(at(1)))).toEqual([approved]);
+      expect(mine(await store.realmsToSend(at(2)))).toEqual([approved, stale].sort());
+    });
+
+    it('keeps the policy (the default until saved; each save the next version) and invoice controls', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      expect(await store.policy(realmId)).toEqual({ policy: DEFAULT_REMINDER_POLICY, savedBy: null, savedAt: null });
+      const saved = await store.savePolicy(realmId, { ...DEFAULT_REMINDER_POLICY, mode: 'automatic' }, 'Ada', at(1));
+      expect(saved).toEqual({
+        policy: { ...DEFAULT_REMINDER_POLICY, mode: 'automatic', version: 2 },
+        savedBy: 'Ada',
+        savedAt: at(1),
+      });
+      expect(await store.policy(realmId)).toEqual(saved);
+      expect((await store.savePolicy(realmId, saved.policy, 'Bo', at(2))).policy.version).toBe(3);
+      await expect(store.savePolicy(realmId, { ...saved.policy, dailyCap: 0 }, 'Bo', at(3))).rejects.toThrow(/cap/);
+      expect(await store.invoiceControls(realmId)).toEqual(new Map());
+      await store.setInvoiceControls(realmId, '7', { snoozedUntil: '2026-12-01' }, 'Ada', at(1));
+      const both = await store.setInvoiceControls(realmId, '7', { disputed: true, disputeNote: 'qty' }, 'Bo', at(2));
+      expect(both).toEqual({
+        invoiceId: '7',
+        snoozedUntil: '2026-12-01',
+        disputed: true,
+        disputeNote: 'qty',
+        updatedBy: 'Bo',
+        updatedAt: at(2),
+      });
+      expect(await store.invoiceControls(realmId)).toEqual(new Map([['7', both]]));
     });
   },
 );

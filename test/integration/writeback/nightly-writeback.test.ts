@@ -19,7 +19,9 @@ describe('the nightly run and write-back', () => {
     const c = w.t.container;
     expect((await c.writeback.settings(w.realmId)).nightlyEnabled).toBe(false);
     const before = w.emulator.emulator.requests().length;
-    expect(await c.nightly.runFor(await company())).toMatch(/scored \d+ customers; write-back off; digest/);
+    expect(await c.nightly.runFor(await company())).toMatch(
+      /scored \d+ customers; write-back off; reminders: [^;]*; digest/,
+    );
     expect(posts(before)).toEqual([]);
 
     const settings = await c.writeback.settings(w.realmId);

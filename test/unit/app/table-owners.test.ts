@@ -32,6 +32,9 @@ const OWNERS: Record<string, readonly string[]> = {
   qbo_webhook_events: ['server/features/sync/webhook-event-store.ts'],
   qbo_writebacks: ['server/features/writeback/writeback-store.ts'],
   writeback_settings: ['server/features/writeback/writeback-store.ts'],
+  reminders: ['server/features/reminders/reminder-store.ts'],
+  reminder_settings: ['server/features/reminders/reminder-store.ts'],
+  invoice_controls: ['server/features/reminders/reminder-store.ts'],
   qbo_company_settings: [
     'server/features/sync/company-settings-store.ts',
     'server/features/sync/company-facts-loader.ts',
@@ -67,10 +70,14 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Files whose code (comments stripped) uses a table: as a query's table (`db('x')`, `.join('x'`), a constant
- * (`TABLE = 'x'`), a property (`table: 'x'`) or insertRows' argument. Command names and container keys are not uses.
+ * (`TABLE = 'x'`), a property (`table: 'x'`) or insertRows' argument. Command names, container keys, URL paths and
+ * Settings sections are not uses.
  */
 function filesNaming(files: readonly string[], table: string): string[] {
-  const quoted = new RegExp(`(?:(?<!\\.(?:command|option|alias))\\(|=|:|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`);
+  // A URL path or a Settings section (`path: 'reminders'`, `section: 'reminders'`) is not a use of a table.
+  const quoted = new RegExp(
+    `(?:(?<!\\.(?:command|option|alias))\\(|=|(?<!\\b(?:path|section)):|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`,
+  );
   return files.filter((f) =>
     quoted.test(fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
   );

@@ -58,6 +58,12 @@ function setup(
         return 'write-back: 2 queued; 2 written';
       },
     },
+    reminders: {
+      async nightly(realmId) {
+        steps.push(`reminders ${realmId}`);
+        return 'reminders: 1 queued for approval, 0 sent';
+      },
+    },
     digests: {
       async sendForRun(realmId, runId) {
         steps.push(`digest ${realmId} run ${runId}`);
@@ -68,22 +74,25 @@ function setup(
   return { clock, locks, steps, workflow };
 }
 
+/** One night of company r1, step by step. */
+const R1_NIGHT = ['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'reminders r1', 'digest r1 run 41'];
+
 describe('NightlyWorkflow', () => {
   it('a failed write-back is reported and the digest still goes', async () => {
     const t = setup({ failWritebackFor: 'r1' });
     expect(await t.workflow.runFor(company('r1'))).toContain(
-      'write-back failed (QuickBooks is down); digest no alerts',
+      'write-back failed (QuickBooks is down); reminders: 1 queued for approval, 0 sent; digest no alerts',
     );
-    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'digest r1 run 41']);
+    expect(t.steps).toEqual(R1_NIGHT);
   });
 
-  it('syncs, then scores, then writes back, then sends the digest of the saved run', async () => {
+  it('syncs, scores, writes back, reminds, then sends the digest of the saved run', async () => {
     const t = setup();
     expect(await t.workflow.runFor(company('r1'))).toBe(
       'Company r1: sync succeeded (cdc, 3 API calls); scored 2 customers; write-back: 2 queued; 2 written; ' +
-        'digest no alerts',
+        'reminders: 1 queued for approval, 0 sent; digest no alerts',
     );
-    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'digest r1 run 41']);
+    expect(t.steps).toEqual(R1_NIGHT);
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'succeeded' });
     // What Settings shows: how tonight stands, and nothing for a night that has not started.
     expect(await t.workflow.statusOf('r1', '2026-11-25')).toBe('succeeded');
@@ -93,7 +102,7 @@ describe('NightlyWorkflow', () => {
   it('still scores the local copy when the sync failed, leaving the night failed for a later check', async () => {
     const t = setup({ syncStatus: 'failed' });
     expect(await t.workflow.runFor(company('r1'))).toMatch(/^Company r1: sync failed .*; scored 2 customers/);
-    expect(t.steps).toEqual(['sync r1 (nightly)', 'score r1 (nightly)', 'write-back r1', 'digest r1 run 41']);
+    expect(t.steps).toEqual(R1_NIGHT);
     expect(t.locks.held('nightly', 'r1:2026-11-25')).toMatchObject({ status: 'failed' });
     await t.workflow.runFor(company('r1'));
     expect(t.steps.filter((s) => s.startsWith('sync'))).toHaveLength(2);
@@ -103,7 +112,7 @@ describe('NightlyWorkflow', () => {
     const t = setup();
     await t.workflow.runFor(company('r1'));
     expect(await t.workflow.runFor(company('r1'))).toBe('Company r1: already done for 2026-11-25');
-    const night = ['sync', 'score', 'write-back', 'digest'].length;
+    const night = ['sync', 'score', 'write-back', 'reminders', 'digest'].length;
     expect(t.steps).toHaveLength(night);
     await t.workflow.runFor(company('r1'), { force: true });
     expect(t.steps).toHaveLength(2 * night);

@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { ActivityLog } from '../activity/activity-log-type.js';
+import type { Company } from '../connections/connection-store-type.js';
+import type { FieldError } from './domain/field-errors.js';
+import { checkSendNow } from './domain/reminder-guards.js';
+import { planReminders, type ReminderPlan } from './domain/reminder-plan.js';
+import type { ReminderMessage } from './domain/reminder-message.js';
+import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-policy.js';
+import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
+import type { ReminderExecutor, SendReport } from './reminder-executor.js';
+import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
+import { emailTexts } from './reminder-texts.js';
+import type {
+  InvoiceControls,
+  NewReminder,
+  Reminder,
+  ReminderOrigin,
+  ReminderQuery,
+  ReminderReason,
+  ReminderStatus,
+  ReminderStore,
+  StoredReminderPolicy,
+} from './reminder-store-type.js';
+
+export interface ReminderServiceDeps extends ReminderFactsDeps {
+  store: ReminderStore;
+  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore'>;
+  companies: { getCompany(realmId: string): Promise<Company | undefined> };
+  clock: Clock;
+  logger: Logger;
+  activity: Pick<ActivityLog, 'record'>;
+  /** The zone of a company QuickBooks has not given one for. */
+  defaultTimeZone: string;
+}
+
+/** A plan and what it was made from. */
+export interface ReminderPreview {
+  plan: ReminderPlan;
+  policy: ReminderPolicy;
+  /** Customers' display names by id. */
+  names: Map<string, string>;
+  timeZone: string;
+  homeCurrency: string;
+  /** The email channel's text of each reminder due by that channel, by invoice id. */
+  texts: Map<string, ReminderMessage>;
+}
+
+export interface ReminderRunResult extends ReminderPreview {
+  dryRun: boolean;
+  /** Rows this run added (a rerun adds none for a stage already on record). */
+  queued: Reminder[];
+  /** Rows approved by this run (automatic mode, `approveAll`), queued now or waiting from earlier runs. */
+  approved: number;
+  /** What the send pass did; undefined on a dry run. */
+  sent: SendReport | undefined;
+}
+
+export interface RunOptions {
+  origin: ReminderOrigin;
+  actor: string;
+  dryRun?: boolean | undefined;
+  /** The owner's deliberate act: approve and send everything due (through the same guards). */
+  approveAll?: boolean | undefined;
+}
+
+/** Rows a person can approve: waiting for approval, or failed (sent again only after a person says so). */
+const APPROVABLE: readonly ReminderStatus[] = ['awaiting_approval', 'failed'];
+const SKIPPABLE: readonly ReminderStatus[] = ['awaiting_approval', 'approved', 'failed', 'needs_review'];
+const AUTOMATIC = 'Automatic mode';
+
+/**
+ * Reminders of overdue invoices: plans from the local copy and the policy (a preview touches nothing), queues the
+ * plan as outbox rows in one transaction (approval mode: awaiting a person; automatic: approved), and sends the
+ * approved rows through the executor, exactly once each.
+ */
+export class ReminderService {
+  constructor(private readonly d: ReminderServiceDeps) {}
+
+  policy(realmId: string): Promise<StoredReminderPolicy> {
+    return this.d.store.policy(realmId);
+  }
+
+  /** Checks and saves the policy as its next version; every error with its field otherwise. */
+  async savePolicy(
+    realmId: string,
+    input: unknown,
+    actor: string,
+  ): Promise<{ ok: true; saved: StoredReminderPolicy } | { ok: false; errors: FieldError[] }> {
+    const checked = checkReminderPolicy(input);
+    if (!checked.ok) return checked;
+    const before = await this.d.store.policy(realmId);
+    const saved = await this.d.store.savePolicy(realmId, checked.value, actor, this.d.clock.now());
+    const mode = before.policy.mode === saved.policy.mode ? '' : `; mode ${saved.policy.mode}`;
+    await this.d.activity.record(realmId, {
+      actor,
+      kind: 'settings',
+      section: 'reminders',
+      summary: `Reminder policy saved (version ${saved.policy.version}${mode})`,
+      detail: { section: 'reminders', before: { ...before.policy }, after: { ...saved.policy } },
+    });
+    return { ok: true, saved };
+  }
+
+  /** What a run would do now. Reads only. */
+  async preview(realmId: string): Promise<ReminderPreview> {
+    const company = await this.d.companies.getCompany(realmId);
+    const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
+    const homeCurrency = company?.homeCurrency ?? 'USD';
+    const { policy } = await this.d.store.policy(realmId);
+    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
+    const texts = emailTexts(plan, loaded, {
+      policy,
+      templates: DEFAULT_REMINDER_TEMPLATES,
+      companyName: company?.companyName ?? '',
+      companyEmail: null,
+      homeCurrency,
+    });
+    return { plan, policy, names: loaded.names, timeZone, homeCurrency, texts };
+  }
+
+  /**
+   * Plans, queues the due reminders (one transaction; a stage already on record is never queued again), then sends
+   * what is approved, unless `dryRun`.
+   */
+  async run(realmId: string, o: RunOptions): Promise<ReminderRunResult> {
+    const preview = await this.preview(realmId);
+    if (o.dryRun) return { ...preview, dryRun: true, queued: [], approved: 0, sent: undefined };
+    const automatic = preview.policy.mode === 'automatic';
+    const rows: NewReminder[] = preview.plan.due.map((r) => ({
+      realmId,
+      invoiceId: r.invoiceId,
+      docNumber: r.docNumber,
+      customerId: r.customerId,
+      stageDays: r.stageDays,
+      idempotencyKey: `reminder:${r.invoiceId}:stage:${r.stageDays}`,
+      channel: r.channel,
+      tone: r.tone,
+      to: r.to,
+      subject: preview.texts.get(r.invoiceId)?.subject ?? null,
+      text: preview.texts.get(r.invoiceId)?.text ?? null,
+      origin: o.origin,
+      actor: o.actor,
+      // Until the SMTP piece lands the email channel's rows wait, and say why.
+      ...(r.channel === 'email'
+        ? { status: 'awaiting_approval' as const, reason: { code: 'email-channel-not-set-up' as const } }
+        : automatic || o.approveAll
+          ? { status: 'approved' as const, decidedBy: o.approveAll ? o.actor : AUTOMATIC }
+          : { status: 'awaiting_approval' as const }),
+    }));
+    const queued = await this.d.store.enqueue(rows, this.d.clock.now());
+    let approved = queued.filter((r) => r.status === 'approved').length;
+    if (o.approveAll) {
+      const waiting = await this.d.store.list(realmId, {
+        status: 'awaiting_approval',
+        channel: 'quickbooks',
+        limit: 10_000,
+      });
+      approved += await this.approve(
+        realmId,
+        waiting.map((r) => r.id),
+        o.actor,
+      );
+    }
+    const waitingForApproval = queued.filter((r) => r.status === 'awaiting_approval' && r.channel === 'quickbooks');
+    if (waitingForApproval.length > 0)
+      await this.d.activity.record(realmId, {
+        actor: o.actor,
+        kind: 'email',
+        summary: `${count(waitingForApproval.length, 'reminder')} queued for approval`,
+        detail: { reminderIds: waitingForApproval.map((r) => r.id) },
+      });
+    const sent = await this.sendApproved(realmId, preview);
+    return { ...preview, dryRun: false, queued, approved, sent };
+  }
+
+  /** Sends the company's approved reminders (and settles any send a dead process left unresolved). */
+  async sendApproved(realmId: string, p?: Pick<ReminderPreview, 'timeZone' | 'homeCurrency'>): Promise<SendReport> {
+    let where = p;
+    if (!where) {
+      const company = await this.d.companies.getCompany(realmId);
+      where = { timeZone: company?.timeZone ?? this.d.defaultTimeZone, homeCurrency: company?.homeCurrency ?? 'USD' };
+    }
+    return this.d.executor.sendApproved(realmId, where);
+  }
+
+  /**
+   * Every connected company with reminders to send (approved since the last run, or a send a dead process left
+   * unresolved): what the `reminders-send` job runs between nights.
+   */
+  async sendDue(): Promise<string> {
+    const realms = await this.d.store.realmsToSend(this.d.executor.staleBefore(this.d.clock.now()));
+    const lines: string[] = [];
+    for (const realmId of realms) {
+      const company = await this.d.companies.getCompany(realmId);
+      if (company?.status !== 'connected') continue;
+      const report = await this.sendApproved(realmId);
+      lines.push(`${realmId}: ${sendSummary(report).join(', ')}`);
+    }
+    return lines.length === 0 ? 'nothing to send' : lines.join('\n');
+  }
+
+  /** The nightly step after write-back: queues (approval mode) or sends (automatic mode) what is due. */
+  async nightly(realmId: string): Promise<string> {
+    const result = await this.run(realmId, { origin: 'nightly', actor: 'Nightly schedule' });
+    return `reminders: ${runSummary(result)}`;
+  }
+
+  /**
+   * A person approves rows (awaiting approval, or failed): they go on the next send. Email-channel rows stay until
+   * that channel is set up. Returns how many were approved.
+   */
+  async approve(realmId: string, ids: readonly number[], actor: string): Promise<number> {
+    let n = 0;
+    for (const id of ids) {
+      const row = await this.d.store.get(realmId, id);
+      if (!row || row.channel !== 'quickbooks') continue;
+      const moved = await this.d.store.move(realmId, id, {
+        from: APPROVABLE,
+        to: 'approved',
+        at: this.d.clock.now(),
+        decidedBy: actor,
+        reason: null,
+      });
+      if (moved) n++;
+    }
+    return n;
+  }
+
+  /** A person skips rows: the stage is taken for good (never proposed again). Returns how many were skipped. */
+  async skip(realmId: string, ids: readonly number[], actor: string): Promise<number> {
+    let n = 0;
+    for (const id of ids) {
+      const row = await this.d.store.get(realmId, id);
+      const moved = await this.d.store.move(realmId, id, {
+        from: SKIPPABLE,
+        to: 'skipped',
+        at: this.d.clock.now(),
+        decidedBy: actor,
+      });
+      if (!row || !moved) continue;
+      n++;
+      await this.d.activity.record(realmId, {
+        actor,
+        kind: 'email',
+        customerId: row.customerId,
+        summary: `Reminder for invoice ${row.docNumber ?? row.invoiceId} skipped`,
+        detail: { reminderId: id },
+      });
+    }
+    return n;
+  }
+
+  /**
+   * "Send a reminder now": the same guards as the nightly plan without the schedule's; queued approved with a key
+   * of its own and sent at once (it counts toward the limits afterwards).
+   */
+  async sendNow(
+    realmId: string,
+    invoiceId: string,
+    actor: string,
+  ): Promise<{ ok: true; report: SendReport } | { ok: false; reason: ReminderReason }> {
+    const company = await this.d.companies.getCompany(realmId);
+    const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
+    const homeCurrency = company?.homeCurrency ?? 'USD';
+    const { policy } = await this.d.store.policy(realmId);
+    const { facts } = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const invoice = facts.invoices.find((i) => i.invoiceId === invoiceId);
+    const customer = invoice && facts.customers.find((c) => c.customerId === invoice.customerId);
+    if (!invoice) {
+      // Not open: paid (or voided) if the copy has it, else not in QuickBooks (as far as the last sync knows).
+      const known = await this.d.localCopy.rawEntities(realmId, 'Invoice', [invoiceId]);
+      return { ok: false, reason: { code: known.length > 0 ? 'balance-zero' : 'invoice-gone' } };
+    }
+    if (!customer) return { ok: false, reason: { code: 'unknown-customer' } };
+    const check = checkSendNow(invoice, customer, policy, this.d.clock.now(), timeZone);
+    if (!check.ok) return check;
+    if (check.channel === 'email') return { ok: false, reason: { code: 'email-channel-not-set-up' } };
+    await this.d.store.enqueue(
+      [
+        {
+          realmId,
+          invoiceId,
+          docNumber: invoice.docNumber,
+          customerId: invoice.customerId,
+          stageDays: null,
+          idempotencyKey: `reminder:${invoiceId}:now:${randomUUID()}`,
+          channel: check.channel,
+          tone: check.tone,
+          to: check.to,
+          status: 'approved',
+          decidedBy: actor,
+          origin: 'send-now',
+          actor,
+        },
+      ],
+      this.d.clock.now(),
+    );
+    return { ok: true, report: await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency }) };
+  }
+
+  list(realmId: string, q?: ReminderQuery): Promise<Reminder[]> {
+    return this.d.store.list(realmId, q);
+  }
+
+  counts(realmId: string): Promise<Record<ReminderStatus, number>> {
+    return this.d.store.counts(realmId);
+  }
+
+  setInvoiceControls(
+    realmId: string,
+    invoiceId: string,
+    change: Partial<Pick<InvoiceControls, 'snoozedUntil' | 'disputed' | 'disputeNote'>>,
+    actor: string,
+  ): Promise<InvoiceControls> {
+    return this.d.store.setInvoiceControls(realmId, invoiceId, change, actor, this.d.clock.now());
+  }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** What a send pass did, in parts of a line (how many were held is the caller's to add). */
+export function sendSummary(s: SendReport): string[] {
+  const parts = [`${s.sent} sent`];
+  if (s.reconciled) parts.push(`${s.reconciled} found already sent`);
+  if (s.skipped) parts.push(`${s.skipped} skipped (paid or gone)`);
+  if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.unresolved) parts.push(`${s.unresolved} unresolved`);
+  if (s.reconnectNeeded) parts.push('stopped: reconnect to QuickBooks');
+  if (s.dailyLimitReached) parts.push('stopped: QuickBooks’ daily email limit reached, the rest go next run');
+  return parts;
+}
+
+/** A run in one line: what was queued, sent, held and skipped. */
+export function runSummary(r: ReminderRunResult): string {
+  const parts: string[] = [];
+  const awaiting = r.queued.filter((q) => q.status === 'awaiting_approval' && q.channel === 'quickbooks').length;
+  const emailWaiting = r.queued.filter((q) => q.channel === 'email').length;
+  const heldByPlan = r.plan.notReminded.filter((n) => n.reason.code === 'held').length;
+  const cannot = r.plan.notReminded.filter((n) => n.reason.code === 'no-email').length;
+  if (r.dryRun) parts.push(`${r.plan.due.length} due (dry run, nothing queued or sent)`);
+  else {
+    parts.push(`${awaiting} queued for approval`);
+    if (r.sent) parts.push(...sendSummary(r.sent));
+  }
+  const held = heldByPlan + (r.sent?.held ?? 0);
+  if (held) parts.push(`${held} held`);
+  if (cannot) parts.push(`${cannot} cannot send: no email`);
+  if (emailWaiting) parts.push(`${emailWaiting} waiting: email channel not set up`);
+  return parts.join(', ');
+}

@@ -1,0 +1,364 @@
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../../server/clock.js';
+import { createFakeActivityLog } from '../../../server/features/activity/fake-activity-log.js';
+import {
+  DEFAULT_REMINDER_POLICY,
+  type ReminderPolicy,
+} from '../../../server/features/reminders/domain/reminder-policy.js';
+import { createFakeReminderStore } from '../../../server/features/reminders/fake-reminder-store.js';
+import { ReminderExecutor, type ReminderApi } from '../../../server/features/reminders/reminder-executor.js';
+import { ReminderService, runSummary } from '../../../server/features/reminders/reminder-service.js';
+import { FakeCustomerInputStore } from '../../../server/features/risk/fake-customer-input-store.js';
+import { silentLogger } from '../../../server/logger.js';
+import type { QboEntity } from '../../../server/qbo/qbo-api-client.js';
+import { QboPermanent, QboReauthRequired, QboTransient, type QboError } from '../../../server/qbo/qbo-errors.js';
+
+const REALM = '4620816365';
+/** Monday 2 November 2026, 10:00 in New York. */
+const NOW = '2026-11-02T15:00:00Z';
+
+/**
+ * QuickBooks as the reminder executor sees it, scripted: invoices with a balance, BillEmail and delivery, payments
+ * by customer, every send recorded (the oracle), and failures a test queues for the next sends or reads.
+ */
+class ScriptedQuickBooks {
+  readonly invoices = new Map<string, QboEntity>();
+  readonly payments: QboEntity[] = [];
+  readonly sent: Array<{ id: string; sendTo: string | undefined }> = [];
+  readonly sendFailures: QboError[] = [];
+  readonly readFailures: QboError[] = [];
+  /** Runs after QuickBooks sent and before it answers (the answer can then be lost). */
+  lostAnswers = 0;
+
+  constructor(private readonly clock: { now(): Date }) {}
+
+  invoice(id: string, customerId: string, dueDate: string, o: Record<string, unknown> = {}): void {
+    this.invoices.set(id, {
+      Id: id,
+      SyncToken: '0',
+      DocNumber: `10${id}`,
+      CustomerRef: { value: customerId },
+      DueDate: dueDate,
+      Balance: 120,
+      BillEmail: { Address: `ap${customerId}@example.com` },
+      EmailStatus: 'NotSet',
+      ...o,
+    });
+  }
+
+  readonly api: ReminderApi = {
+    read: async (_entity, id) => {
+      const failure = this.readFailures.shift();
+      if (failure) throw failure;
+      return this.invoices.get(id);
+    },
+    query: async (entity, criteria) => {
+      const customerId = /CustomerRef = '([^']+)'/.exec(criteria)?.[1];
+      const rows = entity === 'Payment' ? this.payments.filter((p) => ref(p) === customerId) : [];
+      return { rows, time: '' };
+    },
+    sendInvoice: async (id, sendTo) => {
+      const failure = this.sendFailures.shift();
+      if (failure) throw failure;
+      const invoice = this.invoices.get(id)!;
+      const sent = {
+        ...invoice,
+        EmailStatus: 'EmailSent',
+        DeliveryInfo: { DeliveryType: 'Email', DeliveryTime: this.clock.now().toISOString() },
+      };
+      this.invoices.set(id, sent);
+      this.sent.push({ id, sendTo });
+      if (this.lostAnswers > 0) {
+        this.lostAnswers--;
+        throw new QboTransient('QuickBooks send invoice: socket hang up');
+      }
+      return sent;
+    },
+  };
+}
+
+const ref = (e: QboEntity) => (e.CustomerRef as { value: string }).value;
+
+function setup(policy: Partial<ReminderPolicy> = {}) {
+  const clock = manualClock(NOW);
+  const qb = new ScriptedQuickBooks(clock);
+  const store = createFakeReminderStore();
+  const customerInputs = new FakeCustomerInputStore();
+  const activity = createFakeActivityLog(clock);
+  const customers: QboEntity[] = ['1', '2', '3'].map((id) => ({
+    Id: id,
+    SyncToken: '0',
+    DisplayName: `Customer ${id}`,
+    PrimaryEmailAddr: { Address: `c${id}@example.com` },
+  }));
+  const executor = new ReminderExecutor({
+    store,
+    localCopyWriter: { apply: async () => {} },
+    customerInputs,
+    qbo: (_realmId, call) => call(qb.api),
+    clock,
+    logger: silentLogger,
+    activity,
+    options: { staleAfterMs: 60_000, clockSkewMs: 0 },
+  });
+  const service = new ReminderService({
+    store,
+    executor,
+    localCopy: {
+      // The local copy as of the last sync: what QuickBooks had then (tests change qb after it when they need to).
+      openInvoiceEntities: async () => [...qb.invoices.values()].filter((i) => Number(i.Balance) > 0),
+      rawEntities: async (_realmId, entity, ids) =>
+        entity === 'Customer' ? customers : [...qb.invoices.values()].filter((i) => ids?.includes(i.Id) ?? true),
+      moneyWaiting: async () => new Map(),
+    },
+    scoreRuns: { latestRun: async () => undefined, labelFacts: async () => [] },
+    customerInputs,
+    companies: {
+      getCompany: async (realmId) => ({
+        realmId,
+        companyName: 'Test Co',
+        environment: 'sandbox',
+        status: 'connected',
+        timeZone: 'America/New_York',
+        homeCurrency: 'USD',
+        connectedAt: null,
+        disconnectedAt: null,
+      }),
+    },
+    clock,
+    logger: silentLogger,
+    activity,
+    defaultTimeZone: 'America/New_York',
+  });
+  const save = async () => {
+    const saved = await service.savePolicy(REALM, { ...DEFAULT_REMINDER_POLICY, ...policy }, 'Owner');
+    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+  };
+  // Invoice 1 of customer 1 is a week overdue; invoice 2 of customer 2 is due today.
+  qb.invoice('1', '1', '2026-10-26');
+  qb.invoice('2', '2', '2026-11-02');
+  return { clock, qb, store, service, activity, customerInputs, save };
+}
+
+const run = (t: ReturnType<typeof setup>, o: { approveAll?: boolean } = {}) =>
+  t.service.run(REALM, { origin: 'cli', actor: 'Ada', ...o });
+
+describe('ReminderService', () => {
+  it('approval mode queues what is due and sends nothing; --approve-all approves earlier rows too', async () => {
+    const t = setup();
+    await t.save();
+    const first = await run(t);
+    expect(first.queued.map((r) => [r.invoiceId, r.stageDays, r.status])).toEqual([
+      ['1', 7, 'awaiting_approval'],
+      ['2', 0, 'awaiting_approval'],
+    ]);
+    expect(t.qb.sent).toEqual([]);
+    expect(runSummary(first)).toBe('2 queued for approval, 0 sent');
+    const approved = await run(t, { approveAll: true });
+    expect(approved.queued).toEqual([]);
+    expect(approved.approved).toBe(2);
+    expect(t.qb.sent.map((s) => s.id)).toEqual(['1', '2']);
+    expect(t.store.rows().map((r) => [r.status, r.decidedBy])).toEqual([
+      ['sent', 'Ada'],
+      ['sent', 'Ada'],
+    ]);
+  });
+
+  it('automatic mode sends at once, each stage once', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    const first = await run(t);
+    expect(first.sent).toMatchObject({ sent: 2 });
+    expect(first.queued.every((r) => r.decidedBy === 'Automatic mode')).toBe(true);
+    expect((await run(t)).sent).toMatchObject({ sent: 0 });
+    expect(t.qb.sent).toHaveLength(2);
+    expect(t.activity.entries(REALM).filter((e) => e.kind === 'email')).toHaveLength(2);
+  });
+
+  it('queues the email channel’s reminders with the reason in words, and never sends or approves them', async () => {
+    const email = { channel: 'email' as const, tone: 'friendly' as const, stages: [-3, 0, 7, 14, 30] };
+    const t = setup({ mode: 'automatic', strategies: { ...DEFAULT_REMINDER_POLICY.strategies, Standard: email } });
+    await t.save();
+    const r = await run(t, { approveAll: true });
+    expect(r.queued.map((q) => [q.status, q.reason])).toEqual([
+      ['awaiting_approval', { code: 'email-channel-not-set-up' }],
+      ['awaiting_approval', { code: 'email-channel-not-set-up' }],
+    ]);
+    // Written in the tone's words when queued, one email per customer, for the email channel to send.
+    expect(r.queued[0]!.subject).toMatch(/101/);
+    expect(r.queued[0]!.text).toContain('Customer 1');
+    expect(r.queued[0]!.text).toMatch(/- .*101/);
+    expect(r.queued[1]!.text).toMatch(/- .*102/);
+    expect(await t.service.approve(REALM, [r.queued[0]!.id], 'Ada')).toBe(0);
+    expect(t.qb.sent).toEqual([]);
+    expect(runSummary(r)).toBe('0 queued for approval, 0 sent, 2 waiting: email channel not set up');
+    expect(t.store.rows().some((row) => row.status === 'sent')).toBe(false);
+  });
+
+  it('a skipped stage is taken for good; the next stage still comes', async () => {
+    const t = setup();
+    await t.save();
+    const { queued } = await run(t);
+    expect(await t.service.skip(REALM, [queued[0]!.id], 'Ada')).toBe(1);
+    expect(await t.service.skip(REALM, [queued[0]!.id], 'Ada')).toBe(0);
+    const again = await t.service.preview(REALM);
+    expect(again.plan.notReminded.find((n) => n.invoiceId === '1')?.reason).toMatchObject({
+      code: 'stage-already-done',
+      status: 'skipped',
+    });
+    t.clock.set('2026-11-09T15:00:00Z');
+    expect((await t.service.preview(REALM)).plan.due.map((d) => [d.invoiceId, d.stageDays])).toContainEqual(['1', 14]);
+  });
+
+  it('the reminders-send job sends what a person approved since the run, company by company', async () => {
+    const t = setup();
+    await t.save();
+    expect(await t.service.sendDue()).toBe('nothing to send');
+    const { queued } = await run(t);
+    await t.service.approve(REALM, [queued[1]!.id], 'Ada');
+    expect(await t.service.sendDue()).toBe(`${REALM}: 1 sent`);
+    expect(t.qb.sent.map((x) => x.id)).toEqual(['2']);
+    expect(await t.service.sendDue()).toBe('nothing to send');
+  });
+
+  it('refuses a policy with errors, field by field, and logs a saved one', async () => {
+    const t = setup();
+    const bad = await t.service.savePolicy(REALM, { ...DEFAULT_REMINDER_POLICY, dailyCap: 0 }, 'Owner');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.field)).toEqual(['dailyCap']);
+    await t.save();
+    expect((await t.service.policy(REALM)).policy.version).toBe(2);
+    expect(t.activity.entries(REALM).map((e) => e.summary)).toEqual(['Reminder policy saved (version 2)']);
+  });
+
+  it('"send now" goes through the same guards, with a key of its own each time', async () => {
+    const t = setup();
+    await t.save();
+    expect(await t.service.sendNow(REALM, '1', 'Ada')).toMatchObject({ ok: true, report: { sent: 1 } });
+    expect(await t.service.sendNow(REALM, '1', 'Ada')).toMatchObject({ ok: true, report: { sent: 1 } });
+    expect(t.qb.sent.map((s) => s.id)).toEqual(['1', '1']);
+    expect(t.store.rows().map((r) => [r.stageDays, r.origin])).toEqual([
+      [null, 'send-now'],
+      [null, 'send-now'],
+    ]);
+    await t.customerInputs.setControls(REALM, '2', { remindersPaused: true }, 'Ada', t.clock.now());
+    expect(await t.service.sendNow(REALM, '2', 'Ada')).toEqual({ ok: false, reason: { code: 'paused' } });
+    expect(await t.service.sendNow(REALM, '99', 'Ada')).toEqual({ ok: false, reason: { code: 'invoice-gone' } });
+    t.qb.invoices.set('1', { ...t.qb.invoices.get('1')!, Balance: 0 });
+    expect(await t.service.sendNow(REALM, '1', 'Ada')).toEqual({ ok: false, reason: { code: 'balance-zero' } });
+  });
+});
+
+describe('ReminderExecutor', () => {
+  it('a send whose answer was lost stays sending, not sent again while fresh, reconciled once stale', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    t.qb.lostAnswers = 1;
+    const first = await run(t);
+    expect(first.sent).toMatchObject({ sent: 1, unresolved: 1 });
+    const [lost] = t.store.rows().filter((r) => r.status === 'sending');
+    expect(lost!.lastError).toMatchObject({ errorClass: 'transient' });
+    await run(t);
+    expect(t.qb.sent).toHaveLength(2);
+    t.clock.advance(61_000);
+    expect((await run(t)).sent).toMatchObject({ reconciled: 1, sent: 0 });
+    expect(t.qb.sent).toHaveLength(2);
+    expect(t.store.rows().every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('a send that failed without an answer and never reached QuickBooks is sent once when stale', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    t.qb.sendFailures.push(new QboTransient('QuickBooks send invoice: 503'));
+    await run(t);
+    expect(t.qb.sent.map((s) => s.id)).toEqual(['2']);
+    t.clock.advance(61_000);
+    t.qb.readFailures.push(new QboTransient('QuickBooks read: timeout'));
+    // The check itself failed: the row keeps the time its send started, and the next pass checks again.
+    expect((await run(t)).sent).toMatchObject({ unresolved: 1, sent: 0 });
+    const [row] = t.store.rows().filter((r) => r.status === 'sending');
+    expect(row!.sendingAt).toEqual(new Date(NOW));
+    t.clock.advance(61_000);
+    expect((await run(t)).sent).toMatchObject({ sent: 1, reconciled: 0 });
+    expect(t.qb.sent.map((s) => s.id)).toEqual(['2', '1']);
+  });
+
+  it('a fault QuickBooks answered with fails the row for review; approving it sends it again', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    const limit = new QboPermanent('Business Validation Error: Invalid email address: ap1@example', {
+      status: 400,
+      code: '6000',
+      intuitTid: 'tid-9',
+    });
+    t.qb.sendFailures.push(limit);
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ failed: 1, sent: 1 });
+    const [failed] = t.store.rows().filter((x) => x.status === 'failed');
+    expect(failed!.lastError).toEqual({
+      errorClass: 'permanent',
+      code: '6000',
+      message: 'Business Validation Error: Invalid email address: ap1@example',
+      intuitTid: 'tid-9',
+    });
+    expect((await run(t)).sent).toMatchObject({ sent: 0 });
+    expect(await t.service.approve(REALM, [failed!.id], 'Ada')).toBe(1);
+    expect(await t.service.sendApproved(REALM)).toMatchObject({ sent: 1 });
+    expect(t.qb.sent.map((s) => s.id).sort()).toEqual(['1', '2']);
+  });
+
+  it('QuickBooks’ daily email limit stops the pass; the row waits, approved, and goes on the next run', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    t.qb.sendFailures.push(
+      new QboPermanent(
+        'QuickBooks send invoice 1: Business Validation Error: You have reached the limit of 40 emails a day ' +
+          'for this company. (HTTP 400)',
+        { status: 400, code: '6000' },
+      ),
+    );
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ dailyLimitReached: true, sent: 0, failed: 0 });
+    expect(runSummary(r)).toContain('daily email limit reached');
+    expect(t.store.rows().map((x) => [x.status, x.attempts])).toEqual([
+      ['approved', 0],
+      ['approved', 0],
+    ]);
+    expect((await run(t)).sent).toMatchObject({ sent: 2 });
+  });
+
+  it('a company that must reconnect stops the pass; its rows wait, approved, with no attempt counted', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    t.qb.readFailures.push(new QboReauthRequired('QuickBooks: invalid_grant'));
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ reconnectNeeded: true, sent: 0 });
+    expect(t.store.rows().map((x) => [x.status, x.attempts])).toEqual([
+      ['approved', 0],
+      ['approved', 0],
+    ]);
+    expect(await t.service.sendApproved(REALM)).toMatchObject({ sent: 2 });
+  });
+
+  it('reads fresh before sending: paid since the plan → skipped; money waiting → held; no address → held', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    const { plan } = await t.service.preview(REALM);
+    expect(plan.due).toHaveLength(2);
+    // After the plan, before the send: invoice 1 is paid, customer 2 pays without applying it.
+    const original = t.service.preview.bind(t.service);
+    t.service.preview = async (realmId) => {
+      const p = await original(realmId);
+      t.qb.invoices.set('1', { ...t.qb.invoices.get('1')!, Balance: 0 });
+      t.qb.payments.push({ Id: 'p1', SyncToken: '0', CustomerRef: { value: '2' }, UnappliedAmt: 30 });
+      return p;
+    };
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ sent: 0, skipped: 1, held: 1 });
+    expect(t.qb.sent).toEqual([]);
+    expect(t.store.rows().map((x) => [x.invoiceId, x.status, x.reason?.code])).toEqual([
+      ['1', 'skipped', 'balance-zero'],
+      ['2', 'awaiting_approval', 'held'],
+    ]);
+  });
+});
