@@ -29,15 +29,13 @@ export async function writebackSection(
 ) {
   const [saved, choices] = await Promise.all([c.writeback.settings(realmId), writebackChoices(c, realmId)]);
   const offered = choices.invoiceFields.filter((f) => f.definitionId !== saved.invoiceFieldId);
-  const previews =
+  const costOf =
     o.scored && offered.length > 0
-      ? await c.writeback.previewEach(
+      ? await c.writeback.invoiceFieldCosts(
           realmId,
-          'label',
-          offered.map((f) => ({ invoiceFieldId: f.definitionId })),
+          offered.map((f) => f.definitionId),
         )
-      : [];
-  const costOf = new Map(offered.map((f, i) => [f.definitionId, previews[i]?.plan.counts.invoiceWrites]));
+      : new Map<string, number>();
   const typeIds = new Set(choices.customerTypes.map((t) => t.id));
   return {
     ...(o.form ?? writebackFormOf(saved)),

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { toCents } from '../../money.js';
@@ -68,7 +69,11 @@ const DRAIN_STALE_AFTER_MS = 60 * 60_000;
  * nothing), queues the plan in the outbox in one transaction, and drains the outbox one company at a time.
  */
 export class WritebackService {
-  constructor(private readonly d: WritebackServiceDeps) {}
+  private readonly costs: CostMemo;
+
+  constructor(private readonly d: WritebackServiceDeps) {
+    this.costs = new CostMemo(d);
+  }
 
   settings(realmId: string): Promise<WritebackSettings> {
     return this.d.store.settings(realmId);
@@ -99,6 +104,22 @@ export class WritebackService {
     proposed: ProposedWritebackSettings = {},
   ): Promise<WritebackPreview> {
     return (await this.previewEach(realmId, mode, [proposed]))[0]!;
+  }
+
+  /**
+   * What switching each of these invoice fields on would write now (open invoices), for Settings. Planning reads
+   * every customer and open invoice (0.7 s per view of Settings for 5,000 customers, docs/benchmarks.md), so the
+   * answer is kept for a minute per score run and saved settings: a cost shown up to a minute old.
+   */
+  invoiceFieldCosts(realmId: string, fieldIds: readonly string[]): Promise<Map<string, number>> {
+    return this.costs.get(realmId, fieldIds, async () => {
+      const previews = await this.previewEach(
+        realmId,
+        'label',
+        fieldIds.map((invoiceFieldId) => ({ invoiceFieldId })),
+      );
+      return new Map(fieldIds.map((id, i) => [id, previews[i]!.plan.counts.invoiceWrites]));
+    });
   }
 
   /** One preview per set of proposed settings, from one read of the score run and the local copy. Reads only. */
@@ -381,4 +402,27 @@ function describeSettingsChange(
       after.invoiceFieldId ? `risk tier on open invoices in custom field ${after.invoiceFieldId}` : 'invoice field off',
     );
   return changes;
+}
+
+/** Settings' invoice-field costs, kept a minute per company, latest score run, saved settings and fields asked. */
+class CostMemo {
+  private readonly kept = new LRUCache<string, Promise<Map<string, number>>>({ max: 256, ttl: 60_000 });
+
+  constructor(private readonly d: Pick<WritebackServiceDeps, 'store' | 'scoreRuns'>) {}
+
+  async get(
+    realmId: string,
+    fieldIds: readonly string[],
+    work: () => Promise<Map<string, number>>,
+  ): Promise<Map<string, number>> {
+    const [run, settings] = await Promise.all([this.d.scoreRuns.latestRun(realmId), this.d.store.settings(realmId)]);
+    const key = [realmId, run?.id ?? 'none', settings.updatedAt?.getTime() ?? 0, fieldIds.join(',')].join('|');
+    let answer = this.kept.get(key);
+    if (!answer) {
+      answer = work();
+      this.kept.set(key, answer);
+      answer.catch(() => this.kept.delete(key));
+    }
+    return answer;
+  }
 }
