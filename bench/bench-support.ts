@@ -3,6 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
+import { loadConfig } from '../server/config.js';
+import { createContainer, type Container } from '../server/container.js';
+import { migrateToLatest } from '../server/db/knex.js';
+import { silentLogger } from '../server/logger.js';
 
 export const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
@@ -90,4 +95,27 @@ export async function startEmulatorProcess(
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   return { url, child };
+}
+
+/**
+ * The app in this process, on a SQLite file in `dir` and the production rate-limit policy (no rateLimit option:
+ * DEFAULT_POLICY), connected to a company of the emulator at `url` through the OAuth flow, consenting as a user would.
+ */
+export async function connectedApp(dir: string, url: string, realmId: string): Promise<Container> {
+  const config = loadConfig({
+    DATABASE_FILE: path.join(dir, 'duesense.sqlite'),
+    INTUIT_ENVIRONMENT: 'emulator',
+    EMULATOR_URL: url,
+    LOG_LEVEL: 'silent',
+  });
+  const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
+  try {
+    await migrateToLatest(c.db);
+    const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
+    await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
+    return c;
+  } catch (err) {
+    await c.close();
+    throw err;
+  }
 }

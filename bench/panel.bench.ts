@@ -97,6 +97,24 @@ export const panelBenchmark: Benchmark = {
         customerPageFirstViewP50Ms: round(percentile(cold, 50), 1),
         customerPageFirstViewP95Ms: round(percentile(cold, 95), 1),
       });
+      // Pages that plan a write-back to show it (what a run would write, what removal would clean) read every
+      // customer's record: timed one view at a time, the way a person opens them.
+      for (const page of ['/writeback', '/company', '/settings']) {
+        const views: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          const t = performance.now();
+          const res = await fetch(base + page, { headers: { cookie } });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`${page} answered ${res.status}`);
+          views.push(performance.now() - t);
+        }
+        views.sort((a, b) => a - b);
+        const key = page.slice(1);
+        Object.assign(figures, {
+          [`${key}ViewP50Ms`]: round(percentile(views, 50), 1),
+          [`${key}ViewMaxMs`]: round(views.at(-1)!, 1),
+        });
+      }
       const targets = [];
       for (const page of pages) {
         const r = await load(base + page.path, cookie);

@@ -4,13 +4,21 @@ import { generationBenchmark, queryBenchmark } from './emulator.bench.js';
 import { syncBenchmark } from './sync.bench.js';
 import { scoreBenchmark } from './score.bench.js';
 import { panelBenchmark } from './panel.bench.js';
+import { writebackBenchmark } from './writeback.bench.js';
 
 /**
  * `npm run bench [-- name...]`: runs the benchmarks (all, or those named), each in its own process so one
  * benchmark's memory never counts against another's, prints a summary and writes bench/results/<name>.json.
  * Speed targets live here, never in timed unit tests.
  */
-const ALL: Benchmark[] = [generationBenchmark, queryBenchmark, syncBenchmark, scoreBenchmark, panelBenchmark];
+const ALL: Benchmark[] = [
+  generationBenchmark,
+  queryBenchmark,
+  syncBenchmark,
+  scoreBenchmark,
+  panelBenchmark,
+  writebackBenchmark,
+];
 
 const args = process.argv.slice(2);
 if (args[0] === '--child') {

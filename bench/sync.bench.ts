@@ -1,12 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { submitEmulatorConsent } from '../server/cli/emulator-consent.js';
-import { loadConfig } from '../server/config.js';
-import { createContainer, type Container } from '../server/container.js';
-import { migrateToLatest } from '../server/db/knex.js';
-import { silentLogger } from '../server/logger.js';
-import { type Benchmark, generateLargeCompany, startEmulatorProcess, round } from './bench-support.js';
+import { type Benchmark, connectedApp, generateLargeCompany, startEmulatorProcess, round } from './bench-support.js';
 
 async function control(url: string, p: string, body: unknown): Promise<unknown> {
   const res = await fetch(`${url}/emulator${p}`, {
@@ -46,11 +40,6 @@ async function changeObjects(
   }
 }
 
-async function connect(c: Container, realmId: string): Promise<void> {
-  const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
-  await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
-}
-
 export const syncBenchmark: Benchmark = {
   name: 'sync',
   async run() {
@@ -63,16 +52,8 @@ export const syncBenchmark: Benchmark = {
     const totalRows = Object.values(sizes).reduce((a, b) => a + b, 0);
     const minimumCalls = 2 + Object.values(sizes).reduce((n, s) => n + Math.floor(s / 1000) + 1, 0);
     const { url, child } = await startEmulatorProcess(companyFile);
-    const config = loadConfig({
-      DATABASE_FILE: path.join(dir, 'duesense.sqlite'),
-      INTUIT_ENVIRONMENT: 'emulator',
-      EMULATOR_URL: url,
-      LOG_LEVEL: 'silent',
-    });
-    const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
+    const c = await connectedApp(dir, url, file.realmId);
     try {
-      await migrateToLatest(c.db);
-      await connect(c, file.realmId);
       // Full sync with the production rate limiter (8/s, 450/min) against QBO's limits, emulator throttling on.
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);

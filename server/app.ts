@@ -17,6 +17,7 @@ import { alertsRoutes } from './http/alerts.routes.js';
 import { activityRoutes } from './http/activity.routes.js';
 import { settingsRoutes, settingsUploadRoutes } from './http/settings.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
+import { writebackRoutes } from './http/writeback.routes.js';
 import { fmt } from './http/view-helpers.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
@@ -79,6 +80,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(alertsRoutes(c));
   app.use(activityRoutes(c));
   app.use(settingsRoutes(c));
+  app.use(writebackRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));
   return app;

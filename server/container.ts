@@ -13,6 +13,7 @@ import { createJobLockStore } from './features/jobs/job-lock-store.js';
 import type { JobLockStore } from './features/jobs/job-lock-store-type.js';
 import { NightlyWorkflow } from './features/nightly/nightly-workflow.js';
 import { createCompanySettingsStore } from './features/sync/company-settings-store.js';
+import type { CompanySettingsStore } from './features/sync/company-settings-store-type.js';
 import { SyncService, type SyncOptions } from './features/sync/sync-service.js';
 import { createSyncStore } from './features/sync/sync-store.js';
 import type { SyncStore } from './features/sync/sync-store-type.js';
@@ -42,6 +43,7 @@ import { ReminderExecutor, type ReminderExecutorOptions } from './features/remin
 import { ReminderService } from './features/reminders/reminder-service.js';
 import { createReminderStore } from './features/reminders/reminder-store.js';
 import { WritebackExecutor, type WritebackExecutorOptions } from './features/writeback/writeback-executor.js';
+import { WritebackRemoval } from './features/writeback/writeback-removal.js';
 import { WritebackService } from './features/writeback/writeback-service.js';
 import { createWritebackStore } from './features/writeback/writeback-store.js';
 import { CustomerListService } from './features/panel/customer-list-service.js';
@@ -78,6 +80,8 @@ export interface Container {
   writeback: WritebackService;
   /** Reminders of overdue invoices through the reminder outbox (server/features/reminders/). */
   reminders: ReminderService;
+  /** "Also remove the Duesense notes" on disconnect: the removal, then the disconnect, in the background. */
+  writebackRemoval: WritebackRemoval;
   /** Each company's night: sync, score, write-back, digest (jobs/nightly.job.ts). */
   nightly: NightlyWorkflow;
   tokenKeepalive: TokenKeepaliveService;
@@ -88,6 +92,8 @@ export interface Container {
   customerInputs: CustomerInputStore;
   /** The local copy of QBO data as risk and the panel read it (the sync feature owns the tables). */
   localCopy: LocalCopyReader;
+  /** CompanyInfo and Preferences as the sync keeps them (the sync feature's qbo_company_settings). */
+  companySettings: CompanySettingsStore;
   mail: MailOutbox;
   digests: DigestService;
   activity: ActivityLog;
@@ -157,6 +163,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
   const qbo = <T>(realmId: string, call: (api: QboApiClient) => Promise<T>) =>
     vault.withAccessToken(realmId, (token) => call(qboClient(realmId, token)));
   const syncStore = createSyncStore(db, readDb);
+  const companySettings = createCompanySettingsStore(db, readDb);
   const activity = createActivityLog(db, clock);
   const locks = createJobLockStore(db);
   const sync = new SyncService({
@@ -165,7 +172,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     locks,
     qbo,
     callStats: (realmId) => limiter.stats(realmId),
-    settings: createCompanySettingsStore(db),
+    settings: companySettings,
     clock,
     logger,
     activity,
@@ -266,6 +273,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     activity,
     defaultTimeZone: config.sync.defaultCompanyTimeZone,
   });
+  const writebackRemoval = new WritebackRemoval({ writeback, connections, locks, clock, logger, activity });
   const nightly = new NightlyWorkflow({
     sync,
     risk,
@@ -293,6 +301,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     riskPolicies,
     customerInputs,
     localCopy,
+    companySettings,
     mail,
     activity,
     preferences,
@@ -308,12 +317,20 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
       },
     },
     customerList: new CustomerListService(scoreRuns),
-    customerPage: new CustomerPageService({ scoreRuns, policies: riskPolicies, customerInputs, localCopy, activity }),
+    customerPage: new CustomerPageService({
+      scoreRuns,
+      policies: riskPolicies,
+      customerInputs,
+      localCopy,
+      activity,
+      writebacks: writeback,
+    }),
     alertsPage: new AlertsPageService({ alerts: riskAlerts, activity, clock }),
     digests,
     risk,
     writeback,
     reminders,
+    writebackRemoval,
     nightly,
     tokenKeepalive: new TokenKeepaliveService({ vault, locks, clock, logger }),
     users,

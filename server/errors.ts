@@ -30,8 +30,8 @@ export class NotFoundError extends AppError {
 export class NotConnectedError extends AppError {
   readonly httpStatus = 409;
   readonly code = 'not_connected';
-  constructor(companyName: string) {
-    super(`${companyName} is not connected to QuickBooks, so Duesense cannot read from it now.`, {
+  constructor(companyName: string, what = 'read from it') {
+    super(`${companyName} is not connected to QuickBooks, so Duesense cannot ${what} now.`, {
       help: "Choose Reconnect, approve Duesense on Intuit's page, then sync again.",
     });
   }

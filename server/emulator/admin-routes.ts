@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmailOutbox } from './api/email-outbox.js';
 import type { CompanyRegistry } from './company-registry.js';
 import type { TokenAuthority } from './oauth/token-authority.js';
+import type { LoggedRequest } from './traffic/request-log.js';
 import type { Throttle } from './traffic/throttle.js';
 import { faultSpecSchema, type FaultInjector } from './traffic/fault-injector.js';
 import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
@@ -14,6 +15,7 @@ export interface AdminRouteDeps {
   throttle: Throttle;
   faultInjector: FaultInjector;
   webhooks: WebhookDispatcher;
+  requests: () => ReadonlyArray<LoggedRequest>;
 }
 
 const tokenRequest = z.object({ realmId: z.string().min(1), clientId: z.string().min(1).optional() });
@@ -24,6 +26,7 @@ const latencyRequest = z.union([
   z.object({ minMs: z.number().int().min(0), maxMs: z.number().int().min(0).max(120_000) }),
 ]);
 const throttleRequest = z.object({ enabled: z.boolean() });
+const requestsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
 
 /**
  * The emulator's own control surface, under /emulator: what Intuit's developer portal and OAuth
@@ -105,6 +108,13 @@ export function createAdminRouter(deps: AdminRouteDeps): Router {
       res.status(204).end();
     }),
   );
+  // The request log (method, path, time, status), from the request after `after` on: what benchmarks count.
+  router.get('/requests', (req, res) => {
+    const parsed = requestsQuery.safeParse(req.query);
+    if (!parsed.success)
+      return void res.status(400).json({ error: 'invalid_request', message: z.prettifyError(parsed.error) });
+    res.json({ requests: deps.requests().filter((r) => r.seq > parsed.data.after) });
+  });
   router.post('/webhooks/flush', async (_req, res) => {
     await deps.webhooks.flush();
     res.json({ deliveries: deps.webhooks.deliveries().length, pending: deps.webhooks.pending() });

@@ -16,6 +16,7 @@ import { CompanyRegistry } from './company-registry.js';
 import { createOAuthRouter } from './oauth/oauth-routes.js';
 import { TokenAuthority, type OAuthClientRegistration } from './oauth/token-authority.js';
 import { createFaultInjector, type FaultInjector } from './traffic/fault-injector.js';
+import { createRequestLog, type LoggedRequest } from './traffic/request-log.js';
 import { createThrottle, type Throttle } from './traffic/throttle.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookTarget } from './webhooks/webhook-dispatcher.js';
 
@@ -44,10 +45,8 @@ export interface Emulator {
   throttle: Throttle;
   faults: FaultInjector;
   webhooks: WebhookDispatcher;
-  /**
-   * The recent requests (at least the last 10,000; method and path), newest last: what tests count (e.g. token calls).
-   */
-  requests(): ReadonlyArray<{ method: string; path: string; at: Date }>;
+  /** The recent requests (at least the last 10,000), newest last: what tests and benchmarks count. */
+  requests(): ReadonlyArray<LoggedRequest>;
   /** Serves another company; `adopt` hands over the file's objects instead of copying them. */
   addCompany(file: CompanyFile, options?: { adopt?: boolean }): void;
   /** Starts listening; resolves to the base URL (e.g. http://127.0.0.1:4010). */
@@ -55,8 +54,6 @@ export interface Emulator {
   url(): string;
   close(): Promise<void>;
 }
-
-const REQUEST_LOG_SIZE = 10_000;
 
 /** intuit_tid values look like "1-5f7349e0-0fd2bee86a8a83c67a77fbb2": a hex time and a random part. */
 function intuitTid(clock: Clock): string {
@@ -95,20 +92,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ),
   );
 
-  const requestLog: Array<{ method: string; path: string; at: Date }> = [];
+  const requestLog = createRequestLog({ clock });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((req, res, next) => {
+  app.use((_req, res, next) => {
     res.setHeader('intuit_tid', intuitTid(clock));
-    if (!req.path.startsWith('/emulator')) {
-      requestLog.push({ method: req.method, path: req.path, at: clock.now() });
-      // Trimmed in batches: shifting 10,000 entries on every request would put O(n) work on the hot path.
-      if (requestLog.length >= 2 * REQUEST_LOG_SIZE) requestLog.splice(0, requestLog.length - REQUEST_LOG_SIZE);
-    }
     next();
   });
-  app.use('/emulator', createAdminRouter({ companies, authority, outbox, throttle, faultInjector: faults, webhooks }));
+  app.use(requestLog.middleware);
+  app.use(
+    '/emulator',
+    createAdminRouter({
+      companies,
+      authority,
+      outbox,
+      throttle,
+      faultInjector: faults,
+      webhooks,
+      requests: requestLog.entries,
+    }),
+  );
   app.use(faults.middleware());
   app.use(
     createOAuthRouter({
@@ -147,7 +151,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     throttle,
     faults,
     webhooks,
-    requests: () => requestLog,
+    requests: requestLog.entries,
     addCompany: (file, addOptions) => companies.add(companyFromFile(file, clock, addOptions)),
     async listen(port = 0, host = '127.0.0.1') {
       server = http.createServer(app);

@@ -9,7 +9,7 @@ import {
 } from '../features/risk/risk-alert-store-type.js';
 import { actorOf } from './actor.js';
 import { requireCompany } from './middleware/tenant-context.js';
-import { paramReader } from './query-params.js';
+import { hrefWith, paramReader } from './query-params.js';
 
 export const ALERTS_PAGE_SIZE = 50;
 /** At most this many ids in one "Acknowledge all shown" (a page holds 50). */
@@ -33,13 +33,8 @@ interface AlertsState {
 }
 
 export function alertsHref(s: AlertsState, extra: Record<string, string> = {}): string {
-  const p = new URLSearchParams();
-  if (s.status !== 'open') p.set('status', s.status);
-  if (s.kind) p.set('kind', s.kind);
-  if (s.before !== undefined) p.set('before', String(s.before));
-  for (const [k, v] of Object.entries(extra)) p.set(k, v);
-  const qs = p.toString();
-  return qs ? `/alerts?${qs}` : '/alerts';
+  const status = s.status === 'open' ? undefined : s.status;
+  return hrefWith('/alerts', { status, kind: s.kind, before: s.before, ...extra });
 }
 
 /** The page's state from the query string (or the same fields of a form); every problem answered at once with a 400. */

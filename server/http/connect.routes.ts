@@ -24,7 +24,16 @@ function alreadyIn(res: Response, realmId: unknown): boolean {
 export function connectRoutes(
   c: Pick<
     Container,
-    'connections' | 'users' | 'clock' | 'logger' | 'sync' | 'syncStore' | 'risk' | 'activity' | 'config'
+    | 'connections'
+    | 'users'
+    | 'clock'
+    | 'logger'
+    | 'sync'
+    | 'syncStore'
+    | 'risk'
+    | 'activity'
+    | 'config'
+    | 'writebackRemoval'
   >,
   options: { syncOnConnect?: boolean } = {},
 ): Router {
@@ -97,9 +106,20 @@ export function connectRoutes(
     res.render('pages/connected', { title: 'Connected', company, lastSyncedAt });
   });
 
-  router.post('/disconnect', async (_req, res) => {
+  router.post('/disconnect', async (req, res) => {
     const company = res.locals.company;
     if (!company) throw new NotFoundError('There is no connected company to disconnect.');
+    const removeNotes = (req.body as { removeNotes?: unknown } | undefined)?.removeNotes === '1';
+    // The removal needs the tokens: it runs first, in the background, and disconnects when it is done.
+    if (removeNotes && company.status === 'connected') {
+      const actor = actorOf(res);
+      const removal = await c.writebackRemoval.start(company.realmId, { actor, companyName: company.companyName });
+      if (removal.state === 'busy') return res.redirect(303, '/writeback?done=removal-busy#writeback-notice');
+      if (removal.queued > 0) return res.redirect(303, `/writeback?done=removing&n=${removal.queued}#writeback-notice`);
+      // Nothing to remove: the disconnect follows at once.
+      await removal.finished;
+      return res.redirect(303, '/?disconnected=1');
+    }
     await c.connections.disconnect(company.realmId);
     await c.activity.record(company.realmId, {
       actor: actorOf(res),

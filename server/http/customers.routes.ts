@@ -29,6 +29,7 @@ import { actorOf } from './actor.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
+import { writebackRow } from './writeback-view.js';
 
 const RISKS: readonly RiskBand[] = ['low', 'medium', 'high'];
 const TIERS: Record<string, ProfitabilityTier> = { high: 'High', medium: 'Medium', low: 'Low' };
@@ -46,6 +47,8 @@ const SORT_LABELS: Record<ListSort, string> = {
 const MAX_SEARCH = 100;
 const CHART_SCRIPTS = ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'];
 const STYLES = ['/assets/css/customers.css'];
+/** A customer's page also shows its writes into QuickBooks. */
+const CUSTOMER_STYLES = [...STYLES, '/assets/css/writeback.css'];
 
 /** The list's state as it appears in links: only what differs from the defaults. */
 export interface ListState {
@@ -327,12 +330,12 @@ export function customerRoutes(c: Deps): Router {
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name,
       nav: 'customers',
-      stylesheets: STYLES,
+      stylesheets: CUSTOMER_STYLES,
       scripts: CHART_SCRIPTS,
       run,
       customer,
       clusterName: clusterName(run.clusters, customer.clusterId),
-      writes,
+      writes: writes.map(writebackRow),
       actions,
       runSections: sections,
       jobs: snapshot.covered.filter((j) => j.depth > 0),

@@ -63,3 +63,11 @@ export function paramReader(source: Record<string, unknown> | undefined) {
     },
   };
 }
+
+/** A page's address with only the parameters that have a value, in the order given. */
+export function hrefWith(path: string, params: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const qs = p.toString();
+  return qs ? `${path}?${qs}` : path;
+}

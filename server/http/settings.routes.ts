@@ -22,12 +22,14 @@ import {
   type PolicyForm,
 } from '../features/settings/policy-form.js';
 import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/settings-sections.js';
+import { parseWritebackForm, sameWritebackSettings, type WritebackForm } from '../features/settings/writeback-form.js';
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
 import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
+import { writebackChoices, writebackSection } from './writeback-settings-view.js';
 
 type Deps = Pick<
   Container,
@@ -44,6 +46,8 @@ type Deps = Pick<
   | 'users'
   | 'connections'
   | 'syncStore'
+  | 'writeback'
+  | 'companySettings'
 >;
 
 const STYLES = ['/assets/css/settings.css'];
@@ -63,6 +67,10 @@ const NOTICES: Record<string, (n: number | undefined) => string> = {
     `Imported ${n === undefined ? 'the' : n.toLocaleString('en-US')} credit score${n === 1 ? '' : 's'}. ` +
     'They count from the next score run.',
   digest: () => 'Alert digest saved.',
+  writeback: () => 'Write-back settings saved.',
+  'writeback-on': () =>
+    'Write-back settings saved. Nightly write-back is on: after each nightly score run Duesense writes what changed ' +
+    'into QuickBooks. The Write-back page shows what the next run would write.',
   unchanged: () => 'Nothing changed.',
 };
 
@@ -103,6 +111,7 @@ interface Overrides {
   schedule?: ScheduleForm;
   digest?: DigestForm;
   creditScores?: CreditScoresForm;
+  writeback?: WritebackForm;
 }
 
 const text = (body: unknown, name: string, max: number): string => {
@@ -141,7 +150,9 @@ function settingsPage(c: Deps) {
           ? FAILED.digest
           : o.creditScores
             ? FAILED['credit-scores']
-            : undefined;
+            : o.writeback
+              ? FAILED.writeback
+              : undefined;
     res.status(status).render('pages/settings', {
       title: failed ? 'Not saved: Settings' : 'Settings',
       nav: 'settings',
@@ -192,6 +203,11 @@ function settingsPage(c: Deps) {
         smtp: Boolean(c.config.mail.smtpUrl),
         lastChange: lastChange.digest,
       },
+      writeback: await writebackSection(c, realmId, {
+        form: o.writeback,
+        scored: latestRun !== undefined,
+        lastChange: lastChange.writeback,
+      }),
     });
   }
 
@@ -394,6 +410,18 @@ export function settingsRoutes(c: Deps): Router {
       detail: { enabled: after.enabled, to: after.to },
     });
     redirectDone(res, 'digest', 'digest');
+  });
+
+  router.post('/settings/writeback', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { form, settings } = parseWritebackForm(body, await writebackChoices(c, realmId));
+    if (!settings) return render(res, 400, { writeback: form });
+    const before = await c.writeback.settings(realmId);
+    if (sameWritebackSettings(before, settings)) return redirectDone(res, 'unchanged', 'writeback');
+    // The service records the change, with who made it, in the activity log (section 'writeback').
+    await c.writeback.saveSettings(realmId, settings, actorOf(res));
+    redirectDone(res, settings.nightlyEnabled && !before.nightlyEnabled ? 'writeback-on' : 'writeback', 'writeback');
   });
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {

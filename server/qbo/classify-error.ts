@@ -60,13 +60,27 @@ function faultMessage(body: unknown): string | undefined {
   return b.fault?.error?.[0]?.detail ?? b.error_description;
 }
 
+/**
+ * A body read as bytes (a PDF request's failure arrives as a Buffer: node-quickbooks asks axios for an arraybuffer)
+ * as the JSON or text it holds; any other body as it is.
+ */
+export function decodeBinary(body: unknown): unknown {
+  if (!(body instanceof Uint8Array || body instanceof ArrayBuffer)) return body;
+  const text = Buffer.from(body instanceof ArrayBuffer ? new Uint8Array(body) : body).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** Sorts any failure from the Intuit libraries into reconnect-needed / transient / permanent. */
 export function classifyQboError(err: unknown, context: string): QboError {
   if (err instanceof QboError) return err;
   const e = (err ?? {}) as HttpishError;
   const response = e.response ?? e.authResponse?.response;
   const status = response?.status ?? e.status;
-  const body = e.response?.data ?? e.authResponse?.json ?? (e.Fault ? e : undefined);
+  const body = decodeBinary(e.response?.data) ?? e.authResponse?.json ?? (e.Fault ? e : undefined);
   const code = faultCode(body) ?? (typeof e.error === 'string' ? e.error : undefined);
   const intuitTid = header(response?.headers, 'intuit_tid') ?? e.intuit_tid ?? e.intuitTid;
   const retryAfter = Number(header(response?.headers, 'retry_after'));

@@ -1,5 +1,5 @@
-import { classifyQboError } from './classify-error.js';
-import type { QboError } from './qbo-errors.js';
+import { classifyQboError, decodeBinary } from './classify-error.js';
+import { QboPermanent, type QboError } from './qbo-errors.js';
 import { type IntuitEndpoints, pointLibrariesAt } from './endpoints.js';
 import { NodeQuickBooks } from './node-quickbooks-module.js';
 
@@ -131,6 +131,25 @@ export class QboApiClient {
       if ((err as { code?: string }).code === '610') return undefined;
       throw err;
     }
+  }
+
+  /**
+   * The invoice as QuickBooks renders it for the customer: GET /invoice/{id}/pdf with `Accept: application/pdf`
+   * (node-quickbooks' getInvoicePdf). A fault is classified like any other call (610 for an unknown invoice); an
+   * answer that is not a PDF is a permanent failure, never passed on as an attachment.
+   */
+  async invoicePdf(id: string): Promise<Buffer> {
+    const what = `invoice ${id} as a PDF`;
+    const data = await this.call<unknown>('getInvoicePdf', [id], what);
+    const bytes =
+      data instanceof Uint8Array || data instanceof ArrayBuffer
+        ? Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data)
+        : undefined;
+    if (bytes && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return bytes;
+    const body = bytes ? decodeBinary(bytes) : data;
+    if (body && typeof body === 'object' && ('Fault' in body || 'fault' in body))
+      throw classifyQboError({ ...body }, `QuickBooks ${what}`);
+    throw new QboPermanent(`QuickBooks ${what}: the answer is not a PDF document`);
   }
 
   /**

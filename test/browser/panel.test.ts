@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import { startApp, type TestApp } from '../support/app-harness.js';
 import { seriousAccessibilityViolations } from '../support/axe.js';
-import { CHROMIUM_SKIP_MESSAGE, chromiumAvailable, launchChromium, screenshotPath, serve } from '../support/browser.js';
+import {
+  CHROMIUM_SKIP_MESSAGE,
+  chromiumAvailable,
+  closeAll,
+  launchChromium,
+  screenshotAndAxe,
+  screenshotPath,
+  serve,
+} from '../support/browser.js';
 import { startEmulator, TEST_CLIENT, type RunningEmulator } from '../support/emulator-harness.js';
 
 if (!chromiumAvailable) console.warn(CHROMIUM_SKIP_MESSAGE);
@@ -46,18 +54,9 @@ describe.skipIf(!chromiumAvailable)('the risk panel in Chromium', () => {
       void d.dismiss();
     });
   });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-    await emulator?.close();
-  });
+  afterAll(() => closeAll(context, browser, server, t, emulator));
 
-  async function check(name: string): Promise<void> {
-    await page.screenshot({ path: screenshotPath(`panel-${name}`), fullPage: true });
-    expect(await seriousAccessibilityViolations(page), `${name}: serious or critical axe violations`).toEqual([]);
-  }
+  const check = (name: string) => screenshotAndAxe(page, `panel-${name}`);
 
   it('connects the demo company and lands on a scored dashboard with its charts drawn', async () => {
     await page.goto(`${server.url}/`);

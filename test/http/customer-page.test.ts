@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATED_USERS } from '../../server/emulator/oauth/oauth-users.js';
 import { csrfFrom, newAgent } from '../support/connect-helper.js';
 import { HOSTILE_NAME, panelWorld } from '../integration/panel/panel-world.js';
+import type { CustomerLabelPayload } from '../../server/features/writeback/domain/entity-changes.js';
 
 type World = Awaited<ReturnType<typeof panelWorld>>;
 
@@ -232,23 +233,20 @@ describe('a customer page', () => {
     expect(page.text).toContain('automatic reminders are not set up in Duesense yet');
     expect(page.text).toContain('id="writes-none"');
     expect(page.text).toContain('Duesense has not written anything into QuickBooks for this customer');
-    // Once a write is logged for this customer it is listed (and another customer's is not).
-    await world.w.t.container.activity.record(world.w.realmId, {
-      actor: 'Nightly schedule',
-      kind: 'write',
-      summary: 'Added a risk note to the customer in QuickBooks',
-      customerId: busiest,
-    });
-    await world.w.t.container.activity.record(world.w.realmId, {
-      actor: 'Nightly schedule',
-      kind: 'write',
-      summary: 'A note for someone else',
-      customerId: `${busiest}0`,
-    });
+    // Once labels are queued (not yet written), the customer's own row is listed, waiting; no one else's.
+    const c = world.w.t.container;
+    const queued = await c.writeback.enqueue(world.w.realmId, { origin: 'cli', actor: 'test' });
+    const own = (await c.writeback.list(world.w.realmId, { customerId: busiest }))[0]!;
+    expect(queued.plan.writes.some((p) => p.customerId !== busiest)).toBe(true);
+    const others = (await c.writeback.list(world.w.realmId, { limit: 200 })).filter((r) => r.customerId !== busiest);
     const after = await world.agent.get(`/customers/${busiest}`);
     expect(after.text).not.toContain('id="writes-none"');
-    expect(after.text).toContain('Added a risk note to the customer in QuickBooks');
-    expect(after.text).not.toContain('A note for someone else');
+    expect(after.text).toContain(`<li id="write-${own.id}">`);
+    expect(after.text).toMatch(
+      /Risk label in the customer’s notes<\/strong> · <span class="wb-status wb-status-pending">Waiting/,
+    );
+    expect(after.text).toContain(`Risk tier ${(own.payload as CustomerLabelPayload).label.riskTier}, `);
+    for (const r of others) expect(after.text).not.toContain(`id="write-${r.id}"`);
   });
 
   it('pauses and resumes reminders, excludes and includes, with CSRF, recording who did it', async () => {

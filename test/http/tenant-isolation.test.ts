@@ -53,7 +53,16 @@ describe('tenant isolation', () => {
 
   it('scopes every company page and download to the selected company', async () => {
     await t.container.sync.sync(REALM_B);
-    for (const path of ['/sync', '/dashboard', '/customers', '/mailbox', '/alerts', '/activity', '/settings']) {
+    for (const path of [
+      '/sync',
+      '/dashboard',
+      '/customers',
+      '/mailbox',
+      '/alerts',
+      '/activity',
+      '/settings',
+      '/writeback',
+    ]) {
       const page = await alice.get(path);
       expect(page.status, path).toBe(200);
       expect(page.text, path).not.toContain('Bravo Plumbing');

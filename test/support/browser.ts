@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
+import { expect } from 'vitest';
+import { seriousAccessibilityViolations } from './axe.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumAvailable = fs.existsSync(CHROMIUM);
@@ -51,4 +53,15 @@ export async function serve(app: Express, port: number): Promise<{ url: string; 
 export function screenshotPath(name: string): string {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, `${name}.png`);
+}
+
+/** Screenshots the whole page into test-artifacts (`<name>.png`), then fails on serious or critical axe violations. */
+export async function screenshotAndAxe(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  expect(await seriousAccessibilityViolations(page), `${name}: serious or critical axe violations`).toEqual([]);
+}
+
+/** Closes what a browser test opened, in the order given; any may be missing when its setup failed. */
+export async function closeAll(...opened: Array<{ close(): Promise<unknown> } | undefined>): Promise<void> {
+  for (const o of opened) await o?.close();
 }

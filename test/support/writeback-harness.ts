@@ -2,7 +2,7 @@ import type { Container } from '../../server/container.js';
 import type { CompanyFile } from '../../server/emulator/company-file-format.js';
 import type { QboObject } from '../../server/emulator/entity-registry.js';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
-import { createLocalCopyWriter } from '../../server/features/sync/local-copy-writer.js';
+import { createLocalCopyWriter, type LocalCopyWriter } from '../../server/features/sync/local-copy-writer.js';
 import {
   WritebackExecutor,
   type WritebackExecutorOptions,
@@ -93,14 +93,18 @@ export async function writebackWorld(
  */
 export function writebackWith(
   c: Container,
-  o: { wrapStore?: (store: WritebackStore) => WritebackStore; options?: Partial<WritebackExecutorOptions> } = {},
+  o: {
+    wrapStore?: (store: WritebackStore) => WritebackStore;
+    wrapLocalCopyWriter?: (writer: LocalCopyWriter) => LocalCopyWriter;
+    options?: Partial<WritebackExecutorOptions>;
+  } = {},
 ): { service: WritebackService; executor: WritebackExecutor; store: WritebackStore } {
   const base = createWritebackStore(c.db);
   const store = o.wrapStore ? o.wrapStore(base) : base;
   const executor = new WritebackExecutor({
     store,
     localCopy: c.localCopy,
-    localCopyWriter: createLocalCopyWriter(c.syncStore),
+    localCopyWriter: (o.wrapLocalCopyWriter ?? ((writer) => writer))(createLocalCopyWriter(c.syncStore)),
     excludedCustomers: (realmId) => c.customerInputs.excludedCustomerIds(realmId),
     qbo: c.qbo,
     clock: c.clock,
@@ -121,4 +125,16 @@ export function writebackWith(
     activity: c.activity,
   });
   return { service, executor, store };
+}
+
+/** Wraps a store so that its first `times` finishes throw: the process dying after QuickBooks answered the batch. */
+export function dyingAfterTheAnswer(times = 1): (store: WritebackStore) => WritebackStore {
+  let left = times;
+  return (store) => ({
+    ...store,
+    async finish(id, o) {
+      if (left-- > 0) throw new Error('the process died after QuickBooks answered the batch');
+      return store.finish(id, o);
+    },
+  });
 }

@@ -4,6 +4,7 @@ import { entityByName, entityBySegment, ENTITIES, type EntityDefinition, type Qb
 import { faults, QboFault } from '../qbo-fault.js';
 import { formatQboDate, parseQboDateTime } from '../qbo-time.js';
 import type { EmailOutbox } from './email-outbox.js';
+import { invoicePdf } from './invoice-pdf.js';
 import { QueryEngine, queryResponseBody } from './query-engine.js';
 
 export const CDC_MAX_OBJECTS = 1000;
@@ -94,6 +95,12 @@ export class CompanyApi {
       body: String(message.Message ?? 'Your invoice is attached.'),
     });
     return { Invoice: sent };
+  }
+
+  /** GET /invoice/{id}/pdf: the invoice as a PDF document (an unknown or deleted invoice is QBO's 610 fault). */
+  invoicePdf(company: EmulatedCompany, id: string): Buffer {
+    if (!/^\d+$/.test(id)) throw faults.invalidId(id);
+    return invoicePdf(company.read('Invoice', id), company.companyName);
   }
 
   /** GET /cdc: changed and deleted objects since a moment no more than 30 days back, at most 1000 in all. */

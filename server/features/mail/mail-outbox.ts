@@ -1,7 +1,7 @@
 import type { ActivityLog } from '../activity/activity-log-type.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
-import type { MailTransport } from './mail-transport.js';
+import { unreportedResult, type MailTransport, type OutgoingMessage, type SentMessage } from './mail-transport.js';
 import type { NewOutboxEmail, OutboxEmail, OutboxStore } from './outbox-store-type.js';
 
 export type { OutboxEmail } from './outbox-store-type.js';
@@ -30,6 +30,18 @@ export class MailOutbox {
   /** Queues a message once per idempotency key; returns false when that key was already queued. */
   async enqueue(m: NewOutboxEmail): Promise<boolean> {
     return this.d.store.insertOnce(m, this.d.clock.now());
+  }
+
+  /**
+   * Sends one message now, from the app's address, outside the pending queue: for a sender whose own row is the
+   * outbox (a reminder, marked sending before this call). Resolves with what happened ('sent' with nodemailer's
+   * message id over SMTP; 'kept' without SMTP: nothing left the machine); rejects with a MailSendError that says
+   * whether the message may have gone. Records nothing: the caller records the outcome on its row and in the log.
+   */
+  async sendNow(message: Omit<OutgoingMessage, 'from'>): Promise<SentMessage> {
+    const { transport } = this.d;
+    const result = await transport.send({ ...message, from: this.d.from });
+    return result ?? unreportedResult(transport.kind);
   }
 
   /** Delivers pending messages; a failure is retried on the next drain, up to five attempts. */

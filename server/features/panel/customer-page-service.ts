@@ -9,12 +9,15 @@ import type { CreditScoreOnFile, CustomerControls, CustomerInputStore } from '..
 import type { RiskPolicyStore, RunPolicy } from '../risk/risk-policy-store-type.js';
 import type { ScoredOpenInvoice, ScorePoint, ScoreRunStore } from '../risk/score-run-store-type.js';
 import type { CoveredCustomer, InvoiceOnFile, LocalCopyReader } from '../sync/local-copy-reader-type.js';
+import type { WritebackService } from '../writeback/writeback-service.js';
+import type { Writeback } from '../writeback/writeback-store-type.js';
 
 export type { BehaviourMonth, CustomerControls, RunPolicy, ScorePoint };
 
 /** Snapshots kept, least recently used dropped first: a run never changes, so a kept one is always right. */
 const SNAPSHOTS = 200;
-const WRITES_SHOWN = 20;
+/** The customer's newest writes into QuickBooks; the Write-back page lists them all. */
+const WRITES_SHOWN = 5;
 const ACTIONS_SHOWN = 10;
 
 /** One customer as a run scored them, with what QBO says of them now (email, active). */
@@ -53,11 +56,15 @@ export interface CustomerSnapshot {
   months: BehaviourMonth[];
 }
 
-/** What can change between two views of a customer: what the bookkeeper set and what was logged about them. */
+/**
+ * What can change between two views of a customer: what the bookkeeper set, what Duesense wrote (or means to write)
+ * into QuickBooks for them, and what was logged about them.
+ */
 export interface CustomerLiveState {
   creditScore: CreditScoreOnFile | null;
   controls: CustomerControls;
-  writes: ActivityEntry[];
+  /** The customer's rows of the write-back outbox (labels, removals, their invoices' tiers), newest first. */
+  writes: Writeback[];
   actions: ActivityEntry[];
 }
 
@@ -67,6 +74,7 @@ export interface CustomerPageDeps {
   customerInputs: Pick<CustomerInputStore, 'current'>;
   localCopy: Pick<LocalCopyReader, 'companyFacts' | 'customerAndJobs' | 'customerContact' | 'invoicesOnFile'>;
   activity: Pick<ActivityLog, 'list'>;
+  writebacks: Pick<WritebackService, 'list'>;
 }
 
 /**
@@ -175,11 +183,11 @@ export class CustomerPageService {
     });
   }
 
-  /** Read fresh on every view: the credit score and controls, and the writes and customer actions logged about them. */
+  /** Read fresh on every view: the credit score and controls, the writes into QuickBooks and the customer actions. */
   async liveState(realmId: string, customerId: string): Promise<CustomerLiveState> {
     const [inputs, writes, actions] = await Promise.all([
       this.d.customerInputs.current(realmId, customerId),
-      this.d.activity.list(realmId, { customerId, kind: 'write', limit: WRITES_SHOWN }),
+      this.d.writebacks.list(realmId, { customerId, limit: WRITES_SHOWN }),
       this.d.activity.list(realmId, { customerId, kind: 'customer', limit: ACTIONS_SHOWN }),
     ]);
     return { ...inputs, writes, actions };

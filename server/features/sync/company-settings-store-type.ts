@@ -14,4 +14,6 @@ export interface CompanySettings {
 export interface CompanySettingsStore {
   /** Keeps the settings (qbo_company_settings) and the company's name, currency and zone, in one transaction. */
   save(realmId: string, settings: CompanySettings, now: Date): Promise<void>;
+  /** Preferences as QuickBooks sent them at the last sync; undefined before the first. */
+  preferences(realmId: string): Promise<Record<string, unknown> | undefined>;
 }

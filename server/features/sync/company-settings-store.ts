@@ -3,7 +3,8 @@ import type { CompanySettingsStore } from './company-settings-store-type.js';
 
 const SETTINGS = 'qbo_company_settings';
 
-export function createCompanySettingsStore(db: Db): CompanySettingsStore {
+/** `readDb` (the read-only pool) serves the reads; the sync writes through `db`. */
+export function createCompanySettingsStore(db: Db, readDb: Db = db): CompanySettingsStore {
   return {
     async save(realmId, s, now) {
       const row = {
@@ -19,6 +20,11 @@ export function createCompanySettingsStore(db: Db): CompanySettingsStore {
         updated_at: now,
       };
       await db(SETTINGS).insert(row).onConflict('realm_id').merge();
+    },
+    async preferences(realmId) {
+      const row = (await readDb(SETTINGS).where({ realm_id: realmId }).first('preferences_json')) as
+        { preferences_json: string | null } | undefined;
+      return row?.preferences_json ? (JSON.parse(row.preferences_json) as Record<string, unknown>) : undefined;
     },
   };
 }

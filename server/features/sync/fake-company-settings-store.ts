@@ -8,5 +8,8 @@ export function createFakeCompanySettingsStore(): CompanySettingsStore & { saved
     async save(realmId, settings) {
       saved.set(realmId, settings);
     },
+    async preferences(realmId) {
+      return saved.get(realmId)?.preferences;
+    },
   };
 }

@@ -129,6 +129,15 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
       );
     },
 
+    async customerTypes(realmId) {
+      const rows = (await readDb('qbo_customer_types')
+        .where({ realm_id: realmId, active: true })
+        .whereNull('deleted_at')
+        .orderBy('name')
+        .select('qbo_id', 'name')) as Row[];
+      return rows.map((r) => ({ id: String(r.qbo_id), name: String(r.name) }));
+    },
+
     async customerNames(realmId: string): Promise<Map<string, string>> {
       const rows = await customers(realmId).whereNull('deleted_at').select('qbo_id', 'display_name');
       return new Map(rows.map((r: { qbo_id: string; display_name: string }) => [String(r.qbo_id), r.display_name]));

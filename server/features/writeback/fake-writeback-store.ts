@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { supersedesPending } from './domain/entity-changes.js';
 import { DEFAULT_WRITEBACK_SETTINGS, type WritebackSettings } from './domain/writeback-plan.js';
 import {
   WRITEBACK_STATUSES,
@@ -25,8 +26,9 @@ function copy(w: Writeback): Writeback {
 
 /**
  * The write-back outbox and settings in memory, for unit tests, with the knex store's rules: keys unique per
- * company, a new pending row supersedes the pending rows of its kind and target, claims take due and stale rows
- * oldest first, lists are newest first (test/integration/stores/fake-store-contracts.test.ts holds both to them).
+ * company, a new pending row supersedes the pending rows of its kind and target (notes excepted), claims take due
+ * and stale rows oldest first, lists are newest first (test/integration/stores/fake-store-contracts.test.ts holds
+ * both to them).
  */
 export function createFakeWritebackStore(): WritebackStore & { rows(): Writeback[] } {
   const rows: Writeback[] = [];
@@ -49,7 +51,7 @@ export function createFakeWritebackStore(): WritebackStore & { rows(): Writeback
         taken.add(storedKey(n));
         fresh.push(n);
       }
-      for (const n of fresh.filter((f) => (f.status ?? 'pending') === 'pending')) {
+      for (const n of fresh.filter((f) => (f.status ?? 'pending') === 'pending' && supersedesPending(f.kind))) {
         for (const r of rows) {
           if (r.realmId === n.realmId && r.kind === n.kind && r.targetId === n.targetId && r.status === 'pending')
             Object.assign(r, { status: 'superseded', updatedAt: at, finishedAt: at });

@@ -51,6 +51,11 @@ export interface DrainReport {
   reconnectNeeded: boolean;
 }
 
+/** A drain that has done nothing yet. */
+export function emptyDrainReport(): DrainReport {
+  return { written: 0, alreadyThere: 0, skipped: 0, failed: 0, retrying: 0, conflicts: 0, reconnectNeeded: false };
+}
+
 export interface WritebackExecutorDeps {
   store: WritebackStore;
   localCopy: Pick<LocalCopyReader, 'rawEntities'>;
@@ -91,15 +96,7 @@ export class WritebackExecutor {
   }
 
   async drain(realmId: string, o: { onProgress?: (r: DrainReport) => void } = {}): Promise<DrainReport> {
-    const report: DrainReport = {
-      written: 0,
-      alreadyThere: 0,
-      skipped: 0,
-      failed: 0,
-      retrying: 0,
-      conflicts: 0,
-      reconnectNeeded: false,
-    };
+    const report = emptyDrainReport();
     for (;;) {
       const now = this.d.clock.now();
       const rows = await this.d.store.claim(realmId, {
@@ -142,9 +139,18 @@ export class WritebackExecutor {
       return;
     }
     const conflicts: Prepared[] = [];
+    const saved = prepared.flatMap((p, i) => {
+      const entity = outcomes.get(`b${i}`)?.entity;
+      return entity ? [{ p, entity }] : [];
+    });
+    // The batch's answers go into the local copy in one write per entity type, before any row is marked done.
+    for (const type of ['Customer', 'Invoice'] as const) {
+      const records = saved.filter((x) => x.p.row.targetType === type).map((x) => x.entity);
+      await this.d.localCopyWriter.apply(realmId, type, records);
+    }
     for (const [i, p] of prepared.entries()) {
       const outcome = outcomes.get(`b${i}`);
-      if (outcome?.entity) await this.written(p, outcome.entity, 0, report);
+      if (outcome?.entity) await this.written(p, outcome.entity, 0, report, { inLocalCopy: true });
       else if (outcome?.error.code === '5010') conflicts.push(p);
       else
         await this.failed(
@@ -229,8 +235,14 @@ export class WritebackExecutor {
     return found;
   }
 
-  private async written(p: Prepared, saved: QboEntity, conflicts: number, report: DrainReport): Promise<void> {
-    await this.d.localCopyWriter.apply(p.row.realmId, p.row.targetType, [saved]);
+  private async written(
+    p: Prepared,
+    saved: QboEntity,
+    conflicts: number,
+    report: DrainReport,
+    o: { inLocalCopy?: boolean } = {},
+  ): Promise<void> {
+    if (!o.inLocalCopy) await this.d.localCopyWriter.apply(p.row.realmId, p.row.targetType, [saved]);
     const result: WritebackResult = {
       outcome: 'written',
       fields: p.change.fields,

@@ -9,6 +9,7 @@ import { withJobLock } from '../jobs/with-job-lock.js';
 import type { CustomerInputStore } from '../risk/customer-input-store-type.js';
 import type { ScoreRunStore, ScoreRunSummary } from '../risk/score-run-store-type.js';
 import type { LocalCopyReader } from '../sync/local-copy-reader-type.js';
+import { invoiceNoteLineProblem } from './domain/invoice-note.js';
 import {
   planWriteback,
   type CustomerOnFile,
@@ -49,6 +50,9 @@ export interface WritebackPreview {
   settings: WritebackSettings;
 }
 
+/** Settings a preview may try before they are saved (what switching the invoice field on would cost). */
+export type ProposedWritebackSettings = Partial<Omit<WritebackSettings, 'updatedAt' | 'updatedBy'>>;
+
 export interface WritebackRunResult extends WritebackPreview {
   /** Rows this run added to the outbox (a rerun before they are written adds none). */
   queued: number;
@@ -88,30 +92,67 @@ export class WritebackService {
     });
   }
 
-  /** What a run would write now. Reads only. */
-  async preview(realmId: string, mode: WritebackMode = 'label'): Promise<WritebackPreview> {
-    const settings = await this.d.store.settings(realmId);
+  /** What a run would write now, with the saved settings or with `proposed` ones in their place. Reads only. */
+  async preview(
+    realmId: string,
+    mode: WritebackMode = 'label',
+    proposed: ProposedWritebackSettings = {},
+  ): Promise<WritebackPreview> {
+    return (await this.previewEach(realmId, mode, [proposed]))[0]!;
+  }
+
+  /** One preview per set of proposed settings, from one read of the score run and the local copy. Reads only. */
+  async previewEach(
+    realmId: string,
+    mode: WritebackMode,
+    proposals: readonly ProposedWritebackSettings[],
+  ): Promise<WritebackPreview[]> {
+    const saved = await this.d.store.settings(realmId);
+    const variants: WritebackSettings[] = proposals.map((p) => ({ ...saved, ...p }));
     const run = await this.d.scoreRuns.latestRun(realmId);
     const company = await this.d.companies.getCompany(realmId);
     const [scored, customers, invoices, excluded] = await Promise.all([
       run && mode === 'label' ? this.d.scoreRuns.labelFacts(realmId, run.id) : Promise.resolve([]),
       this.d.localCopy.rawEntities(realmId, 'Customer'),
-      mode === 'label' && settings.invoiceFieldId !== null
+      mode === 'label' && variants.some((v) => v.invoiceFieldId !== null)
         ? this.d.localCopy.openInvoiceEntities(realmId)
         : Promise.resolve([]),
       this.d.customerInputs.excludedCustomerIds(realmId),
     ]);
-    const plan = planWriteback({
-      mode,
-      runAsOf: run?.asOf ?? '',
-      currency: company?.homeCurrency ?? 'USD',
-      scored,
-      customers: new Map(customers.map((c) => [c.Id, customerOnFile(c)])),
-      excluded,
-      openInvoices: invoices.map(invoiceOnFile),
+    const onFile = new Map(customers.map((c) => [c.Id, customerOnFile(c)]));
+    const openInvoices = invoices.map(invoiceOnFile);
+    return variants.map((settings) => ({
+      plan: planWriteback({
+        mode,
+        runAsOf: run?.asOf ?? '',
+        currency: company?.homeCurrency ?? 'USD',
+        scored,
+        customers: onFile,
+        excluded,
+        openInvoices,
+        settings,
+      }),
+      run,
       settings,
-    });
-    return { plan, run, settings };
+    }));
+  }
+
+  /** One row of the company's outbox; undefined for another company's id. */
+  get(realmId: string, id: number): Promise<Writeback | undefined> {
+    return this.d.store.get(realmId, id);
+  }
+
+  /**
+   * Plans and queues in one transaction, without draining: for callers that drain in the background (the panel's
+   * "Write into QuickBooks now", the removal before a disconnect). Excluded customers are never queued.
+   */
+  async enqueue(
+    realmId: string,
+    o: { mode?: WritebackMode; origin: WritebackOrigin; actor: string },
+  ): Promise<WritebackRunResult> {
+    const preview = await this.preview(realmId, o.mode ?? 'label');
+    const queued = await this.queue(realmId, preview.plan, o);
+    return { ...preview, queued, drained: undefined };
   }
 
   /**
@@ -128,11 +169,9 @@ export class WritebackService {
       onProgress?: (r: DrainReport) => void;
     },
   ): Promise<WritebackRunResult> {
-    const preview = await this.preview(realmId, o.mode ?? 'label');
-    if (o.dryRun) return { ...preview, queued: 0, drained: undefined };
-    const queued = await this.queue(realmId, preview.plan, o);
-    const drained = await this.drain(realmId, o);
-    return { ...preview, queued, drained };
+    if (o.dryRun) return { ...(await this.preview(realmId, o.mode ?? 'label')), queued: 0, drained: undefined };
+    const queued = await this.enqueue(realmId, o);
+    return { ...queued, drained: await this.drain(realmId, o) };
   }
 
   /** The nightly step after scoring: writes what changed when the owner has turned nightly write-back on. */
@@ -172,6 +211,43 @@ export class WritebackService {
       lines.push(`${realmId}: ${report ? drainSummary(report) : 'already draining'}`);
     }
     return lines.length === 0 ? 'nothing due' : lines.join('\n');
+  }
+
+  /**
+   * Queues one dated line for an invoice's PrivateNote (the `invoice_note` kind): the trace of a reminder emailed,
+   * where the bookkeeper sees it in QuickBooks. Called by the reminders sender in the flow that sent the email; the
+   * row is written by the next drain (`drain(realmId)` after a run's emails, or the `writeback-drain` job). Once per
+   * `key` (the reminder's id): a second call with the same key adds nothing and returns undefined. Written whether or
+   * not nightly write-back is on (the owner chose the email channel, which records its emails there), never for a
+   * customer excluded from automatic actions. Throws a RangeError for a line that is not one of ours
+   * (`invoiceNoteLineProblem`).
+   */
+  async queueInvoiceNote(
+    realmId: string,
+    n: { invoiceId: string; customerId: string; targetName: string; line: string; key: string; actor: string },
+  ): Promise<Writeback | undefined> {
+    const problem = invoiceNoteLineProblem(n.line);
+    if (problem) throw new RangeError(`Invoice note line ${JSON.stringify(n.line)}: ${problem}`);
+    // The stored key is cut at 200 characters with the realm in front: a longer key could meet another.
+    if (n.key === '' || n.key.length > 100) throw new RangeError('An invoice note key is 1 to 100 characters');
+    const [added] = await this.d.store.enqueue(
+      [
+        {
+          realmId,
+          kind: 'invoice_note',
+          targetType: 'Invoice',
+          targetId: n.invoiceId,
+          customerId: n.customerId,
+          targetName: n.targetName,
+          payload: { line: n.line, key: n.key },
+          idempotencyKey: `invoice_note:${n.invoiceId}:${n.key}`,
+          origin: 'reminders',
+          actor: n.actor,
+        },
+      ],
+      this.d.clock.now(),
+    );
+    return added;
   }
 
   /** The company's outbox rows, newest first (filters and keyset paging as the store takes them). */

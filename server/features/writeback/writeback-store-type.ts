@@ -4,7 +4,7 @@ import type { WritebackSettings, WriteTarget } from './domain/writeback-plan.js'
 
 export const WRITEBACK_STATUSES = ['pending', 'in_flight', 'done', 'failed', 'skipped', 'superseded'] as const;
 export type WritebackStatus = (typeof WRITEBACK_STATUSES)[number];
-export const WRITEBACK_ORIGINS = ['nightly', 'cli', 'panel', 'removal'] as const;
+export const WRITEBACK_ORIGINS = ['nightly', 'cli', 'panel', 'removal', 'reminders'] as const;
 export type WritebackOrigin = (typeof WRITEBACK_ORIGINS)[number];
 
 /** What a finished row did: the fields it changed in QuickBooks (none when there was nothing to write), and why. */
@@ -12,7 +12,7 @@ export interface WritebackResult {
   /** 'written', or why nothing was written ('already-in-quickbooks', 'edited-block-kept', 'excluded', ...). */
   outcome: string;
   fields: string[];
-  /** Notes as written (customer rows). */
+  /** Notes as written (customer rows), or PrivateNote (invoice notes). */
   notes?: string | undefined;
   /** Parts of the label a shorter form left out for lack of room. */
   omitted?: string[] | undefined;
@@ -69,7 +69,8 @@ export interface WritebackQuery {
 export interface WritebackStore {
   /**
    * Adds rows whose idempotency keys are new, in one transaction; a new pending row for a target supersedes the
-   * pending rows of the same kind and target that it replaces. Returns the rows added.
+   * pending rows of the same kind and target that it replaces (not for notes: `supersedesPending`). Returns the
+   * rows added.
    */
   enqueue(rows: readonly NewWriteback[], at: Date): Promise<Writeback[]>;
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/knex.js';
 import { toDate } from '../../db/row-values.js';
+import { supersedesPending } from './domain/entity-changes.js';
 import { DEFAULT_WRITEBACK_SETTINGS, type WritebackSettings } from './domain/writeback-plan.js';
 import {
   WRITEBACK_STATUSES,
@@ -90,7 +91,7 @@ export function createWritebackStore(db: Db): WritebackStore {
           for (const f of found) taken.add(String(f.idempotency_key));
         }
         const fresh = dedupe(rows).filter((r) => !taken.has(storedKey(r)));
-        const pending = fresh.filter((r) => (r.status ?? 'pending') === 'pending');
+        const pending = fresh.filter((r) => (r.status ?? 'pending') === 'pending' && supersedesPending(r.kind));
         for (const [key, group] of groupByRealmKind(pending)) {
           const [realmId, kind] = key.split('|') as [string, string];
           for (const part of chunks(group.map((r) => r.targetId))) {

@@ -11,6 +11,7 @@ const OUTCOMES: Record<string, string> = {
   'no-block': 'nothing to remove',
   excluded: 'not written: the customer is excluded from automatic actions',
   'record-gone': 'not written: the record is no longer in QuickBooks',
+  'private-note-full': 'no room: the invoice’s own private note leaves too little of its 4,000 characters',
 };
 
 const PARTS: Record<string, string> = {
@@ -35,6 +36,7 @@ const WHAT: Record<Writeback['kind'], string> = {
   customer_label: 'the risk label',
   customer_unlabel: 'the removal of the Duesense block',
   invoice_tier: 'the risk tier',
+  invoice_note: 'the reminder’s line',
 };
 
 /** One activity line for a write that reached QuickBooks. */
@@ -44,7 +46,9 @@ export function writeSummary(row: Pick<Writeback, 'kind' | 'targetName'>, result
   const base =
     row.kind === 'customer_unlabel'
       ? `Removed the Duesense block from ${row.targetName}'s notes in QuickBooks`
-      : `Wrote ${WHAT[row.kind]} into QuickBooks for ${row.targetName} (${fields})`;
+      : row.kind === 'invoice_note'
+        ? `Noted the reminder on invoice ${row.targetName} in QuickBooks (${fields})`
+        : `Wrote ${WHAT[row.kind]} into QuickBooks for ${row.targetName} (${fields})`;
   return left ? `${base}; left out ${left} for lack of room` : base;
 }
 

@@ -25,13 +25,18 @@ const control = (url: string, path: string, body: unknown) =>
   });
 
 describe('throttling', () => {
-  it('answers the 11th request in one second with 429 and the XML fault, then recovers', async () => {
+  /** A throttled emulator, and a read of customer 1 with a valid token. */
+  const throttledCustomerReads = async () => {
     running = await startEmulator({ throttle: true });
     const token = await tokenFor(running.url, FIXTURE_REALM);
-    const get = () =>
+    return () =>
       fetch(`${running!.url}/v3/company/${FIXTURE_REALM}/customer/1`, {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       });
+  };
+
+  it('answers the 11th request in one second with 429 and the XML fault, then recovers', async () => {
+    const get = await throttledCustomerReads();
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await get()).status);
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
@@ -39,8 +44,26 @@ describe('throttling', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toMatch(/xml/);
     expect(await limited.text()).toMatch(/ThrottleExceeded/);
-    running.clock.advance(1_100);
+    running!.clock.advance(1_100);
     expect((await get()).status).toBe(200);
+  });
+
+  it('logs each request with the status it was answered with, for GET /emulator/requests', async () => {
+    const get = await throttledCustomerReads();
+    const before = running!.emulator.requests().at(-1)?.seq ?? 0;
+    for (let i = 0; i < 11; i++) await get();
+    const log = async (after: number) =>
+      (
+        (await (await fetch(`${running!.url}/emulator/requests?after=${after}`)).json()) as {
+          requests: Array<{ seq: number; method: string; path: string; status: number }>;
+        }
+      ).requests;
+    const logged = await log(before);
+    expect(logged.map((r) => r.seq)).toEqual(Array.from({ length: 11 }, (_, i) => before + 1 + i));
+    expect(logged.every((r) => r.method === 'GET' && r.path === `/v3/company/${FIXTURE_REALM}/customer/1`)).toBe(true);
+    expect(logged.map((r) => r.status)).toEqual([...Array<number>(10).fill(200), 429]);
+    expect(await log(before + 10)).toHaveLength(1);
+    expect((await fetch(`${running!.url}/emulator/requests?after=-1`)).status).toBe(400);
   });
 
   it('can be switched off through the control API', async () => {

@@ -247,15 +247,15 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       ).toMatchObject({ invoiceId: '104', daysPastDue: 30 });
     });
 
-    it('reads the controls, the credit score and the activity about one customer in one go', async () => {
+    it('reads the controls, the credit score, the writes and the activity about one customer in one go', async () => {
       const log = w.t.container.activity;
-      await log.record(w.realmId, { actor: 'Nightly schedule', kind: 'write', summary: 'note for 1', customerId: '1' });
-      await log.record(w.realmId, {
-        actor: 'Nightly schedule',
-        kind: 'write',
-        summary: 'note for 10',
-        customerId: '10',
-      });
+      // Labels queued for every scored customer (not drained): a customer's live state has their own rows only.
+      const queued = await c.writeback.enqueue(w.realmId, { origin: 'cli', actor: 'test' });
+      const target = queued.plan.writes[0]!.customerId;
+      const forTarget = queued.plan.writes.filter((p) => p.customerId === target).map((p) => p.idempotencyKey);
+      expect(queued.plan.writes.some((p) => p.customerId !== target)).toBe(true);
+      const writes = (await c.customerPage.liveState(w.realmId, target)).writes;
+      expect(writes.map((e) => e.idempotencyKey.slice(w.realmId.length + 1)).sort()).toEqual(forTarget.sort());
       await log.record(w.realmId, {
         actor: 'Dana Demo',
         kind: 'customer',
@@ -264,7 +264,7 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
         detail: { action: 'pause_reminders' },
       });
       const live = await c.customerPage.liveState(w.realmId, '1');
-      expect(live.writes.map((e) => e.summary)).toEqual(['note for 1']);
+      expect(live.writes).toEqual([]); // customer 1 was excluded above: nothing is queued for them
       expect(live.actions.map((e) => e.summary)).toEqual(['paused 1']);
       expect(live.controls).toEqual(await c.customerInputs.controls(w.realmId, '1'));
       expect(live.creditScore).toEqual(await c.customerInputs.creditScore(w.realmId, '1'));
@@ -282,7 +282,7 @@ function suite(dialect: string, database: () => Promise<{ env?: Record<string, s
       expect(await c.customerPage.liveState(w.realmId, '3')).toEqual({
         creditScore: { score: 700, source: 'import', updatedAt: at },
         controls: { remindersPaused: false, excluded: false, updatedAt: null, updatedBy: null },
-        writes: [],
+        writes: [], // customer 3 is not scored: no label to queue
         actions: [],
       });
     });

@@ -390,6 +390,24 @@ describe.each(stores<WritebackStore>(() => createWritebackStore(db), createFakeW
       expect((await store.list(realmId)).map((r) => r.status)).toEqual(['skipped', 'pending']);
     });
 
+    it('keeps every pending note of a target: notes add up, none supersedes another', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      const note = (key: string): Partial<NewWriteback> => ({
+        kind: 'invoice_note',
+        targetType: 'Invoice',
+        payload: { line: `2026-12-07 Duesense reminder ${key}`, key },
+        idempotencyKey: `invoice_note:130:${key}`,
+        origin: 'reminders',
+      });
+      await store.enqueue([row(realmId, '130', note('r1'))], at(0));
+      await store.enqueue([row(realmId, '130', note('r2'))], at(1));
+      expect((await store.list(realmId)).map((r) => [r.kind, r.status, r.origin])).toEqual([
+        ['invoice_note', 'pending', 'reminders'],
+        ['invoice_note', 'pending', 'reminders'],
+      ]);
+    });
+
     it('claims due rows oldest first, and takes again rows a dead process left in flight', async () => {
       const store = make();
       const [realmId, other] = [await nextRealm(), await nextRealm()];

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNotesBlock } from '../../../server/features/writeback/domain/notes-block.js';
-import { writebackWith, writebackWorld, type WritebackWorld } from '../../support/writeback-harness.js';
+import {
+  dyingAfterTheAnswer,
+  writebackWith,
+  writebackWorld,
+  type WritebackWorld,
+} from '../../support/writeback-harness.js';
 
 const STALE_AFTER_MS = 10 * 60_000;
 
@@ -51,17 +56,47 @@ describe('concurrent edits and crashes against the emulator', () => {
     expect(w.posts(again)).toEqual([]);
   });
 
-  it('a crash between the write and marking the row done never writes twice', async () => {
+  it('a crash after the answers reached the local copy, before the rows were done, never writes twice', async () => {
+    w = await writebackWorld({ customers: 12, writeback: { staleAfterMs: STALE_AFTER_MS } });
+    const world = w;
+    const { service } = writebackWith(world.t.container, {
+      options: { staleAfterMs: STALE_AFTER_MS },
+      wrapStore: dyingAfterTheAnswer(),
+    });
+    const start = tokensOf(world);
+    await expect(service.run(world.realmId, { origin: 'cli', actor: 'test' })).rejects.toThrow('the process died');
+    for (const s of world.scored) expect(Number(world.customer(s.id).SyncToken)).toBe(start.get(s.id)! + 1);
+    expect(await world.outbox.counts(world.realmId)).toMatchObject({ in_flight: world.scored.length, done: 0 });
+
+    // Until they are stale, another drain leaves them alone.
+    let mark = world.mark();
+    expect(await service.drain(world.realmId)).toMatchObject({ written: 0, alreadyThere: 0 });
+    expect(world.posts(mark)).toEqual([]);
+
+    // The batch's answers were in the local copy: the rows find the labels there and send nothing.
+    world.emulator.clock.advance(STALE_AFTER_MS + 1_000);
+    mark = world.mark();
+    expect(await service.drain(world.realmId)).toMatchObject({
+      written: 0,
+      alreadyThere: world.scored.length,
+      conflicts: 0,
+      failed: 0,
+    });
+    expect(world.posts(mark)).toEqual([]);
+    for (const s of world.scored) expect(Number(world.customer(s.id).SyncToken)).toBe(start.get(s.id)! + 1);
+    expect(await world.outbox.counts(world.realmId)).toMatchObject({ in_flight: 0, done: world.scored.length });
+  });
+
+  it('a crash before the answers reached the local copy never writes twice either (5010, re-read)', async () => {
     w = await writebackWorld({ customers: 12, writeback: { staleAfterMs: STALE_AFTER_MS } });
     const world = w;
     let crashes = 1;
     const { service } = writebackWith(world.t.container, {
       options: { staleAfterMs: STALE_AFTER_MS },
-      wrapStore: (store) => ({
-        ...store,
-        async finish(id, o) {
-          if (crashes-- > 0) throw new Error('the process died after QuickBooks answered the batch');
-          return store.finish(id, o);
+      wrapLocalCopyWriter: (writer) => ({
+        async apply(realmId, entity, records) {
+          if (records.length > 0 && crashes-- > 0) throw new Error('the process died after QuickBooks answered');
+          return writer.apply(realmId, entity, records);
         },
       }),
     });
@@ -70,21 +105,14 @@ describe('concurrent edits and crashes against the emulator', () => {
     await expect(run()).rejects.toThrow('the process died');
     // QuickBooks has every label (the batch went through); the outbox still has the rows in flight.
     for (const s of world.scored) expect(Number(world.customer(s.id).SyncToken)).toBe(start.get(s.id)! + 1);
-    const counts = await world.outbox.counts(world.realmId);
-    expect(counts).toMatchObject({ in_flight: world.scored.length, done: 0 });
-
-    // Until they are stale, another drain leaves them alone.
-    let mark = world.mark();
-    expect(await service.drain(world.realmId)).toMatchObject({ written: 0, alreadyThere: 0 });
-    expect(world.posts(mark)).toEqual([]);
+    expect(await world.outbox.counts(world.realmId)).toMatchObject({ in_flight: world.scored.length, done: 0 });
 
     world.emulator.clock.advance(STALE_AFTER_MS + 1_000);
-    mark = world.mark();
+    let mark = world.mark();
     const report = await service.drain(world.realmId);
-    // The first row's answer reached the local copy before the crash: nothing to send. The others went out with
-    // their old SyncTokens, were refused (5010), read again, and found already labelled.
+    // The rows went out again with their spent SyncTokens, were refused (5010), read again, and found labelled.
     expect(report).toMatchObject({ written: 0, alreadyThere: world.scored.length, failed: 0 });
-    expect(report!.conflicts).toBe(world.scored.length - 1);
+    expect(report!.conflicts).toBe(world.scored.length);
     expect(paths(world, mark)).toEqual(['/batch']);
     for (const s of world.scored) {
       expect(Number(world.customer(s.id).SyncToken)).toBe(start.get(s.id)! + 1);

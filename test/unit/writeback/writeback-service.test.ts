@@ -133,4 +133,31 @@ describe('the write-back service', () => {
     expect(await t.service.drainDue()).toBe(`${REALM}: 0 written`);
     expect(t.drained).toEqual([REALM]);
   });
+
+  it('queues a reminder’s invoice note once per key, nightly write-back on or off; refuses a stray line', async () => {
+    const t = setup();
+    const note = {
+      invoiceId: '130',
+      customerId: '1',
+      targetName: '1042',
+      line: '2026-12-07 Duesense reminder (+7 days, firm) emailed to a@b.com',
+      key: 'reminder-17',
+      actor: 'Reminders',
+    };
+    expect(await t.service.queueInvoiceNote(REALM, note)).toMatchObject({
+      kind: 'invoice_note',
+      targetType: 'Invoice',
+      targetId: '130',
+      payload: { line: note.line, key: 'reminder-17' },
+      idempotencyKey: `${REALM}:invoice_note:130:reminder-17`,
+      origin: 'reminders',
+      status: 'pending',
+    });
+    expect(await t.service.queueInvoiceNote(REALM, note)).toBeUndefined();
+    await expect(t.service.queueInvoiceNote(REALM, { ...note, key: 'k2', line: 'Called Amy' })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(t.service.queueInvoiceNote(REALM, { ...note, key: '' })).rejects.toThrow(RangeError);
+    expect(t.store.rows()).toHaveLength(1);
+  });
 });

@@ -39,6 +39,7 @@ export function prepareSalesTransaction(ctx: WriteContext, b: Body, existing: Qb
       : String(b.DocNumber);
   checkMaxLength(out.DocNumber, 'DocNumber', 21);
   out.TxnDate = checkDate(b.TxnDate, 'TxnDate') ?? ctx.today();
+  // PrivateNote's limit is not in Intuit's XSD; 4000 is the commonly cited figure (UNCONFIRMED, qbo-api.md).
   checkMaxLength(b.PrivateNote, 'PrivateNote', 4000);
   if (isObject(b.CustomerMemo)) checkMaxLength(b.CustomerMemo.value, 'CustomerMemo', 1000);
 

@@ -3,10 +3,21 @@
  * nothing to write. Pure; the executor calls it with the local copy first and again with a fresh read after a stale
  * SyncToken (5010), so a replayed or conflicting write is worked out against what is really there.
  */
+import { appendNoteLine, type InvoiceNotePayload } from './invoice-note.js';
 import { mergeNotesBlock, removeNotesBlock, type LabelPart, type RiskLabel } from './notes-block.js';
 
-export const WRITEBACK_KINDS = ['customer_label', 'customer_unlabel', 'invoice_tier'] as const;
+export type { InvoiceNotePayload } from './invoice-note.js';
+
+export const WRITEBACK_KINDS = ['customer_label', 'customer_unlabel', 'invoice_tier', 'invoice_note'] as const;
 export type WritebackKind = (typeof WRITEBACK_KINDS)[number];
+
+/**
+ * Whether a new pending row replaces the pending rows of its kind and target: a label or a tier states what the
+ * record should hold (only the newest counts); notes add up (each reminder's line is written).
+ */
+export function supersedesPending(kind: WritebackKind): boolean {
+  return kind !== 'invoice_note';
+}
 export type EditedBlockPolicy = 'keep' | 'replace';
 
 export interface CustomerLabelPayload {
@@ -28,18 +39,25 @@ export interface InvoiceTierPayload {
   replaceable: string[];
 }
 
-export type WritebackPayload = CustomerLabelPayload | CustomerUnlabelPayload | InvoiceTierPayload;
+export type WritebackPayload = CustomerLabelPayload | CustomerUnlabelPayload | InvoiceTierPayload | InvoiceNotePayload;
 
 /** Why a row wrote nothing. */
 export type NoWriteReason =
-  'already-in-quickbooks' | 'edited-block-kept' | 'no-room' | 'person-value-kept' | 'invoice-closed' | 'no-block';
+  | 'already-in-quickbooks'
+  | 'edited-block-kept'
+  | 'no-room'
+  | 'person-value-kept'
+  | 'invoice-closed'
+  | 'no-block'
+  | 'private-note-full';
 
 export type EntityChange =
   | {
       write: true;
       body: Record<string, unknown>;
-      /** Fields the body changes, for the record ("Notes", "CustomerTypeRef", "CustomField"). */
+      /** Fields the body changes, for the record ("Notes", "CustomerTypeRef", "CustomField", "PrivateNote"). */
       fields: string[];
+      /** Notes (a customer) or PrivateNote (an invoice's note) as written. */
       notes?: string | undefined;
       omitted?: LabelPart[] | undefined;
       /** The label did not fit beside the user's text: Notes keep only the user's text (any old block removed). */
@@ -64,6 +82,8 @@ export function changeFor(kind: WritebackKind, payload: WritebackPayload, entity
       return unlabelChange(payload as CustomerUnlabelPayload, entity);
     case 'invoice_tier':
       return invoiceTierChange(payload as InvoiceTierPayload, entity);
+    case 'invoice_note':
+      return invoiceNoteChange(payload as InvoiceNotePayload, entity);
   }
 }
 
@@ -123,4 +143,21 @@ function invoiceTierChange(p: InvoiceTierPayload, invoice: Entity): EntityChange
   const next = fields.map((f) => (String(f.DefinitionId) === p.definitionId ? { ...f, StringValue: p.value } : f));
   if (!ours) next.push({ DefinitionId: p.definitionId, Type: 'StringType', StringValue: p.value });
   return { write: true, body: sparse(invoice, { CustomField: next }), fields: ['CustomField'] };
+}
+
+/**
+ * One dated line appended to PrivateNote. Written whatever the balance: the line records an email that went (a
+ * payment that arrived since does not undo it).
+ */
+function invoiceNoteChange(p: InvoiceNotePayload, invoice: Entity): EntityChange {
+  const note = typeof invoice.PrivateNote === 'string' ? invoice.PrivateNote : '';
+  const appended = appendNoteLine(note, p.line);
+  if (appended.outcome === 'already-there') return { write: false, reason: 'already-in-quickbooks' };
+  if (appended.outcome === 'no-room') return { write: false, reason: 'private-note-full' };
+  return {
+    write: true,
+    body: sparse(invoice, { PrivateNote: appended.note }),
+    fields: ['PrivateNote'],
+    notes: appended.note,
+  };
 }
