@@ -74,9 +74,9 @@ function sourceFiles(dir: string): string[] {
  * Settings sections are not uses.
  */
 function filesNaming(files: readonly string[], table: string): string[] {
-  // A URL path, a Settings section or a write's origin (`path: 'reminders'`, `section: 'reminders'`,
-  // `origin: 'reminders'`) is not a use of a table.
-  const notATable = '(?<!\\b(?:path|section|origin))';
+  // A URL path, a Settings section, a write's origin or a menu tab (`path: 'reminders'`, `section: 'reminders'`,
+  // `origin: 'reminders'`, `nav: 'reminders'`) is not a use of a table.
+  const notATable = '(?<!\\b(?:path|section|origin|nav))';
   const quoted = new RegExp(
     `(?:(?<!\\.(?:command|option|alias))\\(|=|${notATable}:|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`,
   );
