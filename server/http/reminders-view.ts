@@ -1,7 +1,7 @@
 /** Reminders in words for the pages: outbox rows, the queue grouped by customer, and what the plan holds back. */
 import type { NotReminded } from '../features/reminders/domain/reminder-plan.js';
 import { TONE_WORDS } from '../features/reminders/domain/reminder-policy.js';
-import type { ReminderPreview } from '../features/reminders/reminder-service.js';
+import type { ReminderPreview, ReminderService } from '../features/reminders/reminder-service.js';
 import type { Reminder, ReminderError } from '../features/reminders/reminder-store-type.js';
 import {
   invoiceInWords,
@@ -128,4 +128,53 @@ export function heldRow(n: NotReminded, p: Pick<ReminderPreview, 'names' | 'invo
     balance: open ? `${formatMoney(open.openBalanceCents, open.currency)} open` : '',
     reason: reminderReasonInWords(n.reason),
   };
+}
+
+export interface OpenInvoiceView {
+  invoiceId: string;
+  invoice: string;
+  balance: string;
+  /** What a run would do for it now, in words. */
+  plan: string;
+  snoozedUntil: string | null;
+  disputed: boolean;
+}
+
+export interface CustomerRemindersView {
+  timeline: ReminderRowView[];
+  invoices: OpenInvoiceView[];
+}
+
+/** A customer's reminders on record (newest first) and their open invoices with what a run would do now. */
+export async function customerReminders(
+  reminders: Pick<ReminderService, 'list' | 'preview'>,
+  realmId: string,
+  customerId: string,
+): Promise<CustomerRemindersView> {
+  const [rows, preview] = await Promise.all([
+    reminders.list(realmId, { customerId, limit: 100 }),
+    reminders.preview(realmId),
+  ]);
+  const due = new Map(preview.plan.due.map((d) => [d.invoiceId, d]));
+  const not = new Map(preview.plan.notReminded.map((n) => [n.invoiceId, n]));
+  const invoices = [...preview.invoices.values()]
+    .filter((i) => i.customerId === customerId)
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.invoiceId.localeCompare(b.invoiceId))
+    .map((i) => {
+      const d = due.get(i.invoiceId);
+      const n = not.get(i.invoiceId);
+      return {
+        invoiceId: i.invoiceId,
+        invoice: invoiceInWords(i).replace(/^i/, 'I'),
+        balance: `${formatMoney(i.openBalanceCents, i.currency)} open, due ${fmt.date(i.dueDate)}`,
+        plan: d
+          ? `Due now: ${stageOf(d).replace(/^t/, 't')} (${TONE_WORDS[d.tone].toLowerCase()}), on the next run.`
+          : n
+            ? reminderReasonInWords(n.reason)
+            : 'Nothing planned.',
+        snoozedUntil: i.snoozedUntil,
+        disputed: i.disputed,
+      };
+    });
+  return { timeline: rows.map((r) => reminderRow(r, preview)), invoices };
 }

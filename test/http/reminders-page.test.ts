@@ -273,4 +273,109 @@ describe('the Reminders page: the queue, approve and skip, held and cannot send,
     const page = await bob.get('/reminders');
     expect(page.text).toContain(`<li id="reminder-${bobs[0]!.id}">`);
   });
+
+  describe("a customer's page: the timeline, send now, snooze, dispute", () => {
+    const page = (customerId: string) => alice.get(`/customers/${customerId}`);
+    const openOf = async (customerId: string) =>
+      [...(await c().reminders.preview(REALM_A)).invoices.values()].filter((i) => i.customerId === customerId);
+
+    it('shows the timeline: sent, skipped and failed reminders with their details', async () => {
+      const rows = await c().reminders.list(REALM_A, { status: 'sent', limit: 1 });
+      const sent = rows[0]!;
+      const text = (await page(sent.customerId)).text;
+      const li = new RegExp(`<li id="timeline-${sent.id}">([\\s\\S]*?)</li>`).exec(text)![1]!;
+      expect(li).toContain(`<strong>Invoice ${sent.docNumber}</strong>`);
+      expect(li).toContain('>sent</span>');
+      expect(li).toContain('QuickBooks’ invoice email to');
+      expect(text).not.toContain('id="reminders-none"');
+      expect(text).toContain('Active: this customer gets reminders on the schedule in Settings');
+    });
+
+    it('refuses Send a reminder now with the guard’s reason in words: no address', async () => {
+      const [invoice] = await openOf(noEmailCustomer);
+      const csrf = csrfFrom((await page(noEmailCustomer)).text);
+      const res = await alice
+        .post(`/customers/${noEmailCustomer}/reminders/send`)
+        .type('form')
+        .send({ _csrf: csrf, invoiceId: invoice!.invoiceId });
+      expect(res.status).toBe(409);
+      expect(res.text).toContain(
+        '<strong>Not sent.</strong> Cannot send: no email address on the invoice or the customer.',
+      );
+      const log = await c().activity.list(REALM_A, { kind: 'email' });
+      expect(log.some((e) => e.summary.includes('Send a reminder now') && e.summary.includes('not sent'))).toBe(true);
+    });
+
+    it('records a dispute, which stops Send a reminder now, then clears it; snoozes and unsnoozes', async () => {
+      const customerId = (await c().reminders.list(REALM_A, { status: 'sent', limit: 1 }))[0]!.customerId;
+      const [invoice] = await openOf(customerId);
+      const id = invoice!.invoiceId;
+      const csrf = csrfFrom((await page(customerId)).text);
+      const post = (what: string, body: Record<string, string>) =>
+        alice
+          .post(`/customers/${customerId}/reminders/${what}`)
+          .type('form')
+          .send({ _csrf: csrf, invoiceId: id, ...body });
+      const disputed = await post('dispute', { action: 'record', note: 'Wrong quantity' });
+      expect(disputed.headers.location).toBe(`/customers/${customerId}?done=disputed#customer-reminders`);
+      expect((await openOf(customerId)).find((i) => i.invoiceId === id)!.disputed).toBe(true);
+      const refused = await post('send', {});
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('Disputed: a dispute is recorded on this invoice.');
+      expect((await post('dispute', { action: 'clear' })).headers.location).toContain('done=undisputed');
+      expect((await post('snooze', { until: 'tomorrow' })).status).toBe(400);
+      expect((await post('snooze', { until: '2026-11-20' })).headers.location).toContain('done=snoozed');
+      expect((await page(customerId)).text).toContain('Snoozed until 20 Nov 2026');
+      expect((await post('send', {})).text).toContain('Snoozed until');
+      expect((await post('snooze', { until: '' })).headers.location).toContain('done=unsnoozed');
+      const log = (await c().activity.list(REALM_A, { kind: 'customer' })).map((e) => e.summary);
+      expect(log.some((l) => l.startsWith('Recorded a dispute on invoice') && l.endsWith(': Wrong quantity'))).toBe(
+        true,
+      );
+      expect(log.some((l) => l.startsWith('Snoozed reminders for invoice') && l.endsWith('until 2026-11-20'))).toBe(
+        true,
+      );
+    });
+
+    it('sends a reminder now through QuickBooks, and the email is in its outbox', async () => {
+      const customerId = (await c().reminders.list(REALM_A, { status: 'sent', limit: 1 }))[0]!.customerId;
+      const [invoice] = await openOf(customerId);
+      const before = emails(REALM_A).length;
+      const csrf = csrfFrom((await page(customerId)).text);
+      const res = await alice
+        .post(`/customers/${customerId}/reminders/send`)
+        .type('form')
+        .send({ _csrf: csrf, invoiceId: invoice!.invoiceId });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/customers/${customerId}?done=reminder-sent#customer-reminders`);
+      expect(emails(REALM_A)).toHaveLength(before + 1);
+      expect(emails(REALM_A).at(-1)!.invoiceId).toBe(invoice!.invoiceId);
+      expect((await alice.get(res.headers.location!)).text).toContain('Reminder sent: QuickBooks emailed the invoice');
+    });
+
+    it("never acts on another company's invoice or on another customer's invoice", async () => {
+      const customerId = (await c().reminders.list(REALM_A, { status: 'sent', limit: 1 }))[0]!.customerId;
+      const csrf = csrfFrom((await page(customerId)).text);
+      const other = [...(await c().reminders.preview(REALM_A)).invoices.values()].find(
+        (i) => i.customerId !== customerId,
+      )!;
+      const res = await alice
+        .post(`/customers/${customerId}/reminders/dispute`)
+        .type('form')
+        .send({ _csrf: csrf, invoiceId: other.invoiceId, action: 'record' });
+      expect(res.status).toBe(404);
+      const bobsInvoices = [...(await c().reminders.preview(REALM_B)).invoices.values()];
+      for (const inv of bobsInvoices.slice(0, 3)) {
+        await alice
+          .post(`/customers/${customerId}/reminders/snooze`)
+          .type('form')
+          .send({ _csrf: csrf, invoiceId: inv.invoiceId, until: '2026-12-01' });
+      }
+      expect([...(await c().reminders.preview(REALM_B)).invoices.values()].some((i) => i.snoozedUntil)).toBe(false);
+      expect(emails(REALM_B)).toEqual([]);
+      expect((await alice.post('/customers/no-such/reminders/send').type('form').send({ _csrf: csrf })).status).toBe(
+        404,
+      );
+    });
+  });
 });
