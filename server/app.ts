@@ -18,6 +18,7 @@ import { activityRoutes } from './http/activity.routes.js';
 import { settingsRoutes, settingsUploadRoutes } from './http/settings.routes.js';
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { writebackRoutes } from './http/writeback.routes.js';
+import { reminderRoutes } from './http/reminders.routes.js';
 import { fmt } from './http/view-helpers.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
@@ -81,6 +82,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(activityRoutes(c));
   app.use(settingsRoutes(c));
   app.use(writebackRoutes(c));
+  app.use(reminderRoutes(c));
   app.use(notFound);
   app.use(errorHandler(c.logger));
   return app;

@@ -26,6 +26,8 @@ import {
 } from '../features/risk/score-run-store-type.js';
 import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
+import { customerReminders } from './reminders-view.js';
+import { reminderReasonInWords } from '../features/reminders/reminder-words.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
@@ -48,7 +50,7 @@ const MAX_SEARCH = 100;
 const CHART_SCRIPTS = ['/assets/vendor/chart.umd.min.js', '/assets/js/charts.js'];
 const STYLES = ['/assets/css/customers.css'];
 /** A customer's page also shows its writes into QuickBooks. */
-const CUSTOMER_STYLES = [...STYLES, '/assets/css/writeback.css'];
+const CUSTOMER_STYLES = [...STYLES, '/assets/css/writeback.css', '/assets/css/reminders.css'];
 
 /** The list's state as it appears in links: only what differs from the defaults. */
 export interface ListState {
@@ -188,13 +190,29 @@ const NOTICES: Record<string, (name: string) => string> = {
   included: (n) => `${n} is included in automatic actions again.`,
   'credit-score-set': (n) => `Credit score saved for ${n}. It counts from the next score run.`,
   'credit-score-cleared': (n) => `Credit score removed for ${n}. It counts from the next score run.`,
+  'reminder-sent': () => 'Reminder sent: QuickBooks emailed the invoice to the customer. It is in the timeline below.',
+  'reminder-held': () =>
+    'Not sent: the fresh read from QuickBooks held it. It waits in the queue with its reason, in the timeline below.',
+  'reminder-skipped': () => 'Not sent: the fresh read from QuickBooks found the invoice paid or gone.',
+  'reminder-failed': () => 'Not sent: QuickBooks refused it. The error is in the timeline below.',
+  'reminder-waiting': () =>
+    'The reminder is approved but QuickBooks has not confirmed it yet (no answer, a reconnect or its daily limit). ' +
+    'Duesense checks QuickBooks before sending it again; the timeline below shows where it is.',
+  snoozed: () => 'Snoozed: no reminder goes for that invoice before the date.',
+  unsnoozed: () => 'Snooze removed: the invoice gets reminders on its schedule again.',
+  disputed: () => 'Dispute recorded: no reminder goes for that invoice while it stands.',
+  undisputed: () => 'Dispute cleared: the invoice gets reminders on its schedule again.',
 };
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
+const isRealDate = (d: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+  !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+  new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 type Deps = Pick<
   Container,
-  'customerList' | 'customerPage' | 'customerInputs' | 'activity' | 'clock' | 'localCopy' | 'riskPolicies'
+  'customerList' | 'customerPage' | 'customerInputs' | 'activity' | 'clock' | 'localCopy' | 'riskPolicies' | 'reminders'
 >;
 
 /** The customer list (filters, sort, pages, CSV) and each customer's page with its controls. */
@@ -314,7 +332,14 @@ export function customerRoutes(c: Deps): Router {
   async function renderCustomer(
     res: Response,
     id: string,
-    o: { status?: number; notice?: keyof typeof NOTICES; creditScoreError?: string; creditScoreValue?: string } = {},
+    o: {
+      status?: number;
+      notice?: keyof typeof NOTICES;
+      creditScoreError?: string;
+      creditScoreValue?: string;
+      /** Why "Send a reminder now" was refused, in words. */
+      reminderRefusal?: string;
+    } = {},
   ) {
     if (!CUSTOMER_ID.test(id)) throw new NotFoundError('There is no such customer.');
     // What the bookkeeper set and what was logged can change at any time: read fresh on every view, while the run
@@ -322,9 +347,10 @@ export function customerRoutes(c: Deps): Router {
     const live = c.customerPage.liveState(res.locals.company!.realmId, id);
     live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
     const { run, snapshot } = await scoredCustomer(res, id);
-    const [{ creditScore, controls, writes, actions }, sections] = await Promise.all([
+    const [{ creditScore, controls, writes, actions }, sections, reminders] = await Promise.all([
       live,
       renderRunSections(res, run, snapshot),
+      customerReminders(c.reminders, res.locals.company!.realmId, id),
     ]);
     const customer = { ...snapshot.customer, creditScore, controls };
     res.status(o.status ?? 200).render('pages/customer', {
@@ -336,6 +362,8 @@ export function customerRoutes(c: Deps): Router {
       customer,
       clusterName: clusterName(run.clusters, customer.clusterId),
       writes: writes.map(writebackRow),
+      reminders,
+      reminderRefusal: o.reminderRefusal,
       actions,
       runSections: sections,
       jobs: snapshot.covered.filter((j) => j.depth > 0),
@@ -403,6 +431,100 @@ export function customerRoutes(c: Deps): Router {
       back(res, id, sw.done(on));
     });
   }
+
+  /** An open invoice of this customer in the local copy (of this company), or a 404 like one that does not exist. */
+  const customersInvoice = async (realmId: string, customerId: string, body: unknown) => {
+    const raw = (body as Record<string, unknown> | undefined)?.invoiceId;
+    const invoiceId = typeof raw === 'string' && CUSTOMER_ID.test(raw) ? raw : '';
+    const [invoice] = invoiceId ? await c.localCopy.rawEntities(realmId, 'Invoice', [invoiceId]) : [];
+    const owner = (invoice?.CustomerRef as { value?: unknown } | undefined)?.value;
+    if (!invoice || String(owner) !== customerId)
+      throw new NotFoundError('There is no such invoice for this customer.');
+    const number = typeof invoice.DocNumber === 'string' && invoice.DocNumber ? invoice.DocNumber : invoiceId;
+    return { invoiceId, number };
+  };
+  const backToReminders = (res: Response, id: string, done: keyof typeof NOTICES) =>
+    res.redirect(303, `/customers/${encodeURIComponent(id)}?done=${done}#customer-reminders`);
+
+  /** "Send a reminder now": through the service's guards; a refusal is shown on the page with its reason. */
+  router.post('/customers/:id/reminders/send', requireCompany, async (req, res) => {
+    const id = String(req.params.id);
+    const { realmId, customer } = await scoredCustomer(res, id);
+    const { invoiceId, number } = await customersInvoice(realmId, id, req.body);
+    const actor = actorOf(res);
+    const result = await c.reminders.sendNow(realmId, invoiceId, actor);
+    if (!result.ok) {
+      const why = reminderReasonInWords(result.reason);
+      await c.activity.record(realmId, {
+        actor,
+        kind: 'email',
+        customerId: id,
+        summary: `Chose Send a reminder now for invoice ${number} of ${customer.name}: not sent. ${why}`,
+        detail: { action: 'send_reminder_now', invoiceId, reason: { ...result.reason } },
+      });
+      return renderCustomer(res, id, { status: 409, reminderRefusal: why });
+    }
+    const mine = result.report.outcomes.find((o) => o.reminder.invoiceId === invoiceId);
+    const outcome = mine?.outcome === 'reconciled' ? 'sent' : mine?.outcome;
+    backToReminders(
+      res,
+      id,
+      outcome === 'sent' || outcome === 'held' || outcome === 'skipped' || outcome === 'failed'
+        ? `reminder-${outcome}`
+        : 'reminder-waiting',
+    );
+  });
+
+  router.post('/customers/:id/reminders/snooze', requireCompany, async (req, res) => {
+    const id = String(req.params.id);
+    const { realmId, customer } = await scoredCustomer(res, id);
+    const { invoiceId, number } = await customersInvoice(realmId, id, req.body);
+    const raw = (req.body as Record<string, unknown>).until;
+    const until = typeof raw === 'string' ? raw.trim() : '';
+    const today = c.clock.now().toISOString().slice(0, 10);
+    if (until !== '' && (!isRealDate(until) || until <= today))
+      throw new ValidationError(`"${until.slice(0, 20)}" is not a date after today: give a date written YYYY-MM-DD.`);
+    const actor = actorOf(res);
+    await c.reminders.setInvoiceControls(realmId, invoiceId, { snoozedUntil: until || null }, actor);
+    await c.activity.record(realmId, {
+      actor,
+      kind: 'customer',
+      customerId: id,
+      summary: until
+        ? `Snoozed reminders for invoice ${number} of ${customer.name} until ${until}`
+        : `Removed the snooze on invoice ${number} of ${customer.name}`,
+      detail: { action: until ? 'snooze_invoice' : 'unsnooze_invoice', invoiceId, until: until || null },
+    });
+    backToReminders(res, id, until ? 'snoozed' : 'unsnoozed');
+  });
+
+  router.post('/customers/:id/reminders/dispute', requireCompany, async (req, res) => {
+    const id = String(req.params.id);
+    const { realmId, customer } = await scoredCustomer(res, id);
+    const { invoiceId, number } = await customersInvoice(realmId, id, req.body);
+    const a = action(req.body);
+    if (a !== 'record' && a !== 'clear') throw new ValidationError(`Unknown dispute action "${a.slice(0, 20)}".`);
+    const rawNote = (req.body as Record<string, unknown>).note;
+    const note = typeof rawNote === 'string' ? rawNote.trim().slice(0, 500) : '';
+    const on = a === 'record';
+    const actor = actorOf(res);
+    await c.reminders.setInvoiceControls(
+      realmId,
+      invoiceId,
+      { disputed: on, disputeNote: on && note ? note : null },
+      actor,
+    );
+    await c.activity.record(realmId, {
+      actor,
+      kind: 'customer',
+      customerId: id,
+      summary: on
+        ? `Recorded a dispute on invoice ${number} of ${customer.name}${note ? `: ${note}` : ''}`
+        : `Cleared the dispute on invoice ${number} of ${customer.name}`,
+      detail: { action: on ? 'record_dispute' : 'clear_dispute', invoiceId },
+    });
+    backToReminders(res, id, on ? 'disputed' : 'undisputed');
+  });
 
   router.post('/customers/:id/credit-score', requireCompany, async (req, res) => {
     const id = String(req.params.id);

@@ -227,10 +227,10 @@ describe('a customer page', () => {
     expect(table).not.toMatch(/priorLateShare|averageDaysBeyondTerms|companyLateRate/);
   });
 
-  it('says plainly that no reminders are sent or scheduled, and nothing was written into QuickBooks yet', async () => {
+  it('says plainly that no reminder is on record yet, and nothing was written into QuickBooks yet', async () => {
     const page = await world.agent.get(`/customers/${busiest}`);
     expect(page.text).toContain('id="reminders-none"');
-    expect(page.text).toContain('automatic reminders are not set up in Duesense yet');
+    expect(page.text).toContain('No reminder has been sent, queued or held for this customer yet.');
     expect(page.text).toContain('id="writes-none"');
     expect(page.text).toContain('Duesense has not written anything into QuickBooks for this customer');
     // Once labels are queued (not yet written), the customer's own row is listed, waiting; no one else's.

@@ -62,6 +62,7 @@ describe('tenant isolation', () => {
       '/activity',
       '/settings',
       '/writeback',
+      '/reminders',
     ]) {
       const page = await alice.get(path);
       expect(page.status, path).toBe(200);

@@ -6,6 +6,7 @@ import type { Company } from '../connections/connection-store-type.js';
 import type { FieldError } from './domain/field-errors.js';
 import { checkSendNow } from './domain/reminder-guards.js';
 import { planReminders, type ReminderPlan } from './domain/reminder-plan.js';
+import type { InvoiceToRemind } from './domain/reminder-facts.js';
 import type { ReminderMessage } from './domain/reminder-message.js';
 import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-policy.js';
 import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
@@ -45,6 +46,8 @@ export interface ReminderPreview {
   homeCurrency: string;
   /** The email channel's text of each reminder due by that channel, by invoice id. */
   texts: Map<string, ReminderMessage>;
+  /** The open invoices the plan read, by id (their open balance and due date, for the pages). */
+  invoices: Map<string, InvoiceToRemind>;
 }
 
 export interface ReminderRunResult extends ReminderPreview {
@@ -118,7 +121,8 @@ export class ReminderService {
       companyEmail: null,
       homeCurrency,
     });
-    return { plan, policy, names: loaded.names, timeZone, homeCurrency, texts };
+    const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
+    return { plan, policy, names: loaded.names, timeZone, homeCurrency, texts, invoices };
   }
 
   /**
@@ -299,6 +303,11 @@ export class ReminderService {
       this.d.clock.now(),
     );
     return { ok: true, report: await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency }) };
+  }
+
+  /** One row of the company; undefined for another company's id. */
+  get(realmId: string, id: number): Promise<Reminder | undefined> {
+    return this.d.store.get(realmId, id);
   }
 
   list(realmId: string, q?: ReminderQuery): Promise<Reminder[]> {

@@ -64,6 +64,8 @@ export interface LocalCopyReader {
    * RemainingCredit, in cents (customers with none left out). What holds a reminder.
    */
   moneyWaiting(realmId: string): Promise<Map<string, MoneyWaiting>>;
+  /** The company's active CustomerTypes, by name: what a risk tier may be mapped to (the API cannot create them). */
+  customerTypes(realmId: string): Promise<Array<{ id: string; name: string }>>;
 }
 
 export interface MoneyWaiting {

@@ -74,9 +74,11 @@ function sourceFiles(dir: string): string[] {
  * Settings sections are not uses.
  */
 function filesNaming(files: readonly string[], table: string): string[] {
-  // A URL path or a Settings section (`path: 'reminders'`, `section: 'reminders'`) is not a use of a table.
+  // A URL path, a Settings section, a write's origin or a menu tab (`path: 'reminders'`, `section: 'reminders'`,
+  // `origin: 'reminders'`, `nav: 'reminders'`) is not a use of a table.
+  const notATable = '(?<!\\b(?:path|section|origin|nav))';
   const quoted = new RegExp(
-    `(?:(?<!\\.(?:command|option|alias))\\(|=|(?<!\\b(?:path|section)):|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`,
+    `(?:(?<!\\.(?:command|option|alias))\\(|=|${notATable}:|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`,
   );
   return files.filter((f) =>
     quoted.test(fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
