@@ -3,6 +3,7 @@ import {
   DEFAULT_REMINDER_POLICY,
   type ReminderPolicy,
 } from '../../../server/features/reminders/domain/reminder-policy.js';
+import { MailSendError } from '../../../server/features/mail/mail-transport.js';
 import type { ReminderStore } from '../../../server/features/reminders/reminder-store-type.js';
 import { remindersWith, reminderWorld, type ReminderWorld } from '../../support/reminder-harness.js';
 import { startSmtpCatcher, type ReceivedMessage, type SmtpCatcher } from '../../support/smtp-catcher.js';
@@ -247,7 +248,6 @@ describe('the email channel', () => {
     const down = remindersWith(w.c, {
       wrapMail: () => ({
         sendNow: async () => {
-          const { MailSendError } = await import('../../../server/features/mail/mail-transport.js');
           throw new MailSendError('Email not sent: connect ECONNREFUSED', 'not-sent', false, null);
         },
       }),
@@ -261,6 +261,33 @@ describe('the email channel', () => {
     const later = await w.c.reminders.sendApproved(w.realmId);
     expect(later.sent).toBe(rows.length);
     expect(smtp.received).toHaveLength(new Set(rows.map((row) => row.customerId)).size);
+  });
+});
+
+describe('an SMTP answer lost after the data', () => {
+  it('puts the rows to review, never resends them', async () => {
+    w = await emailWorld();
+    const { plan } = await w.c.reminders.preview(w.realmId);
+    let calls = 0;
+    const lost = remindersWith(w.c, {
+      wrapMail: (mail) => ({
+        async sendNow(m) {
+          calls++;
+          await mail.sendNow(m);
+          throw new MailSendError('Email not sent: Connection closed unexpectedly', 'unknown', false, null);
+        },
+      }),
+    });
+    const r = await lost.service.run(w.realmId, { origin: 'nightly', actor: 'test' });
+    expect(r.sent).toMatchObject({ sent: 0, review: plan.due.length, emails: 0 });
+    expect(smtp.received).toHaveLength(calls);
+    expect(await w.store.counts(w.realmId)).toMatchObject({ needs_review: plan.due.length, sent: 0 });
+    const again = await w.run();
+    expect(again.sent).toMatchObject({ sent: 0, review: 0 });
+    expect(smtp.received).toHaveLength(calls);
+    // No note: whether it went is not known.
+    await w.c.writeback.drain(w.realmId);
+    for (const d of plan.due) expect(linesOf(noteOf(w, d.invoiceId))).toEqual([]);
   });
 });
 
