@@ -74,9 +74,11 @@ function sourceFiles(dir: string): string[] {
  * Settings sections are not uses.
  */
 function filesNaming(files: readonly string[], table: string): string[] {
-  // A URL path or a Settings section (`path: 'reminders'`, `section: 'reminders'`) is not a use of a table.
+  // A URL path, a Settings section or a write-back origin (`path: 'reminders'`, `section: 'reminders'`,
+  // `origin: 'reminders'`) is not a use of a table.
+  const notTables = '(?<!\\b(?:path|section|origin))';
   const quoted = new RegExp(
-    `(?:(?<!\\.(?:command|option|alias))\\(|=|(?<!\\b(?:path|section)):|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`,
+    `(?:(?<!\\.(?:command|option|alias))\\(|=|${notTables}:|insertRows\\([^,]+,)\\s*['"\`]${table}['"\`.]`,
   );
   return files.filter((f) =>
     quoted.test(fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')),
