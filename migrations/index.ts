@@ -17,6 +17,7 @@ import * as m1500 from './20261206001500_add_invoice_collection_chances.js';
 import * as m1600 from './20261207001600_add_activity_log_columns.js';
 import * as m1700 from './20261208001700_create_qbo_writebacks.js';
 import * as m1800 from './20261209001800_create_reminders.js';
+import * as m1900 from './20261210001900_add_reminder_message_id.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -42,4 +43,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261207001600_add_activity_log_columns.ts', m1600],
   ['20261208001700_create_qbo_writebacks.ts', m1700],
   ['20261209001800_create_reminders.ts', m1800],
+  ['20261210001900_add_reminder_message_id.ts', m1900],
 ];

@@ -52,6 +52,11 @@ function outcomeLine(o: SendOutcome, names: ReadonlyMap<string, string>): string
       return `  ${pad('failed')}${whom(r, names)}: ${o.error ?? 'QuickBooks refused it'}`;
     case 'unresolved':
       return `  ${pad('unresolved')}${whom(r, names)}: ${o.error ?? 'no answer'}; checked again on the next run`;
+    case 'review':
+      return (
+        `  ${pad('to review')}${whom(r, names)}: may have been emailed ` +
+        `(${o.error ?? 'its send was interrupted'}); never sent again`
+      );
   }
 }
 

@@ -2,6 +2,7 @@ import type { Container } from '../../server/container.js';
 import type { SentEmail } from '../../server/emulator/api/email-outbox.js';
 import type { CompanyFile } from '../../server/emulator/company-file-format.js';
 import type { QboObject } from '../../server/emulator/entity-registry.js';
+import type { MailOutbox } from '../../server/features/mail/mail-outbox.js';
 import { generateCompany } from '../../server/emulator/generator/generate-company.js';
 import {
   DEFAULT_REMINDER_POLICY,
@@ -43,6 +44,8 @@ export async function reminderWorld(
     edit?: (file: CompanyFile) => void;
     reminders?: Partial<ReminderExecutorOptions>;
     emailDailyLimit?: number;
+    /** The app's SMTP server (SMTP_URL): the email channel sends through it. */
+    smtpUrl?: string;
   } = {},
 ): Promise<ReminderWorld> {
   const file = generateCompany({ seed: o.seed ?? 11, customers: o.customers ?? 12, months: 12, asOf: AS_OF });
@@ -51,6 +54,7 @@ export async function reminderWorld(
     file,
     ...(o.reminders ? { reminders: o.reminders } : {}),
     ...(o.emailDailyLimit === undefined ? {} : { emailDailyLimit: o.emailDailyLimit }),
+    ...(o.smtpUrl ? { appEnv: { SMTP_URL: o.smtpUrl, MAIL_FROM: 'Duesense <reminders@duesense.test>' } } : {}),
   });
   const c = w.t.container;
   await c.sync.sync(w.realmId);
@@ -80,7 +84,12 @@ export async function reminderWorld(
  */
 export function remindersWith(
   c: Container,
-  o: { wrapStore?: (store: ReminderStore) => ReminderStore; options?: Partial<ReminderExecutorOptions> } = {},
+  o: {
+    wrapStore?: (store: ReminderStore) => ReminderStore;
+    /** The email channel's mail, wrapped (to fail or die around the SMTP transaction). */
+    wrapMail?: (mail: Pick<MailOutbox, 'sendNow'>) => Pick<MailOutbox, 'sendNow'>;
+    options?: Partial<ReminderExecutorOptions>;
+  } = {},
 ): { service: ReminderService; store: ReminderStore } {
   const base = createReminderStore(c.db);
   const store = o.wrapStore ? o.wrapStore(base) : base;
@@ -92,11 +101,20 @@ export function remindersWith(
     clock: c.clock,
     logger: c.logger,
     activity: c.activity,
+    email: {
+      smtpConfigured: Boolean(c.config.mail.smtpUrl),
+      mail: o.wrapMail ? o.wrapMail(c.mail) : c.mail,
+      writeback: c.writeback,
+      localCopy: c.localCopy,
+      companyInfo: (realmId) => c.companySettings.companyInfo(realmId),
+      policy: store,
+    },
     ...(o.options ? { options: o.options } : {}),
   });
   const service = new ReminderService({
     store,
     executor,
+    companyInfo: (realmId) => c.companySettings.companyInfo(realmId),
     localCopy: c.localCopy,
     scoreRuns: c.scoreRuns,
     customerInputs: c.customerInputs,

@@ -70,6 +70,7 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
           decidedAt: n.decidedBy === undefined ? null : new Date(when),
           sendingAt: null,
           sentAt: null,
+          messageId: null,
           createdAt: new Date(when),
           updatedAt: new Date(when),
         });
@@ -95,6 +96,11 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
       if (m.sendingAt !== undefined) r.sendingAt = at(m.sendingAt);
       if (m.sentAt !== undefined) r.sentAt = new Date(m.sentAt);
       if (m.sentTo !== undefined) r.to = [...m.sentTo];
+      if (m.messageId !== undefined) r.messageId = m.messageId.slice(0, 250);
+      if (m.message !== undefined) {
+        r.subject = m.message.subject;
+        r.text = m.message.text;
+      }
       if (m.attempts !== undefined) r.attempts += m.attempts;
       return true;
     },
@@ -145,9 +151,9 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
     async realmsToSend(staleBefore) {
       const due = rows.filter(
         (r) =>
-          r.channel === 'quickbooks' &&
-          (r.status === 'approved' ||
-            (r.status === 'sending' && r.sendingAt !== null && r.sendingAt.getTime() < staleBefore.getTime())),
+          r.status === 'approved' ||
+          (r.status === 'sending' &&
+            (r.channel === 'email' || (r.sendingAt !== null && r.sendingAt.getTime() < staleBefore.getTime()))),
       );
       return [...new Set(due.map((r) => r.realmId))].sort();
     },

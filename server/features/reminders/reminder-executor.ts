@@ -5,6 +5,12 @@ import type { QboApiClient, QboEntity } from '../../qbo/qbo-api-client.js';
 import { QboError, QboReauthRequired } from '../../qbo/qbo-errors.js';
 import { localDate } from '../../time-zone.js';
 import type { ActivityLog } from '../activity/activity-log-type.js';
+import type { MailOutbox } from '../mail/mail-outbox.js';
+import { MailSendError, type MailAttachment, type SentMessage } from '../mail/mail-transport.js';
+import type { LocalCopyReader } from '../sync/local-copy-reader-type.js';
+import type { WritebackService } from '../writeback/writeback-service.js';
+import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
+import type { ReminderMessage } from './domain/reminder-message.js';
 import type { CustomerInputStore } from '../risk/customer-input-store-type.js';
 import type { LocalCopyWriter } from '../sync/local-copy-writer.js';
 import type { MoneyWaiting } from '../sync/local-copy-reader-type.js';
@@ -12,10 +18,11 @@ import { addressesIn } from './domain/reminder-facts.js';
 import { holdBlock, safetyBlock } from './domain/reminder-guards.js';
 import { customerToRemind, invoiceToRemind, lastEmailedAt } from './reminder-facts-loader.js';
 import type { Reminder, ReminderError, ReminderMove, ReminderReason, ReminderStore } from './reminder-store-type.js';
-import { invoiceInWords, stageOf } from './reminder-words.js';
+import { companyContact, customerEmailText, replyToOf } from './reminder-texts.js';
+import { invoiceInWords, invoiceNoteLine, invoicesInWords, stageOf } from './reminder-words.js';
 
 /** The part of the QBO API a reminder send calls. */
-export type ReminderApi = Pick<QboApiClient, 'read' | 'query' | 'sendInvoice'>;
+export type ReminderApi = Pick<QboApiClient, 'read' | 'query' | 'sendInvoice' | 'invoicePdf'>;
 
 export interface ReminderExecutorOptions {
   /**
@@ -25,17 +32,20 @@ export interface ReminderExecutorOptions {
   staleAfterMs: number;
   /** Clock difference allowed between Duesense and QuickBooks when a delivery time is compared with a send's start. */
   clockSkewMs: number;
+  /** Sends of one email the SMTP server refused (and said so) before its rows fail for a person to look at. */
+  emailMaxAttempts: number;
 }
 
 export const DEFAULT_REMINDER_EXECUTOR_OPTIONS: ReminderExecutorOptions = {
   staleAfterMs: 10 * 60_000,
   clockSkewMs: 2 * 60_000,
+  emailMaxAttempts: 3,
 };
 
 /** What one send pass did, row by row. */
 export interface SendOutcome {
   reminder: Reminder;
-  outcome: 'sent' | 'reconciled' | 'skipped' | 'held' | 'failed' | 'unresolved';
+  outcome: 'sent' | 'reconciled' | 'skipped' | 'held' | 'failed' | 'unresolved' | 'review';
   reason?: ReminderReason | undefined;
   error?: string | undefined;
 }
@@ -49,6 +59,10 @@ export interface SendReport {
   failed: number;
   /** Sends whose answer never came: left in `sending`, reconciled on a later pass. */
   unresolved: number;
+  /** Email-channel rows that may have gone (an SMTP answer lost, a send interrupted): never sent again, to review. */
+  review: number;
+  /** Emails sent by the email channel (each lists one or more reminders, counted in `sent`). */
+  emails: number;
   reconnectNeeded: boolean;
   /** QuickBooks' daily email limit (40 a day in a sandbox company) was reached: the rest wait for the next run. */
   dailyLimitReached: boolean;
@@ -63,7 +77,24 @@ export interface ReminderExecutorDeps {
   clock: Clock;
   logger: Logger;
   activity: Pick<ActivityLog, 'record'>;
+  /** The email channel (SMTP); without it, or without an SMTP server, its rows are never sent. */
+  email?: EmailChannelDeps | undefined;
   options?: Partial<ReminderExecutorOptions>;
+}
+
+/** What the email channel sends with and records through. */
+export interface EmailChannelDeps {
+  /** Whether the deployment has an SMTP server (SMTP_URL): without one nothing leaves the machine. */
+  smtpConfigured: boolean;
+  mail: Pick<MailOutbox, 'sendNow'>;
+  /** Each email's trace on its invoices in QuickBooks (PrivateNote), through the write-back outbox. */
+  writeback: Pick<WritebackService, 'queueInvoiceNote' | 'drain'>;
+  /** The customer as the local copy has it (its name and contact, when a text is written again at send time). */
+  localCopy: Pick<LocalCopyReader, 'rawEntities'>;
+  /** CompanyInfo as the sync keeps it (qbo_company_settings): the company's name and email (Reply-To). */
+  companyInfo(realmId: string): Promise<Record<string, unknown> | undefined>;
+  /** The company's policy (its wording, when a text is written again). */
+  policy: Pick<ReminderStore, 'policy'>;
 }
 
 interface Pass {
@@ -75,6 +106,8 @@ interface Pass {
   controls: Awaited<ReturnType<ReminderStore['invoiceControls']>>;
   waiting: Map<string, MoneyWaiting>;
   report: SendReport;
+  /** Invoice notes queued by this pass's emails: drained once at the end. */
+  notesQueued: number;
 }
 
 /** Thrown inside a pass when the company must reconnect: the row goes back and the pass stops. */
@@ -106,6 +139,8 @@ export class ReminderExecutor {
       held: 0,
       failed: 0,
       unresolved: 0,
+      review: 0,
+      emails: 0,
       reconnectNeeded: false,
       dailyLimitReached: false,
       outcomes: [],
@@ -125,6 +160,7 @@ export class ReminderExecutor {
       controls,
       waiting: new Map(),
       report,
+      notesQueued: 0,
     };
     try {
       // First what a dead process left mid-send: QuickBooks says whether it went.
@@ -153,10 +189,329 @@ export class ReminderExecutor {
         });
         if (taken) await this.attempt({ ...row, status: 'sending', sendingAt: at }, at, pass, false);
       }
+      if (this.d.email) await this.sendEmails(pass, this.d.email);
     } catch (err) {
       if (!(err instanceof StopPass)) throw err;
     }
+    // The emails' notes go into QuickBooks now, in batches; what is left (a reconnect) the writeback-drain job takes.
+    if (this.d.email && pass.notesQueued > 0 && !report.reconnectNeeded) {
+      try {
+        await this.d.email.writeback.drain(realmId);
+      } catch (err) {
+        this.d.logger.warn({ err, realmId }, 'reminder notes not drained; the writeback-drain job retries');
+      }
+    }
     return report;
+  }
+
+  /** Whether email-channel rows can be approved and sent: the channel is wired and an SMTP server is set. */
+  get emailReady(): boolean {
+    return this.d.email?.smtpConfigured === true;
+  }
+
+  /**
+   * The email channel: first the rows a pass left `sending` (it died, or its SMTP answer never came), which may have
+   * gone and are never sent again (to review); then one email per customer with every approved row of that
+   * customer, when an SMTP server is set.
+   */
+  private async sendEmails(pass: Pass, e: EmailChannelDeps): Promise<void> {
+    const left = await this.d.store.list(pass.realmId, { status: 'sending', channel: 'email', limit: 10_000 });
+    for (const row of left.reverse()) {
+      const moved = await this.d.store.move(pass.realmId, row.id, {
+        from: ['sending'],
+        to: 'needs_review',
+        at: this.d.clock.now(),
+        ...(row.sendingAt ? { whileSendingAt: row.sendingAt } : {}),
+      });
+      if (!moved) continue;
+      pass.report.review++;
+      pass.report.outcomes.push({ reminder: { ...row, status: 'needs_review' }, outcome: 'review' });
+      await this.d.activity.record(pass.realmId, {
+        actor: 'Duesense',
+        kind: 'email',
+        customerId: row.customerId,
+        summary:
+          `Reminder email for ${invoiceInWords(row)} may have been sent (its send was interrupted): ` +
+          'not sent again; to review',
+        detail: { reminderId: row.id, invoiceId: row.invoiceId, channel: 'email' },
+      });
+    }
+    if (!e.smtpConfigured) return;
+    const approved = await this.d.store.list(pass.realmId, { status: 'approved', channel: 'email', limit: 10_000 });
+    const byCustomer = new Map<string, Reminder[]>();
+    for (const row of approved.reverse())
+      byCustomer.set(row.customerId, [...(byCustomer.get(row.customerId) ?? []), row]);
+    for (const rows of byCustomer.values()) await this.sendCustomerEmail(pass, e, rows);
+  }
+
+  /** One customer's email: take the rows, read each invoice fresh, check, fetch the PDFs, send once, record. */
+  private async sendCustomerEmail(pass: Pass, e: EmailChannelDeps, rows: readonly Reminder[]): Promise<void> {
+    const at = this.d.clock.now();
+    const open: Reminder[] = [];
+    for (const row of rows) {
+      const taken = await this.d.store.move(pass.realmId, row.id, {
+        from: ['approved'],
+        to: 'sending',
+        at,
+        sendingAt: at,
+        attempts: 1,
+      });
+      if (taken) open.push({ ...row, status: 'sending', sendingAt: at, attempts: row.attempts + 1 });
+    }
+    if (open.length === 0) return;
+    // Until the message is handed to SMTP nothing has gone: every way out below gives the rows back or closes them.
+    const kept: Array<{ row: Reminder; invoice: QboEntity }> = [];
+    for (const [i, row] of open.entries()) {
+      let fresh: QboEntity | undefined;
+      let waiting: MoneyWaiting;
+      try {
+        fresh = await this.d.qbo(pass.realmId, (api) => api.read('Invoice', row.invoiceId));
+        if (fresh) await this.d.localCopyWriter.apply(pass.realmId, 'Invoice', [fresh]);
+        waiting = await this.moneyWaiting(pass, row.customerId);
+      } catch (err) {
+        // This row and the ones after it, and those already checked: none went.
+        return this.giveBack(pass, [...kept.map((k) => k.row), ...open.slice(i)], err);
+      }
+      if (!fresh || fresh.Voided === true || fresh.void === true) {
+        await this.close(row, 'skipped', { code: 'invoice-gone' }, pass, at);
+        continue;
+      }
+      const invoice = invoiceToRemind(fresh, pass.controls.get(row.invoiceId), pass.homeCurrency);
+      const customer = customerToRemind(row.customerId, {
+        entity: undefined,
+        strategy: null,
+        excluded: pass.excluded.has(row.customerId),
+        paused: pass.paused.has(row.customerId),
+        waiting,
+        lastEmailAt: null,
+      });
+      const blocked = safetyBlock(invoice, customer, pass.today) ?? holdBlock(invoice, customer);
+      // Never after payment: that invoice is left out of the email for good; anything else waits for a person.
+      if (blocked?.code === 'balance-zero') await this.close(row, 'skipped', blocked, pass, at);
+      else if (blocked) await this.close(row, 'awaiting_approval', blocked, pass, at);
+      else kept.push({ row, invoice: fresh });
+    }
+    if (kept.length === 0) return;
+    const to = [...new Set(kept.flatMap((k) => k.row.to))];
+    if (to.length === 0) {
+      for (const k of kept) await this.close(k.row, 'awaiting_approval', { code: 'no-email' }, pass, at);
+      return;
+    }
+    let message: ReminderMessage | Pick<ReminderMessage, 'subject' | 'text'>;
+    let rewritten = false;
+    let contact: { name: string; email: string | null };
+    const attachments: MailAttachment[] = [];
+    try {
+      contact = companyContact(await e.companyInfo(pass.realmId), '');
+      const texts = new Set(kept.map((k) => JSON.stringify([k.row.subject, k.row.text])));
+      const first = kept[0]!.row;
+      if (kept.length === open.length && texts.size === 1 && first.subject && first.text)
+        message = { subject: first.subject, text: first.text };
+      else {
+        // An invoice left out (paid, held) or rows queued on different days: written again for what goes.
+        message = await this.rewrite(pass, e, kept, contact);
+        rewritten = true;
+      }
+      for (const k of kept) {
+        const pdf = await this.d.qbo(pass.realmId, (api) => api.invoicePdf(k.row.invoiceId));
+        const number =
+          typeof k.invoice.DocNumber === 'string' && k.invoice.DocNumber !== '' ? k.invoice.DocNumber : k.row.invoiceId;
+        attachments.push({ filename: `Invoice ${number}.pdf`, content: pdf, contentType: 'application/pdf' });
+      }
+    } catch (err) {
+      return this.giveBack(
+        pass,
+        kept.map((k) => k.row),
+        err,
+      );
+    }
+    const replyTo = replyToOf(contact);
+    let sent: SentMessage;
+    try {
+      sent = await e.mail.sendNow({
+        to: to.join(', '),
+        subject: message.subject,
+        text: message.text,
+        replyTo,
+        attachments,
+      });
+    } catch (err) {
+      return this.emailFailed(
+        pass,
+        kept.map((k) => k.row),
+        err,
+      );
+    }
+    const rowsOf = kept.map((k) => k.row);
+    if (sent.status !== 'sent') {
+      // No SMTP server: nothing left the machine, and it is never called sent.
+      const error: ReminderError = {
+        errorClass: 'permanent',
+        code: null,
+        message: 'Not sent: no SMTP server is set (SMTP_URL), so the email was kept in the app',
+        intuitTid: null,
+      };
+      for (const row of rowsOf) await this.fail(row, error, pass, at);
+      return;
+    }
+    // The email went: its line goes on each invoice in QuickBooks, then the rows are marked sent.
+    for (const row of rowsOf) {
+      try {
+        const line = invoiceNoteLine(pass.today, row, to);
+        const queued = await e.writeback.queueInvoiceNote(pass.realmId, {
+          invoiceId: row.invoiceId,
+          customerId: row.customerId,
+          targetName: invoiceInWords(row).replace(/^i/, 'I'),
+          line,
+          key: String(row.id),
+          actor: row.actor,
+        });
+        if (queued) pass.notesQueued++;
+      } catch (err) {
+        this.d.logger.error({ err, reminderId: row.id }, 'reminder note not queued');
+      }
+    }
+    const sentAt = this.d.clock.now();
+    for (const row of rowsOf)
+      await this.d.store.move(pass.realmId, row.id, {
+        from: ['sending', 'needs_review'],
+        whileSendingAt: at,
+        to: 'sent',
+        at: sentAt,
+        sentAt,
+        sentTo: to,
+        reason: null,
+        lastError: null,
+        ...(sent.messageId ? { messageId: sent.messageId } : {}),
+        ...(rewritten ? { message: { subject: message.subject, text: message.text } } : {}),
+      });
+    pass.report.sent += rowsOf.length;
+    pass.report.emails++;
+    for (const row of rowsOf)
+      pass.report.outcomes.push({
+        reminder: { ...row, to, status: 'sent', sentAt, messageId: sent.messageId },
+        outcome: 'sent',
+      });
+    await this.d.activity.record(pass.realmId, {
+      actor: rowsOf[0]!.actor,
+      kind: 'email',
+      customerId: rowsOf[0]!.customerId,
+      summary:
+        `Reminder emailed to ${to.join(', ')} for ${invoicesInWords(rowsOf)}, ${rowsOf[0]!.tone} tone, ` +
+        `with ${attachments.length === 1 ? 'the invoice' : `${attachments.length} invoices`} attached` +
+        (replyTo ? '' : ' (no Reply-To: QuickBooks has no company email)'),
+      detail: {
+        reminderIds: rowsOf.map((r) => r.id),
+        invoiceIds: rowsOf.map((r) => r.invoiceId),
+        channel: 'email',
+        messageId: sent.messageId,
+      },
+    });
+  }
+
+  /** The customer's email written again for the invoices that go, as they are in QuickBooks now. */
+  private async rewrite(
+    pass: Pass,
+    e: EmailChannelDeps,
+    kept: ReadonlyArray<{ row: Reminder; invoice: QboEntity }>,
+    contact: { name: string; email: string | null },
+  ): Promise<ReminderMessage> {
+    const customerId = kept[0]!.row.customerId;
+    const [customer] = await e.localCopy.rawEntities(pass.realmId, 'Customer', [customerId]);
+    const { policy } = await e.policy.policy(pass.realmId);
+    const name = typeof customer?.DisplayName === 'string' ? customer.DisplayName : customerId;
+    return customerEmailText({
+      policy,
+      templates: DEFAULT_REMINDER_TEMPLATES,
+      tone: kept[kept.length - 1]!.row.tone,
+      customer,
+      customerName: name,
+      companyName: contact.name,
+      companyEmail: contact.email,
+      homeCurrency: pass.homeCurrency,
+      invoices: kept.map((k) => k.invoice),
+      today: pass.today,
+    });
+  }
+
+  /** Nothing was sent (a read or a PDF failed before the SMTP transaction): the rows go back to approved. */
+  private async giveBack(pass: Pass, rows: readonly Reminder[], err: unknown): Promise<void> {
+    const error = errorOf(err);
+    for (const row of rows)
+      await this.d.store.move(pass.realmId, row.id, {
+        from: ['sending', 'needs_review'],
+        whileSendingAt: row.sendingAt!,
+        to: 'approved',
+        at: this.d.clock.now(),
+        sendingAt: null,
+        attempts: -1,
+        lastError: error,
+      });
+    if (err instanceof QboReauthRequired) {
+      pass.report.reconnectNeeded = true;
+      throw new StopPass();
+    }
+    pass.report.unresolved += rows.length;
+    for (const row of rows) pass.report.outcomes.push({ reminder: row, outcome: 'unresolved', error: error.message });
+    if (!(err instanceof QboError)) this.d.logger.error({ err, realmId: pass.realmId }, 'reminder email not sent');
+  }
+
+  /**
+   * The SMTP send failed. Refused, and said so ('not-sent'): back to approved for the next pass, or failed when the
+   * refusal is for good or the attempts are used up. Anything else may have gone: to review, never sent again.
+   */
+  private async emailFailed(pass: Pass, rows: readonly Reminder[], err: unknown): Promise<void> {
+    const mail = err instanceof MailSendError ? err : undefined;
+    const error: ReminderError = {
+      errorClass: mail ? (mail.permanent ? 'permanent' : 'transient') : 'unknown',
+      code: mail?.responseCode === null || mail?.responseCode === undefined ? null : String(mail.responseCode),
+      message: (err as Error)?.message ?? String(err),
+      intuitTid: null,
+    };
+    const sendingAt = rows[0]!.sendingAt!;
+    if (mail?.delivery === 'not-sent') {
+      for (const row of rows) {
+        if (mail.permanent || row.attempts >= this.o.emailMaxAttempts) await this.fail(row, error, pass, sendingAt);
+        else {
+          await this.d.store.move(pass.realmId, row.id, {
+            from: ['sending', 'needs_review'],
+            whileSendingAt: sendingAt,
+            to: 'approved',
+            at: this.d.clock.now(),
+            sendingAt: null,
+            lastError: error,
+          });
+          pass.report.unresolved++;
+          pass.report.outcomes.push({ reminder: row, outcome: 'unresolved', error: error.message });
+        }
+      }
+      return;
+    }
+    if (!mail) this.d.logger.error({ err, realmId: pass.realmId }, 'reminder email send failed');
+    for (const row of rows) {
+      await this.d.store.move(pass.realmId, row.id, {
+        from: ['sending', 'needs_review'],
+        whileSendingAt: sendingAt,
+        to: 'needs_review',
+        at: this.d.clock.now(),
+        lastError: error,
+      });
+      pass.report.review++;
+      pass.report.outcomes.push({
+        reminder: { ...row, status: 'needs_review' },
+        outcome: 'review',
+        error: error.message,
+      });
+    }
+    await this.d.activity.record(pass.realmId, {
+      actor: rows[0]!.actor,
+      kind: 'email',
+      customerId: rows[0]!.customerId,
+      summary:
+        `Reminder email for ${invoicesInWords(rows)} may have been sent (${error.message}): ` +
+        'not sent again; to review',
+      detail: { reminderIds: rows.map((r) => r.id), channel: 'email', error: { ...error } },
+    });
   }
 
   /** One row, taken: read fresh, check, and send unless QuickBooks already delivered it since `since`. */
@@ -264,9 +619,11 @@ export class ReminderExecutor {
     status: 'skipped' | 'awaiting_approval',
     reason: ReminderReason,
     pass: Pass,
+    /** An email-channel row: taken by this pass at this instant (a row another pass marked to review is still ours). */
+    takenAt?: Date,
   ): Promise<void> {
     await this.d.store.move(pass.realmId, row.id, {
-      from: ['sending'],
+      ...(takenAt ? { from: ['sending', 'needs_review'], whileSendingAt: takenAt } : { from: ['sending'] }),
       to: status,
       at: this.d.clock.now(),
       reason,
@@ -340,9 +697,9 @@ export class ReminderExecutor {
     if (!(err instanceof QboError)) this.d.logger.error({ err, reminderId: row.id }, 'reminder send failed');
   }
 
-  private async fail(row: Reminder, error: ReminderError, pass: Pass): Promise<void> {
+  private async fail(row: Reminder, error: ReminderError, pass: Pass, takenAt?: Date): Promise<void> {
     await this.d.store.move(pass.realmId, row.id, {
-      from: ['sending'],
+      ...(takenAt ? { from: ['sending', 'needs_review'], whileSendingAt: takenAt } : { from: ['sending'] }),
       to: 'failed',
       at: this.d.clock.now(),
       lastError: error,
@@ -357,7 +714,10 @@ export class ReminderExecutor {
       actor: row.actor,
       kind: 'email',
       customerId: row.customerId,
-      summary: `Reminder for ${invoiceInWords(row)} not sent: QuickBooks refused it (${error.message})`,
+      summary:
+        row.channel === 'email'
+          ? `Reminder email for ${invoiceInWords(row)} not sent (${error.message})`
+          : `Reminder for ${invoiceInWords(row)} not sent: QuickBooks refused it (${error.message})`,
       detail: { reminderId: row.id, invoiceId: row.invoiceId, error: { ...error } },
     });
   }

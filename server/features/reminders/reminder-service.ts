@@ -12,7 +12,8 @@ import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-poli
 import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
 import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
-import { emailTexts } from './reminder-texts.js';
+import { companyContact, customerEmailText, emailTexts } from './reminder-texts.js';
+import { localDate } from '../../time-zone.js';
 import type {
   InvoiceControls,
   NewReminder,
@@ -27,7 +28,9 @@ import type {
 
 export interface ReminderServiceDeps extends ReminderFactsDeps {
   store: ReminderStore;
-  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore'>;
+  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore' | 'emailReady'>;
+  /** CompanyInfo as the sync keeps it: the company's email in the email channel's texts. */
+  companyInfo?: ((realmId: string) => Promise<Record<string, unknown> | undefined>) | undefined;
   companies: { getCompany(realmId: string): Promise<Company | undefined> };
   clock: Clock;
   logger: Logger;
@@ -114,11 +117,12 @@ export class ReminderService {
     const { policy } = await this.d.store.policy(realmId);
     const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
     const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
+    const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
     const texts = emailTexts(plan, loaded, {
       policy,
       templates: DEFAULT_REMINDER_TEMPLATES,
-      companyName: company?.companyName ?? '',
-      companyEmail: null,
+      companyName: contact.name,
+      companyEmail: contact.email,
       homeCurrency,
     });
     const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
@@ -133,6 +137,7 @@ export class ReminderService {
     const preview = await this.preview(realmId);
     if (o.dryRun) return { ...preview, dryRun: true, queued: [], approved: 0, sent: undefined };
     const automatic = preview.policy.mode === 'automatic';
+    const emailReady = this.d.executor.emailReady;
     const rows: NewReminder[] = preview.plan.due.map((r) => ({
       realmId,
       invoiceId: r.invoiceId,
@@ -147,8 +152,8 @@ export class ReminderService {
       text: preview.texts.get(r.invoiceId)?.text ?? null,
       origin: o.origin,
       actor: o.actor,
-      // Until the SMTP piece lands the email channel's rows wait, and say why.
-      ...(r.channel === 'email'
+      // Without an SMTP server the email channel's rows wait, and say why.
+      ...(r.channel === 'email' && !emailReady
         ? { status: 'awaiting_approval' as const, reason: { code: 'email-channel-not-set-up' as const } }
         : automatic || o.approveAll
           ? { status: 'approved' as const, decidedBy: o.approveAll ? o.actor : AUTOMATIC }
@@ -157,18 +162,14 @@ export class ReminderService {
     const queued = await this.d.store.enqueue(rows, this.d.clock.now());
     let approved = queued.filter((r) => r.status === 'approved').length;
     if (o.approveAll) {
-      const waiting = await this.d.store.list(realmId, {
-        status: 'awaiting_approval',
-        channel: 'quickbooks',
-        limit: 10_000,
-      });
+      const waiting = await this.d.store.list(realmId, { status: 'awaiting_approval', limit: 10_000 });
       approved += await this.approve(
         realmId,
         waiting.map((r) => r.id),
         o.actor,
       );
     }
-    const waitingForApproval = queued.filter((r) => r.status === 'awaiting_approval' && r.channel === 'quickbooks');
+    const waitingForApproval = queued.filter((r) => r.status === 'awaiting_approval' && !r.reason);
     if (waitingForApproval.length > 0)
       await this.d.activity.record(realmId, {
         actor: o.actor,
@@ -213,14 +214,14 @@ export class ReminderService {
   }
 
   /**
-   * A person approves rows (awaiting approval, or failed): they go on the next send. Email-channel rows stay until
-   * that channel is set up. Returns how many were approved.
+   * A person approves rows (awaiting approval, or failed): they go on the next send. Email-channel rows stay while
+   * the deployment has no SMTP server. Returns how many were approved.
    */
   async approve(realmId: string, ids: readonly number[], actor: string): Promise<number> {
     let n = 0;
     for (const id of ids) {
       const row = await this.d.store.get(realmId, id);
-      if (!row || row.channel !== 'quickbooks') continue;
+      if (!row || (row.channel === 'email' && !this.d.executor.emailReady)) continue;
       const moved = await this.d.store.move(realmId, id, {
         from: APPROVABLE,
         to: 'approved',
@@ -270,7 +271,8 @@ export class ReminderService {
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
     const { policy } = await this.d.store.policy(realmId);
-    const { facts } = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const { facts } = loaded;
     const invoice = facts.invoices.find((i) => i.invoiceId === invoiceId);
     const customer = invoice && facts.customers.find((c) => c.customerId === invoice.customerId);
     if (!invoice) {
@@ -281,7 +283,25 @@ export class ReminderService {
     if (!customer) return { ok: false, reason: { code: 'unknown-customer' } };
     const check = checkSendNow(invoice, customer, policy, this.d.clock.now(), timeZone);
     if (!check.ok) return check;
-    if (check.channel === 'email') return { ok: false, reason: { code: 'email-channel-not-set-up' } };
+    let message: { subject: string; text: string } | undefined;
+    if (check.channel === 'email') {
+      if (!this.d.executor.emailReady) return { ok: false, reason: { code: 'email-channel-not-set-up' } };
+      const entity = loaded.invoiceEntities.get(invoiceId);
+      if (!entity) return { ok: false, reason: { code: 'invoice-gone' } };
+      const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
+      message = customerEmailText({
+        policy,
+        templates: DEFAULT_REMINDER_TEMPLATES,
+        tone: check.tone,
+        customer: loaded.customerEntities.get(invoice.customerId),
+        customerName: loaded.names.get(invoice.customerId) ?? invoice.customerId,
+        companyName: contact.name,
+        companyEmail: contact.email,
+        homeCurrency,
+        invoices: [entity],
+        today: localDate(this.d.clock.now(), timeZone),
+      });
+    }
     await this.d.store.enqueue(
       [
         {
@@ -294,6 +314,7 @@ export class ReminderService {
           channel: check.channel,
           tone: check.tone,
           to: check.to,
+          ...(message ? { subject: message.subject, text: message.text } : {}),
           status: 'approved',
           decidedBy: actor,
           origin: 'send-now',
@@ -335,6 +356,8 @@ function count(n: number, noun: string): string {
 /** What a send pass did, in parts of a line (how many were held is the caller's to add). */
 export function sendSummary(s: SendReport): string[] {
   const parts = [`${s.sent} sent`];
+  if (s.emails) parts.push(`${count(s.emails, 'email')} by the email channel`);
+  if (s.review) parts.push(`${s.review} to review (may have been sent, never sent again)`);
   if (s.reconciled) parts.push(`${s.reconciled} found already sent`);
   if (s.skipped) parts.push(`${s.skipped} skipped (paid or gone)`);
   if (s.failed) parts.push(`${s.failed} failed`);
@@ -347,8 +370,8 @@ export function sendSummary(s: SendReport): string[] {
 /** A run in one line: what was queued, sent, held and skipped. */
 export function runSummary(r: ReminderRunResult): string {
   const parts: string[] = [];
-  const awaiting = r.queued.filter((q) => q.status === 'awaiting_approval' && q.channel === 'quickbooks').length;
-  const emailWaiting = r.queued.filter((q) => q.channel === 'email').length;
+  const awaiting = r.queued.filter((q) => q.status === 'awaiting_approval' && !q.reason).length;
+  const emailWaiting = r.queued.filter((q) => q.reason?.code === 'email-channel-not-set-up').length;
   const heldByPlan = r.plan.notReminded.filter((n) => n.reason.code === 'held').length;
   const cannot = r.plan.notReminded.filter((n) => n.reason.code === 'no-email').length;
   if (r.dryRun) parts.push(`${r.plan.due.length} due (dry run, nothing queued or sent)`);
@@ -359,6 +382,6 @@ export function runSummary(r: ReminderRunResult): string {
   const held = heldByPlan + (r.sent?.held ?? 0);
   if (held) parts.push(`${held} held`);
   if (cannot) parts.push(`${cannot} cannot send: no email`);
-  if (emailWaiting) parts.push(`${emailWaiting} waiting: email channel not set up`);
+  if (emailWaiting) parts.push(`${emailWaiting} waiting: email reminders need SMTP_URL`);
   return parts.join(', ');
 }

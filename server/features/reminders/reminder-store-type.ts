@@ -36,7 +36,7 @@ export type ReminderOrigin = (typeof REMINDER_ORIGINS)[number];
  */
 export type ReminderReason =
   | NotRemindedReason
-  /** The email channel (SMTP) is not built yet: its rows wait, and are never reported as sent. */
+  /** The deployment has no SMTP server (SMTP_URL): the email channel's rows wait, and are never reported as sent. */
   | { code: 'email-channel-not-set-up' }
   /** The invoice is no longer in QuickBooks (deleted or voided). */
   | { code: 'invoice-gone' };
@@ -75,6 +75,8 @@ export interface Reminder {
   /** When the send under way (or the last one) started. */
   sendingAt: Date | null;
   sentAt: Date | null;
+  /** The email channel's SMTP Message-ID (one for every row of one customer's email); null otherwise. */
+  messageId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -113,6 +115,10 @@ export interface ReminderMove {
   sentTo?: readonly string[] | undefined;
   /** One attempt more (+1), or one given back (−1). */
   attempts?: 1 | -1 | undefined;
+  /** The SMTP Message-ID the email channel's message went with. */
+  messageId?: string | undefined;
+  /** The text as sent, when it was written again at send time (an invoice left out of the email). */
+  message?: { subject: string; text: string } | undefined;
 }
 
 export interface ReminderQuery {
@@ -160,7 +166,10 @@ export interface ReminderStore {
   /** Rows in `sending` whose send started before `before`: left by a process that died, or still unresolved. */
   staleSending(realmId: string, before: Date): Promise<Reminder[]>;
   counts(realmId: string): Promise<Record<ReminderStatus, number>>;
-  /** Companies with QuickBooks-channel rows to send: approved ones, and sends left unresolved since `staleBefore`. */
+  /**
+   * Companies with rows to send: approved ones; QuickBooks-channel sends left unresolved since `staleBefore`; and
+   * email-channel rows left `sending` (whatever their age: a later pass shows them for review).
+   */
   realmsToSend(staleBefore: Date): Promise<string[]>;
   /** Validated on every read: a saved policy that fails its checks throws, naming every field. */
   policy(realmId: string): Promise<StoredReminderPolicy>;

@@ -63,6 +63,7 @@ export function reminderFromRow(r: Row): Reminder {
     decidedAt: toDate(r.decided_at),
     sendingAt: toDate(r.sending_at),
     sentAt: toDate(r.sent_at),
+    messageId: (r.message_id as string | null | undefined) ?? null,
     createdAt: toDate(r.created_at)!,
     updatedAt: toDate(r.updated_at)!,
   };
@@ -110,6 +111,11 @@ function moveColumns(db: Db, m: ReminderMove): Row {
   if (m.sendingAt !== undefined) set.sending_at = m.sendingAt;
   if (m.sentAt !== undefined) set.sent_at = m.sentAt;
   if (m.sentTo !== undefined) set.to_address = m.sentTo.join(',');
+  if (m.messageId !== undefined) set.message_id = m.messageId.slice(0, 250);
+  if (m.message !== undefined) {
+    set.subject = m.message.subject;
+    set.text = m.message.text;
+  }
   if (m.attempts !== undefined) set.attempts = db.raw(m.attempts > 0 ? 'attempts + 1' : 'attempts - 1');
   return set;
 }
@@ -194,11 +200,15 @@ export function createReminderStore(db: Db): ReminderStore {
     },
     async realmsToSend(staleBefore) {
       const rows = (await db(OUTBOX)
-        .where('channel', 'quickbooks')
-        .andWhere((w) =>
-          w
-            .where('status', 'approved')
-            .orWhere((s) => s.where('status', 'sending').andWhere('sending_at', '<', staleBefore)),
+        .where('status', 'approved')
+        .orWhere((s) =>
+          s
+            .where('status', 'sending')
+            .andWhere((c) =>
+              c
+                .where('channel', 'email')
+                .orWhere((q) => q.where('channel', 'quickbooks').andWhere('sending_at', '<', staleBefore)),
+            ),
         )
         .distinct('realm_id')
         .orderBy('realm_id')) as Row[];

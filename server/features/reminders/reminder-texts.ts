@@ -5,14 +5,15 @@
 import { toCents } from '../../money.js';
 import type { QboEntity } from '../../qbo/qbo-api-client.js';
 import type { ReminderPlan } from './domain/reminder-plan.js';
-import type { ReminderPolicy } from './domain/reminder-policy.js';
+import type { ReminderPolicy, ReminderTone } from './domain/reminder-policy.js';
 import { renderReminder, type MessageInvoice, type ReminderMessage } from './domain/reminder-message.js';
 import type { ReminderTemplates } from './domain/reminder-templates.js';
 import type { LoadedFacts } from './reminder-facts-loader.js';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-function messageInvoice(i: QboEntity, homeCurrency: string): MessageInvoice {
+/** An invoice as QuickBooks sent it, as an email lists it. */
+export function messageInvoice(i: QboEntity, homeCurrency: string): MessageInvoice {
   const link = text(i.InvoiceLink);
   return {
     number: text(i.DocNumber) || i.Id,
@@ -38,27 +39,65 @@ export function emailTexts(
 ): Map<string, ReminderMessage> {
   const texts = new Map<string, ReminderMessage>();
   for (const email of plan.emails) {
-    const customer = loaded.customerEntities.get(email.customerId);
-    const contact = [text(customer?.GivenName), text(customer?.FamilyName)].filter((n) => n !== '').join(' ');
     const invoices = email.reminders
       .map((r) => loaded.invoiceEntities.get(r.invoiceId))
-      .filter((i): i is QboEntity => i !== undefined)
-      .map((i) => messageInvoice(i, o.homeCurrency));
+      .filter((i): i is QboEntity => i !== undefined);
     if (invoices.length === 0) continue;
-    const message = renderReminder(
-      o.templates,
-      email.tone,
-      {
-        customerName: loaded.names.get(email.customerId) ?? email.customerId,
-        contactName: contact === '' ? null : contact,
-        companyName: o.companyName,
-        companyEmail: o.companyEmail,
-        invoices,
-      },
-      o.policy.wording,
-      plan.today,
-    );
+    const message = customerEmailText({
+      ...o,
+      tone: email.tone,
+      customer: loaded.customerEntities.get(email.customerId),
+      customerName: loaded.names.get(email.customerId) ?? email.customerId,
+      invoices,
+      today: plan.today,
+    });
     for (const r of email.reminders) texts.set(r.invoiceId, message);
   }
   return texts;
+}
+
+/** One customer's email, listing these invoices (as QuickBooks sent them), in the tone's template. */
+export function customerEmailText(o: {
+  policy: Pick<ReminderPolicy, 'wording'>;
+  templates: ReminderTemplates;
+  tone: ReminderTone;
+  customer: QboEntity | undefined;
+  customerName: string;
+  companyName: string;
+  companyEmail: string | null;
+  homeCurrency: string;
+  invoices: readonly QboEntity[];
+  today: string;
+}): ReminderMessage {
+  const contact = [text(o.customer?.GivenName), text(o.customer?.FamilyName)].filter((n) => n !== '').join(' ');
+  return renderReminder(
+    o.templates,
+    o.tone,
+    {
+      customerName: o.customerName,
+      contactName: contact === '' ? null : contact,
+      companyName: o.companyName,
+      companyEmail: o.companyEmail,
+      invoices: o.invoices.map((i) => messageInvoice(i, o.homeCurrency)),
+    },
+    o.policy.wording,
+    o.today,
+  );
+}
+
+/** The company as CompanyInfo names it: its name and email (the Reply-To of the email channel), when given. */
+export function companyContact(
+  info: Record<string, unknown> | undefined,
+  fallbackName: string,
+): { name: string; email: string | null } {
+  const name = text(info?.CompanyName) || fallbackName;
+  const email = text((info?.Email as { Address?: unknown } | undefined)?.Address);
+  return { name, email: /^[^@\s,;<>"]+@[^@\s,;<>"]+\.[^@\s,;<>"]+$/.test(email) ? email : null };
+}
+
+/** A Reply-To header value: `"Name" <address>` (quotes and backslashes in the name dropped). */
+export function replyToOf(contact: { name: string; email: string | null }): string | undefined {
+  if (contact.email === null) return undefined;
+  const name = contact.name.replace(/["\\\r\n]/g, '').trim();
+  return name === '' ? contact.email : `"${name}" <${contact.email}>`;
 }

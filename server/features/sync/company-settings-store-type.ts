@@ -16,4 +16,6 @@ export interface CompanySettingsStore {
   save(realmId: string, settings: CompanySettings, now: Date): Promise<void>;
   /** Preferences as QuickBooks sent them at the last sync; undefined before the first. */
   preferences(realmId: string): Promise<Record<string, unknown> | undefined>;
+  /** CompanyInfo as QuickBooks sent it at the last sync; undefined before the first. */
+  companyInfo(realmId: string): Promise<Record<string, unknown> | undefined>;
 }

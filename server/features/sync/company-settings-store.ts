@@ -26,5 +26,10 @@ export function createCompanySettingsStore(db: Db, readDb: Db = db): CompanySett
         { preferences_json: string | null } | undefined;
       return row?.preferences_json ? (JSON.parse(row.preferences_json) as Record<string, unknown>) : undefined;
     },
+    async companyInfo(realmId) {
+      const row = (await readDb(SETTINGS).where({ realm_id: realmId }).first('company_info_json')) as
+        { company_info_json: string | null } | undefined;
+      return row?.company_info_json ? (JSON.parse(row.company_info_json) as Record<string, unknown>) : undefined;
+    },
   };
 }

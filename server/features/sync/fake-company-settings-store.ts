@@ -11,5 +11,8 @@ export function createFakeCompanySettingsStore(): CompanySettingsStore & { saved
     async preferences(realmId) {
       return saved.get(realmId)?.preferences;
     },
+    async companyInfo(realmId) {
+      return saved.get(realmId)?.companyInfo;
+    },
   };
 }

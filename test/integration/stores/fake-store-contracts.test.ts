@@ -687,9 +687,10 @@ describe.each(stores<ReminderStore>(() => createReminderStore(db), createFakeRem
       expect((await store.get(realmId, r!.id))!.attempts).toBe(1);
     });
 
-    it('names the companies with QuickBooks rows to send: approved, or a send left unresolved', async () => {
+    it('names companies to send: approved, a QuickBooks send left unresolved, an email left sending', async () => {
       const store = make();
-      const [approved, stale, email, waiting] = [
+      const [approved, stale, email, waiting, emailSending] = [
+        await nextRealm(),
         await nextRealm(),
         await nextRealm(),
         await nextRealm(),
@@ -700,9 +701,31 @@ describe.each(stores<ReminderStore>(() => createReminderStore(db), createFakeRem
       await store.move(stale, s!.id, { from: ['approved'], to: 'sending', at: at(1), sendingAt: at(1) });
       await store.enqueue([row(email, '1', { status: 'approved', channel: 'email' })], at(0));
       await store.enqueue([row(waiting, '1')], at(0));
-      const mine = (realms: string[]) => realms.filter((r) => [approved, stale, email, waiting].includes(r));
-      expect(mine(await store.realmsToSend(at(1)))).toEqual([approved]);
-      expect(mine(await store.realmsToSend(at(2)))).toEqual([approved, stale].sort());
+      const [e] = await store.enqueue([row(emailSending, '1', { status: 'approved', channel: 'email' })], at(0));
+      await store.move(emailSending, e!.id, { from: ['approved'], to: 'sending', at: at(1), sendingAt: at(1) });
+      const mine = (realms: string[]) =>
+        realms.filter((r) => [approved, stale, email, waiting, emailSending].includes(r));
+      expect(mine(await store.realmsToSend(at(1)))).toEqual([approved, email, emailSending].sort());
+      expect(mine(await store.realmsToSend(at(2)))).toEqual([approved, stale, email, emailSending].sort());
+    });
+
+    it('records the message id and the text as sent', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      const [r] = await store.enqueue([row(realmId, '1', { status: 'approved', channel: 'email' })], at(0));
+      expect(r!.messageId).toBeNull();
+      await store.move(realmId, r!.id, {
+        from: ['approved'],
+        to: 'sent',
+        at: at(1),
+        messageId: '<abc@duesense.test>',
+        message: { subject: 'Invoice 1', text: 'Hello\n- invoice 1' },
+      });
+      expect(await store.get(realmId, r!.id)).toMatchObject({
+        messageId: '<abc@duesense.test>',
+        subject: 'Invoice 1',
+        text: 'Hello\n- invoice 1',
+      });
     });
 
     it('keeps the policy (the default until saved; each save the next version) and invoice controls', async () => {

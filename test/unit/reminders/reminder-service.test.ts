@@ -57,6 +57,7 @@ class ScriptedQuickBooks {
       const rows = entity === 'Payment' ? this.payments.filter((p) => ref(p) === customerId) : [];
       return { rows, time: '' };
     },
+    invoicePdf: async (id) => Buffer.from(`%PDF-1.4 invoice ${id}`, 'latin1'),
     sendInvoice: async (id, sendTo) => {
       const failure = this.sendFailures.shift();
       if (failure) throw failure;
@@ -191,7 +192,7 @@ describe('ReminderService', () => {
     expect(r.queued[1]!.text).toMatch(/- .*102/);
     expect(await t.service.approve(REALM, [r.queued[0]!.id], 'Ada')).toBe(0);
     expect(t.qb.sent).toEqual([]);
-    expect(runSummary(r)).toBe('0 queued for approval, 0 sent, 2 waiting: email channel not set up');
+    expect(runSummary(r)).toBe('0 queued for approval, 0 sent, 2 waiting: email reminders need SMTP_URL');
     expect(t.store.rows().some((row) => row.status === 'sent')).toBe(false);
   });
 
