@@ -30,6 +30,9 @@ import { customerCounts, syncedAt } from './customer-count-view.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 import { writebackChoices, writebackSection } from './writeback-settings-view.js';
+import { parseRemindersForm, sameReminderPolicy, type RemindersForm } from '../features/settings/reminders-form.js';
+import { QUICKBOOKS_REMINDERS_ADVICE } from './reminders-view.js';
+import { remindersSection } from './reminders-settings-view.js';
 
 type Deps = Pick<
   Container,
@@ -48,6 +51,7 @@ type Deps = Pick<
   | 'syncStore'
   | 'writeback'
   | 'companySettings'
+  | 'reminders'
 >;
 
 const STYLES = ['/assets/css/settings.css'];
@@ -71,6 +75,10 @@ const NOTICES: Record<string, (n: number | undefined) => string> = {
   'writeback-on': () =>
     'Write-back settings saved. Nightly write-back is on: after each nightly score run Duesense writes what changed ' +
     'into QuickBooks. The Write-back page shows what the next run would write.',
+  reminders: () => 'Reminder settings saved. They apply from the next nightly run.',
+  'reminders-automatic': () =>
+    'Reminder settings saved. Automatic mode is on: from the next nightly run, the reminders that fall due are ' +
+    `sent without waiting for approval. ${QUICKBOOKS_REMINDERS_ADVICE}`,
   unchanged: () => 'Nothing changed.',
 };
 
@@ -81,6 +89,7 @@ const FAILED: Record<SettingsSection, { section: SettingsSection; title: string;
   'credit-scores': { section: 'credit-scores', title: 'Credit scores', message: 'No credit scores were imported.' },
   digest: { section: 'digest', title: 'Alert digest', message: 'The alert digest was not saved.' },
   writeback: { section: 'writeback', title: 'Write-back', message: 'The write-back settings were not saved.' },
+  reminders: { section: 'reminders', title: 'Reminders', message: 'The reminder settings were not saved.' },
 };
 
 export interface ScheduleForm {
@@ -112,6 +121,7 @@ interface Overrides {
   digest?: DigestForm;
   creditScores?: CreditScoresForm;
   writeback?: WritebackForm;
+  reminders?: RemindersForm;
 }
 
 const text = (body: unknown, name: string, max: number): string => {
@@ -152,7 +162,9 @@ function settingsPage(c: Deps) {
             ? FAILED['credit-scores']
             : o.writeback
               ? FAILED.writeback
-              : undefined;
+              : o.reminders
+                ? FAILED.reminders
+                : undefined;
     res.status(status).render('pages/settings', {
       title: failed ? 'Not saved: Settings' : 'Settings',
       nav: 'settings',
@@ -207,6 +219,11 @@ function settingsPage(c: Deps) {
         form: o.writeback,
         scored: latestRun !== undefined,
         lastChange: lastChange.writeback,
+      }),
+      reminders: await remindersSection(c, realmId, {
+        form: o.reminders,
+        lastChange: lastChange.reminders,
+        homeCurrency: company.homeCurrency ?? 'USD',
       }),
     });
   }
@@ -422,6 +439,23 @@ export function settingsRoutes(c: Deps): Router {
     // The service records the change, with who made it, in the activity log (section 'writeback').
     await c.writeback.saveSettings(realmId, settings, actorOf(res));
     redirectDone(res, settings.nightlyEnabled && !before.nightlyEnabled ? 'writeback-on' : 'writeback', 'writeback');
+  });
+
+  router.post('/settings/reminders', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const before = (await c.reminders.policy(realmId)).policy;
+    const { form, policy } = parseRemindersForm((req.body ?? {}) as Record<string, unknown>, before);
+    if (!policy) return render(res, 400, { reminders: form });
+    if (sameReminderPolicy(before, policy)) return redirectDone(res, 'unchanged', 'reminders');
+    // The service checks the policy again, saves it as the next version and records the change, with who made it,
+    // in the activity log (section 'reminders').
+    const saved = await c.reminders.savePolicy(realmId, policy, actorOf(res));
+    if (!saved.ok) {
+      for (const e of saved.errors) form.errors.form ??= e.message;
+      return render(res, 400, { reminders: form });
+    }
+    const nowAutomatic = policy.mode === 'automatic' && before.mode !== 'automatic';
+    redirectDone(res, nowAutomatic ? 'reminders-automatic' : 'reminders', 'reminders');
   });
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {
