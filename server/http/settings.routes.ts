@@ -24,6 +24,7 @@ import {
 import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/settings-sections.js';
 import { parseWritebackForm, sameWritebackSettings, type WritebackForm } from '../features/settings/writeback-form.js';
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
+import type { DueReminder } from '../features/reminders/domain/reminder-plan.js';
 import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
@@ -31,7 +32,10 @@ import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 import { writebackChoices, writebackSection } from './writeback-settings-view.js';
 import { parseRemindersForm, sameReminderPolicy, type RemindersForm } from '../features/settings/reminders-form.js';
-import { QUICKBOOKS_REMINDERS_ADVICE } from './reminders-view.js';
+import { QUICKBOOKS_REMINDERS_ADVICE, QUICKBOOKS_WORDING } from './reminders-view.js';
+import { TONE_WORDS } from '../features/reminders/domain/reminder-policy.js';
+import { stageInWords } from '../features/reminders/domain/calendar.js';
+import { CHANNEL_IN_WORDS, invoiceInWords } from '../features/reminders/reminder-words.js';
 import { remindersSection } from './reminders-settings-view.js';
 
 type Deps = Pick<
@@ -456,6 +460,36 @@ export function settingsRoutes(c: Deps): Router {
     }
     const nowAutomatic = policy.mode === 'automatic' && before.mode !== 'automatic';
     redirectDone(res, nowAutomatic ? 'reminders-automatic' : 'reminders', 'reminders');
+  });
+
+  /**
+   * What a reminder says: choose one of the reminders a run would send now (a real customer and invoice of the
+   * company), and see its text as the default templates write it in its tone. Reads only.
+   */
+  router.get('/settings/reminders/preview', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const raw = typeof req.query.invoice === 'string' ? req.query.invoice.slice(0, 40) : '';
+    const preview = await c.reminders.messagePreview(realmId, raw === '' ? undefined : raw);
+    const label = (r: DueReminder) =>
+      `${preview.names.get(r.customerId) ?? r.customerId}: ${invoiceInWords(r)}, ${stageInWords(r.stageDays)} ` +
+      `(${TONE_WORDS[r.tone].toLowerCase()}, by ${CHANNEL_IN_WORDS[r.channel]})`;
+    const chosen = preview.chosen;
+    const missing = raw !== '' && !chosen;
+    res.status(missing ? 400 : 200).render('pages/reminder-preview', {
+      title: 'What a reminder says: Settings',
+      nav: 'settings',
+      stylesheets: ['/assets/css/settings.css', '/assets/css/writeback.css'],
+      options: preview.due.map((r) => ({ value: r.invoiceId, label: label(r), selected: r.invoiceId === raw })),
+      missing,
+      quickbooksWording: QUICKBOOKS_WORDING,
+      chosen: chosen && {
+        label: label(chosen.reminder),
+        channel: chosen.reminder.channel,
+        tone: TONE_WORDS[chosen.reminder.tone],
+        to: chosen.reminder.to.join(', '),
+        message: chosen.message,
+      },
+    });
   });
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {

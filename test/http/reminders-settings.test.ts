@@ -220,4 +220,55 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
     expect((await alice.get('/settings')).text).not.toContain('id="reminders-advice"');
     expect((await alice.get('/reminders')).text).not.toContain('id="reminders-advice"');
   });
+
+  describe('what a reminder says', () => {
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&#34;');
+
+    it('lists the reminders a run would send now, and shows one’s text with what QuickBooks sends', async () => {
+      const settings = await alice.get('/settings');
+      expect(settings.text).toContain('<a href="/settings/reminders/preview" id="reminders-preview-link">');
+      const { plan, names } = await c().reminders.preview(REALM);
+      expect(plan.due.length).toBeGreaterThan(0);
+      const list = await alice.get('/settings/reminders/preview');
+      expect(list.status).toBe(200);
+      expect([...list.text.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])).toEqual(
+        plan.due.map((r) => r.invoiceId),
+      );
+      expect(list.text).not.toContain('id="preview-message"');
+      const r = plan.due.find((d) => d.docNumber !== null)!;
+      const page = await alice.get(`/settings/reminders/preview?invoice=${r.invoiceId}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<option value="${r.invoiceId}" selected>`);
+      const name = esc(names.get(r.customerId)!);
+      expect(page.text).toContain(`id="preview-message-title">${name}: invoice ${r.docNumber}, `);
+      expect(page.text).toMatch(
+        /id="preview-quickbooks"><strong>This reminder goes by QuickBooks, to [^<]+@[^<]+\.<\/strong>/,
+      );
+      expect(page.text).toContain('QuickBooks’ API does not let an app set the wording of this email');
+      const subject = /<span id="preview-subject">([^<]+)<\/span>/.exec(page.text)![1]!;
+      expect(subject.length).toBeGreaterThan(0);
+      const text = /<pre class="notes-block" id="preview-text">([^<]+)<\/pre>/.exec(page.text)![1]!;
+      expect(text).toContain(name);
+      expect(text).toContain(String(r.docNumber));
+      expect(text).not.toContain('{{');
+    });
+
+    it('refuses an invoice with no reminder due (400); shows the email channel as such', async () => {
+      const bad = await alice.get('/settings/reminders/preview?invoice=nope');
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('That invoice has no reminder due now: choose one from the list.');
+      expect(bad.text).toContain('aria-invalid="true"');
+      const { policy } = await c().reminders.policy(REALM);
+      const strategies = Object.fromEntries(
+        Object.entries(policy.strategies).map(([k, v]) => [k, { ...v, channel: 'email' }]),
+      );
+      expect((await c().reminders.savePolicy(REALM, { ...policy, strategies }, 'test')).ok).toBe(true);
+      const r = (await c().reminders.preview(REALM)).plan.due[0]!;
+      const page = await alice.get(`/settings/reminders/preview?invoice=${r.invoiceId}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(/id="preview-email"><strong>This reminder goes by email, to [^<]+@/);
+      expect(page.text).not.toContain('id="preview-quickbooks"');
+      expect(page.text).toContain('id="preview-text"');
+    });
+  });
 });
