@@ -458,8 +458,9 @@ export function settingsRoutes(c: Deps): Router {
       for (const e of saved.errors) form.errors.form ??= e.message;
       return render(res, 400, { reminders: form });
     }
+    // Switching to automatic: the flash says to switch off QuickBooks' own reminders.
     const nowAutomatic = policy.mode === 'automatic' && before.mode !== 'automatic';
-    redirectDone(res, nowAutomatic ? 'reminders-automatic' : 'reminders', 'reminders');
+    redirectDone(res, `reminders${nowAutomatic ? '-automatic' : ''}`, 'reminders');
   });
 
   /**
