@@ -1,11 +1,20 @@
 import type { Container } from '../container.js';
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
-import { FORM_WEEKDAYS, remindersFormOf, type RemindersForm } from '../features/settings/reminders-form.js';
+import { STRATEGIES } from '../features/risk/domain/risk-policy.js';
+import {
+  CHANNEL_CHOICES,
+  FORM_WEEKDAYS,
+  remindersFormOf,
+  strategySlug,
+  TONE_CHOICES,
+  type RemindersForm,
+} from '../features/settings/reminders-form.js';
 import { QUICKBOOKS_REMINDERS_ADVICE } from './reminders-view.js';
 
 /**
- * The Reminders section of Settings: the form (as saved, or as sent back with errors), the saved policy's version
- * and mode, and the advice about QuickBooks' own reminders while automatic mode is on.
+ * The Reminders section of Settings: the form (as saved, or as sent back with errors) with the choices of its
+ * strategies, channels and tones, the saved policy's version and mode, and the advice about QuickBooks' own
+ * reminders while automatic mode is on.
  */
 export async function remindersSection(
   c: Pick<Container, 'reminders'>,
@@ -18,6 +27,9 @@ export async function remindersSection(
     saved: stored.policy,
     savedAt: stored.savedAt,
     weekdays: FORM_WEEKDAYS,
+    strategyList: STRATEGIES.map((name) => ({ name, slug: strategySlug(name) })),
+    channels: CHANNEL_CHOICES,
+    tones: TONE_CHOICES,
     homeCurrency: o.homeCurrency,
     advice: QUICKBOOKS_REMINDERS_ADVICE,
     lastChange: o.lastChange,

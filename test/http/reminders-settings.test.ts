@@ -17,6 +17,8 @@ function remindersFields(html: string): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = {};
   for (const m of form.matchAll(/<input id="reminders-[^"]+" name="([^"]+)" type="text"[^>]* value="([^"]*)"/g))
     fields[m[1]!] = m[2]!;
+  for (const m of form.matchAll(/<select id="reminders-[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
+    fields[m[1]!] = /<option value="([^"]+)" selected>/.exec(m[2]!)![1]!;
   fields.mode = /name="mode" value="(\w+)"[^>]*checked/.exec(form)![1]!;
   fields.businessDays = [...form.matchAll(/name="businessDays" value="(\w+)" checked/g)].map((m) => m[1]!);
   return fields;
@@ -34,11 +36,14 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
   let csrf: string;
   const c = () => t.container;
   const entries = () => c().activity.list(REALM, { kind: 'settings', limit: 100 });
-  const post = (fields: Record<string, unknown>) =>
-    alice
+  /** The form as the page shows it now, with these fields changed. */
+  const post = async (fields: Record<string, unknown>) => {
+    const shown = remindersFields((await alice.get('/settings')).text);
+    return alice
       .post('/settings/reminders')
       .type('form')
-      .send({ _csrf: csrf, ...fields });
+      .send({ _csrf: csrf, ...shown, ...fields });
+  };
 
   beforeAll(async () => {
     const file = generateCompany({ seed: 43, customers: 14, months: 12, asOf: AS_OF, realmId: REALM });
@@ -65,14 +70,26 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
     expect(page.text).toMatch(
       /<form method="post" action="\/settings\/reminders" id="form-reminders"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+">/,
     );
-    expect(remindersFields(page.text)).toEqual({
+    const fields = remindersFields(page.text);
+    expect(fields).toMatchObject({
       mode: 'approval',
       dailyCap: '50',
       maxPerInvoice: '5',
       minGapDays: '3',
       minimumAmount: '10.00',
       businessDays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+      stages: '-3, 0, 7, 14, 30',
+      'strategy-standard-stages': '-3, 0, 7, 14, 30',
+      'strategy-standard-channel': 'quickbooks',
+      'strategy-standard-tone': 'friendly',
+      'strategy-loyalty-stages': '7, 14, 30',
+      'strategy-ar-follow-up-tone': 'firm',
+      'strategy-credit-restriction-tone': 'final',
+      'strategy-send-reminders-channel': 'quickbooks',
     });
+    expect(Object.keys(fields)).toHaveLength(6 + 1 + 5 * 3);
+    for (const m of page.text.matchAll(/<select id="(reminders-[^"]+)"/g))
+      expect(page.text, m[1]).toContain(`<label for="${m[1]}">`);
     expect(page.text).toContain('<strong>Approval mode is on.</strong>');
     expect(page.text).toContain('Policy version 1: the defaults.');
     // The advice is on the automatic option, not shown as a warning while approval mode is on.
@@ -82,7 +99,7 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
       expect(page.text, m[1]).toContain(`<label for="${m[1]}">`);
   });
 
-  it('saves the limits and business days as a new version, with who changed it; the stages stay', async () => {
+  it('saves the limits, business days and stages as a new version, with who changed it', async () => {
     const res = await post({
       mode: 'approval',
       dailyCap: '20',
@@ -90,6 +107,10 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
       minGapDays: '5',
       minimumAmount: '$1,025.50',
       businessDays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday'],
+      stages: '60, −3 0,7 , 14, 30',
+      'strategy-loyalty-stages': '30, 14, 60',
+      'strategy-loyalty-tone': 'firm',
+      'strategy-credit-restriction-channel': 'email',
     });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/settings?done=reminders#reminders');
@@ -102,6 +123,12 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
       minGapDays: 5,
       minimumAmountCents: 102_550,
       businessDays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday'],
+      stages: [-3, 0, 7, 14, 30, 60],
+      strategies: {
+        ...DEFAULT_REMINDER_POLICY.strategies,
+        Loyalty: { stages: [14, 30, 60], channel: 'quickbooks', tone: 'firm' },
+        'Credit restriction': { ...DEFAULT_REMINDER_POLICY.strategies['Credit restriction'], channel: 'email' },
+      },
     });
     expect(savedBy).toBe('Dana Demo');
     const entry = await c().activity.lastChange(REALM, 'reminders');
@@ -111,7 +138,12 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
     expect(page.text).toMatch(
       /id="reminders-last-change">Last changed <time[^>]*>[^<]+<\/time> by Dana Demo: Reminder policy saved \(version 2\)/,
     );
-    expect(remindersFields(page.text)).toMatchObject({ dailyCap: '20', minimumAmount: '1025.50' });
+    expect(remindersFields(page.text)).toMatchObject({
+      dailyCap: '20',
+      minimumAmount: '1025.50',
+      stages: '-3, 0, 7, 14, 30, 60',
+      'strategy-loyalty-stages': '14, 30, 60',
+    });
     expect(page.text).toContain('Policy version 2.');
     // The same values again: nothing saved, nothing recorded.
     const n = (await entries()).length;
@@ -129,6 +161,9 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
       maxPerInvoice: 'three',
       minGapDays: '31',
       minimumAmount: '-5',
+      businessDays: [],
+      stages: 'soon, 7',
+      'strategy-loyalty-channel': 'fax',
     });
     expect(res.status).toBe(400);
     expect(res.text).toContain('<title>Not saved: Settings');
@@ -145,6 +180,22 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
       'The minimum amount must be from 0.00 to 1,000,000.00, in whole cents.',
     );
     expect(errorOf(res.text, 'businessDays')).toBe('Business days: choose at least one day of the week.');
+    expect(errorOf(res.text, 'stages')).toBe(
+      'The schedule: each stage is a whole number of days from 30 days before to 180 days after the due date.',
+    );
+    expect(errorOf(res.text, 'strategy-loyalty-channel')).toBe(
+      'Loyalty customers: the channel is QuickBooks or email.',
+    );
+    expect(res.text).toMatch(/<input id="reminders-stages"[^>]* value="soon, 7"/);
+    // A strategy's stage that is not one of the schedule's, alone: said beside that strategy's stages.
+    const stray = await post({ 'strategy-ar-follow-up-stages': '7, 21' });
+    expect(stray.status).toBe(400);
+    expect(errorOf(stray.text, 'strategy-ar-follow-up-stages')).toBe(
+      'AR follow-up customers: 21 days after the due date is not a stage of the schedule.',
+    );
+    expect(stray.text).toMatch(
+      /<input id="reminders-strategy-ar-follow-up-stages"[^>]* value="7, 21"[^>]*aria-invalid="true">/,
+    );
     expect(res.text).toMatch(
       /<input id="reminders-maxPerInvoice"[^>]* value="three" aria-describedby="reminders-maxPerInvoice-hint reminders-maxPerInvoice-error" aria-invalid="true">/,
     );
