@@ -6,7 +6,7 @@ import { STATUS_IN_WORDS } from '../features/reminders/reminder-words.js';
 import { actorOf } from './actor.js';
 import { canReachQuickBooks, requireCompany } from './middleware/tenant-context.js';
 import { hrefWith, paramReader } from './query-params.js';
-import { byCustomer, heldRow, QUICKBOOKS_WORDING, reminderRow } from './reminders-view.js';
+import { byCustomer, heldRow, QUICKBOOKS_REMINDERS_ADVICE, QUICKBOOKS_WORDING, reminderRow } from './reminders-view.js';
 
 /** The queue shows this many rows awaiting a person; the rest are counted (approve or skip some to see more). */
 export const QUEUE_SHOWN = 200;
@@ -109,6 +109,7 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
       counts,
       connected,
       quickbooksWording: QUICKBOOKS_WORDING,
+      quickbooksAdvice: QUICKBOOKS_REMINDERS_ADVICE,
       queue: byCustomer(toApprove),
       queueCount: toApprove.length,
       queueMore: Math.max(0, counts.awaiting_approval - waiting.length),

@@ -24,12 +24,19 @@ import {
 import { SETTINGS_SECTIONS, type SettingsSection } from '../features/settings/settings-sections.js';
 import { parseWritebackForm, sameWritebackSettings, type WritebackForm } from '../features/settings/writeback-form.js';
 import type { ActivityEntry } from '../features/activity/activity-log-type.js';
+import type { DueReminder } from '../features/reminders/domain/reminder-plan.js';
 import { localDate, readLocalTime } from '../time-zone.js';
 import { actorOf } from './actor.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireCompany, tenantContext } from './middleware/tenant-context.js';
 import { writebackChoices, writebackSection } from './writeback-settings-view.js';
+import { parseRemindersForm, sameReminderPolicy, type RemindersForm } from '../features/settings/reminders-form.js';
+import { QUICKBOOKS_REMINDERS_ADVICE, QUICKBOOKS_WORDING } from './reminders-view.js';
+import { TONE_WORDS } from '../features/reminders/domain/reminder-policy.js';
+import { stageInWords } from '../features/reminders/domain/calendar.js';
+import { CHANNEL_IN_WORDS, invoiceInWords } from '../features/reminders/reminder-words.js';
+import { remindersSection } from './reminders-settings-view.js';
 
 type Deps = Pick<
   Container,
@@ -48,6 +55,7 @@ type Deps = Pick<
   | 'syncStore'
   | 'writeback'
   | 'companySettings'
+  | 'reminders'
 >;
 
 const STYLES = ['/assets/css/settings.css'];
@@ -71,6 +79,10 @@ const NOTICES: Record<string, (n: number | undefined) => string> = {
   'writeback-on': () =>
     'Write-back settings saved. Nightly write-back is on: after each nightly score run Duesense writes what changed ' +
     'into QuickBooks. The Write-back page shows what the next run would write.',
+  reminders: () => 'Reminder settings saved. They apply from the next nightly run.',
+  'reminders-automatic': () =>
+    'Reminder settings saved. Automatic mode is on: from the next nightly run, the reminders that fall due are ' +
+    `sent without waiting for approval. ${QUICKBOOKS_REMINDERS_ADVICE}`,
   unchanged: () => 'Nothing changed.',
 };
 
@@ -81,6 +93,7 @@ const FAILED: Record<SettingsSection, { section: SettingsSection; title: string;
   'credit-scores': { section: 'credit-scores', title: 'Credit scores', message: 'No credit scores were imported.' },
   digest: { section: 'digest', title: 'Alert digest', message: 'The alert digest was not saved.' },
   writeback: { section: 'writeback', title: 'Write-back', message: 'The write-back settings were not saved.' },
+  reminders: { section: 'reminders', title: 'Reminders', message: 'The reminder settings were not saved.' },
 };
 
 export interface ScheduleForm {
@@ -112,6 +125,7 @@ interface Overrides {
   digest?: DigestForm;
   creditScores?: CreditScoresForm;
   writeback?: WritebackForm;
+  reminders?: RemindersForm;
 }
 
 const text = (body: unknown, name: string, max: number): string => {
@@ -152,7 +166,9 @@ function settingsPage(c: Deps) {
             ? FAILED['credit-scores']
             : o.writeback
               ? FAILED.writeback
-              : undefined;
+              : o.reminders
+                ? FAILED.reminders
+                : undefined;
     res.status(status).render('pages/settings', {
       title: failed ? 'Not saved: Settings' : 'Settings',
       nav: 'settings',
@@ -207,6 +223,11 @@ function settingsPage(c: Deps) {
         form: o.writeback,
         scored: latestRun !== undefined,
         lastChange: lastChange.writeback,
+      }),
+      reminders: await remindersSection(c, realmId, {
+        form: o.reminders,
+        lastChange: lastChange.reminders,
+        homeCurrency: company.homeCurrency ?? 'USD',
       }),
     });
   }
@@ -422,6 +443,54 @@ export function settingsRoutes(c: Deps): Router {
     // The service records the change, with who made it, in the activity log (section 'writeback').
     await c.writeback.saveSettings(realmId, settings, actorOf(res));
     redirectDone(res, settings.nightlyEnabled && !before.nightlyEnabled ? 'writeback-on' : 'writeback', 'writeback');
+  });
+
+  router.post('/settings/reminders', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const before = (await c.reminders.policy(realmId)).policy;
+    const { form, policy } = parseRemindersForm((req.body ?? {}) as Record<string, unknown>, before);
+    if (!policy) return render(res, 400, { reminders: form });
+    if (sameReminderPolicy(before, policy)) return redirectDone(res, 'unchanged', 'reminders');
+    // The service checks the policy again, saves it as the next version and records the change, with who made it,
+    // in the activity log (section 'reminders').
+    const saved = await c.reminders.savePolicy(realmId, policy, actorOf(res));
+    if (!saved.ok) {
+      for (const e of saved.errors) form.errors.form ??= e.message;
+      return render(res, 400, { reminders: form });
+    }
+    // Switching to automatic: the flash says to switch off QuickBooks' own reminders.
+    const nowAutomatic = policy.mode === 'automatic' && before.mode !== 'automatic';
+    redirectDone(res, `reminders${nowAutomatic ? '-automatic' : ''}`, 'reminders');
+  });
+
+  /**
+   * What a reminder says: choose one of the reminders a run would send now (a real customer and invoice of the
+   * company), and see its text as the default templates write it in its tone. Reads only.
+   */
+  router.get('/settings/reminders/preview', requireCompany, async (req, res) => {
+    const realmId = res.locals.company!.realmId;
+    const raw = typeof req.query.invoice === 'string' ? req.query.invoice.slice(0, 40) : '';
+    const preview = await c.reminders.messagePreview(realmId, raw === '' ? undefined : raw);
+    const label = (r: DueReminder) =>
+      `${preview.names.get(r.customerId) ?? r.customerId}: ${invoiceInWords(r)}, ${stageInWords(r.stageDays)} ` +
+      `(${TONE_WORDS[r.tone].toLowerCase()}, by ${CHANNEL_IN_WORDS[r.channel]})`;
+    const chosen = preview.chosen;
+    const missing = raw !== '' && !chosen;
+    res.status(missing ? 400 : 200).render('pages/reminder-preview', {
+      title: 'What a reminder says: Settings',
+      nav: 'settings',
+      stylesheets: ['/assets/css/settings.css', '/assets/css/writeback.css'],
+      options: preview.due.map((r) => ({ value: r.invoiceId, label: label(r), selected: r.invoiceId === raw })),
+      missing,
+      quickbooksWording: QUICKBOOKS_WORDING,
+      chosen: chosen && {
+        label: label(chosen.reminder),
+        channel: chosen.reminder.channel,
+        tone: TONE_WORDS[chosen.reminder.tone],
+        to: chosen.reminder.to.join(', '),
+        message: chosen.message,
+      },
+    });
   });
 
   router.get('/settings/credit-scores/template.csv', requireCompany, async (_req, res) => {

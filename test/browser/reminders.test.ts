@@ -18,8 +18,9 @@ if (!chromiumAvailable) console.warn(CHROMIUM_SKIP_MESSAGE);
 
 /**
  * Reminders as a bookkeeper meets them in Chromium: the queue after a nightly run, approving selected reminders,
- * and a customer's reminders. Each page passes axe-core (no serious or critical violations) and fits a 768 px wide
- * tablet without sideways scrolling.
+ * the Reminders section of Settings (automatic mode and its advice, what a reminder says) and a customer's
+ * reminders. Each page passes axe-core (no serious or critical violations) and fits a 768 px wide tablet without
+ * sideways scrolling.
  */
 describe.skipIf(!chromiumAvailable)('reminders in Chromium', () => {
   let emulator: RunningEmulator;
@@ -80,17 +81,47 @@ describe.skipIf(!chromiumAvailable)('reminders in Chromium', () => {
     await check('sent');
   });
 
+  it('switches to automatic in Settings, told to turn off QuickBooks’ own reminders; previews a text', async () => {
+    await page.goto(`${server.url}/settings#reminders`);
+    await expect(page.locator('#reminders-state').textContent()).resolves.toContain('Approval mode is on.');
+    await check('settings');
+    await page.locator('#reminders-mode-automatic').check();
+    await page.locator('#reminders-dailyCap').fill('40');
+    await page.locator('#action-save-reminders').click();
+    await page.waitForURL(/\/settings\?done=reminders-automatic/);
+    await expect(page.locator('#settings-notice').textContent()).resolves.toContain(
+      'Switch off QuickBooks’ own automatic invoice reminders (in QuickBooks: Settings → Account and settings → Sales',
+    );
+    await expect(page.locator('#reminders-advice').isVisible()).resolves.toBe(true);
+    expect((await t.container.reminders.policy(realmId)).policy).toMatchObject({ mode: 'automatic', dailyCap: 40 });
+    await check('settings-automatic');
+    // A week on, the next stages fall due: choose one and read what it says.
+    emulator.clock.set('2026-11-09T15:00:00Z');
+    await page.locator('#reminders-preview-link').click();
+    await page.waitForURL(`${server.url}/settings/reminders/preview`);
+    expect(await page.locator('#preview-invoice option').count()).toBeGreaterThan(0);
+    await page.locator('#action-preview').click();
+    await page.waitForURL(/\/settings\/reminders\/preview\?invoice=/);
+    await expect(page.locator('#preview-quickbooks').textContent()).resolves.toContain('QuickBooks sends its own');
+    await expect(page.locator('#preview-text').textContent()).resolves.not.toContain('{{');
+    await check('preview');
+  });
+
   it('fits a 768 px wide tablet without sideways scrolling, and still passes axe', async () => {
     await page.setViewportSize({ width: 768, height: 1024 });
+    await page.goto(`${server.url}/reminders?status=sent`);
     const customerPath = (await page.locator('#history-table tbody tr a').first().getAttribute('href'))!;
     for (const [name, path] of [
       ['queue-768', '/reminders'],
       ['customer-768', `${customerPath}#customer-reminders`],
+      ['settings-768', '/settings#reminders'],
+      ['preview-768', '/settings/reminders/preview'],
     ] as const) {
       await page.goto(`${server.url}${path}`);
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'), path).toBe(true);
-      if (name === 'queue-768') await check(name);
+      if (name === 'customer-768')
+        await expect(page.locator('#reminders-timeline li').count()).resolves.toBeGreaterThan(0);
+      else await check(name);
     }
-    await expect(page.locator('#reminders-timeline li').count()).resolves.toBeGreaterThan(0);
   });
 });

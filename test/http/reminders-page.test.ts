@@ -84,7 +84,10 @@ describe('the Reminders page: the queue, approve and skip, held and cannot send,
     expect(page.status).toBe(200);
     expect(page.text).toContain('<a href="/reminders" aria-current="page">Reminders</a>');
     expect(page.text).toMatch(/<strong>Approval mode:<\/strong> the nightly run puts the reminders/);
-    expect(page.text).toContain('Settings has no Reminders section yet');
+    expect(page.text).toContain(
+      '<a href="/settings#reminders" id="reminders-settings-link">Change the mode and the policy in Settings</a>',
+    );
+    expect(page.text).not.toContain('id="reminders-advice"');
     expect(page.text).toContain(
       'QuickBooks’ API does not let an app set the wording of this email: QuickBooks sends its own invoice email, ' +
         'with the invoice attached, and records it on the invoice.',

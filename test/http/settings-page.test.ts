@@ -35,7 +35,7 @@ describe('the settings page', () => {
   });
   afterAll(() => world.w.close());
 
-  it('shows four sections, each its own form with the CSRF token, and nothing about reminders yet', async () => {
+  it('shows its sections, each its own form with the CSRF token', async () => {
     const page = await world.agent.get('/settings');
     expect(page.status).toBe(200);
     expect(page.text).toContain('aria-current="page">Settings</a>');
@@ -46,6 +46,7 @@ describe('the settings page', () => {
       'form-schedule',
       'form-credit-scores',
       'form-digest',
+      'form-reminders',
       'form-score-now',
     ]) {
       const form = new RegExp(`<form [^>]*id="${id}"[^>]*>\\s*<input type="hidden" name="_csrf" value="([^"]+)">`).exec(
@@ -74,8 +75,8 @@ describe('the settings page', () => {
       expect(page.text, m[1]).toContain(`<label for="${m[1]}">`);
     expect(input(page.text, 'policy-windowMonths')).toContain('aria-describedby="policy-windowMonths-hint"');
     expect(page.text).toMatch(/enctype="multipart\/form-data" id="form-credit-scores"/);
-    // The menu has a Reminders tab; Settings itself has no Reminders section yet.
-    expect(page.text.replace(/<nav class="mainnav"[\s\S]*?<\/nav>/, '')).not.toMatch(/reminder/i);
+    // The Reminders section is its own form, tested in reminders-settings.test.ts.
+    expect(page.text).toContain('<a href="#reminders">Reminders</a>');
     expect(page.text).not.toMatch(/ style="/);
     expect(page.text).not.toMatch(/<script>(?!<\/script>)/);
   });

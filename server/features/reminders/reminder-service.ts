@@ -5,7 +5,7 @@ import type { ActivityLog } from '../activity/activity-log-type.js';
 import type { Company } from '../connections/connection-store-type.js';
 import type { FieldError } from './domain/field-errors.js';
 import { checkSendNow } from './domain/reminder-guards.js';
-import { planReminders, type ReminderPlan } from './domain/reminder-plan.js';
+import { planReminders, type DueReminder, type ReminderPlan } from './domain/reminder-plan.js';
 import type { InvoiceToRemind } from './domain/reminder-facts.js';
 import type { ReminderMessage } from './domain/reminder-message.js';
 import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-policy.js';
@@ -51,6 +51,14 @@ export interface ReminderPreview {
   texts: Map<string, ReminderMessage>;
   /** The open invoices the plan read, by id (their open balance and due date, for the pages). */
   invoices: Map<string, InvoiceToRemind>;
+}
+
+/** The reminders due now, and the text one of them would carry (undefined when its invoice could not be read). */
+export interface MessagePreview {
+  due: DueReminder[];
+  names: Map<string, string>;
+  mode: ReminderPolicy['mode'];
+  chosen?: { reminder: DueReminder; message: ReminderMessage | undefined };
 }
 
 export interface ReminderRunResult extends ReminderPreview {
@@ -111,6 +119,24 @@ export class ReminderService {
 
   /** What a run would do now. Reads only. */
   async preview(realmId: string): Promise<ReminderPreview> {
+    return (await this.previewWith(realmId)).preview;
+  }
+
+  /**
+   * The reminders a run would send now, and for one of them (by invoice) the text it would carry, written with the
+   * default templates in its tone for that invoice alone: the preview in Settings. Reads only.
+   */
+  async messagePreview(realmId: string, invoiceId: string | undefined): Promise<MessagePreview> {
+    const { preview, loaded, write } = await this.previewWith(realmId);
+    const reminder = preview.plan.due.find((r) => r.invoiceId === invoiceId);
+    const base = { due: preview.plan.due, names: preview.names, mode: preview.policy.mode };
+    if (!reminder) return base;
+    const one = { customerId: reminder.customerId, to: reminder.to, tone: reminder.tone, reminders: [reminder] };
+    const message = write({ ...preview.plan, emails: [one] }, loaded).get(reminder.invoiceId);
+    return { ...base, chosen: { reminder, message } };
+  }
+
+  private async previewWith(realmId: string) {
     const company = await this.d.companies.getCompany(realmId);
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
@@ -118,15 +144,18 @@ export class ReminderService {
     const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
     const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
     const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
-    const texts = emailTexts(plan, loaded, {
-      policy,
-      templates: DEFAULT_REMINDER_TEMPLATES,
-      companyName: contact.name,
-      companyEmail: contact.email,
-      homeCurrency,
-    });
+    const write = (p: ReminderPlan, l: typeof loaded) =>
+      emailTexts(p, l, {
+        policy,
+        templates: DEFAULT_REMINDER_TEMPLATES,
+        companyName: contact.name,
+        companyEmail: contact.email,
+        homeCurrency,
+      });
+    const texts = write(plan, loaded);
     const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
-    return { plan, policy, names: loaded.names, timeZone, homeCurrency, texts, invoices };
+    const preview: ReminderPreview = { plan, policy, names: loaded.names, timeZone, homeCurrency, texts, invoices };
+    return { preview, loaded, write };
   }
 
   /**
