@@ -152,13 +152,13 @@ export interface CustomerRemindersView {
 
 /** A customer's reminders on record (newest first) and their open invoices with what a run would do now. */
 export async function customerReminders(
-  reminders: Pick<ReminderService, 'list' | 'preview'>,
+  reminders: Pick<ReminderService, 'list' | 'customerPreview'>,
   realmId: string,
   customerId: string,
 ): Promise<CustomerRemindersView> {
   const [rows, preview] = await Promise.all([
     reminders.list(realmId, { customerId, limit: 100 }),
-    reminders.preview(realmId),
+    reminders.customerPreview(realmId, customerId),
   ]);
   const due = new Map(preview.plan.due.map((d) => [d.invoiceId, d]));
   const not = new Map(preview.plan.notReminded.map((n) => [n.invoiceId, n]));

@@ -126,8 +126,10 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
         .map(copy);
     },
 
-    async all(realmId) {
-      return rows.filter((r) => r.realmId === realmId).map(copy);
+    async all(realmId, customerId) {
+      return rows
+        .filter((r) => r.realmId === realmId && (customerId === undefined || r.customerId === customerId))
+        .map(copy);
     },
 
     async staleSending(realmId, before) {

@@ -111,17 +111,20 @@ export async function loadReminderFacts(
   d: ReminderFactsDeps,
   realmId: string,
   homeCurrency: string,
+  /** One customer's facts only (their page): the company's daily cap is then left to the run. */
+  customerId?: string,
 ): Promise<LoadedFacts> {
   const run = await d.scoreRuns.latestRun(realmId);
+  const only = customerId === undefined ? undefined : [customerId];
   const [invoices, customers, waiting, excluded, paused, rows, controls, scored] = await Promise.all([
-    d.localCopy.openInvoiceEntities(realmId),
-    d.localCopy.rawEntities(realmId, 'Customer'),
+    d.localCopy.openInvoiceEntities(realmId, customerId),
+    d.localCopy.rawEntities(realmId, 'Customer', only),
     d.localCopy.moneyWaiting(realmId),
     d.customerInputs.excludedCustomerIds(realmId),
     d.customerInputs.pausedCustomerIds(realmId),
-    d.store.all(realmId),
+    d.store.all(realmId, customerId),
     d.store.invoiceControls(realmId),
-    run ? d.scoreRuns.labelFacts(realmId, run.id) : Promise.resolve([]),
+    run ? d.scoreRuns.labelFacts(realmId, run.id, only) : Promise.resolve([]),
   ]);
   const strategies = new Map(scored.filter((s) => s.band !== null).map((s) => [s.customerId, s.strategy]));
   const records = rows.map(recordOf);

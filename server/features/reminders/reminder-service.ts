@@ -123,6 +123,15 @@ export class ReminderService {
   }
 
   /**
+   * What a run would do now for one customer's invoices, from their facts alone (a customer's page reads this on
+   * every view; planning the whole company there took seconds for 5,000 customers). The company's daily cap is not
+   * applied: the run decides it. Reads only.
+   */
+  async customerPreview(realmId: string, customerId: string): Promise<ReminderPreview> {
+    return (await this.previewWith(realmId, customerId)).preview;
+  }
+
+  /**
    * The reminders a run would send now, and for one of them (by invoice) the text it would carry, written with the
    * default templates in its tone for that invoice alone: the preview in Settings. Reads only.
    */
@@ -136,12 +145,12 @@ export class ReminderService {
     return { ...base, chosen: { reminder, message } };
   }
 
-  private async previewWith(realmId: string) {
+  private async previewWith(realmId: string, customerId?: string) {
     const company = await this.d.companies.getCompany(realmId);
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
     const { policy } = await this.d.store.policy(realmId);
-    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency, customerId);
     const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
     const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
     const write = (p: ReminderPlan, l: typeof loaded) =>

@@ -162,7 +162,7 @@ export interface ReminderStore {
   /** Newest first. */
   list(realmId: string, q?: ReminderQuery): Promise<Reminder[]>;
   /** Every row of the company (what the plan reads as records), oldest first. */
-  all(realmId: string): Promise<Reminder[]>;
+  all(realmId: string, customerId?: string): Promise<Reminder[]>;
   /** Rows in `sending` whose send started before `before`: left by a process that died, or still unresolved. */
   staleSending(realmId: string, before: Date): Promise<Reminder[]>;
   counts(realmId: string): Promise<Record<ReminderStatus, number>>;

@@ -178,8 +178,10 @@ export function createReminderStore(db: Db): ReminderStore {
       if (q.beforeId !== undefined) query.andWhere('id', '<', q.beforeId);
       return ((await query.orderBy('id', 'desc').limit(q.limit ?? 50)) as Row[]).map(reminderFromRow);
     },
-    async all(realmId) {
-      return ((await db(OUTBOX).where('realm_id', realmId).orderBy('id')) as Row[]).map(reminderFromRow);
+    async all(realmId, customerId) {
+      const query = db(OUTBOX).where('realm_id', realmId);
+      if (customerId !== undefined) query.andWhere('customer_qbo_id', customerId);
+      return ((await query.orderBy('id')) as Row[]).map(reminderFromRow);
     },
     async staleSending(realmId, before) {
       const rows = (await db(OUTBOX)

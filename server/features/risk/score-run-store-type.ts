@@ -195,7 +195,7 @@ export interface ScoreRunStore {
     q: Omit<CustomerListQuery, 'page' | 'pageSize'>,
   ): Promise<CustomerListRow[]>;
   /** Every customer of a run as a write-back label is made from: stable band, strategy, credit limit and basis. */
-  labelFacts(realmId: string, runId: number): Promise<ScoredCustomer[]>;
+  labelFacts(realmId: string, runId: number, customerIds?: readonly string[]): Promise<ScoredCustomer[]>;
   /** One customer as a run scored them; undefined when not in the run. */
   customerScore(realmId: string, runId: number, customerId: string): Promise<ExportCustomer | undefined>;
   /** The customer's score over the last `limit` saved runs, oldest first. */

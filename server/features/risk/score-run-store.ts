@@ -311,8 +311,9 @@ export function createScoreRunStore({ db, readDb }: { db: Db; readDb: Db }): Sco
       return ((await ordered(filtered(realmId, runId, q).select(LIST_COLUMNS), q)) as Row[]).map(listRowFromRow);
     },
 
-    async labelFacts(realmId, runId) {
+    async labelFacts(realmId, runId, customerIds) {
       const rows = (await runCustomers(realmId, runId)
+        .where((q) => (customerIds === undefined ? q : q.whereIn('customer_qbo_id', [...customerIds])))
         .orderBy('customer_qbo_id')
         .select(
           'customer_qbo_id',

@@ -56,7 +56,7 @@ export interface LocalCopyReader {
    */
   rawEntities(realmId: string, entity: 'Customer' | 'Invoice', ids?: readonly string[]): Promise<QboEntity[]>;
   /** Open invoices (balance above zero, not voided) as QuickBooks sent them. */
-  openInvoiceEntities(realmId: string): Promise<QboEntity[]>;
+  openInvoiceEntities(realmId: string, customerId?: string): Promise<QboEntity[]>;
   /** The company's active CustomerTypes, by name: what a risk tier may be mapped to (the API cannot create them). */
   customerTypes(realmId: string): Promise<Array<{ id: string; name: string }>>;
   /**

@@ -46,9 +46,10 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
       return parseRaw(await inChunks(ids, (chunk) => live().whereIn('qbo_id', chunk).select('raw_json')));
     },
 
-    async openInvoiceEntities(realmId) {
+    async openInvoiceEntities(realmId, customerId) {
       const rows = await readDb('qbo_invoices')
         .where({ realm_id: realmId, voided: false })
+        .where((q) => (customerId === undefined ? q : q.where('customer_qbo_id', customerId)))
         .whereNull('deleted_at')
         .andWhere('balance_cents', '>', 0)
         .orderBy('qbo_id')
