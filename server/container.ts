@@ -228,7 +228,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     defaultTimeZone: config.sync.defaultCompanyTimeZone,
     runsKeptWhole: config.risk.runsKeptWhole,
   });
-  const writebackStore = createWritebackStore(db);
+  const writebackStore = createWritebackStore(db, readDb);
   const writeback = new WritebackService({
     store: writebackStore,
     executor: new WritebackExecutor({
@@ -252,7 +252,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     activity,
   });
   const writebackRemoval = new WritebackRemoval({ writeback, connections, locks, clock, logger, activity });
-  const reminderStore = createReminderStore(db);
+  const reminderStore = createReminderStore(db, readDb);
   const reminders = new ReminderService({
     store: reminderStore,
     executor: new ReminderExecutor({

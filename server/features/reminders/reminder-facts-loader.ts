@@ -119,7 +119,7 @@ export async function loadReminderFacts(
   const [invoices, customers, waiting, excluded, paused, rows, controls, scored] = await Promise.all([
     d.localCopy.openInvoiceEntities(realmId, customerId),
     d.localCopy.rawEntities(realmId, 'Customer', only),
-    d.localCopy.moneyWaiting(realmId),
+    d.localCopy.moneyWaiting(realmId, customerId),
     d.customerInputs.excludedCustomerIds(realmId),
     d.customerInputs.pausedCustomerIds(realmId),
     d.store.all(realmId, customerId),

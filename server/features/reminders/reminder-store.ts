@@ -132,7 +132,8 @@ function controlsFromRow(r: Row): InvoiceControls {
 }
 
 /** The reminder outbox, policy and invoice controls on knex (SQLite or PostgreSQL). */
-export function createReminderStore(db: Db): ReminderStore {
+/** Writes and the sender's reads on `db`; what the pages and the plan read on the read-only pool. */
+export function createReminderStore(db: Db, readDb: Db = db): ReminderStore {
   return {
     async enqueue(rows, at) {
       if (rows.length === 0) return [];
@@ -166,11 +167,11 @@ export function createReminderStore(db: Db): ReminderStore {
       return (await q.update(moveColumns(db, m))) > 0;
     },
     async get(realmId, id) {
-      const row = (await db(OUTBOX).where({ realm_id: realmId, id }).first()) as Row | undefined;
+      const row = (await readDb(OUTBOX).where({ realm_id: realmId, id }).first()) as Row | undefined;
       return row ? reminderFromRow(row) : undefined;
     },
     async list(realmId, q = {}) {
-      const query = db(OUTBOX).where('realm_id', realmId);
+      const query = readDb(OUTBOX).where('realm_id', realmId);
       if (q.status) query.andWhere('status', q.status);
       if (q.customerId) query.andWhere('customer_qbo_id', q.customerId);
       if (q.invoiceId) query.andWhere('invoice_qbo_id', q.invoiceId);
@@ -179,7 +180,7 @@ export function createReminderStore(db: Db): ReminderStore {
       return ((await query.orderBy('id', 'desc').limit(q.limit ?? 50)) as Row[]).map(reminderFromRow);
     },
     async all(realmId, customerId) {
-      const query = db(OUTBOX).where('realm_id', realmId);
+      const query = readDb(OUTBOX).where('realm_id', realmId);
       if (customerId !== undefined) query.andWhere('customer_qbo_id', customerId);
       return ((await query.orderBy('id')) as Row[]).map(reminderFromRow);
     },
@@ -191,7 +192,7 @@ export function createReminderStore(db: Db): ReminderStore {
       return rows.map(reminderFromRow);
     },
     async counts(realmId) {
-      const rows = (await db(OUTBOX)
+      const rows = (await readDb(OUTBOX)
         .where('realm_id', realmId)
         .groupBy('status')
         .select('status')
@@ -217,7 +218,7 @@ export function createReminderStore(db: Db): ReminderStore {
       return rows.map((r) => String(r.realm_id));
     },
     async policy(realmId) {
-      const row = (await db(SETTINGS).where({ realm_id: realmId }).first()) as Row | undefined;
+      const row = (await readDb(SETTINGS).where({ realm_id: realmId }).first()) as Row | undefined;
       if (!row) return { policy: DEFAULT_REMINDER_POLICY, savedBy: null, savedAt: null };
       return {
         policy: parseReminderPolicy(parse(row.policy_json)),
@@ -237,7 +238,7 @@ export function createReminderStore(db: Db): ReminderStore {
       return { policy: saved, savedBy: row.saved_by, savedAt: at } satisfies StoredReminderPolicy;
     },
     async invoiceControls(realmId) {
-      const rows = (await db(CONTROLS).where({ realm_id: realmId })) as Row[];
+      const rows = (await readDb(CONTROLS).where({ realm_id: realmId })) as Row[];
       return new Map(rows.map((r) => [String(r.invoice_qbo_id), controlsFromRow(r)]));
     },
     async setInvoiceControls(realmId, invoiceId, change, by, at) {

@@ -63,7 +63,7 @@ export interface LocalCopyReader {
    * Money each customer has in QuickBooks not yet matched to an invoice: payments' UnappliedAmt and credit memos'
    * RemainingCredit, in cents (customers with none left out). What holds a reminder.
    */
-  moneyWaiting(realmId: string): Promise<Map<string, MoneyWaiting>>;
+  moneyWaiting(realmId: string, customerId?: string): Promise<Map<string, MoneyWaiting>>;
   /** The company's active CustomerTypes, by name: what a risk tier may be mapped to (the API cannot create them). */
   customerTypes(realmId: string): Promise<Array<{ id: string; name: string }>>;
 }

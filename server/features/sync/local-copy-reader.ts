@@ -57,10 +57,11 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
       return parseRaw(rows);
     },
 
-    async moneyWaiting(realmId) {
+    async moneyWaiting(realmId, customerId) {
       const sums = async (table: string, column: string) =>
         (await readDb(table)
           .where({ realm_id: realmId })
+          .where((q) => (customerId === undefined ? q : q.where('customer_qbo_id', customerId)))
           .whereNull('deleted_at')
           .andWhere(column, '>', 0)
           .groupBy('customer_qbo_id')

@@ -75,7 +75,8 @@ function settingsFromRow(r: Row | undefined): WritebackSettings {
 }
 
 /** The write-back outbox and settings on knex (SQLite or PostgreSQL). */
-export function createWritebackStore(db: Db): WritebackStore {
+/** Writes and the executor's reads on `db`; what the pages read (rows, counts, settings) on the read-only pool. */
+export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
   const byIds = async (ids: readonly number[]): Promise<Writeback[]> => {
     const rows: Row[] = [];
     for (const part of chunks(ids)) rows.push(...((await db(OUTBOX).whereIn('id', part)) as Row[]));
@@ -160,11 +161,11 @@ export function createWritebackStore(db: Db): WritebackStore {
       return n > 0;
     },
     async get(realmId, id) {
-      const row = (await db(OUTBOX).where({ realm_id: realmId, id }).first()) as Row | undefined;
+      const row = (await readDb(OUTBOX).where({ realm_id: realmId, id }).first()) as Row | undefined;
       return row ? writebackFromRow(row) : undefined;
     },
     async list(realmId, q = {}) {
-      const query = db(OUTBOX).where('realm_id', realmId);
+      const query = readDb(OUTBOX).where('realm_id', realmId);
       if (q.status) query.andWhere('status', q.status);
       if (q.kind) query.andWhere('kind', q.kind);
       if (q.customerId) query.andWhere('customer_qbo_id', q.customerId);
@@ -173,7 +174,7 @@ export function createWritebackStore(db: Db): WritebackStore {
       return rows.map(writebackFromRow);
     },
     async counts(realmId) {
-      const rows = (await db(OUTBOX)
+      const rows = (await readDb(OUTBOX)
         .where('realm_id', realmId)
         .groupBy('status')
         .select('status')
@@ -190,7 +191,7 @@ export function createWritebackStore(db: Db): WritebackStore {
       return rows.map((r) => String(r.realm_id));
     },
     async settings(realmId) {
-      return settingsFromRow((await db(SETTINGS).where({ realm_id: realmId }).first()) as Row | undefined);
+      return settingsFromRow((await readDb(SETTINGS).where({ realm_id: realmId }).first()) as Row | undefined);
     },
     async saveSettings(realmId, s, by, at) {
       const row = {
