@@ -128,7 +128,7 @@ export class ReminderService {
    * applied: the run decides it. Reads only.
    */
   async customerPreview(realmId: string, customerId: string): Promise<ReminderPreview> {
-    return (await this.previewWith(realmId, customerId)).preview;
+    return (await this.previewWith(realmId, customerId, { texts: false })).preview;
   }
 
   /**
@@ -145,14 +145,18 @@ export class ReminderService {
     return { ...base, chosen: { reminder, message } };
   }
 
-  private async previewWith(realmId: string, customerId?: string) {
+  /** `texts: false` leaves the email texts out (a customer's page shows the plan, not the messages). */
+  private async previewWith(realmId: string, customerId?: string, o: { texts?: boolean } = {}) {
     const company = await this.d.companies.getCompany(realmId);
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
     const { policy } = await this.d.store.policy(realmId);
     const loaded = await loadReminderFacts(this.d, realmId, homeCurrency, customerId);
     const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
-    const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
+    const contact =
+      o.texts === false
+        ? { name: company?.companyName ?? '', email: null }
+        : companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
     const write = (p: ReminderPlan, l: typeof loaded) =>
       emailTexts(p, l, {
         policy,
@@ -161,7 +165,7 @@ export class ReminderService {
         companyEmail: contact.email,
         homeCurrency,
       });
-    const texts = write(plan, loaded);
+    const texts = o.texts === false ? new Map<string, never>() : write(plan, loaded);
     const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
     const preview: ReminderPreview = { plan, policy, names: loaded.names, timeZone, homeCurrency, texts, invoices };
     return { preview, loaded, write };
