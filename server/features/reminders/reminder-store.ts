@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex.js';
+import { countByStatus } from '../../db/count-by-status.js';
 import { toDate } from '../../db/row-values.js';
 import { DEFAULT_REMINDER_POLICY, parseReminderPolicy } from './domain/reminder-policy.js';
 import {
@@ -191,16 +192,7 @@ export function createReminderStore(db: Db, readDb: Db = db): ReminderStore {
         .orderBy('id')) as Row[];
       return rows.map(reminderFromRow);
     },
-    async counts(realmId) {
-      const rows = (await readDb(OUTBOX)
-        .where('realm_id', realmId)
-        .groupBy('status')
-        .select('status')
-        .count({ n: '*' })) as Row[];
-      const counts = Object.fromEntries(REMINDER_STATUSES.map((s) => [s, 0])) as Record<ReminderStatus, number>;
-      for (const r of rows) counts[r.status as ReminderStatus] = Number(r.n);
-      return counts;
-    },
+    counts: (realmId) => countByStatus(readDb, OUTBOX, realmId, REMINDER_STATUSES),
     async realmsToSend(staleBefore) {
       const rows = (await db(OUTBOX)
         .where('status', 'approved')

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/knex.js';
+import { countByStatus } from '../../db/count-by-status.js';
 import { toDate } from '../../db/row-values.js';
 import { supersedesPending } from './domain/entity-changes.js';
 import { DEFAULT_WRITEBACK_SETTINGS, type WritebackSettings } from './domain/writeback-plan.js';
@@ -173,16 +174,7 @@ export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
       const rows = (await query.orderBy('id', 'desc').limit(q.limit ?? 50)) as Row[];
       return rows.map(writebackFromRow);
     },
-    async counts(realmId) {
-      const rows = (await readDb(OUTBOX)
-        .where('realm_id', realmId)
-        .groupBy('status')
-        .select('status')
-        .count({ n: '*' })) as Row[];
-      const counts = Object.fromEntries(WRITEBACK_STATUSES.map((s) => [s, 0])) as Record<WritebackStatus, number>;
-      for (const r of rows) counts[r.status as WritebackStatus] = Number(r.n);
-      return counts;
-    },
+    counts: (realmId) => countByStatus(readDb, OUTBOX, realmId, WRITEBACK_STATUSES),
     async realmsWithDueRows(now, staleBefore) {
       const rows = (await db(OUTBOX)
         .where((p) => p.where('status', 'pending').andWhere('next_attempt_at', '<=', now))
