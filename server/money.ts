@@ -2,6 +2,7 @@
  * Money is integer cents everywhere inside Duesense. QBO sends decimals as JSON numbers; they are converted
  * once at the boundary, rounding half away from zero the way accounting does.
  */
+import { numberFormat } from './shared/intl-formats.js';
 export type Cents = number;
 
 export function toCents(amount: number | string | null | undefined): Cents {
@@ -22,5 +23,5 @@ export function fromCents(cents: Cents | null): number | null {
 }
 
 export function formatMoney(cents: Cents, currency = 'USD', locale = 'en-US'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+  return numberFormat(locale, { style: 'currency', currency }).format(cents / 100);
 }

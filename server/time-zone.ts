@@ -1,3 +1,4 @@
+import { dateTimeFormat } from './shared/intl-formats.js';
 /** True for an IANA time zone name the runtime knows (e.g. America/Los_Angeles). */
 export function isTimeZone(zone: string): boolean {
   try {
@@ -10,7 +11,7 @@ export function isTimeZone(zone: string): boolean {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(instant: Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = dateTimeFormat('en-CA', {
     timeZone: zone,
     year: 'numeric',
     month: '2-digit',

@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '../../shared/intl-formats.js';
 import { localDate, LOCAL_TIME } from '../../time-zone.js';
 import { addDaysToDate } from '../risk/domain/dates.js';
 /** How often the dispatcher looks (jobs/schedule.ts: every quarter hour). */
@@ -10,7 +11,7 @@ export function effectiveNightlyTime(own: string | null | undefined, deploymentD
 
 /** The local HH:MM of an instant in a time zone. */
 export function localTime(instant: Date, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+  return dateTimeFormat('en-GB', {
     timeZone: zone,
     hour: '2-digit',
     minute: '2-digit',

@@ -3,6 +3,7 @@
  * Dates are calendar dates ('YYYY-MM-DD') in the company's time zone; the caller turns an instant into one with
  * localDate (server/time-zone.ts) before asking anything here, so nothing here depends on the server's zone.
  */
+import { dateTimeFormat } from '../../../shared/intl-formats.js';
 import { addDaysToDate, dayOf } from '../../risk/domain/dates.js';
 
 export { addDaysToDate };
@@ -45,7 +46,7 @@ export function nextBusinessDay(date: string, calendar: BusinessCalendar): strin
 /** A calendar date in words in the locale: 'March 10, 2026' in en-US, '10 March 2026' in en-GB. */
 export function dateInWords(date: string, locale = 'en-US'): string {
   // The date is a calendar date, not an instant: formatting it at midnight UTC in UTC keeps its day.
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** '1 day', '7 days'. */
