@@ -27,8 +27,8 @@ function copy(r: Reminder): Reminder {
 }
 
 /**
- * The reminder outbox, policy and invoice controls in memory, for unit tests, with the knex store's rules: keys
- * unique per company, moves only from the states they name, lists newest first
+ * The reminder outbox, policy, templates and invoice controls in memory, for unit tests, with the knex store's
+ * rules: keys unique per company, moves only from the states they name, lists newest first
  * (test/integration/stores/fake-store-contracts.test.ts holds both to them).
  */
 export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] } {

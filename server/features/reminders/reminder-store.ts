@@ -167,7 +167,7 @@ function controlsFromRow(r: Row): InvoiceControls {
   };
 }
 
-/** The reminder outbox, policy and invoice controls on knex (SQLite or PostgreSQL). */
+/** The reminder outbox, policy, templates and invoice controls on knex (SQLite or PostgreSQL). */
 /** Writes and the sender's reads on `db`; what the pages and the plan read on the read-only pool. */
 export function createReminderStore(db: Db, readDb: Db = db): ReminderStore {
   return {
