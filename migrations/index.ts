@@ -18,6 +18,7 @@ import * as m1600 from './20261207001600_add_activity_log_columns.js';
 import * as m1700 from './20261208001700_create_qbo_writebacks.js';
 import * as m1800 from './20261209001800_create_reminders.js';
 import * as m1900 from './20261210001900_add_reminder_message_id.js';
+import * as m2000 from './20261211002000_create_reminder_templates.js';
 
 /**
  * Every migration, in order. Imported statically (not discovered on disk) so the same list runs under tsx,
@@ -44,4 +45,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261208001700_create_qbo_writebacks.ts', m1700],
   ['20261209001800_create_reminders.ts', m1800],
   ['20261210001900_add_reminder_message_id.ts', m1900],
+  ['20261211002000_create_reminder_templates.ts', m2000],
 ];

@@ -19,6 +19,7 @@ import { settingsRoutes, settingsUploadRoutes } from './http/settings.routes.js'
 import { webhookRoutes } from './http/webhooks.routes.js';
 import { writebackRoutes } from './http/writeback.routes.js';
 import { reminderRoutes } from './http/reminders.routes.js';
+import { reminderTemplateRoutes } from './http/reminder-templates.routes.js';
 import { fmt } from './http/view-helpers.js';
 import { csrfProtection } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/error-handler.js';
@@ -81,6 +82,7 @@ export function createApp(c: Container, options: { syncOnConnect?: boolean } = {
   app.use(alertsRoutes(c));
   app.use(activityRoutes(c));
   app.use(settingsRoutes(c));
+  app.use(reminderTemplateRoutes(c));
   app.use(writebackRoutes(c));
   app.use(reminderRoutes(c));
   app.use(notFound);

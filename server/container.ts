@@ -269,7 +269,7 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
         writeback,
         localCopy,
         companyInfo: (realmId) => companySettings.companyInfo(realmId),
-        policy: reminderStore,
+        settings: reminderStore,
       },
       ...(options.reminders ? { options: options.reminders } : {}),
     }),

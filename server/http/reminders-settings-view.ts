@@ -13,15 +13,15 @@ import { QUICKBOOKS_REMINDERS_ADVICE } from './reminders-view.js';
 
 /**
  * The Reminders section of Settings: the form (as saved, or as sent back with errors) with the choices of its
- * strategies, channels and tones, the saved policy's version and mode, and the advice about QuickBooks' own
- * reminders while automatic mode is on.
+ * strategies, channels and tones, the saved policy's version and mode, the advice about QuickBooks' own
+ * reminders while automatic mode is on, and which templates the email channel writes with.
  */
 export async function remindersSection(
   c: Pick<Container, 'reminders'>,
   realmId: string,
   o: { form?: RemindersForm | undefined; lastChange: ActivityEntry | undefined; homeCurrency: string },
 ) {
-  const stored = await c.reminders.policy(realmId);
+  const [stored, templates] = await Promise.all([c.reminders.policy(realmId), c.reminders.templates(realmId)]);
   return {
     ...(o.form ?? remindersFormOf(stored.policy)),
     saved: stored.policy,
@@ -33,5 +33,6 @@ export async function remindersSection(
     homeCurrency: o.homeCurrency,
     advice: QUICKBOOKS_REMINDERS_ADVICE,
     lastChange: o.lastChange,
+    templates: { version: templates.templates.version, own: templates.own },
   };
 }

@@ -465,7 +465,7 @@ export function settingsRoutes(c: Deps): Router {
 
   /**
    * What a reminder says: choose one of the reminders a run would send now (a real customer and invoice of the
-   * company), and see its text as the default templates write it in its tone. Reads only.
+   * company), and see its text as the company's templates write it in its tone. Reads only.
    */
   router.get('/settings/reminders/preview', requireCompany, async (req, res) => {
     const realmId = res.locals.company!.realmId;

@@ -19,6 +19,8 @@ function remindersFields(html: string): Record<string, string | string[]> {
     fields[m[1]!] = m[2]!;
   for (const m of form.matchAll(/<select id="reminders-[^"]+" name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
     fields[m[1]!] = /<option value="([^"]+)" selected>/.exec(m[2]!)![1]!;
+  for (const m of form.matchAll(/<textarea id="reminders-[^"]+" name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g))
+    fields[m[1]!] = m[2]!;
   fields.mode = /name="mode" value="(\w+)"[^>]*checked/.exec(form)![1]!;
   fields.businessDays = [...form.matchAll(/name="businessDays" value="(\w+)" checked/g)].map((m) => m[1]!);
   return fields;
@@ -87,7 +89,8 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
       'strategy-credit-restriction-tone': 'final',
       'strategy-send-reminders-channel': 'quickbooks',
     });
-    expect(Object.keys(fields)).toHaveLength(6 + 1 + 5 * 3);
+    expect(fields).toMatchObject({ holidays: '', earlyPaymentDiscount: '', lateFee: '' });
+    expect(Object.keys(fields)).toHaveLength(6 + 1 + 5 * 3 + 3);
     for (const m of page.text.matchAll(/<select id="(reminders-[^"]+)"/g))
       expect(page.text, m[1]).toContain(`<label for="${m[1]}">`);
     expect(page.text).toContain('<strong>Approval mode is on.</strong>');
@@ -270,6 +273,55 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
     expect(back.headers.location).toBe('/settings?done=reminders#reminders');
     expect((await alice.get('/settings')).text).not.toContain('id="reminders-advice"');
     expect((await alice.get('/reminders')).text).not.toContain('id="reminders-advice"');
+  });
+
+  it('saves the early-payment and late-fee wording and the holidays; refuses a wrong one by its field', async () => {
+    const version = (await c().reminders.policy(REALM)).policy.version;
+    const res = await post({
+      earlyPaymentDiscount: 'Pay within 10 days and take 2% off.',
+      lateFee: 'A late fee of 1.5% a month applies.',
+      holidays: '2026-12-25\r\n2026-11-26\r\n\r\n2026-12-25',
+    });
+    expect(res.status).toBe(303);
+    const { policy } = await c().reminders.policy(REALM);
+    expect(policy).toMatchObject({
+      version: version + 1,
+      wording: {
+        earlyPaymentDiscount: 'Pay within 10 days and take 2% off.',
+        lateFee: 'A late fee of 1.5% a month applies.',
+      },
+      holidays: ['2026-11-26', '2026-12-25'],
+    });
+    const page = await alice.get('/settings');
+    expect(remindersFields(page.text)).toMatchObject({
+      holidays: '2026-11-26\n2026-12-25',
+      earlyPaymentDiscount: 'Pay within 10 days and take 2% off.',
+    });
+    // Wrong: a date that is not one, a merge field in the wording, and too many words; what was typed is kept.
+    const n = (await entries()).length;
+    const bad = await post({
+      holidays: '2026-11-26\n2026-02-30',
+      earlyPaymentDiscount: 'Take 2% off before {{dueDate}}.',
+      lateFee: 'x'.repeat(301),
+    });
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad.text, 'holidays')).toBe(
+      'Holidays: each is a real date written YYYY-MM-DD; &#34;2026-02-30&#34; is not.',
+    );
+    expect(errorOf(bad.text, 'earlyPaymentDiscount')).toBe(
+      'The early-payment discount wording: merge fields such as {{dueDate}} go in the templates, not here.',
+    );
+    expect(errorOf(bad.text, 'lateFee')).toBe('The late-fee wording: at most 300 characters.');
+    expect(bad.text).toMatch(/<textarea id="reminders-holidays-dates"[^>]*aria-invalid="true">2026-11-26\n2026-02-30</);
+    expect(bad.text).toMatch(/<input id="reminders-earlyPaymentDiscount"[^>]* value="Take 2% off before {{dueDate}}."/);
+    expect((await c().reminders.policy(REALM)).policy.version).toBe(version + 1);
+    expect((await entries()).length).toBe(n);
+    // Emptied: no wording, no holidays.
+    expect((await post({ earlyPaymentDiscount: '', lateFee: ' ', holidays: '' })).status).toBe(303);
+    expect((await c().reminders.policy(REALM)).policy).toMatchObject({
+      wording: { earlyPaymentDiscount: null, lateFee: null },
+      holidays: [],
+    });
   });
 
   describe('what a reminder says', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
 import { readNotesBlock } from '../../server/features/writeback/domain/notes-block.js';
 import { DEFAULT_REMINDER_POLICY } from '../../server/features/reminders/domain/reminder-policy.js';
+import { DEFAULT_REMINDER_TEMPLATES } from '../../server/features/reminders/domain/reminder-templates.js';
 import { remindersWith } from '../support/reminder-harness.js';
 import { scoreOn } from '../support/score-on.js';
 import { differences, dumpLocalCopy } from '../support/sync-harness.js';
@@ -78,5 +79,24 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
     w.emulator.clock.advance(11 * 60_000);
     expect(await c.reminders.sendApproved(w.realmId)).toMatchObject({ reconciled: 1, sent: 0 });
     expect(emails()).toHaveLength(ra.plan.due.length);
+  });
+
+  it('keeps a company’s reminder templates: saved as versions, read back checked, reset to the defaults', async () => {
+    const w = world();
+    const c = w.t.container;
+    expect(await c.reminders.templates(w.realmId)).toMatchObject({ own: false, savedAt: null });
+    const invoiceLine = 'Invoice {{invoiceNumber}}: {{openBalance}} open, due {{dueDate}}.';
+    const saved = await c.reminders.saveTemplates(w.realmId, { ...DEFAULT_REMINDER_TEMPLATES, invoiceLine }, 'Ada');
+    expect(saved).toMatchObject({ ok: true, changed: true });
+    const read = await c.reminders.templates(w.realmId);
+    expect(read).toMatchObject({ own: true, savedBy: 'Ada', templates: { version: 2, invoiceLine } });
+    expect(read.templates.tones).toEqual(DEFAULT_REMINDER_TEMPLATES.tones);
+    expect(read.savedAt).toBeInstanceOf(Date);
+    expect((await c.reminders.resetTemplates(w.realmId, 'Bo')).saved).toMatchObject({
+      own: false,
+      savedBy: 'Bo',
+      templates: { ...DEFAULT_REMINDER_TEMPLATES, version: 3 },
+    });
+    expect(await c.reminders.templates(w.realmId)).toMatchObject({ own: false, templates: { version: 3 } });
   });
 });

@@ -107,7 +107,7 @@ export function remindersWith(
       writeback: c.writeback,
       localCopy: c.localCopy,
       companyInfo: (realmId) => c.companySettings.companyInfo(realmId),
-      policy: store,
+      settings: store,
     },
     ...(o.options ? { options: o.options } : {}),
   });

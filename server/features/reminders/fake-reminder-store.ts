@@ -7,7 +7,7 @@ import {
   type ReminderStore,
   type StoredReminderPolicy,
 } from './reminder-store-type.js';
-import { MAX_ERROR, storedReminderKey } from './reminder-store.js';
+import { MAX_ERROR, nextTemplates, storedReminderKey, storedTemplates } from './reminder-store.js';
 
 const at = (d: Date | null) => (d ? new Date(d) : null);
 
@@ -27,14 +27,15 @@ function copy(r: Reminder): Reminder {
 }
 
 /**
- * The reminder outbox, policy and invoice controls in memory, for unit tests, with the knex store's rules: keys
- * unique per company, moves only from the states they name, lists newest first
+ * The reminder outbox, policy, templates and invoice controls in memory, for unit tests, with the knex store's
+ * rules: keys unique per company, moves only from the states they name, lists newest first
  * (test/integration/stores/fake-store-contracts.test.ts holds both to them).
  */
 export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] } {
   const rows: Reminder[] = [];
   const policies = new Map<string, StoredReminderPolicy>();
   const controls = new Map<string, Map<string, InvoiceControls>>();
+  const templates = new Map<string, { json: string | null; version: number; savedBy: string; savedAt: Date }>();
   let nextId = 1;
 
   return {
@@ -177,6 +178,16 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
       const stored = { policy: saved, savedBy: by.slice(0, 200), savedAt: new Date(when) };
       policies.set(realmId, stored);
       return { ...stored, savedAt: new Date(when) };
+    },
+
+    async templates(realmId) {
+      return storedTemplates(templates.get(realmId));
+    },
+
+    async saveTemplates(realmId, given, by, when) {
+      const saved = { ...nextTemplates(templates.get(realmId)?.version, given), savedBy: by.slice(0, 200) };
+      templates.set(realmId, { ...saved, savedAt: new Date(when) });
+      return storedTemplates({ ...saved, savedAt: when });
     },
 
     async invoiceControls(realmId) {

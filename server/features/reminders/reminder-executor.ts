@@ -9,7 +9,6 @@ import type { MailOutbox } from '../mail/mail-outbox.js';
 import { MailSendError, type MailAttachment, type SentMessage } from '../mail/mail-transport.js';
 import type { LocalCopyReader } from '../sync/local-copy-reader-type.js';
 import type { WritebackService } from '../writeback/writeback-service.js';
-import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
 import type { ReminderMessage } from './domain/reminder-message.js';
 import type { CustomerInputStore } from '../risk/customer-input-store-type.js';
 import type { LocalCopyWriter } from '../sync/local-copy-writer.js';
@@ -93,8 +92,8 @@ export interface EmailChannelDeps {
   localCopy: Pick<LocalCopyReader, 'rawEntities'>;
   /** CompanyInfo as the sync keeps it (qbo_company_settings): the company's name and email (Reply-To). */
   companyInfo(realmId: string): Promise<Record<string, unknown> | undefined>;
-  /** The company's policy (its wording, when a text is written again). */
-  policy: Pick<ReminderStore, 'policy'>;
+  /** The company's policy and templates (its wording and texts, when a text is written again). */
+  settings: Pick<ReminderStore, 'policy' | 'templates'>;
 }
 
 interface Pass {
@@ -418,11 +417,14 @@ export class ReminderExecutor {
   ): Promise<ReminderMessage> {
     const customerId = kept[0]!.row.customerId;
     const [customer] = await e.localCopy.rawEntities(pass.realmId, 'Customer', [customerId]);
-    const { policy } = await e.policy.policy(pass.realmId);
+    const [{ policy }, { templates }] = await Promise.all([
+      e.settings.policy(pass.realmId),
+      e.settings.templates(pass.realmId),
+    ]);
     const name = typeof customer?.DisplayName === 'string' ? customer.DisplayName : customerId;
     return customerEmailText({
       policy,
-      templates: DEFAULT_REMINDER_TEMPLATES,
+      templates,
       tone: kept[kept.length - 1]!.row.tone,
       customer,
       customerName: name,

@@ -8,8 +8,8 @@ import { checkSendNow } from './domain/reminder-guards.js';
 import { planReminders, type DueReminder, type ReminderPlan } from './domain/reminder-plan.js';
 import type { InvoiceToRemind } from './domain/reminder-facts.js';
 import type { ReminderMessage } from './domain/reminder-message.js';
-import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-policy.js';
-import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
+import { checkReminderPolicy, remindersFor, type ReminderPolicy, type ReminderTone } from './domain/reminder-policy.js';
+import { checkReminderTemplates, templateChanges, type ReminderTemplates } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
 import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
 import { companyContact, customerEmailText, emailTexts } from './reminder-texts.js';
@@ -24,6 +24,7 @@ import type {
   ReminderStatus,
   ReminderStore,
   StoredReminderPolicy,
+  StoredReminderTemplates,
 } from './reminder-store-type.js';
 
 export interface ReminderServiceDeps extends ReminderFactsDeps {
@@ -60,6 +61,26 @@ export interface MessagePreview {
   mode: ReminderPolicy['mode'];
   chosen?: { reminder: DueReminder; message: ReminderMessage | undefined };
 }
+
+/** An open invoice of the company, as the templates' preview offers it: with its customer and the policy's tone. */
+export interface InvoiceToPreview {
+  invoice: InvoiceToRemind;
+  customerName: string;
+  /** The tone the policy gives the customer's strategy (Standard's when never scored). */
+  tone: ReminderTone;
+}
+
+/** The open invoices a template can be tried on, and the text given templates write for one of them. */
+export interface TemplatePreview {
+  /** By customer name, then due date; at most TEMPLATE_PREVIEW_INVOICES of them. */
+  invoices: InvoiceToPreview[];
+  /** How many open invoices the company has (more than listed when there are many). */
+  total: number;
+  chosen?: InvoiceToPreview & { message: ReminderMessage };
+}
+
+/** The templates' preview lists at most this many open invoices (a select of thousands helps nobody). */
+export const TEMPLATE_PREVIEW_INVOICES = 500;
 
 export interface ReminderRunResult extends ReminderPreview {
   dryRun: boolean;
@@ -117,6 +138,95 @@ export class ReminderService {
     return { ok: true, saved };
   }
 
+  /** The company's templates: its own once saved, else the default texts. */
+  templates(realmId: string): Promise<StoredReminderTemplates> {
+    return this.d.store.templates(realmId);
+  }
+
+  /**
+   * Checks and saves the templates as their next version, and records what changed in the activity log; every
+   * error with its field otherwise. Templates the same as those in use save nothing (`changed: false`).
+   */
+  async saveTemplates(
+    realmId: string,
+    input: unknown,
+    actor: string,
+  ): Promise<{ ok: true; changed: boolean; saved: StoredReminderTemplates } | { ok: false; errors: FieldError[] }> {
+    const checked = checkReminderTemplates(input);
+    if (!checked.ok) return checked;
+    const before = await this.d.store.templates(realmId);
+    const changes = templateChanges(before.templates, checked.value);
+    if (changes.length === 0) return { ok: true, changed: false, saved: before };
+    const saved = await this.d.store.saveTemplates(realmId, checked.value, actor, this.d.clock.now());
+    await this.d.activity.record(realmId, {
+      actor,
+      kind: 'settings',
+      section: 'reminders',
+      summary: `Reminder templates saved (version ${saved.templates.version})`,
+      detail: { section: 'reminders', templates: 'saved', version: saved.templates.version, changes },
+    });
+    return { ok: true, changed: true, saved };
+  }
+
+  /** Back to the default texts, as the next version (recorded); nothing when the company uses them already. */
+  async resetTemplates(realmId: string, actor: string): Promise<{ changed: boolean; saved: StoredReminderTemplates }> {
+    const before = await this.d.store.templates(realmId);
+    if (!before.own) return { changed: false, saved: before };
+    const saved = await this.d.store.saveTemplates(realmId, null, actor, this.d.clock.now());
+    await this.d.activity.record(realmId, {
+      actor,
+      kind: 'settings',
+      section: 'reminders',
+      summary: `Reminder templates reset to the defaults (version ${saved.templates.version})`,
+      detail: { section: 'reminders', templates: 'defaults', version: saved.templates.version },
+    });
+    return { changed: true, saved };
+  }
+
+  /**
+   * What `templates` (saved or not) write for one open invoice of the company, alone, in `tone` (the policy's tone
+   * for its customer when not given), as of today: the preview beside the templates in Settings. Reads only.
+   */
+  async templatePreview(
+    realmId: string,
+    o: { templates: ReminderTemplates; invoiceId?: string | undefined; tone?: ReminderTone | undefined },
+  ): Promise<TemplatePreview> {
+    const company = await this.d.companies.getCompany(realmId);
+    const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
+    const homeCurrency = company?.homeCurrency ?? 'USD';
+    const { policy } = await this.d.store.policy(realmId);
+    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency);
+    const strategies = new Map(loaded.facts.customers.map((c) => [c.customerId, c.strategy]));
+    const all = loaded.facts.invoices.map((invoice) => ({
+      invoice,
+      customerName: loaded.names.get(invoice.customerId) ?? invoice.customerId,
+      tone: remindersFor(policy, strategies.get(invoice.customerId) ?? null).tone,
+    }));
+    all.sort(
+      (a, b) => a.customerName.localeCompare(b.customerName) || a.invoice.dueDate.localeCompare(b.invoice.dueDate),
+    );
+    const invoices = all.slice(0, TEMPLATE_PREVIEW_INVOICES);
+    const base = { invoices, total: all.length };
+    const pick = all.find((x) => x.invoice.invoiceId === o.invoiceId);
+    const entity = pick && loaded.invoiceEntities.get(pick.invoice.invoiceId);
+    if (!pick || !entity) return base;
+    const tone = o.tone ?? pick.tone;
+    const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
+    const message = customerEmailText({
+      policy,
+      templates: o.templates,
+      tone,
+      customer: loaded.customerEntities.get(pick.invoice.customerId),
+      customerName: pick.customerName,
+      companyName: contact.name,
+      companyEmail: contact.email,
+      homeCurrency,
+      invoices: [entity],
+      today: localDate(this.d.clock.now(), timeZone),
+    });
+    return { ...base, chosen: { ...pick, tone, message } };
+  }
+
   /** What a run would do now. Reads only. */
   async preview(realmId: string): Promise<ReminderPreview> {
     return (await this.previewWith(realmId)).preview;
@@ -133,7 +243,7 @@ export class ReminderService {
 
   /**
    * The reminders a run would send now, and for one of them (by invoice) the text it would carry, written with the
-   * default templates in its tone for that invoice alone: the preview in Settings. Reads only.
+   * company's templates in its tone for that invoice alone: the preview in Settings. Reads only.
    */
   async messagePreview(realmId: string, invoiceId: string | undefined): Promise<MessagePreview> {
     const { preview, loaded, write } = await this.previewWith(realmId);
@@ -150,7 +260,10 @@ export class ReminderService {
     const company = await this.d.companies.getCompany(realmId);
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
-    const { policy } = await this.d.store.policy(realmId);
+    const [{ policy }, { templates }] = await Promise.all([
+      this.d.store.policy(realmId),
+      this.d.store.templates(realmId),
+    ]);
     const loaded = await loadReminderFacts(this.d, realmId, homeCurrency, customerId);
     const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
     const contact =
@@ -160,7 +273,7 @@ export class ReminderService {
     const write = (p: ReminderPlan, l: typeof loaded) =>
       emailTexts(p, l, {
         policy,
-        templates: DEFAULT_REMINDER_TEMPLATES,
+        templates,
         companyName: contact.name,
         companyEmail: contact.email,
         homeCurrency,
@@ -331,9 +444,10 @@ export class ReminderService {
       const entity = loaded.invoiceEntities.get(invoiceId);
       if (!entity) return { ok: false, reason: { code: 'invoice-gone' } };
       const contact = companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
+      const { templates } = await this.d.store.templates(realmId);
       message = customerEmailText({
         policy,
-        templates: DEFAULT_REMINDER_TEMPLATES,
+        templates,
         tone: check.tone,
         customer: loaded.customerEntities.get(invoice.customerId),
         customerName: loaded.names.get(invoice.customerId) ?? invoice.customerId,

@@ -1,6 +1,7 @@
 import type { QboErrorClass } from '../../qbo/qbo-errors.js';
 import type { ReminderChannel, ReminderPolicy, ReminderTone } from './domain/reminder-policy.js';
 import type { NotRemindedReason, RecordStatus } from './domain/reminder-reasons.js';
+import type { ReminderTemplates } from './domain/reminder-templates.js';
 
 export const REMINDER_STATUSES = [
   'awaiting_approval',
@@ -138,6 +139,18 @@ export interface StoredReminderPolicy {
   savedAt: Date | null;
 }
 
+/**
+ * The company's reminder templates: its own once saved, else the default texts (never saved, or reset to them,
+ * which is saved as a version too: the version only goes up).
+ */
+export interface StoredReminderTemplates {
+  templates: ReminderTemplates;
+  /** False while the company uses the default texts. */
+  own: boolean;
+  savedBy: string | null;
+  savedAt: Date | null;
+}
+
 /** What a person decided about one invoice. */
 export interface InvoiceControls {
   invoiceId: string;
@@ -150,8 +163,8 @@ export interface InvoiceControls {
 }
 
 /**
- * The reminder outbox (reminders), each company's reminder policy (reminder_settings) and the controls people set
- * on invoices (invoice_controls); all scoped by realm.
+ * The reminder outbox (reminders), each company's reminder policy (reminder_settings) and templates
+ * (reminder_templates), and the controls people set on invoices (invoice_controls); all scoped by realm.
  */
 export interface ReminderStore {
   /** Adds the rows whose idempotency keys are new, in one transaction; returns the rows added, oldest first. */
@@ -175,6 +188,15 @@ export interface ReminderStore {
   policy(realmId: string): Promise<StoredReminderPolicy>;
   /** Validated again; saved as the next version. Returns what was saved. */
   savePolicy(realmId: string, policy: ReminderPolicy, by: string, at: Date): Promise<StoredReminderPolicy>;
+  /** Validated on every read, as the policy: saved templates that fail their checks throw, naming every field. */
+  templates(realmId: string): Promise<StoredReminderTemplates>;
+  /** Validated again; saved as the next version. `null` goes back to the default texts (as the next version). */
+  saveTemplates(
+    realmId: string,
+    templates: ReminderTemplates | null,
+    by: string,
+    at: Date,
+  ): Promise<StoredReminderTemplates>;
   invoiceControls(realmId: string): Promise<Map<string, InvoiceControls>>;
   setInvoiceControls(
     realmId: string,

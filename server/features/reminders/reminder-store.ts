@@ -3,6 +3,11 @@ import { countByStatus } from '../../db/count-by-status.js';
 import { toDate } from '../../db/row-values.js';
 import { DEFAULT_REMINDER_POLICY, parseReminderPolicy } from './domain/reminder-policy.js';
 import {
+  DEFAULT_REMINDER_TEMPLATES,
+  parseReminderTemplates,
+  type ReminderTemplates,
+} from './domain/reminder-templates.js';
+import {
   REMINDER_STATUSES,
   type InvoiceControls,
   type NewReminder,
@@ -11,10 +16,12 @@ import {
   type ReminderStatus,
   type ReminderStore,
   type StoredReminderPolicy,
+  type StoredReminderTemplates,
 } from './reminder-store-type.js';
 
 const OUTBOX = 'reminders';
 const SETTINGS = 'reminder_settings';
+const TEMPLATES = 'reminder_templates';
 const CONTROLS = 'invoice_controls';
 const CHUNK = 200;
 export const MAX_ERROR = 1000;
@@ -121,6 +128,34 @@ function moveColumns(db: Db, m: ReminderMove): Row {
   return set;
 }
 
+/**
+ * The templates a company's row holds: its own (checked again), or the default texts at the row's version. Shared
+ * with the fake store, so both read a save the same way.
+ */
+export function storedTemplates(
+  saved: { json: string | null; version: number; savedBy: string; savedAt: Date } | undefined,
+): StoredReminderTemplates {
+  if (!saved) return { templates: DEFAULT_REMINDER_TEMPLATES, own: false, savedBy: null, savedAt: null };
+  const own = saved.json !== null;
+  const templates = parseReminderTemplates(
+    own ? JSON.parse(saved.json!) : { ...DEFAULT_REMINDER_TEMPLATES, version: saved.version },
+  );
+  return { templates, own, savedBy: saved.savedBy, savedAt: new Date(saved.savedAt) };
+}
+
+/** The next save of a company's templates: the version after both the saved one and the one given. */
+export function nextTemplates(
+  savedVersion: number | undefined,
+  templates: ReminderTemplates | null,
+): { json: string | null; version: number } {
+  const given = templates?.version ?? DEFAULT_REMINDER_TEMPLATES.version;
+  const version = Math.max(savedVersion ?? DEFAULT_REMINDER_TEMPLATES.version, given) + 1;
+  return {
+    json: templates === null ? null : JSON.stringify(parseReminderTemplates({ ...templates, version })),
+    version,
+  };
+}
+
 function controlsFromRow(r: Row): InvoiceControls {
   return {
     invoiceId: String(r.invoice_qbo_id),
@@ -132,7 +167,7 @@ function controlsFromRow(r: Row): InvoiceControls {
   };
 }
 
-/** The reminder outbox, policy and invoice controls on knex (SQLite or PostgreSQL). */
+/** The reminder outbox, policy, templates and invoice controls on knex (SQLite or PostgreSQL). */
 /** Writes and the sender's reads on `db`; what the pages and the plan read on the read-only pool. */
 export function createReminderStore(db: Db, readDb: Db = db): ReminderStore {
   return {
@@ -228,6 +263,27 @@ export function createReminderStore(db: Db, readDb: Db = db): ReminderStore {
         .onConflict('realm_id')
         .merge(row);
       return { policy: saved, savedBy: row.saved_by, savedAt: at } satisfies StoredReminderPolicy;
+    },
+    async templates(realmId) {
+      const row = (await readDb(TEMPLATES).where({ realm_id: realmId }).first()) as Row | undefined;
+      return storedTemplates(
+        row && {
+          json: (row.templates_json as string | null) ?? null,
+          version: Number(row.version),
+          savedBy: String(row.saved_by),
+          savedAt: toDate(row.saved_at)!,
+        },
+      );
+    },
+    async saveTemplates(realmId, templates, by, at) {
+      const before = (await db(TEMPLATES).where({ realm_id: realmId }).first('version')) as Row | undefined;
+      const next = nextTemplates(before ? Number(before.version) : undefined, templates);
+      const row = { templates_json: next.json, version: next.version, saved_by: by.slice(0, 200), saved_at: at };
+      await db(TEMPLATES)
+        .insert({ realm_id: realmId, ...row })
+        .onConflict('realm_id')
+        .merge(row);
+      return storedTemplates({ ...next, savedBy: row.saved_by, savedAt: at });
     },
     async invoiceControls(realmId) {
       const rows = (await readDb(CONTROLS).where({ realm_id: realmId })) as Row[];

@@ -1,8 +1,8 @@
 /**
- * The Reminders section of Settings as a form: the mode, the policy's limits, the schedule's stages and each
- * strategy's stages, channel and tone, as typed, with a message per field. The policy's own check
- * (checkReminderPolicy) decides what is valid and says why in words; this only turns the form's text into the
- * policy's shape, keeping what the form does not show (the wording, the holidays) as saved.
+ * The Reminders section of Settings as a form: the mode, the policy's limits, the business days and holidays, the
+ * schedule's stages and each strategy's stages, channel and tone, and the early-payment and late-fee wording, as
+ * typed, with a message per field. The policy's own check (checkReminderPolicy) decides what is valid and says why
+ * in words; this only turns the form's text into the policy's shape.
  */
 import { WEEKDAYS, type Weekday } from '../reminders/domain/calendar.js';
 import type { FieldError } from '../reminders/domain/field-errors.js';
@@ -27,13 +27,19 @@ export interface RemindersForm {
   /** In the home currency, as typed ("10.00"). */
   minimumAmount: string;
   businessDays: string[];
+  /** Dates as typed, one a line (commas and spaces separate them too): "2026-12-25". */
+  holidays: string;
+  /** The wording the templates' {{earlyPaymentDiscount}} and {{lateFee}} become; empty for none. */
+  earlyPaymentDiscount: string;
+  lateFee: string;
   /** The schedule's stages as typed: days from the due date, "-3, 0, 7, 14, 30". */
   stages: string;
   /** Per strategy: its stages as typed, its channel and its tone as sent. */
   strategies: Record<Strategy, { stages: string; channel: string; tone: string }>;
   /**
-   * By the form's field name: mode, dailyCap, maxPerInvoice, minGapDays, minimumAmount, businessDays, stages,
-   * `strategy-<slug>-stages|channel|tone` (see strategySlug), and form (a field the form does not show).
+   * By the form's field name: mode, dailyCap, maxPerInvoice, minGapDays, minimumAmount, businessDays, holidays,
+   * earlyPaymentDiscount, lateFee, stages, `strategy-<slug>-stages|channel|tone` (see strategySlug), and form (a
+   * field the form does not show).
    */
   errors: Record<string, string>;
 }
@@ -54,9 +60,16 @@ const FORM_FIELD: Record<string, string> = {
   minGapDays: 'minGapDays',
   minimumAmountCents: 'minimumAmount',
   businessDays: 'businessDays',
+  holidays: 'holidays',
+  'wording.earlyPaymentDiscount': 'earlyPaymentDiscount',
+  'wording.lateFee': 'lateFee',
 };
 
 const MAX_VALUE = 40;
+/** One more than the policy allows, so its check says what is too long rather than the form cutting it. */
+const MAX_WORDING = 301;
+/** 366 dates of 10 characters with their separators, and some room for spaces typed. */
+const MAX_HOLIDAYS = 5000;
 
 export function centsToAmount(cents: number): string {
   return (cents / 100).toFixed(2);
@@ -70,6 +83,9 @@ export function remindersFormOf(p: ReminderPolicy): RemindersForm {
     minGapDays: String(p.minGapDays),
     minimumAmount: centsToAmount(p.minimumAmountCents),
     businessDays: [...p.businessDays],
+    holidays: p.holidays.join('\n'),
+    earlyPaymentDiscount: p.wording.earlyPaymentDiscount ?? '',
+    lateFee: p.wording.lateFee ?? '',
     stages: stagesText(p.stages),
     strategies: Object.fromEntries(
       STRATEGIES.map((s) => {
@@ -115,7 +131,12 @@ function stageList(text: string): Array<number | string> {
     .map((t) => (/^[+-]?\d{1,4}$/.test(t) ? Number(t) : t));
 }
 
-/** Reads the form over the saved policy; `policy` is set only when the whole policy is valid. */
+/** Holidays as typed: one a line, or separated by commas or spaces. */
+function holidayList(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((d) => d !== '');
+}
+
+/** Reads the form over the saved policy (its version); `policy` is set only when the whole policy is valid. */
 export function parseRemindersForm(
   body: Record<string, unknown>,
   current: ReminderPolicy,
@@ -131,6 +152,9 @@ export function parseRemindersForm(
     minGapDays: field(body, 'minGapDays'),
     minimumAmount: field(body, 'minimumAmount'),
     businessDays: days.slice(0, 14).map((d) => d.slice(0, MAX_VALUE)),
+    holidays: field(body, 'holidays', MAX_HOLIDAYS),
+    earlyPaymentDiscount: field(body, 'earlyPaymentDiscount', MAX_WORDING),
+    lateFee: field(body, 'lateFee', MAX_WORDING),
     stages: field(body, 'stages', MAX_LIST),
     strategies: Object.fromEntries(
       STRATEGIES.map((s) => {
@@ -155,6 +179,8 @@ export function parseRemindersForm(
     minGapDays: wholeNumber(form.minGapDays),
     minimumAmountCents: amountInCents(form.minimumAmount),
     businessDays: form.businessDays,
+    holidays: holidayList(form.holidays),
+    wording: { earlyPaymentDiscount: form.earlyPaymentDiscount, lateFee: form.lateFee },
     stages: stageList(form.stages),
     strategies: Object.fromEntries(
       STRATEGIES.map((s) => {
@@ -164,21 +190,25 @@ export function parseRemindersForm(
     ),
   });
   if (checked.ok) return { form, policy: checked.value };
-  form.errors = formErrors(checked.errors);
+  form.errors = formErrors(checked.errors, holidayList(form.holidays));
   return { form };
 }
 
-/** One message per form field (the first the check gave); errors of fields the form does not show under 'form'. */
-function formErrors(errors: FieldError[]): Record<string, string> {
+/**
+ * One message per form field (the first the check gave); errors of fields the form does not show under 'form'.
+ * A holiday's message names the date as typed: the check's path has only its place in the list.
+ */
+function formErrors(errors: FieldError[], holidays: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of errors) {
-    const [first, strategy, part] = e.field.split('.');
-    const own = STRATEGIES.find((s) => s === strategy);
+    const [first, second, part] = e.field.split('.');
+    const own = STRATEGIES.find((s) => s === second);
     const name =
       first === 'strategies' && own && part
         ? `strategy-${strategySlug(own)}-${part}`
-        : (FORM_FIELD[first ?? ''] ?? 'form');
-    out[name] ??= e.message;
+        : (FORM_FIELD[first ?? ''] ?? FORM_FIELD[`${first}.${second}`] ?? 'form');
+    const typed = first === 'holidays' && second !== undefined ? holidays[Number(second)] : undefined;
+    out[name] ??= typed === undefined ? e.message : `${e.message.replace(/\.$/, '')}; "${typed.slice(0, 40)}" is not.`;
   }
   return out;
 }

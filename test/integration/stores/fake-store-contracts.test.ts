@@ -18,6 +18,11 @@ import { DEFAULT_WRITEBACK_SETTINGS } from '../../../server/features/writeback/d
 import { createFakeWritebackStore } from '../../../server/features/writeback/fake-writeback-store.js';
 import { createWritebackStore } from '../../../server/features/writeback/writeback-store.js';
 import { DEFAULT_REMINDER_POLICY } from '../../../server/features/reminders/domain/reminder-policy.js';
+import {
+  DEFAULT_REMINDER_TEMPLATES,
+  parseReminderTemplates,
+  type ReminderTemplates,
+} from '../../../server/features/reminders/domain/reminder-templates.js';
 import { createFakeReminderStore } from '../../../server/features/reminders/fake-reminder-store.js';
 import { createReminderStore } from '../../../server/features/reminders/reminder-store.js';
 import type { NewReminder, ReminderStore } from '../../../server/features/reminders/reminder-store-type.js';
@@ -754,5 +759,54 @@ describe.each(stores<ReminderStore>(() => createReminderStore(db), createFakeRem
       });
       expect(await store.invoiceControls(realmId)).toEqual(new Map([['7', both]]));
     });
+
+    it('keeps the templates: the defaults until saved, each save (a reset too) the next version', async () => {
+      const store = make();
+      const [realmId, other] = [await nextRealm(), await nextRealm()];
+      const defaults = { templates: DEFAULT_REMINDER_TEMPLATES, own: false, savedBy: null, savedAt: null };
+      expect(await store.templates(realmId)).toEqual(defaults);
+      const firm = DEFAULT_REMINDER_TEMPLATES.tones.firm;
+      const edited = parseReminderTemplates({
+        ...DEFAULT_REMINDER_TEMPLATES,
+        invoiceLine: 'Invoice {{invoiceNumber}}: {{openBalance}} open, due {{dueDate}}.',
+        tones: { ...DEFAULT_REMINDER_TEMPLATES.tones, firm: [{ ...firm[0]!, subject: 'Overdue: {{whichInvoices}}' }] },
+      });
+      const saved = await store.saveTemplates(realmId, edited, 'Ada', at(1));
+      expect(saved).toEqual({ templates: { ...edited, version: 2 }, own: true, savedBy: 'Ada', savedAt: at(1) });
+      expect(await store.templates(realmId)).toEqual(saved);
+      expect(await store.templates(other)).toEqual(defaults);
+      // The version given is never gone below: a form read over an older version still saves the next one.
+      expect((await store.saveTemplates(realmId, edited, 'Bo', at(2))).templates.version).toBe(3);
+      const reset = await store.saveTemplates(realmId, null, 'Bo', at(3));
+      expect(reset).toEqual({
+        templates: { ...DEFAULT_REMINDER_TEMPLATES, version: 4 },
+        own: false,
+        savedBy: 'Bo',
+        savedAt: at(3),
+      });
+      expect(await store.templates(realmId)).toEqual(reset);
+      expect((await store.saveTemplates(realmId, edited, 'Ada', at(4))).templates).toMatchObject({
+        version: 5,
+        invoiceLine: edited.invoiceLine,
+      });
+      const broken = { ...edited, invoiceLine: 'Thank you' } as ReminderTemplates;
+      await expect(store.saveTemplates(realmId, broken, 'Bo', at(5))).rejects.toThrow(/invoiceLine.*invoiceNumber/);
+      expect((await store.templates(realmId)).templates.version).toBe(5);
+    });
   },
 );
+
+it('ReminderStore (knex): saved templates that fail their checks are refused on read, naming the field', async () => {
+  const store = createReminderStore(db);
+  const realmId = await nextRealm();
+  await store.saveTemplates(realmId, DEFAULT_REMINDER_TEMPLATES, 'Ada', at(1));
+  const row = await db('reminder_templates').where({ realm_id: realmId }).first();
+  const json = JSON.parse(String(row.templates_json)) as ReminderTemplates;
+  const tampered = { ...json, tones: { ...json.tones, friendly: [{ fromDay: 0, subject: '{{oops}}', body: 'x' }] } };
+  await db('reminder_templates')
+    .where({ realm_id: realmId })
+    .update({ templates_json: JSON.stringify(tampered) });
+  await expect(store.templates(realmId)).rejects.toThrow(
+    /^The reminder templates is not valid: tones\.friendly\.0\.subject: .*\{\{oops\}\} is not a merge field\..* tones\.friendly\.0\.body: /,
+  );
+});

@@ -35,6 +35,7 @@ const OWNERS: Record<string, readonly string[]> = {
   reminders: ['server/features/reminders/reminder-store.ts'],
   reminder_settings: ['server/features/reminders/reminder-store.ts'],
   invoice_controls: ['server/features/reminders/reminder-store.ts'],
+  reminder_templates: ['server/features/reminders/reminder-store.ts'],
   qbo_company_settings: [
     'server/features/sync/company-settings-store.ts',
     'server/features/sync/company-facts-loader.ts',

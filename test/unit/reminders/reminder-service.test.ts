@@ -5,6 +5,11 @@ import {
   DEFAULT_REMINDER_POLICY,
   type ReminderPolicy,
 } from '../../../server/features/reminders/domain/reminder-policy.js';
+import {
+  DEFAULT_REMINDER_TEMPLATES,
+  parseReminderTemplates,
+  type ReminderTemplatesInput,
+} from '../../../server/features/reminders/domain/reminder-templates.js';
 import { createFakeReminderStore } from '../../../server/features/reminders/fake-reminder-store.js';
 import { ReminderExecutor, type ReminderApi } from '../../../server/features/reminders/reminder-executor.js';
 import { ReminderService, runSummary } from '../../../server/features/reminders/reminder-service.js';
@@ -230,6 +235,90 @@ describe('ReminderService', () => {
     await t.save();
     expect((await t.service.policy(REALM)).policy.version).toBe(2);
     expect(t.activity.entries(REALM).map((e) => e.summary)).toEqual(['Reminder policy saved (version 2)']);
+  });
+
+  describe('the company’s templates', () => {
+    const email = { channel: 'email' as const, tone: 'friendly' as const, stages: [-3, 0, 7, 14, 30] };
+    /** The default templates with every friendly subject changed, as a person would edit them. */
+    const edited = (subject: string): ReminderTemplatesInput => ({
+      ...DEFAULT_REMINDER_TEMPLATES,
+      tones: {
+        ...DEFAULT_REMINDER_TEMPLATES.tones,
+        friendly: DEFAULT_REMINDER_TEMPLATES.tones.friendly.map((x) => ({ ...x, subject })),
+      },
+    });
+
+    it('writes the queued texts and the preview with the saved templates; a reset, the defaults', async () => {
+      const t = setup({ strategies: { ...DEFAULT_REMINDER_POLICY.strategies, Standard: email } });
+      await t.save();
+      const saved = await t.service.saveTemplates(REALM, edited('Ours: {{whichInvoices}}'), 'Owner');
+      expect(saved).toMatchObject({ ok: true, changed: true, saved: { own: true, templates: { version: 2 } } });
+      const entry = t.activity.entries(REALM).at(-1)!;
+      expect(entry).toMatchObject({ kind: 'settings', section: 'reminders', actor: 'Owner' });
+      expect(entry.summary).toBe('Reminder templates saved (version 2)');
+      expect((entry.detail as { changes: string[] }).changes).toContain(
+        'Friendly reminder from 1 day after the due date: subject',
+      );
+      expect((await t.service.messagePreview(REALM, '2')).chosen?.message?.subject).toBe('Ours: invoice 102');
+      const queued = (await run(t)).queued;
+      expect(queued.map((r) => r.subject)).toEqual(['Ours: invoice 101', 'Ours: invoice 102']);
+      // The same templates again: nothing saved, nothing recorded.
+      const entries = t.activity.entries(REALM).length;
+      expect(await t.service.saveTemplates(REALM, edited('Ours: {{whichInvoices}}'), 'Owner')).toMatchObject({
+        ok: true,
+        changed: false,
+      });
+      expect(t.activity.entries(REALM)).toHaveLength(entries);
+      const reset = await t.service.resetTemplates(REALM, 'Owner');
+      expect(reset).toMatchObject({ changed: true, saved: { own: false, templates: { version: 3 } } });
+      expect(t.activity.entries(REALM).at(-1)!.summary).toBe('Reminder templates reset to the defaults (version 3)');
+      expect((await t.service.resetTemplates(REALM, 'Owner')).changed).toBe(false);
+      const afterReset = await t.service.templatePreview(REALM, {
+        templates: (await t.service.templates(REALM)).templates,
+        invoiceId: '2',
+      });
+      expect(afterReset.chosen?.message.subject).not.toMatch(/^Ours/);
+    });
+
+    it('refuses templates with errors, field by field, saving and recording nothing', async () => {
+      const t = setup();
+      const bad = await t.service.saveTemplates(REALM, edited('Hello {{CustomerName}}'), 'Owner');
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) {
+        expect(bad.errors.map((e) => e.field)).toEqual([0, 1, 2, 3].map((n) => `tones.friendly.${n}.subject`));
+        expect(bad.errors[0]!.message).toBe(
+          'Friendly reminder from 30 days before the due date, subject: {{CustomerName}} is not a merge field. ' +
+            'Did you mean {{customerName}}?',
+        );
+      }
+      expect(await t.service.templates(REALM)).toMatchObject({ own: false, templates: { version: 1 } });
+      expect(t.activity.entries(REALM)).toEqual([]);
+    });
+
+    it('previews unsaved templates on any open invoice, in the customer’s tone or another; saves nothing', async () => {
+      const t = setup();
+      const templates = DEFAULT_REMINDER_TEMPLATES;
+      const list = await t.service.templatePreview(REALM, { templates });
+      expect(list.invoices.map((i) => [i.customerName, i.invoice.invoiceId, i.tone])).toEqual([
+        ['Customer 1', '1', 'friendly'],
+        ['Customer 2', '2', 'friendly'],
+      ]);
+      expect(list).toMatchObject({ total: 2 });
+      expect(list.chosen).toBeUndefined();
+      const final = { ...templates.tones.final[0]!, fromDay: 0, subject: 'Final: {{whichInvoices}}' };
+      const preview = await t.service.templatePreview(REALM, {
+        templates: parseReminderTemplates({ ...templates, tones: { ...templates.tones, final: [final] } }),
+        invoiceId: '1',
+        tone: 'final',
+      });
+      expect(preview.chosen).toMatchObject({ tone: 'final', customerName: 'Customer 1' });
+      expect(preview.chosen!.message.subject).toBe('Final: invoice 101');
+      expect(preview.chosen!.message.text).toContain('Customer 1');
+      expect((await t.service.templatePreview(REALM, { templates, invoiceId: 'nope' })).chosen).toBeUndefined();
+      expect(await t.service.templates(REALM)).toMatchObject({ own: false, savedAt: null });
+      expect(t.store.rows()).toEqual([]);
+      expect(t.activity.entries(REALM)).toEqual([]);
+    });
   });
 
   it('"send now" goes through the same guards, with a key of its own each time', async () => {

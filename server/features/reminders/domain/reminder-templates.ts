@@ -14,10 +14,10 @@ import { textProblems, type TextPlace } from './merge-fields.js';
 import { DEFAULT_TEMPLATE_TEXTS } from './reminder-default-texts.js';
 import { REMINDER_TONES, STAGE_DAYS_MAX, STAGE_DAYS_MIN, TONE_WORDS, type ReminderTone } from './reminder-policy.js';
 
-const SUBJECT_MAX = 200;
-const BODY_MAX = 5000;
-const LINE_MAX = 500;
-const TEMPLATES_PER_TONE_MAX = 8;
+export const SUBJECT_MAX = 200;
+export const BODY_MAX = 5000;
+export const LINE_MAX = 500;
+export const TEMPLATES_PER_TONE_MAX = 8;
 
 /** 'Friendly reminder from 7 days after the due date'. */
 export function templateInWords(tone: ReminderTone, fromDay: number): string {
@@ -111,4 +111,27 @@ export function templateFor(templates: ReminderTemplates, tone: ReminderTone, da
   const list = templates.tones[tone];
   // The last template that has started; before the first one starts, the first (the earliest words there are).
   return list.findLast((t) => t.fromDay <= daysOverdue) ?? list[0]!;
+}
+
+/**
+ * What differs between two sets of templates, in words ('the invoice line', 'Firm reminder from the due date:
+ * subject', '… (added)', '… (removed)'); none when only the version does. Templates are matched by tone and day.
+ */
+export function templateChanges(before: ReminderTemplates, after: ReminderTemplates): string[] {
+  const changes = before.invoiceLine === after.invoiceLine ? [] : ['the invoice line'];
+  for (const tone of REMINDER_TONES) {
+    const was = new Map(before.tones[tone].map((t) => [t.fromDay, t]));
+    const now = new Map(after.tones[tone].map((t) => [t.fromDay, t]));
+    for (const day of [...new Set([...was.keys(), ...now.keys()])].sort((a, b) => a - b)) {
+      const [a, b] = [was.get(day), now.get(day)];
+      const name = templateInWords(tone, day);
+      if (!a) changes.push(`${name} (added)`);
+      else if (!b) changes.push(`${name} (removed)`);
+      else {
+        const parts = (['subject', 'body'] as const).filter((part) => a[part] !== b[part]);
+        if (parts.length > 0) changes.push(`${name}: ${parts.join(' and ')}`);
+      }
+    }
+  }
+  return changes;
 }
