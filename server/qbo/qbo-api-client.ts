@@ -1,5 +1,5 @@
 import { classifyQboError, decodeBinary } from './classify-error.js';
-import { QboPermanent, type QboError } from './qbo-errors.js';
+import { QboPermanent, QboTransient, type QboError } from './qbo-errors.js';
 import { type IntuitEndpoints, pointLibrariesAt } from './endpoints.js';
 import { NodeQuickBooks } from './node-quickbooks-module.js';
 
@@ -29,6 +29,15 @@ export interface BatchUpdate {
 
 /** One operation's answer: the entity as QBO now has it, or its failure (each operation succeeds or fails alone). */
 export type BatchItemOutcome = { entity: QboEntity; error?: undefined } | { entity?: undefined; error: QboError };
+
+/** One query of a batch request: its bId (unique in the batch) and the whole query text. */
+export interface BatchQuery {
+  bId: string;
+  query: string;
+}
+
+/** One query's answer: its rows, or its failure. */
+export type BatchQueryOutcome = { rows: QboEntity[]; error?: undefined } | { rows?: undefined; error: QboError };
 
 /** QuickBooks' documented maximum of operations in one batch request. */
 export const BATCH_MAX_OPERATIONS = 30;
@@ -178,6 +187,37 @@ export class QboApiClient {
           error: classifyQboError({ Fault: item.Fault, intuit_tid: intuitTid }, `QuickBooks update of ${entity}`),
         });
       else if (item[entity]) outcomes.set(bId, { entity: item[entity] as QboEntity });
+    }
+    return outcomes;
+  }
+
+  /**
+   * Queries (at most 30) in one batch request: one request against the company's quotas instead of one each. A query
+   * the answer leaves out is a transient failure of that query alone.
+   */
+  async batchQuery(queries: readonly BatchQuery[]): Promise<Map<string, BatchQueryOutcome>> {
+    if (queries.length > BATCH_MAX_OPERATIONS)
+      throw new RangeError(`A batch holds at most ${BATCH_MAX_OPERATIONS} operations, not ${queries.length}`);
+    const items = queries.map((q) => ({ bId: q.bId, Query: q.query }));
+    const { data, intuitTid } = await this.answer<{ BatchItemResponse?: Array<Record<string, unknown>> }>(
+      'batch',
+      [items],
+      `batch of ${queries.length} queries`,
+      'batch',
+    );
+    const answered = new Map((data.BatchItemResponse ?? []).map((item) => [String(item.bId), item]));
+    const outcomes = new Map<string, BatchQueryOutcome>();
+    for (const { bId } of queries) {
+      const item = answered.get(bId);
+      if (item?.Fault)
+        outcomes.set(bId, {
+          error: classifyQboError({ Fault: item.Fault, intuit_tid: intuitTid }, 'QuickBooks query'),
+        });
+      else if (item?.QueryResponse && typeof item.QueryResponse === 'object') {
+        // An empty answer has no entity key (§2 of the API notes); otherwise the one array is the rows.
+        const rows = Object.values(item.QueryResponse).find(Array.isArray) as QboEntity[] | undefined;
+        outcomes.set(bId, { rows: rows ?? [] });
+      } else outcomes.set(bId, { error: new QboTransient(`QuickBooks query ${bId}: no answer in the batch`) });
     }
     return outcomes;
   }

@@ -9,6 +9,7 @@ import type { LocalCopyWriter } from '../sync/local-copy-writer.js';
 import { changeFor, type EntityChange } from './domain/entity-changes.js';
 import type { Writeback, WritebackResult, WritebackStore } from './writeback-store-type.js';
 import { writeSummary } from './writeback-words.js';
+import { quotedList } from '../../qbo/query-text.js';
 
 /** The part of the QBO API write-back calls. */
 export type WritebackApi = Pick<QboApiClient, 'batchUpdate' | 'update' | 'query'>;
@@ -212,12 +213,11 @@ export class WritebackExecutor {
     for (const type of ['Customer', 'Invoice'] as const) {
       const ids = items.filter((p) => p.row.targetType === type).map((p) => p.row.targetId);
       if (ids.length === 0) continue;
-      const list = ids.map((id) => `'${id.replace(/'/g, "\\'")}'`).join(',');
       // Customer is a name list: without `Active IN (true, false)` QuickBooks leaves inactive customers out, and an
       // inactive customer would read as gone.
       const active = type === 'Customer' ? ' and Active IN (true, false)' : '';
       const page = await this.d.qbo(realmId, (api) =>
-        api.query(type, `where Id in (${list})${active} maxresults 1000`),
+        api.query(type, `where Id in ${quotedList(ids)}${active} maxresults 1000`),
       );
       await this.d.localCopyWriter.apply(realmId, type, page.rows);
       for (const e of page.rows) found.set(key(type, e.Id), e);

@@ -32,6 +32,8 @@ class ScriptedQuickBooks {
   readonly sent: Array<{ id: string; sendTo: string | undefined }> = [];
   readonly sendFailures: QboError[] = [];
   readonly readFailures: QboError[] = [];
+  /** The queries of each batch request, in order. */
+  readonly batchQueries: string[][] = [];
   /** Runs after QuickBooks sent and before it answers (the answer can then be lost). */
   lostAnswers = 0;
 
@@ -51,16 +53,33 @@ class ScriptedQuickBooks {
     });
   }
 
+  /** A query's rows: invoices by `Id in (...)`, a customer's payments (credit memos: none). */
+  private rowsOf(entity: string, criteria: string): QboEntity[] {
+    if (entity === 'Invoice') {
+      const ids = [...(/Id in \(([^)]*)\)/.exec(criteria)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+      return ids.flatMap((id) => this.invoices.get(id) ?? []);
+    }
+    const customerId = /CustomerRef = '([^']+)'/.exec(criteria)?.[1];
+    return entity === 'Payment' ? this.payments.filter((p) => ref(p) === customerId) : [];
+  }
+
   readonly api: ReminderApi = {
     read: async (_entity, id) => {
       const failure = this.readFailures.shift();
       if (failure) throw failure;
       return this.invoices.get(id);
     },
-    query: async (entity, criteria) => {
-      const customerId = /CustomerRef = '([^']+)'/.exec(criteria)?.[1];
-      const rows = entity === 'Payment' ? this.payments.filter((p) => ref(p) === customerId) : [];
-      return { rows, time: '' };
+    query: async (entity, criteria) => ({ rows: this.rowsOf(entity, criteria), time: '' }),
+    batchQuery: async (queries) => {
+      const failure = this.readFailures.shift();
+      if (failure) throw failure;
+      this.batchQueries.push(queries.map((q) => q.query));
+      return new Map(
+        queries.map((q) => {
+          const [, entity, criteria] = /^select \* from (\w+) (.*)$/.exec(q.query)!;
+          return [q.bId, { rows: this.rowsOf(entity!, criteria!) }];
+        }),
+      );
     },
     invoicePdf: async (id) => Buffer.from(`%PDF-1.4 invoice ${id}`, 'latin1'),
     sendInvoice: async (id, sendTo) => {
@@ -415,6 +434,42 @@ describe('ReminderExecutor', () => {
       ['approved', 0],
     ]);
     expect((await run(t)).sent).toMatchObject({ sent: 2 });
+  });
+
+  it('reads ahead: ten rows’ invoices and their customers’ money in one batch request, then a send each', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    for (let id = 3; id <= 12; id++) t.qb.invoice(String(id), String((id % 3) + 1), '2026-10-26');
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ sent: 12 });
+    expect(t.qb.batchQueries).toHaveLength(2);
+    const [first, second] = t.qb.batchQueries;
+    // The invoices of the first ten rows, then each of their customers' payments and credit memos.
+    expect(first![0]).toMatch(/^select \* from Invoice where Id in \(('\d+',){9}'\d+'\) maxresults 1000$/);
+    expect(first!.slice(1).sort()).toEqual(
+      ['1', '2', '3']
+        .flatMap((c) => [
+          `select * from CreditMemo where CustomerRef = '${c}' maxresults 1000`,
+          `select * from Payment where CustomerRef = '${c}' maxresults 1000`,
+        ])
+        .sort(),
+    );
+    expect(second![0]).toMatch(/Id in \('\d+','\d+'\)/);
+    expect(t.qb.sent).toHaveLength(12);
+  });
+
+  it('a read-ahead that fails sends nothing: the rows wait, approved, with the error, for the next pass', async () => {
+    const t = setup({ mode: 'automatic' });
+    await t.save();
+    t.qb.readFailures.push(new QboTransient('QuickBooks batch of 5 queries: 503 Service Unavailable'));
+    const r = await run(t);
+    expect(r.sent).toMatchObject({ unresolved: 2, sent: 0 });
+    expect(t.qb.sent).toEqual([]);
+    expect(t.store.rows().map((x) => [x.status, x.attempts, x.lastError?.message])).toEqual([
+      ['approved', 0, 'QuickBooks batch of 5 queries: 503 Service Unavailable'],
+      ['approved', 0, 'QuickBooks batch of 5 queries: 503 Service Unavailable'],
+    ]);
+    expect(await t.service.sendApproved(REALM)).toMatchObject({ sent: 2 });
   });
 
   it('a company that must reconnect stops the pass; its rows wait, approved, with no attempt counted', async () => {
