@@ -246,14 +246,8 @@ export class ReminderExecutor {
     const at = this.d.clock.now();
     const open: Reminder[] = [];
     for (const row of rows) {
-      const taken = await this.d.store.move(pass.realmId, row.id, {
-        from: ['approved'],
-        to: 'sending',
-        at,
-        sendingAt: at,
-        attempts: 1,
-      });
-      if (taken) open.push({ ...row, status: 'sending', sendingAt: at, attempts: row.attempts + 1 });
+      const taken = await this.take(pass, row, at);
+      if (taken) open.push(taken);
     }
     if (open.length === 0) return;
     // Until the message is handed to SMTP nothing has gone: every way out below gives the rows back or closes them.
@@ -533,18 +527,23 @@ export class ReminderExecutor {
     }
     for (const row of rows) {
       const at = this.d.clock.now();
-      const taken = await this.d.store.move(pass.realmId, row.id, {
-        from: ['approved'],
-        to: 'sending',
-        at,
-        sendingAt: at,
-        attempts: 1,
-      });
-      if (!taken) continue;
-      const sending: Reminder = { ...row, status: 'sending', sendingAt: at };
+      const sending = await this.take(pass, row, at);
+      if (!sending) continue;
       if (invoices) await this.attempt(sending, at, pass, false, { invoice: invoices.get(row.invoiceId) });
       else await this.notSent(sending, readError, pass);
     }
+  }
+
+  /** Takes an approved row for this pass (approved → sending, one attempt more); undefined when another pass has. */
+  private async take(pass: Pass, row: Reminder, at: Date): Promise<Reminder | undefined> {
+    const taken = await this.d.store.move(pass.realmId, row.id, {
+      from: ['approved'],
+      to: 'sending',
+      at,
+      sendingAt: at,
+      attempts: 1,
+    });
+    return taken ? { ...row, status: 'sending', sendingAt: at, attempts: row.attempts + 1 } : undefined;
   }
 
   /**
