@@ -44,6 +44,7 @@ const envShape = z.object({
 
   SYNC_RECONCILE_DAYS: wholeNumber(1, 365).default(7),
   NIGHTLY_LOCAL_TIME: z.string().regex(LOCAL_TIME, 'must be a local time HH:MM, e.g. 02:30').default('02:30'),
+  NIGHTLY_CONCURRENCY: wholeNumber(1, 32).default(4),
   DEFAULT_COMPANY_TIME_ZONE: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles')
@@ -189,6 +190,11 @@ export interface Config {
     reconcileEveryDays: number;
     /** When each company's nightly run (sync, then scoring) starts, in the company's own time zone. */
     nightlyLocalTime: string;
+    /**
+     * Companies whose nights run at once. QuickBooks' limits are per company, so a company's calls wait for its own
+     * quota while others go on; scoring shares this process's one thread.
+     */
+    nightlyConcurrency: number;
     /** QBO does not report a company's time zone; this is used until one is set in the company's settings. */
     defaultCompanyTimeZone: string;
   };
@@ -273,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sync: {
       reconcileEveryDays: e.SYNC_RECONCILE_DAYS,
       nightlyLocalTime: e.NIGHTLY_LOCAL_TIME,
+      nightlyConcurrency: e.NIGHTLY_CONCURRENCY,
       defaultCompanyTimeZone: e.DEFAULT_COMPANY_TIME_ZONE,
     },
     risk: { runsKeptWhole: e.SCORE_RUNS_KEPT_WHOLE },

@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
@@ -40,7 +41,7 @@ export interface NightlyWorkflowDeps {
   schedule: { nightlyTimes(): Promise<Map<string, string>> };
   clock: Clock;
   logger: Logger;
-  config: Pick<Config['sync'], 'nightlyLocalTime' | 'defaultCompanyTimeZone'>;
+  config: Pick<Config['sync'], 'nightlyLocalTime' | 'defaultCompanyTimeZone' | 'nightlyConcurrency'>;
 }
 
 /**
@@ -111,7 +112,7 @@ export class NightlyWorkflow {
     }
   }
 
-  /** Every connected company's night (or one company's), one after the other; one failing does not stop the rest. */
+  /** Every connected company's night (or one company's); one failing does not stop the rest. */
   async runAll(o: { realmId?: string; force?: boolean; actor?: string } = {}): Promise<string> {
     const companies = (await this.connected()).filter((co) => !o.realmId || co.realmId === o.realmId);
     if (companies.length === 0) return o.realmId ? `no connected company ${o.realmId}` : 'no connected companies';
@@ -134,16 +135,21 @@ export class NightlyWorkflow {
     return (await this.d.companies.listCompanies()).filter((co) => co.status === 'connected');
   }
 
+  /** NIGHTLY_CONCURRENCY companies at a time; the summary lists them in the order given. */
   private async runEach(companies: Company[], o: { force: boolean; actor?: string }): Promise<string> {
-    const lines: string[] = [];
-    for (const company of companies) {
-      try {
-        lines.push(await this.runFor(company, o));
-      } catch (err) {
-        this.d.logger.error({ err, realmId: company.realmId }, 'nightly run failed');
-        lines.push(`${company.companyName}: failed (${(err as Error).message})`);
-      }
-    }
+    const limit = pLimit(this.d.config.nightlyConcurrency);
+    const lines = await Promise.all(
+      companies.map((company) =>
+        limit(async () => {
+          try {
+            return await this.runFor(company, o);
+          } catch (err) {
+            this.d.logger.error({ err, realmId: company.realmId }, 'nightly run failed');
+            return `${company.companyName}: failed (${(err as Error).message})`;
+          }
+        }),
+      ),
+    );
     return lines.join('\n');
   }
 }

@@ -55,7 +55,7 @@ describe('the nightly dispatcher', () => {
       locks: createJobLockStore(db),
       companies: createConnectionStore(db),
       schedule,
-      config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles' },
+      config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles', nightlyConcurrency: 4 },
       sync: { sync: async (realmId) => (started.push(realmId), { status: 'succeeded', mode: 'cdc', apiCalls: 1 }) },
       risk: { score: async () => ({ runId: null, assessment: { customers: [] } }) },
       writeback: { afterScoring: async () => 'write-back off' },

@@ -25,6 +25,9 @@ function setup(
     failScoreFor?: string;
     failWritebackFor?: string;
     ownTimes?: Record<string, string>;
+    concurrency?: number;
+    /** Each sync waits for this before it answers (a test holds nights open with it). */
+    syncGate?: (realmId: string) => Promise<void>;
   } = {},
 ) {
   // 03:00 in New York (EST, UTC-5).
@@ -35,12 +38,17 @@ function setup(
     clock,
     locks,
     logger: silentLogger,
-    config: { nightlyLocalTime: '02:30', defaultCompanyTimeZone: 'America/Los_Angeles' },
+    config: {
+      nightlyLocalTime: '02:30',
+      defaultCompanyTimeZone: 'America/Los_Angeles',
+      nightlyConcurrency: o.concurrency ?? 1,
+    },
     companies: { listCompanies: async () => o.companies ?? [company('r1')] },
     schedule: { nightlyTimes: async () => new Map(Object.entries(o.ownTimes ?? {})) },
     sync: {
       async sync(realmId, { trigger }) {
         steps.push(`sync ${realmId} (${trigger})`);
+        await o.syncGate?.(realmId);
         return { status: o.syncStatus ?? 'succeeded', mode: 'cdc', apiCalls: 3 };
       },
     },
@@ -160,6 +168,39 @@ describe('NightlyWorkflow', () => {
       'Company default: already done for 2026-11-25',
       expect.stringMatching(/^Company late: sync succeeded/),
       'Company tokyo: already done for 2026-11-25',
+    ]);
+  });
+
+  it('runs NIGHTLY_CONCURRENCY companies at once, the next as one finishes; the summary keeps their order', async () => {
+    const held = new Map<string, () => void>();
+    const t = setup({
+      companies: ['r1', 'r2', 'r3', 'r4'].map((r) => company(r)),
+      concurrency: 2,
+      syncGate: (realmId) => new Promise((resolve) => held.set(realmId, resolve)),
+    });
+    const summary = t.workflow.runAll();
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
+    expect([...held.keys()]).toEqual(['r1', 'r2']);
+    held.get('r2')!();
+    await settle();
+    expect([...held.keys()]).toEqual(['r1', 'r2', 'r3']);
+    held.get('r1')!();
+    await settle();
+    held.get('r3')!();
+    await settle();
+    held.get('r4')!();
+    expect((await summary).split('\n').map((line) => line.split(':')[0])).toEqual([
+      'Company r1',
+      'Company r2',
+      'Company r3',
+      'Company r4',
+    ]);
+    expect(t.steps.filter((s) => s.startsWith('digest'))).toEqual([
+      'digest r2 run 41',
+      'digest r1 run 41',
+      'digest r3 run 41',
+      'digest r4 run 41',
     ]);
   });
 });
