@@ -75,14 +75,15 @@ export function generateLargeCompany(prefix: string): { dir: string; companyFile
   return { dir, companyFile, company: JSON.parse(generated.stdout.trim().split('\n').at(-1)!) as LargeCompany };
 }
 
-/** `duesense emulator` in its own process (as Intuit is elsewhere), serving a company file; resolves to its URL. */
+/** `duesense emulator` in its own process (as Intuit is elsewhere), serving company files; resolves to its URL. */
 export async function startEmulatorProcess(
-  companyFile: string,
+  companyFile: string | string[],
   extraArgs: string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
+  const companies = (Array.isArray(companyFile) ? companyFile : [companyFile]).flatMap((f) => ['--company', f]);
   const child = spawn(
     process.execPath,
-    [path.resolve('bin/duesense.js'), 'emulator', '--company', companyFile, '--port', '0', ...extraArgs],
+    [path.resolve('bin/duesense.js'), 'emulator', ...companies, '--port', '0', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -99,9 +100,10 @@ export async function startEmulatorProcess(
 
 /**
  * The app in this process, on a SQLite file in `dir` and the production rate-limit policy (no rateLimit option:
- * DEFAULT_POLICY), connected to a company of the emulator at `url` through the OAuth flow, consenting as a user would.
+ * DEFAULT_POLICY), connected to one or more companies of the emulator at `url` through the OAuth flow, consenting
+ * as a user would.
  */
-export async function connectedApp(dir: string, url: string, realmId: string): Promise<Container> {
+export async function connectedApp(dir: string, url: string, realmId: string | string[]): Promise<Container> {
   const config = loadConfig({
     DATABASE_FILE: path.join(dir, 'duesense.sqlite'),
     INTUIT_ENVIRONMENT: 'emulator',
@@ -111,11 +113,16 @@ export async function connectedApp(dir: string, url: string, realmId: string): P
   const c = createContainer(config, { logger: silentLogger, emulatorUrl: url });
   try {
     await migrateToLatest(c.db);
-    const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
-    await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
+    for (const realm of Array.isArray(realmId) ? realmId : [realmId]) await connectCompany(c, realm);
     return c;
   } catch (err) {
     await c.close();
     throw err;
   }
+}
+
+/** "Connect to QuickBooks" for one more company of the emulator, consenting as a user would. */
+export async function connectCompany(c: Container, realmId: string): Promise<void> {
+  const authorizeUrl = await c.connections.beginConnect({ sessionId: null });
+  await c.connections.completeConnect(await submitEmulatorConsent({ authorizeUrl, realmId }), { sessionId: null });
 }

@@ -5,6 +5,7 @@ import { syncBenchmark } from './sync.bench.js';
 import { scoreBenchmark } from './score.bench.js';
 import { panelBenchmark } from './panel.bench.js';
 import { writebackBenchmark } from './writeback.bench.js';
+import { remindersBenchmark } from './reminders.bench.js';
 
 /**
  * `npm run bench [-- name...]`: runs the benchmarks (all, or those named), each in its own process so one
@@ -18,6 +19,7 @@ const ALL: Benchmark[] = [
   scoreBenchmark,
   panelBenchmark,
   writebackBenchmark,
+  remindersBenchmark,
 ];
 
 const args = process.argv.slice(2);
