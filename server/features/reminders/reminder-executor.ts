@@ -355,22 +355,8 @@ export class ReminderExecutor {
       return;
     }
     // The email went: its line goes on each invoice in QuickBooks, then the rows are marked sent.
-    for (const row of rowsOf) {
-      try {
-        const line = invoiceNoteLine(pass.today, row, to);
-        const queued = await e.writeback.queueInvoiceNote(pass.realmId, {
-          invoiceId: row.invoiceId,
-          customerId: row.customerId,
-          targetName: invoiceInWords(row).replace(/^i/, 'I'),
-          line,
-          key: String(row.id),
-          actor: row.actor,
-        });
-        if (queued) pass.notesQueued++;
-      } catch (err) {
-        this.d.logger.error({ err, reminderId: row.id }, 'reminder note not queued');
-      }
-    }
+    for (const row of rowsOf)
+      if (await this.queueNote(e, pass.realmId, row, { day: pass.today, to, actor: row.actor })) pass.notesQueued++;
     const sentAt = this.d.clock.now();
     for (const row of rowsOf)
       await this.d.store.move(pass.realmId, row.id, {
@@ -407,6 +393,61 @@ export class ReminderExecutor {
         messageId: sent.messageId,
       },
     });
+  }
+
+  /**
+   * A person checked that an email-channel reminder left to review did go: the row is marked sent (only from
+   * `needs_review`), with who confirmed it, and its invoice gets the line every emailed reminder leaves in
+   * QuickBooks (dated the day its send started; once per row, so a note queued before the send was interrupted is not
+   * queued again). The `writeback-drain` job writes it. False when the row was not to review.
+   */
+  async confirmSent(realmId: string, row: Reminder, actor: string, timeZone: string): Promise<boolean> {
+    const now = this.d.clock.now();
+    const sentAt = row.sendingAt ?? now;
+    const moved = await this.d.store.move(realmId, row.id, {
+      from: ['needs_review'],
+      to: 'sent',
+      at: now,
+      sentAt,
+      decidedBy: actor,
+      reason: null,
+    });
+    if (!moved) return false;
+    if (this.d.email)
+      await this.queueNote(this.d.email, realmId, row, { day: localDate(sentAt, timeZone), to: row.to, actor });
+    await this.d.activity.record(realmId, {
+      actor,
+      kind: 'email',
+      customerId: row.customerId,
+      summary:
+        `Confirmed that the reminder email for ${invoiceInWords(row)} to ${row.to.join(', ')} was sent ` +
+        '(it was to review after an interrupted send)',
+      detail: { reminderId: row.id, invoiceId: row.invoiceId, channel: row.channel, action: 'confirm_sent' },
+    });
+    return true;
+  }
+
+  /** Queues the line an emailed reminder leaves on its invoice in QuickBooks; true when it was new. */
+  private async queueNote(
+    e: EmailChannelDeps,
+    realmId: string,
+    row: Reminder,
+    n: { day: string; to: readonly string[]; actor: string },
+  ): Promise<boolean> {
+    try {
+      const queued = await e.writeback.queueInvoiceNote(realmId, {
+        invoiceId: row.invoiceId,
+        customerId: row.customerId,
+        targetName: invoiceInWords(row).replace(/^i/, 'I'),
+        line: invoiceNoteLine(n.day, row, n.to),
+        key: String(row.id),
+        actor: n.actor,
+      });
+      return queued !== undefined;
+    } catch (err) {
+      this.d.logger.error({ err, reminderId: row.id }, 'reminder note not queued');
+      return false;
+    }
   }
 
   /** The customer's email written again for the invoices that go, as they are in QuickBooks now. */

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { ActivityLog } from '../activity/activity-log-type.js';
 import type { Company } from '../connections/connection-store-type.js';
+import type { ReminderForAPerson, RemindersForAPerson, RemindersForAPersonSource } from '../risk/digest-service.js';
 import type { FieldError } from './domain/field-errors.js';
 import { checkSendNow } from './domain/reminder-guards.js';
 import { planReminders, type DueReminder, type ReminderPlan } from './domain/reminder-plan.js';
@@ -13,6 +14,7 @@ import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
 import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
 import { companyContact, customerEmailText, emailTexts } from './reminder-texts.js';
+import { failedInWords, invoiceInWords, reminderReasonInWords, toReviewInWords } from './reminder-words.js';
 import { localDate } from '../../time-zone.js';
 import type {
   InvoiceControls,
@@ -28,7 +30,7 @@ import type {
 
 export interface ReminderServiceDeps extends ReminderFactsDeps {
   store: ReminderStore;
-  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore' | 'emailReady'>;
+  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore' | 'emailReady' | 'confirmSent'>;
   /** CompanyInfo as the sync keeps it: the company's email in the email channel's texts. */
   companyInfo?: ((realmId: string) => Promise<Record<string, unknown> | undefined>) | undefined;
   companies: { getCompany(realmId: string): Promise<Company | undefined> };
@@ -89,7 +91,7 @@ const AUTOMATIC = 'Automatic mode';
  * plan as outbox rows in one transaction (approval mode: awaiting a person; automatic: approved), and sends the
  * approved rows through the executor, exactly once each.
  */
-export class ReminderService {
+export class ReminderService implements RemindersForAPersonSource {
   constructor(private readonly d: ReminderServiceDeps) {}
 
   policy(realmId: string): Promise<StoredReminderPolicy> {
@@ -301,6 +303,22 @@ export class ReminderService {
   }
 
   /**
+   * A person checked that email-channel reminders left to review (`needs_review`: their send was interrupted, so they
+   * may have gone) did go: each is marked sent by that person, recorded in the activity log, and its line queued for
+   * the invoice in QuickBooks. Only rows to review move. Returns how many were confirmed.
+   */
+  async confirmSent(realmId: string, ids: readonly number[], actor: string): Promise<number> {
+    const company = await this.d.companies.getCompany(realmId);
+    const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
+    let n = 0;
+    for (const id of ids) {
+      const row = await this.d.store.get(realmId, id);
+      if (row?.status === 'needs_review' && (await this.d.executor.confirmSent(realmId, row, actor, timeZone))) n++;
+    }
+    return n;
+  }
+
+  /**
    * "Send a reminder now": the same guards as the nightly plan without the schedule's; queued approved with a key
    * of its own and sent at once (it counts toward the limits afterwards).
    */
@@ -366,6 +384,40 @@ export class ReminderService {
       this.d.clock.now(),
     );
     return { ok: true, report: await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency }) };
+  }
+
+  /**
+   * The reminders waiting for a person, for the alert digest: held (rows put back by a guard at send time, and the
+   * invoices the plan holds for money waiting or cannot send to for want of an address, as the Reminders page lists
+   * them), awaiting approval, failed, and to review; each with the first `listed` in words. Reads only.
+   */
+  async forAPerson(realmId: string, listed = 10): Promise<RemindersForAPerson> {
+    const [{ preview }, counts, queue, failed, toReview] = await Promise.all([
+      this.previewWith(realmId, undefined, { texts: false }),
+      this.d.store.counts(realmId),
+      this.d.store.list(realmId, { status: 'awaiting_approval', limit: 10_000 }),
+      this.d.store.list(realmId, { status: 'failed', limit: listed }),
+      this.d.store.list(realmId, { status: 'needs_review', limit: listed }),
+    ]);
+    const words = (r: { customerId: string; docNumber: string | null; invoiceId: string }, why: string) =>
+      ({
+        customerName: preview.names.get(r.customerId) ?? `Customer ${r.customerId}`,
+        invoice: invoiceInWords(r),
+        why,
+      }) satisfies ReminderForAPerson;
+    // Oldest first: the order they were put back in.
+    const heldRows = queue.filter((r) => r.reason !== null).reverse();
+    const heldByPlan = preview.plan.notReminded.filter((n) => n.reason.code === 'held' || n.reason.code === 'no-email');
+    const held = [
+      ...heldRows.map((r) => words(r, reminderReasonInWords(r.reason!))),
+      ...heldByPlan.map((n) => words(n, reminderReasonInWords(n.reason))),
+    ];
+    return {
+      held: { count: held.length, listed: held.slice(0, listed) },
+      awaitingApproval: queue.length - heldRows.length,
+      failed: { count: counts.failed, listed: failed.map((r) => words(r, failedInWords(r))) },
+      toReview: { count: counts.needs_review, listed: toReview.map((r) => words(r, toReviewInWords(r))) },
+    };
   }
 
   /** One row of the company; undefined for another company's id. */
