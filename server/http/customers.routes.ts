@@ -198,6 +198,12 @@ const NOTICES: Record<string, (name: string) => string> = {
   'reminder-waiting': () =>
     'The reminder is approved but QuickBooks has not confirmed it yet (no answer, a reconnect or its daily limit). ' +
     'Duesense checks QuickBooks before sending it again; the timeline below shows where it is.',
+  'reminder-confirmed': () =>
+    'Marked sent, by you: the reminder to review did go. Its line goes on the invoice in QuickBooks with the next ' +
+    'write-back (within a minute).',
+  'reminder-review-skipped': () => 'Skipped: that reminder to review will not be sent.',
+  'reminder-unchanged': () =>
+    'Nothing changed: that reminder was no longer to review (someone may have decided already).',
   snoozed: () => 'Snoozed: no reminder goes for that invoice before the date.',
   unsnoozed: () => 'Snooze removed: the invoice gets reminders on its schedule again.',
   disputed: () => 'Dispute recorded: no reminder goes for that invoice while it stands.',
