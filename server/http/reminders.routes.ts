@@ -25,8 +25,9 @@ const NOTICES: Record<string, (n: number | undefined, connected: boolean) => str
       ? 'Nothing was approved: those reminders were no longer waiting (someone may have decided already).'
       : `Approved ${count(n, 'reminder')}. ` +
         (connected
-          ? 'They are being sent now through QuickBooks, in the background, each after a fresh read of its invoice ' +
-            '(a paid invoice is never reminded); reload this page to see them sent.'
+          ? 'They are being sent now, in the background (by QuickBooks, or by email where the customer’s strategy ' +
+            'says so), each after a fresh read of its invoice from QuickBooks (a paid invoice is never reminded); ' +
+            'reload this page to see them sent.'
           : 'They go once the company is reconnected to QuickBooks.'),
   skipped: (n) =>
     n === 0
@@ -190,14 +191,13 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
     if (ids.length === 0) return back(res, 'none-chosen');
     await skip(res, ids);
   });
-  /** Every reminder waiting for a person by QuickBooks' channel; held ones (with a reason) are left to decide. */
+  /**
+   * Every reminder waiting for a person (the email channel's only with an SMTP server: the service leaves them
+   * otherwise); held ones (with a reason) are left to decide.
+   */
   router.post('/reminders/approve-all', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
-    const waiting = await c.reminders.list(realmId, {
-      status: 'awaiting_approval',
-      channel: 'quickbooks',
-      limit: 10_000,
-    });
+    const waiting = await c.reminders.list(realmId, { status: 'awaiting_approval', limit: 10_000 });
     await approve(
       res,
       waiting.filter((r) => r.reason === null).map((r) => r.id),

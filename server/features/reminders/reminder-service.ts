@@ -9,7 +9,7 @@ import { checkSendNow } from './domain/reminder-guards.js';
 import { planReminders, type DueReminder, type ReminderPlan } from './domain/reminder-plan.js';
 import type { InvoiceToRemind } from './domain/reminder-facts.js';
 import type { ReminderMessage } from './domain/reminder-message.js';
-import { checkReminderPolicy, type ReminderPolicy } from './domain/reminder-policy.js';
+import { checkReminderPolicy, type ReminderChannel, type ReminderPolicy } from './domain/reminder-policy.js';
 import { DEFAULT_REMINDER_TEMPLATES } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
 import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
@@ -53,6 +53,8 @@ export interface ReminderPreview {
   texts: Map<string, ReminderMessage>;
   /** The open invoices the plan read, by id (their open balance and due date, for the pages). */
   invoices: Map<string, InvoiceToRemind>;
+  /** Whether email-channel reminders can be approved and sent (an SMTP server is set). */
+  emailReady: boolean;
 }
 
 /** The reminders due now, and the text one of them would carry (undefined when its invoice could not be read). */
@@ -169,7 +171,16 @@ export class ReminderService implements RemindersForAPersonSource {
       });
     const texts = o.texts === false ? new Map<string, never>() : write(plan, loaded);
     const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
-    const preview: ReminderPreview = { plan, policy, names: loaded.names, timeZone, homeCurrency, texts, invoices };
+    const preview: ReminderPreview = {
+      plan,
+      policy,
+      names: loaded.names,
+      timeZone,
+      homeCurrency,
+      texts,
+      invoices,
+      emailReady: this.d.executor.emailReady,
+    };
     return { preview, loaded, write };
   }
 
@@ -326,7 +337,7 @@ export class ReminderService implements RemindersForAPersonSource {
     realmId: string,
     invoiceId: string,
     actor: string,
-  ): Promise<{ ok: true; report: SendReport } | { ok: false; reason: ReminderReason }> {
+  ): Promise<{ ok: true; report: SendReport; channel: ReminderChannel } | { ok: false; reason: ReminderReason }> {
     const company = await this.d.companies.getCompany(realmId);
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
@@ -383,7 +394,8 @@ export class ReminderService implements RemindersForAPersonSource {
       ],
       this.d.clock.now(),
     );
-    return { ok: true, report: await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency }) };
+    const report = await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency });
+    return { ok: true, report, channel: check.channel };
   }
 
   /**
