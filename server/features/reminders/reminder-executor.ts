@@ -247,17 +247,17 @@ export class ReminderExecutor {
   /** One customer's email: take the rows, read each invoice fresh, check, fetch the PDFs, send once, record. */
   private async sendCustomerEmail(pass: Pass, e: EmailChannelDeps, rows: readonly Reminder[]): Promise<void> {
     const at = this.d.clock.now();
-    const open: Reminder[] = [];
-    for (const row of rows) {
-      const taken = await this.d.store.move(pass.realmId, row.id, {
-        from: ['approved'],
-        to: 'sending',
-        at,
-        sendingAt: at,
-        attempts: 1,
-      });
-      if (taken) open.push({ ...row, status: 'sending', sendingAt: at, attempts: row.attempts + 1 });
-    }
+    // All together, in one statement: two runners at once never split a customer's email between them.
+    const taken = new Set(
+      await this.d.store.moveAll(
+        pass.realmId,
+        rows.map((r) => r.id),
+        { from: ['approved'], to: 'sending', at, sendingAt: at, attempts: 1 },
+      ),
+    );
+    const open = rows
+      .filter((r) => taken.has(r.id))
+      .map((r) => ({ ...r, status: 'sending' as const, sendingAt: at, attempts: r.attempts + 1 }));
     if (open.length === 0) return;
     // Until the message is handed to SMTP nothing has gone: every way out below gives the rows back or closes them.
     const kept: Array<{ row: Reminder; invoice: QboEntity }> = [];
@@ -297,21 +297,14 @@ export class ReminderExecutor {
       for (const k of kept) await this.close(k.row, 'awaiting_approval', { code: 'no-email' }, pass, at);
       return;
     }
-    let message: ReminderMessage | Pick<ReminderMessage, 'subject' | 'text'>;
-    let rewritten = false;
+    let message: ReminderMessage;
     let contact: { name: string; email: string | null };
     const attachments: MailAttachment[] = [];
     try {
       contact = companyContact(await e.companyInfo(pass.realmId), '');
-      const texts = new Set(kept.map((k) => JSON.stringify([k.row.subject, k.row.text])));
-      const first = kept[0]!.row;
-      if (kept.length === open.length && texts.size === 1 && first.subject && first.text)
-        message = { subject: first.subject, text: first.text };
-      else {
-        // An invoice left out (paid, held) or rows queued on different days: written again for what goes.
-        message = await this.rewrite(pass, e, kept, contact);
-        rewritten = true;
-      }
+      // Written for exactly the invoices that go, as QuickBooks has them now: the text queued listed the invoices of
+      // its run, and some may be left out (paid, held), sent in another email, or queued on another day.
+      message = await this.rewrite(pass, e, kept, contact);
       for (const k of kept) {
         const pdf = await this.d.qbo(pass.realmId, (api) => api.invoicePdf(k.row.invoiceId));
         const number =
@@ -369,7 +362,9 @@ export class ReminderExecutor {
         reason: null,
         lastError: null,
         ...(sent.messageId ? { messageId: sent.messageId } : {}),
-        ...(rewritten ? { message: { subject: message.subject, text: message.text } } : {}),
+        ...(row.subject !== message.subject || row.text !== message.text
+          ? { message: { subject: message.subject, text: message.text } }
+          : {}),
       });
     pass.report.sent += rowsOf.length;
     pass.report.emails++;
