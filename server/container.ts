@@ -206,16 +206,6 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
     activity,
   });
-  const digests = new DigestService({
-    preferences,
-    users,
-    runs: scoreRuns,
-    alerts: riskAlerts,
-    connections: store,
-    outbox: mail,
-    clock,
-    appUrl: config.http.baseUrl,
-  });
   const risk = new RiskService({
     companies: store,
     localCopy,
@@ -282,6 +272,18 @@ export function createContainer(config: Config, options: ContainerOptions): Cont
     logger,
     activity,
     defaultTimeZone: config.sync.defaultCompanyTimeZone,
+  });
+  const digests = new DigestService({
+    preferences,
+    users,
+    runs: scoreRuns,
+    alerts: riskAlerts,
+    connections: store,
+    outbox: mail,
+    reminders,
+    clock,
+    logger,
+    appUrl: config.http.baseUrl,
   });
   const nightly = new NightlyWorkflow({
     sync,

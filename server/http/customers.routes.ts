@@ -28,6 +28,8 @@ import { fromCents as money } from '../money.js';
 import { actorOf } from './actor.js';
 import { customerReminders } from './reminders-view.js';
 import { reminderReasonInWords } from '../features/reminders/reminder-words.js';
+import type { SendReport } from '../features/reminders/reminder-executor.js';
+import type { ReminderChannel } from '../features/reminders/domain/reminder-policy.js';
 import { customerCounts, syncedAt } from './customer-count-view.js';
 import { requireCompany } from './middleware/tenant-context.js';
 import { paramReader } from './query-params.js';
@@ -195,14 +197,43 @@ const NOTICES: Record<string, (name: string) => string> = {
     'Not sent: the fresh read from QuickBooks held it. It waits in the queue with its reason, in the timeline below.',
   'reminder-skipped': () => 'Not sent: the fresh read from QuickBooks found the invoice paid or gone.',
   'reminder-failed': () => 'Not sent: QuickBooks refused it. The error is in the timeline below.',
+  'reminder-emailed': () =>
+    'Reminder emailed by Duesense, with the invoice attached; its line goes on the invoice in QuickBooks. ' +
+    'It is in the timeline below.',
+  'reminder-email-failed': () => 'Not sent: the mail server refused it. The error is in the timeline below.',
+  'reminder-email-review': () =>
+    'The mail server’s answer was lost, so the email may have gone. It is to review in the timeline below and is ' +
+    'never sent again on its own.',
+  'reminder-email-waiting': () =>
+    'Not sent yet: the mail server could not be reached (or QuickBooks could not give the invoice). The reminder ' +
+    'stays approved and goes with the next send, within five minutes; the timeline below shows where it is.',
   'reminder-waiting': () =>
     'The reminder is approved but QuickBooks has not confirmed it yet (no answer, a reconnect or its daily limit). ' +
     'Duesense checks QuickBooks before sending it again; the timeline below shows where it is.',
+  'reminder-confirmed': () =>
+    'Marked sent, by you: the reminder to review did go. Its line goes on the invoice in QuickBooks with the next ' +
+    'write-back (within a minute).',
+  'reminder-review-skipped': () => 'Skipped: that reminder to review will not be sent.',
+  'reminder-unchanged': () =>
+    'Nothing changed: that reminder was no longer to review (someone may have decided already).',
   snoozed: () => 'Snoozed: no reminder goes for that invoice before the date.',
   unsnoozed: () => 'Snooze removed: the invoice gets reminders on its schedule again.',
   disputed: () => 'Dispute recorded: no reminder goes for that invoice while it stands.',
   undisputed: () => 'Dispute cleared: the invoice gets reminders on its schedule again.',
 };
+
+/** What "Send a reminder now" did to the invoice's new row, as a notice of the customer's page. */
+function sendNowNotice(report: SendReport, channel: ReminderChannel, invoiceId: string): keyof typeof NOTICES {
+  const mine = report.outcomes.find((o) => o.reminder.invoiceId === invoiceId);
+  const outcome = mine?.outcome === 'reconciled' ? 'sent' : mine?.outcome;
+  if (outcome === 'held' || outcome === 'skipped') return `reminder-${outcome}`;
+  if (channel === 'email') {
+    if (outcome === 'sent') return 'reminder-emailed';
+    if (outcome === 'failed') return 'reminder-email-failed';
+    return outcome === 'review' ? 'reminder-email-review' : 'reminder-email-waiting';
+  }
+  return outcome === 'sent' || outcome === 'failed' ? `reminder-${outcome}` : 'reminder-waiting';
+}
 
 const CUSTOMER_ID = /^[A-Za-z0-9._-]{1,32}$/;
 const isRealDate = (d: string) =>
@@ -464,15 +495,7 @@ export function customerRoutes(c: Deps): Router {
       });
       return renderCustomer(res, id, { status: 409, reminderRefusal: why });
     }
-    const mine = result.report.outcomes.find((o) => o.reminder.invoiceId === invoiceId);
-    const outcome = mine?.outcome === 'reconciled' ? 'sent' : mine?.outcome;
-    backToReminders(
-      res,
-      id,
-      outcome === 'sent' || outcome === 'held' || outcome === 'skipped' || outcome === 'failed'
-        ? `reminder-${outcome}`
-        : 'reminder-waiting',
-    );
+    backToReminders(res, id, sendNowNotice(result.report, result.channel, invoiceId));
   });
 
   router.post('/customers/:id/reminders/snooze', requireCompany, async (req, res) => {

@@ -53,7 +53,7 @@ export interface ReminderRowView {
   reason: string | undefined;
   subject: string | null;
   text: string | null;
-  /** The email channel's rows cannot be approved until that channel is set up. */
+  /** The email channel's rows cannot be approved until that channel is set up (an SMTP server). */
   approvable: boolean;
   error: { words: string; code: string | null; message: string; intuitTid: string | null } | undefined;
   decidedBy: string | null;
@@ -61,7 +61,10 @@ export interface ReminderRowView {
   at: Date;
 }
 
-export function reminderRow(r: Reminder, p: Pick<ReminderPreview, 'names' | 'invoices'>): ReminderRowView {
+export function reminderRow(
+  r: Reminder,
+  p: Pick<ReminderPreview, 'names' | 'invoices' | 'emailReady'>,
+): ReminderRowView {
   const open = p.invoices.get(r.invoiceId);
   return {
     id: r.id,
@@ -82,7 +85,7 @@ export function reminderRow(r: Reminder, p: Pick<ReminderPreview, 'names' | 'inv
     reason: r.reason ? reminderReasonInWords(r.reason) : undefined,
     subject: r.subject,
     text: r.text,
-    approvable: r.channel === 'quickbooks',
+    approvable: r.channel === 'quickbooks' || p.emailReady,
     error: r.lastError
       ? {
           words: sendErrorWords(r.lastError),

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Container } from '../container.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { REMINDER_STATUSES, type ReminderStatus } from '../features/reminders/reminder-store-type.js';
+import { REMINDER_STATUSES, type Reminder, type ReminderStatus } from '../features/reminders/reminder-store-type.js';
 import { STATUS_IN_WORDS } from '../features/reminders/reminder-words.js';
 import { actorOf } from './actor.js';
 import { canReachQuickBooks, requireCompany } from './middleware/tenant-context.js';
@@ -25,14 +25,20 @@ const NOTICES: Record<string, (n: number | undefined, connected: boolean) => str
       ? 'Nothing was approved: those reminders were no longer waiting (someone may have decided already).'
       : `Approved ${count(n, 'reminder')}. ` +
         (connected
-          ? 'They are being sent now through QuickBooks, in the background, each after a fresh read of its invoice ' +
-            '(a paid invoice is never reminded); reload this page to see them sent.'
+          ? 'They are being sent now, in the background (by QuickBooks, or by email where the customer’s strategy ' +
+            'says so), each after a fresh read of its invoice from QuickBooks (a paid invoice is never reminded); ' +
+            'reload this page to see them sent.'
           : 'They go once the company is reconnected to QuickBooks.'),
   skipped: (n) =>
     n === 0
       ? 'Nothing was skipped: those reminders were no longer waiting (someone may have decided already).'
       : `Skipped ${count(n, 'reminder')}: those stages will not be sent.`,
   'none-chosen': () => 'Nothing was done: choose at least one reminder first.',
+  confirmed: (n) =>
+    n === 0
+      ? 'Nothing was marked sent: that reminder was no longer to review (someone may have decided already).'
+      : `Marked ${count(n, 'reminder')} as sent, by you. Its line goes on the invoice in QuickBooks with the next ` +
+        'write-back (within a minute).',
 };
 
 interface PageState {
@@ -78,11 +84,12 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
   router.get('/reminders', requireCompany, async (req, res) => {
     const state = readState(req.query as Record<string, unknown>, 'The Reminders page cannot show that.');
     const realmId = res.locals.company!.realmId;
-    const [stored, counts, preview, waiting, history] = await Promise.all([
+    const [stored, counts, preview, waiting, toReview, history] = await Promise.all([
       c.reminders.policy(realmId),
       c.reminders.counts(realmId),
       c.reminders.preview(realmId),
       c.reminders.list(realmId, { status: 'awaiting_approval', limit: QUEUE_SHOWN }),
+      c.reminders.list(realmId, { status: 'needs_review', limit: QUEUE_SHOWN }),
       c.reminders.list(realmId, {
         ...(state.status ? { status: state.status } : {}),
         ...(state.before !== undefined ? { beforeId: state.before } : {}),
@@ -114,6 +121,8 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
       queueCount: toApprove.length,
       queueMore: Math.max(0, counts.awaiting_approval - waiting.length),
       held: byCustomer(heldRows),
+      toReview: toReview.map((r) => reminderRow(r, preview)).reverse(),
+      reviewCount: counts.needs_review,
       planHeld: notReminded('held'),
       noEmail: notReminded('no-email'),
       dueWords:
@@ -151,6 +160,20 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
   const skip = async (res: Response, ids: number[]) =>
     back(res, 'skipped', await c.reminders.skip(res.locals.company!.realmId, ids, actorOf(res)));
 
+  /** A reminder to review, decided from the customer's page: back there, with what was done. */
+  const backToCustomer = (
+    res: Response,
+    row: Reminder,
+    done: 'reminder-confirmed' | 'reminder-review-skipped',
+    n: number,
+  ) =>
+    res.redirect(
+      303,
+      `/customers/${encodeURIComponent(row.customerId)}?done=${n === 0 ? 'reminder-unchanged' : done}` +
+        '#customer-reminders',
+    );
+  const fromCustomer = (body: unknown) => (body as Record<string, unknown> | undefined)?.from === 'customer';
+
   /** A row of this company, or a 404 exactly like a row that does not exist (another company's id included). */
   const ownRow = async (res: Response, raw: string) => {
     const row = /^\d{1,15}$/.test(raw) ? await c.reminders.get(res.locals.company!.realmId, Number(raw)) : undefined;
@@ -168,14 +191,13 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
     if (ids.length === 0) return back(res, 'none-chosen');
     await skip(res, ids);
   });
-  /** Every reminder waiting for a person by QuickBooks' channel; held ones (with a reason) are left to decide. */
+  /**
+   * Every reminder waiting for a person (the email channel's only with an SMTP server: the service leaves them
+   * otherwise); held ones (with a reason) are left to decide.
+   */
   router.post('/reminders/approve-all', requireCompany, async (_req, res) => {
     const realmId = res.locals.company!.realmId;
-    const waiting = await c.reminders.list(realmId, {
-      status: 'awaiting_approval',
-      channel: 'quickbooks',
-      limit: 10_000,
-    });
+    const waiting = await c.reminders.list(realmId, { status: 'awaiting_approval', limit: 10_000 });
     await approve(
       res,
       waiting.filter((r) => r.reason === null).map((r) => r.id),
@@ -185,7 +207,16 @@ export function reminderRoutes(c: Pick<Container, 'reminders' | 'logger'>): Rout
     await approve(res, [(await ownRow(res, String(req.params.id))).id]);
   });
   router.post('/reminders/:id/skip', requireCompany, async (req, res) => {
-    await skip(res, [(await ownRow(res, String(req.params.id))).id]);
+    const row = await ownRow(res, String(req.params.id));
+    if (!fromCustomer(req.body)) return skip(res, [row.id]);
+    backToCustomer(res, row, 'reminder-review-skipped', await c.reminders.skip(row.realmId, [row.id], actorOf(res)));
+  });
+  /** "It was sent": a person checked that a reminder to review (an interrupted email send) did go. */
+  router.post('/reminders/:id/confirm-sent', requireCompany, async (req, res) => {
+    const row = await ownRow(res, String(req.params.id));
+    const n = await c.reminders.confirmSent(row.realmId, [row.id], actorOf(res));
+    if (fromCustomer(req.body)) return backToCustomer(res, row, 'reminder-confirmed', n);
+    back(res, 'confirmed', n);
   });
 
   return router;

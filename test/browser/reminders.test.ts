@@ -11,6 +11,7 @@ import {
   serve,
 } from '../support/browser.js';
 import { startEmulator, TEST_CLIENT, type RunningEmulator } from '../support/emulator-harness.js';
+import { createReminderStore } from '../../server/features/reminders/reminder-store.js';
 import { AS_OF, MONDAY } from '../support/reminder-harness.js';
 import { scoreOn } from '../support/score-on.js';
 
@@ -105,6 +106,28 @@ describe.skipIf(!chromiumAvailable)('reminders in Chromium', () => {
     await expect(page.locator('#preview-quickbooks').textContent()).resolves.toContain('QuickBooks sends its own');
     await expect(page.locator('#preview-text').textContent()).resolves.not.toContain('{{');
     await check('preview');
+  });
+
+  it('a reminder to review: listed on the Reminders page, and "It was sent" on the customer\'s timeline', async () => {
+    const [row] = await t.container.reminders.list(realmId, { status: 'sent', limit: 1 });
+    // As an interrupted email send leaves it: may have gone, never sent again on its own.
+    const store = createReminderStore(t.container.db);
+    expect(await store.move(realmId, row!.id, { from: ['sent'], to: 'needs_review', at: new Date() })).toBe(true);
+    await page.goto(`${server.url}/reminders`);
+    await expect(page.locator('#review-title').textContent()).resolves.toContain('To review: may have been sent (1)');
+    await expect(page.locator(`#review-${row!.id} #action-confirm-${row!.id}`).isVisible()).resolves.toBe(true);
+    await check('review');
+    await page.goto(`${server.url}/customers/${encodeURIComponent(row!.customerId)}#customer-reminders`);
+    await check('customer-review');
+    // At 768 px the customer's invoice table scrolls inside its own region (axe is checked at full width above).
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.reload();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+    await page.locator(`#timeline-${row!.id} #action-confirm-${row!.id}`).click();
+    await page.waitForURL(/\?done=reminder-confirmed#customer-reminders$/);
+    await expect(page.locator('#notice, [role="status"]').first().textContent()).resolves.toContain('Marked sent');
+    expect(await t.container.reminders.get(realmId, row!.id)).toMatchObject({ status: 'sent', decidedBy: 'Dana Demo' });
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   it('fits a 768 px wide tablet without sideways scrolling, and still passes axe', async () => {

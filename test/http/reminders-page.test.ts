@@ -167,7 +167,7 @@ describe('the Reminders page: the queue, approve and skip, held and cannot send,
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/reminders?done=approved&n=1#notice');
     const flash = await alice.get(res.headers.location!);
-    expect(flash.text).toContain('Approved 1 reminder. They are being sent now through QuickBooks, in the background');
+    expect(flash.text).toContain('Approved 1 reminder. They are being sent now, in the background (by QuickBooks, or');
     await vi.waitFor(async () => expect((await c().reminders.get(REALM_A, row!.id))!.status).toBe('sent'), {
       timeout: 20_000,
       interval: 50,
@@ -251,6 +251,121 @@ describe('the Reminders page: the queue, approve and skip, held and cannot send,
     expect(tr).toContain('intuit_tid <code>tid-42</code>');
     expect(tr).toContain(`action="/reminders/${row!.id}/approve"`);
     expect(tr).toContain('Approve again');
+  });
+
+  /**
+   * An email-channel reminder of `realm` whose send was interrupted: taken (sending), then put to review, as the
+   * sender does with a row a dead pass left behind.
+   */
+  const toReview = async (realm: string, invoiceId?: string) => {
+    const invoice = invoiceId
+      ? [...(await c().reminders.preview(realm)).invoices.values()].find((i) => i.invoiceId === invoiceId)!
+      : [...(await c().reminders.preview(realm)).invoices.values()][0]!;
+    const at = c().clock.now();
+    const [row] = await store().enqueue(
+      [
+        {
+          realmId: realm,
+          invoiceId: invoice.invoiceId,
+          docNumber: invoice.docNumber,
+          customerId: invoice.customerId,
+          stageDays: null,
+          idempotencyKey: `reminder:${invoice.invoiceId}:now:review-${at.getTime()}-${Math.random()}`,
+          channel: 'email',
+          tone: 'friendly',
+          to: ['ap@example.test'],
+          subject: 'Invoice reminder',
+          text: 'Hello',
+          status: 'approved',
+          origin: 'send-now',
+          actor: 'Nightly schedule',
+        },
+      ],
+      at,
+    );
+    expect(await store().move(realm, row!.id, { from: ['approved'], to: 'sending', at, sendingAt: at })).toBe(true);
+    expect(await store().move(realm, row!.id, { from: ['sending'], to: 'needs_review', at })).toBe(true);
+    made.push(row!.id);
+    return row!;
+  };
+  /** The rows to review a test made, and their notes, are removed after it: the tests after it read the newest rows. */
+  const made: number[] = [];
+  const forgetRowsToReview = async () => {
+    await c().db('reminders').whereIn('id', made.splice(0)).delete();
+    await c().db('qbo_writebacks').where({ kind: 'invoice_note' }).delete();
+  };
+
+  it('lists a reminder to review; "It was sent" marks it sent by that person, logs it, queues its note', async () => {
+    const row = await toReview(REALM_A);
+    const page = await alice.get('/reminders');
+    const section = /<section class="card panel-card" id="reminders-review"[\s\S]*?<\/section>/.exec(page.text)![0];
+    expect(section).toContain('To review: may have been sent (1)');
+    const li = new RegExp(`<li id="review-${row.id}">([\\s\\S]*?)</li>`).exec(section)![1]!;
+    expect(li).toContain(`<strong>Invoice ${row.docNumber}</strong>`);
+    expect(li).toContain('Its send was interrupted, so it may have reached the customer');
+    expect(li).toContain(`action="/reminders/${row.id}/confirm-sent"`);
+    expect(li).toContain(`action="/reminders/${row.id}/skip"`);
+    expect(li).toContain('>It was sent<span class="visually-hidden">');
+    expect(li).not.toContain('name="from"');
+    // CSRF as every form.
+    expect((await alice.post(`/reminders/${row.id}/confirm-sent`).type('form').send({})).status).toBe(403);
+    expect((await c().reminders.get(REALM_A, row.id))!.status).toBe('needs_review');
+
+    const csrf = csrfFrom(page.text);
+    const res = await alice.post(`/reminders/${row.id}/confirm-sent`).type('form').send({ _csrf: csrf });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/reminders?done=confirmed&n=1#notice');
+    const after = await alice.get(res.headers.location!);
+    expect(after.text).toContain('Marked 1 reminder as sent, by you.');
+    expect(after.text).not.toContain('id="reminders-review"');
+    const sent = (await c().reminders.get(REALM_A, row.id))!;
+    const person = [EMULATED_USERS[0]!.givenName, EMULATED_USERS[0]!.familyName].join(' ');
+    expect(sent).toMatchObject({ status: 'sent', decidedBy: person, sentAt: row.createdAt });
+    const log = await c().activity.list(REALM_A, { kind: 'email', customerId: row.customerId });
+    expect(log[0]).toMatchObject({
+      actor: person,
+      summary:
+        `Confirmed that the reminder email for invoice ${row.docNumber} to ap@example.test was sent ` +
+        '(it was to review after an interrupted send)',
+    });
+    const [note] = (await c().writeback.list(REALM_A, { kind: 'invoice_note' })).filter(
+      (x) => x.targetId === row.invoiceId,
+    );
+    expect(note).toMatchObject({ status: 'pending', actor: person, origin: 'reminders' });
+    expect(note!.payload).toEqual({
+      line: '2026-11-02 Duesense reminder (sent by hand, friendly) emailed to ap@example.test',
+      key: String(row.id),
+    });
+    // Once: confirming again changes nothing and says so.
+    const again = await alice.post(`/reminders/${row.id}/confirm-sent`).type('form').send({ _csrf: csrf });
+    expect(again.headers.location).toBe('/reminders?done=confirmed&n=0#notice');
+    expect((await alice.get(again.headers.location!)).text).toContain('Nothing was marked sent');
+    expect(await c().writeback.list(REALM_A, { kind: 'invoice_note' })).toHaveLength(1);
+    await forgetRowsToReview();
+  });
+
+  it('skips a reminder to review; "It was sent" never moves a reminder that is not to review', async () => {
+    const row = await toReview(REALM_A);
+    const csrf = await csrfOf(alice);
+    const skipped = await alice.post(`/reminders/${row.id}/skip`).type('form').send({ _csrf: csrf });
+    expect(skipped.headers.location).toBe('/reminders?done=skipped&n=1#notice');
+    expect((await c().reminders.get(REALM_A, row.id))!.status).toBe('skipped');
+    const [failed] = await c().reminders.list(REALM_A, { status: 'failed', limit: 1 });
+    for (const id of [row.id, failed!.id]) {
+      const res = await alice.post(`/reminders/${id}/confirm-sent`).type('form').send({ _csrf: csrf });
+      expect(res.headers.location).toBe('/reminders?done=confirmed&n=0#notice');
+    }
+    expect((await c().reminders.get(REALM_A, row.id))!.status).toBe('skipped');
+    expect((await c().reminders.get(REALM_A, failed!.id))!.status).toBe('failed');
+    // Another company's reminder to review: 404, untouched.
+    const bobs = await toReview(REALM_B);
+    expect((await alice.post(`/reminders/${bobs.id}/confirm-sent`).type('form').send({ _csrf: csrf })).status).toBe(
+      404,
+    );
+    expect((await c().reminders.get(REALM_B, bobs.id))!.status).toBe('needs_review');
+    expect((await bob.get('/reminders')).text).toContain(`<li id="review-${bobs.id}">`);
+    expect((await alice.get('/reminders')).text).not.toContain(`<li id="review-${bobs.id}">`);
+    await forgetRowsToReview();
   });
 
   it("answers another company's reminder with 404 and never acts on it", async () => {
@@ -354,6 +469,48 @@ describe('the Reminders page: the queue, approve and skip, held and cannot send,
       expect(emails(REALM_A)).toHaveLength(before + 1);
       expect(emails(REALM_A).at(-1)!.invoiceId).toBe(invoice!.invoiceId);
       expect((await alice.get(res.headers.location!)).text).toContain('Reminder sent: QuickBooks emailed the invoice');
+    });
+
+    it('a reminder to review in the timeline: It was sent, or Skip, and back to the customer', async () => {
+      const first = await toReview(REALM_A);
+      const second = await toReview(REALM_A, first.invoiceId);
+      const text = (await page(first.customerId)).text;
+      const li = new RegExp(`<li id="timeline-${first.id}">([\\s\\S]*?)</li>`).exec(text)![1]!;
+      expect(li).toContain('to review (may have been sent)');
+      expect(li).toContain(`action="/reminders/${first.id}/confirm-sent"`);
+      expect(li).toContain('<input type="hidden" name="from" value="customer">');
+      const csrf = csrfFrom(text);
+      const confirmed = await alice
+        .post(`/reminders/${first.id}/confirm-sent`)
+        .type('form')
+        .send({ _csrf: csrf, from: 'customer' });
+      expect(confirmed.status).toBe(303);
+      expect(confirmed.headers.location).toBe(
+        `/customers/${first.customerId}?done=reminder-confirmed#customer-reminders`,
+      );
+      const back = (await alice.get(confirmed.headers.location!)).text;
+      expect(back).toContain('Marked sent, by you: the reminder to review did go.');
+      const sentLi = new RegExp(`<li id="timeline-${first.id}">([\\s\\S]*?)</li>`).exec(back)![1]!;
+      expect(sentLi).toContain('>sent</span>');
+      expect(sentLi).not.toContain('confirm-sent');
+      const skipped = await alice
+        .post(`/reminders/${second.id}/skip`)
+        .type('form')
+        .send({ _csrf: csrf, from: 'customer' });
+      expect(skipped.headers.location).toBe(
+        `/customers/${first.customerId}?done=reminder-review-skipped#customer-reminders`,
+      );
+      expect((await alice.get(skipped.headers.location!)).text).toContain(
+        'Skipped: that reminder to review will not be sent.',
+      );
+      expect((await c().reminders.get(REALM_A, second.id))!.status).toBe('skipped');
+      const again = await alice
+        .post(`/reminders/${second.id}/confirm-sent`)
+        .type('form')
+        .send({ _csrf: csrf, from: 'customer' });
+      expect(again.headers.location).toBe(`/customers/${first.customerId}?done=reminder-unchanged#customer-reminders`);
+      expect((await alice.get(again.headers.location!)).text).toContain('Nothing changed: that reminder was no longer');
+      await forgetRowsToReview();
     });
 
     it("never acts on another company's invoice or on another customer's invoice", async () => {

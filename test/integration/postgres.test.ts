@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MailSendError } from '../../server/features/mail/mail-transport.js';
 import { PG_ADMIN_URL, PG_SKIP_MESSAGE, usePostgresSyncWorld } from '../support/pg-database.js';
 import { readNotesBlock } from '../../server/features/writeback/domain/notes-block.js';
 import { DEFAULT_REMINDER_POLICY } from '../../server/features/reminders/domain/reminder-policy.js';
 import { DEFAULT_REMINDER_TEMPLATES } from '../../server/features/reminders/domain/reminder-templates.js';
-import { remindersWith } from '../support/reminder-harness.js';
+import { EMAIL_STRATEGIES, remindersWith } from '../support/reminder-harness.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp-catcher.js';
 import { scoreOn } from '../support/score-on.js';
 import { differences, dumpLocalCopy } from '../support/sync-harness.js';
 
@@ -98,5 +100,113 @@ describe.skipIf(!PG_ADMIN_URL)('PostgreSQL', () => {
       templates: { ...DEFAULT_REMINDER_TEMPLATES, version: 3 },
     });
     expect(await c.reminders.templates(w.realmId)).toMatchObject({ own: false, templates: { version: 3 } });
+  });
+});
+
+describe.skipIf(!PG_ADMIN_URL)('PostgreSQL: the email channel', () => {
+  let smtp: SmtpCatcher;
+  beforeAll(async () => {
+    smtp = await startSmtpCatcher();
+  });
+  afterAll(() => smtp.close());
+  const world = usePostgresSyncWorld({
+    customers: 30,
+    months: 12,
+    appEnv: () => ({ SMTP_URL: smtp.url, MAIL_FROM: 'Duesense <reminders@duesense.test>' }),
+  });
+
+  it('sends once with two runners (Message-ID on the rows), puts a lost answer and a dead pass to review', async () => {
+    const w = world();
+    const c = w.t.container;
+    await c.sync.sync(w.realmId);
+    await scoreOn(c, w.emulator.clock, w.realmId, '2026-11-01');
+    // Monday 2 November 2026, a business day, after the scoring above.
+    w.emulator.clock.set('2026-11-02T15:00:00Z');
+    const policy = { ...DEFAULT_REMINDER_POLICY, mode: 'automatic' as const, strategies: EMAIL_STRATEGIES };
+    expect((await c.reminders.savePolicy(w.realmId, policy, 'test')).ok).toBe(true);
+    const { plan } = await c.reminders.preview(w.realmId);
+    expect(plan.emails.length).toBeGreaterThan(1);
+    const [a, b] = [remindersWith(c).service, remindersWith(c).service];
+    await Promise.all([
+      a.run(w.realmId, { origin: 'nightly', actor: 'a' }),
+      b.run(w.realmId, { origin: 'nightly', actor: 'b' }),
+    ]);
+    expect(smtp.received).toHaveLength(plan.emails.length);
+    const sent = await c.reminders.list(w.realmId, { status: 'sent', limit: 1000 });
+    expect(sent).toHaveLength(plan.due.length);
+    const ids = new Set(smtp.received.map((m) => m.headers.get('message-id')));
+    for (const row of sent) expect(ids.has(row.messageId!)).toBe(true);
+
+    // A week on, the next stages fall due: one pass dies after marking its rows sending, before any SMTP.
+    w.emulator.clock.set('2026-11-09T15:00:00Z');
+    const next = (await c.reminders.preview(w.realmId)).plan;
+    expect(next.emails.length).toBeGreaterThan(1);
+    let died = false;
+    const dying = remindersWith(c, {
+      wrapStore: (store) => ({
+        ...store,
+        async moveAll(realmId, ids, m) {
+          const moved = await store.moveAll(realmId, ids, m);
+          if (!died && m.to === 'sending') {
+            died = true;
+            throw new Error('process died');
+          }
+          return moved;
+        },
+      }),
+    });
+    await expect(dying.service.run(w.realmId, { origin: 'nightly', actor: 'test' })).rejects.toThrow('process died');
+    // The customer's rows were taken together, in one statement: all of them are left sending.
+    const leftRows = await c.reminders.list(w.realmId, { status: 'sending' });
+    const left = leftRows[0];
+    expect(new Set(leftRows.map((r) => r.customerId))).toEqual(new Set([left!.customerId]));
+    // The companies with reminders to send include one whose email row was left sending, however recent.
+    const received = smtp.received.length;
+    expect(await c.reminders.sendDue()).toContain(`${w.realmId}: `);
+    for (const row of leftRows)
+      expect(await c.reminders.get(w.realmId, row.id)).toMatchObject({ status: 'needs_review' });
+    expect(smtp.received.length - received).toBe(next.emails.length - 1);
+
+    // A person checks that the email did go: confirmed, by that person, once.
+    const leftIds = leftRows.map((r) => r.id);
+    expect(await c.reminders.confirmSent(w.realmId, leftIds, 'Ada Lovelace')).toBe(leftIds.length);
+    expect(await c.reminders.confirmSent(w.realmId, leftIds, 'Bob')).toBe(0);
+    expect(await c.reminders.get(w.realmId, left!.id)).toMatchObject({
+      status: 'sent',
+      decidedBy: 'Ada Lovelace',
+      sentAt: left!.sendingAt,
+      messageId: null,
+    });
+    await c.writeback.drain(w.realmId);
+    const note = String(w.company.table('Invoice').get(left!.invoiceId)!.PrivateNote ?? '');
+    expect(note).toMatch(/^2026-11-09 Duesense reminder \(.+\) emailed to /m);
+    expect(await c.reminders.sendDue()).toBe('nothing to send');
+    expect(smtp.received.length - received).toBe(next.emails.length - 1);
+  });
+
+  it('an SMTP answer lost after the data: to review (conditional on sending_at), never resent', async () => {
+    const w = world();
+    const c = w.t.container;
+    w.emulator.clock.set('2026-11-16T15:00:00Z');
+    const { plan } = await c.reminders.preview(w.realmId);
+    expect(plan.due.length).toBeGreaterThan(0);
+    const lost = remindersWith(c, {
+      wrapMail: (mail) => ({
+        async sendNow(m) {
+          await mail.sendNow(m);
+          throw new MailSendError('Email not sent: Connection closed unexpectedly', 'unknown', false, null);
+        },
+      }),
+    });
+    const before = smtp.received.length;
+    const r = await lost.service.run(w.realmId, { origin: 'nightly', actor: 'test' });
+    expect(r.sent).toMatchObject({ sent: 0, review: plan.due.length });
+    const review = await c.reminders.list(w.realmId, { status: 'needs_review', limit: 1000 });
+    expect(review).toHaveLength(plan.due.length);
+    expect(review.every((row) => row.lastError?.message.includes('Connection closed'))).toBe(true);
+    expect(await c.reminders.sendDue()).toBe('nothing to send');
+    expect(smtp.received.length - before).toBe(plan.emails.length);
+    expect(await c.reminders.skip(w.realmId, [review[0]!.id], 'Ada')).toBe(1);
+    expect(await c.reminders.confirmSent(w.realmId, [review[0]!.id], 'Ada')).toBe(0);
   });
 });

@@ -31,12 +31,21 @@ export const PG_SKIP_MESSAGE =
  * For a describe block: a generated company synced into a throwaway PostgreSQL database (created before the
  * block, dropped after it). Returns a getter, since the world exists only once the hooks have run.
  */
-export function usePostgresSyncWorld(o: { customers: number; months: number }): () => SyncWorld {
+export function usePostgresSyncWorld(o: {
+  customers: number;
+  months: number;
+  /** More of the app's environment, read when the block starts (a server started by an earlier hook). */
+  appEnv?: () => Record<string, string>;
+}): () => SyncWorld {
   let pg: Awaited<ReturnType<typeof createPgDatabase>> | undefined;
   let w: SyncWorld | undefined;
   beforeAll(async () => {
     pg = await createPgDatabase();
-    w = await syncWorld({ ...o, appEnv: { DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url } });
+    w = await syncWorld({
+      customers: o.customers,
+      months: o.months,
+      appEnv: { ...o.appEnv?.(), DATABASE_CLIENT: 'pg', DATABASE_URL: pg.url },
+    });
   });
   afterAll(async () => {
     await w?.close();

@@ -13,12 +13,39 @@ import { ReminderService, type RunOptions } from '../../server/features/reminder
 import { createLocalCopyWriter } from '../../server/features/sync/local-copy-writer.js';
 import { createReminderStore } from '../../server/features/reminders/reminder-store.js';
 import type { ReminderStore } from '../../server/features/reminders/reminder-store-type.js';
+import { EMULATED_USERS } from '../../server/emulator/oauth/oauth-users.js';
+import type { TestApp } from './app-harness.js';
+import { connectCompany, type Agent } from './connect-helper.js';
+import type { RunningEmulator } from './emulator-harness.js';
 import { scoreOn } from './score-on.js';
 import { syncWorld, type SyncWorld } from './sync-harness.js';
 
 export const AS_OF = '2026-10-31';
 /** Monday 2 November 2026, 10:00 in New York: a business day, two days after the data's as-of date. */
 export const MONDAY = '2026-11-02T15:00:00Z';
+
+/** The default strategies with every tier by Duesense's own email (the email channel). */
+export const EMAIL_STRATEGIES = Object.fromEntries(
+  Object.entries(DEFAULT_REMINDER_POLICY.strategies).map(([tier, s]) => [tier, { ...s, channel: 'email' }]),
+) as ReminderPolicy['strategies'];
+
+/**
+ * For HTTP tests: `agent` connects the company of `realmId` to the app, which syncs it and scores it as of
+ * 2026-10-31; the emulator's clock is then moved to Monday 2 November, ready to remind.
+ */
+export async function connectedToRemind(
+  t: TestApp,
+  emulator: RunningEmulator,
+  agent: Agent,
+  realmId: string,
+  user = EMULATED_USERS[0]!,
+): Promise<void> {
+  const connected = await connectCompany(agent, realmId, 'approve', user.sub);
+  if (connected.status !== 200) throw new Error(`connecting ${realmId} answered ${connected.status}`);
+  await t.container.sync.sync(realmId);
+  await scoreOn(t.container, emulator.clock, realmId, AS_OF);
+  emulator.clock.set(MONDAY);
+}
 
 export interface ReminderWorld extends SyncWorld {
   c: Container;

@@ -3,6 +3,7 @@ import {
   REMINDER_STATUSES,
   type InvoiceControls,
   type Reminder,
+  type ReminderMove,
   type ReminderStatus,
   type ReminderStore,
   type StoredReminderPolicy,
@@ -37,6 +38,32 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
   const controls = new Map<string, Map<string, InvoiceControls>>();
   const templates = new Map<string, { json: string | null; version: number; savedBy: string; savedAt: Date }>();
   let nextId = 1;
+
+  /** One conditional change, as the knex store's UPDATE … WHERE status IN (from) does it. */
+  const move = (realmId: string, id: number, m: ReminderMove): boolean => {
+    const r = rows.find((x) => x.id === id && x.realmId === realmId);
+    if (!r || !m.from.includes(r.status)) return false;
+    if (m.whileSendingAt !== undefined && r.sendingAt?.getTime() !== m.whileSendingAt.getTime()) return false;
+    r.status = m.to;
+    r.updatedAt = new Date(m.at);
+    if (m.reason !== undefined) r.reason = m.reason === null ? null : copy({ ...r, reason: m.reason }).reason;
+    if (m.lastError !== undefined)
+      r.lastError = m.lastError === null ? null : { ...m.lastError, message: m.lastError.message.slice(0, MAX_ERROR) };
+    if (m.decidedBy !== undefined) {
+      r.decidedBy = m.decidedBy.slice(0, 200);
+      r.decidedAt = new Date(m.at);
+    }
+    if (m.sendingAt !== undefined) r.sendingAt = at(m.sendingAt);
+    if (m.sentAt !== undefined) r.sentAt = new Date(m.sentAt);
+    if (m.sentTo !== undefined) r.to = [...m.sentTo];
+    if (m.messageId !== undefined) r.messageId = m.messageId.slice(0, 250);
+    if (m.message !== undefined) {
+      r.subject = m.message.subject;
+      r.text = m.message.text;
+    }
+    if (m.attempts !== undefined) r.attempts += m.attempts;
+    return true;
+  };
 
   return {
     rows: () => rows.map(copy),
@@ -81,29 +108,11 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
     },
 
     async move(realmId, id, m) {
-      const r = rows.find((x) => x.id === id && x.realmId === realmId);
-      if (!r || !m.from.includes(r.status)) return false;
-      if (m.whileSendingAt !== undefined && r.sendingAt?.getTime() !== m.whileSendingAt.getTime()) return false;
-      r.status = m.to;
-      r.updatedAt = new Date(m.at);
-      if (m.reason !== undefined) r.reason = m.reason === null ? null : copy({ ...r, reason: m.reason }).reason;
-      if (m.lastError !== undefined)
-        r.lastError =
-          m.lastError === null ? null : { ...m.lastError, message: m.lastError.message.slice(0, MAX_ERROR) };
-      if (m.decidedBy !== undefined) {
-        r.decidedBy = m.decidedBy.slice(0, 200);
-        r.decidedAt = new Date(m.at);
-      }
-      if (m.sendingAt !== undefined) r.sendingAt = at(m.sendingAt);
-      if (m.sentAt !== undefined) r.sentAt = new Date(m.sentAt);
-      if (m.sentTo !== undefined) r.to = [...m.sentTo];
-      if (m.messageId !== undefined) r.messageId = m.messageId.slice(0, 250);
-      if (m.message !== undefined) {
-        r.subject = m.message.subject;
-        r.text = m.message.text;
-      }
-      if (m.attempts !== undefined) r.attempts += m.attempts;
-      return true;
+      return move(realmId, id, m);
+    },
+
+    async moveAll(realmId, ids, m) {
+      return [...new Set(ids)].sort((a, b) => a - b).filter((id) => move(realmId, id, m));
     },
 
     async get(realmId, id) {

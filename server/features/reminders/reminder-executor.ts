@@ -244,11 +244,17 @@ export class ReminderExecutor {
   /** One customer's email: take the rows, read each invoice fresh, check, fetch the PDFs, send once, record. */
   private async sendCustomerEmail(pass: Pass, e: EmailChannelDeps, rows: readonly Reminder[]): Promise<void> {
     const at = this.d.clock.now();
-    const open: Reminder[] = [];
-    for (const row of rows) {
-      const taken = await this.take(pass, row, at);
-      if (taken) open.push(taken);
-    }
+    // All together, in one statement: two runners at once never split a customer's email between them.
+    const taken = new Set(
+      await this.d.store.moveAll(
+        pass.realmId,
+        rows.map((r) => r.id),
+        { from: ['approved'], to: 'sending', at, sendingAt: at, attempts: 1 },
+      ),
+    );
+    const open = rows
+      .filter((r) => taken.has(r.id))
+      .map((r) => ({ ...r, status: 'sending' as const, sendingAt: at, attempts: r.attempts + 1 }));
     if (open.length === 0) return;
     // Until the message is handed to SMTP nothing has gone: every way out below gives the rows back or closes them.
     const kept: Array<{ row: Reminder; invoice: QboEntity }> = [];
@@ -288,21 +294,14 @@ export class ReminderExecutor {
       for (const k of kept) await this.close(k.row, 'awaiting_approval', { code: 'no-email' }, pass, at);
       return;
     }
-    let message: ReminderMessage | Pick<ReminderMessage, 'subject' | 'text'>;
-    let rewritten = false;
+    let message: ReminderMessage;
     let contact: { name: string; email: string | null };
     const attachments: MailAttachment[] = [];
     try {
       contact = companyContact(await e.companyInfo(pass.realmId), '');
-      const texts = new Set(kept.map((k) => JSON.stringify([k.row.subject, k.row.text])));
-      const first = kept[0]!.row;
-      if (kept.length === open.length && texts.size === 1 && first.subject && first.text)
-        message = { subject: first.subject, text: first.text };
-      else {
-        // An invoice left out (paid, held) or rows queued on different days: written again for what goes.
-        message = await this.rewrite(pass, e, kept, contact);
-        rewritten = true;
-      }
+      // Written for exactly the invoices that go, as QuickBooks has them now: the text queued listed the invoices of
+      // its run, and some may be left out (paid, held), sent in another email, or queued on another day.
+      message = await this.rewrite(pass, e, kept, contact);
       for (const k of kept) {
         const pdf = await this.d.qbo(pass.realmId, (api) => api.invoicePdf(k.row.invoiceId));
         const number =
@@ -346,22 +345,8 @@ export class ReminderExecutor {
       return;
     }
     // The email went: its line goes on each invoice in QuickBooks, then the rows are marked sent.
-    for (const row of rowsOf) {
-      try {
-        const line = invoiceNoteLine(pass.today, row, to);
-        const queued = await e.writeback.queueInvoiceNote(pass.realmId, {
-          invoiceId: row.invoiceId,
-          customerId: row.customerId,
-          targetName: invoiceInWords(row).replace(/^i/, 'I'),
-          line,
-          key: String(row.id),
-          actor: row.actor,
-        });
-        if (queued) pass.notesQueued++;
-      } catch (err) {
-        this.d.logger.error({ err, reminderId: row.id }, 'reminder note not queued');
-      }
-    }
+    for (const row of rowsOf)
+      if (await this.queueNote(e, pass.realmId, row, { day: pass.today, to, actor: row.actor })) pass.notesQueued++;
     const sentAt = this.d.clock.now();
     for (const row of rowsOf)
       await this.d.store.move(pass.realmId, row.id, {
@@ -374,7 +359,9 @@ export class ReminderExecutor {
         reason: null,
         lastError: null,
         ...(sent.messageId ? { messageId: sent.messageId } : {}),
-        ...(rewritten ? { message: { subject: message.subject, text: message.text } } : {}),
+        ...(row.subject !== message.subject || row.text !== message.text
+          ? { message: { subject: message.subject, text: message.text } }
+          : {}),
       });
     pass.report.sent += rowsOf.length;
     pass.report.emails++;
@@ -398,6 +385,61 @@ export class ReminderExecutor {
         messageId: sent.messageId,
       },
     });
+  }
+
+  /**
+   * A person checked that an email-channel reminder left to review did go: the row is marked sent (only from
+   * `needs_review`), with who confirmed it, and its invoice gets the line every emailed reminder leaves in
+   * QuickBooks (dated the day its send started; once per row, so a note queued before the send was interrupted is not
+   * queued again). The `writeback-drain` job writes it. False when the row was not to review.
+   */
+  async confirmSent(realmId: string, row: Reminder, actor: string, timeZone: string): Promise<boolean> {
+    const now = this.d.clock.now();
+    const sentAt = row.sendingAt ?? now;
+    const moved = await this.d.store.move(realmId, row.id, {
+      from: ['needs_review'],
+      to: 'sent',
+      at: now,
+      sentAt,
+      decidedBy: actor,
+      reason: null,
+    });
+    if (!moved) return false;
+    if (this.d.email)
+      await this.queueNote(this.d.email, realmId, row, { day: localDate(sentAt, timeZone), to: row.to, actor });
+    await this.d.activity.record(realmId, {
+      actor,
+      kind: 'email',
+      customerId: row.customerId,
+      summary:
+        `Confirmed that the reminder email for ${invoiceInWords(row)} to ${row.to.join(', ')} was sent ` +
+        '(it was to review after an interrupted send)',
+      detail: { reminderId: row.id, invoiceId: row.invoiceId, channel: row.channel, action: 'confirm_sent' },
+    });
+    return true;
+  }
+
+  /** Queues the line an emailed reminder leaves on its invoice in QuickBooks; true when it was new. */
+  private async queueNote(
+    e: EmailChannelDeps,
+    realmId: string,
+    row: Reminder,
+    n: { day: string; to: readonly string[]; actor: string },
+  ): Promise<boolean> {
+    try {
+      const queued = await e.writeback.queueInvoiceNote(realmId, {
+        invoiceId: row.invoiceId,
+        customerId: row.customerId,
+        targetName: invoiceInWords(row).replace(/^i/, 'I'),
+        line: invoiceNoteLine(n.day, row, n.to),
+        key: String(row.id),
+        actor: n.actor,
+      });
+      return queued !== undefined;
+    } catch (err) {
+      this.d.logger.error({ err, reminderId: row.id }, 'reminder note not queued');
+      return false;
+    }
   }
 
   /** The customer's email written again for the invoices that go, as they are in QuickBooks now. */

@@ -3,16 +3,24 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { ActivityLog } from '../activity/activity-log-type.js';
 import type { Company } from '../connections/connection-store-type.js';
+import type { ReminderForAPerson, RemindersForAPerson, RemindersForAPersonSource } from '../risk/digest-service.js';
 import type { FieldError } from './domain/field-errors.js';
 import { checkSendNow } from './domain/reminder-guards.js';
 import { planReminders, type DueReminder, type ReminderPlan } from './domain/reminder-plan.js';
 import type { InvoiceToRemind } from './domain/reminder-facts.js';
 import type { ReminderMessage } from './domain/reminder-message.js';
-import { checkReminderPolicy, remindersFor, type ReminderPolicy, type ReminderTone } from './domain/reminder-policy.js';
+import {
+  checkReminderPolicy,
+  remindersFor,
+  type ReminderChannel,
+  type ReminderPolicy,
+  type ReminderTone,
+} from './domain/reminder-policy.js';
 import { checkReminderTemplates, templateChanges, type ReminderTemplates } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
 import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
 import { companyContact, customerEmailText, emailTexts } from './reminder-texts.js';
+import { failedInWords, invoiceInWords, reminderReasonInWords, toReviewInWords } from './reminder-words.js';
 import { localDate } from '../../time-zone.js';
 import type {
   InvoiceControls,
@@ -29,7 +37,7 @@ import type {
 
 export interface ReminderServiceDeps extends ReminderFactsDeps {
   store: ReminderStore;
-  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore' | 'emailReady'>;
+  executor: Pick<ReminderExecutor, 'sendApproved' | 'staleBefore' | 'emailReady' | 'confirmSent'>;
   /** CompanyInfo as the sync keeps it: the company's email in the email channel's texts. */
   companyInfo?: ((realmId: string) => Promise<Record<string, unknown> | undefined>) | undefined;
   companies: { getCompany(realmId: string): Promise<Company | undefined> };
@@ -52,6 +60,8 @@ export interface ReminderPreview {
   texts: Map<string, ReminderMessage>;
   /** The open invoices the plan read, by id (their open balance and due date, for the pages). */
   invoices: Map<string, InvoiceToRemind>;
+  /** Whether email-channel reminders can be approved and sent (an SMTP server is set). */
+  emailReady: boolean;
 }
 
 /** The reminders due now, and the text one of them would carry (undefined when its invoice could not be read). */
@@ -110,7 +120,7 @@ const AUTOMATIC = 'Automatic mode';
  * plan as outbox rows in one transaction (approval mode: awaiting a person; automatic: approved), and sends the
  * approved rows through the executor, exactly once each.
  */
-export class ReminderService {
+export class ReminderService implements RemindersForAPersonSource {
   constructor(private readonly d: ReminderServiceDeps) {}
 
   policy(realmId: string): Promise<StoredReminderPolicy> {
@@ -280,7 +290,16 @@ export class ReminderService {
       });
     const texts = o.texts === false ? new Map<string, never>() : write(plan, loaded);
     const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
-    const preview: ReminderPreview = { plan, policy, names: loaded.names, timeZone, homeCurrency, texts, invoices };
+    const preview: ReminderPreview = {
+      plan,
+      policy,
+      names: loaded.names,
+      timeZone,
+      homeCurrency,
+      texts,
+      invoices,
+      emailReady: this.d.executor.emailReady,
+    };
     return { preview, loaded, write };
   }
 
@@ -414,6 +433,22 @@ export class ReminderService {
   }
 
   /**
+   * A person checked that email-channel reminders left to review (`needs_review`: their send was interrupted, so they
+   * may have gone) did go: each is marked sent by that person, recorded in the activity log, and its line queued for
+   * the invoice in QuickBooks. Only rows to review move. Returns how many were confirmed.
+   */
+  async confirmSent(realmId: string, ids: readonly number[], actor: string): Promise<number> {
+    const company = await this.d.companies.getCompany(realmId);
+    const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
+    let n = 0;
+    for (const id of ids) {
+      const row = await this.d.store.get(realmId, id);
+      if (row?.status === 'needs_review' && (await this.d.executor.confirmSent(realmId, row, actor, timeZone))) n++;
+    }
+    return n;
+  }
+
+  /**
    * "Send a reminder now": the same guards as the nightly plan without the schedule's; queued approved with a key
    * of its own and sent at once (it counts toward the limits afterwards).
    */
@@ -421,7 +456,7 @@ export class ReminderService {
     realmId: string,
     invoiceId: string,
     actor: string,
-  ): Promise<{ ok: true; report: SendReport } | { ok: false; reason: ReminderReason }> {
+  ): Promise<{ ok: true; report: SendReport; channel: ReminderChannel } | { ok: false; reason: ReminderReason }> {
     const company = await this.d.companies.getCompany(realmId);
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
@@ -479,7 +514,42 @@ export class ReminderService {
       ],
       this.d.clock.now(),
     );
-    return { ok: true, report: await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency }) };
+    const report = await this.d.executor.sendApproved(realmId, { timeZone, homeCurrency });
+    return { ok: true, report, channel: check.channel };
+  }
+
+  /**
+   * The reminders waiting for a person, for the alert digest: held (rows put back by a guard at send time, and the
+   * invoices the plan holds for money waiting or cannot send to for want of an address, as the Reminders page lists
+   * them), awaiting approval, failed, and to review; each with the first `listed` in words. Reads only.
+   */
+  async forAPerson(realmId: string, listed = 10): Promise<RemindersForAPerson> {
+    const [{ preview }, counts, queue, failed, toReview] = await Promise.all([
+      this.previewWith(realmId, undefined, { texts: false }),
+      this.d.store.counts(realmId),
+      this.d.store.list(realmId, { status: 'awaiting_approval', limit: 10_000 }),
+      this.d.store.list(realmId, { status: 'failed', limit: listed }),
+      this.d.store.list(realmId, { status: 'needs_review', limit: listed }),
+    ]);
+    const words = (r: { customerId: string; docNumber: string | null; invoiceId: string }, why: string) =>
+      ({
+        customerName: preview.names.get(r.customerId) ?? `Customer ${r.customerId}`,
+        invoice: invoiceInWords(r),
+        why,
+      }) satisfies ReminderForAPerson;
+    // Oldest first: the order they were put back in.
+    const heldRows = queue.filter((r) => r.reason !== null).reverse();
+    const heldByPlan = preview.plan.notReminded.filter((n) => n.reason.code === 'held' || n.reason.code === 'no-email');
+    const held = [
+      ...heldRows.map((r) => words(r, reminderReasonInWords(r.reason!))),
+      ...heldByPlan.map((n) => words(n, reminderReasonInWords(n.reason))),
+    ];
+    return {
+      held: { count: held.length, listed: held.slice(0, listed) },
+      awaitingApproval: queue.length - heldRows.length,
+      failed: { count: counts.failed, listed: failed.map((r) => words(r, failedInWords(r))) },
+      toReview: { count: counts.needs_review, listed: toReview.map((r) => words(r, toReviewInWords(r))) },
+    };
   }
 
   /** One row of the company; undefined for another company's id. */

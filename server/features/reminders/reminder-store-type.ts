@@ -171,6 +171,11 @@ export interface ReminderStore {
   enqueue(rows: readonly NewReminder[], at: Date): Promise<Reminder[]>;
   /** A conditional change of one row of the company; false when the row was not in a state it applies to. */
   move(realmId: string, id: number, m: ReminderMove): Promise<boolean>;
+  /**
+   * The same change of several rows of the company in one statement (a customer's rows, taken together so that two
+   * runners never split one customer's email); returns the ids that moved, in order.
+   */
+  moveAll(realmId: string, ids: readonly number[], m: ReminderMove): Promise<number[]>;
   get(realmId: string, id: number): Promise<Reminder | undefined>;
   /** Newest first. */
   list(realmId: string, q?: ReminderQuery): Promise<Reminder[]>;

@@ -156,6 +156,18 @@ export function nextTemplates(
   };
 }
 
+/** One conditional UPDATE of the rows of `ids` still in one of `m.from`; the ids it changed. */
+async function moveRows(db: Db, realmId: string, ids: readonly number[], m: ReminderMove): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const q = db(OUTBOX)
+    .where('realm_id', realmId)
+    .whereIn('id', [...ids])
+    .whereIn('status', [...m.from]);
+  if (m.whileSendingAt !== undefined) q.andWhere('sending_at', m.whileSendingAt);
+  const moved = (await q.update(moveColumns(db, m)).returning('id')) as Row[];
+  return moved.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
 function controlsFromRow(r: Row): InvoiceControls {
   return {
     invoiceId: String(r.invoice_qbo_id),
@@ -196,12 +208,9 @@ export function createReminderStore(db: Db, readDb: Db = db): ReminderStore {
       return out.map(reminderFromRow).sort((a, b) => a.id - b.id);
     },
     async move(realmId, id, m) {
-      const q = db(OUTBOX)
-        .where({ realm_id: realmId, id })
-        .whereIn('status', [...m.from]);
-      if (m.whileSendingAt !== undefined) q.andWhere('sending_at', m.whileSendingAt);
-      return (await q.update(moveColumns(db, m))) > 0;
+      return (await moveRows(db, realmId, [id], m)).length > 0;
     },
+    moveAll: (realmId, ids, m) => moveRows(db, realmId, ids, m),
     async get(realmId, id) {
       const row = (await readDb(OUTBOX).where({ realm_id: realmId, id }).first()) as Row | undefined;
       return row ? reminderFromRow(row) : undefined;

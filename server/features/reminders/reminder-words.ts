@@ -14,6 +14,18 @@ export function reminderReasonInWords(reason: ReminderReason, locale = 'en-US'):
   }
 }
 
+/** Why a failed row waits for a person, in words. */
+export function failedInWords(r: Pick<Reminder, 'lastError'>): string {
+  const why = r.lastError ? ` (${r.lastError.message})` : '';
+  return `Not sent${why}: it is sent again only when someone approves it again.`;
+}
+
+/** Why a row to review waits for a person, in words. */
+export function toReviewInWords(r: Pick<Reminder, 'lastError'>): string {
+  const why = r.lastError ? ` (${r.lastError.message})` : '';
+  return `May have been sent: the send was interrupted${why}. It is never sent again on its own.`;
+}
+
 export const STATUS_IN_WORDS: Readonly<Record<ReminderStatus, string>> = {
   awaiting_approval: 'awaiting approval',
   approved: 'approved, to send',

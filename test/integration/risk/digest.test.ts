@@ -9,6 +9,7 @@ import { createOutboxStore } from '../../../server/features/mail/outbox-store.js
 import { silentLogger } from '../../../server/logger.js';
 import { fixtureCompany } from '../../support/fixture-company.js';
 import { syncWorld, withFixtureCutPoints, type SyncWorld } from '../../support/sync-harness.js';
+import { reminderWorld, type ReminderWorld } from '../../support/reminder-harness.js';
 import { scoreOn } from '../../support/score-on.js';
 
 /** Scores night after night until a run raises an alert (Amy's band rises); returns that run. */
@@ -80,7 +81,9 @@ describe('the daily alert digest', () => {
         alerts: createRiskAlertStore({ db: c.db, readDb: c.readDb }),
         connections: c.connections,
         outbox,
+        reminders: c.reminders,
         clock: w.emulator.clock,
+        logger: silentLogger,
         appUrl: 'http://localhost:3000',
       });
       await digests.setPreferences(w.realmId, { enabled: true, to: 'books@example.test' });
@@ -96,3 +99,49 @@ describe('the daily alert digest', () => {
     }
   });
 });
+
+describe('the daily digest and the reminders waiting for a person', () => {
+  let w: ReminderWorld;
+  beforeAll(async () => {
+    w = await reminderWorld();
+  }, 60_000);
+  afterAll(() => w.close());
+
+  it('says how many wait and why, from the reminders service, with a link to the Reminders page', async () => {
+    const c = w.t.container;
+    const run = await c.scoreRuns.latestRun(w.realmId);
+    await c.digests.setPreferences(w.realmId, { enabled: true, to: 'books@example.test' });
+    // One customer due a reminder has a payment not applied to any invoice: the plan holds their reminders.
+    const { plan } = await c.reminders.preview(w.realmId);
+    const heldCustomer = plan.due[0]!.customerId;
+    w.company.create('Payment', { CustomerRef: { value: heldCustomer }, TotalAmt: 50 });
+    await w.syncNow();
+    const { queued } = await w.run();
+    const waitingForApproval = queued.filter((q) => q.status === 'awaiting_approval' && q.reason === null);
+    expect(waitingForApproval.length).toBeGreaterThan(0);
+    const waiting = await c.reminders.forAPerson(w.realmId);
+    expect(waiting.awaitingApproval).toBe(waitingForApproval.length);
+    expect(waiting.held.count).toBe(plan.due.filter((d) => d.customerId === heldCustomer).length);
+
+    expect(await c.digests.sendForRun(w.realmId, run!.id)).toBe('queued');
+    const [email] = await c.mail.list(w.realmId);
+    expect(email!.to).toBe('books@example.test');
+    expect(email!.subject).toMatch(
+      new RegExp(
+        `^Duesense: (\\d+ risk alerts? and )?${waiting.held.count + waiting.awaitingApproval} reminders waiting`,
+      ),
+    );
+    const name = String(w.company.table('Customer').get(heldCustomer)!.DisplayName);
+    expect(email!.text).toContain(`reminders wait for a person:`);
+    expect(email!.text).toMatch(
+      new RegExp(
+        `  • ${waiting.held.count} held, not sent as (it stands|they stand):\n      - ${escape(name)}, invoice \\S+: ` +
+          'Held: the customer has an unapplied payment of \\$50\\.00 in QuickBooks',
+      ),
+    );
+    expect(email!.text).toContain(`  • ${waitingForApproval.length} awaiting approval`);
+    expect(email!.text).toContain(`See the reminders: ${c.config.http.baseUrl}/reminders`);
+  });
+});
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

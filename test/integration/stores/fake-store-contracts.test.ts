@@ -25,7 +25,11 @@ import {
 } from '../../../server/features/reminders/domain/reminder-templates.js';
 import { createFakeReminderStore } from '../../../server/features/reminders/fake-reminder-store.js';
 import { createReminderStore } from '../../../server/features/reminders/reminder-store.js';
-import type { NewReminder, ReminderStore } from '../../../server/features/reminders/reminder-store-type.js';
+import type {
+  NewReminder,
+  ReminderMove,
+  ReminderStore,
+} from '../../../server/features/reminders/reminder-store-type.js';
 import type {
   NewWriteback,
   Writeback,
@@ -690,6 +694,30 @@ describe.each(stores<ReminderStore>(() => createReminderStore(db), createFakeRem
       });
       await store.move(realmId, r!.id, { from: ['sent'], to: 'sent', at: at(10), attempts: -1 });
       expect((await store.get(realmId, r!.id))!.attempts).toBe(1);
+    });
+
+    it('moves several rows in one go: those still in a state named, of the company only', async () => {
+      const store = make();
+      const realmId = await nextRealm();
+      const rows = await store.enqueue(
+        ['1', '2', '3'].map((invoice) => row(realmId, invoice, { status: 'approved' })),
+        at(0),
+      );
+      const [one, two, three] = rows.map((r) => r.id) as [number, number, number];
+      await store.move(realmId, two, { from: ['approved'], to: 'skipped', at: at(1) });
+      const take: ReminderMove = { from: ['approved'], to: 'sending', at: at(2), sendingAt: at(2), attempts: 1 };
+      expect(await store.moveAll(String(Number(realmId) + 1000), [one, three], take)).toEqual([]);
+      expect(await store.moveAll(realmId, [three, two, one], take)).toEqual([one, three]);
+      expect(await store.moveAll(realmId, [one, two, three], take)).toEqual([]);
+      expect(await store.moveAll(realmId, [], take)).toEqual([]);
+      expect((await store.all(realmId)).map((r) => [r.status, r.sendingAt, r.attempts])).toEqual([
+        ['sending', at(2), 1],
+        ['skipped', null, 0],
+        ['sending', at(2), 1],
+      ]);
+      const review: ReminderMove = { from: ['sending'], to: 'needs_review', at: at(3), whileSendingAt: at(1) };
+      expect(await store.moveAll(realmId, [one, three], review)).toEqual([]);
+      expect(await store.moveAll(realmId, [one, three], { ...review, whileSendingAt: at(2) })).toEqual([one, three]);
     });
 
     it('names companies to send: approved, a QuickBooks send left unresolved, an email left sending', async () => {

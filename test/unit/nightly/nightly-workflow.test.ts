@@ -171,7 +171,7 @@ describe('NightlyWorkflow', () => {
     ]);
   });
 
-  it('runs NIGHTLY_CONCURRENCY companies at once, the next as one finishes; the summary keeps their order', async () => {
+  it('runs NIGHTLY_CONCURRENCY companies at once, the next as one ends; the summary keeps their order', async () => {
     const held = new Map<string, () => void>();
     const t = setup({
       companies: ['r1', 'r2', 'r3', 'r4'].map((r) => company(r)),

@@ -13,7 +13,11 @@ import {
 import { createFakeReminderStore } from '../../../server/features/reminders/fake-reminder-store.js';
 import { ReminderExecutor, type ReminderApi } from '../../../server/features/reminders/reminder-executor.js';
 import { ReminderService, runSummary } from '../../../server/features/reminders/reminder-service.js';
+import type { NewReminder, Reminder, ReminderStatus } from '../../../server/features/reminders/reminder-store-type.js';
 import { FakeCustomerInputStore } from '../../../server/features/risk/fake-customer-input-store.js';
+import type { MoneyWaiting } from '../../../server/features/sync/local-copy-reader-type.js';
+import type { Writeback } from '../../../server/features/writeback/writeback-store-type.js';
+import type { WritebackService } from '../../../server/features/writeback/writeback-service.js';
 import { silentLogger } from '../../../server/logger.js';
 import type { QboEntity } from '../../../server/qbo/qbo-api-client.js';
 import { QboPermanent, QboReauthRequired, QboTransient, type QboError } from '../../../server/qbo/qbo-errors.js';
@@ -104,8 +108,15 @@ class ScriptedQuickBooks {
 
 const ref = (e: QboEntity) => (e.CustomerRef as { value: string }).value;
 
+/** An invoice note the email channel queued for QuickBooks (through the write-back outbox). */
+type QueuedNote = Parameters<WritebackService['queueInvoiceNote']>[1];
+
 function setup(policy: Partial<ReminderPolicy> = {}) {
   const clock = manualClock(NOW);
+  /** Money waiting per customer in the local copy (unapplied payments, unused credit). */
+  const waiting = new Map<string, MoneyWaiting>();
+  /** The email channel's notes, once per key as the write-back outbox keeps them. */
+  const notes = new Map<string, QueuedNote>();
   const qb = new ScriptedQuickBooks(clock);
   const store = createFakeReminderStore();
   const customerInputs = new FakeCustomerInputStore();
@@ -124,6 +135,26 @@ function setup(policy: Partial<ReminderPolicy> = {}) {
     clock,
     logger: silentLogger,
     activity,
+    // The email channel without an SMTP server: what a row left to review needs (its note when confirmed sent).
+    email: {
+      smtpConfigured: false,
+      mail: {
+        sendNow: async () => {
+          throw new Error('no SMTP server in these tests');
+        },
+      },
+      writeback: {
+        queueInvoiceNote: async (_realmId, n) => {
+          if (notes.has(n.key)) return undefined;
+          notes.set(n.key, n);
+          return {} as Writeback;
+        },
+        drain: async () => undefined,
+      },
+      localCopy: { rawEntities: async () => [] },
+      companyInfo: async () => undefined,
+      settings: store,
+    },
     options: { staleAfterMs: 60_000, clockSkewMs: 0 },
   });
   const service = new ReminderService({
@@ -134,7 +165,7 @@ function setup(policy: Partial<ReminderPolicy> = {}) {
       openInvoiceEntities: async () => [...qb.invoices.values()].filter((i) => Number(i.Balance) > 0),
       rawEntities: async (_realmId, entity, ids) =>
         entity === 'Customer' ? customers : [...qb.invoices.values()].filter((i) => ids?.includes(i.Id) ?? true),
-      moneyWaiting: async () => new Map(),
+      moneyWaiting: async () => new Map(waiting),
     },
     scoreRuns: { latestRun: async () => undefined, labelFacts: async () => [] },
     customerInputs,
@@ -162,8 +193,24 @@ function setup(policy: Partial<ReminderPolicy> = {}) {
   // Invoice 1 of customer 1 is a week overdue; invoice 2 of customer 2 is due today.
   qb.invoice('1', '1', '2026-10-26');
   qb.invoice('2', '2', '2026-11-02');
-  return { clock, qb, store, service, activity, customerInputs, save };
+  return { clock, qb, store, service, activity, customerInputs, save, waiting, notes };
 }
+
+/** A new row like `r` (its invoice, customer and addresses). */
+const reminderFor = (r: Reminder): NewReminder => ({
+  realmId: r.realmId,
+  invoiceId: r.invoiceId,
+  docNumber: r.docNumber,
+  customerId: r.customerId,
+  stageDays: null,
+  idempotencyKey: r.idempotencyKey,
+  channel: r.channel,
+  tone: r.tone,
+  to: r.to,
+  status: 'approved',
+  origin: 'send-now',
+  actor: 'Ada',
+});
 
 const run = (t: ReturnType<typeof setup>, o: { approveAll?: boolean } = {}) =>
   t.service.run(REALM, { origin: 'cli', actor: 'Ada', ...o });
@@ -355,6 +402,165 @@ describe('ReminderService', () => {
     expect(await t.service.sendNow(REALM, '99', 'Ada')).toEqual({ ok: false, reason: { code: 'invoice-gone' } });
     t.qb.invoices.set('1', { ...t.qb.invoices.get('1')!, Balance: 0 });
     expect(await t.service.sendNow(REALM, '1', 'Ada')).toEqual({ ok: false, reason: { code: 'balance-zero' } });
+  });
+});
+
+describe('reminders waiting for a person (the alert digest)', () => {
+  it('counts held, awaiting approval, failed and to review, each with the first few in words', async () => {
+    const t = setup();
+    await t.save();
+    // Invoice 3's customer has a payment not applied yet: the plan holds it.
+    t.qb.invoice('3', '3', '2026-10-26');
+    t.waiting.set('3', { unappliedPaymentCents: 5000, unusedCreditCents: 0 });
+    const nothing = await t.service.forAPerson(REALM);
+    expect(nothing.held).toEqual({
+      count: 1,
+      listed: [
+        {
+          customerName: 'Customer 3',
+          invoice: 'invoice 103',
+          why:
+            'Held: the customer has an unapplied payment of $50.00 in QuickBooks, ' +
+            'which usually means the money arrived.',
+        },
+      ],
+    });
+    expect([nothing.awaitingApproval, nothing.failed.count, nothing.toReview.count]).toEqual([0, 0, 0]);
+
+    const { queued } = await run(t);
+    expect((await t.service.forAPerson(REALM)).awaitingApproval).toBe(3 - 1);
+    const [one, two] = queued;
+    const at = t.clock.now();
+    await t.store.move(REALM, one!.id, {
+      from: ['awaiting_approval'],
+      to: 'failed',
+      at,
+      lastError: { errorClass: 'permanent', code: '6000', message: 'Invalid email address', intuitTid: null },
+    });
+    await t.store.move(REALM, two!.id, {
+      from: ['awaiting_approval'],
+      to: 'awaiting_approval',
+      at,
+      reason: { code: 'paused' },
+    });
+    const [lost] = await t.store.enqueue(
+      [{ ...reminderFor(one!), idempotencyKey: 'reminder:1:now:x', channel: 'email', status: 'approved' }],
+      at,
+    );
+    await t.store.move(REALM, lost!.id, { from: ['approved'], to: 'needs_review', at, sendingAt: at });
+
+    const waiting = await t.service.forAPerson(REALM);
+    expect(waiting.awaitingApproval).toBe(0);
+    expect(waiting.held.count).toBe(2);
+    expect(waiting.held.listed.map((x) => [x.invoice, x.why.split(':')[0]])).toEqual([
+      ['invoice 102', 'Paused'],
+      ['invoice 103', 'Held'],
+    ]);
+    expect(waiting.failed).toEqual({
+      count: 1,
+      listed: [
+        {
+          customerName: 'Customer 1',
+          invoice: 'invoice 101',
+          why: 'Not sent (Invalid email address): it is sent again only when someone approves it again.',
+        },
+      ],
+    });
+    expect(waiting.toReview).toEqual({
+      count: 1,
+      listed: [
+        {
+          customerName: 'Customer 1',
+          invoice: 'invoice 101',
+          why: 'May have been sent: the send was interrupted. It is never sent again on its own.',
+        },
+      ],
+    });
+    const few = await t.service.forAPerson(REALM, 1);
+    expect([few.held.count, few.held.listed.length]).toEqual([2, 1]);
+    expect(await t.service.forAPerson('another-company')).toMatchObject({ awaitingApproval: 0, failed: { count: 0 } });
+  });
+});
+
+describe('a reminder to review, confirmed sent by a person', () => {
+  /** An email-channel row left to review by an interrupted send on Monday. */
+  async function toReview(t: ReturnType<typeof setup>, status: ReminderStatus = 'needs_review') {
+    const at = t.clock.now();
+    const [row] = await t.store.enqueue(
+      [
+        {
+          realmId: REALM,
+          invoiceId: '1',
+          docNumber: '101',
+          customerId: '1',
+          stageDays: 7,
+          idempotencyKey: 'reminder:1:stage:7',
+          channel: 'email',
+          tone: 'friendly',
+          to: ['ap1@example.com'],
+          status: 'approved',
+          origin: 'nightly',
+          actor: 'Nightly schedule',
+        },
+      ],
+      at,
+    );
+    await t.store.move(REALM, row!.id, { from: ['approved'], to: status, at, sendingAt: at });
+    return row!;
+  }
+
+  it('moves it to sent by that person, logs who confirmed it, and queues its line for the invoice once', async () => {
+    const t = setup();
+    const row = await toReview(t);
+    t.clock.advance(26 * 3600_000);
+    expect(await t.service.confirmSent(REALM, [row.id], 'Ada Lovelace')).toBe(1);
+    expect(await t.service.get(REALM, row.id)).toMatchObject({
+      status: 'sent',
+      decidedBy: 'Ada Lovelace',
+      decidedAt: t.clock.now(),
+      sentAt: new Date(NOW),
+    });
+    const [entry] = t.activity.entries(REALM).filter((e) => e.kind === 'email');
+    expect(entry).toMatchObject({
+      actor: 'Ada Lovelace',
+      customerId: '1',
+      summary:
+        'Confirmed that the reminder email for invoice 101 to ap1@example.com was sent ' +
+        '(it was to review after an interrupted send)',
+    });
+    // The line is dated the day the send started, as if the send had finished.
+    expect([...t.notes.values()]).toEqual([
+      {
+        invoiceId: '1',
+        customerId: '1',
+        targetName: 'Invoice 101',
+        line: '2026-11-02 Duesense reminder (+7 days, friendly) emailed to ap1@example.com',
+        key: String(row.id),
+        actor: 'Ada Lovelace',
+      },
+    ]);
+    // Once: a second confirm (or a second person) changes nothing.
+    expect(await t.service.confirmSent(REALM, [row.id], 'Bob')).toBe(0);
+    expect((await t.service.get(REALM, row.id))!.decidedBy).toBe('Ada Lovelace');
+    expect(t.activity.entries(REALM).filter((e) => e.kind === 'email')).toHaveLength(1);
+  });
+
+  it("moves nothing but a row to review, and nothing of another company's", async () => {
+    for (const status of ['sending', 'failed', 'approved', 'awaiting_approval', 'skipped'] as const) {
+      const t = setup();
+      const row = await toReview(t, status);
+      expect(await t.service.confirmSent(REALM, [row.id], 'Ada'), status).toBe(0);
+      expect((await t.service.get(REALM, row.id))!.status).toBe(status);
+      expect(t.notes.size).toBe(0);
+    }
+    const t = setup();
+    const row = await toReview(t);
+    expect(await t.service.confirmSent('another-company', [row.id], 'Ada')).toBe(0);
+    expect(await t.service.confirmSent(REALM, [row.id + 1], 'Ada')).toBe(0);
+    expect((await t.service.get(REALM, row.id))!.status).toBe('needs_review');
+    // Skip stays the other way out of review.
+    expect(await t.service.skip(REALM, [row.id], 'Ada')).toBe(1);
+    expect(await t.service.confirmSent(REALM, [row.id], 'Ada')).toBe(0);
   });
 });
 

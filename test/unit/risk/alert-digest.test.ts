@@ -35,4 +35,33 @@ describe('the alert digest', () => {
     expect(d.text).toContain('Collection rate has fallen 5 months in a row, down 32.35 points.');
     expect(d.text).toContain('https://duesense.example.com/alerts');
   });
+
+  it('lists at most ten reminders of a kind and counts the rest', () => {
+    const listed = Array.from({ length: 12 }, (_, i) => ({
+      customerName: `Customer ${i}`,
+      invoice: `invoice ${1000 + i}`,
+      why: 'Paused: reminders are paused for this customer.',
+    }));
+    const d = buildAlertDigest({
+      ...base,
+      alerts: [],
+      reminders: {
+        held: { count: 15, listed },
+        awaitingApproval: 0,
+        failed: { count: 0, listed: [] },
+        toReview: { count: 0, listed: [] },
+      },
+    })!;
+    expect(d.subject).toBe('Duesense: 15 reminders waiting for Harborview');
+    expect(d.text).toContain('  • 15 held, not sent as they stand:');
+    expect(d.text).toContain('      - Customer 9, invoice 1009: Paused: reminders are paused for this customer.');
+    expect(d.text).not.toContain('Customer 10,');
+    expect(d.text).toContain('      … and 5 more on the Reminders page');
+  });
+
+  it('is not sent when no alert is raised and no reminder waits', () => {
+    const none = { count: 0, listed: [] };
+    const reminders = { held: none, awaitingApproval: 0, failed: none, toReview: none };
+    expect(buildAlertDigest({ ...base, alerts: [], reminders })).toBeNull();
+  });
 });
