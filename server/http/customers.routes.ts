@@ -378,11 +378,18 @@ export function customerRoutes(c: Deps): Router {
     const live = c.customerPage.liveState(res.locals.company!.realmId, id);
     live.catch(() => undefined); // awaited below; a 404 from scoredCustomer must not leave it unhandled
     const { run, snapshot } = await scoredCustomer(res, id);
-    const [{ creditScore, controls, writes, actions }, sections, reminders] = await Promise.all([
-      live,
-      renderRunSections(res, run, snapshot),
-      customerReminders(c.reminders, res.locals.company!.realmId, id),
-    ]);
+    const sectionsRendered = renderRunSections(res, run, snapshot);
+    sectionsRendered.catch(() => undefined); // awaited below, after the reminders that need the live controls
+    const { creditScore, controls, writes, actions } = await live;
+    // The reminders plan from what this page has read: the company, the customer's strategy and controls.
+    const reminders = await customerReminders(c.reminders, res.locals.company!.realmId, {
+      customerId: id,
+      company: res.locals.company!,
+      strategy: snapshot.customer.band === null ? null : snapshot.customer.strategy,
+      excluded: controls.excluded,
+      paused: controls.remindersPaused,
+    });
+    const sections = await sectionsRendered;
     const customer = { ...snapshot.customer, creditScore, controls };
     res.status(o.status ?? 200).render('pages/customer', {
       title: customer.name,

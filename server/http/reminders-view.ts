@@ -1,7 +1,7 @@
 /** Reminders in words for the pages: outbox rows, the queue grouped by customer, and what the plan holds back. */
 import type { NotReminded } from '../features/reminders/domain/reminder-plan.js';
 import { TONE_WORDS } from '../features/reminders/domain/reminder-policy.js';
-import type { ReminderPreview, ReminderService } from '../features/reminders/reminder-service.js';
+import type { CustomerContext, ReminderPreview, ReminderService } from '../features/reminders/reminder-service.js';
 import type { Reminder, ReminderError } from '../features/reminders/reminder-store-type.js';
 import {
   invoiceInWords,
@@ -148,6 +148,9 @@ export interface OpenInvoiceView {
   disputed: boolean;
 }
 
+/** The customer's reminders shown on their page, newest first. */
+const TIMELINE_ROWS = 100;
+
 export interface CustomerRemindersView {
   timeline: ReminderRowView[];
   invoices: OpenInvoiceView[];
@@ -155,14 +158,12 @@ export interface CustomerRemindersView {
 
 /** A customer's reminders on record (newest first) and their open invoices with what a run would do now. */
 export async function customerReminders(
-  reminders: Pick<ReminderService, 'list' | 'customerPreview'>,
+  reminders: Pick<ReminderService, 'customerPreview'>,
   realmId: string,
-  customerId: string,
+  customer: CustomerContext,
 ): Promise<CustomerRemindersView> {
-  const [rows, preview] = await Promise.all([
-    reminders.list(realmId, { customerId, limit: 100 }),
-    reminders.customerPreview(realmId, customerId),
-  ]);
+  const { customerId } = customer;
+  const preview = await reminders.customerPreview(realmId, customer);
   const due = new Map(preview.plan.due.map((d) => [d.invoiceId, d]));
   const not = new Map(preview.plan.notReminded.map((n) => [n.invoiceId, n]));
   const invoices = [...preview.invoices.values()]
@@ -184,5 +185,5 @@ export async function customerReminders(
         disputed: i.disputed,
       };
     });
-  return { timeline: rows.map((r) => reminderRow(r, preview)), invoices };
+  return { timeline: preview.rows.slice(0, TIMELINE_ROWS).map((r) => reminderRow(r, preview)), invoices };
 }

@@ -98,6 +98,32 @@ export function customerToRemind(
 }
 
 /** A row as the plan reads it: when it was sent, else when it was queued. */
+interface CustomerInputs {
+  strategies: Map<string, Strategy>;
+  excluded: Set<string>;
+  paused: Set<string>;
+}
+
+async function readInputs(d: ReminderFactsDeps, realmId: string, only: string[] | undefined): Promise<CustomerInputs> {
+  const run = await d.scoreRuns.latestRun(realmId);
+  const [excluded, paused, scored] = await Promise.all([
+    d.customerInputs.excludedCustomerIds(realmId),
+    d.customerInputs.pausedCustomerIds(realmId),
+    run ? d.scoreRuns.labelFacts(realmId, run.id, only) : Promise.resolve([]),
+  ]);
+  const strategies = new Map(scored.filter((s) => s.band !== null).map((s) => [s.customerId, s.strategy]));
+  return { strategies, excluded, paused };
+}
+
+async function knownInputs(k: KnownCustomer): Promise<CustomerInputs> {
+  const only = (on: boolean) => new Set(on ? [k.customerId] : []);
+  return {
+    strategies: new Map(k.strategy === null ? [] : [[k.customerId, k.strategy]]),
+    excluded: only(k.excluded),
+    paused: only(k.paused),
+  };
+}
+
 export function recordOf(r: Reminder): ReminderRecord {
   return {
     invoiceId: r.invoiceId,
@@ -107,26 +133,34 @@ export function recordOf(r: Reminder): ReminderRecord {
   };
 }
 
+/** What a customer's page has already read about the customer: their strategy in the latest run and controls. */
+export interface KnownCustomer {
+  customerId: string;
+  /** Null when the latest run gave the customer no band. */
+  strategy: Strategy | null;
+  excluded: boolean;
+  paused: boolean;
+}
+
 export async function loadReminderFacts(
   d: ReminderFactsDeps,
   realmId: string,
   homeCurrency: string,
   /** One customer's facts only (their page): the company's daily cap is then left to the run. */
-  customerId?: string,
+  customer?: string | KnownCustomer,
 ): Promise<LoadedFacts> {
-  const run = await d.scoreRuns.latestRun(realmId);
+  const customerId = typeof customer === 'string' ? customer : customer?.customerId;
+  const known = typeof customer === 'object' ? customer : undefined;
   const only = customerId === undefined ? undefined : [customerId];
-  const [invoices, customers, waiting, excluded, paused, rows, controls, scored] = await Promise.all([
+  const [invoices, customers, waiting, rows, controls, inputs] = await Promise.all([
     d.localCopy.openInvoiceEntities(realmId, customerId),
     d.localCopy.rawEntities(realmId, 'Customer', only),
     d.localCopy.moneyWaiting(realmId, customerId),
-    d.customerInputs.excludedCustomerIds(realmId),
-    d.customerInputs.pausedCustomerIds(realmId),
     d.store.all(realmId, customerId),
     d.store.invoiceControls(realmId),
-    run ? d.scoreRuns.labelFacts(realmId, run.id, only) : Promise.resolve([]),
+    known ? knownInputs(known) : readInputs(d, realmId, only),
   ]);
-  const strategies = new Map(scored.filter((s) => s.band !== null).map((s) => [s.customerId, s.strategy]));
+  const { strategies, excluded, paused } = inputs;
   const records = rows.map(recordOf);
   const lastEmail = new Map<string, Date>();
   for (const [i, r] of rows.entries()) {

@@ -18,7 +18,7 @@ import {
 } from './domain/reminder-policy.js';
 import { checkReminderTemplates, templateChanges, type ReminderTemplates } from './domain/reminder-templates.js';
 import type { ReminderExecutor, SendReport } from './reminder-executor.js';
-import { loadReminderFacts, type ReminderFactsDeps } from './reminder-facts-loader.js';
+import { loadReminderFacts, type KnownCustomer, type ReminderFactsDeps } from './reminder-facts-loader.js';
 import { companyContact, customerEmailText, emailTexts } from './reminder-texts.js';
 import { failedInWords, invoiceInWords, reminderReasonInWords, toReviewInWords } from './reminder-words.js';
 import { localDate } from '../../time-zone.js';
@@ -62,6 +62,19 @@ export interface ReminderPreview {
   invoices: Map<string, InvoiceToRemind>;
   /** Whether email-channel reminders can be approved and sent (an SMTP server is set). */
   emailReady: boolean;
+}
+
+/**
+ * What a customer's page has already read: the company (its time zone, home currency, name), the customer's strategy
+ * in the latest run and their controls. The preview then reads only the reminders' own facts.
+ */
+export interface CustomerContext extends KnownCustomer {
+  company: Pick<Company, 'timeZone' | 'homeCurrency' | 'companyName'>;
+}
+
+/** One customer's preview, with their reminders on record, newest first. */
+export interface CustomerPreview extends ReminderPreview {
+  rows: Reminder[];
 }
 
 /** The reminders due now, and the text one of them would carry (undefined when its invoice could not be read). */
@@ -247,8 +260,14 @@ export class ReminderService implements RemindersForAPersonSource {
    * every view; planning the whole company there took seconds for 5,000 customers). The company's daily cap is not
    * applied: the run decides it. Reads only.
    */
-  async customerPreview(realmId: string, customerId: string): Promise<ReminderPreview> {
-    return (await this.previewWith(realmId, customerId, { texts: false })).preview;
+  async customerPreview(realmId: string, customer: string | CustomerContext): Promise<CustomerPreview> {
+    const known = typeof customer === 'string' ? undefined : customer;
+    const { preview, loaded } = await this.previewWith(realmId, known ?? customer, {
+      texts: false,
+      company: known?.company,
+    });
+    // Oldest first as loaded; the timeline shows the newest first.
+    return { ...preview, rows: [...loaded.rows].reverse() };
   }
 
   /**
@@ -265,29 +284,38 @@ export class ReminderService implements RemindersForAPersonSource {
     return { ...base, chosen: { reminder, message } };
   }
 
-  /** `texts: false` leaves the email texts out (a customer's page shows the plan, not the messages). */
-  private async previewWith(realmId: string, customerId?: string, o: { texts?: boolean } = {}) {
-    const company = await this.d.companies.getCompany(realmId);
+  /**
+   * `texts: false` leaves the email texts out (a customer's page shows the plan, not the messages); `company` is the
+   * company as the caller has already read it.
+   */
+  private async previewWith(
+    realmId: string,
+    customer?: string | KnownCustomer,
+    o: { texts?: boolean; company?: Pick<Company, 'timeZone' | 'homeCurrency' | 'companyName'> } = {},
+  ) {
+    const company = o.company ?? (await this.d.companies.getCompany(realmId));
     const timeZone = company?.timeZone ?? this.d.defaultTimeZone;
     const homeCurrency = company?.homeCurrency ?? 'USD';
-    const [{ policy }, { templates }] = await Promise.all([
+    const [{ policy }, templates] = await Promise.all([
       this.d.store.policy(realmId),
-      this.d.store.templates(realmId),
+      o.texts === false ? undefined : this.d.store.templates(realmId).then((t) => t.templates),
     ]);
-    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency, customerId);
+    const loaded = await loadReminderFacts(this.d, realmId, homeCurrency, customer);
     const plan = planReminders(loaded.facts, policy, this.d.clock.now(), timeZone);
     const contact =
       o.texts === false
         ? { name: company?.companyName ?? '', email: null }
         : companyContact(await this.d.companyInfo?.(realmId), company?.companyName ?? '');
-    const write = (p: ReminderPlan, l: typeof loaded) =>
-      emailTexts(p, l, {
+    const write = (p: ReminderPlan, l: typeof loaded) => {
+      if (!templates) throw new Error('This preview was read without the texts');
+      return emailTexts(p, l, {
         policy,
         templates,
         companyName: contact.name,
         companyEmail: contact.email,
         homeCurrency,
       });
+    };
     const texts = o.texts === false ? new Map<string, never>() : write(plan, loaded);
     const invoices = new Map(loaded.facts.invoices.map((i) => [i.invoiceId, i]));
     const preview: ReminderPreview = {

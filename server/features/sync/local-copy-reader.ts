@@ -76,10 +76,12 @@ export function createLocalCopyReader(readDb: Db): LocalCopyReader {
         waiting.set(key, found);
         return found;
       };
-      for (const r of await sums('qbo_payments', 'unapplied_cents'))
-        of(r.customer_qbo_id).unappliedPaymentCents = Number(r.cents);
-      for (const r of await sums('qbo_credit_memos', 'remaining_credit_cents'))
-        of(r.customer_qbo_id).unusedCreditCents = Number(r.cents);
+      const [payments, credits] = await Promise.all([
+        sums('qbo_payments', 'unapplied_cents'),
+        sums('qbo_credit_memos', 'remaining_credit_cents'),
+      ]);
+      for (const r of payments) of(r.customer_qbo_id).unappliedPaymentCents = Number(r.cents);
+      for (const r of credits) of(r.customer_qbo_id).unusedCreditCents = Number(r.cents);
       return waiting;
     },
 

@@ -1,16 +1,25 @@
 import session from 'express-session';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/knex.js';
 import { toDate } from '../../db/row-values.js';
 
 const TABLE = 'sessions';
 const DEFAULT_TTL_MS = 8 * 60 * 60 * 1000;
+/**
+ * A rolling session's expiry is written again only once it has moved this far: otherwise every page view would be a
+ * write, and SQLite takes writes one at a time. The row can expire this much before the cookie does.
+ */
+export const TOUCH_AFTER_MS = 60_000;
 
 /**
  * express-session's store on our own `sessions` table (created by a migration, not at run time), so
  * sessions live in the same database as everything else and survive restarts.
  */
 export class KnexSessionStore extends session.Store {
+  /** Each recent session's expiry as the table holds it, as this process last read or wrote it. */
+  private readonly storedExpiry = new LRUCache<string, number>({ max: 10_000 });
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -23,7 +32,9 @@ export class KnexSessionStore extends session.Store {
       .where({ sid })
       .first()
       .then((row: { data: string; expires_at: unknown } | undefined) => {
-        if (!row || toDate(row.expires_at)!.getTime() <= this.clock.now().getTime()) return cb(null, null);
+        const expires = row ? toDate(row.expires_at)!.getTime() : 0;
+        if (!row || expires <= this.clock.now().getTime()) return cb(null, null);
+        this.storedExpiry.set(sid, expires);
         cb(null, JSON.parse(row.data) as session.SessionData);
       })
       .catch(cb);
@@ -35,7 +46,10 @@ export class KnexSessionStore extends session.Store {
       .insert(row)
       .onConflict('sid')
       .merge(['data', 'expires_at'])
-      .then(() => cb?.())
+      .then(() => {
+        this.storedExpiry.set(sid, row.expires_at.getTime());
+        cb?.();
+      })
       .catch((err: unknown) => cb?.(err));
   }
 
@@ -43,15 +57,25 @@ export class KnexSessionStore extends session.Store {
     this.db(TABLE)
       .where({ sid })
       .delete()
-      .then(() => cb?.())
+      .then(() => {
+        this.storedExpiry.delete(sid);
+        cb?.();
+      })
       .catch((err: unknown) => cb?.(err));
   }
 
   override touch(sid: string, data: session.SessionData, cb?: () => void): void {
+    const expires = this.expiry(data);
+    const stored = this.storedExpiry.get(sid);
+    if (stored !== undefined && expires.getTime() >= stored && expires.getTime() - stored < TOUCH_AFTER_MS)
+      return void cb?.();
     this.db(TABLE)
       .where({ sid })
-      .update({ expires_at: this.expiry(data) })
-      .then(() => cb?.())
+      .update({ expires_at: expires })
+      .then(() => {
+        this.storedExpiry.set(sid, expires.getTime());
+        cb?.();
+      })
       .catch(() => cb?.());
   }
 

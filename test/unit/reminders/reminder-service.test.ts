@@ -293,6 +293,24 @@ describe('ReminderService', () => {
     expect(await t.service.sendDue()).toBe('nothing to send');
   });
 
+  it('a customer page’s preview, from what the page read, plans as the one that reads everything', async () => {
+    const t = setup();
+    await t.save();
+    const company = { timeZone: 'America/New_York', homeCurrency: 'USD', companyName: 'Test Co' };
+    const known = { customerId: '1', company, strategy: null, excluded: false, paused: false };
+    const read = await t.service.customerPreview(REALM, '1');
+    const given = await t.service.customerPreview(REALM, known);
+    expect(given.plan).toEqual(read.plan);
+    expect(given.plan.due.filter((d) => d.customerId === '1').map((d) => d.invoiceId)).toEqual(['1']);
+    const excluded = await t.service.customerPreview(REALM, { ...known, excluded: true });
+    expect(excluded.plan.notReminded.map((n) => [n.invoiceId, n.reason.code])).toEqual([['1', 'excluded']]);
+    await run(t);
+    // The reminders on record come with it, newest first (the page's timeline).
+    expect((await t.service.customerPreview(REALM, known)).rows.map((r) => [r.invoiceId, r.status])).toEqual([
+      ['1', 'awaiting_approval'],
+    ]);
+  });
+
   it('refuses a policy with errors, field by field, and logs a saved one', async () => {
     const t = setup();
     const bad = await t.service.savePolicy(REALM, { ...DEFAULT_REMINDER_POLICY, dailyCap: 0 }, 'Owner');
