@@ -17,7 +17,10 @@ export const QUICKBOOKS_WORDING =
   'QuickBooks’ API does not let an app set the wording of this email: QuickBooks sends its own invoice email, ' +
   'with the invoice attached, and records it on the invoice.';
 
-/** Said when the owner turns automatic mode on, and while it is on: QuickBooks' own reminders would duplicate ours. */
+/**
+ * Said when the owner turns automatic mode on, while it is on, and on the queue where reminders are approved:
+ * QuickBooks' own reminders would duplicate ours.
+ */
 export const QUICKBOOKS_REMINDERS_ADVICE =
   'Switch off QuickBooks’ own automatic invoice reminders (in QuickBooks: Settings → Account and settings → Sales → ' +
   'Reminders), or a customer may get two reminders for one invoice: QuickBooks’ and Duesense’s.';

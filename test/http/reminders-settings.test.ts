@@ -268,11 +268,11 @@ describe('Settings → Reminders: the mode and the policy’s limits', () => {
     expect(reminders.text).toMatch(
       /id="reminders-advice">[\s\S]*?Switch off QuickBooks’ own automatic invoice reminders/,
     );
-    // Back to approval: an ordinary save, and the advice goes.
+    // Back to approval: an ordinary save; Settings keeps the advice on the automatic option, the queue keeps it.
     const back = await post({ ...remindersFields(after.text), mode: 'approval' });
     expect(back.headers.location).toBe('/settings?done=reminders#reminders');
     expect((await alice.get('/settings')).text).not.toContain('id="reminders-advice"');
-    expect((await alice.get('/reminders')).text).not.toContain('id="reminders-advice"');
+    expect((await alice.get('/reminders')).text).toContain('id="reminders-advice"');
   });
 
   it('saves the early-payment and late-fee wording and the holidays; refuses a wrong one by its field', async () => {
