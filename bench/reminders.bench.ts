@@ -9,9 +9,9 @@ import { DEFAULT_REMINDER_POLICY } from '../server/features/reminders/domain/rem
 import { localDate } from '../server/time-zone.js';
 import { type Benchmark, connectedApp, percentile, round, startEmulatorProcess } from './bench-support.js';
 
-/** 200 companies of 235 customers and six months of history: about 500 open invoices each, 300 of them overdue. */
+/** 200 companies of 250 customers and six months of history: about 500 open invoices each, 300 of them overdue. */
 const COMPANIES = Number(process.env.BENCH_REMINDER_COMPANIES ?? 200);
-const CUSTOMERS = 235;
+const CUSTOMERS = 250;
 const MONTHS = 6;
 /** The app's default company time zone (QuickBooks does not report one): the companies' "today". */
 const ZONE = 'America/Los_Angeles';
