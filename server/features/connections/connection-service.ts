@@ -194,8 +194,8 @@ export class ConnectionService {
     }
   }
 
-  listCompanies(): Promise<Company[]> {
-    return this.d.store.listCompanies();
+  listCompanies(realmIds?: readonly string[]): Promise<Company[]> {
+    return this.d.store.listCompanies(realmIds);
   }
 
   /** When the company's tokens expire and were last refreshed: what an operator may see, never the tokens. */

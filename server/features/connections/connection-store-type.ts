@@ -30,7 +30,8 @@ export interface ConnectionStore {
   /** Saves the company and its tokens in one transaction (a connection never exists without its company). */
   saveConnected(company: Omit<Company, 'disconnectedAt'>, connection: SealedConnection, now: Date): Promise<void>;
   getCompany(realmId: string): Promise<Company | undefined>;
-  listCompanies(): Promise<Company[]>;
+  /** Every company by name, or only those of `realmIds` (a user's: a page never reads the whole deployment's). */
+  listCompanies(realmIds?: readonly string[]): Promise<Company[]>;
   getConnection(realmId: string): Promise<SealedConnection | undefined>;
   setStatus(realmId: string, status: ConnectionStatus, now: Date): Promise<void>;
   /** What QuickBooks says of the company on each sync: its name, home currency and (when known) time zone. */

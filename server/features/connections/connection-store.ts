@@ -70,8 +70,11 @@ export function createConnectionStore(db: Db): ConnectionStore {
       const r = await db(COMPANIES).where({ realm_id: realmId }).first();
       return r ? rowToCompany(r) : undefined;
     },
-    async listCompanies() {
-      return (await db(COMPANIES).orderBy('company_name')).map(rowToCompany);
+    async listCompanies(realmIds) {
+      if (realmIds?.length === 0) return [];
+      const q = db(COMPANIES).orderBy('company_name');
+      if (realmIds) q.whereIn('realm_id', [...realmIds]);
+      return (await q).map(rowToCompany);
     },
     async getConnection(realmId) {
       const r = await db(CONNECTIONS).where({ realm_id: realmId }).first();

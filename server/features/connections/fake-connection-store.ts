@@ -29,8 +29,11 @@ export function createFakeConnectionStore(): ConnectionStore {
       const c = companies.get(realmId);
       return c && copy(c);
     },
-    async listCompanies() {
-      return [...companies.values()].sort((a, b) => a.companyName.localeCompare(b.companyName)).map(copy);
+    async listCompanies(realmIds) {
+      return [...companies.values()]
+        .filter((c) => realmIds === undefined || realmIds.includes(c.realmId))
+        .sort((a, b) => a.companyName.localeCompare(b.companyName))
+        .map(copy);
     },
     async getConnection(realmId) {
       const c = connections.get(realmId);

@@ -70,8 +70,7 @@ export async function loadTenant(
     delete req.session.realmId;
     return;
   }
-  const realmIds = new Set(await c.users.realmIdsFor(user.id));
-  const companies = (await c.connections.listCompanies()).filter((co) => realmIds.has(co.realmId));
+  const companies = await c.connections.listCompanies(await c.users.realmIdsFor(user.id));
   res.locals.user = user;
   res.locals.companies = companies;
   const selected = companies.find((co) => co.realmId === req.session.realmId) ?? companies[0];

@@ -98,7 +98,7 @@ describe.each(stores<JobLockStore>(() => createJobLockStore(db), createFakeJobLo
 );
 
 describe.each(stores<ConnectionStore>(() => createConnectionStore(db), createFakeConnectionStore))(
-  'ConnectionStore refresh lease ($name)',
+  'ConnectionStore companies and refresh lease ($name)',
   ({ make }) => {
     const sealed = (realmId: string, token: string): SealedConnection => ({
       realmId,
@@ -110,6 +110,33 @@ describe.each(stores<ConnectionStore>(() => createConnectionStore(db), createFak
       scopes: 'accounting',
       lastRefreshAt: null,
       lastIntuitTid: null,
+    });
+
+    it('lists every company by name, or only those asked for', async () => {
+      const store = make();
+      const [a, b] = [await nextRealm(), await nextRealm()];
+      for (const [realmId, companyName] of [
+        [a, 'Zeta Works'],
+        [b, 'Alpha Supply'],
+      ] as const)
+        await store.saveConnected(
+          {
+            realmId,
+            companyName,
+            environment: 'sandbox',
+            status: 'connected',
+            timeZone: null,
+            homeCurrency: null,
+            connectedAt: T0,
+          },
+          sealed(realmId, 'v1'),
+          T0,
+        );
+      const names = (list: { companyName: string }[]) => list.map((c) => c.companyName);
+      expect(names(await store.listCompanies([a, b]))).toEqual(['Alpha Supply', 'Zeta Works']);
+      expect(names(await store.listCompanies([a]))).toEqual(['Zeta Works']);
+      expect(await store.listCompanies([])).toEqual([]);
+      expect(names(await store.listCompanies())).toEqual(expect.arrayContaining(['Alpha Supply', 'Zeta Works']));
     });
 
     it('takes the lease by compare-and-set, saves tokens only for its holder and bumps the token version', async () => {
