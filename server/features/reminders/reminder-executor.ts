@@ -4,6 +4,7 @@ import { toCents } from '../../money.js';
 import type { QboApiClient, QboEntity } from '../../qbo/qbo-api-client.js';
 import { QboError, QboReauthRequired } from '../../qbo/qbo-errors.js';
 import { quoted, quotedList } from '../../qbo/query-text.js';
+import { chunksOf } from '../../shared/chunks.js';
 import { localDate } from '../../time-zone.js';
 import type { ActivityLog } from '../activity/activity-log-type.js';
 import type { MailOutbox } from '../mail/mail-outbox.js';
@@ -843,12 +844,6 @@ function moneyOf(payments: readonly QboEntity[], credits: readonly QboEntity[]):
   const sum = (rows: readonly QboEntity[], field: string) =>
     rows.reduce((s, r) => s + toCents(Number(r[field] ?? 0)), 0);
   return { unappliedPaymentCents: sum(payments, 'UnappliedAmt'), unusedCreditCents: sum(credits, 'RemainingCredit') };
-}
-
-function chunksOf<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }
 
 /** QuickBooks' answer when the company's emails for the day are used up (a sandbox company has 40). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/knex.js';
 import { countByStatus } from '../../db/count-by-status.js';
 import { toDate } from '../../db/row-values.js';
+import { chunksOf } from '../../shared/chunks.js';
 import { supersedesPending } from './domain/entity-changes.js';
 import { DEFAULT_WRITEBACK_SETTINGS, type WritebackSettings } from './domain/writeback-plan.js';
 import {
@@ -18,12 +19,6 @@ const CHUNK = 200;
 const MAX_ERROR = 1000;
 
 type Row = Record<string, unknown>;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function parse<T>(json: unknown): T | null {
   return typeof json === 'string' && json !== '' ? (JSON.parse(json) as T) : null;
@@ -80,7 +75,7 @@ function settingsFromRow(r: Row | undefined): WritebackSettings {
 export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
   const byIds = async (ids: readonly number[]): Promise<Writeback[]> => {
     const rows: Row[] = [];
-    for (const part of chunks(ids)) rows.push(...((await db(OUTBOX).whereIn('id', part)) as Row[]));
+    for (const part of chunksOf(ids, CHUNK)) rows.push(...((await db(OUTBOX).whereIn('id', part)) as Row[]));
     return rows.map(writebackFromRow).sort((a, b) => a.id - b.id);
   };
   return {
@@ -88,7 +83,7 @@ export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
       if (rows.length === 0) return [];
       const keys = await db.transaction(async (trx) => {
         const taken = new Set<string>();
-        for (const part of chunks(rows.map(storedKey))) {
+        for (const part of chunksOf(rows.map(storedKey), CHUNK)) {
           const found = (await trx(OUTBOX).whereIn('idempotency_key', part).select('idempotency_key')) as Row[];
           for (const f of found) taken.add(String(f.idempotency_key));
         }
@@ -96,18 +91,22 @@ export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
         const pending = fresh.filter((r) => (r.status ?? 'pending') === 'pending' && supersedesPending(r.kind));
         for (const [key, group] of groupByRealmKind(pending)) {
           const [realmId, kind] = key.split('|') as [string, string];
-          for (const part of chunks(group.map((r) => r.targetId))) {
+          for (const part of chunksOf(
+            group.map((r) => r.targetId),
+            CHUNK,
+          )) {
             await trx(OUTBOX)
               .where({ realm_id: realmId, kind, status: 'pending' })
               .whereIn('target_qbo_id', part)
               .update({ status: 'superseded', updated_at: at, finished_at: at });
           }
         }
-        for (const part of chunks(fresh, 100)) await trx(OUTBOX).insert(part.map((r) => toInsert(r, at)));
+        for (const part of chunksOf(fresh, 100)) await trx(OUTBOX).insert(part.map((r) => toInsert(r, at)));
         return fresh.map(storedKey);
       });
       const added: Row[] = [];
-      for (const part of chunks(keys)) added.push(...((await db(OUTBOX).whereIn('idempotency_key', part)) as Row[]));
+      for (const part of chunksOf(keys, CHUNK))
+        added.push(...((await db(OUTBOX).whereIn('idempotency_key', part)) as Row[]));
       return added.map(writebackFromRow).sort((a, b) => a.id - b.id);
     },
     async claim(realmId, o) {
@@ -121,7 +120,7 @@ export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
           );
       const ids = ((await due(db(OUTBOX)).orderBy('id').limit(o.limit).select('id')) as Row[]).map((r) => Number(r.id));
       if (ids.length === 0) return [];
-      for (const part of chunks(ids)) {
+      for (const part of chunksOf(ids, CHUNK)) {
         await due(db(OUTBOX))
           .whereIn('id', part)
           .update({ status: 'in_flight', attempts: db.raw('attempts + 1'), updated_at: o.now });
@@ -148,7 +147,7 @@ export function createWritebackStore(db: Db, readDb: Db = db): WritebackStore {
         });
     },
     async release(ids, at) {
-      for (const part of chunks(ids)) {
+      for (const part of chunksOf(ids, CHUNK)) {
         await db(OUTBOX)
           .whereIn('id', part)
           .andWhere('status', 'in_flight')
