@@ -1,3 +1,4 @@
+import { newestFirstPage } from '../../shared/newest-first-page.js';
 import { DEFAULT_REMINDER_POLICY, parseReminderPolicy } from './domain/reminder-policy.js';
 import {
   REMINDER_STATUSES,
@@ -121,19 +122,13 @@ export function createFakeReminderStore(): ReminderStore & { rows(): Reminder[] 
     },
 
     async list(realmId, q = {}) {
-      return rows
-        .filter(
-          (r) =>
-            r.realmId === realmId &&
-            (!q.status || r.status === q.status) &&
-            (!q.customerId || r.customerId === q.customerId) &&
-            (!q.invoiceId || r.invoiceId === q.invoiceId) &&
-            (!q.channel || r.channel === q.channel) &&
-            (q.beforeId === undefined || r.id < q.beforeId),
-        )
-        .sort((a, b) => b.id - a.id)
-        .slice(0, q.limit ?? 50)
-        .map(copy);
+      const keep = (r: Reminder) =>
+        r.realmId === realmId &&
+        (!q.status || r.status === q.status) &&
+        (!q.customerId || r.customerId === q.customerId) &&
+        (!q.invoiceId || r.invoiceId === q.invoiceId) &&
+        (!q.channel || r.channel === q.channel);
+      return newestFirstPage(rows, keep, q).map(copy);
     },
 
     async all(realmId, customerId) {

@@ -1,3 +1,4 @@
+import { newestFirstPage } from '../../shared/newest-first-page.js';
 import { randomUUID } from 'node:crypto';
 import { supersedesPending } from './domain/entity-changes.js';
 import { DEFAULT_WRITEBACK_SETTINGS, type WritebackSettings } from './domain/writeback-plan.js';
@@ -129,18 +130,12 @@ export function createFakeWritebackStore(): WritebackStore & { rows(): Writeback
     },
 
     async list(realmId, q = {}) {
-      return rows
-        .filter(
-          (r) =>
-            r.realmId === realmId &&
-            (!q.status || r.status === q.status) &&
-            (!q.kind || r.kind === q.kind) &&
-            (!q.customerId || r.customerId === q.customerId) &&
-            (q.beforeId === undefined || r.id < q.beforeId),
-        )
-        .sort((a, b) => b.id - a.id)
-        .slice(0, q.limit ?? 50)
-        .map(copy);
+      const keep = (r: Writeback) =>
+        r.realmId === realmId &&
+        (!q.status || r.status === q.status) &&
+        (!q.kind || r.kind === q.kind) &&
+        (!q.customerId || r.customerId === q.customerId);
+      return newestFirstPage(rows, keep, q).map(copy);
     },
 
     async counts(realmId) {
